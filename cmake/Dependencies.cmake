@@ -1,0 +1,16 @@
+# Every third-party dependency comes from a Debian package (see ops/install-deps
+# and docs/adr/0004-dependency-choices.md). Nothing is vendored or downloaded.
+find_package(PkgConfig REQUIRED)
+find_package(Threads REQUIRED)
+find_package(Protobuf REQUIRED)              # libprotobuf-dev + protobuf-compiler
+find_package(OpenSSL REQUIRED)               # SHA-256 for the audit hash chain
+find_package(RapidJSON CONFIG REQUIRED)      # rapidjson-dev
+find_package(CLI11 CONFIG REQUIRED)          # libcli11-dev
+find_package(date CONFIG REQUIRED)           # libhowardhinnant-date-dev (date::date-tz)
+find_package(doctest CONFIG REQUIRED)        # doctest-dev
+find_package(Boost REQUIRED COMPONENTS system)
+# libnats-dev (nats.c 3.4): its CMake config references a static library the
+# Debian package does not ship, so pkg-config is used instead.
+pkg_check_modules(NATS REQUIRED IMPORTED_TARGET libnats)
+pkg_check_modules(PQXX REQUIRED IMPORTED_TARGET libpqxx)
+pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib)

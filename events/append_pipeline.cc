@@ -1,0 +1,429 @@
+#include "events/append_pipeline.h"
+
+#include <algorithm>
+
+#include "events/commit_codec.h"
+#include "events/nats_status.h"
+
+namespace slotwise::events {
+
+struct AppendPipeline::Pending {
+  AppendRequest req;
+  AppendCallback done;
+  std::string subject;
+  Clock::time_point deadline;
+  int conflict_retries = 0;
+  int unavailable_retries = 0;
+  // Once prepared, retries after a timeout republish these exact bytes under
+  // the same message id, so the server deduplicates instead of writing twice.
+  bool prepared = false;
+  std::uint64_t previous_version = 0;
+  EncodedCommit encoded;
+  std::chrono::system_clock::time_point committed_at;
+};
+
+namespace {
+
+// nats.c hands the ack handler a void* closure; a registry of weak pointers
+// turns it back into a live pipeline or nothing, so a late acknowledgement can
+// never touch a destroyed pipeline.
+std::mutex& registry_mutex() {
+  static std::mutex m;
+  return m;
+}
+std::unordered_map<std::uint64_t, std::weak_ptr<AppendPipeline>>& registry() {
+  static std::unordered_map<std::uint64_t, std::weak_ptr<AppendPipeline>> r;
+  return r;
+}
+std::uint64_t next_registry_id() {
+  static std::atomic<std::uint64_t> next{1};
+  return next.fetch_add(1);
+}
+
+bool valid_header_value(const std::string& v) {
+  return !v.empty() && v.size() <= 256 &&
+         std::none_of(v.begin(), v.end(), [](char c) {
+           const auto u = static_cast<unsigned char>(c);
+           return u < 0x20 || u == 0x7f;
+         });
+}
+
+Error error_of(ErrorCode code, std::string message) {
+  Error e;
+  e.code = code;
+  e.message = std::move(message);
+  return e;
+}
+
+}  // namespace
+
+std::shared_ptr<AppendPipeline> AppendPipeline::create(PipelineOptions options, Io io) {
+  std::shared_ptr<AppendPipeline> p(new AppendPipeline(std::move(options), std::move(io)));
+  std::lock_guard<std::mutex> lock(registry_mutex());
+  registry()[p->registry_id_] = p;
+  return p;
+}
+
+AppendPipeline::AppendPipeline(PipelineOptions options, Io io)
+    : options_(std::move(options)),
+      io_(std::move(io)),
+      registry_id_(next_registry_id()),
+      tails_(options_.tail_cache_capacity) {
+  options_.max_in_flight = std::max<std::size_t>(1, options_.max_in_flight);
+  timer_thread_ = std::thread([this] { timer_loop(); });
+}
+
+AppendPipeline::~AppendPipeline() {
+  shutdown();
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    shutting_down_ = true;
+  }
+  timer_cv_.notify_all();
+  if (timer_thread_.joinable()) timer_thread_.join();
+  std::lock_guard<std::mutex> lock(registry_mutex());
+  registry().erase(registry_id_);
+}
+
+void* AppendPipeline::ack_closure() const {
+  // The id, not the address: see registry() above.
+  return reinterpret_cast<void*>(static_cast<std::uintptr_t>(registry_id_));  // NOLINT(performance-no-int-to-ptr)
+}
+
+void AppendPipeline::ack_handler(jsCtx* /*js*/, natsMsg* msg, jsPubAck* pa, jsPubAckErr* pae,
+                                 void* closure) {
+  std::shared_ptr<AppendPipeline> self;
+  {
+    std::lock_guard<std::mutex> lock(registry_mutex());
+    auto it = registry().find(static_cast<std::uint64_t>(reinterpret_cast<std::uintptr_t>(closure)));
+    if (it != registry().end()) self = it->second.lock();
+  }
+  if (!self) {
+    natsMsg_Destroy(msg);
+    return;
+  }
+  self->on_ack(msg, pa, pae);
+}
+
+void AppendPipeline::attach(jsCtx* js) { js_ = js; }
+
+void AppendPipeline::submit(AppendRequest request, AppendCallback done) {
+  if (auto ok = validate(request.aggregate); !ok) {
+    done(common::Unexpected<Error>{ok.error()});
+    return;
+  }
+  if (request.events.empty()) {
+    done(common::Unexpected<Error>{error_of(ErrorCode::kInvalidArgument, "a commit needs at least one event")});
+    return;
+  }
+  if (!valid_header_value(request.commit_id)) {
+    done(common::Unexpected<Error>{error_of(
+        ErrorCode::kInvalidArgument, "commit id must be 1..256 printable characters")});
+    return;
+  }
+  auto p = std::make_unique<Pending>();
+  p->subject = subject_of(options_.subject_prefix, request.aggregate);
+  p->req = std::move(request);
+  p->done = std::move(done);
+  p->deadline = Clock::now() + options_.append_deadline;
+  Pending* start_now = nullptr;
+  {
+    std::unique_lock<std::mutex> lock(mu_);
+    if (shutting_down_) {
+      lock.unlock();
+      p->done(common::Unexpected<Error>{error_of(ErrorCode::kCancelled, "event store is shutting down")});
+      return;
+    }
+    ++outstanding_;
+    auto& q = subjects_[p->subject].queue;
+    Pending* raw = p.get();
+    q.push_back(std::move(p));
+    if (q.size() == 1) {
+      if (active_ < options_.max_in_flight) {
+        ++active_;
+        start_now = raw;
+      } else {
+        waiting_for_slot_.push_back(raw);
+      }
+    }
+  }
+  drive(start_now);
+}
+
+void AppendPipeline::drive(Pending* p) {
+  // Iterative rather than recursive: a long queue on one subject that fails
+  // synchronously (e.g. at shutdown) must not grow the stack.
+  while (p != nullptr) p = step(p);
+}
+
+AppendPipeline::Pending* AppendPipeline::step(Pending* p) {
+  bool stopping = false;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stopping = shutting_down_;
+  }
+  if (stopping) return finish_locked_out(p);
+  if (p->prepared) return publish(p);
+
+  const ExpectedVersion& exp = p->req.expected;
+  std::optional<SubjectTail> cached;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (const auto* t = tails_.find(p->subject)) cached = *t;
+  }
+  std::optional<SubjectTail> tail;
+  switch (exp.kind()) {
+    case ExpectedVersion::Kind::kNoStream:
+      if (cached && cached->sequence != 0) return resolve_conflict(p, cached->sequence);
+      tail = SubjectTail{};  // the server enforces emptiness (expected sequence 0)
+      break;
+    case ExpectedVersion::Kind::kExact:
+      if (cached && cached->sequence == exp.version()) tail = cached;
+      if (cached && cached->sequence > exp.version()) return resolve_conflict(p, cached->sequence);
+      break;
+    case ExpectedVersion::Kind::kAny:
+      tail = cached;
+      break;
+  }
+  if (!tail) {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      ++stats_.tail_lookups;
+    }
+    auto looked = io_.tail_of(p->subject);
+    if (!looked) {
+      if (looked.error().code == ErrorCode::kUnavailable) return retry_later(p, looked.error());
+      return finish(p, common::Unexpected<Error>{looked.error()});
+    }
+    tail = looked.value();
+    remember_tail(p->subject, *tail);
+    if (exp.kind() == ExpectedVersion::Kind::kExact && tail->sequence != exp.version()) {
+      if (tail->sequence > exp.version()) return resolve_conflict(p, tail->sequence);
+      Error e = error_of(ErrorCode::kConcurrencyConflict,
+                         "expected version " + std::to_string(exp.version()) + " of " + p->subject +
+                             " does not exist");
+      e.current_version = tail->sequence;
+      return finish(p, common::Unexpected<Error>{std::move(e)});
+    }
+  }
+  p->previous_version = tail->sequence;
+  p->committed_at = std::chrono::system_clock::now();
+  p->encoded = encode_commit(p->req, tail->sequence, tail->hash, p->committed_at);
+  p->prepared = true;
+  return publish(p);
+}
+
+AppendPipeline::Pending* AppendPipeline::publish(Pending* p) {
+  auto built = build_message(p->subject, p->req, p->encoded, p->previous_version, p->committed_at);
+  if (!built) return finish(p, common::Unexpected<Error>{built.error()});
+  natsMsg* msg = built.value().release();
+  const natsMsg* key = msg;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    in_flight_[key] = p;
+    ++stats_.in_flight;
+  }
+  jsPubOptions po;
+  jsPubOptions_Init(&po);
+  po.MaxWait = options_.ack_timeout.count();
+  const natsStatus s = js_PublishMsgAsync(js_, &msg, &po);
+  if (s == NATS_OK) return nullptr;  // p may already be completed by the ack thread
+  bool still_ours = false;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    still_ours = in_flight_.erase(key) > 0;
+    --stats_.in_flight;
+  }
+  natsMsg_Destroy(msg);  // still ours: nats.c only clears it on success
+  if (!still_ours) return nullptr;  // cancelled by shutdown meanwhile
+  Error e = from_nats(s, static_cast<jsErrCode>(0), "publish to " + p->subject);
+  if (e.code == ErrorCode::kUnavailable) return retry_later(p, e);
+  return finish(p, common::Unexpected<Error>{std::move(e)});
+}
+
+void AppendPipeline::on_ack(natsMsg* msg, jsPubAck* pa, jsPubAckErr* pae) {
+  Pending* p = nullptr;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = in_flight_.find(msg);
+    if (it != in_flight_.end()) {
+      p = it->second;
+      in_flight_.erase(it);
+      --stats_.in_flight;
+    }
+  }
+  natsMsg_Destroy(msg);
+  if (p == nullptr) return;  // a stale attempt, or cancelled by shutdown
+  drive(after_ack(p, pa, pae));
+}
+
+AppendPipeline::Pending* AppendPipeline::after_ack(Pending* p, jsPubAck* pa, jsPubAckErr* pae) {
+  if (pa != nullptr) {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (pa->Duplicate) {
+        // The stored commit may differ from ours (an earlier request with the
+        // same id), so its hash is unknown here.
+        tails_.erase(p->subject);
+        ++stats_.duplicates;
+      } else {
+        tails_.put(p->subject, SubjectTail{pa->Sequence, p->encoded.hash});
+        ++stats_.appended;
+      }
+    }
+    return finish(p, AppendResult{pa->Sequence, pa->Duplicate});
+  }
+  if (pae == nullptr) {
+    return finish(p, common::Unexpected<Error>{error_of(ErrorCode::kInternal, "empty ack")});
+  }
+  Error e = from_pub_ack_error(*pae, "append to " + p->subject);
+  if (e.code == ErrorCode::kConcurrencyConflict) {
+    forget_tail(p->subject);
+    if (p->req.expected.kind() == ExpectedVersion::Kind::kAny) {
+      if (++p->conflict_retries > options_.max_conflict_retries) {
+        return finish(p, common::Unexpected<Error>{std::move(e)});
+      }
+      std::lock_guard<std::mutex> lock(mu_);
+      ++stats_.retries;
+      p->prepared = false;
+      return p;  // re-run with a fresh tail
+    }
+    return resolve_conflict(p, e.current_version);
+  }
+  if (e.code == ErrorCode::kUnavailable) return retry_later(p, e);
+  return finish(p, common::Unexpected<Error>{std::move(e)});
+}
+
+AppendPipeline::Pending* AppendPipeline::resolve_conflict(Pending* p,
+                                                         std::uint64_t current_version) {
+  // Past the NATS duplicate window a repeated commit id surfaces as a
+  // conflict; the log itself says whether it was already appended.
+  auto found = io_.find_commit(p->req.aggregate, p->req.expected.version(), p->req.commit_id);
+  if (found && found.value()) {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      ++stats_.duplicates;
+    }
+    return finish(p, AppendResult{*found.value(), true});
+  }
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    ++stats_.conflicts;
+  }
+  Error e = error_of(ErrorCode::kConcurrencyConflict,
+                     p->subject + " is not at version " + std::to_string(p->req.expected.version()));
+  e.current_version = current_version;
+  return finish(p, common::Unexpected<Error>{std::move(e)});
+}
+
+AppendPipeline::Pending* AppendPipeline::retry_later(Pending* p, const Error& why) {
+  const auto now = Clock::now();
+  if (now >= p->deadline) {
+    Error e = why;
+    e.message = "gave up after the append deadline: " + why.message;
+    return finish(p, common::Unexpected<Error>{std::move(e)});
+  }
+  const int shift = std::min(p->unavailable_retries++, 5);
+  const auto backoff = std::min(std::chrono::milliseconds(1000), std::chrono::milliseconds(25 << shift));
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (!shutting_down_) {
+      timers_.emplace(std::min(now + backoff, p->deadline), p);
+      ++stats_.retries;
+      timer_cv_.notify_one();
+      return nullptr;
+    }
+  }
+  return finish(p, common::Unexpected<Error>{error_of(ErrorCode::kCancelled, "event store is shutting down")});
+}
+
+AppendPipeline::Pending* AppendPipeline::finish_locked_out(Pending* p) {
+  return finish(p, common::Unexpected<Error>{error_of(ErrorCode::kCancelled, "event store is shutting down")});
+}
+
+AppendPipeline::Pending* AppendPipeline::finish(Pending* p, Result<AppendResult> result) {
+  std::unique_ptr<Pending> owned;
+  Pending* next = nullptr;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = subjects_.find(p->subject);
+    auto& q = it->second.queue;
+    owned = std::move(q.front());  // p is always the front of its subject's queue
+    q.pop_front();
+    if (!q.empty()) {
+      next = q.front().get();  // inherits the slot, keeping per-subject order
+    } else {
+      subjects_.erase(it);
+      --active_;
+      if (!waiting_for_slot_.empty()) {
+        next = waiting_for_slot_.front();
+        waiting_for_slot_.pop_front();
+        ++active_;
+      }
+    }
+  }
+  owned->done(std::move(result));
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (--outstanding_ == 0) idle_cv_.notify_all();
+  }
+  return next;
+}
+
+void AppendPipeline::timer_loop() {
+  std::unique_lock<std::mutex> lock(mu_);
+  while (!shutting_down_ || !timers_.empty()) {
+    if (timers_.empty()) {
+      timer_cv_.wait(lock);
+      continue;
+    }
+    const auto due = timers_.begin()->first;
+    if (Clock::now() < due) {
+      timer_cv_.wait_until(lock, due);
+      continue;
+    }
+    Pending* p = timers_.begin()->second;
+    timers_.erase(timers_.begin());
+    lock.unlock();
+    drive(p);
+    lock.lock();
+  }
+}
+
+bool AppendPipeline::drain(std::chrono::milliseconds timeout) {
+  std::unique_lock<std::mutex> lock(mu_);
+  return idle_cv_.wait_for(lock, timeout, [this] { return outstanding_ == 0; });
+}
+
+void AppendPipeline::shutdown() {
+  std::vector<Pending*> cancel;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    shutting_down_ = true;
+    for (const auto& [due, p] : timers_) cancel.push_back(p);
+    timers_.clear();
+    for (const auto& [msg, p] : in_flight_) cancel.push_back(p);
+    stats_.in_flight -= in_flight_.size();
+    in_flight_.clear();
+  }
+  timer_cv_.notify_all();
+  // Each cancelled front hands its slot to the next, which step() cancels too.
+  for (Pending* p : cancel) drive(finish_locked_out(p));
+}
+
+PipelineStats AppendPipeline::stats() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return stats_;
+}
+
+void AppendPipeline::forget_tail(const std::string& subject) {
+  std::lock_guard<std::mutex> lock(mu_);
+  tails_.erase(subject);
+}
+
+void AppendPipeline::remember_tail(const std::string& subject, const SubjectTail& tail) {
+  std::lock_guard<std::mutex> lock(mu_);
+  tails_.put(subject, tail);
+}
+
+}  // namespace slotwise::events

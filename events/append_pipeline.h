@@ -1,0 +1,152 @@
+// AppendPipeline: many appends in flight at once over JetStream asynchronous
+// publishes, each with its own completion, in order per aggregate.
+//
+// Per subject at most one commit is in flight: the next one is published when
+// the previous is acknowledged, because it needs that commit's position (its
+// expected version) and hash (the audit chain). Different subjects proceed in
+// parallel up to max_in_flight, which is what takes appends past the
+// ~7.5k/s of one-at-a-time round trips (docs/adr/0001-event-log-layout.md).
+//
+// A per-subject tail cache (position, hash) of the last commit this process
+// saw makes the common case — append at the version just read or written —
+// cost no extra round trip. A cold or stale tail is looked up with one direct
+// get. Timeouts and "no responders" are retried with the same message id and
+// bytes until the append deadline, so a retry never writes twice.
+//
+// Thread safety: thread-safe. Callbacks run on the submitting thread or on
+// nats.c's acknowledgement thread; they must not block for long.
+// Errors (delivered to the callback): kInvalidArgument, kConcurrencyConflict
+// (with current_version), kUnavailable after the deadline, kCancelled on
+// shutdown, kDecodeError for an unreadable tail.
+#pragma once
+
+#include <nats/nats.h>
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <unordered_map>
+
+#include "common/lru_cache.h"
+#include "events/append_request.h"
+#include "events/hash_chain.h"
+
+namespace slotwise::events {
+
+using AppendCallback = std::function<void(Result<AppendResult>)>;
+
+struct SubjectTail {
+  std::uint64_t sequence = 0;  // 0: the subject has no commit
+  Digest hash{};
+};
+
+struct PipelineOptions {
+  std::string subject_prefix = "sw.evt";
+  std::size_t max_in_flight = 1024;
+  std::chrono::milliseconds ack_timeout{5000};
+  std::chrono::milliseconds append_deadline{30000};
+  std::size_t tail_cache_capacity = 100000;
+  int max_conflict_retries = 16;  // for ExpectedVersion::any()
+};
+
+struct PipelineStats {
+  std::uint64_t appended = 0;
+  std::uint64_t duplicates = 0;
+  std::uint64_t conflicts = 0;
+  std::uint64_t retries = 0;
+  std::uint64_t tail_lookups = 0;
+  std::uint64_t in_flight = 0;
+};
+
+class AppendPipeline : public std::enable_shared_from_this<AppendPipeline> {
+ public:
+  // I/O the pipeline needs from the store; both run on pipeline threads.
+  struct Io {
+    // The last commit of a subject (sequence 0 when it has none).
+    std::function<Result<SubjectTail>(const std::string& subject)> tail_of;
+    // Position of a commit with this id among the subject's commits after
+    // `after_version`, if any (recognises a repeated commit id).
+    std::function<Result<std::optional<std::uint64_t>>(
+        const AggregateRef& aggregate, std::uint64_t after_version, const std::string& commit_id)>
+        find_commit;
+  };
+
+  static std::shared_ptr<AppendPipeline> create(PipelineOptions options, Io io);
+  AppendPipeline(const AppendPipeline&) = delete;
+  AppendPipeline& operator=(const AppendPipeline&) = delete;
+  ~AppendPipeline();
+
+  // The closure to register with nats.c for this pipeline's ack handler.
+  [[nodiscard]] void* ack_closure() const;
+  static void ack_handler(jsCtx* js, natsMsg* msg, jsPubAck* pa, jsPubAckErr* pae, void* closure);
+
+  // Must be called once before submit(): the context to publish on.
+  void attach(jsCtx* js);
+
+  void submit(AppendRequest request, AppendCallback done);
+
+  // Waits until nothing is queued or in flight; false on timeout.
+  bool drain(std::chrono::milliseconds timeout);
+  // Fails everything still queued or in flight with kCancelled; later
+  // submissions fail at once.
+  void shutdown();
+
+  [[nodiscard]] PipelineStats stats() const;
+  // Forgets a subject's cached tail (e.g. after reading it proved stale).
+  void forget_tail(const std::string& subject);
+  void remember_tail(const std::string& subject, const SubjectTail& tail);
+
+ private:
+  struct Pending;
+  struct SubjectQueue {
+    std::deque<std::unique_ptr<Pending>> queue;  // front is the one being worked on
+  };
+  using Clock = std::chrono::steady_clock;
+
+  AppendPipeline(PipelineOptions options, Io io);
+  // Each step returns the next pending to work on (the same one to retry, the
+  // next of its subject, or one waiting for a slot), or nullptr when the
+  // current one is now in flight or parked on a timer.
+  void drive(Pending* p);
+  Pending* step(Pending* p);
+  Pending* publish(Pending* p);
+  void on_ack(natsMsg* msg, jsPubAck* pa, jsPubAckErr* pae);
+  Pending* after_ack(Pending* p, jsPubAck* pa, jsPubAckErr* pae);
+  Pending* resolve_conflict(Pending* p, std::uint64_t current_version);
+  Pending* retry_later(Pending* p, const Error& why);
+  Pending* finish(Pending* p, Result<AppendResult> result);
+  Pending* finish_locked_out(Pending* p);
+  void timer_loop();
+
+  PipelineOptions options_;
+  Io io_;
+  std::uint64_t registry_id_ = 0;
+  jsCtx* js_ = nullptr;
+
+  mutable std::mutex mu_;
+  std::condition_variable idle_cv_;
+  bool shutting_down_ = false;
+  std::unordered_map<std::string, SubjectQueue> subjects_;
+  std::deque<Pending*> waiting_for_slot_;
+  std::size_t active_ = 0;       // subjects holding an in-flight slot
+  std::size_t outstanding_ = 0;  // submitted, not yet completed
+  std::unordered_map<const natsMsg*, Pending*> in_flight_;
+  common::LruCache<std::string, SubjectTail> tails_;
+  PipelineStats stats_;
+
+  // Delayed retries (backoff after "unavailable").
+  std::multimap<Clock::time_point, Pending*> timers_;
+  std::condition_variable timer_cv_;
+  std::thread timer_thread_;
+};
+
+}  // namespace slotwise::events

@@ -1,0 +1,145 @@
+#include "events/commit_codec.h"
+
+#include <google/protobuf/util/time_util.h>
+
+#include <cstdio>
+#include <ctime>
+
+namespace slotwise::events {
+
+namespace {
+
+std::string header_or_empty(natsMsg* msg, const char* key) {
+  const char* value = nullptr;
+  if (natsMsgHeader_Get(msg, key, &value) == NATS_OK && value != nullptr) return value;
+  return {};
+}
+
+Error decode_error(std::string_view subject, std::uint64_t sequence, std::string why) {
+  Error e;
+  e.code = ErrorCode::kDecodeError;
+  e.message = std::move(why);
+  e.subject = std::string(subject);
+  e.sequence = sequence;
+  return e;
+}
+
+}  // namespace
+
+std::string format_rfc3339(std::chrono::system_clock::time_point t) {
+  const auto us = std::chrono::duration_cast<std::chrono::microseconds>(t.time_since_epoch());
+  const std::time_t secs = static_cast<std::time_t>(us.count() / 1000000);
+  const long frac = static_cast<long>(us.count() % 1000000);
+  std::tm tm{};
+  gmtime_r(&secs, &tm);
+  char buf[40];
+  const std::size_t n = std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
+  std::string out(buf, n);
+  char fbuf[16];
+  std::snprintf(fbuf, sizeof fbuf, ".%06ldZ", frac);
+  out += fbuf;
+  return out;
+}
+
+EncodedCommit encode_commit(const AppendRequest& req, std::uint64_t previous_version,
+                            const Digest& previous_hash,
+                            std::chrono::system_clock::time_point now) {
+  slotwise::events::v1::Commit c;
+  c.set_commit_id(req.commit_id);
+  c.set_category(req.aggregate.category);
+  c.set_aggregate_id(req.aggregate.id);
+  c.set_previous_version(previous_version);
+  const auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(now.time_since_epoch());
+  *c.mutable_committed_at() = google::protobuf::util::TimeUtil::NanosecondsToTimestamp(ns.count());
+  c.set_source(req.metadata.source);
+  c.set_correlation_id(req.metadata.correlation_id);
+  c.set_causation_id(req.metadata.causation_id);
+  if (req.metadata.actor.kind() != slotwise::events::v1::ACTOR_KIND_UNSPECIFIED) {
+    *c.mutable_actor() = req.metadata.actor;
+  }
+  int index = 0;
+  for (const auto& ev : req.events) {
+    auto* rec = c.add_events();
+    rec->set_event_id(req.commit_id + ":" + std::to_string(index++));
+    rec->mutable_payload()->set_type_url(type_url_for(ev.type));
+    rec->mutable_payload()->set_value(ev.data);
+  }
+  EncodedCommit out;
+  c.SerializeToString(&out.payload);
+  out.hash = chain_hash(previous_hash, out.payload);
+  return out;
+}
+
+Result<MsgPtr> build_message(const std::string& subject, const AppendRequest& req,
+                             const EncodedCommit& encoded, std::uint64_t previous_version,
+                             std::chrono::system_clock::time_point now) {
+  natsMsg* raw = nullptr;
+  if (natsMsg_Create(&raw, subject.c_str(), nullptr, encoded.payload.data(),
+                     static_cast<int>(encoded.payload.size())) != NATS_OK) {
+    return make_error(ErrorCode::kInternal, "cannot create message");
+  }
+  MsgPtr msg(raw);
+  std::string types;
+  for (const auto& ev : req.events) {
+    if (!types.empty()) types += ',';
+    types += ev.type;
+  }
+  const std::string hash_hex = to_hex(encoded.hash);
+  const std::string expected = std::to_string(previous_version);
+  const std::string time = format_rfc3339(now);
+  const std::pair<const char*, const std::string*> headers[] = {
+      {"ce-id", &req.commit_id},
+      {"ce-type", &req.events.front().type},
+      {"ce-source", &req.metadata.source},
+      {"ce-time", &time},
+      {"ce-subject", &req.aggregate.id},
+      {"traceparent", &req.metadata.traceparent},
+      {"sw-correlation-id", &req.metadata.correlation_id},
+      {"sw-causation-id", &req.metadata.causation_id},
+      {"sw-event-types", &types},
+      {kHeaderHash, &hash_hex},
+      {kHeaderMsgId, &req.commit_id},
+      // Always sent, also as "0": the server then requires the subject to be
+      // empty, which is how "no stream" is enforced.
+      {kHeaderExpectedLastSubjectSeq, &expected},
+  };
+  natsStatus s = natsMsgHeader_Set(msg.get(), "ce-specversion", "1.0");
+  if (s == NATS_OK) {
+    s = natsMsgHeader_Set(msg.get(), "content-type",
+                          "application/protobuf; messageType=\"slotwise.events.v1.Commit\"");
+  }
+  for (const auto& [key, value] : headers) {
+    if (s != NATS_OK) break;
+    if (!value->empty()) s = natsMsgHeader_Set(msg.get(), key, value->c_str());
+  }
+  if (s != NATS_OK) return make_error(ErrorCode::kInternal, "cannot set message headers");
+  return msg;
+}
+
+Result<StoredCommit> decode_message(natsMsg* msg, std::string_view subject_prefix,
+                                    std::uint64_t sequence, std::int64_t timestamp_ns) {
+  StoredCommit out;
+  out.subject = natsMsg_GetSubject(msg);
+  out.sequence = sequence;
+  out.timestamp_ns = timestamp_ns;
+  auto ref = aggregate_of(subject_prefix, out.subject);
+  if (!ref) return common::Unexpected<Error>{decode_error(out.subject, sequence, ref.error().message)};
+  out.aggregate = std::move(ref).value();
+  const char* data = natsMsg_GetData(msg);
+  const int len = natsMsg_GetDataLength(msg);
+  out.payload.assign(data == nullptr ? "" : data, static_cast<std::size_t>(len));
+  out.hash_hex = header_or_empty(msg, kHeaderHash);
+  if (!out.commit.ParseFromString(out.payload)) {
+    return common::Unexpected<Error>{decode_error(out.subject, sequence, "commit bytes do not parse")};
+  }
+  if (out.commit.events_size() == 0) {
+    return common::Unexpected<Error>{decode_error(out.subject, sequence, "commit holds no events")};
+  }
+  if (out.commit.category() != out.aggregate.category || out.commit.aggregate_id() != out.aggregate.id) {
+    return common::Unexpected<Error>{
+        decode_error(out.subject, sequence, "commit names another aggregate than its subject")};
+  }
+  return out;
+}
+
+}  // namespace slotwise::events

@@ -1,0 +1,54 @@
+// Connection: one NATS connection plus its JetStream context, configured to
+// reconnect forever with jittered backoff, so a restarted nats-server is
+// picked up without the caller doing anything.
+//
+// Thread safety: thread-safe (nats.c connections and JetStream contexts are).
+// Errors: connect() gives kUnavailable when no server answers (unless
+// retry_on_failed_connect is set, in which case it keeps trying in the
+// background and operations fail with kUnavailable until it is connected).
+#pragma once
+
+#include <nats/nats.h>
+
+#include <chrono>
+#include <memory>
+#include <string>
+
+#include "events/error.h"
+#include "events/nats_handles.h"
+
+namespace slotwise::events {
+
+struct ConnectionOptions {
+  // One URL or a comma-separated list for a cluster.
+  std::string url = "nats://127.0.0.1:4222";
+  std::string name = "slotwise";
+  std::chrono::milliseconds connect_timeout{2000};
+  std::chrono::milliseconds reconnect_wait{250};
+  bool retry_on_failed_connect = false;
+  // Bytes buffered while reconnecting; publishes beyond it fail fast.
+  int reconnect_buffer_bytes = 64 * 1024 * 1024;
+};
+
+class Connection {
+ public:
+  // ack_handler/ack_closure receive every asynchronous publish acknowledgement
+  // of this connection's JetStream context.
+  [[nodiscard]] static Result<std::unique_ptr<Connection>> open(const ConnectionOptions& options,
+                                                                jsPubAckHandler ack_handler,
+                                                                void* ack_closure);
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
+  ~Connection();
+
+  [[nodiscard]] natsConnection* nc() const { return nc_.get(); }
+  [[nodiscard]] jsCtx* js() const { return js_.get(); }
+  [[nodiscard]] bool connected() const;
+
+ private:
+  Connection() = default;
+  ConnectionPtr nc_;
+  JsContextPtr js_;
+};
+
+}  // namespace slotwise::events

@@ -1,0 +1,33 @@
+// PostgresServerFixture: a real PostgreSQL 15 cluster, initdb'd into a
+// temporary directory and started on a free loopback port, for integration
+// tests. As root it runs the server as the unprivileged OS user `postgres`
+// (PostgreSQL refuses to run as root).
+//
+// Thread safety: none. Errors: throws std::runtime_error if the cluster
+// cannot be created or started (a test-boundary failure).
+#pragma once
+
+#include <string>
+
+#include "tests/support/process.h"
+
+namespace slotwise::testing {
+
+class PostgresServerFixture {
+ public:
+  PostgresServerFixture();
+  ~PostgresServerFixture();
+  PostgresServerFixture(const PostgresServerFixture&) = delete;
+  PostgresServerFixture& operator=(const PostgresServerFixture&) = delete;
+
+  // libpq URL of the `postgres` database as the superuser.
+  [[nodiscard]] std::string url(const std::string& database = "postgres") const;
+  [[nodiscard]] int port() const { return port_; }
+
+ private:
+  TempDir dir_;
+  int port_;
+  Process process_;
+};
+
+}  // namespace slotwise::testing
