@@ -14,3 +14,9 @@ find_package(Boost REQUIRED COMPONENTS system)
 pkg_check_modules(NATS REQUIRED IMPORTED_TARGET libnats)
 pkg_check_modules(PQXX REQUIRED IMPORTED_TARGET libpqxx)
 pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib)
+
+# RapidJSON's Debian config only sets RAPIDJSON_INCLUDE_DIRS; wrap it in a target.
+add_library(slotwise_rapidjson INTERFACE)
+target_include_directories(slotwise_rapidjson SYSTEM INTERFACE ${RAPIDJSON_INCLUDE_DIRS})
+# Full-precision, exception-free parsing everywhere.
+target_compile_definitions(slotwise_rapidjson INTERFACE RAPIDJSON_HAS_STDSTRING=1)

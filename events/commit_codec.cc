@@ -41,6 +41,11 @@ std::string format_rfc3339(std::chrono::system_clock::time_point t) {
   return out;
 }
 
+std::string format_time_ns(std::int64_t ns) {
+  return format_rfc3339(std::chrono::system_clock::time_point(
+      std::chrono::duration_cast<std::chrono::system_clock::duration>(std::chrono::nanoseconds(ns))));
+}
+
 EncodedCommit encode_commit(const AppendRequest& req, std::uint64_t previous_version,
                             const Digest& previous_hash,
                             std::chrono::system_clock::time_point now) {

@@ -51,5 +51,7 @@ struct EncodedCommit {
 
 // RFC 3339 UTC with microseconds, e.g. 2026-11-25T15:24:56.123456Z.
 [[nodiscard]] std::string format_rfc3339(std::chrono::system_clock::time_point t);
+// The same for a server timestamp in nanoseconds since the epoch.
+[[nodiscard]] std::string format_time_ns(std::int64_t ns);
 
 }  // namespace slotwise::events

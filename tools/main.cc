@@ -1,0 +1,42 @@
+// slotwise: the command-line tool for admins, analytics consumers and
+// auditors (docs/cli.md). Exceptions stop here, at the process boundary.
+#include <CLI/CLI.hpp>
+
+#include <exception>
+#include <iostream>
+
+#include "tools/audit_command.h"
+#include "tools/cli_context.h"
+#include "tools/streams_command.h"
+
+int main(int argc, char** argv) {
+  using namespace slotwise::tools;
+  CliContext ctx;
+  ctx.nats_url = env_or("SLOTWISE_NATS_URL", ctx.nats_url);
+  ctx.stream = env_or("SLOTWISE_STREAM", ctx.stream);
+  int exit_code = kExitOk;
+
+  CLI::App app{"slotwise — operate and inspect the SlotWise event log"};
+  app.require_subcommand(1);
+  app.add_option("--nats", ctx.nats_url, "NATS server URL(s), comma-separated (env SLOTWISE_NATS_URL)");
+  app.add_option("--stream", ctx.stream, "JetStream stream name (env SLOTWISE_STREAM)");
+  app.add_option("--replicas", ctx.replicas, "Stream replicas: 1 locally, 3 in a cluster")
+      ->check(CLI::IsMember({1, 3, 5}));
+  app.add_option("--duplicate-window", ctx.duplicate_window_s,
+                 "Duplicate window of the stream, seconds")
+      ->check(CLI::Range(1, 7 * 24 * 3600));
+  app.add_flag("--json", ctx.json, "Machine-readable JSON output");
+  add_streams_command(app, ctx, exit_code);
+  add_audit_command(app, ctx, exit_code);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int rc = app.exit(e);
+    return rc == 0 ? kExitOk : kExitUsage;
+  } catch (const std::exception& e) {
+    print_error(std::string("unexpected error: ") + e.what());
+    return kExitFailed;
+  }
+  return exit_code;
+}
