@@ -105,7 +105,10 @@ void AppendPipeline::ack_handler(jsCtx* /*js*/, natsMsg* msg, jsPubAck* pa, jsPu
   self->on_ack(msg, pa, pae);
 }
 
-void AppendPipeline::attach(jsCtx* js) { js_ = js; }
+void AppendPipeline::attach(jsCtx* low_latency, jsCtx* bulk) {
+  js_fast_ = low_latency;
+  js_bulk_ = bulk;
+}
 
 void AppendPipeline::submit(AppendRequest request, AppendCallback done) {
   if (auto ok = validate(request.aggregate); !ok) {
@@ -218,15 +221,16 @@ AppendPipeline::Pending* AppendPipeline::publish(Pending* p) {
   if (!built) return finish(p, common::Unexpected<Error>{built.error()});
   natsMsg* msg = built.value().release();
   const natsMsg* key = msg;
+  jsCtx* js = js_fast_;
   {
     std::lock_guard<std::mutex> lock(mu_);
     in_flight_[key] = p;
-    ++stats_.in_flight;
+    if (++stats_.in_flight > options_.low_latency_in_flight) js = js_bulk_;
   }
   jsPubOptions po;
   jsPubOptions_Init(&po);
   po.MaxWait = options_.ack_timeout.count();
-  const natsStatus s = js_PublishMsgAsync(js_, &msg, &po);
+  const natsStatus s = js_PublishMsgAsync(js, &msg, &po);
   if (s == NATS_OK) return nullptr;  // p may already be completed by the ack thread
   bool still_ours = false;
   {

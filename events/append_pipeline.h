@@ -56,6 +56,12 @@ struct PipelineOptions {
   std::chrono::milliseconds append_deadline{30000};
   std::size_t tail_cache_capacity = 100000;
   int max_conflict_retries = 16;  // for ExpectedVersion::any()
+  // Up to this many commits in flight are published on the low-latency
+  // context (written to the socket at once); beyond it on the bulk context,
+  // whose writes nats.c batches, so that the server reads many commits per
+  // syscall. Per-subject order holds across both because a subject never has
+  // two commits in flight.
+  std::size_t low_latency_in_flight = 4;
 };
 
 struct PipelineStats {
@@ -89,8 +95,9 @@ class AppendPipeline : public std::enable_shared_from_this<AppendPipeline> {
   [[nodiscard]] void* ack_closure() const;
   static void ack_handler(jsCtx* js, natsMsg* msg, jsPubAck* pa, jsPubAckErr* pae, void* closure);
 
-  // Must be called once before submit(): the context to publish on.
-  void attach(jsCtx* js);
+  // Must be called once before submit(): the contexts to publish on (they may
+  // be the same). Both must deliver acks to ack_handler with ack_closure().
+  void attach(jsCtx* low_latency, jsCtx* bulk);
 
   void submit(AppendRequest request, AppendCallback done);
 
@@ -130,7 +137,8 @@ class AppendPipeline : public std::enable_shared_from_this<AppendPipeline> {
   PipelineOptions options_;
   Io io_;
   std::uint64_t registry_id_ = 0;
-  jsCtx* js_ = nullptr;
+  jsCtx* js_fast_ = nullptr;
+  jsCtx* js_bulk_ = nullptr;
 
   mutable std::mutex mu_;
   std::condition_variable idle_cv_;

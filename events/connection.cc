@@ -20,6 +20,7 @@ Result<std::unique_ptr<Connection>> Connection::open(const ConnectionOptions& op
   if (s == NATS_OK) s = natsOptions_SetReconnectWait(opts.get(), options.reconnect_wait.count());
   if (s == NATS_OK) s = natsOptions_SetReconnectJitter(opts.get(), 100, 1000);
   if (s == NATS_OK) s = natsOptions_SetReconnectBufSize(opts.get(), options.reconnect_buffer_bytes);
+  if (s == NATS_OK) s = natsOptions_SetSendAsap(opts.get(), options.send_asap);
   if (s == NATS_OK && options.retry_on_failed_connect) {
     s = natsOptions_SetRetryOnFailedConnect(opts.get(), true, nullptr, nullptr);
   }

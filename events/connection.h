@@ -26,6 +26,10 @@ struct ConnectionOptions {
   std::chrono::milliseconds connect_timeout{2000};
   std::chrono::milliseconds reconnect_wait{250};
   bool retry_on_failed_connect = false;
+  // Write each publish to the socket at once instead of letting nats.c's
+  // flusher thread batch them: its batching waits up to 1 ms per flush, which
+  // would add a millisecond to every append's latency.
+  bool send_asap = true;
   // Bytes buffered while reconnecting; publishes beyond it fail fast.
   int reconnect_buffer_bytes = 64 * 1024 * 1024;
 };

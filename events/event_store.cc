@@ -40,7 +40,14 @@ Result<std::unique_ptr<EventStore>> EventStore::open(StoreOptions options) {
                                store->pipeline_->ack_closure());
   if (!conn) return common::Unexpected<Error>{conn.error()};
   store->connection_ = std::move(conn).value();
-  store->pipeline_->attach(store->connection_->js());
+  ConnectionOptions bulk_options = store->options_.connection;
+  bulk_options.send_asap = false;
+  bulk_options.name += "-bulk";
+  auto bulk = Connection::open(bulk_options, &AppendPipeline::ack_handler,
+                               store->pipeline_->ack_closure());
+  if (!bulk) return common::Unexpected<Error>{bulk.error()};
+  store->bulk_connection_ = std::move(bulk).value();
+  store->pipeline_->attach(store->connection_->js(), store->bulk_connection_->js());
   store->reader_ = std::make_unique<Reader>(store->connection_->js(), store->options_.stream,
                                             store->options_.request_timeout);
   return store;
@@ -52,6 +59,7 @@ EventStore::~EventStore() {
     pipeline_->shutdown();
   }
   reader_.reset();
+  bulk_connection_.reset();
   connection_.reset();
   pipeline_.reset();
 }

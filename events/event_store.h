@@ -79,7 +79,8 @@ class EventStore {
 
   StoreOptions options_;
   std::shared_ptr<AppendPipeline> pipeline_;
-  std::unique_ptr<Connection> connection_;
+  std::unique_ptr<Connection> connection_;       // low latency: reads, light appends
+  std::unique_ptr<Connection> bulk_connection_;  // batched writes under load
   std::unique_ptr<Reader> reader_;
 };
 

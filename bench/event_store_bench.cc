@@ -1,0 +1,358 @@
+// Event store benchmark (issue: foundation, section 6). Not a test: it prints
+// a table and writes JSON with each library figure's ratio to a raw nats.c
+// baseline measured in the same run against the same local nats-server.
+//
+//   event_store_bench [--n N] [--json PATH]
+//
+// Baselines: raw sync publish (expected-seq + msg-id headers), raw plain async
+// publish, raw async pipeline with the same concurrency headers over 1,000
+// subjects (one in flight per subject, as optimistic concurrency requires),
+// raw pull-consumer fetch. Library: sync append, pipelined append over 1,000
+// aggregates at several in-flight limits, replay (scan + decode).
+#include <nats/nats.h>
+#include <sys/resource.h>
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "events/event_store.h"
+#include "slotwise/events/v1/calendar.pb.h"
+#include "tests/support/nats_server.h"
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+constexpr int kSubjects = 1000;
+
+struct Row {
+  std::string name;
+  long ops = 0;
+  double seconds = 0;
+  std::string baseline;
+  [[nodiscard]] double rate() const { return seconds > 0 ? static_cast<double>(ops) / seconds : 0; }
+};
+
+double since(Clock::time_point t0) {
+  return std::chrono::duration<double>(Clock::now() - t0).count();
+}
+
+void check(natsStatus s, const char* what) {
+  if (s != NATS_OK) {
+    std::fprintf(stderr, "%s failed: %s\n", what, natsStatus_GetText(s));
+    std::exit(1);
+  }
+}
+
+void add_raw_stream(jsCtx* js) {
+  jsStreamConfig cfg;
+  jsStreamConfig_Init(&cfg);
+  const char* subjects[] = {"raw.>"};
+  cfg.Name = "RAW";
+  cfg.Subjects = subjects;
+  cfg.SubjectsLen = 1;
+  cfg.Storage = js_FileStorage;
+  cfg.Duplicates = 120LL * 1000000000LL;
+  cfg.AllowDirect = true;
+  check(js_AddStream(nullptr, js, &cfg, nullptr, nullptr), "add RAW stream");
+}
+
+// --- raw baselines ----------------------------------------------------------
+
+Row raw_sync(jsCtx* js, const std::string& payload, long n) {
+  std::vector<std::uint64_t> last(kSubjects, 0);
+  const auto t0 = Clock::now();
+  for (long i = 0; i < n; ++i) {
+    const int subj = static_cast<int>(i % kSubjects);
+    const std::string subject = "raw.sync." + std::to_string(subj);
+    const std::string id = "sync-" + std::to_string(i);
+    jsPubOptions po;
+    jsPubOptions_Init(&po);
+    po.MsgId = id.c_str();
+    po.ExpectLastSubjectSeq = last[subj];
+    jsPubAck* pa = nullptr;
+    check(js_Publish(&pa, js, subject.c_str(), payload.data(), static_cast<int>(payload.size()), &po,
+                     nullptr),
+          "sync publish");
+    last[subj] = pa->Sequence;
+    jsPubAck_Destroy(pa);
+  }
+  return {"raw sync publish (expected-seq + msg-id)", n, since(t0), ""};
+}
+
+Row raw_async_plain(jsCtx* js, const std::string& payload, long n) {
+  const auto t0 = Clock::now();
+  for (long i = 0; i < n; ++i) {
+    check(js_PublishAsync(js, "raw.plain", payload.data(), static_cast<int>(payload.size()), nullptr),
+          "async publish");
+  }
+  jsPubOptions po;
+  jsPubOptions_Init(&po);
+  po.MaxWait = 60000;
+  check(js_PublishAsyncComplete(js, &po), "async complete");
+  return {"raw async publish (no headers)", n, since(t0), ""};
+}
+
+// One in flight per subject: the next publish of a subject needs the previous
+// one's sequence for its Nats-Expected-Last-Subject-Sequence header.
+struct RawPipeline {
+  jsCtx* js = nullptr;
+  std::string payload;
+  long total = 0;
+  std::atomic<long> issued{0};
+  std::atomic<long> done{0};
+  std::mutex mu;
+  std::condition_variable cv;
+
+  void publish(int subj, std::uint64_t expected) {
+    const long i = issued.fetch_add(1);
+    if (i >= total) return;
+    natsMsg* m = nullptr;
+    const std::string subject = "raw.pipe." + std::to_string(subj);
+    natsMsg_Create(&m, subject.c_str(), nullptr, payload.data(), static_cast<int>(payload.size()));
+    const std::string id = "pipe-" + std::to_string(i);
+    const std::string exp = std::to_string(expected);
+    natsMsgHeader_Set(m, "Nats-Msg-Id", id.c_str());
+    natsMsgHeader_Set(m, "Nats-Expected-Last-Subject-Sequence", exp.c_str());
+    check(js_PublishMsgAsync(js, &m, nullptr), "pipeline publish");
+  }
+  static void on_ack(jsCtx*, natsMsg* msg, jsPubAck* pa, jsPubAckErr* pae, void* closure) {
+    auto* self = static_cast<RawPipeline*>(closure);
+    if (pae != nullptr) {
+      std::fprintf(stderr, "raw pipeline ack error: %s\n", pae->ErrText ? pae->ErrText : "?");
+      std::exit(1);
+    }
+    const std::string subject = natsMsg_GetSubject(msg);
+    const int subj = std::stoi(subject.substr(subject.rfind('.') + 1));
+    natsMsg_Destroy(msg);
+    self->publish(subj, pa->Sequence);
+    if (self->done.fetch_add(1) + 1 == self->total) {
+      std::lock_guard<std::mutex> lock(self->mu);
+      self->cv.notify_all();
+    }
+  }
+};
+
+Row raw_pipeline(natsConnection* nc, const std::string& payload, long n) {
+  RawPipeline p;
+  p.payload = payload;
+  p.total = n;
+  jsOptions jo;
+  jsOptions_Init(&jo);
+  jo.PublishAsync.MaxPending = 1 << 30;
+  jo.PublishAsync.AckHandler = &RawPipeline::on_ack;
+  jo.PublishAsync.AckHandlerClosure = &p;
+  check(natsConnection_JetStream(&p.js, nc, &jo), "pipeline js");
+  const auto t0 = Clock::now();
+  for (int s = 0; s < kSubjects; ++s) p.publish(s, 0);
+  {
+    std::unique_lock<std::mutex> lock(p.mu);
+    p.cv.wait(lock, [&] { return p.done.load() >= n; });
+  }
+  Row r{"raw async pipeline, expected-seq + msg-id, 1000 subjects", n, since(t0), ""};
+  jsCtx_Destroy(p.js);
+  return r;
+}
+
+Row raw_fetch(jsCtx* js, long expected) {
+  jsSubOptions so;
+  jsSubOptions_Init(&so);
+  so.Stream = "RAW";
+  so.Config.AckPolicy = js_AckNone;
+  so.Config.DeliverPolicy = js_DeliverAll;
+  natsSubscription* sub = nullptr;
+  check(js_PullSubscribe(&sub, js, "raw.pipe.>", nullptr, nullptr, &so, nullptr), "pull subscribe");
+  long got = 0;
+  const auto t0 = Clock::now();
+  while (got < expected) {
+    jsFetchRequest req;
+    jsFetchRequest_Init(&req);
+    req.Batch = 512;
+    req.NoWait = true;
+    req.Expires = 5LL * 1000000000LL;
+    natsMsgList list{};
+    const natsStatus s = natsSubscription_FetchRequest(&list, sub, &req);
+    if (s != NATS_OK) break;
+    for (int i = 0; i < list.Count; ++i) {
+      // Touch the data as a consumer would.
+      volatile int len = natsMsg_GetDataLength(list.Msgs[i]);
+      (void)len;
+    }
+    got += list.Count;
+    natsMsgList_Destroy(&list);
+  }
+  Row r{"raw pull-consumer fetch (batch 512)", got, since(t0), ""};
+  natsSubscription_Unsubscribe(sub);
+  natsSubscription_Destroy(sub);
+  return r;
+}
+
+// --- library ----------------------------------------------------------------
+
+slotwise::events::AppendRequest make_request(long i, slotwise::events::ExpectedVersion expected,
+                                             const std::string& tag) {
+  slotwise::events::v1::BookingConfirmed e;
+  e.set_booking_id("bkg_" + std::to_string(i));
+  e.set_business_id("biz_" + std::to_string(i % kSubjects));
+  e.set_reason("no_payment_required");
+  slotwise::events::AppendRequest r;
+  r.aggregate = {"calendar", "biz_" + tag + std::to_string(i % kSubjects)};
+  r.expected = expected;
+  r.commit_id = tag + std::to_string(i);
+  r.metadata.source = "bench";
+  r.metadata.correlation_id = "corr";
+  r.events.push_back(slotwise::events::pack(e));
+  return r;
+}
+
+Row lib_sync(slotwise::events::EventStore& store, long n) {
+  std::vector<std::uint64_t> version(kSubjects, 0);
+  const auto t0 = Clock::now();
+  for (long i = 0; i < n; ++i) {
+    const auto subj = static_cast<std::size_t>(i % kSubjects);
+    auto r = store.append(make_request(i, slotwise::events::ExpectedVersion::exact(version[subj]), "s"));
+    if (!r) {
+      std::fprintf(stderr, "sync append: %s\n", r.error().describe().c_str());
+      std::exit(1);
+    }
+    version[subj] = r->position;
+  }
+  return {"library sync append (exact version)", n, since(t0), "raw sync publish (expected-seq + msg-id)"};
+}
+
+Row lib_pipelined(const std::string& url, long n, std::size_t in_flight, const std::string& tag) {
+  slotwise::events::StoreOptions o;
+  o.connection.url = url;
+  o.pipeline.max_in_flight = in_flight;
+  auto store = slotwise::events::EventStore::open(o);
+  if (!store) std::exit(1);
+  // Bound what is queued so the driver does not build a 200k-entry backlog.
+  const long window = static_cast<long>(std::max<std::size_t>(4 * in_flight, 4000));
+  std::mutex mu;
+  std::condition_variable cv;
+  long outstanding = 0;
+  std::atomic<long> failures{0};
+  const auto t0 = Clock::now();
+  for (long i = 0; i < n; ++i) {
+    {
+      std::unique_lock<std::mutex> lock(mu);
+      cv.wait(lock, [&] { return outstanding < window; });
+      ++outstanding;
+    }
+    store.value()->append_async(make_request(i, slotwise::events::ExpectedVersion::any(), tag),
+                                [&](slotwise::events::Result<slotwise::events::AppendResult> r) {
+                                  if (!r) ++failures;
+                                  std::lock_guard<std::mutex> lock(mu);
+                                  --outstanding;
+                                  cv.notify_one();
+                                });
+  }
+  store.value()->drain(std::chrono::seconds(120));
+  const double secs = since(t0);
+  if (failures > 0) {
+    std::fprintf(stderr, "pipelined append: %ld failures\n", failures.load());
+    std::exit(1);
+  }
+  return {"library pipelined append, 1000 aggregates, " + std::to_string(in_flight) + " in flight",
+          n, secs, "raw async pipeline, expected-seq + msg-id, 1000 subjects"};
+}
+
+Row lib_replay(slotwise::events::EventStore& store) {
+  long got = 0;
+  long events = 0;
+  const auto t0 = Clock::now();
+  auto st = store.scan(slotwise::events::ScanRange{}, [&](slotwise::events::Result<slotwise::events::StoredCommit>&& c) {
+    if (c) {
+      ++got;
+      events += c->commit.events_size();
+    }
+    return true;
+  });
+  if (!st) std::exit(1);
+  return {"library replay (scan + decode commits)", got, since(t0), "raw pull-consumer fetch (batch 512)"};
+}
+
+long max_rss_kb() {
+  rusage ru{};
+  getrusage(RUSAGE_SELF, &ru);
+  return ru.ru_maxrss;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  long n = 200000;
+  std::string json_path = "event_store_bench.json";
+  for (int i = 1; i + 1 < argc; i += 2) {
+    const std::string a = argv[i];
+    if (a == "--n") n = std::atol(argv[i + 1]);
+    if (a == "--json") json_path = argv[i + 1];
+  }
+  const long n_sync = std::max(1000L, n / 20);
+
+  slotwise::testing::NatsServerFixture nats;
+  natsConnection* nc = nullptr;
+  natsOptions* nopts = nullptr;
+  natsOptions_Create(&nopts);
+  natsOptions_SetURL(nopts, nats.url().c_str());
+  if (std::getenv("RAW_SEND_ASAP") != nullptr) natsOptions_SetSendAsap(nopts, true);
+  check(natsConnection_Connect(&nc, nopts), "connect");
+  natsOptions_Destroy(nopts);
+  jsCtx* js = nullptr;
+  jsOptions jo;
+  jsOptions_Init(&jo);
+  jo.PublishAsync.MaxPending = 1 << 30;
+  check(natsConnection_JetStream(&js, nc, &jo), "jetstream");
+  add_raw_stream(js);
+
+  // A commit of the library is ~190 bytes of payload; use the same for raw.
+  const std::string payload(190, 'x');
+  std::vector<Row> rows;
+  std::fprintf(stderr, "running (n=%ld)...\n", n);
+  rows.push_back(raw_sync(js, payload, n_sync));
+  rows.push_back(raw_async_plain(js, payload, n));
+  rows.push_back(raw_pipeline(nc, payload, n));
+  rows.push_back(raw_fetch(js, n));
+
+  slotwise::events::StoreOptions o;
+  o.connection.url = nats.url();
+  auto store = slotwise::events::EventStore::open(o);
+  if (!store || !store.value()->provision()) return 1;
+  rows.push_back(lib_sync(*store.value(), n_sync));
+  for (std::size_t k : {16U, 64U, 256U, 1000U}) {
+    rows.push_back(lib_pipelined(nats.url(), n, k, "p" + std::to_string(k) + "-"));
+  }
+  rows.push_back(lib_replay(*store.value()));
+
+  auto rate_of = [&](const std::string& name) {
+    for (const auto& r : rows) if (r.name == name) return r.rate();
+    return 0.0;
+  };
+  std::printf("%-62s %10s %9s %12s %8s\n", "benchmark", "ops", "seconds", "ops/s", "ratio");
+  std::ofstream json(json_path);
+  json << "{\n  \"n\": " << n << ",\n  \"max_rss_kb\": " << max_rss_kb() << ",\n  \"results\": [\n";
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    const auto& r = rows[i];
+    const double base = r.baseline.empty() ? 0.0 : rate_of(r.baseline);
+    const double ratio = base > 0 ? r.rate() / base : 0.0;
+    char ratio_s[16] = "";
+    if (base > 0) std::snprintf(ratio_s, sizeof ratio_s, "%.2f", ratio);
+    std::printf("%-62s %10ld %9.3f %12.0f %8s\n", r.name.c_str(), r.ops, r.seconds, r.rate(), ratio_s);
+    json << "    {\"name\": \"" << r.name << "\", \"ops\": " << r.ops << ", \"seconds\": " << r.seconds
+         << ", \"ops_per_s\": " << r.rate() << ", \"baseline\": \"" << r.baseline
+         << "\", \"ratio\": " << ratio << "}" << (i + 1 < rows.size() ? "," : "") << "\n";
+  }
+  json << "  ]\n}\n";
+  std::printf("max RSS: %ld KiB; JSON written to %s\n", max_rss_kb(), json_path.c_str());
+  store.value().reset();
+  jsCtx_Destroy(js);
+  natsConnection_Destroy(nc);
+  return 0;
+}
