@@ -78,8 +78,8 @@ Row raw_sync(jsCtx* js, const std::string& payload, long n) {
     po.MsgId = id.c_str();
     po.ExpectLastSubjectSeq = last[subj];
     jsPubAck* pa = nullptr;
-    check(js_Publish(&pa, js, subject.c_str(), payload.data(), static_cast<int>(payload.size()), &po,
-                     nullptr),
+    check(js_Publish(&pa, js, subject.c_str(), payload.data(), static_cast<int>(payload.size()),
+                     &po, nullptr),
           "sync publish");
     last[subj] = pa->Sequence;
     jsPubAck_Destroy(pa);
@@ -90,8 +90,9 @@ Row raw_sync(jsCtx* js, const std::string& payload, long n) {
 Row raw_async_plain(jsCtx* js, const std::string& payload, long n) {
   const auto t0 = Clock::now();
   for (long i = 0; i < n; ++i) {
-    check(js_PublishAsync(js, "raw.plain", payload.data(), static_cast<int>(payload.size()), nullptr),
-          "async publish");
+    check(
+        js_PublishAsync(js, "raw.plain", payload.data(), static_cast<int>(payload.size()), nullptr),
+        "async publish");
   }
   jsPubOptions po;
   jsPubOptions_Init(&po);
@@ -217,14 +218,16 @@ Row lib_sync(slotwise::events::EventStore& store, long n) {
   const auto t0 = Clock::now();
   for (long i = 0; i < n; ++i) {
     const auto subj = static_cast<std::size_t>(i % kSubjects);
-    auto r = store.append(make_request(i, slotwise::events::ExpectedVersion::exact(version[subj]), "s"));
+    auto r =
+        store.append(make_request(i, slotwise::events::ExpectedVersion::exact(version[subj]), "s"));
     if (!r) {
       std::fprintf(stderr, "sync append: %s\n", r.error().describe().c_str());
       std::exit(1);
     }
     version[subj] = r->position;
   }
-  return {"library sync append (exact version)", n, since(t0), "raw sync publish (expected-seq + msg-id)"};
+  return {"library sync append (exact version)", n, since(t0),
+          "raw sync publish (expected-seq + msg-id)"};
 }
 
 Row lib_pipelined(const std::string& url, long n, std::size_t in_flight, const std::string& tag) {
@@ -268,15 +271,17 @@ Row lib_replay(slotwise::events::EventStore& store) {
   long got = 0;
   long events = 0;
   const auto t0 = Clock::now();
-  auto st = store.scan(slotwise::events::ScanRange{}, [&](slotwise::events::Result<slotwise::events::StoredCommit>&& c) {
-    if (c) {
-      ++got;
-      events += c->commit.events_size();
-    }
-    return true;
-  });
+  auto st = store.scan(slotwise::events::ScanRange{},
+                       [&](slotwise::events::Result<slotwise::events::StoredCommit>&& c) {
+                         if (c) {
+                           ++got;
+                           events += c->commit.events_size();
+                         }
+                         return true;
+                       });
   if (!st) std::exit(1);
-  return {"library replay (scan + decode commits)", got, since(t0), "raw pull-consumer fetch (batch 512)"};
+  return {"library replay (scan + decode commits)", got, since(t0),
+          "raw pull-consumer fetch (batch 512)"};
 }
 
 long max_rss_kb() {
@@ -332,7 +337,8 @@ int main(int argc, char** argv) {
   rows.push_back(lib_replay(*store.value()));
 
   auto rate_of = [&](const std::string& name) {
-    for (const auto& r : rows) if (r.name == name) return r.rate();
+    for (const auto& r : rows)
+      if (r.name == name) return r.rate();
     return 0.0;
   };
   std::printf("%-62s %10s %9s %12s %8s\n", "benchmark", "ops", "seconds", "ops/s", "ratio");
@@ -344,10 +350,12 @@ int main(int argc, char** argv) {
     const double ratio = base > 0 ? r.rate() / base : 0.0;
     char ratio_s[16] = "";
     if (base > 0) std::snprintf(ratio_s, sizeof ratio_s, "%.2f", ratio);
-    std::printf("%-62s %10ld %9.3f %12.0f %8s\n", r.name.c_str(), r.ops, r.seconds, r.rate(), ratio_s);
-    json << "    {\"name\": \"" << r.name << "\", \"ops\": " << r.ops << ", \"seconds\": " << r.seconds
-         << ", \"ops_per_s\": " << r.rate() << ", \"baseline\": \"" << r.baseline
-         << "\", \"ratio\": " << ratio << "}" << (i + 1 < rows.size() ? "," : "") << "\n";
+    std::printf("%-62s %10ld %9.3f %12.0f %8s\n", r.name.c_str(), r.ops, r.seconds, r.rate(),
+                ratio_s);
+    json << "    {\"name\": \"" << r.name << "\", \"ops\": " << r.ops
+         << ", \"seconds\": " << r.seconds << ", \"ops_per_s\": " << r.rate()
+         << ", \"baseline\": \"" << r.baseline << "\", \"ratio\": " << ratio << "}"
+         << (i + 1 < rows.size() ? "," : "") << "\n";
   }
   json << "  ]\n}\n";
   std::printf("max RSS: %ld KiB; JSON written to %s\n", max_rss_kb(), json_path.c_str());

@@ -41,11 +41,10 @@ std::uint64_t next_registry_id() {
 }
 
 bool valid_header_value(const std::string& v) {
-  return !v.empty() && v.size() <= 256 &&
-         std::none_of(v.begin(), v.end(), [](char c) {
-           const auto u = static_cast<unsigned char>(c);
-           return u < 0x20 || u == 0x7f;
-         });
+  return !v.empty() && v.size() <= 256 && std::none_of(v.begin(), v.end(), [](char c) {
+    const auto u = static_cast<unsigned char>(c);
+    return u < 0x20 || u == 0x7f;
+  });
 }
 
 Error error_of(ErrorCode code, std::string message) {
@@ -87,7 +86,8 @@ AppendPipeline::~AppendPipeline() {
 
 void* AppendPipeline::ack_closure() const {
   // The id, not the address: see registry() above.
-  return reinterpret_cast<void*>(static_cast<std::uintptr_t>(registry_id_));  // NOLINT(performance-no-int-to-ptr)
+  return reinterpret_cast<void*>(
+      static_cast<std::uintptr_t>(registry_id_));  // NOLINT(performance-no-int-to-ptr)
 }
 
 void AppendPipeline::ack_handler(jsCtx* /*js*/, natsMsg* msg, jsPubAck* pa, jsPubAckErr* pae,
@@ -95,7 +95,8 @@ void AppendPipeline::ack_handler(jsCtx* /*js*/, natsMsg* msg, jsPubAck* pa, jsPu
   std::shared_ptr<AppendPipeline> self;
   {
     std::lock_guard<std::mutex> lock(registry_mutex());
-    auto it = registry().find(static_cast<std::uint64_t>(reinterpret_cast<std::uintptr_t>(closure)));
+    auto it =
+        registry().find(static_cast<std::uint64_t>(reinterpret_cast<std::uintptr_t>(closure)));
     if (it != registry().end()) self = it->second.lock();
   }
   if (!self) {
@@ -116,12 +117,13 @@ void AppendPipeline::submit(AppendRequest request, AppendCallback done) {
     return;
   }
   if (request.events.empty()) {
-    done(common::Unexpected<Error>{error_of(ErrorCode::kInvalidArgument, "a commit needs at least one event")});
+    done(common::Unexpected<Error>{
+        error_of(ErrorCode::kInvalidArgument, "a commit needs at least one event")});
     return;
   }
   if (!valid_header_value(request.commit_id)) {
-    done(common::Unexpected<Error>{error_of(
-        ErrorCode::kInvalidArgument, "commit id must be 1..256 printable characters")});
+    done(common::Unexpected<Error>{
+        error_of(ErrorCode::kInvalidArgument, "commit id must be 1..256 printable characters")});
     return;
   }
   auto p = std::make_unique<Pending>();
@@ -134,7 +136,8 @@ void AppendPipeline::submit(AppendRequest request, AppendCallback done) {
     std::unique_lock<std::mutex> lock(mu_);
     if (shutting_down_) {
       lock.unlock();
-      p->done(common::Unexpected<Error>{error_of(ErrorCode::kCancelled, "event store is shutting down")});
+      p->done(common::Unexpected<Error>{
+          error_of(ErrorCode::kCancelled, "event store is shutting down")});
       return;
     }
     ++outstanding_;
@@ -238,7 +241,7 @@ AppendPipeline::Pending* AppendPipeline::publish(Pending* p) {
     still_ours = in_flight_.erase(key) > 0;
     --stats_.in_flight;
   }
-  natsMsg_Destroy(msg);  // still ours: nats.c only clears it on success
+  natsMsg_Destroy(msg);             // still ours: nats.c only clears it on success
   if (!still_ours) return nullptr;  // cancelled by shutdown meanwhile
   Error e = from_nats(s, static_cast<jsErrCode>(0), "publish to " + p->subject);
   if (e.code == ErrorCode::kUnavailable) return retry_later(p, e);
@@ -299,7 +302,7 @@ AppendPipeline::Pending* AppendPipeline::after_ack(Pending* p, jsPubAck* pa, jsP
 }
 
 AppendPipeline::Pending* AppendPipeline::resolve_conflict(Pending* p,
-                                                         std::uint64_t current_version) {
+                                                          std::uint64_t current_version) {
   // Past the NATS duplicate window a repeated commit id surfaces as a
   // conflict; the log itself says whether it was already appended.
   auto found = io_.find_commit(p->req.aggregate, p->req.expected.version(), p->req.commit_id);
@@ -314,8 +317,9 @@ AppendPipeline::Pending* AppendPipeline::resolve_conflict(Pending* p,
     std::lock_guard<std::mutex> lock(mu_);
     ++stats_.conflicts;
   }
-  Error e = error_of(ErrorCode::kConcurrencyConflict,
-                     p->subject + " is not at version " + std::to_string(p->req.expected.version()));
+  Error e =
+      error_of(ErrorCode::kConcurrencyConflict,
+               p->subject + " is not at version " + std::to_string(p->req.expected.version()));
   e.current_version = current_version;
   return finish(p, common::Unexpected<Error>{std::move(e)});
 }
@@ -328,7 +332,8 @@ AppendPipeline::Pending* AppendPipeline::retry_later(Pending* p, const Error& wh
     return finish(p, common::Unexpected<Error>{std::move(e)});
   }
   const int shift = std::min(p->unavailable_retries++, 5);
-  const auto backoff = std::min(std::chrono::milliseconds(1000), std::chrono::milliseconds(25 << shift));
+  const auto backoff =
+      std::min(std::chrono::milliseconds(1000), std::chrono::milliseconds(25 << shift));
   {
     std::lock_guard<std::mutex> lock(mu_);
     if (!shutting_down_) {
@@ -338,11 +343,13 @@ AppendPipeline::Pending* AppendPipeline::retry_later(Pending* p, const Error& wh
       return nullptr;
     }
   }
-  return finish(p, common::Unexpected<Error>{error_of(ErrorCode::kCancelled, "event store is shutting down")});
+  return finish(p, common::Unexpected<Error>{
+                       error_of(ErrorCode::kCancelled, "event store is shutting down")});
 }
 
 AppendPipeline::Pending* AppendPipeline::finish_locked_out(Pending* p) {
-  return finish(p, common::Unexpected<Error>{error_of(ErrorCode::kCancelled, "event store is shutting down")});
+  return finish(p, common::Unexpected<Error>{
+                       error_of(ErrorCode::kCancelled, "event store is shutting down")});
 }
 
 AppendPipeline::Pending* AppendPipeline::finish(Pending* p, Result<AppendResult> result) {

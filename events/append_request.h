@@ -43,10 +43,10 @@ struct AppendResult {
 struct StoredCommit {
   std::string subject;
   AggregateRef aggregate;
-  std::uint64_t sequence = 0;   // global position in the stream
+  std::uint64_t sequence = 0;     // global position in the stream
   std::int64_t timestamp_ns = 0;  // when the server stored it
-  std::string payload;          // the exact stored bytes (what the hash covers)
-  std::string hash_hex;         // sw-hash header
+  std::string payload;            // the exact stored bytes (what the hash covers)
+  std::string hash_hex;           // sw-hash header
   slotwise::events::v1::Commit commit;
 };
 

@@ -43,7 +43,8 @@ std::string format_rfc3339(std::chrono::system_clock::time_point t) {
 
 std::string format_time_ns(std::int64_t ns) {
   return format_rfc3339(std::chrono::system_clock::time_point(
-      std::chrono::duration_cast<std::chrono::system_clock::duration>(std::chrono::nanoseconds(ns))));
+      std::chrono::duration_cast<std::chrono::system_clock::duration>(
+          std::chrono::nanoseconds(ns))));
 }
 
 EncodedCommit encode_commit(const AppendRequest& req, std::uint64_t previous_version,
@@ -128,19 +129,22 @@ Result<StoredCommit> decode_message(natsMsg* msg, std::string_view subject_prefi
   out.sequence = sequence;
   out.timestamp_ns = timestamp_ns;
   auto ref = aggregate_of(subject_prefix, out.subject);
-  if (!ref) return common::Unexpected<Error>{decode_error(out.subject, sequence, ref.error().message)};
+  if (!ref)
+    return common::Unexpected<Error>{decode_error(out.subject, sequence, ref.error().message)};
   out.aggregate = std::move(ref).value();
   const char* data = natsMsg_GetData(msg);
   const int len = natsMsg_GetDataLength(msg);
   out.payload.assign(data == nullptr ? "" : data, static_cast<std::size_t>(len));
   out.hash_hex = header_or_empty(msg, kHeaderHash);
   if (!out.commit.ParseFromString(out.payload)) {
-    return common::Unexpected<Error>{decode_error(out.subject, sequence, "commit bytes do not parse")};
+    return common::Unexpected<Error>{
+        decode_error(out.subject, sequence, "commit bytes do not parse")};
   }
   if (out.commit.events_size() == 0) {
     return common::Unexpected<Error>{decode_error(out.subject, sequence, "commit holds no events")};
   }
-  if (out.commit.category() != out.aggregate.category || out.commit.aggregate_id() != out.aggregate.id) {
+  if (out.commit.category() != out.aggregate.category ||
+      out.commit.aggregate_id() != out.aggregate.id) {
     return common::Unexpected<Error>{
         decode_error(out.subject, sequence, "commit names another aggregate than its subject")};
   }

@@ -43,8 +43,8 @@ Result<std::unique_ptr<EventStore>> EventStore::open(StoreOptions options) {
   ConnectionOptions bulk_options = store->options_.connection;
   bulk_options.send_asap = false;
   bulk_options.name += "-bulk";
-  auto bulk = Connection::open(bulk_options, &AppendPipeline::ack_handler,
-                               store->pipeline_->ack_closure());
+  auto bulk =
+      Connection::open(bulk_options, &AppendPipeline::ack_handler, store->pipeline_->ack_closure());
   if (!bulk) return common::Unexpected<Error>{bulk.error()};
   store->bulk_connection_ = std::move(bulk).value();
   store->pipeline_->attach(store->connection_->js(), store->bulk_connection_->js());

@@ -60,7 +60,8 @@ Error from_nats(natsStatus status, jsErrCode js_code, std::string_view context) 
   const char* last = nats_GetLastError(&ignored);
   e.message = std::string(context) + ": " + natsStatus_GetText(status);
   if (last != nullptr && *last != '\0') e.message += std::string(" (") + last + ")";
-  if (js_code != 0) e.message += " [jetstream error " + std::to_string(static_cast<int>(js_code)) + "]";
+  if (js_code != 0)
+    e.message += " [jetstream error " + std::to_string(static_cast<int>(js_code)) + "]";
   if (e.code == ErrorCode::kConcurrencyConflict && last != nullptr) {
     e.current_version = parse_wrong_last_sequence(last);
   }
@@ -72,7 +73,8 @@ Error from_pub_ack_error(const jsPubAckErr& pae, std::string_view context) {
   e.code = classify(pae.Err, pae.ErrCode);
   const std::string text = pae.ErrText != nullptr ? pae.ErrText : natsStatus_GetText(pae.Err);
   e.message = std::string(context) + ": " + text;
-  if (e.code == ErrorCode::kConcurrencyConflict) e.current_version = parse_wrong_last_sequence(text);
+  if (e.code == ErrorCode::kConcurrencyConflict)
+    e.current_version = parse_wrong_last_sequence(text);
   return e;
 }
 

@@ -75,7 +75,8 @@ Status Reader::scan_impl(const ScanRange& range, const CommitVisitor& visit,
     s = natsSubscription_FetchRequest(list.get(), sub.get(), &req);
     if (s == NATS_NOT_FOUND || (s == NATS_TIMEOUT && list.size() == 0)) break;  // nothing left
     if (s != NATS_OK) {
-      result = common::Unexpected<Error>{from_nats(s, static_cast<jsErrCode>(0), "fetch " + filter)};
+      result =
+          common::Unexpected<Error>{from_nats(s, static_cast<jsErrCode>(0), "fetch " + filter)};
       break;
     }
     for (int i = 0; i < list.size() && !done; ++i) {
@@ -114,14 +115,17 @@ Result<std::vector<StoredCommit>> Reader::read_aggregate(const AggregateRef& ref
   range.filter_subject = subject;
   range.from_sequence = from_version + 1;
   range.to_sequence = last.value()->sequence;
-  auto st = scan_impl(range, [&](Result<StoredCommit>&& c) {
-    if (!c) {
-      failure = c.error();
-      return false;
-    }
-    out.push_back(std::move(c).value());
-    return true;
-  }, false);
+  auto st = scan_impl(
+      range,
+      [&](Result<StoredCommit>&& c) {
+        if (!c) {
+          failure = c.error();
+          return false;
+        }
+        out.push_back(std::move(c).value());
+        return true;
+      },
+      false);
   if (!st) return common::Unexpected<Error>{st.error()};
   if (failure) return common::Unexpected<Error>{*failure};
   return out;

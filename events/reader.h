@@ -25,7 +25,7 @@
 namespace slotwise::events {
 
 struct ScanRange {
-  std::string filter_subject;      // "" = the whole log (<prefix>.>)
+  std::string filter_subject;       // "" = the whole log (<prefix>.>)
   std::uint64_t from_sequence = 1;  // inclusive
   std::uint64_t to_sequence = 0;    // inclusive; 0 = up to the end as of the call
   std::int64_t from_time_ns = 0;    // when set, start at the first commit at or after it

@@ -58,7 +58,8 @@ Result<StreamState> stream_state(jsCtx* js, const StreamSpec& spec) {
   jsErrCode code = static_cast<jsErrCode>(0);
   const natsStatus s = js_GetStreamInfo(&raw, js, spec.name.c_str(), nullptr, &code);
   StreamInfoPtr si(raw);
-  if (s != NATS_OK) return common::Unexpected<Error>{from_nats(s, code, "stream info " + spec.name)};
+  if (s != NATS_OK)
+    return common::Unexpected<Error>{from_nats(s, code, "stream info " + spec.name)};
   return state_of(*si, false);
 }
 

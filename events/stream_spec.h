@@ -57,16 +57,16 @@ struct ConsumerState {
   std::string name;
   std::uint64_t delivered_stream_sequence = 0;
   std::uint64_t ack_floor_stream_sequence = 0;
-  std::uint64_t num_pending = 0;       // not yet delivered
-  std::uint64_t num_ack_pending = 0;   // delivered, not yet acknowledged
+  std::uint64_t num_pending = 0;      // not yet delivered
+  std::uint64_t num_ack_pending = 0;  // delivered, not yet acknowledged
   bool created = false;
 };
 
 // Creates a durable pull consumer (explicit ack, deliver all) if missing;
 // verifies filter and ack policy if present.
 [[nodiscard]] Result<ConsumerState> ensure_consumer(jsCtx* js, const StreamSpec& stream,
-                                                   const ConsumerSpec& spec);
+                                                    const ConsumerSpec& spec);
 [[nodiscard]] Result<ConsumerState> consumer_state(jsCtx* js, const StreamSpec& stream,
-                                                  const std::string& durable_name);
+                                                   const std::string& durable_name);
 
 }  // namespace slotwise::events

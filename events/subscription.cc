@@ -41,8 +41,8 @@ Result<std::unique_ptr<DurableSubscription>> DurableSubscription::open(const Eve
       spec.filter_subject.empty() ? store.stream().wildcard() : spec.filter_subject;
   natsSubscription* raw = nullptr;
   jsErrCode code = static_cast<jsErrCode>(0);
-  const natsStatus s =
-      js_PullSubscribe(&raw, store.js(), filter.c_str(), spec.durable_name.c_str(), nullptr, &so, &code);
+  const natsStatus s = js_PullSubscribe(&raw, store.js(), filter.c_str(), spec.durable_name.c_str(),
+                                        nullptr, &so, &code);
   SubscriptionPtr sub(raw);
   if (s != NATS_OK) {
     return common::Unexpected<Error>{from_nats(s, code, "bind consumer " + spec.durable_name)};
@@ -55,7 +55,8 @@ Result<std::vector<Delivery>> DurableSubscription::fetch(int batch,
                                                          std::chrono::milliseconds timeout) {
   MsgList list;
   jsErrCode code = static_cast<jsErrCode>(0);
-  const natsStatus s = natsSubscription_Fetch(list.get(), sub_.get(), batch, timeout.count(), &code);
+  const natsStatus s =
+      natsSubscription_Fetch(list.get(), sub_.get(), batch, timeout.count(), &code);
   std::vector<Delivery> out;
   if (s == NATS_TIMEOUT || s == NATS_NOT_FOUND) return out;
   if (s != NATS_OK) return common::Unexpected<Error>{from_nats(s, code, "fetch")};
@@ -72,7 +73,8 @@ Result<std::vector<Delivery>> DurableSubscription::fetch(int batch,
 
 Status DurableSubscription::ack(Delivery& d) {
   const natsStatus s = natsMsg_Ack(d.msg.get(), nullptr);
-  if (s != NATS_OK) return common::Unexpected<Error>{from_nats(s, static_cast<jsErrCode>(0), "ack")};
+  if (s != NATS_OK)
+    return common::Unexpected<Error>{from_nats(s, static_cast<jsErrCode>(0), "ack")};
   return common::Unit{};
 }
 
@@ -85,7 +87,8 @@ Status DurableSubscription::ack_sync(Delivery& d) {
 
 Status DurableSubscription::nak(Delivery& d) {
   const natsStatus s = natsMsg_Nak(d.msg.get(), nullptr);
-  if (s != NATS_OK) return common::Unexpected<Error>{from_nats(s, static_cast<jsErrCode>(0), "nak")};
+  if (s != NATS_OK)
+    return common::Unexpected<Error>{from_nats(s, static_cast<jsErrCode>(0), "nak")};
   return common::Unit{};
 }
 
@@ -126,7 +129,8 @@ Result<std::optional<Delivery>> TailSubscription::next(std::chrono::milliseconds
   natsMsg* raw = nullptr;
   const natsStatus s = natsSubscription_NextMsg(&raw, sub_.get(), timeout.count());
   if (s == NATS_TIMEOUT) return std::optional<Delivery>{};
-  if (s != NATS_OK) return common::Unexpected<Error>{from_nats(s, static_cast<jsErrCode>(0), "tail")};
+  if (s != NATS_OK)
+    return common::Unexpected<Error>{from_nats(s, static_cast<jsErrCode>(0), "tail")};
   auto d = to_delivery(raw, prefix_);
   if (!d) return common::Unexpected<Error>{d.error()};
   return std::optional<Delivery>(std::move(d).value());

@@ -42,8 +42,8 @@ int verify(const CliContext& ctx, const VerifyOptions& opts) {
       broken = e;
       return false;
     }
-    auto ok = verifier.add({c->subject, c->sequence, c->commit.previous_version(), c->payload,
-                            c->hash_hex});
+    auto ok = verifier.add(
+        {c->subject, c->sequence, c->commit.previous_version(), c->payload, c->hash_hex});
     if (!ok) {
       broken = ok.error();
       return false;

@@ -40,7 +40,8 @@ int exit_code_for(const events::Error& e) {
 void print_error(const std::string& message) { std::cerr << "slotwise: " << message << "\n"; }
 
 std::string env_or(const char* name, const std::string& fallback) {
-  const char* v = std::getenv(name);  // NOLINT(concurrency-mt-unsafe): read before any thread starts
+  const char* v =
+      std::getenv(name);  // NOLINT(concurrency-mt-unsafe): read before any thread starts
   return (v != nullptr && *v != '\0') ? std::string(v) : fallback;
 }
 

@@ -18,7 +18,8 @@ int main(int argc, char** argv) {
 
   CLI::App app{"slotwise — operate and inspect the SlotWise event log"};
   app.require_subcommand(1);
-  app.add_option("--nats", ctx.nats_url, "NATS server URL(s), comma-separated (env SLOTWISE_NATS_URL)");
+  app.add_option("--nats", ctx.nats_url,
+                 "NATS server URL(s), comma-separated (env SLOTWISE_NATS_URL)");
   app.add_option("--stream", ctx.stream, "JetStream stream name (env SLOTWISE_STREAM)");
   app.add_option("--replicas", ctx.replicas, "Stream replicas: 1 locally, 3 in a cluster")
       ->check(CLI::IsMember({1, 3, 5}));

@@ -101,7 +101,8 @@ int run(const CliContext& ctx, const StreamsOptions& opts, bool init) {
   auto st = init ? store->provision() : store->state();
   if (!st) {
     if (st.error().code == events::ErrorCode::kNotFound) {
-      print_error("stream " + ctx.stream + " does not exist; create it with `slotwise streams init`");
+      print_error("stream " + ctx.stream +
+                  " does not exist; create it with `slotwise streams init`");
     } else {
       print_error(st.error().describe());
     }
@@ -130,8 +131,9 @@ void add_streams_command(CLI::App& app, CliContext& ctx, int& exit_code) {
   auto opts = std::make_shared<StreamsOptions>();
 
   auto* init = streams->add_subcommand(
-      "init", "Create the stream (and --consumer durables) if missing, or verify them; never "
-              "changes an existing configuration");
+      "init",
+      "Create the stream (and --consumer durables) if missing, or verify them; never "
+      "changes an existing configuration");
   init->add_option("--consumer", opts->consumers,
                    "Durable pull consumer to ensure, as NAME=FILTER (e.g. "
                    "projector=sw.evt.calendar.>); repeatable");

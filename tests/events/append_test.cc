@@ -93,7 +93,8 @@ TEST_CASE_FIXTURE(StoreFixture, "expected versions: no stream, exact and any") {
   CHECK(stats.in_flight == 0);
 }
 
-TEST_CASE_FIXTURE(StoreFixture, "N threads at one expected version: exactly one wins each version") {
+TEST_CASE_FIXTURE(StoreFixture,
+                  "N threads at one expected version: exactly one wins each version") {
   constexpr int kThreads = 8;
   constexpr int kRounds = 25;
   std::uint64_t version = 0;
@@ -140,14 +141,22 @@ TEST_CASE_FIXTURE(StoreFixture, "threads with separate connections race at one v
   std::atomic<int> conflicts{0};
   std::thread a([&] {
     for (int i = 0; i < 50; ++i) {
-      auto r = store->append(request("biz_two", ExpectedVersion::exact(0), "a" + std::to_string(i)));
-      if (r.ok()) ++wins; else if (r.error().code == ErrorCode::kConcurrencyConflict) ++conflicts;
+      auto r =
+          store->append(request("biz_two", ExpectedVersion::exact(0), "a" + std::to_string(i)));
+      if (r.ok())
+        ++wins;
+      else if (r.error().code == ErrorCode::kConcurrencyConflict)
+        ++conflicts;
     }
   });
   std::thread b([&] {
     for (int i = 0; i < 50; ++i) {
-      auto r = other->append(request("biz_two", ExpectedVersion::exact(0), "b" + std::to_string(i)));
-      if (r.ok()) ++wins; else if (r.error().code == ErrorCode::kConcurrencyConflict) ++conflicts;
+      auto r =
+          other->append(request("biz_two", ExpectedVersion::exact(0), "b" + std::to_string(i)));
+      if (r.ok())
+        ++wins;
+      else if (r.error().code == ErrorCode::kConcurrencyConflict)
+        ++conflicts;
     }
   });
   a.join();
@@ -157,7 +166,8 @@ TEST_CASE_FIXTURE(StoreFixture, "threads with separate connections race at one v
   CHECK(store->read({"calendar", "biz_two"})->size() == 1);
 }
 
-TEST_CASE_FIXTURE(StoreFixture, "a repeated commit id returns the original position and writes nothing") {
+TEST_CASE_FIXTURE(StoreFixture,
+                  "a repeated commit id returns the original position and writes nothing") {
   auto first = store->append(request("biz_idem", ExpectedVersion::no_stream(), "same-id"));
   REQUIRE(first.ok());
 
@@ -168,7 +178,8 @@ TEST_CASE_FIXTURE(StoreFixture, "a repeated commit id returns the original posit
     CHECK(again->position == first->position);
   }
   SUBCASE("after the aggregate moved on (found in the log, not only the NATS window)") {
-    REQUIRE(store->append(request("biz_idem", ExpectedVersion::exact(first->position), "next")).ok());
+    REQUIRE(
+        store->append(request("biz_idem", ExpectedVersion::exact(first->position), "next")).ok());
     auto fresh = slotwise::testing::open_store(nats.url());  // cold cache
     auto again = fresh->append(request("biz_idem", ExpectedVersion::no_stream(), "same-id"));
     REQUIRE(again.ok());
@@ -183,7 +194,8 @@ TEST_CASE_FIXTURE(StoreFixture, "a repeated commit id returns the original posit
   }
   auto commits = store->read({"calendar", "biz_idem"});
   REQUIRE(commits.ok());
-  for (const auto& c : *commits) CHECK((c.commit.commit_id() != "same-id" || c.sequence == first->position));
+  for (const auto& c : *commits)
+    CHECK((c.commit.commit_id() != "same-id" || c.sequence == first->position));
   auto state = store->state();
   REQUIRE(state.ok());
   CHECK(state->messages == commits->size());

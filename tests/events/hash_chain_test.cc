@@ -20,11 +20,14 @@ namespace {
 
 std::vector<StoredCommit> whole_log(const slotwise::events::EventStore& store) {
   std::vector<StoredCommit> out;
-  REQUIRE(store.scan(ScanRange{}, [&](Result<StoredCommit>&& c) {
-                 REQUIRE(c.ok());
-                 out.push_back(std::move(c).value());
-                 return true;
-               }).ok());
+  REQUIRE(store
+              .scan(ScanRange{},
+                    [&](Result<StoredCommit>&& c) {
+                      REQUIRE(c.ok());
+                      out.push_back(std::move(c).value());
+                      return true;
+                    })
+              .ok());
   return out;
 }
 
@@ -58,8 +61,9 @@ TEST_CASE("hex round trip and malformed hashes") {
 
 TEST_CASE_FIXTURE(StoreFixture, "chain verification over a real log") {
   for (int i = 0; i < 12; ++i) {
-    REQUIRE(store->append(request("biz_h" + std::to_string(i % 3), ExpectedVersion::any(),
-                                  "h" + std::to_string(i), 1 + i % 2))
+    REQUIRE(store
+                ->append(request("biz_h" + std::to_string(i % 3), ExpectedVersion::any(),
+                                 "h" + std::to_string(i), 1 + i % 2))
                 .ok());
   }
   auto log = whole_log(*store);

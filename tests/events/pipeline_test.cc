@@ -14,7 +14,8 @@ using slotwise::events::Result;
 using slotwise::testing::request;
 using slotwise::testing::StoreFixture;
 
-TEST_CASE_FIXTURE(StoreFixture, "pipelined appends keep per-aggregate order and complete each once") {
+TEST_CASE_FIXTURE(StoreFixture,
+                  "pipelined appends keep per-aggregate order and complete each once") {
   constexpr int kAggregates = 20;
   constexpr int kPerAggregate = 50;
   std::mutex mu;
@@ -74,11 +75,11 @@ TEST_CASE("more appends than the in-flight limit all complete") {
   REQUIRE(store->provision().ok());
   std::atomic<int> ok{0};
   for (int i = 0; i < 500; ++i) {
-    store->append_async(request("biz_l" + std::to_string(i % 37), ExpectedVersion::any(),
-                                "l-" + std::to_string(i)),
-                        [&](Result<AppendResult> r) {
-                          if (r.ok()) ++ok;
-                        });
+    store->append_async(
+        request("biz_l" + std::to_string(i % 37), ExpectedVersion::any(), "l-" + std::to_string(i)),
+        [&](Result<AppendResult> r) {
+          if (r.ok()) ++ok;
+        });
   }
   REQUIRE(store->drain(std::chrono::seconds(60)));
   CHECK(ok == 500);

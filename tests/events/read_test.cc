@@ -39,7 +39,8 @@ TEST_CASE_FIXTURE(StoreFixture, "read from a version returns only later commits"
     REQUIRE(r.ok());
     v = r->position;
     seqs.push_back(v);
-    REQUIRE(store->append(request("biz_other", ExpectedVersion::any(), "o" + std::to_string(i))).ok());
+    REQUIRE(
+        store->append(request("biz_other", ExpectedVersion::any(), "o" + std::to_string(i))).ok());
   }
   auto all = store->read({"calendar", "biz_r"});
   REQUIRE(all->size() == 5);
@@ -54,7 +55,8 @@ TEST_CASE_FIXTURE(StoreFixture, "read from a version returns only later commits"
 
 TEST_CASE_FIXTURE(StoreFixture, "scan by global position range and by category") {
   for (int i = 0; i < 30; ++i) {
-    auto r = request("biz_s" + std::to_string(i % 3), ExpectedVersion::any(), "s" + std::to_string(i));
+    auto r =
+        request("biz_s" + std::to_string(i % 3), ExpectedVersion::any(), "s" + std::to_string(i));
     if (i % 2 == 1) r.aggregate.category = "business";
     REQUIRE(store->append(r).ok());
   }
@@ -63,26 +65,33 @@ TEST_CASE_FIXTURE(StoreFixture, "scan by global position range and by category")
   range.from_sequence = 10;
   range.to_sequence = 20;
   range.batch = 4;  // several fetches
-  REQUIRE(store->scan(range, [&](Result<StoredCommit>&& c) {
-                 REQUIRE(c.ok());
-                 seen.push_back(c->sequence);
-                 return true;
-               }).ok());
+  REQUIRE(store
+              ->scan(range,
+                     [&](Result<StoredCommit>&& c) {
+                       REQUIRE(c.ok());
+                       seen.push_back(c->sequence);
+                       return true;
+                     })
+              .ok());
   REQUIRE(seen.size() == 11);
   for (std::size_t i = 0; i < seen.size(); ++i) CHECK(seen[i] == 10 + i);
 
   int business = 0;
   ScanRange by_category;
   by_category.filter_subject = "sw.evt.business.>";
-  REQUIRE(store->scan(by_category, [&](Result<StoredCommit>&& c) {
-                 CHECK(c->aggregate.category == "business");
-                 ++business;
-                 return true;
-               }).ok());
+  REQUIRE(store
+              ->scan(by_category,
+                     [&](Result<StoredCommit>&& c) {
+                       CHECK(c->aggregate.category == "business");
+                       ++business;
+                       return true;
+                     })
+              .ok());
   CHECK(business == 15);
 
   int stopped_after = 0;
-  REQUIRE(store->scan(ScanRange{}, [&](Result<StoredCommit>&&) { return ++stopped_after < 3; }).ok());
+  REQUIRE(
+      store->scan(ScanRange{}, [&](Result<StoredCommit>&&) { return ++stopped_after < 3; }).ok());
   CHECK(stopped_after == 3);
 }
 
@@ -92,15 +101,19 @@ TEST_CASE_FIXTURE(StoreFixture, "corrupt bytes give a DecodeError naming subject
   REQUIRE(store->append(request("biz_c2", ExpectedVersion::any(), "good-2")).ok());
 
   std::vector<std::string> outcomes;
-  REQUIRE(store->scan(ScanRange{}, [&](Result<StoredCommit>&& c) {
-                 if (c.ok()) {
-                   outcomes.push_back("ok:" + std::to_string(c->sequence));
-                 } else {
-                   CHECK(c.error().code == ErrorCode::kDecodeError);
-                   outcomes.push_back("bad:" + c.error().subject + "@" + std::to_string(c.error().sequence));
-                 }
-                 return true;  // a consumer carries on past a bad message
-               }).ok());
+  REQUIRE(store
+              ->scan(ScanRange{},
+                     [&](Result<StoredCommit>&& c) {
+                       if (c.ok()) {
+                         outcomes.push_back("ok:" + std::to_string(c->sequence));
+                       } else {
+                         CHECK(c.error().code == ErrorCode::kDecodeError);
+                         outcomes.push_back("bad:" + c.error().subject + "@" +
+                                            std::to_string(c.error().sequence));
+                       }
+                       return true;  // a consumer carries on past a bad message
+                     })
+              .ok());
   CHECK(outcomes == std::vector<std::string>{"ok:1", "bad:sw.evt.calendar.biz_c@2", "ok:3"});
 
   auto agg = store->read({"calendar", "biz_c"});
@@ -110,7 +123,8 @@ TEST_CASE_FIXTURE(StoreFixture, "corrupt bytes give a DecodeError naming subject
   CHECK(agg.error().sequence == 2);
 }
 
-TEST_CASE_FIXTURE(StoreFixture, "an empty commit or one filed under another aggregate is a DecodeError") {
+TEST_CASE_FIXTURE(StoreFixture,
+                  "an empty commit or one filed under another aggregate is a DecodeError") {
   slotwise::events::v1::Commit empty;
   empty.set_commit_id("e");
   empty.set_category("calendar");

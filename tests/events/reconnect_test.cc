@@ -30,7 +30,10 @@ void restart_mid_stream(int signal) {
       store->append_async(request("biz_w" + std::to_string(i % 16), ExpectedVersion::any(), id),
                           [&, id](Result<AppendResult> r) {
                             std::lock_guard<std::mutex> lock(mu);
-                            if (r.ok()) acknowledged.insert(id); else ++failures;
+                            if (r.ok())
+                              acknowledged.insert(id);
+                            else
+                              ++failures;
                           });
       if (i % 50 == 0) std::this_thread::sleep_for(std::chrono::milliseconds(2));
     }
@@ -43,11 +46,14 @@ void restart_mid_stream(int signal) {
   REQUIRE(store->drain(std::chrono::seconds(30)));
 
   std::set<std::string> in_log;
-  REQUIRE(store->scan(slotwise::events::ScanRange{}, [&](Result<slotwise::events::StoredCommit>&& c) {
-                 REQUIRE(c.ok());
-                 in_log.insert(c->commit.commit_id());
-                 return true;
-               }).ok());
+  REQUIRE(store
+              ->scan(slotwise::events::ScanRange{},
+                     [&](Result<slotwise::events::StoredCommit>&& c) {
+                       REQUIRE(c.ok());
+                       in_log.insert(c->commit.commit_id());
+                       return true;
+                     })
+              .ok());
   std::lock_guard<std::mutex> lock(mu);
   CHECK(acknowledged.size() > 100);
   for (const auto& id : acknowledged) {

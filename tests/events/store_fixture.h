@@ -44,8 +44,8 @@ inline events::PackedEvent cancelled_event(const std::string& booking_id, const 
 }
 
 inline events::AppendRequest request(const std::string& aggregate_id,
-                                     events::ExpectedVersion expected,
-                                     const std::string& commit_id, int n_events = 1) {
+                                     events::ExpectedVersion expected, const std::string& commit_id,
+                                     int n_events = 1) {
   events::AppendRequest r;
   r.aggregate = {"calendar", aggregate_id};
   r.expected = expected;

@@ -93,8 +93,8 @@ TEST_CASE("durable consumers are created once and verified") {
 }
 
 TEST_CASE("no server: open fails with Unavailable") {
-  auto options = slotwise::testing::store_options(
-      "nats://127.0.0.1:" + std::to_string(slotwise::testing::free_port()));
+  auto options = slotwise::testing::store_options("nats://127.0.0.1:" +
+                                                  std::to_string(slotwise::testing::free_port()));
   options.connection.connect_timeout = std::chrono::milliseconds(300);
   auto store = slotwise::events::EventStore::open(options);
   REQUIRE_FALSE(store.ok());

@@ -17,7 +17,8 @@ using slotwise::testing::StoreFixture;
 
 TEST_CASE_FIXTURE(StoreFixture, "a durable consumer resumes after the last acknowledged commit") {
   for (int i = 0; i < 10; ++i) {
-    REQUIRE(store->append(request("biz_sub", ExpectedVersion::any(), "s" + std::to_string(i))).ok());
+    REQUIRE(
+        store->append(request("biz_sub", ExpectedVersion::any(), "s" + std::to_string(i))).ok());
   }
   const ConsumerSpec spec{"test-durable", "sw.evt.calendar.>", std::chrono::seconds(1)};
   {

@@ -11,14 +11,12 @@ NatsServerFixture::NatsServerFixture()
 
 NatsServerFixture::~NatsServerFixture() { stop(); }
 
-std::string NatsServerFixture::url() const {
-  return "nats://127.0.0.1:" + std::to_string(port_);
-}
+std::string NatsServerFixture::url() const { return "nats://127.0.0.1:" + std::to_string(port_); }
 
 void NatsServerFixture::start() {
-  process_ = Process({"nats-server", "-js", "-sd", store_dir_, "-a", "127.0.0.1", "-p",
-                      std::to_string(port_)},
-                     dir_.path() + "/nats.log");
+  process_ = Process(
+      {"nats-server", "-js", "-sd", store_dir_, "-a", "127.0.0.1", "-p", std::to_string(port_)},
+      dir_.path() + "/nats.log");
   if (!wait_for_port(port_, std::chrono::seconds(10))) {
     throw std::runtime_error("nats-server did not start; see " + dir_.path() + "/nats.log");
   }

@@ -36,16 +36,16 @@ PostgresServerFixture::PostgresServerFixture() : dir_("slotwise-pg"), port_(free
     }
   }
   const std::string log = dir_.path() + "/postgres.log";
-  const int rc = run_command(
-      as_postgres({std::string(kBinDir) + "/initdb", "-D", data, "-U", "postgres", "-A", "trust",
-                   "-E", "UTF8", "--no-sync", "--locale=C"}),
-      dir_.path() + "/initdb.log");
+  const int rc =
+      run_command(as_postgres({std::string(kBinDir) + "/initdb", "-D", data, "-U", "postgres", "-A",
+                               "trust", "-E", "UTF8", "--no-sync", "--locale=C"}),
+                  dir_.path() + "/initdb.log");
   if (rc != 0) throw std::runtime_error("initdb failed; see " + dir_.path() + "/initdb.log");
-  process_ = Process(as_postgres({std::string(kBinDir) + "/postgres", "-D", data, "-p",
-                                  std::to_string(port_), "-k", sock, "-c",
-                                  "listen_addresses=127.0.0.1", "-c", "fsync=off", "-c",
-                                  "max_connections=200"}),
-                     log);
+  process_ =
+      Process(as_postgres({std::string(kBinDir) + "/postgres", "-D", data, "-p",
+                           std::to_string(port_), "-k", sock, "-c", "listen_addresses=127.0.0.1",
+                           "-c", "fsync=off", "-c", "max_connections=200"}),
+              log);
   if (!wait_for_port(port_, std::chrono::seconds(30))) {
     throw std::runtime_error("postgres did not start; see " + log);
   }

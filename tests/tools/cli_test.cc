@@ -59,7 +59,7 @@ TEST_CASE("bad arguments and an unreachable server give distinct exit codes") {
                    "streams", "status"});
   CHECK(down.code == 3);
   CHECK(down.out.find("cannot reach NATS") != std::string::npos);
-  CHECK(cli({"audit", "verify"}).code == 2);                       // neither --all nor --aggregate
+  CHECK(cli({"audit", "verify"}).code == 2);  // neither --all nor --aggregate
   CHECK(cli({"audit", "verify", "--all", "--aggregate", "x"}).code == 2);
   CHECK(cli({"audit", "verify", "--aggregate", "a.b"}).code == 2);  // not a token
 }
@@ -68,9 +68,11 @@ TEST_CASE("audit verify: intact log exits 0; a forged commit exits 1 naming subj
   slotwise::testing::NatsServerFixture nats;
   auto store = slotwise::testing::open_store(nats.url());
   for (int i = 0; i < 5; ++i) {
-    REQUIRE(store->append(slotwise::testing::request("biz_a" + std::to_string(i % 2),
-                                                     ExpectedVersion::any(), "a" + std::to_string(i)))
-                .ok());
+    REQUIRE(
+        store
+            ->append(slotwise::testing::request("biz_a" + std::to_string(i % 2),
+                                                ExpectedVersion::any(), "a" + std::to_string(i)))
+            .ok());
   }
   const std::string url = "--nats=" + nats.url();
   auto ok = cli({url, "audit", "verify", "--all"});
@@ -84,11 +86,10 @@ TEST_CASE("audit verify: intact log exits 0; a forged commit exits 1 naming subj
   auto forged = slotwise::testing::request("biz_a0", ExpectedVersion::any(), "forged");
   auto last = store->version({"calendar", "biz_a0"});
   REQUIRE(last.ok());
-  auto encoded = slotwise::events::encode_commit(forged, last.value(),
-                                                 slotwise::events::zero_digest(),
-                                                 std::chrono::system_clock::now());
-  auto msg = slotwise::events::build_message("sw.evt.calendar.biz_a0", forged, encoded, last.value(),
-                                             std::chrono::system_clock::now());
+  auto encoded = slotwise::events::encode_commit(
+      forged, last.value(), slotwise::events::zero_digest(), std::chrono::system_clock::now());
+  auto msg = slotwise::events::build_message("sw.evt.calendar.biz_a0", forged, encoded,
+                                             last.value(), std::chrono::system_clock::now());
   REQUIRE(msg.ok());
   jsPubAck* pa = nullptr;
   REQUIRE(js_PublishMsg(&pa, store->js(), msg.value().get(), nullptr, nullptr) == NATS_OK);
