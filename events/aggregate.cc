@@ -1,14 +1,15 @@
 #include "events/aggregate.h"
 
+#include <algorithm>
+
 namespace slotwise::events {
 
 bool is_valid_token(std::string_view token) {
   if (token.empty() || token.size() > 256) return false;
-  for (const char c : token) {
+  return std::ranges::none_of(token, [](char c) {
     const auto u = static_cast<unsigned char>(c);
-    if (c == '.' || c == '*' || c == '>' || u <= 0x20 || u == 0x7f) return false;
-  }
-  return true;
+    return c == '.' || c == '*' || c == '>' || u <= 0x20 || u == 0x7f;
+  });
 }
 
 Status validate(const AggregateRef& ref) {

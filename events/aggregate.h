@@ -38,11 +38,12 @@ class ExpectedVersion {
  public:
   enum class Kind { kNoStream, kExact, kAny };
 
-  static ExpectedVersion no_stream() { return ExpectedVersion(Kind::kNoStream, 0); }
+  static ExpectedVersion no_stream() { return {Kind::kNoStream, 0}; }
   static ExpectedVersion exact(std::uint64_t version) {
-    return version == 0 ? no_stream() : ExpectedVersion(Kind::kExact, version);
+    if (version == 0) return no_stream();
+    return {Kind::kExact, version};
   }
-  static ExpectedVersion any() { return ExpectedVersion(Kind::kAny, 0); }
+  static ExpectedVersion any() { return {Kind::kAny, 0}; }
 
   [[nodiscard]] Kind kind() const { return kind_; }
   // The required version for kNoStream (0) and kExact.

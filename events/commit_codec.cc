@@ -2,6 +2,7 @@
 
 #include <google/protobuf/util/time_util.h>
 
+#include <array>
 #include <cstdio>
 #include <ctime>
 
@@ -28,16 +29,16 @@ Error decode_error(std::string_view subject, std::uint64_t sequence, std::string
 
 std::string format_rfc3339(std::chrono::system_clock::time_point t) {
   const auto us = std::chrono::duration_cast<std::chrono::microseconds>(t.time_since_epoch());
-  const std::time_t secs = static_cast<std::time_t>(us.count() / 1000000);
+  const auto secs = static_cast<std::time_t>(us.count() / 1000000);
   const long frac = static_cast<long>(us.count() % 1000000);
   std::tm tm{};
   gmtime_r(&secs, &tm);
-  char buf[40];
-  const std::size_t n = std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
-  std::string out(buf, n);
-  char fbuf[16];
-  std::snprintf(fbuf, sizeof fbuf, ".%06ldZ", frac);
-  out += fbuf;
+  std::array<char, 40> buf{};
+  const std::size_t n = std::strftime(buf.data(), buf.size(), "%Y-%m-%dT%H:%M:%S", &tm);
+  std::string out(buf.data(), n);
+  std::array<char, 16> fbuf{};
+  const int written = std::snprintf(fbuf.data(), fbuf.size(), ".%06ldZ", frac);
+  if (written > 0) out.append(fbuf.data(), static_cast<std::size_t>(written));
   return out;
 }
 
@@ -93,7 +94,7 @@ Result<MsgPtr> build_message(const std::string& subject, const AppendRequest& re
   const std::string hash_hex = to_hex(encoded.hash);
   const std::string expected = std::to_string(previous_version);
   const std::string time = format_rfc3339(now);
-  const std::pair<const char*, const std::string*> headers[] = {
+  const std::array<std::pair<const char*, const std::string*>, 12> headers = {{
       {"ce-id", &req.commit_id},
       {"ce-type", &req.events.front().type},
       {"ce-source", &req.metadata.source},
@@ -108,7 +109,7 @@ Result<MsgPtr> build_message(const std::string& subject, const AppendRequest& re
       // Always sent, also as "0": the server then requires the subject to be
       // empty, which is how "no stream" is enforced.
       {kHeaderExpectedLastSubjectSeq, &expected},
-  };
+  }};
   natsStatus s = natsMsgHeader_Set(msg.get(), "ce-specversion", "1.0");
   if (s == NATS_OK) {
     s = natsMsgHeader_Set(msg.get(), "content-type",

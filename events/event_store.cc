@@ -64,7 +64,7 @@ EventStore::~EventStore() {
   pipeline_.reset();
 }
 
-Result<StreamState> EventStore::provision() { return ensure_stream(js(), options_.stream); }
+Result<StreamState> EventStore::provision() const { return ensure_stream(js(), options_.stream); }
 
 Result<StreamState> EventStore::state() const { return stream_state(js(), options_.stream); }
 

@@ -47,7 +47,7 @@ class EventStore {
   ~EventStore();
 
   // Creates the stream if missing, verifies it otherwise (never changes it).
-  [[nodiscard]] Result<StreamState> provision();
+  [[nodiscard]] Result<StreamState> provision() const;
 
   // Appends one commit and waits for its acknowledgement.
   [[nodiscard]] Result<AppendResult> append(AppendRequest request);

@@ -25,7 +25,7 @@ Digest chain_hash(const Digest& previous, std::string_view commit_bytes) {
 }
 
 std::string to_hex(const Digest& d) {
-  static constexpr char kHex[] = "0123456789abcdef";
+  static constexpr std::string_view kHex = "0123456789abcdef";
   std::string out(d.size() * 2, '0');
   for (std::size_t i = 0; i < d.size(); ++i) {
     out[2 * i] = kHex[d[i] >> 4U];

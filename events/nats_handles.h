@@ -42,7 +42,7 @@ class MsgList {
   ~MsgList() { natsMsgList_Destroy(&list_); }
   natsMsgList* get() { return &list_; }
   [[nodiscard]] int size() const { return list_.Count; }
-  natsMsg* at(int i) { return list_.Msgs[i]; }
+  [[nodiscard]] natsMsg* at(int i) const { return list_.Msgs[i]; }
 
  private:
   natsMsgList list_{};

@@ -17,6 +17,69 @@ Status Reader::scan(const ScanRange& range, const CommitVisitor& visit) const {
   return scan_impl(range, visit, true);
 }
 
+namespace {
+
+// An ephemeral pull consumer positioned at the start of the range.
+Result<SubscriptionPtr> open_range_consumer(jsCtx* js, const StreamSpec& stream,
+                                            const std::string& filter, const ScanRange& range,
+                                            jsOptions* jo) {
+  jsSubOptions so;
+  jsSubOptions_Init(&so);
+  so.Stream = stream.name.c_str();
+  so.Config.AckPolicy = js_AckNone;
+  so.Config.MemoryStorage = true;
+  // Abandoned consumers (a crashed reader) are removed by the server.
+  so.Config.InactiveThreshold = 30LL * 1000 * kNanosPerMilli;
+  if (range.from_time_ns > 0) {
+    so.Config.DeliverPolicy = js_DeliverByStartTime;
+    so.Config.OptStartTime = range.from_time_ns;
+  } else {
+    so.Config.DeliverPolicy = js_DeliverByStartSequence;
+    so.Config.OptStartSeq = std::max<std::uint64_t>(1, range.from_sequence);
+  }
+  natsSubscription* raw = nullptr;
+  auto code = static_cast<jsErrCode>(0);
+  const natsStatus s = js_PullSubscribe(&raw, js, filter.c_str(), nullptr, jo, &so, &code);
+  SubscriptionPtr sub(raw);
+  if (s != NATS_OK) return common::Unexpected<Error>{from_nats(s, code, "read " + filter)};
+  return sub;
+}
+
+// How many messages the new consumer has to deliver.
+Result<std::uint64_t> pending_of(natsSubscription* sub, jsOptions* jo, const std::string& filter) {
+  jsConsumerInfo* raw = nullptr;
+  auto code = static_cast<jsErrCode>(0);
+  const natsStatus s = natsSubscription_GetConsumerInfo(&raw, sub, jo, &code);
+  ConsumerInfoPtr info(raw);
+  if (s != NATS_OK) {
+    return common::Unexpected<Error>{from_nats(s, code, "consumer info for " + filter)};
+  }
+  return info->NumPending;
+}
+
+enum class BatchOutcome { kMore, kDone };
+
+// Hands one fetched batch to the visitor; kDone at the end of the range, when
+// the visitor stops, or when the server has nothing more pending.
+Result<BatchOutcome> visit_batch(MsgList& list, std::uint64_t end, std::string_view prefix,
+                                 const CommitVisitor& visit) {
+  for (int i = 0; i < list.size(); ++i) {
+    natsMsg* msg = list.at(i);
+    jsMsgMetaData* raw_meta = nullptr;
+    if (natsMsg_GetMetaData(&raw_meta, msg) != NATS_OK) {
+      return make_error(ErrorCode::kInternal, "delivery without JetStream metadata");
+    }
+    const MetaDataPtr meta(raw_meta);
+    const std::uint64_t seq = meta->Sequence.Stream;
+    if (seq > end) return BatchOutcome::kDone;
+    if (!visit(decode_message(msg, prefix, seq, meta->Timestamp))) return BatchOutcome::kDone;
+    if (seq == end || meta->NumPending == 0) return BatchOutcome::kDone;
+  }
+  return BatchOutcome::kMore;
+}
+
+}  // namespace
+
 Status Reader::scan_impl(const ScanRange& range, const CommitVisitor& visit,
                          bool check_pending) const {
   std::uint64_t end = range.to_sequence;
@@ -32,38 +95,15 @@ Status Reader::scan_impl(const ScanRange& range, const CommitVisitor& visit,
   jsOptions jo;
   jsOptions_Init(&jo);
   jo.Wait = request_timeout_.count();
-  jsSubOptions so;
-  jsSubOptions_Init(&so);
-  so.Stream = stream_.name.c_str();
-  so.Config.AckPolicy = js_AckNone;
-  so.Config.MemoryStorage = true;
-  // Abandoned consumers (a crashed reader) are removed by the server.
-  so.Config.InactiveThreshold = 30LL * 1000 * kNanosPerMilli;
-  if (range.from_time_ns > 0) {
-    so.Config.DeliverPolicy = js_DeliverByStartTime;
-    so.Config.OptStartTime = range.from_time_ns;
-  } else {
-    so.Config.DeliverPolicy = js_DeliverByStartSequence;
-    so.Config.OptStartSeq = std::max<std::uint64_t>(1, range.from_sequence);
-  }
-  natsSubscription* raw = nullptr;
-  jsErrCode code = static_cast<jsErrCode>(0);
-  natsStatus s = js_PullSubscribe(&raw, js_, filter.c_str(), nullptr, &jo, &so, &code);
-  SubscriptionPtr sub(raw);
-  if (s != NATS_OK) return common::Unexpected<Error>{from_nats(s, code, "read " + filter)};
+  auto sub = open_range_consumer(js_, stream_, filter, range, &jo);
+  if (!sub) return common::Unexpected<Error>{sub.error()};
 
   Status result = common::Unit{};
   bool done = false;
   if (check_pending) {
-    jsConsumerInfo* raw_info = nullptr;
-    s = natsSubscription_GetConsumerInfo(&raw_info, sub.get(), &jo, &code);
-    ConsumerInfoPtr info(raw_info);
-    if (s != NATS_OK) {
-      result = common::Unexpected<Error>{from_nats(s, code, "consumer info for " + filter)};
-      done = true;
-    } else if (info->NumPending == 0) {
-      done = true;
-    }
+    auto pending = pending_of(sub->get(), &jo, filter);
+    if (!pending) result = common::Unexpected<Error>{pending.error()};
+    done = !pending || pending.value() == 0;
   }
   while (!done) {
     jsFetchRequest req;
@@ -72,32 +112,18 @@ Status Reader::scan_impl(const ScanRange& range, const CommitVisitor& visit,
     req.NoWait = true;  // the server answers at once with what there is
     req.Expires = request_timeout_.count() * kNanosPerMilli;
     MsgList list;
-    s = natsSubscription_FetchRequest(list.get(), sub.get(), &req);
+    const natsStatus s = natsSubscription_FetchRequest(list.get(), sub->get(), &req);
     if (s == NATS_NOT_FOUND || (s == NATS_TIMEOUT && list.size() == 0)) break;  // nothing left
     if (s != NATS_OK) {
       result =
           common::Unexpected<Error>{from_nats(s, static_cast<jsErrCode>(0), "fetch " + filter)};
       break;
     }
-    for (int i = 0; i < list.size() && !done; ++i) {
-      natsMsg* msg = list.at(i);
-      jsMsgMetaData* raw_meta = nullptr;
-      if (natsMsg_GetMetaData(&raw_meta, msg) != NATS_OK) {
-        result = make_error(ErrorCode::kInternal, "delivery without JetStream metadata");
-        done = true;
-        break;
-      }
-      MetaDataPtr meta(raw_meta);
-      const std::uint64_t seq = meta->Sequence.Stream;
-      if (seq > end) {
-        done = true;
-        break;
-      }
-      if (!visit(decode_message(msg, stream_.subject_prefix, seq, meta->Timestamp))) done = true;
-      if (seq == end || meta->NumPending == 0) done = true;
-    }
+    auto outcome = visit_batch(list, end, stream_.subject_prefix, visit);
+    if (!outcome) result = common::Unexpected<Error>{outcome.error()};
+    done = !outcome || outcome.value() == BatchOutcome::kDone;
   }
-  natsSubscription_Unsubscribe(sub.get());  // deletes the ephemeral consumer
+  natsSubscription_Unsubscribe(sub->get());  // deletes the ephemeral consumer
   return result;
 }
 

@@ -1,5 +1,6 @@
 #include "events/stream_spec.h"
 
+#include <array>
 #include <vector>
 
 #include "events/nats_handles.h"
@@ -55,7 +56,7 @@ std::vector<std::string> differences(const jsStreamConfig& have, const StreamSpe
 
 Result<StreamState> stream_state(jsCtx* js, const StreamSpec& spec) {
   jsStreamInfo* raw = nullptr;
-  jsErrCode code = static_cast<jsErrCode>(0);
+  auto code = static_cast<jsErrCode>(0);
   const natsStatus s = js_GetStreamInfo(&raw, js, spec.name.c_str(), nullptr, &code);
   StreamInfoPtr si(raw);
   if (s != NATS_OK)
@@ -65,7 +66,7 @@ Result<StreamState> stream_state(jsCtx* js, const StreamSpec& spec) {
 
 Result<StreamState> ensure_stream(jsCtx* js, const StreamSpec& spec) {
   jsStreamInfo* raw = nullptr;
-  jsErrCode code = static_cast<jsErrCode>(0);
+  auto code = static_cast<jsErrCode>(0);
   natsStatus s = js_GetStreamInfo(&raw, js, spec.name.c_str(), nullptr, &code);
   StreamInfoPtr si(raw);
   if (s == NATS_OK) {
@@ -83,10 +84,10 @@ Result<StreamState> ensure_stream(jsCtx* js, const StreamSpec& spec) {
   jsStreamConfig cfg;
   jsStreamConfig_Init(&cfg);
   const std::string wildcard = spec.wildcard();
-  const char* subjects[] = {wildcard.c_str()};
+  std::array<const char*, 1> subjects = {wildcard.c_str()};
   cfg.Name = spec.name.c_str();
   cfg.Description = "SlotWise event log (source of truth)";
-  cfg.Subjects = subjects;
+  cfg.Subjects = subjects.data();
   cfg.SubjectsLen = 1;
   cfg.Storage = js_FileStorage;
   cfg.Retention = js_LimitsPolicy;
@@ -121,7 +122,7 @@ ConsumerState consumer_state_of(const jsConsumerInfo& ci, bool created) {
 Result<ConsumerState> consumer_state(jsCtx* js, const StreamSpec& stream,
                                      const std::string& durable_name) {
   jsConsumerInfo* raw = nullptr;
-  jsErrCode code = static_cast<jsErrCode>(0);
+  auto code = static_cast<jsErrCode>(0);
   const natsStatus s =
       js_GetConsumerInfo(&raw, js, stream.name.c_str(), durable_name.c_str(), nullptr, &code);
   ConsumerInfoPtr ci(raw);
@@ -138,7 +139,7 @@ Result<ConsumerState> ensure_consumer(jsCtx* js, const StreamSpec& stream,
                       "consumer name must be non-empty and contain no '.'");
   }
   jsConsumerInfo* raw = nullptr;
-  jsErrCode code = static_cast<jsErrCode>(0);
+  auto code = static_cast<jsErrCode>(0);
   natsStatus s =
       js_GetConsumerInfo(&raw, js, stream.name.c_str(), spec.durable_name.c_str(), nullptr, &code);
   ConsumerInfoPtr ci(raw);

@@ -40,7 +40,7 @@ Result<std::unique_ptr<DurableSubscription>> DurableSubscription::open(const Eve
   const std::string filter =
       spec.filter_subject.empty() ? store.stream().wildcard() : spec.filter_subject;
   natsSubscription* raw = nullptr;
-  jsErrCode code = static_cast<jsErrCode>(0);
+  auto code = static_cast<jsErrCode>(0);
   const natsStatus s = js_PullSubscribe(&raw, store.js(), filter.c_str(), spec.durable_name.c_str(),
                                         nullptr, &so, &code);
   SubscriptionPtr sub(raw);
@@ -54,7 +54,7 @@ Result<std::unique_ptr<DurableSubscription>> DurableSubscription::open(const Eve
 Result<std::vector<Delivery>> DurableSubscription::fetch(int batch,
                                                          std::chrono::milliseconds timeout) {
   MsgList list;
-  jsErrCode code = static_cast<jsErrCode>(0);
+  auto code = static_cast<jsErrCode>(0);
   const natsStatus s =
       natsSubscription_Fetch(list.get(), sub_.get(), batch, timeout.count(), &code);
   std::vector<Delivery> out;
@@ -79,7 +79,7 @@ Status DurableSubscription::ack(Delivery& d) {
 }
 
 Status DurableSubscription::ack_sync(Delivery& d) {
-  jsErrCode code = static_cast<jsErrCode>(0);
+  auto code = static_cast<jsErrCode>(0);
   const natsStatus s = natsMsg_AckSync(d.msg.get(), nullptr, &code);
   if (s != NATS_OK) return common::Unexpected<Error>{from_nats(s, code, "ack")};
   return common::Unit{};
@@ -117,7 +117,7 @@ Result<std::unique_ptr<TailSubscription>> TailSubscription::open(const EventStor
   }
   const std::string filter = filter_subject.empty() ? store.stream().wildcard() : filter_subject;
   natsSubscription* raw = nullptr;
-  jsErrCode code = static_cast<jsErrCode>(0);
+  auto code = static_cast<jsErrCode>(0);
   const natsStatus s = js_SubscribeSync(&raw, store.js(), filter.c_str(), nullptr, &so, &code);
   SubscriptionPtr sub(raw);
   if (s != NATS_OK) return common::Unexpected<Error>{from_nats(s, code, "tail " + filter)};

@@ -51,11 +51,11 @@ class DurableSubscription {
   // Up to `batch` deliveries, waiting at most `timeout` for the first.
   [[nodiscard]] Result<std::vector<Delivery>> fetch(int batch, std::chrono::milliseconds timeout);
   // Acknowledges one delivery (and, the policy being explicit, only it).
-  [[nodiscard]] Status ack(Delivery& d);
+  [[nodiscard]] static Status ack(Delivery& d);
   // Acknowledges and waits for the server's confirmation.
-  [[nodiscard]] Status ack_sync(Delivery& d);
+  [[nodiscard]] static Status ack_sync(Delivery& d);
   // Asks for redelivery now.
-  [[nodiscard]] Status nak(Delivery& d);
+  [[nodiscard]] static Status nak(Delivery& d);
 
  private:
   DurableSubscription(SubscriptionPtr sub, std::string prefix)

@@ -2,6 +2,7 @@
 // auditors (docs/cli.md). Exceptions stop here, at the process boundary.
 #include <CLI/CLI.hpp>
 
+#include <cstdio>
 #include <exception>
 #include <iostream>
 
@@ -9,8 +10,17 @@
 #include "tools/cli_context.h"
 #include "tools/streams_command.h"
 
-int main(int argc, char** argv) {
-  using namespace slotwise::tools;
+namespace {
+
+int run(int argc, char** argv) {
+  using slotwise::tools::add_audit_command;
+  using slotwise::tools::add_streams_command;
+  using slotwise::tools::CliContext;
+  using slotwise::tools::env_or;
+  using slotwise::tools::kExitFailed;
+  using slotwise::tools::kExitOk;
+  using slotwise::tools::kExitUsage;
+  using slotwise::tools::print_error;
   CliContext ctx;
   ctx.nats_url = env_or("SLOTWISE_NATS_URL", ctx.nats_url);
   ctx.stream = env_or("SLOTWISE_STREAM", ctx.stream);
@@ -40,4 +50,15 @@ int main(int argc, char** argv) {
     return kExitFailed;
   }
   return exit_code;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    return run(argc, argv);
+  } catch (...) {  // the process boundary: report, never crash with an exception
+    std::fputs("slotwise: unexpected internal error\n", stderr);
+    return slotwise::tools::kExitFailed;
+  }
 }
