@@ -1,0 +1,210 @@
+// AggregateRepository<State, Event>: loads aggregates of one category from the
+// event log, keeps them in a bounded LRU cache, and executes decisions against
+// them with optimistic concurrency.
+//
+//   execute(id, decide, commit_id, metadata):
+//     1. take the aggregate's in-process lock (commands on one aggregate are
+//        decided one at a time here; other processes are kept out by the
+//        expected version),
+//     2. catch the cached state up with the log (one direct get when nothing
+//        is new, a read of the new commits otherwise),
+//     3. decide(state) -> events | DomainError,
+//     4. append the events as one commit at the exact version read,
+//     5. on a concurrency conflict go back to 2, at most max_attempts times.
+//
+// Event is a std::variant of the aggregate's protobuf messages; decoding uses
+// domain/event_conversion.h, and types the aggregate does not know are
+// skipped (and counted), never fatal.
+//
+// Thread safety: thread-safe.
+// Errors: ExecuteError carries either the DomainError of decide() or the
+// events::Error of the store (kConcurrencyConflict after max_attempts,
+// kUnavailable, kDecodeError for a corrupt commit of this aggregate).
+#pragma once
+
+#include <array>
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include "common/lru_cache.h"
+#include "domain/domain_error.h"
+#include "domain/event_conversion.h"
+#include "events/event_codec.h"
+#include "events/event_store.h"
+
+namespace slotwise::command {
+
+struct ExecuteError {
+  std::variant<domain::DomainError, events::Error> cause;
+  [[nodiscard]] bool is_domain() const { return cause.index() == 0; }
+  [[nodiscard]] const domain::DomainError& domain() const { return std::get<0>(cause); }
+  [[nodiscard]] const events::Error& store() const { return std::get<1>(cause); }
+};
+
+struct Executed {
+  std::uint64_t version = 0;  // the aggregate's version after the command
+  bool appended = false;      // false: decide() produced no events
+  bool duplicate = false;     // the commit id had been appended before
+  int attempts = 1;
+};
+
+struct RepositoryStats {
+  std::uint64_t cache_hits = 0;
+  std::uint64_t cache_misses = 0;
+  std::uint64_t conflicts = 0;
+  std::uint64_t unknown_events = 0;
+};
+
+template <class State, class Event>
+class AggregateRepository {
+ public:
+  using Decide = std::function<common::Result<std::vector<Event>, domain::DomainError>(const State&)>;
+
+  AggregateRepository(events::EventStore& store, std::string category, std::size_t cache_capacity,
+                      int max_attempts = 5)
+      : store_(store),
+        category_(std::move(category)),
+        max_attempts_(max_attempts),
+        cache_(cache_capacity) {}
+
+  // The aggregate's current state and version (0 when it has no events).
+  [[nodiscard]] common::Result<std::pair<State, std::uint64_t>, events::Error> load(
+      const std::string& id) {
+    std::lock_guard<std::mutex> aggregate_lock(stripe(id));
+    auto entry = catch_up(id);
+    if (!entry) return common::Unexpected<events::Error>{entry.error()};
+    return std::make_pair(entry.value()->state, entry.value()->version);
+  }
+
+  [[nodiscard]] common::Result<Executed, ExecuteError> execute(const std::string& id,
+                                                               const Decide& decide,
+                                                               const std::string& commit_id,
+                                                               const events::CommitMetadata& meta) {
+    std::lock_guard<std::mutex> aggregate_lock(stripe(id));
+    for (int attempt = 1;; ++attempt) {
+      auto loaded = catch_up(id);
+      if (!loaded) return store_error(loaded.error());
+      const std::shared_ptr<Entry>& entry = loaded.value();
+      auto decision = decide(entry->state);
+      if (!decision) return common::Unexpected<ExecuteError>{ExecuteError{decision.error()}};
+      if (decision->empty()) return Executed{entry->version, false, false, attempt};
+
+      events::AppendRequest req;
+      req.aggregate = {category_, id};
+      req.expected = events::ExpectedVersion::exact(entry->version);
+      req.commit_id = commit_id;
+      req.metadata = meta;
+      req.events.reserve(decision->size());
+      for (const Event& e : decision.value()) {
+        auto [type, data] = domain::to_packed(e);
+        req.events.push_back(events::PackedEvent{std::move(type), std::move(data)});
+      }
+      auto appended = store_.append(std::move(req));
+      if (appended) {
+        if (!appended->duplicate) {
+          // Our commit is the next one: apply it without a read.
+          for (const Event& e : decision.value()) entry->state = evolve(std::move(entry->state), e);
+          entry->version = appended->position;
+        } else {
+          forget(id);  // what was stored earlier may differ from this decision
+        }
+        return Executed{appended->position, true, appended->duplicate, attempt};
+      }
+      if (appended.error().code != events::ErrorCode::kConcurrencyConflict ||
+          attempt >= max_attempts_) {
+        return store_error(appended.error());
+      }
+      conflicts_.fetch_add(1, std::memory_order_relaxed);
+      // The cached state is still a valid prefix: the next catch_up reads on.
+    }
+  }
+
+  [[nodiscard]] RepositoryStats stats() const {
+    return {hits_.load(), misses_.load(), conflicts_.load(), unknown_.load()};
+  }
+  [[nodiscard]] const std::string& category() const { return category_; }
+
+ private:
+  struct Entry {
+    State state{};
+    std::uint64_t version = 0;
+  };
+
+  static common::Unexpected<ExecuteError> store_error(events::Error e) {
+    return common::Unexpected<ExecuteError>{ExecuteError{std::move(e)}};
+  }
+
+  std::mutex& stripe(const std::string& id) {
+    return stripes_[std::hash<std::string>{}(id) % stripes_.size()];
+  }
+
+  void forget(const std::string& id) {
+    std::lock_guard<std::mutex> lock(cache_mu_);
+    cache_.erase(id);
+  }
+
+  // Called with the aggregate's stripe held.
+  common::Result<std::shared_ptr<Entry>, events::Error> catch_up(const std::string& id) {
+    std::shared_ptr<Entry> entry;
+    {
+      std::lock_guard<std::mutex> lock(cache_mu_);
+      if (auto* found = cache_.find(id)) entry = *found;
+    }
+    if (entry) {
+      hits_.fetch_add(1, std::memory_order_relaxed);
+    } else {
+      misses_.fetch_add(1, std::memory_order_relaxed);
+      entry = std::make_shared<Entry>();
+    }
+    auto commits = store_.read({category_, id}, entry->version);
+    if (!commits) return common::Unexpected<events::Error>{commits.error()};
+    if (!commits->empty()) {
+      // Apply to a copy so a corrupt commit leaves the cached entry intact.
+      auto next = std::make_shared<Entry>(*entry);
+      for (const auto& c : commits.value()) {
+        for (const auto& rec : c.commit.events()) {
+          auto decoded = domain::from_any<Event>(rec.payload());
+          if (!decoded) {
+            events::Error e;
+            e.code = events::ErrorCode::kDecodeError;
+            e.message = "event of type '" + decoded.error().type + "' does not parse";
+            e.subject = c.subject;
+            e.sequence = c.sequence;
+            return common::Unexpected<events::Error>{std::move(e)};
+          }
+          if (!decoded.value()) {
+            unknown_.fetch_add(1, std::memory_order_relaxed);
+            continue;
+          }
+          next->state = evolve(std::move(next->state), *decoded.value());
+        }
+        next->version = c.sequence;
+      }
+      entry = std::move(next);
+    }
+    std::lock_guard<std::mutex> lock(cache_mu_);
+    cache_.put(id, entry);
+    return entry;
+  }
+
+  events::EventStore& store_;
+  std::string category_;
+  int max_attempts_;
+  std::array<std::mutex, 256> stripes_;
+  std::mutex cache_mu_;
+  common::LruCache<std::string, std::shared_ptr<Entry>> cache_;
+  std::atomic<std::uint64_t> hits_{0};
+  std::atomic<std::uint64_t> misses_{0};
+  std::atomic<std::uint64_t> conflicts_{0};
+  std::atomic<std::uint64_t> unknown_{0};
+};
+
+}  // namespace slotwise::command

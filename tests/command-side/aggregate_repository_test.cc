@@ -1,0 +1,107 @@
+// AggregateRepository against a real nats-server: decisions are appended at
+// the version they were decided on; concurrent writers (other processes) are
+// detected and the decision retried on fresh state; unknown events are
+// skipped; the cache catches up with commits written elsewhere.
+#include "command-side/aggregate_repository.h"
+
+#include <doctest/doctest.h>
+
+#include <atomic>
+#include <thread>
+#include <vector>
+
+#include "domain/email_claim.h"
+#include "tests/events/store_fixture.h"
+
+using slotwise::command::AggregateRepository;
+using slotwise::domain::ClaimEmail;
+using slotwise::domain::EmailClaimEvent;
+using slotwise::domain::EmailClaimState;
+using Repo = AggregateRepository<EmailClaimState, EmailClaimEvent>;
+
+namespace {
+Repo::Decide claim(const std::string& email, const std::string& user) {
+  return [email, user](const EmailClaimState& s) {
+    return slotwise::domain::decide(s, ClaimEmail{email, user});
+  };
+}
+}  // namespace
+
+TEST_CASE_FIXTURE(slotwise::testing::StoreFixture, "a decision is appended and the state cached") {
+  Repo repo(*store, "email", 100);
+  auto first = repo.execute("e1", claim("ann@example.com", "usr_a"), "c1", {});
+  REQUIRE(first.ok());
+  CHECK(first->appended);
+  CHECK(first->version == 1);
+  auto loaded = repo.load("e1");
+  REQUIRE(loaded.ok());
+  CHECK(loaded->first.user_id == "usr_a");
+  CHECK(loaded->second == 1);
+
+  // The same user again: no events, not an error; another user: a domain error.
+  auto again = repo.execute("e1", claim("ann@example.com", "usr_a"), "c2", {});
+  REQUIRE(again.ok());
+  CHECK_FALSE(again->appended);
+  auto taken = repo.execute("e1", claim("ann@example.com", "usr_b"), "c3", {});
+  REQUIRE_FALSE(taken.ok());
+  REQUIRE(taken.error().is_domain());
+  CHECK(taken.error().domain().code == "email_taken");
+  CHECK(store->state()->messages == 1);
+}
+
+TEST_CASE_FIXTURE(slotwise::testing::StoreFixture, "two processes race for one claim: exactly one wins") {
+  // Two repositories on two connections stand for two command processes.
+  auto other_store = slotwise::testing::open_store(nats.url());
+  Repo a(*store, "email", 100);
+  Repo b(*other_store, "email", 100);
+  for (int round = 0; round < 20; ++round) {
+    const std::string id = "race" + std::to_string(round);
+    std::atomic<int> wins{0};
+    std::atomic<int> taken{0};
+    std::thread ta([&] {
+      auto r = a.execute(id, claim("x@example.com", "usr_a"), id + "-a", {});
+      if (r.ok() && r->appended) ++wins;
+      if (!r.ok() && r.error().is_domain() && r.error().domain().code == "email_taken") ++taken;
+    });
+    std::thread tb([&] {
+      auto r = b.execute(id, claim("x@example.com", "usr_b"), id + "-b", {});
+      if (r.ok() && r->appended) ++wins;
+      if (!r.ok() && r.error().is_domain() && r.error().domain().code == "email_taken") ++taken;
+    });
+    ta.join();
+    tb.join();
+    CHECK(wins == 1);
+    CHECK(taken == 1);
+  }
+  CHECK(store->state()->messages == 20);
+}
+
+TEST_CASE_FIXTURE(slotwise::testing::StoreFixture, "the cache catches up with commits from elsewhere and skips unknown events") {
+  Repo repo(*store, "email", 100);
+  REQUIRE(repo.load("e2").ok());  // cached empty
+  // Another writer appends an event this aggregate does not know, then a claim.
+  slotwise::events::AppendRequest foreign;
+  foreign.aggregate = {"email", "e2"};
+  foreign.expected = slotwise::events::ExpectedVersion::no_stream();
+  foreign.commit_id = "foreign";
+  foreign.events.push_back(slotwise::testing::cancelled_event("bkg_x", "not an email event"));
+  REQUIRE(store->append(foreign).ok());
+  slotwise::events::v1::EmailClaimed claimed;
+  claimed.set_email("bob@example.com");
+  claimed.set_user_id("usr_bob");
+  slotwise::events::AppendRequest req;
+  req.aggregate = {"email", "e2"};
+  req.expected = slotwise::events::ExpectedVersion::any();
+  req.commit_id = "elsewhere";
+  req.events.push_back(slotwise::events::pack(claimed));
+  REQUIRE(store->append(req).ok());
+
+  auto loaded = repo.load("e2");
+  REQUIRE(loaded.ok());
+  CHECK(loaded->first.user_id == "usr_bob");
+  CHECK(loaded->second == 2);
+  CHECK(repo.stats().unknown_events == 1);
+  auto taken = repo.execute("e2", claim("bob@example.com", "usr_c"), "c9", {});
+  REQUIRE_FALSE(taken.ok());
+  CHECK(taken.error().domain().code == "email_taken");
+}
