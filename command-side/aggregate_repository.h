@@ -66,7 +66,8 @@ struct RepositoryStats {
 template <class State, class Event>
 class AggregateRepository {
  public:
-  using Decide = std::function<common::Result<std::vector<Event>, domain::DomainError>(const State&)>;
+  using Decide =
+      std::function<common::Result<std::vector<Event>, domain::DomainError>(const State&)>;
 
   AggregateRepository(events::EventStore& store, std::string category, std::size_t cache_capacity,
                       int max_attempts = 5)

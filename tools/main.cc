@@ -58,7 +58,7 @@ int main(int argc, char** argv) {
   try {
     return run(argc, argv);
   } catch (...) {  // the process boundary: report, never crash with an exception
-    std::fputs("slotwise: unexpected internal error\n", stderr);
+    std::cerr << "slotwise: unexpected internal error\n";
     return slotwise::tools::kExitFailed;
   }
 }

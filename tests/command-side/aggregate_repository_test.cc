@@ -49,7 +49,8 @@ TEST_CASE_FIXTURE(slotwise::testing::StoreFixture, "a decision is appended and t
   CHECK(store->state()->messages == 1);
 }
 
-TEST_CASE_FIXTURE(slotwise::testing::StoreFixture, "two processes race for one claim: exactly one wins") {
+TEST_CASE_FIXTURE(slotwise::testing::StoreFixture,
+                  "two processes race for one claim: exactly one wins") {
   // Two repositories on two connections stand for two command processes.
   auto other_store = slotwise::testing::open_store(nats.url());
   Repo a(*store, "email", 100);
@@ -76,7 +77,8 @@ TEST_CASE_FIXTURE(slotwise::testing::StoreFixture, "two processes race for one c
   CHECK(store->state()->messages == 20);
 }
 
-TEST_CASE_FIXTURE(slotwise::testing::StoreFixture, "the cache catches up with commits from elsewhere and skips unknown events") {
+TEST_CASE_FIXTURE(slotwise::testing::StoreFixture,
+                  "the cache catches up with commits from elsewhere and skips unknown events") {
   Repo repo(*store, "email", 100);
   REQUIRE(repo.load("e2").ok());  // cached empty
   // Another writer appends an event this aggregate does not know, then a claim.

@@ -143,20 +143,22 @@ TEST_CASE_FIXTURE(StoreFixture, "threads with separate connections race at one v
     for (int i = 0; i < 50; ++i) {
       auto r =
           store->append(request("biz_two", ExpectedVersion::exact(0), "a" + std::to_string(i)));
-      if (r.ok())
+      if (r.ok()) {
         ++wins;
-      else if (r.error().code == ErrorCode::kConcurrencyConflict)
+      } else if (r.error().code == ErrorCode::kConcurrencyConflict) {
         ++conflicts;
+      }
     }
   });
   std::thread b([&] {
     for (int i = 0; i < 50; ++i) {
       auto r =
           other->append(request("biz_two", ExpectedVersion::exact(0), "b" + std::to_string(i)));
-      if (r.ok())
+      if (r.ok()) {
         ++wins;
-      else if (r.error().code == ErrorCode::kConcurrencyConflict)
+      } else if (r.error().code == ErrorCode::kConcurrencyConflict) {
         ++conflicts;
+      }
     }
   });
   a.join();

@@ -28,12 +28,13 @@ void restart_mid_stream(int signal) {
     for (int i = 0; !stop && i < 100000; ++i) {
       const std::string id = "w" + std::to_string(i);
       store->append_async(request("biz_w" + std::to_string(i % 16), ExpectedVersion::any(), id),
-                          [&, id](Result<AppendResult> r) {
+                          [&, id](const Result<AppendResult>& r) {
                             std::lock_guard<std::mutex> lock(mu);
-                            if (r.ok())
+                            if (r.ok()) {
                               acknowledged.insert(id);
-                            else
+                            } else {
                               ++failures;
+                            }
                           });
       if (i % 50 == 0) std::this_thread::sleep_for(std::chrono::milliseconds(2));
     }

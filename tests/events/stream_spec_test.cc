@@ -3,6 +3,8 @@
 
 #include <nats/nats.h>
 
+#include <array>
+
 #include "events/stream_spec.h"
 #include "tests/events/store_fixture.h"
 
@@ -32,7 +34,7 @@ TEST_CASE("provisioning creates the stream once, then verifies it") {
   jsStreamInfo_Destroy(si);
 
   // DenyPurge is enforced by the server.
-  jsErrCode code = static_cast<jsErrCode>(0);
+  auto code = static_cast<jsErrCode>(0);
   CHECK(js_PurgeStream(store.value()->js(), "SLOTWISE", nullptr, &code) != NATS_OK);
 }
 
@@ -42,9 +44,9 @@ TEST_CASE("an existing stream with an incompatible configuration is refused, not
   REQUIRE(store.ok());
   jsStreamConfig cfg;
   jsStreamConfig_Init(&cfg);
-  const char* subjects[] = {"sw.evt.>"};
+  std::array<const char*, 1> subjects = {"sw.evt.>"};
   cfg.Name = "SLOTWISE";
-  cfg.Subjects = subjects;
+  cfg.Subjects = subjects.data();
   cfg.SubjectsLen = 1;
   cfg.Storage = js_FileStorage;
   cfg.MaxAge = 3600LL * 1000000000LL;  // would silently expire events

@@ -3,6 +3,7 @@
 #include <pwd.h>
 #include <unistd.h>
 
+#include <array>
 #include <csignal>
 #include <filesystem>
 #include <stdexcept>
@@ -28,8 +29,12 @@ PostgresServerFixture::PostgresServerFixture() : dir_("slotwise-pg"), port_(free
   const std::string sock = dir_.path() + "/run";
   std::filesystem::create_directories(sock);
   if (::geteuid() == 0) {
-    const passwd* pw = ::getpwnam("postgres");
-    if (pw == nullptr) throw std::runtime_error("OS user 'postgres' is missing (ops/install-deps)");
+    passwd pwd{};
+    passwd* pw = nullptr;
+    std::array<char, 4096> buf{};
+    if (::getpwnam_r("postgres", &pwd, buf.data(), buf.size(), &pw) != 0 || pw == nullptr) {
+      throw std::runtime_error("OS user 'postgres' is missing (ops/install-deps)");
+    }
     if (::chown(dir_.path().c_str(), pw->pw_uid, pw->pw_gid) != 0 ||
         ::chown(sock.c_str(), pw->pw_uid, pw->pw_gid) != 0) {
       throw std::runtime_error("cannot chown the PostgreSQL test directory");
