@@ -1,0 +1,120 @@
+// The business aggregate (subject sw.evt.business.<biz_id>): profile, public
+// slug, IANA time zone, currency, booking policy and services. Its slug is
+// unique because creation first claims it in the slug claim aggregate
+// (slug_claim.h, included here for that reason).
+//
+// Every command but CreateBusiness names an existing business and is
+// checked in this order: the business exists (not_found), the actor owns it
+// (forbidden), the input is valid, the service exists / is active.
+//
+// Thread safety: plain values and pure functions.
+// Errors (DomainError codes): not_found, forbidden, validation_failed (the
+// message names the field), slug_reserved, unknown_time_zone,
+// unknown_currency, service_retired (updating a retired service),
+// invalid_state (creating an existing business or defining an existing
+// service with different data). Commands that would change nothing (a
+// retried create or define, an unchanged profile, retiring a retired
+// service) yield no events.
+#pragma once
+
+#include <map>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "common/result.h"
+#include "domain/business_policy.h"
+#include "domain/business_profile.h"
+#include "domain/domain_error.h"
+#include "domain/instant.h"
+#include "domain/service.h"
+#include "domain/slug_claim.h"
+#include "slotwise/events/v1/business.pb.h"
+
+namespace slotwise::domain {
+
+struct BusinessState {
+  // Empty until created.
+  std::string business_id;
+  std::string owner_user_id;
+  std::string slug;
+  BusinessProfile profile;
+  // IANA name; resolves with TimeZone::locate.
+  std::string time_zone;
+  // ISO 4217; every price of the business is in it.
+  std::string currency;
+  BusinessPolicy policy;
+  Instant created_at{};
+  // By service id (svc_…); retired services stay with active = false.
+  std::map<std::string, Service> services;
+
+  [[nodiscard]] bool exists() const { return !business_id.empty(); }
+  friend bool operator==(const BusinessState&, const BusinessState&) = default;
+};
+
+// The actor becomes the owner.
+struct CreateBusiness {
+  std::string business_id;
+  std::string actor_user_id;
+  std::string slug;
+  BusinessProfile profile;
+  std::string time_zone;
+  std::string currency;
+  BusinessPolicy policy;
+  Instant now{};
+};
+
+// Replaces the whole profile and the zone (a PATCH is merged by the caller).
+struct UpdateProfile {
+  std::string business_id;
+  std::string actor_user_id;
+  BusinessProfile profile;
+  std::string time_zone;
+};
+
+struct ChangePolicy {
+  std::string business_id;
+  std::string actor_user_id;
+  BusinessPolicy policy;
+};
+
+struct DefineService {
+  std::string business_id;
+  std::string actor_user_id;
+  std::string service_id;
+  ServiceDefinition definition;
+};
+
+// Replaces the whole definition.
+struct UpdateService {
+  std::string business_id;
+  std::string actor_user_id;
+  std::string service_id;
+  ServiceDefinition definition;
+};
+
+struct RetireService {
+  std::string business_id;
+  std::string actor_user_id;
+  std::string service_id;
+};
+
+using BusinessCommand = std::variant<CreateBusiness, UpdateProfile, ChangePolicy, DefineService,
+                                     UpdateService, RetireService>;
+using BusinessEvent =
+    std::variant<slotwise::events::v1::BusinessCreated,
+                 slotwise::events::v1::BusinessProfileUpdated,
+                 slotwise::events::v1::BookingPolicyChanged, slotwise::events::v1::ServiceDefined,
+                 slotwise::events::v1::ServiceUpdated, slotwise::events::v1::ServiceRetired>;
+
+[[nodiscard]] common::Result<std::vector<BusinessEvent>, DomainError> decide(
+    const BusinessState& state, const BusinessCommand& command);
+
+[[nodiscard]] BusinessState evolve(BusinessState state, const BusinessEvent& event);
+
+// The service with that id, active or retired; nullptr when there is none.
+// What CreateBooking's service snapshot is taken from.
+[[nodiscard]] const Service* find_service(const BusinessState& state,
+                                          const std::string& service_id);
+
+}  // namespace slotwise::domain

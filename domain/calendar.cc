@@ -1,0 +1,108 @@
+#include "domain/calendar.h"
+
+#include <chrono>
+#include <utility>
+
+#include "domain/calendar_deciders.h"
+
+namespace slotwise::domain {
+
+namespace calendar_detail {
+
+common::Unexpected<DomainError> error(std::string_view code, std::string message) {
+  return common::fail(make_error(code, std::move(message)));
+}
+
+Decided accepted(std::vector<CalendarEvent> events, std::string booking_id) {
+  return CalendarDecision{DecideOutcome::accepted, std::move(events), std::move(booking_id)};
+}
+
+Decided already_done(std::string booking_id) {
+  return CalendarDecision{DecideOutcome::already_done, {}, std::move(booking_id)};
+}
+
+common::Result<common::Unit, DomainError> check_business(const CalendarState& state,
+                                                         const std::string& business_id) {
+  if (business_id.empty()) return error(error_code::validation_failed, "business_id: is required");
+  // The subject is keyed by the business id, so a mismatch is a caller bug;
+  // refusing it keeps one business's command out of another's calendar.
+  if (!state.business_id.empty() && state.business_id != business_id) {
+    return error(error_code::not_found, "this calendar belongs to another business");
+  }
+  return common::Unit{};
+}
+
+common::Result<common::Unit, DomainError> check_owner(const Actor& actor,
+                                                      const std::string& owner_user_id) {
+  if (!is_owner(actor, owner_user_id)) {
+    return error(error_code::forbidden, "only the business owner may do this");
+  }
+  return common::Unit{};
+}
+
+}  // namespace calendar_detail
+
+namespace {
+
+using calendar_detail::Decided;
+
+struct Decider {
+  const CalendarState& s;
+  Decided operator()(const SetWeeklySchedule& c) const {
+    return calendar_detail::decide_schedule(s, c);
+  }
+  Decided operator()(const SetDateOverride& c) const {
+    return calendar_detail::decide_override(s, c);
+  }
+  Decided operator()(const ClearDateOverride& c) const {
+    return calendar_detail::decide_clear(s, c);
+  }
+  Decided operator()(const CreateBooking& c) const { return calendar_detail::decide_create(s, c); }
+  Decided operator()(const ConfirmBooking& c) const {
+    return calendar_detail::decide_confirm(s, c);
+  }
+  Decided operator()(const CancelBooking& c) const { return calendar_detail::decide_cancel(s, c); }
+  Decided operator()(const RescheduleBooking& c) const {
+    return calendar_detail::decide_reschedule(s, c);
+  }
+  Decided operator()(const CompleteBooking& c) const {
+    return calendar_detail::decide_complete(s, c);
+  }
+  Decided operator()(const MarkNoShow& c) const { return calendar_detail::decide_no_show(s, c); }
+  Decided operator()(const ExpireBooking& c) const { return calendar_detail::decide_expire(s, c); }
+};
+
+// Far enough back that an older booking can neither overlap a start at or
+// after `now` (buffers are at most a day) nor share its local date.
+constexpr std::chrono::hours kRelevantPast{72};
+
+}  // namespace
+
+bool operator==(const CalendarState& a, const CalendarState& b) {
+  // WeeklySchedule (the engine's type) has no operator==; its days do.
+  return a.business_id == b.business_id && a.time_zone == b.time_zone && a.zone == b.zone &&
+         a.schedule.days == b.schedule.days && a.overrides == b.overrides &&
+         a.bookings == b.bookings && a.idempotency_keys == b.idempotency_keys;
+}
+
+common::Result<CalendarDecision, DomainError> decide(const CalendarState& state,
+                                                     const CalendarCommand& command) {
+  return std::visit(Decider{state}, command);
+}
+
+BusyCalendar busy_calendar(const CalendarState& state, Instant now,
+                           std::string_view except_booking_id) {
+  if (!state.zone) return BusyCalendar{};
+  std::vector<BusyInterval> busy;
+  for (const auto& [id, booking] : state.bookings) {
+    if (id == except_booking_id || !occupies_time(booking, now)) continue;
+    const BusyInterval interval =
+        busy_interval_for_booking(*state.zone, booking.start, booking.end,
+                                  booking.buffer_before_minutes, booking.buffer_after_minutes);
+    if (interval.end + kRelevantPast <= now) continue;
+    busy.push_back(interval);
+  }
+  return BusyCalendar(std::move(busy));
+}
+
+}  // namespace slotwise::domain

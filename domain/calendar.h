@@ -1,0 +1,233 @@
+// The calendar aggregate (subject sw.evt.calendar.<biz_id>): one business's
+// weekly schedule, date overrides and every booking. All bookings of a
+// business live here so that "no two live bookings overlap, buffers
+// included" and the daily limit are decided against one consistent state
+// and appended at its exact version (docs/adr/0002). Every availability
+// decision is the availability engine's check_bookable().
+//
+// Business facts the calendar does not hold come in the command as
+// snapshots the command side read from the business aggregate: the owner
+// (for permission checks), the service (timing, price, payment) and the
+// booking policy. Times come in the command too (`now`), and so do ids and
+// token hashes, so decide() is deterministic.
+//
+// Thread safety: plain values and pure functions.
+// Errors: decide() returns a DomainError whose code is one of: not_found
+// (booking), forbidden (not the owner, or a customer without the booking's
+// manage token), validation_failed, unknown_time_zone, service_retired, the
+// six BookingRejection codes (outside_hours, not_on_slot_grid, too_soon,
+// beyond_horizon, slot_unavailable, daily_limit_reached),
+// idempotency_key_reused and invalid_state (the booking's status does not
+// allow the command). A refused command yields no events.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "common/result.h"
+#include "domain/actor.h"
+#include "domain/booking.h"
+#include "domain/booking_policy.h"
+#include "domain/busy_calendar.h"
+#include "domain/domain_error.h"
+#include "domain/instant.h"
+#include "domain/schedule.h"
+#include "domain/service.h"
+#include "domain/time_zone.h"
+#include "slotwise/events/v1/calendar.pb.h"
+
+namespace slotwise::domain {
+
+// What an Idempotency-Key was first used for.
+struct IdempotencyRecord {
+  std::string booking_id;
+  // SHA-256 (hex) of the first request's body.
+  std::string request_sha256;
+
+  friend bool operator==(const IdempotencyRecord&, const IdempotencyRecord&) = default;
+};
+
+struct CalendarState {
+  // Set by the first event; empty for a calendar with no history.
+  std::string business_id;
+  // IANA zone of the local times, from the latest schedule or override
+  // event; `zone` is its resolved handle (nullopt until set, or if the zone
+  // vanished from the tz database, in which case nothing is bookable).
+  std::string time_zone;
+  std::optional<TimeZone> zone;
+  WeeklySchedule schedule;
+  DateOverrides overrides;
+  std::map<std::string, Booking> bookings;
+  std::map<std::string, IdempotencyRecord> idempotency_keys;
+
+  friend bool operator==(const CalendarState& a, const CalendarState& b);
+};
+
+// --- commands ---------------------------------------------------------------
+// owner_user_id is the business's owner as the business aggregate says; the
+// owner-only commands require actor == {owner, owner_user_id}.
+
+// Replaces the whole weekly schedule; time_zone is the business's zone.
+struct SetWeeklySchedule {
+  std::string business_id;
+  std::string owner_user_id;
+  Actor actor;
+  std::string time_zone;
+  WeeklySchedule schedule;
+};
+
+struct SetDateOverride {
+  std::string business_id;
+  std::string owner_user_id;
+  Actor actor;
+  std::string time_zone;
+  LocalDate local_date{};
+  DateOverride date_override;
+};
+
+struct ClearDateOverride {
+  std::string business_id;
+  std::string owner_user_id;
+  Actor actor;
+  LocalDate local_date{};
+};
+
+// The business's service as it is now (find_service in business.h).
+struct ServiceSnapshot {
+  std::string service_id;
+  Service service;
+};
+
+// Anyone may book (the public endpoint has no login).
+struct CreateBooking {
+  std::string business_id;
+  std::string booking_id;
+  ServiceSnapshot service;
+  BookingPolicy policy;
+  Instant start{};
+  Customer customer;
+  std::string notes;
+  // Empty: no idempotency. Otherwise request_sha256 is required.
+  std::string idempotency_key;
+  std::string request_sha256;
+  std::string manage_token_sha256;
+  // How long a booking that needs payment holds its slot: 1..1440.
+  int hold_minutes = 15;
+  Instant now{};
+  Actor actor;
+};
+
+// Payment arrived (or the owner waives it): tentative -> confirmed. The
+// system, the payment provider or the owner may confirm, not the customer.
+struct ConfirmBooking {
+  std::string business_id;
+  std::string booking_id;
+  std::string owner_user_id;
+  Actor actor;
+  // E.g. "payment_succeeded".
+  std::string reason;
+  Instant now{};
+};
+
+// By the owner, by the customer with the booking's manage token (before the
+// start), or by the system (e.g. a failed payment).
+struct CancelBooking {
+  std::string business_id;
+  std::string booking_id;
+  std::string owner_user_id;
+  Actor actor;
+  // SHA-256 (hex) of the manage token presented, for a customer.
+  std::string manage_token_sha256;
+  std::string reason;
+  Instant now{};
+};
+
+// Moves a live booking, keeping its duration and buffers: the old slot is
+// freed and the new one taken in one event, or nothing happens. Same
+// permissions as CancelBooking, except the system.
+struct RescheduleBooking {
+  std::string business_id;
+  std::string booking_id;
+  std::string owner_user_id;
+  Actor actor;
+  std::string manage_token_sha256;
+  Instant new_start{};
+  BookingPolicy policy;
+  Instant now{};
+};
+
+// Owner only, for a confirmed booking whose start has passed.
+struct CompleteBooking {
+  std::string business_id;
+  std::string booking_id;
+  std::string owner_user_id;
+  Actor actor;
+  Instant now{};
+};
+
+// Owner only, for a confirmed booking whose start has passed.
+struct MarkNoShow {
+  std::string business_id;
+  std::string booking_id;
+  std::string owner_user_id;
+  Actor actor;
+  Instant now{};
+};
+
+// A tentative booking whose hold ran out (now >= hold_expires_at) gives up
+// its slot. Any actor may ask: the rule is only time.
+struct ExpireBooking {
+  std::string business_id;
+  std::string booking_id;
+  Actor actor;
+  Instant now{};
+};
+
+using CalendarCommand = std::variant<SetWeeklySchedule, SetDateOverride, ClearDateOverride,
+                                     CreateBooking, ConfirmBooking, CancelBooking,
+                                     RescheduleBooking, CompleteBooking, MarkNoShow, ExpireBooking>;
+
+using CalendarEvent =
+    std::variant<slotwise::events::v1::WeeklyScheduleSet, slotwise::events::v1::DateOverrideSet,
+                 slotwise::events::v1::DateOverrideCleared,
+                 slotwise::events::v1::BookingTentativelyCreated,
+                 slotwise::events::v1::BookingConfirmed, slotwise::events::v1::BookingRescheduled,
+                 slotwise::events::v1::BookingCancelled, slotwise::events::v1::BookingExpired,
+                 slotwise::events::v1::BookingCompleted, slotwise::events::v1::BookingMarkedNoShow>;
+
+enum class DecideOutcome {
+  // `events` (possibly none) is the command's effect; append them.
+  accepted,
+  // The command's effect is already in the log (an idempotent retry, or
+  // cancelling a cancelled booking): nothing to append; answer as before.
+  already_done,
+};
+
+struct CalendarDecision {
+  DecideOutcome outcome = DecideOutcome::accepted;
+  std::vector<CalendarEvent> events;
+  // The booking the command is about; for an idempotent CreateBooking retry,
+  // the booking the first request created (not the retry's booking_id).
+  std::string booking_id;
+};
+
+[[nodiscard]] common::Result<CalendarDecision, DomainError> decide(const CalendarState& state,
+                                                                   const CalendarCommand& command);
+
+[[nodiscard]] CalendarState evolve(CalendarState state, const CalendarEvent& event);
+
+// The bookings that occupy time at `now` (occupies_time in booking.h) with
+// their buffers, in the calendar's zone, leaving out `except_booking_id` (a
+// booking being rescheduled must not block itself). Empty without a zone.
+// Bookings whose buffered end is three days or more before `now` are
+// skipped: they can neither overlap nor share a local date with any start
+// at or after `now` (UTC offsets differ by less than 28 h), and leaving them
+// out keeps the busy set of a long-lived calendar small.
+[[nodiscard]] BusyCalendar busy_calendar(const CalendarState& state, Instant now,
+                                         std::string_view except_booking_id = {});
+
+}  // namespace slotwise::domain

@@ -1,0 +1,110 @@
+// evolve() of the calendar aggregate: applies one event to the state. It
+// trusts the log (events were decided against the state they follow) but
+// never invents state: an event about an unknown booking or an unparsable
+// date changes nothing.
+#include <string>
+#include <utility>
+
+#include "domain/calendar.h"
+#include "domain/proto_values.h"
+
+namespace slotwise::domain {
+namespace {
+
+void set_business(CalendarState& s, const std::string& business_id) {
+  if (s.business_id.empty()) s.business_id = business_id;
+}
+
+void set_zone(CalendarState& s, const std::string& name) {
+  if (name.empty() || name == s.time_zone) return;
+  s.time_zone = name;
+  auto located = TimeZone::locate(name);
+  s.zone = located ? std::optional<TimeZone>(located.value()) : std::nullopt;
+}
+
+Booking* booking_of(CalendarState& s, const std::string& booking_id) {
+  const auto it = s.bookings.find(booking_id);
+  return it == s.bookings.end() ? nullptr : &it->second;
+}
+
+void set_status(CalendarState& s, const std::string& booking_id, BookingStatus status) {
+  if (Booking* b = booking_of(s, booking_id)) b->status = status;
+}
+
+struct Evolver {
+  CalendarState& s;
+
+  void operator()(const v1::WeeklyScheduleSet& e) const {
+    set_business(s, e.business_id());
+    set_zone(s, e.time_zone());
+    s.schedule = from_proto(e.days());
+  }
+  void operator()(const v1::DateOverrideSet& e) const {
+    set_business(s, e.business_id());
+    const auto date = parse_local_date(e.local_date());
+    if (!date) return;
+    set_zone(s, e.time_zone());
+    s.overrides[*date] = DateOverride{e.closed(), from_proto(e.intervals())};
+  }
+  void operator()(const v1::DateOverrideCleared& e) const {
+    set_business(s, e.business_id());
+    if (const auto date = parse_local_date(e.local_date())) s.overrides.erase(*date);
+  }
+  void operator()(const v1::BookingTentativelyCreated& e) const {
+    set_business(s, e.business_id());
+    Booking b;
+    b.booking_id = e.booking_id();
+    b.service_id = e.service_id();
+    b.status = BookingStatus::tentative;
+    b.start = to_instant(e.start());
+    b.end = to_instant(e.end());
+    b.buffer_before_minutes = e.buffer_before_minutes();
+    b.buffer_after_minutes = e.buffer_after_minutes();
+    b.time_zone = e.time_zone();
+    b.customer = from_proto(e.customer(), e.customer_time_zone());
+    b.notes = e.notes();
+    b.price = from_proto(e.price());
+    b.amount_due = from_proto(e.amount_due());
+    if (e.has_hold_expires_at()) b.hold_expires_at = to_instant(e.hold_expires_at());
+    b.manage_token_sha256 = e.manage_token_sha256();
+    b.idempotency_key = e.idempotency_key();
+    b.request_sha256 = e.request_sha256();
+    b.created_by = from_proto(e.created_by());
+    if (!b.idempotency_key.empty()) {
+      s.idempotency_keys.try_emplace(b.idempotency_key,
+                                     IdempotencyRecord{b.booking_id, b.request_sha256});
+    }
+    std::string id = b.booking_id;
+    s.bookings.try_emplace(std::move(id), std::move(b));
+  }
+  void operator()(const v1::BookingConfirmed& e) const {
+    set_status(s, e.booking_id(), BookingStatus::confirmed);
+  }
+  void operator()(const v1::BookingRescheduled& e) const {
+    if (Booking* b = booking_of(s, e.booking_id())) {
+      b->start = to_instant(e.start());
+      b->end = to_instant(e.end());
+    }
+  }
+  void operator()(const v1::BookingCancelled& e) const {
+    set_status(s, e.booking_id(), BookingStatus::cancelled);
+  }
+  void operator()(const v1::BookingExpired& e) const {
+    set_status(s, e.booking_id(), BookingStatus::expired);
+  }
+  void operator()(const v1::BookingCompleted& e) const {
+    set_status(s, e.booking_id(), BookingStatus::completed);
+  }
+  void operator()(const v1::BookingMarkedNoShow& e) const {
+    set_status(s, e.booking_id(), BookingStatus::no_show);
+  }
+};
+
+}  // namespace
+
+CalendarState evolve(CalendarState state, const CalendarEvent& event) {
+  std::visit(Evolver{state}, event);
+  return state;
+}
+
+}  // namespace slotwise::domain

@@ -1,0 +1,680 @@
+// The calendar aggregate: opening hours, and bookings that never collide.
+// Times are UTC unless a test says otherwise; the business is open every day
+// 09:00-17:00 on a 15-minute grid, and "now" is Sunday 2026-03-01 08:00Z, the
+// day before the Monday most bookings are on.
+#include "domain/calendar.h"
+
+#include <doctest/doctest.h>
+
+#include <chrono>
+
+#include "aggregate_test_support.h"
+#include "domain/fold.h"
+#include "domain/proto_values.h"
+#include "test_support.h"
+
+namespace slotwise::domain {
+namespace {
+
+using std::chrono::minutes;
+using test::code_of;
+using test::iv;
+using test::types;
+using test::utc;
+
+const std::string kBiz = "biz_1";
+const std::string kOwner = "usr_owner";
+const Actor kOwnerActor{ActorKind::owner, kOwner};
+const Actor kOtherOwner{ActorKind::owner, "usr_other"};
+const Actor kSystem{ActorKind::system, "hold-sweeper"};
+const Instant kNow = utc(2026, 3, 1, 8);
+const std::string kToken(64, 'a');
+const std::string kWrongToken(64, 'b');
+
+Instant mon(int h, int m = 0) { return utc(2026, 3, 2, h, m); }
+
+// 64 hex digits that differ per seed.
+std::string sha(char seed) {
+  std::string hex;
+  hex.assign(64, seed);
+  return hex;
+}
+
+SetWeeklySchedule nine_to_five(const std::string& zone = "UTC") {
+  return SetWeeklySchedule{kBiz, kOwner, kOwnerActor, zone,
+                           test::every_day({iv("09:00", "17:00")})};
+}
+
+// decide + evolve, requiring success.
+CalendarState apply(CalendarState state, const CalendarCommand& command) {
+  auto decided = decide(state, command);
+  if (!decided.ok()) FAIL(decided.error().code << ": " << decided.error().message);
+  return fold(std::move(state), decided.value().events);
+}
+
+CalendarState open_calendar(const std::string& zone = "UTC") {
+  return apply(CalendarState{}, nine_to_five(zone));
+}
+
+ServiceSnapshot service(int duration = 30, int before = 0, int after = 0,
+                        PaymentMode mode = PaymentMode::none, std::int64_t price = 0) {
+  ServiceDefinition d{"Session",           "",   ServiceTiming{duration, before, after},
+                      Money{price, "EUR"}, mode, std::nullopt};
+  if (mode == PaymentMode::deposit) d.deposit = Money{price / 5, "EUR"};
+  return ServiceSnapshot{"svc_1", Service{d, true}};
+}
+
+ServiceSnapshot paid(int duration = 30) { return service(duration, 0, 0, PaymentMode::full, 5000); }
+
+BookingPolicy policy() {
+  return BookingPolicy{.slot_interval_minutes = 15,
+                       .min_notice_minutes = 0,
+                       .horizon_days = 60,
+                       .max_bookings_per_day = 0};
+}
+
+// A customer's booking request; the idempotency key and body hash derive
+// from the id so distinct bookings never share them.
+CreateBooking book(const std::string& id, Instant start, ServiceSnapshot svc = service(),
+                   Instant now = kNow) {
+  return CreateBooking{kBiz,
+                       id,
+                       std::move(svc),
+                       policy(),
+                       start,
+                       Customer{"Grace Hopper", "grace@example.com", "+1 555 0100", ""},
+                       "First visit",
+                       "key-" + id,
+                       sha(id.back()),
+                       kToken,
+                       15,
+                       now,
+                       Actor{ActorKind::customer, id}};
+}
+
+std::string book_code(const CalendarState& s, const CreateBooking& c) {
+  return code_of(decide(s, c));
+}
+
+TEST_CASE("a free booking is one commit: BookingTentativelyCreated then BookingConfirmed") {
+  const CalendarState s = open_calendar();
+  auto decided = decide(s, book("bkg_1", mon(10), service(30, 5, 10)));
+  REQUIRE(decided.ok());
+  const CalendarDecision& d = decided.value();
+  CHECK(d.outcome == DecideOutcome::accepted);
+  CHECK(d.booking_id == "bkg_1");
+  REQUIRE(types(d.events) == "BookingTentativelyCreated BookingConfirmed");
+
+  const auto& created = std::get<v1::BookingTentativelyCreated>(d.events[0]);
+  CHECK(created.booking_id() == "bkg_1");
+  CHECK(created.business_id() == kBiz);
+  CHECK(created.service_id() == "svc_1");
+  CHECK(to_instant(created.start()) == mon(10));
+  CHECK(to_instant(created.end()) == mon(10, 30));
+  CHECK(created.buffer_before_minutes() == 5);
+  CHECK(created.buffer_after_minutes() == 10);
+  CHECK(created.time_zone() == "UTC");
+  CHECK(created.customer().name() == "Grace Hopper");
+  CHECK(created.customer().email() == "grace@example.com");
+  CHECK(created.notes() == "First visit");
+  CHECK(created.amount_due().amount_minor() == 0);
+  CHECK(created.amount_due().currency() == "EUR");
+  CHECK_FALSE(created.has_hold_expires_at());
+  CHECK(created.manage_token_sha256() == kToken);
+  CHECK(created.idempotency_key() == "key-bkg_1");
+  CHECK(created.request_sha256() == sha('1'));
+  CHECK(created.created_by().kind() == v1::ACTOR_KIND_CUSTOMER);
+
+  const auto& confirmed = std::get<v1::BookingConfirmed>(d.events[1]);
+  CHECK(confirmed.booking_id() == "bkg_1");
+  CHECK(confirmed.reason() == "no_payment_required");
+
+  const CalendarState after = fold(s, d.events);
+  const Booking& b = after.bookings.at("bkg_1");
+  CHECK(b.status == BookingStatus::confirmed);
+  CHECK(b.start == mon(10));
+  CHECK(b.end == mon(10, 30));
+  CHECK_FALSE(b.hold_expires_at.has_value());
+  CHECK(after.idempotency_keys.at("key-bkg_1") == IdempotencyRecord{"bkg_1", sha('1')});
+}
+
+TEST_CASE("a paid booking is a hold until now + hold_minutes with the amount due") {
+  const CalendarState s = open_calendar();
+  auto full = decide(s, book("bkg_1", mon(10), paid()));
+  REQUIRE(full.ok());
+  REQUIRE(types(full.value().events) == "BookingTentativelyCreated");
+  const auto& created = std::get<v1::BookingTentativelyCreated>(full.value().events[0]);
+  CHECK(to_instant(created.hold_expires_at()) == kNow + minutes{15});
+  CHECK(created.amount_due().amount_minor() == 5000);
+  CHECK(created.price().amount_minor() == 5000);
+  const CalendarState after_full = fold(s, full.value().events);
+  const Booking& b = after_full.bookings.at("bkg_1");
+  CHECK(b.status == BookingStatus::tentative);
+  CHECK(b.hold_expires_at == kNow + minutes{15});
+
+  CreateBooking deposit = book("bkg_2", mon(11), service(30, 0, 0, PaymentMode::deposit, 5000));
+  deposit.hold_minutes = 30;
+  auto held = decide(s, deposit);
+  REQUIRE(types(held.value().events) == "BookingTentativelyCreated");
+  const auto& e = std::get<v1::BookingTentativelyCreated>(held.value().events[0]);
+  CHECK(e.amount_due().amount_minor() == 1000);
+  CHECK(e.price().amount_minor() == 5000);
+  CHECK(to_instant(e.hold_expires_at()) == kNow + minutes{30});
+
+  // Full payment of a zero price has nothing to wait for.
+  auto zero = decide(s, book("bkg_3", mon(12), service(30, 0, 0, PaymentMode::full, 0)));
+  CHECK(types(zero.value().events) == "BookingTentativelyCreated BookingConfirmed");
+
+  deposit.hold_minutes = 0;
+  CHECK(book_code(s, deposit) == "validation_failed");
+}
+
+TEST_CASE("a booking overlapping a live booking, buffers included, is slot_unavailable") {
+  CalendarState s = apply(open_calendar(), book("bkg_1", mon(10)));  // 10:00-10:30
+  CHECK(book_code(s, book("bkg_2", mon(10))) == "slot_unavailable");
+  CHECK(book_code(s, book("bkg_2", mon(10, 15))) == "slot_unavailable");
+  CHECK(book_code(s, book("bkg_2", mon(9, 45))) == "slot_unavailable");
+  // Touching is not overlapping.
+  CHECK(book_code(s, book("bkg_2", mon(10, 30))) == "ok");
+  CHECK(book_code(s, book("bkg_2", mon(9, 30))) == "ok");
+  // The new booking's own buffers count ...
+  CHECK(book_code(s, book("bkg_2", mon(10, 30), service(30, 15, 0))) == "slot_unavailable");
+  CHECK(book_code(s, book("bkg_2", mon(9, 30), service(30, 0, 15))) == "slot_unavailable");
+  CHECK(book_code(s, book("bkg_2", mon(10, 45), service(30, 15, 0))) == "ok");
+
+  // ... and so do the existing booking's.
+  s = apply(open_calendar(), book("bkg_1", mon(10), service(30, 15, 15)));  // busy 9:45-10:45
+  CHECK(book_code(s, book("bkg_2", mon(10, 30))) == "slot_unavailable");
+  CHECK(book_code(s, book("bkg_2", mon(9, 30))) == "slot_unavailable");
+  CHECK(book_code(s, book("bkg_2", mon(10, 45))) == "ok");
+  CHECK(book_code(s, book("bkg_2", mon(9, 15))) == "ok");
+  CHECK(book_code(s, book("bkg_2", mon(9, 0), service(45))) == "ok");
+  CHECK(book_code(s, book("bkg_2", mon(9, 0), service(60))) == "slot_unavailable");
+
+  // An unpaid hold is live until it expires.
+  s = apply(open_calendar(), book("bkg_1", mon(10), paid()));
+  CHECK(book_code(s, book("bkg_2", mon(10))) == "slot_unavailable");
+  CHECK(book_code(s, book("bkg_2", mon(10), service(), kNow + minutes{14})) == "slot_unavailable");
+}
+
+TEST_CASE("an expired hold, expired booking or cancelled booking frees the slot") {
+  const CalendarState held = apply(open_calendar(), book("bkg_1", mon(10), paid()));
+  // The hold runs out at now + 15 min, whether or not BookingExpired is
+  // in the log yet.
+  CHECK(book_code(held, book("bkg_2", mon(10), service(), kNow + minutes{15})) == "ok");
+  const CalendarState expired =
+      apply(held, ExpireBooking{kBiz, "bkg_1", kSystem, kNow + minutes{15}});
+  CHECK(expired.bookings.at("bkg_1").status == BookingStatus::expired);
+  CHECK(book_code(expired, book("bkg_2", mon(10), service(), kNow + minutes{15})) == "ok");
+
+  const CalendarState confirmed = apply(open_calendar(), book("bkg_1", mon(10)));
+  const CalendarState cancelled =
+      apply(confirmed, CancelBooking{kBiz, "bkg_1", kOwner, kOwnerActor, "", "Owner is ill", kNow});
+  CHECK(cancelled.bookings.at("bkg_1").status == BookingStatus::cancelled);
+  CHECK(book_code(cancelled, book("bkg_2", mon(10))) == "ok");
+  CHECK(busy_calendar(cancelled, kNow).intervals().empty());
+  CHECK(busy_calendar(confirmed, kNow).intervals().size() == 1);
+}
+
+TEST_CASE("idempotency: a retry is already_done with the original id; a reused key is refused") {
+  const CalendarState s = apply(open_calendar(), book("bkg_1", mon(10)));
+  // The retry was given a fresh booking id by the command side; the slot is
+  // now taken by its own first attempt, yet it gets the first answer.
+  CreateBooking retry = book("bkg_1", mon(10));
+  retry.booking_id = "bkg_9";
+  auto again = decide(s, retry);
+  REQUIRE(again.ok());
+  CHECK(again.value().outcome == DecideOutcome::already_done);
+  CHECK(again.value().booking_id == "bkg_1");
+  CHECK(again.value().events.empty());
+
+  CreateBooking reused = book("bkg_2", mon(11));
+  reused.idempotency_key = "key-bkg_1";
+  const auto refused = decide(s, reused);
+  REQUIRE_FALSE(refused.ok());
+  CHECK(refused.error().code == "idempotency_key_reused");
+
+  // Without a key nothing is remembered.
+  CreateBooking keyless = book("bkg_3", mon(12));
+  keyless.idempotency_key.clear();
+  keyless.request_sha256.clear();
+  CHECK(fold(s, decide(s, keyless).value().events).idempotency_keys.size() == 1);
+  // A key needs the body hash it is compared by.
+  CreateBooking no_hash = book("bkg_4", mon(13));
+  no_hash.request_sha256.clear();
+  CHECK(book_code(s, no_hash) == "validation_failed");
+}
+
+TEST_CASE("the availability engine's rejections become their error codes") {
+  CalendarState s = open_calendar();
+  CHECK(book_code(s, book("bkg_1", mon(8, 30))) == "outside_hours");
+  CHECK(book_code(s, book("bkg_1", mon(16, 45))) == "outside_hours");  // ends 17:15
+  CHECK(book_code(s, book("bkg_1", mon(10, 5))) == "not_on_slot_grid");
+  CreateBooking c = book("bkg_1", mon(10));
+  c.policy.min_notice_minutes = 27 * 60;  // 2026-03-02 11:00
+  CHECK(book_code(s, c) == "too_soon");
+  c.policy.min_notice_minutes = 26 * 60;
+  CHECK(book_code(s, c) == "ok");
+  c = book("bkg_1", utc(2026, 5, 1, 10));
+  c.policy.horizon_days = 30;
+  CHECK(book_code(s, c) == "beyond_horizon");
+  c.policy.horizon_days = 61;  // 2026-05-01 08:00Z, two hours short
+  CHECK(book_code(s, c) == "beyond_horizon");
+  c.policy.horizon_days = 62;
+  CHECK(book_code(s, c) == "ok");
+
+  s = apply(s, book("bkg_1", mon(10)));
+  s = apply(s, book("bkg_2", mon(11)));
+  c = book("bkg_3", mon(12));
+  c.policy.max_bookings_per_day = 2;
+  CHECK(book_code(s, c) == "daily_limit_reached");
+  c.policy.max_bookings_per_day = 3;
+  CHECK(book_code(s, c) == "ok");
+
+  // No schedule yet: never open.
+  CHECK(book_code(CalendarState{}, book("bkg_1", mon(10))) == "outside_hours");
+}
+
+TEST_CASE("booking input is validated; retired services cannot be booked") {
+  const CalendarState s = open_calendar();
+  CreateBooking c = book("bkg_1", mon(10));
+  c.service.service.active = false;
+  CHECK(book_code(s, c) == "service_retired");
+
+  c = book("bkg_1", mon(10));
+  c.customer.email = "grace";
+  CHECK(book_code(s, c) == "validation_failed");
+  c = book("bkg_1", mon(10));
+  c.customer.name = "";
+  CHECK(book_code(s, c) == "validation_failed");
+  c = book("bkg_1", mon(10));
+  c.customer.time_zone = "Nowhere/Land";
+  CHECK(book_code(s, c) == "unknown_time_zone");
+  c.customer.time_zone = "Asia/Kathmandu";
+  CHECK(book_code(s, c) == "ok");
+  c = book("bkg_1", mon(10));
+  c.notes = std::string(2001, 'n');
+  CHECK(book_code(s, c) == "validation_failed");
+  c = book("bkg_1", mon(10));
+  c.manage_token_sha256 = "not-a-hash";
+  CHECK(book_code(s, c) == "validation_failed");
+  c = book("bkg_1", mon(10));
+  c.booking_id.clear();
+  CHECK(book_code(s, c) == "validation_failed");
+  c = book("bkg_1", mon(10));
+  c.service.service.definition.timing.duration_minutes = 0;
+  CHECK(book_code(s, c) == "validation_failed");
+  c = book("bkg_1", mon(10));
+  c.policy.slot_interval_minutes = 0;
+  CHECK(book_code(s, c) == "validation_failed");
+  c = book("bkg_1", mon(10));
+  c.business_id = "biz_2";
+  CHECK(book_code(s, c) == "not_found");
+
+  // A booking id is used once.
+  const CalendarState booked = apply(s, book("bkg_1", mon(10)));
+  c = book("bkg_1", mon(11));
+  c.idempotency_key = "another-key";
+  CHECK(book_code(booked, c) == "invalid_state");
+}
+
+TEST_CASE("reschedule moves a booking in one event: the old slot freed, the new one taken") {
+  CalendarState s = apply(open_calendar(), book("bkg_1", mon(10), service(60, 0, 15)));
+  s = apply(s, book("bkg_2", mon(14)));
+
+  auto moved =
+      decide(s, RescheduleBooking{kBiz, "bkg_1", kOwner, kOwnerActor, "", mon(11), policy(), kNow});
+  REQUIRE(moved.ok());
+  REQUIRE(types(moved.value().events) == "BookingRescheduled");
+  const auto& e = std::get<v1::BookingRescheduled>(moved.value().events[0]);
+  CHECK(to_instant(e.previous_start()) == mon(10));
+  CHECK(to_instant(e.previous_end()) == mon(11));
+  CHECK(to_instant(e.start()) == mon(11));
+  CHECK(to_instant(e.end()) == mon(12));
+  CHECK(e.rescheduled_by().id() == kOwner);
+
+  const CalendarState after = fold(s, moved.value().events);
+  CHECK(after.bookings.at("bkg_1").start == mon(11));
+  CHECK(after.bookings.at("bkg_1").end == mon(12));
+  CHECK(after.bookings.at("bkg_1").status == BookingStatus::confirmed);
+  CHECK(book_code(after, book("bkg_3", mon(10))) == "ok");
+  CHECK(book_code(after, book("bkg_3", mon(11, 30))) == "slot_unavailable");
+  CHECK(book_code(after, book("bkg_3", mon(12))) == "slot_unavailable");  // buffer after
+
+  // Overlapping its own old time is fine: the booking does not block itself.
+  auto shifted = decide(
+      s, RescheduleBooking{kBiz, "bkg_1", kOwner, kOwnerActor, "", mon(10, 30), policy(), kNow});
+  CHECK(types(shifted.value().events) == "BookingRescheduled");
+
+  // Into a taken slot (with the buffer): refused, nothing appended.
+  auto taken =
+      decide(s, RescheduleBooking{kBiz, "bkg_1", kOwner, kOwnerActor, "", mon(13), policy(), kNow});
+  REQUIRE_FALSE(taken.ok());
+  CHECK(taken.error().code == "slot_unavailable");
+  CHECK(code_of(decide(s, RescheduleBooking{kBiz, "bkg_1", kOwner, kOwnerActor, "", mon(16, 30),
+                                            policy(), kNow})) == "outside_hours");
+
+  // A retry of a reschedule that already happened.
+  auto retry = decide(
+      after, RescheduleBooking{kBiz, "bkg_1", kOwner, kOwnerActor, "", mon(11), policy(), kNow});
+  CHECK(retry.value().outcome == DecideOutcome::already_done);
+  CHECK(retry.value().events.empty());
+}
+
+TEST_CASE("who may reschedule, and which bookings can move") {
+  CalendarState s = apply(open_calendar(), book("bkg_1", mon(10)));
+  const Actor customer{ActorKind::customer, "bkg_1"};
+  const auto move = [&](const CalendarState& st, const Actor& a, const std::string& token,
+                        Instant now = kNow) {
+    return code_of(
+        decide(st, RescheduleBooking{kBiz, "bkg_1", kOwner, a, token, mon(12), policy(), now}));
+  };
+  CHECK(move(s, customer, kToken) == "ok");
+  CHECK(move(s, customer, kWrongToken) == "forbidden");
+  CHECK(move(s, customer, "") == "forbidden");
+  CHECK(move(s, kOtherOwner, "") == "forbidden");
+  CHECK(move(s, kSystem, "") == "forbidden");
+  CHECK(move(s, kOwnerActor, "") == "ok");
+  // A customer cannot move a booking that has started; the owner can.
+  CHECK(move(s, customer, kToken, mon(10)) == "invalid_state");
+  CHECK(code_of(decide(s, RescheduleBooking{kBiz, "bkg_1", kOwner, kOwnerActor, "", mon(12),
+                                            policy(), mon(10)})) == "ok");
+  CHECK(code_of(decide(s, RescheduleBooking{kBiz, "bkg_9", kOwner, kOwnerActor, "", mon(12),
+                                            policy(), kNow})) == "not_found");
+
+  const CalendarState cancelled =
+      apply(s, CancelBooking{kBiz, "bkg_1", kOwner, kOwnerActor, "", "", kNow});
+  CHECK(move(cancelled, kOwnerActor, "") == "invalid_state");
+  const CalendarState held = apply(open_calendar(), book("bkg_1", mon(10), paid()));
+  CHECK(move(held, kOwnerActor, "") == "ok");
+  CHECK(move(held, kOwnerActor, "", kNow + minutes{15}) == "invalid_state");
+}
+
+TEST_CASE("cancel: owner, customer with the manage token, or the system; idempotent") {
+  const CalendarState s = apply(open_calendar(), book("bkg_1", mon(10)));
+  const Actor customer{ActorKind::customer, "bkg_1"};
+  const auto cancel = [&](const CalendarState& st, const Actor& a, const std::string& token,
+                          Instant now = kNow) {
+    return decide(st, CancelBooking{kBiz, "bkg_1", kOwner, a, token, "Changed plans", now});
+  };
+  auto by_customer = cancel(s, customer, kToken);
+  REQUIRE(types(by_customer.value().events) == "BookingCancelled");
+  const auto& e = std::get<v1::BookingCancelled>(by_customer.value().events[0]);
+  CHECK(e.reason() == "Changed plans");
+  CHECK(e.cancelled_by().kind() == v1::ACTOR_KIND_CUSTOMER);
+  CHECK(code_of(cancel(s, kOwnerActor, "")) == "ok");
+  CHECK(code_of(cancel(s, kSystem, "")) == "ok");
+  CHECK(code_of(cancel(s, customer, kWrongToken)) == "forbidden");
+  CHECK(code_of(cancel(s, kOtherOwner, kToken)) == "forbidden");
+  CHECK(code_of(cancel(s, Actor{ActorKind::payment_provider, "stripe"}, "")) == "forbidden");
+  CHECK(code_of(cancel(s, customer, kToken, mon(10))) == "invalid_state");
+  CHECK(code_of(decide(s, CancelBooking{kBiz, "bkg_9", kOwner, kOwnerActor, "", "", kNow})) ==
+        "not_found");
+
+  const CalendarState cancelled = fold(s, by_customer.value().events);
+  auto again = cancel(cancelled, kOwnerActor, "");
+  REQUIRE(again.ok());
+  CHECK(again.value().outcome == DecideOutcome::already_done);
+  CHECK(again.value().events.empty());
+
+  const CalendarState completed =
+      apply(s, CompleteBooking{kBiz, "bkg_1", kOwner, kOwnerActor, mon(10, 30)});
+  CHECK(code_of(cancel(completed, kOwnerActor, "", mon(10, 30))) == "invalid_state");
+}
+
+TEST_CASE("complete and no-show: owner only, confirmed bookings whose start has passed") {
+  CalendarState s = apply(open_calendar(), book("bkg_1", mon(10)));
+  s = apply(s, book("bkg_2", mon(11), paid()));  // tentative
+  const auto complete = [](const CalendarState& st, const std::string& id, const Actor& a,
+                           Instant now) {
+    return decide(st, CompleteBooking{kBiz, id, kOwner, a, now});
+  };
+  const auto no_show = [](const CalendarState& st, const std::string& id, const Actor& a,
+                          Instant now) {
+    return decide(st, MarkNoShow{kBiz, id, kOwner, a, now});
+  };
+  const Actor customer{ActorKind::customer, "bkg_1"};
+  for (const Actor& a : {kOtherOwner, customer, kSystem}) {
+    CHECK(code_of(complete(s, "bkg_1", a, mon(11))) == "forbidden");
+    CHECK(code_of(no_show(s, "bkg_1", a, mon(11))) == "forbidden");
+  }
+  CHECK(code_of(complete(s, "bkg_1", kOwnerActor, mon(9, 59))) == "invalid_state");
+  CHECK(code_of(no_show(s, "bkg_1", kOwnerActor, mon(9, 59))) == "invalid_state");
+  CHECK(code_of(complete(s, "bkg_2", kOwnerActor, kNow + minutes{5})) == "invalid_state");
+  CHECK(code_of(complete(s, "bkg_9", kOwnerActor, mon(11))) == "not_found");
+
+  auto done = complete(s, "bkg_1", kOwnerActor, mon(10));
+  REQUIRE(types(done.value().events) == "BookingCompleted");
+  CHECK(std::get<v1::BookingCompleted>(done.value().events[0]).completed_by().id() == kOwner);
+  auto absent = no_show(s, "bkg_1", kOwnerActor, mon(10, 5));
+  REQUIRE(types(absent.value().events) == "BookingMarkedNoShow");
+
+  const CalendarState completed = fold(s, done.value().events);
+  CHECK(completed.bookings.at("bkg_1").status == BookingStatus::completed);
+  CHECK(code_of(complete(completed, "bkg_1", kOwnerActor, mon(11))) == "invalid_state");
+  CHECK(code_of(no_show(completed, "bkg_1", kOwnerActor, mon(11))) == "invalid_state");
+  const CalendarState marked = fold(s, absent.value().events);
+  CHECK(marked.bookings.at("bkg_1").status == BookingStatus::no_show);
+  CHECK(code_of(complete(marked, "bkg_1", kOwnerActor, mon(11))) == "invalid_state");
+  CHECK(code_of(decide(marked, CancelBooking{kBiz, "bkg_1", kOwner, kOwnerActor, "", "",
+                                             mon(11)})) == "invalid_state");
+  const CalendarState cancelled =
+      apply(s, CancelBooking{kBiz, "bkg_1", kOwner, kOwnerActor, "", "", kNow});
+  CHECK(code_of(complete(cancelled, "bkg_1", kOwnerActor, mon(11))) == "invalid_state");
+}
+
+TEST_CASE("bookings that took place still count toward their day; old ones are not scanned") {
+  CalendarState s = apply(open_calendar(), book("bkg_1", mon(10)));
+  s = apply(s, book("bkg_2", mon(11)));
+  s = apply(s, CompleteBooking{kBiz, "bkg_1", kOwner, kOwnerActor, mon(10, 30)});
+  s = apply(s, CancelBooking{kBiz, "bkg_2", kOwner, kOwnerActor, "", "", kNow});
+  CreateBooking later = book("bkg_3", mon(15), service(), mon(10, 30));
+  later.policy.max_bookings_per_day = 1;
+  CHECK(book_code(s, later) == "daily_limit_reached");  // the completed one counts
+  later.policy.max_bookings_per_day = 2;
+  CHECK(book_code(s, later) == "ok");  // the cancelled one does not
+  // An appointment completed early keeps the rest of its time.
+  CHECK(book_code(s, book("bkg_3", mon(10, 15), service(15), mon(10, 10))) == "slot_unavailable");
+
+  CHECK(busy_calendar(s, mon(10, 30)).intervals().size() == 1);
+  CHECK(busy_calendar(s, mon(10, 30), "bkg_1").intervals().empty());
+  // Three days after it ended it can no longer overlap or share a local
+  // date with any bookable start, so it is not scanned.
+  const Instant end = mon(10, 30);
+  CHECK(busy_calendar(s, end + std::chrono::hours{72} - minutes{1}).intervals().size() == 1);
+  CHECK(busy_calendar(s, end + std::chrono::hours{72}).intervals().empty());
+}
+
+TEST_CASE("expire: only a tentative booking, and only once its hold has run out") {
+  const CalendarState s = apply(open_calendar(), book("bkg_1", mon(10), paid()));
+  const auto expire = [](const CalendarState& st, const std::string& id, Instant now) {
+    return decide(st, ExpireBooking{kBiz, id, kSystem, now});
+  };
+  CHECK(code_of(expire(s, "bkg_1", kNow + minutes{14})) == "invalid_state");
+  auto expired = expire(s, "bkg_1", kNow + minutes{15});
+  REQUIRE(types(expired.value().events) == "BookingExpired");
+  CHECK(to_instant(std::get<v1::BookingExpired>(expired.value().events[0]).hold_expired_at()) ==
+        kNow + minutes{15});
+  const CalendarState after = fold(s, expired.value().events);
+  auto again = expire(after, "bkg_1", kNow + minutes{20});
+  CHECK(again.value().outcome == DecideOutcome::already_done);
+  CHECK(again.value().events.empty());
+  CHECK(code_of(expire(s, "bkg_9", kNow + minutes{20})) == "not_found");
+
+  // A free (confirmed) booking has no hold.
+  const CalendarState free = apply(open_calendar(), book("bkg_1", mon(10)));
+  CHECK(code_of(expire(free, "bkg_1", mon(9))) == "invalid_state");
+  // Nor does one whose payment arrived in time.
+  const CalendarState paid_in_time =
+      apply(s, ConfirmBooking{kBiz, "bkg_1", kOwner, Actor{ActorKind::payment_provider, "stripe"},
+                              "payment_succeeded", kNow + minutes{10}});
+  CHECK(code_of(expire(paid_in_time, "bkg_1", kNow + minutes{15})) == "invalid_state");
+}
+
+TEST_CASE("confirm: payment confirms a hold; after the hold ran out only if the slot is free") {
+  const CalendarState s = apply(open_calendar(), book("bkg_1", mon(10), paid()));
+  const Actor stripe{ActorKind::payment_provider, "stripe"};
+  const auto confirm = [&](const CalendarState& st, const Actor& a, Instant now) {
+    return decide(st, ConfirmBooking{kBiz, "bkg_1", kOwner, a, "payment_succeeded", now});
+  };
+  auto confirmed = confirm(s, stripe, kNow + minutes{5});
+  REQUIRE(types(confirmed.value().events) == "BookingConfirmed");
+  CHECK(std::get<v1::BookingConfirmed>(confirmed.value().events[0]).reason() ==
+        "payment_succeeded");
+  const CalendarState after = fold(s, confirmed.value().events);
+  CHECK(after.bookings.at("bkg_1").status == BookingStatus::confirmed);
+  CHECK(confirm(after, stripe, kNow + minutes{6}).value().outcome == DecideOutcome::already_done);
+  // A confirmed booking is live after its hold time.
+  CHECK(book_code(after, book("bkg_2", mon(10), service(), kNow + minutes{20})) ==
+        "slot_unavailable");
+
+  CHECK(code_of(confirm(s, Actor{ActorKind::customer, "bkg_1"}, kNow)) == "forbidden");
+  CHECK(code_of(confirm(s, kOtherOwner, kNow)) == "forbidden");
+  CHECK(code_of(confirm(s, kOwnerActor, kNow)) == "ok");
+  CHECK(code_of(confirm(s, kSystem, kNow)) == "ok");
+
+  // Late payment: the slot is still free, so it is confirmed ...
+  CHECK(code_of(confirm(s, stripe, kNow + minutes{20})) == "ok");
+  // ... unless someone booked it meanwhile.
+  const CalendarState retaken = apply(s, book("bkg_2", mon(10), service(), kNow + minutes{16}));
+  CHECK(code_of(confirm(retaken, stripe, kNow + minutes{20})) == "slot_unavailable");
+  const CalendarState expired = apply(s, ExpireBooking{kBiz, "bkg_1", kSystem, kNow + minutes{15}});
+  CHECK(code_of(confirm(expired, stripe, kNow + minutes{20})) == "invalid_state");
+}
+
+TEST_CASE("DST: New York's repeated 01:30 on 2026-11-01 is two bookable instants") {
+  CalendarState s =
+      apply(CalendarState{}, SetWeeklySchedule{kBiz, kOwner, kOwnerActor, "America/New_York",
+                                               test::every_day({iv("00:00", "03:00")})});
+  const Instant now = utc(2026, 10, 1);
+  const Instant first_0130 = utc(2026, 11, 1, 5, 30);   // 01:30 EDT
+  const Instant second_0130 = utc(2026, 11, 1, 6, 30);  // 01:30 EST
+  CreateBooking second = book("bkg_2", second_0130, service(), now);
+  auto decided = decide(s, second);
+  REQUIRE(decided.ok());
+  REQUIRE(types(decided.value().events) == "BookingTentativelyCreated BookingConfirmed");
+  const auto& created = std::get<v1::BookingTentativelyCreated>(decided.value().events[0]);
+  CHECK(to_instant(created.start()) == second_0130);
+  CHECK(to_instant(created.end()) == utc(2026, 11, 1, 7, 0));
+  CHECK(created.time_zone() == "America/New_York");
+  s = fold(s, decided.value().events);
+
+  // The first 01:30 is another instant, free; the second is now taken.
+  CHECK(book_code(s, book("bkg_1", first_0130, service(), now)) == "ok");
+  CHECK(book_code(s, book("bkg_3", second_0130, service(), now)) == "slot_unavailable");
+  CHECK(book_code(s, book("bkg_3", utc(2026, 11, 1, 6, 0), service(), now)) == "ok");
+  CHECK(book_code(s, book("bkg_3", utc(2026, 11, 1, 6, 20), service(), now)) == "not_on_slot_grid");
+  // Both count against the same local date for the daily limit.
+  CreateBooking limited = book("bkg_1", first_0130, service(), now);
+  limited.policy.max_bookings_per_day = 1;
+  CHECK(book_code(s, limited) == "daily_limit_reached");
+}
+
+TEST_CASE("opening hours: weekly schedule and date overrides, owner only") {
+  auto set = decide(CalendarState{}, nine_to_five("Europe/London"));
+  REQUIRE(types(set.value().events) == "WeeklyScheduleSet");
+  const auto& e = std::get<v1::WeeklyScheduleSet>(set.value().events[0]);
+  CHECK(e.time_zone() == "Europe/London");
+  CHECK(e.days_size() == 7);
+  CHECK(e.days(0).weekday() == v1::WEEKDAY_MONDAY);
+  CHECK(e.days(0).intervals(0).start_minute() == 540);
+  CHECK(e.days(0).intervals(0).end_minute() == 1020);
+  CalendarState s = fold(CalendarState{}, set.value().events);
+  CHECK(s.business_id == kBiz);
+  CHECK(s.time_zone == "Europe/London");
+  CHECK(decide(s, nine_to_five("Europe/London")).value().outcome == DecideOutcome::already_done);
+
+  SetWeeklySchedule bad = nine_to_five();
+  bad.schedule.days[2] = {iv("09:00", "12:00"), iv("11:00", "13:00")};
+  CHECK(code_of(decide(s, bad)) == "validation_failed");
+  bad = nine_to_five("Europe/Londinium");
+  CHECK(code_of(decide(s, bad)) == "unknown_time_zone");
+  bad = nine_to_five();
+  bad.actor = kOtherOwner;
+  CHECK(code_of(decide(s, bad)) == "forbidden");
+  bad.actor = Actor{ActorKind::customer, "bkg_1"};
+  CHECK(code_of(decide(s, bad)) == "forbidden");
+  bad = nine_to_five();
+  bad.business_id = "biz_2";
+  CHECK(code_of(decide(s, bad)) == "not_found");
+
+  s = open_calendar();
+  const LocalDate monday = test::ymd(2026, 3, 2);
+  const SetDateOverride closed{kBiz, kOwner, kOwnerActor, "UTC", monday, DateOverride{true, {}}};
+  auto closing = decide(s, closed);
+  REQUIRE(types(closing.value().events) == "DateOverrideSet");
+  CHECK(std::get<v1::DateOverrideSet>(closing.value().events[0]).local_date() == "2026-03-02");
+  s = fold(s, closing.value().events);
+  CHECK(book_code(s, book("bkg_1", mon(10))) == "outside_hours");
+  CHECK(decide(s, closed).value().outcome == DecideOutcome::already_done);
+
+  const SetDateOverride evening{kBiz,  kOwner, kOwnerActor,
+                                "UTC", monday, DateOverride{false, {iv("18:00", "20:00")}}};
+  s = apply(s, evening);
+  CHECK(book_code(s, book("bkg_1", mon(10))) == "outside_hours");
+  CHECK(book_code(s, book("bkg_1", mon(18, 30))) == "ok");
+
+  const ClearDateOverride clear{kBiz, kOwner, kOwnerActor, monday};
+  auto cleared = decide(s, clear);
+  REQUIRE(types(cleared.value().events) == "DateOverrideCleared");
+  s = fold(s, cleared.value().events);
+  CHECK(book_code(s, book("bkg_1", mon(10))) == "ok");
+  CHECK(decide(s, clear).value().outcome == DecideOutcome::already_done);
+
+  SetDateOverride invalid = closed;
+  invalid.date_override = DateOverride{true, {iv("09:00", "10:00")}};
+  CHECK(code_of(decide(s, invalid)) == "validation_failed");
+  invalid = closed;
+  invalid.actor = kOtherOwner;
+  CHECK(code_of(decide(s, invalid)) == "forbidden");
+  ClearDateOverride not_owner = clear;
+  not_owner.actor = kOtherOwner;
+  CHECK(code_of(decide(s, not_owner)) == "forbidden");
+}
+
+TEST_CASE("replaying the decided events, through the log's encoding, rebuilds the state") {
+  const Actor stripe{ActorKind::payment_provider, "stripe"};
+  const std::vector<CalendarCommand> commands = {
+      nine_to_five("Europe/Berlin"),
+      SetDateOverride{kBiz, kOwner, kOwnerActor, "Europe/Berlin", test::ymd(2026, 3, 3),
+                      DateOverride{false, {iv("12:00", "14:00")}}},
+      SetDateOverride{kBiz, kOwner, kOwnerActor, "Europe/Berlin", test::ymd(2026, 3, 4),
+                      DateOverride{true, {}}},
+      ClearDateOverride{kBiz, kOwner, kOwnerActor, test::ymd(2026, 3, 4)},
+      book("bkg_1", mon(9), service(30, 5, 5)),
+      book("bkg_2", mon(10), paid()),
+      book("bkg_3", mon(11), paid()),
+      book("bkg_4", mon(12)),
+      book("bkg_5", mon(13)),
+      ConfirmBooking{kBiz, "bkg_2", kOwner, stripe, "payment_succeeded", kNow + minutes{3}},
+      ExpireBooking{kBiz, "bkg_3", kSystem, kNow + minutes{15}},
+      RescheduleBooking{kBiz, "bkg_4", kOwner, kOwnerActor, "", mon(14), policy(), kNow},
+      CancelBooking{kBiz, "bkg_5", kOwner, Actor{ActorKind::customer, "bkg_5"}, kToken, "", kNow},
+      CompleteBooking{kBiz, "bkg_1", kOwner, kOwnerActor, mon(9, 30)},
+      MarkNoShow{kBiz, "bkg_2", kOwner, kOwnerActor, mon(10, 10)},
+  };
+  CalendarState running;
+  std::vector<CalendarEvent> log;
+  for (const CalendarCommand& c : commands) {
+    CAPTURE(c.index());
+    auto decided = decide(running, c);
+    if (!decided.ok()) FAIL(decided.error().code << ": " << decided.error().message);
+    REQUIRE(decided.value().outcome == DecideOutcome::accepted);
+    REQUIRE_FALSE(decided.value().events.empty());
+    running = fold(std::move(running), decided.value().events);
+    log.insert(log.end(), decided.value().events.begin(), decided.value().events.end());
+  }
+  CHECK(log.size() == 18);
+  const CalendarState replayed = fold(CalendarState{}, test::through_log(log));
+  CHECK(replayed == running);
+  CHECK(replayed.bookings.at("bkg_1").status == BookingStatus::completed);
+  CHECK(replayed.bookings.at("bkg_2").status == BookingStatus::no_show);
+  CHECK(replayed.bookings.at("bkg_3").status == BookingStatus::expired);
+  CHECK(replayed.bookings.at("bkg_4").start == mon(14));
+  CHECK(replayed.bookings.at("bkg_5").status == BookingStatus::cancelled);
+  CHECK(replayed.overrides.size() == 1);
+  CHECK(replayed.idempotency_keys.size() == 5);
+}
+
+}  // namespace
+}  // namespace slotwise::domain
