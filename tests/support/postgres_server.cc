@@ -7,6 +7,7 @@
 #include <csignal>
 #include <filesystem>
 #include <stdexcept>
+#include <thread>
 
 namespace slotwise::testing {
 
@@ -51,8 +52,16 @@ PostgresServerFixture::PostgresServerFixture() : dir_("slotwise-pg"), port_(free
                            std::to_string(port_), "-k", sock, "-c", "listen_addresses=127.0.0.1",
                            "-c", "fsync=off", "-c", "max_connections=200"}),
               log);
-  if (!wait_for_port(port_, std::chrono::seconds(30))) {
-    throw std::runtime_error("postgres did not start; see " + log);
+  // An open port is not enough: during start-up PostgreSQL accepts TCP and
+  // then refuses with "the database system is starting up".
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (run_command({std::string(kBinDir) + "/pg_isready", "-q", "-h", "127.0.0.1", "-p",
+                      std::to_string(port_), "-d", "postgres", "-U", "postgres"},
+                     dir_.path() + "/pg_isready.log") != 0) {
+    if (std::chrono::steady_clock::now() >= deadline || !process_.running()) {
+      throw std::runtime_error("postgres did not start; see " + log);
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
 }
 
