@@ -28,6 +28,8 @@ int run(int argc, char** argv) {
 
   CLI::App app{"slotwise — operate and inspect the SlotWise event log"};
   app.require_subcommand(1);
+  // Global options may also follow the subcommand (`slotwise streams init --nats URL`).
+  app.fallthrough();
   app.add_option("--nats", ctx.nats_url,
                  "NATS server URL(s), comma-separated (env SLOTWISE_NATS_URL)");
   app.add_option("--stream", ctx.stream, "JetStream stream name (env SLOTWISE_STREAM)");
