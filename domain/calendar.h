@@ -122,7 +122,11 @@ struct CreateBooking {
 };
 
 // Payment arrived (or the owner waives it): tentative -> confirmed. The
-// system, the payment provider or the owner may confirm, not the customer.
+// system, the payment provider, an admin or the owner may confirm, not the
+// customer. A payment that arrives after the hold ran out still confirms if
+// no other booking has taken the time meanwhile (only overlap is checked:
+// the hold already passed the other rules), else slot_unavailable and the
+// payment saga refunds.
 struct ConfirmBooking {
   std::string business_id;
   std::string booking_id;
