@@ -28,7 +28,7 @@ TEST_CASE_FIXTURE(StoreFixture,
       const std::string agg = "biz_p" + std::to_string(a);
       const std::string id = agg + "-" + std::to_string(i);
       store->append_async(request(agg, ExpectedVersion::any(), id),
-                          [&, agg](Result<AppendResult> r) {
+                          [&, agg](const Result<AppendResult>& r) {
                             std::lock_guard<std::mutex> lock(mu);
                             if (r.ok()) {
                               positions[agg].push_back(r->position);
@@ -77,7 +77,7 @@ TEST_CASE("more appends than the in-flight limit all complete") {
   for (int i = 0; i < 500; ++i) {
     store->append_async(
         request("biz_l" + std::to_string(i % 37), ExpectedVersion::any(), "l-" + std::to_string(i)),
-        [&](Result<AppendResult> r) {
+        [&](const Result<AppendResult>& r) {
           if (r.ok()) ++ok;
         });
   }
