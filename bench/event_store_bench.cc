@@ -239,7 +239,8 @@ Row lib_pipelined(const std::string& url, long n, std::size_t in_flight, const s
   o.connection.url = url;
   o.pipeline.max_in_flight = in_flight;
   // Experiment knob: how many appends in flight still use the low-latency connection.
-  if (const char* v = std::getenv("BENCH_LOW_LATENCY_IN_FLIGHT")) {  // NOLINT(concurrency-mt-unsafe)
+  if (const char* v =
+          std::getenv("BENCH_LOW_LATENCY_IN_FLIGHT")) {  // NOLINT(concurrency-mt-unsafe)
     o.pipeline.low_latency_in_flight = std::stoul(v);
   }
   auto store = slotwise::events::EventStore::open(o);
