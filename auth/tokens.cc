@@ -42,7 +42,10 @@ TokenResult<std::string> new_id(IdKind kind) {
   std::string id = id_prefix(kind);
   std::array<unsigned char, 64> random{};
   std::size_t used = random.size();
-  while (id.size() < 4 + kIdRandomChars) {
+  // Booking ids have room for their business's part (derived_ids.h); a bare
+  // new_id(booking) fills it with random characters too.
+  const std::size_t chars = kind == IdKind::booking ? 2 * kIdRandomChars : kIdRandomChars;
+  while (id.size() < 4 + chars) {
     if (used == random.size()) {
       if (RAND_bytes(random.data(), static_cast<int>(random.size())) != 1) {
         return fail(TokenError{"RAND_bytes failed"});
@@ -59,7 +62,9 @@ TokenResult<std::string> new_id(IdKind kind) {
 
 bool is_valid_id(std::string_view id, IdKind kind) {
   const std::string_view prefix = id_prefix(kind);
-  if (id.size() != prefix.size() + kIdRandomChars || id.substr(0, prefix.size()) != prefix) {
+  // Booking ids carry their business's random part too (derived_ids.h).
+  const std::size_t chars = kind == IdKind::booking ? 2 * kIdRandomChars : kIdRandomChars;
+  if (id.size() != prefix.size() + chars || id.substr(0, prefix.size()) != prefix) {
     return false;
   }
   return std::ranges::all_of(id.substr(prefix.size()), is_base62);

@@ -1,7 +1,8 @@
 // Opaque identifiers and manage tokens.
 //
 // Ids are a type prefix and 22 base62 characters (~131 random bits), as
-// Stripe's are: "usr_4eC39HqLyjWDarjtT1zdp7", "biz_…", "svc_…", "bkg_…". The
+// Stripe's are: "usr_4eC39HqLyjWDarjtT1zdp7", "biz_…", "svc_…". Booking ids
+// "bkg_…" have 44: their business's 22 and 22 random (derived_ids.h). The
 // prefix makes a pasted id self-describing and lets an API refuse an id of
 // the wrong type before any lookup; a slug never contains '_', so a path
 // segment holding either is never ambiguous. Random, not sequential: ids leak

@@ -24,6 +24,7 @@
 
 #include <array>
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -108,7 +109,9 @@ class AggregateRepository {
         auto [type, data] = domain::to_packed(e);
         req.events.push_back(events::PackedEvent{std::move(type), std::move(data)});
       }
+      const auto append_start = std::chrono::steady_clock::now();
       auto appended = store_.append(std::move(req));
+      if (append_observer_) append_observer_(std::chrono::steady_clock::now() - append_start);
       if (appended) {
         if (!appended->duplicate) {
           // Our commit is the next one: apply it without a read.
@@ -126,6 +129,12 @@ class AggregateRepository {
       conflicts_.fetch_add(1, std::memory_order_relaxed);
       // The cached state is still a valid prefix: the next catch_up reads on.
     }
+  }
+
+  // Called with the duration of every append this repository makes (for
+  // the append latency histogram). Set before use; not synchronised.
+  void set_append_observer(std::function<void(std::chrono::steady_clock::duration)> observer) {
+    append_observer_ = std::move(observer);
   }
 
   [[nodiscard]] RepositoryStats stats() const {
@@ -206,6 +215,7 @@ class AggregateRepository {
   std::atomic<std::uint64_t> misses_{0};
   std::atomic<std::uint64_t> conflicts_{0};
   std::atomic<std::uint64_t> unknown_{0};
+  std::function<void(std::chrono::steady_clock::duration)> append_observer_;
 };
 
 }  // namespace slotwise::command

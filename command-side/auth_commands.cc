@@ -1,0 +1,148 @@
+#include "command-side/auth_commands.h"
+
+#include <chrono>
+#include <string>
+
+#include "auth/tokens.h"
+#include "command-side/error_mapping.h"
+#include "command-side/handler_support.h"
+#include "domain/text_rules.h"
+
+namespace slotwise::command {
+namespace {
+
+using service::ApiError;
+
+constexpr service::StringRule kEmailRule{3, 254};
+constexpr service::StringRule kPasswordRule{8, 1024};
+constexpr service::StringRule kNameRule{1, 120};
+
+service::ApiResult<std::string> issue_token(CommandContext& ctx, const std::string& user_id) {
+  auto token = ctx.jwt().issue(user_id, ctx.now(), ctx.jwt_ttl());
+  if (!token) {
+    ctx.logger().error("token issue failed", {{"reason", token.error().message}});
+    return common::fail(ApiError{500, "internal", "internal error"});
+  }
+  return std::move(*token);
+}
+
+ApiError invalid_credentials() {
+  return ApiError{401, "invalid_credentials", "the email or password is wrong"};
+}
+
+}  // namespace
+
+CommandReply signup(CommandContext& ctx, const CommandRequest& request) {
+  auto doc = parse_object(request);
+  if (!doc) return error_reply(doc.error());
+  auto body = service::JsonObject::of(*doc);
+  if (!body) return error_reply(body.error());
+  if (auto r = body->reject_unknown_fields({"email", "password", "name"}); !r) {
+    return error_reply(r.error());
+  }
+  auto email = body->required_string("email", kEmailRule);
+  if (!email) return error_reply(email.error());
+  auto password = body->required_string("password", kPasswordRule);
+  if (!password) return error_reply(password.error());
+  auto name = body->required_string("name", kNameRule);
+  if (!name) return error_reply(name.error());
+
+  const std::string normalized = domain::normalize_email(*email);
+  if (!domain::is_email_shaped(normalized)) {
+    return error_reply(
+        ApiError{422, "validation_failed", "email: is not an email address"});
+  }
+  const std::string claim_id = auth::sha256_hex(normalized);
+  // Cheap early answer for the common case; the claim below decides races.
+  auto existing = ctx.emails().load(claim_id);
+  if (!existing) return error_reply(to_api_error(existing.error()));
+  if (existing->first.claimed()) {
+    return error_reply(ApiError{409, "email_taken", "an account with this email exists"});
+  }
+
+  auto hash = ctx.passwords().hash(*password);
+  if (!hash) {
+    ctx.logger().error("password hash failed", {{"reason", hash.error().message}});
+    return error_reply(ApiError{500, "internal", "internal error"});
+  }
+  auto user_id = auth::new_id(auth::IdKind::user);
+  if (!user_id) return error_reply(ApiError{500, "internal", "internal error"});
+
+  const domain::Actor actor{domain::ActorKind::owner, *user_id};
+  const domain::RegisterUser reg{*user_id, normalized, *name, *hash, ctx.now()};
+  auto registered = ctx.accounts().execute(
+      *user_id, [&](const domain::AccountState& s) { return domain::decide(s, reg); },
+      new_commit_id(), commit_metadata(ctx, request, actor));
+  if (!registered) return error_reply(to_api_error(registered.error()));
+
+  const domain::ClaimEmail claim{normalized, *user_id};
+  auto claimed = ctx.emails().execute(
+      claim_id, [&](const domain::EmailClaimState& s) { return domain::decide(s, claim); },
+      new_commit_id(), commit_metadata(ctx, request, actor));
+  if (!claimed) return error_reply(to_api_error(claimed.error()));
+
+  auto token = issue_token(ctx, *user_id);
+  if (!token) return error_reply(token.error());
+  return json_reply(
+      201,
+      [&](JsonWriter& w) {
+        w.Key("user_id");
+        w.String(user_id->c_str());
+        w.Key("token");
+        w.String(token->c_str());
+      },
+      claimed->version);
+}
+
+CommandReply login(CommandContext& ctx, const CommandRequest& request) {
+  auto doc = parse_object(request);
+  if (!doc) return error_reply(doc.error());
+  auto body = service::JsonObject::of(*doc);
+  if (!body) return error_reply(body.error());
+  if (auto r = body->reject_unknown_fields({"email", "password"}); !r) {
+    return error_reply(r.error());
+  }
+  auto email = body->required_string("email", {1, 254});
+  if (!email) return error_reply(email.error());
+  auto password = body->required_string("password", {1, 1024});
+  if (!password) return error_reply(password.error());
+  const std::string normalized = domain::normalize_email(*email);
+
+  const auto now = auth::RateLimiter::Clock::now();
+  for (auto* limiter : {&ctx.login_by_address(), &ctx.login_by_email()}) {
+    const std::string& key = limiter == &ctx.login_by_email() ? normalized : request.client_address;
+    const auto decision = limiter->acquire(key, now);
+    if (!decision.allowed) {
+      const auto seconds =
+          std::chrono::duration_cast<std::chrono::seconds>(decision.retry_after).count() + 1;
+      return error_reply(ApiError{429, "rate_limited", "too many login attempts; retry later"},
+                         static_cast<int>(seconds));
+    }
+  }
+
+  auto claim = ctx.emails().load(auth::sha256_hex(normalized));
+  if (!claim) return error_reply(to_api_error(claim.error()));
+  if (!claim->first.claimed()) {
+    ctx.passwords().verify_dummy(*password);
+    return error_reply(invalid_credentials());
+  }
+  auto account = ctx.accounts().load(claim->first.user_id);
+  if (!account) return error_reply(to_api_error(account.error()));
+  if (!account->first.exists()) {
+    ctx.passwords().verify_dummy(*password);
+    return error_reply(invalid_credentials());
+  }
+  auto ok = ctx.passwords().verify(*password, account->first.password_hash);
+  if (!ok || !*ok) return error_reply(invalid_credentials());
+
+  auto token = issue_token(ctx, account->first.user_id);
+  if (!token) return error_reply(token.error());
+  return json_reply(200, [&](JsonWriter& w) {
+    w.Key("token");
+    w.String(token->c_str());
+    w.Key("user_id");
+    w.String(account->first.user_id.c_str());
+  });
+}
+
+}  // namespace slotwise::command

@@ -1,0 +1,266 @@
+#include "command-side/booking_commands.h"
+
+#include <optional>
+#include <string>
+#include <utility>
+
+#include "auth/derived_ids.h"
+#include "auth/tokens.h"
+#include "command-side/booking_view.h"
+#include "command-side/calendar_execution.h"
+#include "command-side/error_mapping.h"
+#include "command-side/handler_support.h"
+#include "domain/text_rules.h"
+
+namespace slotwise::command {
+namespace {
+
+using service::ApiError;
+using service::JsonObject;
+
+constexpr std::size_t kMaxIdempotencyKey = 255;
+
+bool valid_idempotency_key(std::string_view key) {
+  if (key.empty() || key.size() > kMaxIdempotencyKey) return false;
+  for (const char c : key) {
+    if (c < 0x21 || c > 0x7E) return false;
+  }
+  return true;
+}
+
+service::ApiResult<domain::Customer> read_customer(const JsonObject& body) {
+  auto customer = body.required_object("customer");
+  if (!customer) return common::fail(customer.error());
+  if (auto r = customer->reject_unknown_fields({"name", "email", "phone", "time_zone"}); !r) {
+    return common::fail(r.error());
+  }
+  domain::Customer c;
+  auto name = customer->required_string("name", {0, 10000});
+  if (!name) return common::fail(name.error());
+  c.name = std::move(*name);
+  auto email = customer->required_string("email", {0, 10000});
+  if (!email) return common::fail(email.error());
+  c.email = domain::normalize_email(*email);
+  auto phone = customer->optional_string("phone", {0, 10000});
+  if (!phone) return common::fail(phone.error());
+  c.phone = phone->value_or("");
+  auto zone = customer->optional_string("time_zone", {0, 200});
+  if (!zone) return common::fail(zone.error());
+  c.time_zone = zone->value_or("");
+  return c;
+}
+
+// The body as an object; an empty body counts as {} (for actions whose
+// fields are all optional).
+service::ApiResult<rapidjson::Document> optional_body(const CommandRequest& request) {
+  if (request.body.find_first_not_of(" \t\r\n") == std::string::npos) {
+    rapidjson::Document empty;
+    empty.SetObject();
+    return empty;
+  }
+  return parse_object(request);
+}
+
+struct ActionTarget {
+  std::string booking_id;
+  std::string business_id;
+  domain::BusinessState business;
+  domain::Actor actor;
+  std::string manage_token_sha256;
+};
+
+// Who acts on {id}: the owner (Bearer token) or a customer (manage token).
+service::ApiResult<ActionTarget> action_target(CommandContext& ctx, const CommandRequest& request,
+                                               const JsonObject& body, bool owner_only) {
+  auto booking_id = id_param(request, "id", auth::IdKind::booking);
+  if (!booking_id) return common::fail(booking_id.error());
+  ActionTarget t;
+  t.booking_id = std::move(*booking_id);
+  t.business_id = auth::business_of_booking(t.booking_id).value_or("");
+  auto token_field = body.optional_string("manage_token", {1, 200});
+  if (!token_field) return common::fail(token_field.error());
+  const std::string token =
+      !request.manage_token.empty() ? request.manage_token : token_field->value_or("");
+  if (!request.authorization.empty() || owner_only || token.empty()) {
+    auto user = authenticate(ctx, request);
+    if (!user) return common::fail(user.error());
+    t.actor = {domain::ActorKind::owner, std::move(*user)};
+  } else {
+    t.actor = {domain::ActorKind::customer, t.booking_id};
+    t.manage_token_sha256 = auth::sha256_hex(token);
+  }
+  auto business = load_business(ctx, t.business_id);
+  if (!business) {
+    return common::fail(ApiError{404, "not_found", "no such booking"});
+  }
+  t.business = std::move(*business);
+  return t;
+}
+
+// Runs an action and answers 200 with the booking as it is now.
+CommandReply run_action(CommandContext& ctx, const CommandRequest& request,
+                        const ActionTarget& target, const domain::CalendarCommand& command) {
+  auto outcome = execute_calendar(ctx, request, target.business_id, command, target.actor);
+  if (!outcome) return error_reply(to_api_error(outcome.error()));
+  auto calendar = ctx.calendars().load(target.business_id);
+  if (!calendar) return error_reply(to_api_error(calendar.error()));
+  const auto it = calendar->first.bookings.find(target.booking_id);
+  if (it == calendar->first.bookings.end()) {
+    return error_reply(ApiError{404, "not_found", "no such booking"});
+  }
+  return booking_reply(200, it->second, target.business_id, "",
+                       std::max(outcome->executed.version, calendar->second));
+}
+
+}  // namespace
+
+CommandReply create_booking(CommandContext& ctx, const CommandRequest& request) {
+  auto business_id = id_param(request, "id", auth::IdKind::business);
+  if (!business_id) return error_reply(business_id.error());
+  if (!request.idempotency_key.empty() && !valid_idempotency_key(request.idempotency_key)) {
+    return error_reply(service::invalid_request(
+        "the Idempotency-Key header must be 1 to 255 visible ASCII characters"));
+  }
+  auto doc = parse_object(request);
+  if (!doc) return error_reply(doc.error());
+  auto body = JsonObject::of(*doc);
+  if (!body) return error_reply(body.error());
+  if (auto r = body->reject_unknown_fields({"service_id", "start", "customer", "notes"}); !r) {
+    return error_reply(r.error());
+  }
+  auto service_id = body->required_string("service_id", {1, 100});
+  if (!service_id) return error_reply(service_id.error());
+  auto start = body->required_timestamp("start");
+  if (!start) return error_reply(start.error());
+  auto customer = read_customer(*body);
+  if (!customer) return error_reply(customer.error());
+  auto notes = body->optional_string("notes", {0, 10000});
+  if (!notes) return error_reply(notes.error());
+
+  auto business = load_business(ctx, *business_id);
+  if (!business) return error_reply(business.error());
+  const domain::Service* service = domain::find_service(*business, *service_id);
+  if (service == nullptr) {
+    return error_reply(ApiError{404, "not_found", "no such service at this business"});
+  }
+  auto booking_id = auth::new_booking_id(*business_id);
+  if (!booking_id) return error_reply(ApiError{500, "internal", "internal error"});
+  auto token = auth::derive_manage_token(ctx.manage_key(), *booking_id);
+  if (!token) return error_reply(ApiError{500, "internal", "internal error"});
+
+  domain::CreateBooking create;
+  create.business_id = *business_id;
+  create.booking_id = *booking_id;
+  create.service = {*service_id, *service};
+  create.policy = business->policy.booking;
+  create.start = *start;
+  create.customer = std::move(*customer);
+  create.notes = notes->value_or("");
+  create.idempotency_key = request.idempotency_key;
+  if (!create.idempotency_key.empty()) create.request_sha256 = auth::sha256_hex(request.body);
+  create.manage_token_sha256 = token->sha256_hex;
+  create.hold_minutes = business->policy.hold_minutes;
+  create.now = ctx.now();
+  create.actor = {domain::ActorKind::customer, *booking_id};
+
+  auto outcome = execute_calendar(ctx, request, *business_id, create, create.actor);
+  if (!outcome) return error_reply(to_api_error(outcome.error()));
+
+  if (outcome->decision.outcome == domain::DecideOutcome::accepted) {
+    // The booking as our own events describe it: no read needed.
+    domain::CalendarState fresh;
+    for (const auto& e : outcome->decision.events) fresh = domain::evolve(std::move(fresh), e);
+    const auto it = fresh.bookings.find(*booking_id);
+    if (it == fresh.bookings.end()) return error_reply(ApiError{500, "internal", "internal error"});
+    return booking_reply(201, it->second, *business_id, token->token,
+                         outcome->executed.version);
+  }
+  // An idempotent retry: answer the first booking again, with its token.
+  const std::string& first_id = outcome->decision.booking_id;
+  auto calendar = ctx.calendars().load(*business_id);
+  if (!calendar) return error_reply(to_api_error(calendar.error()));
+  const auto it = calendar->first.bookings.find(first_id);
+  auto first_token = auth::derive_manage_token(ctx.manage_key(), first_id);
+  if (it == calendar->first.bookings.end() || !first_token) {
+    return error_reply(ApiError{500, "internal", "internal error"});
+  }
+  domain::Booking as_created = it->second;
+  // The first response's status: what the booking was when created.
+  as_created.status = as_created.amount_due.amount_minor > 0 ? domain::BookingStatus::tentative
+                                                             : domain::BookingStatus::confirmed;
+  return booking_reply(201, as_created, *business_id, first_token->token, calendar->second);
+}
+
+CommandReply cancel_booking(CommandContext& ctx, const CommandRequest& request) {
+  auto doc = optional_body(request);
+  if (!doc) return error_reply(doc.error());
+  auto body = JsonObject::of(*doc);
+  if (!body) return error_reply(body.error());
+  if (auto r = body->reject_unknown_fields({"reason", "manage_token"}); !r) {
+    return error_reply(r.error());
+  }
+  auto reason = body->optional_string("reason", {0, 500});
+  if (!reason) return error_reply(reason.error());
+  auto target = action_target(ctx, request, *body, false);
+  if (!target) return error_reply(target.error());
+  domain::CancelBooking cancel{target->business_id,
+                               target->booking_id,
+                               target->business.owner_user_id,
+                               target->actor,
+                               target->manage_token_sha256,
+                               reason->value_or(""),
+                               ctx.now()};
+  return run_action(ctx, request, *target, cancel);
+}
+
+CommandReply reschedule_booking(CommandContext& ctx, const CommandRequest& request) {
+  auto doc = parse_object(request);
+  if (!doc) return error_reply(doc.error());
+  auto body = JsonObject::of(*doc);
+  if (!body) return error_reply(body.error());
+  if (auto r = body->reject_unknown_fields({"start", "manage_token"}); !r) {
+    return error_reply(r.error());
+  }
+  auto start = body->required_timestamp("start");
+  if (!start) return error_reply(start.error());
+  auto target = action_target(ctx, request, *body, false);
+  if (!target) return error_reply(target.error());
+  domain::RescheduleBooking move{target->business_id,
+                                 target->booking_id,
+                                 target->business.owner_user_id,
+                                 target->actor,
+                                 target->manage_token_sha256,
+                                 *start,
+                                 target->business.policy.booking,
+                                 ctx.now()};
+  return run_action(ctx, request, *target, move);
+}
+
+namespace {
+
+// complete / no-show: owner only, no body fields.
+template <class Command>
+CommandReply owner_action(CommandContext& ctx, const CommandRequest& request) {
+  auto doc = optional_body(request);
+  if (!doc) return error_reply(doc.error());
+  auto body = JsonObject::of(*doc);
+  if (!body) return error_reply(body.error());
+  if (auto r = body->reject_unknown_fields({}); !r) return error_reply(r.error());
+  auto target = action_target(ctx, request, *body, true);
+  if (!target) return error_reply(target.error());
+  Command command{target->business_id, target->booking_id, target->business.owner_user_id,
+                  target->actor, ctx.now()};
+  return run_action(ctx, request, *target, command);
+}
+
+}  // namespace
+
+CommandReply complete_booking(CommandContext& ctx, const CommandRequest& request) {
+  return owner_action<domain::CompleteBooking>(ctx, request);
+}
+
+CommandReply mark_no_show(CommandContext& ctx, const CommandRequest& request) {
+  return owner_action<domain::MarkNoShow>(ctx, request);
+}
+
+}  // namespace slotwise::command

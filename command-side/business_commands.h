@@ -1,0 +1,34 @@
+// Business setup commands (owner token required):
+//   create_business  POST   /v1/businesses                       201 {business_id, slug}
+//   update_business  PATCH  /v1/businesses/{id}                  200
+//   define_service   POST   /v1/businesses/{id}/services         201 {service_id}
+//   update_service   PATCH  /v1/businesses/{id}/services/{sid}   200
+//   retire_service   DELETE /v1/businesses/{id}/services/{sid}   200
+// Every success carries `position`.
+//
+// Creation claims the slug first (expected version "no stream": of two
+// concurrent creates exactly one wins, the other gets 409 slug_taken), then
+// appends BusinessCreated. With an Idempotency-Key header the business id is
+// derived from the owner and the key, so a retry after a lost response or a
+// crash between the two appends finishes the same business instead of
+// leaving the slug held by a business that never existed.
+// A PATCH merges the given fields into the current state inside the
+// decision (so two concurrent PATCHes of different fields both apply); a
+// changed time zone is carried to the calendar's opening hours too.
+//
+// Thread safety: thread-safe.
+// Errors: see error_mapping.h; 403 forbidden for another owner's business.
+#pragma once
+
+#include "command-side/command_context.h"
+#include "command-side/command_request.h"
+
+namespace slotwise::command {
+
+[[nodiscard]] CommandReply create_business(CommandContext& ctx, const CommandRequest& request);
+[[nodiscard]] CommandReply update_business(CommandContext& ctx, const CommandRequest& request);
+[[nodiscard]] CommandReply define_service(CommandContext& ctx, const CommandRequest& request);
+[[nodiscard]] CommandReply update_service(CommandContext& ctx, const CommandRequest& request);
+[[nodiscard]] CommandReply retire_service(CommandContext& ctx, const CommandRequest& request);
+
+}  // namespace slotwise::command

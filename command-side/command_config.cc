@@ -1,0 +1,84 @@
+#include "command-side/command_config.h"
+
+#include <optional>
+#include <utility>
+
+namespace slotwise::command {
+namespace {
+
+using service::ConfigError;
+using service::ConfigResult;
+
+// Stores `result`'s value in `out`, or returns its error.
+template <class T, class V>
+[[nodiscard]] std::optional<ConfigError> set(T& out, ConfigResult<V> result) {
+  if (!result) return result.error();
+  out = static_cast<T>(*result);
+  return std::nullopt;
+}
+
+}  // namespace
+
+ConfigResult<CommandConfig> command_config_from(const service::Config& config) {
+  auto known = config.reject_unknown_keys(
+      {"http_host", "http_port", "http_workers", "max_body_bytes", "nats_url", "nats_commands",
+       "jwt_secret_file", "jwt_issuer", "jwt_audience", "jwt_ttl", "argon2_memory_kib",
+       "argon2_time_cost", "cache_aggregates", "max_attempts", "login_burst",
+       "login_refill_per_minute", "shutdown_drain"});
+  if (!known) return common::fail(known.error());
+
+  CommandConfig c;
+  c.http_host = config.get_string("http_host", c.http_host);
+  if (auto e = set(c.http_port, config.get_int("http_port", c.http_port, 0, 65535)))
+    return common::fail(*e);
+  if (auto e = set(c.http_workers, config.get_int("http_workers", 128, 1, 4096)))
+    return common::fail(*e);
+  if (auto e = set(c.max_body_bytes, config.get_size("max_body_bytes", c.max_body_bytes)))
+    return common::fail(*e);
+  c.nats_url = config.get_string("nats_url", c.nats_url);
+  if (auto e = set(c.nats_commands, config.get_bool("nats_commands", c.nats_commands)))
+    return common::fail(*e);
+  auto secret = config.require_string("jwt_secret_file");
+  if (!secret) return common::fail(secret.error());
+  c.jwt_secret_file = *secret;
+  c.jwt_issuer = config.get_string("jwt_issuer", c.jwt_issuer);
+  c.jwt_audience = config.get_string("jwt_audience", c.jwt_audience);
+  std::chrono::milliseconds ttl{};
+  if (auto e = set(ttl, config.get_duration("jwt_ttl", c.jwt_ttl))) return common::fail(*e);
+  c.jwt_ttl = std::chrono::duration_cast<std::chrono::seconds>(ttl);
+  if (c.jwt_ttl < std::chrono::minutes(1)) {
+    return common::fail(ConfigError{"config jwt_ttl: must be at least 1m"});
+  }
+  if (auto e = set(c.argon2.memory_kib,
+                   config.get_int("argon2_memory_kib", c.argon2.memory_kib, 8, 4 * 1024 * 1024))) {
+    return common::fail(*e);
+  }
+  if (auto e =
+          set(c.argon2.time_cost, config.get_int("argon2_time_cost", c.argon2.time_cost, 1, 100))) {
+    return common::fail(*e);
+  }
+  if (auto e =
+          set(c.cache_aggregates, config.get_int("cache_aggregates", 200000, 16, 100'000'000))) {
+    return common::fail(*e);
+  }
+  if (auto e = set(c.max_attempts, config.get_int("max_attempts", c.max_attempts, 1, 100)))
+    return common::fail(*e);
+  if (auto e = set(c.login_burst, config.get_int("login_burst", 10, 1, 1'000'000)))
+    return common::fail(*e);
+  std::int64_t per_minute = 0;
+  if (auto e = set(per_minute, config.get_int("login_refill_per_minute", 12, 1, 60'000'000)))
+    return common::fail(*e);
+  c.login_refill_per_second = static_cast<double>(per_minute) / 60.0;
+  if (auto e = set(c.shutdown_drain, config.get_duration("shutdown_drain", c.shutdown_drain)))
+    return common::fail(*e);
+  return c;
+}
+
+ConfigResult<CommandConfig> load_command_config(const std::string& path) {
+  if (path.empty()) return command_config_from(service::Config::from_env());
+  auto config = service::Config::load(path);
+  if (!config) return common::fail(config.error());
+  return command_config_from(*config);
+}
+
+}  // namespace slotwise::command

@@ -1,0 +1,57 @@
+// CommandConfig: the settings of the slotwise-command process, read from a
+// config file (service/config.h format) and SLOTWISE_* environment overrides.
+// Every key, its default and meaning is listed in docs/command-api.md.
+//
+// Thread safety: plain value.
+// Errors: load() returns a ConfigError naming the key and its source for an
+// unknown key in the file, a malformed value or a missing/short JWT secret.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+#include "auth/jwt.h"
+#include "auth/password.h"
+#include "service/config.h"
+
+namespace slotwise::command {
+
+struct CommandConfig {
+  std::string http_host = "127.0.0.1";
+  int http_port = 8081;
+  std::size_t http_workers = 128;
+  std::size_t max_body_bytes = 64 * 1024;
+  std::string nats_url = "nats://127.0.0.1:4222";
+  // Answer sw.cmd.<name> requests on NATS too.
+  bool nats_commands = true;
+
+  std::string jwt_secret_file;
+  std::string jwt_issuer = "slotwise";
+  std::string jwt_audience = "slotwise-api";
+  std::chrono::seconds jwt_ttl{12 * 3600};
+
+  auth::Argon2Params argon2;
+
+  // Aggregates kept in memory per category (LRU).
+  std::size_t cache_aggregates = 200000;
+  // Decide-append attempts on a concurrency conflict.
+  int max_attempts = 5;
+
+  // Login attempts: a bucket per email and one per client address.
+  double login_burst = 10;
+  double login_refill_per_second = 0.2;
+
+  // In-flight appends drained on shutdown for at most this long.
+  std::chrono::milliseconds shutdown_drain{5000};
+};
+
+// The process's configuration: `path` (may be empty: environment only).
+[[nodiscard]] service::ConfigResult<CommandConfig> load_command_config(const std::string& path);
+
+// Same, from an already parsed Config (tests).
+[[nodiscard]] service::ConfigResult<CommandConfig> command_config_from(
+    const service::Config& config);
+
+}  // namespace slotwise::command

@@ -1,0 +1,29 @@
+#include "command-side/command_context.h"
+
+#include <utility>
+
+namespace slotwise::command {
+
+CommandContext::CommandContext(events::EventStore& store, auth::JwtCodec jwt,
+                               std::string manage_key, service::Logger& logger,
+                               const CommandContextOptions& options, Clock clock)
+    : store_(store),
+      accounts_(store, kAccountCategory, options.cache_aggregates, options.max_attempts),
+      emails_(store, kEmailCategory, options.cache_aggregates, options.max_attempts),
+      businesses_(store, kBusinessCategory, options.cache_aggregates, options.max_attempts),
+      slugs_(store, kSlugCategory, options.cache_aggregates, options.max_attempts),
+      calendars_(store, kCalendarCategory, options.cache_aggregates, options.max_attempts),
+      jwt_(std::move(jwt)),
+      passwords_(options.argon2),
+      login_by_email_(options.login_limits),
+      login_by_address_(options.login_limits),
+      manage_key_(std::move(manage_key)),
+      jwt_ttl_(options.jwt_ttl),
+      source_(options.source),
+      logger_(logger),
+      clock_(clock ? std::move(clock) : Clock([] {
+        return std::chrono::time_point_cast<std::chrono::seconds>(
+            std::chrono::system_clock::now());
+      })) {}
+
+}  // namespace slotwise::command

@@ -1,0 +1,103 @@
+// CommandContext: what every command handler works with — the event store,
+// one AggregateRepository per aggregate category, the JWT codec, the
+// password hasher, the login rate limiters, the manage-token key and the
+// clock. Built once by the process (main.cc) or a test, then shared by all
+// handlers on all worker threads.
+//
+// Categories (subjects sw.evt.<category>.<id>, docs/adr/0002):
+//   account  <usr_id>                 AccountState
+//   email    <sha256(email)>          EmailClaimState
+//   business <biz_id>                 BusinessState
+//   slug     <slug>                   SlugClaimState
+//   calendar <biz_id>                 CalendarState (schedule + bookings)
+//
+// Thread safety: thread-safe (every member is).
+// Errors: none here; handlers return CommandReply.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "auth/jwt.h"
+#include "auth/password.h"
+#include "auth/rate_limiter.h"
+#include "command-side/aggregate_repository.h"
+#include "domain/account.h"
+#include "domain/business.h"
+#include "domain/calendar.h"
+#include "domain/email_claim.h"
+#include "domain/slug_claim.h"
+#include "events/event_store.h"
+#include "service/log.h"
+
+namespace slotwise::command {
+
+using AccountRepository = AggregateRepository<domain::AccountState, domain::AccountEvent>;
+using EmailRepository = AggregateRepository<domain::EmailClaimState, domain::EmailClaimEvent>;
+using BusinessRepository = AggregateRepository<domain::BusinessState, domain::BusinessEvent>;
+using SlugRepository = AggregateRepository<domain::SlugClaimState, domain::SlugClaimEvent>;
+using CalendarRepository = AggregateRepository<domain::CalendarState, domain::CalendarEvent>;
+
+inline constexpr const char* kAccountCategory = "account";
+inline constexpr const char* kEmailCategory = "email";
+inline constexpr const char* kBusinessCategory = "business";
+inline constexpr const char* kSlugCategory = "slug";
+inline constexpr const char* kCalendarCategory = "calendar";
+
+struct CommandContextOptions {
+  std::size_t cache_aggregates = 200000;
+  int max_attempts = 5;
+  auth::Argon2Params argon2;
+  std::chrono::seconds jwt_ttl{12 * 3600};
+  auth::RateLimiter::Options login_limits;
+  // ce-source of every commit.
+  std::string source = "slotwise-command";
+};
+
+class CommandContext {
+ public:
+  using Clock = std::function<std::chrono::sys_seconds()>;
+
+  // `store` and `logger` must outlive the context. `manage_key` (>= 32
+  // bytes) derives manage tokens; `clock` defaults to the system clock.
+  CommandContext(events::EventStore& store, auth::JwtCodec jwt, std::string manage_key,
+                 service::Logger& logger, const CommandContextOptions& options,
+                 Clock clock = {});
+
+  [[nodiscard]] events::EventStore& store() const { return store_; }
+  [[nodiscard]] AccountRepository& accounts() { return accounts_; }
+  [[nodiscard]] EmailRepository& emails() { return emails_; }
+  [[nodiscard]] BusinessRepository& businesses() { return businesses_; }
+  [[nodiscard]] SlugRepository& slugs() { return slugs_; }
+  [[nodiscard]] CalendarRepository& calendars() { return calendars_; }
+  [[nodiscard]] const auth::JwtCodec& jwt() const { return jwt_; }
+  [[nodiscard]] const auth::PasswordHasher& passwords() const { return passwords_; }
+  [[nodiscard]] auth::RateLimiter& login_by_email() { return login_by_email_; }
+  [[nodiscard]] auth::RateLimiter& login_by_address() { return login_by_address_; }
+  [[nodiscard]] const std::string& manage_key() const { return manage_key_; }
+  [[nodiscard]] std::chrono::seconds jwt_ttl() const { return jwt_ttl_; }
+  [[nodiscard]] const std::string& source() const { return source_; }
+  [[nodiscard]] service::Logger& logger() const { return logger_; }
+  [[nodiscard]] std::chrono::sys_seconds now() const { return clock_(); }
+
+ private:
+  events::EventStore& store_;
+  AccountRepository accounts_;
+  EmailRepository emails_;
+  BusinessRepository businesses_;
+  SlugRepository slugs_;
+  CalendarRepository calendars_;
+  auth::JwtCodec jwt_;
+  auth::PasswordHasher passwords_;
+  auth::RateLimiter login_by_email_;
+  auth::RateLimiter login_by_address_;
+  std::string manage_key_;
+  std::chrono::seconds jwt_ttl_;
+  std::string source_;
+  service::Logger& logger_;
+  Clock clock_;
+};
+
+}  // namespace slotwise::command

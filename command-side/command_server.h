@@ -1,0 +1,69 @@
+// CommandServer: the whole slotwise-command process as an object — event
+// store connection, aggregate repositories, HTTP API, NATS command
+// responder and metrics — so main.cc stays a thin shell and tests can run
+// the real server in-process.
+//
+// Lifecycle: start() connects to NATS, verifies (or creates) the stream,
+// binds HTTP and subscribes sw.cmd.*; stop() stops taking requests, lets
+// running ones finish, then drains in-flight appends (bounded by
+// shutdown_drain) before closing the connection.
+// /readyz is ready while NATS is connected and the stream answers.
+//
+// Thread safety: start()/stop() from one thread; stop() is idempotent.
+// Errors: start() returns a message (bad secret file, NATS unreachable,
+// port in use).
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "command-side/command_config.h"
+#include "command-side/command_context.h"
+#include "command-side/command_metrics.h"
+#include "command-side/nats_adapter.h"
+#include "common/result.h"
+#include "events/event_store.h"
+#include "service/http_server.h"
+#include "service/log.h"
+#include "service/metrics.h"
+
+namespace slotwise::command {
+
+class CommandServer {
+ public:
+  // `logger` must outlive the server.
+  CommandServer(CommandConfig config, service::Logger& logger);
+  CommandServer(const CommandServer&) = delete;
+  CommandServer& operator=(const CommandServer&) = delete;
+  ~CommandServer();
+
+  // Returns the bound HTTP port.
+  [[nodiscard]] common::Result<int, std::string> start(CommandContext::Clock clock = {});
+  void stop();
+
+  [[nodiscard]] int port() const { return port_; }
+  [[nodiscard]] CommandContext& context() { return *ctx_; }
+
+ private:
+  void refresh_loop();
+
+  CommandConfig config_;
+  service::Logger& logger_;
+  service::MetricsRegistry metrics_;
+  std::unique_ptr<events::EventStore> store_;
+  std::unique_ptr<CommandContext> ctx_;
+  std::unique_ptr<CommandMetrics> command_metrics_;
+  std::unique_ptr<service::HttpServer> http_;
+  std::unique_ptr<NatsCommandResponder> responder_;
+  std::thread refresher_;
+  std::mutex refresh_mu_;
+  std::condition_variable refresh_cv_;
+  bool stopping_ = false;
+  int port_ = 0;
+};
+
+}  // namespace slotwise::command

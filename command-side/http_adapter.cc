@@ -1,0 +1,39 @@
+#include "command-side/http_adapter.h"
+
+#include <string>
+#include <vector>
+
+#include "command-side/command_table.h"
+#include "service/http_reply.h"
+
+namespace slotwise::command {
+
+void register_http_routes(service::HttpServer& server, CommandContext& ctx) {
+  for (const CommandRoute& route : command_routes()) {
+    const std::vector<std::string> names = pattern_params(route.pattern);
+    const CommandHandler handler = route.handler;
+    server.route(route.method, route.pattern,
+                 [&ctx, names, handler](service::RequestContext& rc, httplib::Response& res) {
+                   const httplib::Request& http = rc.request();
+                   CommandRequest req;
+                   for (const auto& n : names) req.params.emplace(n, rc.path_param(n));
+                   req.authorization = http.get_header_value("Authorization");
+                   req.idempotency_key = http.get_header_value("Idempotency-Key");
+                   req.manage_token = http.get_header_value("X-Manage-Token");
+                   req.traceparent = rc.trace().traceparent();
+                   req.trace_id = rc.trace().trace_id;
+                   req.client_address = http.remote_addr;
+                   req.body = http.body;
+                   const CommandReply reply = handler(ctx, req);
+                   if (reply.position) {
+                     res.set_header("SlotWise-Position", std::to_string(*reply.position));
+                   }
+                   if (reply.retry_after_seconds) {
+                     res.set_header("Retry-After", std::to_string(*reply.retry_after_seconds));
+                   }
+                   service::reply_json(res, reply.status, reply.body);
+                 });
+  }
+}
+
+}  // namespace slotwise::command

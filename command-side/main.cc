@@ -1,0 +1,69 @@
+// slotwise-command: the command side's process (docs/command-api.md).
+// Configuration: --config FILE (or SLOTWISE_CONFIG) plus SLOTWISE_* environment
+// overrides. Exits 0 after a clean SIGTERM/SIGINT shutdown, 1 when it cannot
+// start, 2 for bad usage. Exceptions stop here, at the process boundary.
+#include <cstdio>
+#include <cstdlib>
+#include <exception>
+#include <string>
+#include <string_view>
+
+#include "command-side/command_config.h"
+#include "command-side/command_server.h"
+#include "service/log.h"
+#include "service/signals.h"
+
+namespace {
+
+int run(int argc, char** argv) {
+  std::string config_path;
+  if (const char* env = std::getenv("SLOTWISE_CONFIG"); env != nullptr) config_path = env;
+  for (int i = 1; i < argc; ++i) {
+    const std::string_view arg = argv[i];
+    if (arg == "--config" && i + 1 < argc) {
+      config_path = argv[++i];
+    } else if (arg == "--help" || arg == "-h") {
+      std::puts("usage: slotwise-command [--config FILE]\n"
+                "Settings and SLOTWISE_* overrides: docs/command-api.md");
+      return 0;
+    } else {
+      std::fprintf(stderr, "slotwise-command: unknown argument '%s'\n", argv[i]);
+      return 2;
+    }
+  }
+  slotwise::service::Logger logger("slotwise-command",
+                                   slotwise::service::log_level_from_env());
+  auto config = slotwise::command::load_command_config(config_path);
+  if (!config) {
+    logger.error("bad configuration", {{"reason", config.error().message}});
+    return 1;
+  }
+  auto signals = slotwise::service::ShutdownSignals::install();
+  if (!signals) {
+    logger.error("cannot install signal handlers", {{"reason", signals.error()}});
+    return 1;
+  }
+  slotwise::command::CommandServer server(*config, logger);
+  if (auto started = server.start(); !started) {
+    logger.error("cannot start", {{"reason", started.error()}});
+    return 1;
+  }
+  (*signals)->wait();
+  logger.info("shutting down", {{"signal", (*signals)->signal_number()}});
+  server.stop();
+  logger.info("stopped");
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    return run(argc, argv);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "slotwise-command: fatal: %s\n", e.what());
+  } catch (...) {
+    std::fprintf(stderr, "slotwise-command: fatal: unknown exception\n");
+  }
+  return 1;
+}

@@ -1,0 +1,204 @@
+// Business setup over HTTP: creation with slug rules and races, PATCH of
+// profile and policy, services, weekly hours and date overrides.
+#include <doctest/doctest.h>
+
+#include <atomic>
+#include <thread>
+#include <vector>
+
+#include "tests/command-side/command_fixture.h"
+
+using slotwise::testing::ApiClient;
+using slotwise::testing::bearer;
+using slotwise::testing::CommandFixture;
+
+namespace {
+std::string business_body(const std::string& slug, const std::string& extra = "") {
+  return R"({"slug":")" + slug +
+         R"(","name":"Studio","time_zone":"Europe/London","currency":"GBP")" + extra + "}";
+}
+}  // namespace
+
+TEST_CASE_FIXTURE(CommandFixture, "creating a business answers 201 with its id and position") {
+  auto [user, token] = signup("owner@example.com");
+  auto r = api->post("/v1/businesses", business_body("studio-one"), bearer(token));
+  REQUIRE(r.status == 201);
+  CHECK(r.str("business_id").rfind("biz_", 0) == 0);
+  CHECK(r.str("slug") == "studio-one");
+  CHECK(std::stoull(r.position_header) == last_sequence());
+}
+
+TEST_CASE_FIXTURE(CommandFixture, "slugs are validated, reserved words refused, taken ones 409") {
+  auto [user, token] = signup("owner@example.com");
+  const auto before = last_sequence();
+  for (const char* bad : {"ab", "Has-Upper", "under_score", "-lead", "x!y"}) {
+    CAPTURE(bad);
+    auto r = api->post("/v1/businesses", business_body(bad), bearer(token));
+    CHECK(r.status == 422);
+    CHECK(r.error_code() == "validation_failed");
+  }
+  auto reserved = api->post("/v1/businesses", business_body("admin"), bearer(token));
+  CHECK(reserved.status == 422);
+  CHECK(reserved.error_code() == "slug_reserved");
+  auto zone = api->post("/v1/businesses",
+                        R"({"slug":"ok-slug","name":"S","time_zone":"Mars/Base","currency":"GBP"})",
+                        bearer(token));
+  CHECK(zone.error_code() == "unknown_time_zone");
+  auto cur = api->post("/v1/businesses",
+                       R"({"slug":"ok-slug","name":"S","time_zone":"UTC","currency":"XXQ"})",
+                       bearer(token));
+  CHECK(cur.error_code() == "unknown_currency");
+  CHECK(last_sequence() == before);  // nothing claimed by refused requests
+
+  CHECK(api->post("/v1/businesses", business_body("taken-slug"), bearer(token)).status == 201);
+  auto again = api->post("/v1/businesses", business_body("taken-slug"), bearer(token));
+  CHECK(again.status == 409);
+  CHECK(again.error_code() == "slug_taken");
+}
+
+TEST_CASE_FIXTURE(CommandFixture, "of 16 concurrent creates with one slug exactly one wins") {
+  auto [user, token] = signup("owner@example.com");
+  std::atomic<int> created{0};
+  std::atomic<int> taken{0};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 16; ++i) {
+    threads.emplace_back([&, t = token] {
+      ApiClient client(port);
+      auto r = client.post("/v1/businesses", business_body("contested"), bearer(t));
+      if (r.status == 201) ++created;
+      if (r.status == 409 && r.error_code() == "slug_taken") ++taken;
+    });
+  }
+  for (auto& t : threads) t.join();
+  CHECK(created == 1);
+  CHECK(taken == 15);
+}
+
+TEST_CASE_FIXTURE(CommandFixture, "a create retried with its Idempotency-Key finishes one business") {
+  auto [user, token] = signup("owner@example.com");
+  auto headers = bearer(token);
+  headers.emplace("Idempotency-Key", "create-1");
+  auto first = api->post("/v1/businesses", business_body("retry-me"), headers);
+  auto second = api->post("/v1/businesses", business_body("retry-me"), headers);
+  REQUIRE(first.status == 201);
+  CHECK(second.status == 201);
+  CHECK(first.str("business_id") == second.str("business_id"));
+}
+
+TEST_CASE_FIXTURE(CommandFixture, "PATCH merges profile and policy fields and validates them") {
+  auto [user, token] = signup("owner@example.com");
+  auto b = api->post("/v1/businesses", business_body("patch-me"), bearer(token));
+  const std::string path = "/v1/businesses/" + b.str("business_id");
+  auto ok = api->send("PATCH", path,
+                      R"({"description":"Cuts","policy":{"min_notice_minutes":120}})",
+                      bearer(token));
+  CHECK(ok.status == 200);
+  CHECK(std::stoull(ok.position_header) == last_sequence());
+  auto loaded = server->context().businesses().load(b.str("business_id"));
+  REQUIRE(loaded.ok());
+  CHECK(loaded->first.profile.description == "Cuts");
+  CHECK(loaded->first.profile.name == "Studio");  // untouched
+  CHECK(loaded->first.policy.booking.min_notice_minutes == 120);
+  CHECK(loaded->first.policy.booking.slot_interval_minutes == 15);  // default kept
+
+  auto bad = api->send("PATCH", path, R"({"policy":{"slot_interval_minutes":0}})", bearer(token));
+  CHECK(bad.status == 422);
+  auto typo = api->send("PATCH", path, R"({"polcy":{}})", bearer(token));
+  CHECK(typo.status == 400);
+  auto missing = api->send("PATCH", "/v1/businesses/biz_0000000000000000000000", "{}",
+                           bearer(token));
+  CHECK(missing.status == 404);
+}
+
+TEST_CASE_FIXTURE(CommandFixture, "services are defined, updated and retired") {
+  auto [user, token] = signup("owner@example.com");
+  auto b = api->post("/v1/businesses", business_body("svc-biz"), bearer(token));
+  const std::string base = "/v1/businesses/" + b.str("business_id") + "/services";
+  auto s = api->post(base,
+                     R"({"name":"Cut","duration_minutes":45,"price_minor":2500,)"
+                     R"("payment_mode":"deposit","deposit_minor":500,"buffer_after_minutes":10})",
+                     bearer(token));
+  REQUIRE(s.status == 201);
+  const std::string sid = s.str("service_id");
+  CHECK(sid.rfind("svc_", 0) == 0);
+  CHECK(api->send("PATCH", base + "/" + sid, R"({"duration_minutes":60})", bearer(token)).status ==
+        200);
+  auto state = server->context().businesses().load(b.str("business_id")).value().first;
+  CHECK(state.services.at(sid).definition.timing.duration_minutes == 60);
+  CHECK(state.services.at(sid).definition.price.currency == "GBP");
+
+  CHECK(api->post(base, R"({"name":"X","duration_minutes":4,"price_minor":0})", bearer(token))
+            .status == 422);
+  CHECK(api->post(base, R"({"name":"X","duration_minutes":30})", bearer(token)).status == 400);
+  CHECK(api->post(base, R"({"name":"X","duration_minutes":30,"price_minor":-1})", bearer(token))
+            .status == 400);
+  CHECK(api->post(base, R"({"name":"X","duration_minutes":30,"price_minor":1,"payment_mode":"card"})",
+                  bearer(token))
+            .status == 400);
+
+  CHECK(api->send("DELETE", base + "/" + sid, "", bearer(token)).status == 200);
+  auto retired = server->context().businesses().load(b.str("business_id")).value().first;
+  CHECK_FALSE(retired.services.at(sid).active);
+  auto update_retired = api->send("PATCH", base + "/" + sid, R"({"name":"New"})", bearer(token));
+  CHECK(update_retired.status == 422);
+  CHECK(update_retired.error_code() == "service_retired");
+  CHECK(api->send("DELETE", base + "/svc_0000000000000000000000", "", bearer(token)).status == 404);
+}
+
+TEST_CASE_FIXTURE(CommandFixture, "weekly hours and date overrides are set and cleared") {
+  auto [user, token] = signup("owner@example.com");
+  auto b = api->post("/v1/businesses", business_body("hours-biz"), bearer(token));
+  const std::string base = "/v1/businesses/" + b.str("business_id");
+  auto h = api->send("PUT", base + "/schedule",
+                     R"({"days":{"monday":[{"start":"09:00","end":"12:00"},{"start":"13:00","end":"24:00"}]}})",
+                     bearer(token));
+  CHECK(h.status == 200);
+  auto cal = server->context().calendars().load(b.str("business_id")).value().first;
+  CHECK(cal.time_zone == "Europe/London");
+  CHECK(cal.schedule.days[0].size() == 2);
+  CHECK(cal.schedule.days[0][1].end_minute == 1440);
+
+  const auto before = last_sequence();
+  CHECK(api->send("PUT", base + "/schedule",
+                  R"({"days":{"monday":[{"start":"12:00","end":"09:00"}]}})", bearer(token))
+            .status == 422);
+  CHECK(api->send("PUT", base + "/schedule",
+                  R"({"days":{"monday":[{"start":"9:00","end":"12:00"}]}})", bearer(token))
+            .status == 400);
+  CHECK(api->send("PUT", base + "/schedule", R"({"days":{"funday":[]}})", bearer(token)).status ==
+        400);
+  CHECK(api->send("PUT", base + "/overrides/2026-02-30", R"({"closed":true})", bearer(token))
+            .status == 400);
+  CHECK(api->send("PUT", base + "/overrides/tomorrow", R"({"closed":true})", bearer(token))
+            .status == 400);
+  CHECK(api->send("PUT", base + "/overrides/2027-01-04",
+                  R"({"closed":true,"intervals":[{"start":"09:00","end":"10:00"}]})",
+                  bearer(token))
+            .status == 422);
+  CHECK(last_sequence() == before);
+
+  CHECK(api->send("PUT", base + "/overrides/2027-01-04",
+                  R"({"intervals":[{"start":"10:00","end":"11:00"}]})", bearer(token))
+            .status == 200);
+  CHECK(api->send("PUT", base + "/overrides/2027-01-05", R"({"closed":true})", bearer(token))
+            .status == 200);
+  cal = server->context().calendars().load(b.str("business_id")).value().first;
+  CHECK(cal.overrides.size() == 2);
+  CHECK(api->send("DELETE", base + "/overrides/2027-01-05", "", bearer(token)).status == 200);
+  cal = server->context().calendars().load(b.str("business_id")).value().first;
+  CHECK(cal.overrides.size() == 1);
+}
+
+TEST_CASE_FIXTURE(CommandFixture, "changing the business's zone moves the opening hours with it") {
+  auto [user, token] = signup("owner@example.com");
+  auto b = api->post("/v1/businesses", business_body("zone-biz"), bearer(token));
+  const std::string base = "/v1/businesses/" + b.str("business_id");
+  REQUIRE(api->send("PUT", base + "/schedule",
+                    R"({"days":{"monday":[{"start":"09:00","end":"17:00"}]}})", bearer(token))
+              .status == 200);
+  auto r = api->send("PATCH", base, R"({"time_zone":"America/New_York"})", bearer(token));
+  CHECK(r.status == 200);
+  auto cal = server->context().calendars().load(b.str("business_id")).value().first;
+  CHECK(cal.time_zone == "America/New_York");
+  CHECK(cal.schedule.days[0].size() == 1);
+}

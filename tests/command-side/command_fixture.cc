@@ -1,0 +1,137 @@
+#include "tests/command-side/command_fixture.h"
+
+#include <date/date.h>
+
+#include <fstream>
+#include <stdexcept>
+
+namespace slotwise::testing {
+
+std::string ApiResponse::str(const char* name) const {
+  if (!json.IsObject() || !json.HasMember(name) || !json[name].IsString()) return {};
+  return json[name].GetString();
+}
+
+std::string ApiResponse::error_code() const {
+  if (!json.IsObject() || !json.HasMember("error") || !json["error"].IsObject()) return {};
+  const auto& e = json["error"];
+  return e.HasMember("code") && e["code"].IsString() ? e["code"].GetString() : "";
+}
+
+ApiClient::ApiClient(int port) : client_("127.0.0.1", port) {
+  client_.set_tcp_nodelay(true);
+  client_.set_keep_alive(true);
+  client_.set_read_timeout(std::chrono::seconds(30));
+}
+
+ApiResponse ApiClient::send(const std::string& method, const std::string& path,
+                            const std::string& body, const httplib::Headers& headers) {
+  httplib::Result r = [&] {
+    if (method == "POST") return client_.Post(path, headers, body, "application/json");
+    if (method == "PUT") return client_.Put(path, headers, body, "application/json");
+    if (method == "PATCH") return client_.Patch(path, headers, body, "application/json");
+    if (method == "DELETE") return client_.Delete(path, headers, body, "application/json");
+    return client_.Get(path, headers);
+  }();
+  ApiResponse out;
+  if (!r) return out;
+  out.status = r->status;
+  out.body = r->body;
+  out.position_header = r->get_header_value("SlotWise-Position");
+  out.retry_after = r->get_header_value("Retry-After");
+  out.json.Parse(out.body.c_str(), out.body.size());
+  return out;
+}
+
+httplib::Headers bearer(const std::string& token) {
+  return {{"Authorization", "Bearer " + token}};
+}
+
+command::CommandConfig test_command_config(const std::string& nats_url,
+                                           const std::string& secret_file) {
+  command::CommandConfig c;
+  c.http_port = 0;
+  c.http_workers = 96;
+  c.nats_url = nats_url;
+  c.jwt_secret_file = secret_file;
+  c.argon2.memory_kib = 64;
+  c.argon2.time_cost = 1;
+  c.login_burst = 5;
+  c.login_refill_per_second = 0.01;
+  return c;
+}
+
+CommandFixture::CommandFixture() : dir("slotwise-command-test") {
+  secret_file = dir.path() + "/jwt.key";
+  std::ofstream(secret_file) << "test-secret-of-at-least-thirty-two-bytes-0123456789\n";
+  logger = std::make_unique<service::Logger>("slotwise-command", service::LogLevel::kWarn);
+  server = std::make_unique<command::CommandServer>(test_command_config(nats.url(), secret_file),
+                                                    *logger);
+  auto started = server->start([this] { return now(); });
+  if (!started) throw std::runtime_error("command server: " + started.error());
+  port = *started;
+  events::StoreOptions options;
+  options.connection.url = nats.url();
+  auto store = events::EventStore::open(options);
+  if (!store) throw std::runtime_error("reader: " + store.error().message);
+  reader = std::move(*store);
+  api = std::make_unique<ApiClient>(port);
+}
+
+CommandFixture::~CommandFixture() {
+  api.reset();
+  reader.reset();
+  server->stop();
+}
+
+std::chrono::sys_seconds CommandFixture::now() const {
+  return std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now()) +
+         std::chrono::seconds(offset_seconds_.load());
+}
+
+std::pair<std::string, std::string> CommandFixture::signup(const std::string& email) {
+  auto r = api->post("/v1/auth/signup",
+                     R"({"email":")" + email + R"(","password":"correct horse","name":"Owner"})");
+  if (r.status != 201) throw std::runtime_error("signup: " + r.body);
+  return {r.str("user_id"), r.str("token")};
+}
+
+std::pair<std::string, std::string> CommandFixture::business_with_hours(
+    const std::string& token, const std::string& slug, const std::string& zone,
+    const std::string& service_extra) {
+  auto b = api->post("/v1/businesses",
+                     R"({"slug":")" + slug + R"(","name":"Biz","time_zone":")" + zone +
+                         R"(","currency":"EUR","policy":{"slot_interval_minutes":15,"min_notice_minutes":60,"horizon_days":60}})",
+                     bearer(token));
+  if (b.status != 201) throw std::runtime_error("create business: " + b.body);
+  const std::string id = b.str("business_id");
+  auto s = api->post("/v1/businesses/" + id + "/services",
+                     R"({"name":"Session","duration_minutes":60,"price_minor":5000)" +
+                         service_extra + "}",
+                     bearer(token));
+  if (s.status != 201) throw std::runtime_error("define service: " + s.body);
+  std::string days;
+  for (const char* d :
+       {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}) {
+    if (!days.empty()) days += ",";
+    days += std::string("\"") + d + R"(":[{"start":"09:00","end":"17:00"}])";
+  }
+  auto h = api->send("PUT", "/v1/businesses/" + id + "/schedule", R"({"days":{)" + days + "}}",
+                     bearer(token));
+  if (h.status != 200) throw std::runtime_error("schedule: " + h.body);
+  return {id, s.str("service_id")};
+}
+
+std::string CommandFixture::slot(int days_ahead, int hour, int minute) const {
+  const auto day = date::floor<date::days>(now()) + date::days(days_ahead);
+  const auto t = day + std::chrono::hours(hour) + std::chrono::minutes(minute);
+  return date::format("%Y-%m-%dT%H:%M:%SZ", t);
+}
+
+std::uint64_t CommandFixture::last_sequence() const {
+  auto state = reader->state();
+  if (!state) throw std::runtime_error("stream state: " + state.error().message);
+  return state->last_sequence;
+}
+
+}  // namespace slotwise::testing

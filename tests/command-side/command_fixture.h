@@ -1,0 +1,99 @@
+// CommandFixture: a real nats-server and the real CommandServer (the whole
+// slotwise-command process minus main()) in-process on a free port, with a
+// clock the test can move, cheap Argon2 parameters, and an HTTP client with
+// JSON helpers. ApiClient is usable on its own from many threads (one
+// instance per thread).
+//
+// Thread safety: the fixture is used by one test; ApiClient per thread.
+// Errors: setup failures throw (test boundary).
+#pragma once
+
+#include <httplib.h>
+#include <rapidjson/document.h>
+
+#include <atomic>
+#include <chrono>
+#include <memory>
+#include <string>
+
+#include "command-side/command_server.h"
+#include "events/event_store.h"
+#include "service/log.h"
+#include "tests/support/nats_server.h"
+#include "tests/support/process.h"
+
+namespace slotwise::testing {
+
+struct ApiResponse {
+  int status = 0;  // 0: no response (connection failed)
+  std::string body;
+  std::string position_header;
+  std::string retry_after;
+  rapidjson::Document json;
+
+  // The string member `name` of the JSON body ("" when absent).
+  [[nodiscard]] std::string str(const char* name) const;
+  // body.error.code ("" when absent).
+  [[nodiscard]] std::string error_code() const;
+};
+
+class ApiClient {
+ public:
+  explicit ApiClient(int port);
+  ApiResponse send(const std::string& method, const std::string& path, const std::string& body,
+                   const httplib::Headers& headers = {});
+  ApiResponse post(const std::string& path, const std::string& body,
+                   const httplib::Headers& headers = {}) {
+    return send("POST", path, body, headers);
+  }
+
+ private:
+  httplib::Client client_;
+};
+
+// Authorization header for a token.
+httplib::Headers bearer(const std::string& token);
+
+// Starts `slotwise-command`-equivalent settings: cheap Argon2, a JWT secret
+// in a temp file, the given NATS URL.
+command::CommandConfig test_command_config(const std::string& nats_url,
+                                           const std::string& secret_file);
+
+class CommandFixture {
+ public:
+  CommandFixture();
+  ~CommandFixture();
+  CommandFixture(const CommandFixture&) = delete;
+  CommandFixture& operator=(const CommandFixture&) = delete;
+
+  // The command side's clock: real time plus the offset.
+  void advance(std::chrono::seconds by) { offset_seconds_ += by.count(); }
+  [[nodiscard]] std::chrono::sys_seconds now() const;
+
+  // signup + token; returns {user_id, token}.
+  std::pair<std::string, std::string> signup(const std::string& email);
+  // A business owned by `token` with Mon-Sun 09:00-17:00 hours in `zone`
+  // and one 60-min service; returns {business_id, service_id}.
+  std::pair<std::string, std::string> business_with_hours(const std::string& token,
+                                                          const std::string& slug,
+                                                          const std::string& zone = "UTC",
+                                                          const std::string& service_extra = "");
+  // The next day (UTC date, >= 2 days ahead) at hh:00 UTC as RFC 3339.
+  [[nodiscard]] std::string slot(int days_ahead, int hour, int minute = 0) const;
+  // The stream's last sequence (to prove refused requests append nothing).
+  [[nodiscard]] std::uint64_t last_sequence() const;
+
+  NatsServerFixture nats;
+  TempDir dir;
+  std::string secret_file;
+  std::unique_ptr<service::Logger> logger;
+  std::unique_ptr<command::CommandServer> server;
+  std::unique_ptr<events::EventStore> reader;  // a second connection for checks
+  std::unique_ptr<ApiClient> api;
+  int port = 0;
+
+ private:
+  std::atomic<std::int64_t> offset_seconds_{0};
+};
+
+}  // namespace slotwise::testing
