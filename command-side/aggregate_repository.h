@@ -86,6 +86,28 @@ class AggregateRepository {
     return std::make_pair(entry.value()->state, entry.value()->version);
   }
 
+  // Like load(), but a cached state checked against the log less than
+  // `max_age` ago is returned without a read. For snapshots that feed other
+  // aggregates' decisions (a business's services and policy for a booking),
+  // where a bounded staleness costs nothing: writes made through this
+  // process update the cache at once; only writes by another process can
+  // go unseen, for at most max_age.
+  [[nodiscard]] common::Result<std::pair<State, std::uint64_t>, events::Error> load_recent(
+      const std::string& id, std::chrono::steady_clock::duration max_age) {
+    std::lock_guard<std::mutex> aggregate_lock(stripe(id));
+    {
+      std::lock_guard<std::mutex> lock(cache_mu_);
+      if (auto* found = cache_.find(id);
+          found != nullptr && std::chrono::steady_clock::now() - (*found)->checked_at < max_age) {
+        hits_.fetch_add(1, std::memory_order_relaxed);
+        return std::make_pair((*found)->state, (*found)->version);
+      }
+    }
+    auto entry = catch_up(id);
+    if (!entry) return common::Unexpected<events::Error>{entry.error()};
+    return std::make_pair(entry.value()->state, entry.value()->version);
+  }
+
   [[nodiscard]] common::Result<Executed, ExecuteError> execute(const std::string& id,
                                                                const Decide& decide,
                                                                const std::string& commit_id,
@@ -117,6 +139,7 @@ class AggregateRepository {
           // Our commit is the next one: apply it without a read.
           for (const Event& e : decision.value()) entry->state = evolve(std::move(entry->state), e);
           entry->version = appended->position;
+          entry->checked_at = std::chrono::steady_clock::now();
         } else {
           forget(id);  // what was stored earlier may differ from this decision
         }
@@ -146,6 +169,8 @@ class AggregateRepository {
   struct Entry {
     State state{};
     std::uint64_t version = 0;
+    // When `version` was last known to be the aggregate's latest.
+    std::chrono::steady_clock::time_point checked_at{};
   };
 
   static common::Unexpected<ExecuteError> store_error(events::Error e) {
@@ -174,8 +199,10 @@ class AggregateRepository {
       misses_.fetch_add(1, std::memory_order_relaxed);
       entry = std::make_shared<Entry>();
     }
+    const auto read_at = std::chrono::steady_clock::now();
     auto commits = store_.read({category_, id}, entry->version);
     if (!commits) return common::Unexpected<events::Error>{commits.error()};
+    entry->checked_at = read_at;
     if (!commits->empty()) {
       // Apply to a copy so a corrupt commit leaves the cached entry intact.
       auto next = std::make_shared<Entry>(*entry);

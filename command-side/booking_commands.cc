@@ -1,5 +1,6 @@
 #include "command-side/booking_commands.h"
 
+#include <chrono>
 #include <optional>
 #include <string>
 #include <utility>
@@ -19,6 +20,9 @@ using service::ApiError;
 using service::JsonObject;
 
 constexpr std::size_t kMaxIdempotencyKey = 255;
+// How stale the business snapshot of a new booking may be when another
+// command process changed the business (docs/adr/0007-command-api.md).
+constexpr auto kBusinessSnapshotMaxAge = std::chrono::seconds(1);
 
 bool valid_idempotency_key(std::string_view key) {
   if (key.empty() || key.size() > kMaxIdempotencyKey) return false;
@@ -137,7 +141,7 @@ CommandReply create_booking(CommandContext& ctx, const CommandRequest& request) 
   auto notes = body->optional_string("notes", {0, 10000});
   if (!notes) return error_reply(notes.error());
 
-  auto business = load_business(ctx, *business_id);
+  auto business = load_business(ctx, *business_id, kBusinessSnapshotMaxAge);
   if (!business) return error_reply(business.error());
   const domain::Service* service = domain::find_service(*business, *service_id);
   if (service == nullptr) {

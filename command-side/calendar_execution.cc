@@ -26,9 +26,12 @@ common::Result<CalendarOutcome, ExecuteError> execute_calendar(
   return CalendarOutcome{std::move(last), *executed};
 }
 
-service::ApiResult<domain::BusinessState> load_business(CommandContext& ctx,
-                                                        const std::string& business_id) {
-  auto loaded = ctx.businesses().load(business_id);
+service::ApiResult<domain::BusinessState> load_business(
+    CommandContext& ctx, const std::string& business_id,
+    std::chrono::steady_clock::duration max_age) {
+  auto loaded = max_age > std::chrono::steady_clock::duration::zero()
+                    ? ctx.businesses().load_recent(business_id, max_age)
+                    : ctx.businesses().load(business_id);
   if (!loaded) return common::fail(to_api_error(loaded.error()));
   if (!loaded->first.exists()) {
     return common::fail(service::ApiError{404, "not_found", "no such business"});

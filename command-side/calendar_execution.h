@@ -7,6 +7,7 @@
 // Errors: ExecuteError (domain or store), as AggregateRepository::execute.
 #pragma once
 
+#include <chrono>
 #include <string>
 
 #include "command-side/command_context.h"
@@ -27,7 +28,11 @@ struct CalendarOutcome {
     const domain::CalendarCommand& command, const domain::Actor& actor);
 
 // The business's current state; 404 not_found when it does not exist.
+// `max_age` > 0 accepts a cached state checked that recently (see
+// AggregateRepository::load_recent): bookings use the business only as a
+// snapshot of services and policy, and skipping the read saves a round trip.
 [[nodiscard]] service::ApiResult<domain::BusinessState> load_business(
-    CommandContext& ctx, const std::string& business_id);
+    CommandContext& ctx, const std::string& business_id,
+    std::chrono::steady_clock::duration max_age = {});
 
 }  // namespace slotwise::command

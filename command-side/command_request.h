@@ -45,9 +45,12 @@ struct CommandReply {
   std::optional<int> retry_after_seconds;
 };
 
-// {"error":{...}} with the error's status.
+// {"error":{...}} with the error's status. A 503 without an explicit
+// Retry-After gets one second: the log is back within moments or the
+// client should back off anyway.
 [[nodiscard]] inline CommandReply error_reply(const service::ApiError& error,
                                               std::optional<int> retry_after = std::nullopt) {
+  if (!retry_after && error.status == 503) retry_after = 1;
   return CommandReply{error.status, service::error_body(error), std::nullopt, retry_after};
 }
 

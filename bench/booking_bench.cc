@@ -1,0 +1,390 @@
+// Booking benchmark (issue 4, "Must show"). Not a test: prints a table and
+// writes JSON, each figure with its baseline measured in the same run.
+//
+//   booking_bench --command BIN [--seconds S] [--connections C]
+//                 [--businesses B] [--rss-businesses N] [--json PATH]
+//
+// Phases, each against a fresh local nats-server:
+//  1. baseline: raw JetStream sync publish rate (one publisher, as a
+//     one-at-a-time command side would append);
+//  2. baseline: the trivial cpp-httplib handler (service::HttpServer with a
+//     POST route answering {}), loaded by the same client as phase 3;
+//  3. the real slotwise-command process: B businesses set up over HTTP, then
+//     C keep-alive connections POST bookings spread over them for S seconds;
+//     throughput, p50/p99 latency, failures;
+//  4. RSS: N businesses created (slug claim + business + service), then
+//     every one touched by a booking so its aggregates are cached; the
+//     process's VmRSS is read from /proc.
+#include <httplib.h>
+#include <nats/nats.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <date/date.h>
+
+#include "service/http_server.h"
+#include "service/log.h"
+#include "service/metrics.h"
+#include "tests/support/nats_server.h"
+#include "tests/support/process.h"
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+struct Options {
+  std::string command_binary;
+  int seconds = 10;
+  int connections = 64;
+  int businesses = 1000;
+  int rss_businesses = 100000;
+  std::string json_path;
+};
+
+struct Load {
+  long ok = 0;
+  long failed = 0;
+  double seconds = 0;
+  double p50_ms = 0;
+  double p99_ms = 0;
+  [[nodiscard]] double rate() const { return seconds > 0 ? static_cast<double>(ok) / seconds : 0; }
+};
+
+double since(Clock::time_point t0) {
+  return std::chrono::duration<double>(Clock::now() - t0).count();
+}
+
+void check(bool ok, const std::string& what) {
+  if (!ok) throw std::runtime_error(what);
+}
+
+// `connections` threads, each with one keep-alive client, call
+// make_request(thread, i) for `seconds`; a request counts when
+// accept(status) holds.
+template <class MakeRequest>
+Load run_load(int port, int connections, int seconds, MakeRequest make_request) {
+  std::atomic<bool> stop{false};
+  std::vector<std::vector<double>> latencies(static_cast<std::size_t>(connections));
+  std::vector<long> ok(static_cast<std::size_t>(connections), 0);
+  std::vector<long> failed(static_cast<std::size_t>(connections), 0);
+  std::vector<std::thread> threads;
+  const auto t0 = Clock::now();
+  for (int t = 0; t < connections; ++t) {
+    threads.emplace_back([&, t] {
+      httplib::Client client("127.0.0.1", port);
+      client.set_tcp_nodelay(true);
+      client.set_keep_alive(true);
+      client.set_read_timeout(std::chrono::seconds(30));
+      auto& lat = latencies[static_cast<std::size_t>(t)];
+      lat.reserve(200000);
+      for (long i = 0; !stop.load(std::memory_order_relaxed); ++i) {
+        auto [path, body, headers] = make_request(t, i);
+        const auto s = Clock::now();
+        auto r = client.Post(path, headers, body, "application/json");
+        lat.push_back(std::chrono::duration<double, std::milli>(Clock::now() - s).count());
+        if (r && (r->status == 200 || r->status == 201)) {
+          ++ok[static_cast<std::size_t>(t)];
+        } else {
+          ++failed[static_cast<std::size_t>(t)];
+        }
+      }
+    });
+  }
+  std::this_thread::sleep_for(std::chrono::seconds(seconds));
+  stop = true;
+  for (auto& th : threads) th.join();
+  Load load;
+  load.seconds = since(t0);
+  std::vector<double> all;
+  for (std::size_t t = 0; t < latencies.size(); ++t) {
+    all.insert(all.end(), latencies[t].begin(), latencies[t].end());
+    load.ok += ok[t];
+    load.failed += failed[t];
+  }
+  std::sort(all.begin(), all.end());
+  if (!all.empty()) {
+    load.p50_ms = all[all.size() / 2];
+    load.p99_ms = all[std::min(all.size() - 1, all.size() * 99 / 100)];
+  }
+  return load;
+}
+
+double raw_sync_publish_rate(const std::string& url, int seconds) {
+  natsConnection* nc = nullptr;
+  check(natsConnection_ConnectTo(&nc, url.c_str()) == NATS_OK, "connect");
+  jsCtx* js = nullptr;
+  check(natsConnection_JetStream(&js, nc, nullptr) == NATS_OK, "jetstream");
+  jsStreamConfig cfg;
+  jsStreamConfig_Init(&cfg);
+  const char* subjects[] = {"raw.>"};
+  cfg.Name = "RAW";
+  cfg.Subjects = subjects;
+  cfg.SubjectsLen = 1;
+  cfg.Storage = js_FileStorage;
+  check(js_AddStream(nullptr, js, &cfg, nullptr, nullptr) == NATS_OK, "add stream");
+  const std::string payload(300, 'x');
+  long n = 0;
+  const auto t0 = Clock::now();
+  while (since(t0) < seconds) {
+    const std::string subject = "raw.sync." + std::to_string(n % 1000);
+    jsPubAck* pa = nullptr;
+    check(js_Publish(&pa, js, subject.c_str(), payload.data(), static_cast<int>(payload.size()),
+                     nullptr, nullptr) == NATS_OK,
+          "publish");
+    jsPubAck_Destroy(pa);
+    ++n;
+  }
+  const double rate = static_cast<double>(n) / since(t0);
+  jsCtx_Destroy(js);
+  natsConnection_Destroy(nc);
+  return rate;
+}
+
+Load trivial_handler(const Options& o) {
+  slotwise::service::Logger logger("bench", slotwise::service::LogLevel::kError);
+  slotwise::service::MetricsRegistry metrics;
+  slotwise::service::HttpServerOptions options;
+  options.worker_threads = static_cast<std::size_t>(o.connections) + 8;
+  slotwise::service::HttpServer server(options, logger, metrics);
+  server.post("/v1/trivial", [](slotwise::service::RequestContext&, httplib::Response& res) {
+    res.set_content("{}", "application/json");
+  });
+  const int port = server.start().value();
+  return run_load(port, o.connections, o.seconds, [](int, long) {
+    return std::tuple<std::string, std::string, httplib::Headers>{"/v1/trivial", "{}", {}};
+  });
+}
+
+struct Command {
+  slotwise::testing::Process process;
+  int port = 0;
+};
+
+Command start_command(const Options& o, const std::string& nats_url,
+                      const slotwise::testing::TempDir& dir) {
+  Command c;
+  c.port = slotwise::testing::free_port();
+  const std::string secret = dir.path() + "/jwt.key";
+  std::ofstream(secret) << "bench-secret-of-at-least-thirty-two-bytes-xxxxxxxx\n";
+  const std::string config = dir.path() + "/command.conf";
+  std::ofstream(config) << "nats_url = " << nats_url << "\nhttp_port = " << c.port
+                        << "\njwt_secret_file = " << secret << "\nhttp_workers = "
+                        << o.connections + 16 << "\ncache_aggregates = 300000\n";
+  c.process = slotwise::testing::Process({o.command_binary, "--config", config},
+                                         dir.path() + "/command.log");
+  check(slotwise::testing::wait_for_port(c.port, std::chrono::seconds(20)), "command start");
+  return c;
+}
+
+std::string json_field(const std::string& body, const std::string& name) {
+  const std::string key = "\"" + name + "\":\"";
+  const auto at = body.find(key);
+  if (at == std::string::npos) return {};
+  const auto end = body.find('"', at + key.size());
+  return body.substr(at + key.size(), end - at - key.size());
+}
+
+struct Business {
+  std::string id;
+  std::string service;
+};
+
+// Creates `count` businesses open 24/7 with a 15-minute service, using
+// `threads` parallel clients; `with_hours` adds the weekly schedule.
+std::vector<Business> create_businesses(int port, const std::string& token, int count,
+                                        int threads, const std::string& prefix) {
+  std::vector<Business> out(static_cast<std::size_t>(count));
+  std::string days;
+  for (const char* d : {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
+                        "sunday"}) {
+    days += std::string(days.empty() ? "" : ",") + "\"" + d +
+            R"(":[{"start":"00:00","end":"24:00"}])";
+  }
+  const std::string schedule = R"({"days":{)" + days + "}}";
+  std::atomic<int> next{0};
+  std::vector<std::thread> pool;
+  for (int t = 0; t < threads; ++t) {
+    pool.emplace_back([&] {
+      httplib::Client client("127.0.0.1", port);
+      client.set_tcp_nodelay(true);
+      client.set_keep_alive(true);
+      const httplib::Headers auth{{"Authorization", "Bearer " + token}};
+      for (int i = next++; i < count; i = next++) {
+        auto b = client.Post("/v1/businesses", auth,
+                             R"({"slug":")" + prefix + std::to_string(i) +
+                                 R"(","name":"B","time_zone":"UTC","currency":"EUR","policy":{"slot_interval_minutes":15,"min_notice_minutes":0,"horizon_days":365}})",
+                             "application/json");
+        check(b && b->status == 201, "create business");
+        Business& biz = out[static_cast<std::size_t>(i)];
+        biz.id = json_field(b->body, "business_id");
+        auto s = client.Post("/v1/businesses/" + biz.id + "/services", auth,
+                             R"({"name":"S","duration_minutes":15,"price_minor":0})",
+                             "application/json");
+        check(s && s->status == 201, "define service");
+        biz.service = json_field(s->body, "service_id");
+        auto h = client.Put("/v1/businesses/" + biz.id + "/schedule", auth, schedule,
+                            "application/json");
+        check(h && h->status == 200, "schedule");
+      }
+    });
+  }
+  for (auto& t : pool) t.join();
+  return out;
+}
+
+std::string signup(int port) {
+  httplib::Client client("127.0.0.1", port);
+  auto r = client.Post("/v1/auth/signup",
+                       R"({"email":"bench@example.com","password":"benchmark","name":"B"})",
+                       "application/json");
+  check(r && r->status == 201, "signup");
+  return json_field(r->body, "token");
+}
+
+// Slot k of a business: 15-minute steps from tomorrow 00:00 UTC.
+std::string slot_start(long k) {
+  const auto base = date::floor<date::days>(std::chrono::system_clock::now()) + date::days(1);
+  return date::format("%Y-%m-%dT%H:%M:%SZ",
+                      std::chrono::time_point_cast<std::chrono::seconds>(
+                          base + std::chrono::minutes(15 * k)));
+}
+
+long rss_kib(pid_t pid) {
+  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
+  std::string line;
+  while (std::getline(status, line)) {
+    if (line.rfind("VmRSS:", 0) == 0) return std::stol(line.substr(6));
+  }
+  return -1;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Options o;
+  for (int i = 1; i + 1 < argc; i += 2) {
+    const std::string a = argv[i];
+    const std::string v = argv[i + 1];
+    if (a == "--command") o.command_binary = v;
+    else if (a == "--seconds") o.seconds = std::stoi(v);
+    else if (a == "--connections") o.connections = std::stoi(v);
+    else if (a == "--businesses") o.businesses = std::stoi(v);
+    else if (a == "--rss-businesses") o.rss_businesses = std::stoi(v);
+    else if (a == "--json") o.json_path = v;
+    else {
+      std::cerr << "unknown option " << a << "\n";
+      return 2;
+    }
+  }
+  if (o.command_binary.empty()) {
+    std::cerr << "usage: booking_bench --command BIN [--seconds S] [--connections C] "
+                 "[--businesses B] [--rss-businesses N] [--json PATH]\n";
+    return 2;
+  }
+  try {
+    double raw_rate = 0;
+    {
+      slotwise::testing::NatsServerFixture nats;
+      raw_rate = raw_sync_publish_rate(nats.url(), o.seconds);
+    }
+    const Load trivial = trivial_handler(o);
+
+    Load booking;
+    {
+      slotwise::testing::NatsServerFixture nats;
+      slotwise::testing::TempDir dir("slotwise-booking-bench");
+      Command cmd = start_command(o, nats.url(), dir);
+      const std::string token = signup(cmd.port);
+      const auto businesses = create_businesses(cmd.port, token, o.businesses, 16, "bench-");
+      // Each connection books its own businesses' slots in order, so no
+      // request conflicts: the figure is the accept path.
+      std::vector<long> next_slot(businesses.size(), 0);
+      booking = run_load(cmd.port, o.connections, o.seconds, [&](int t, long i) {
+        const std::size_t per = businesses.size() / static_cast<std::size_t>(o.connections);
+        const std::size_t b = static_cast<std::size_t>(t) * per +
+                              static_cast<std::size_t>(i) % std::max<std::size_t>(per, 1);
+        const Business& biz = businesses[b];
+        const long k = next_slot[b]++;
+        return std::tuple<std::string, std::string, httplib::Headers>{
+            "/v1/businesses/" + biz.id + "/bookings",
+            R"({"service_id":")" + biz.service + R"(","start":")" + slot_start(k) +
+                R"(","customer":{"name":"C","email":"c@example.com"}})",
+            {}};
+      });
+      cmd.process.stop(SIGTERM);
+    }
+
+    long rss = -1;
+    double rss_setup_seconds = 0;
+    {
+      slotwise::testing::NatsServerFixture nats;
+      slotwise::testing::TempDir dir("slotwise-rss-bench");
+      Command cmd = start_command(o, nats.url(), dir);
+      const std::string token = signup(cmd.port);
+      const auto t0 = Clock::now();
+      const auto businesses = create_businesses(cmd.port, token, o.rss_businesses, 32, "rss-");
+      // One booking each, so every calendar is loaded and cached too.
+      std::atomic<std::size_t> next{0};
+      std::vector<std::thread> pool;
+      for (int t = 0; t < 32; ++t) {
+        pool.emplace_back([&] {
+          httplib::Client client("127.0.0.1", cmd.port);
+          client.set_tcp_nodelay(true);
+          for (std::size_t i = next++; i < businesses.size(); i = next++) {
+            auto r = client.Post("/v1/businesses/" + businesses[i].id + "/bookings",
+                                 R"({"service_id":")" + businesses[i].service +
+                                     R"(","start":")" + slot_start(4) +
+                                     R"(","customer":{"name":"C","email":"c@example.com"}})",
+                                 "application/json");
+            check(r && r->status == 201, "rss booking");
+          }
+        });
+      }
+      for (auto& t : pool) t.join();
+      rss_setup_seconds = since(t0);
+      rss = rss_kib(cmd.process.pid());
+      cmd.process.stop(SIGTERM);
+    }
+
+    std::ostringstream table;
+    table << "| figure | value | baseline ratio |\n|---|---|---|\n";
+    table << "| raw JetStream sync publish | " << static_cast<long>(raw_rate) << " /s | |\n";
+    table << "| trivial cpp-httplib handler (" << o.connections << " conns) | "
+          << static_cast<long>(trivial.rate()) << " /s, p50 " << trivial.p50_ms << " ms, p99 "
+          << trivial.p99_ms << " ms | |\n";
+    table << "| booking POST over " << o.businesses << " businesses | "
+          << static_cast<long>(booking.rate()) << " /s, p50 " << booking.p50_ms << " ms, p99 "
+          << booking.p99_ms << " ms, failed " << booking.failed << " | "
+          << booking.rate() / trivial.rate() << " of trivial; " << booking.rate() / raw_rate
+          << " of raw sync publish |\n";
+    table << "| RSS with " << o.rss_businesses << " businesses (+1 booking each) | "
+          << rss / 1024 << " MiB (setup " << rss_setup_seconds << " s) | |\n";
+    std::cout << table.str();
+    std::ostringstream json;
+    json << "{\"raw_sync_publish_per_s\":" << raw_rate
+         << ",\"trivial_handler_per_s\":" << trivial.rate()
+         << ",\"trivial_p99_ms\":" << trivial.p99_ms << ",\"booking_per_s\":" << booking.rate()
+         << ",\"booking_p50_ms\":" << booking.p50_ms << ",\"booking_p99_ms\":" << booking.p99_ms
+         << ",\"booking_failed\":" << booking.failed
+         << ",\"booking_vs_trivial\":" << booking.rate() / trivial.rate()
+         << ",\"booking_vs_raw_sync\":" << booking.rate() / raw_rate
+         << ",\"rss_businesses\":" << o.rss_businesses << ",\"rss_kib\":" << rss
+         << ",\"connections\":" << o.connections << ",\"businesses\":" << o.businesses << "}\n";
+    if (!o.json_path.empty()) std::ofstream(o.json_path) << json.str();
+    std::cout << json.str();
+  } catch (const std::exception& e) {
+    std::cerr << "booking_bench: " << e.what() << "\n";
+    return 1;
+  }
+  return 0;
+}

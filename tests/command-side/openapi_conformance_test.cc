@@ -1,0 +1,158 @@
+// Responses match schemas/openapi.yaml: a scenario calls every command
+// endpoint, successes and the error statuses each can produce, records
+// (method, route pattern, status, body) and hands the recording to
+// tests/contract/check-responses.mjs, which validates every body against
+// the spec with Ajv (JSON Schema 2020-12). Undocumented statuses, paths or
+// methods fail too.
+#include <doctest/doctest.h>
+
+#include <fstream>
+#include <string>
+
+#include "tests/command-side/command_fixture.h"
+#include "tests/support/process.h"
+
+using slotwise::testing::ApiResponse;
+using slotwise::testing::bearer;
+using slotwise::testing::CommandFixture;
+
+namespace {
+
+class Recorder {
+ public:
+  Recorder(CommandFixture& f, const std::string& path) : f_(f), out_(path) {}
+
+  ApiResponse call(const std::string& method, const std::string& pattern, const std::string& path,
+                   const std::string& body, const httplib::Headers& headers = {}) {
+    ApiResponse r = f_.api->send(method, path, body, headers);
+    REQUIRE(r.status != 0);
+    out_ << R"({"method":")" << method << R"(","path":")" << pattern << R"(","status":)"
+         << r.status << R"(,"body":)" << (r.body.empty() ? "null" : r.body) << "}\n";
+    ++count_;
+    return r;
+  }
+  [[nodiscard]] int count() const { return count_; }
+  void close() { out_.close(); }
+
+ private:
+  CommandFixture& f_;
+  std::ofstream out_;
+  int count_ = 0;
+};
+
+}  // namespace
+
+TEST_CASE_FIXTURE(CommandFixture, "every command response conforms to the OpenAPI document") {
+  const std::string file = dir.path() + "/exchanges.ndjson";
+  Recorder rec(*this, file);
+  const std::string signup_body =
+      R"({"email":"spec@example.com","password":"correct horse","name":"Spec"})";
+  auto s = rec.call("POST", "/v1/auth/signup", "/v1/auth/signup", signup_body);
+  REQUIRE(s.status == 201);
+  const std::string token = s.str("token");
+  rec.call("POST", "/v1/auth/signup", "/v1/auth/signup", signup_body);           // 409
+  rec.call("POST", "/v1/auth/signup", "/v1/auth/signup", "{");                   // 400
+  rec.call("POST", "/v1/auth/signup", "/v1/auth/signup",
+           R"({"email":"nope","password":"correct horse","name":"S"})");  // 422
+  rec.call("POST", "/v1/auth/login", "/v1/auth/login",
+           R"({"email":"spec@example.com","password":"correct horse"})");  // 200
+  for (int i = 0; i < 5; ++i) {
+    rec.call("POST", "/v1/auth/login", "/v1/auth/login",
+             R"({"email":"spec@example.com","password":"wrong"})");  // 401 then 429
+  }
+
+  const auto auth = bearer(token);
+  auto b = rec.call("POST", "/v1/businesses", "/v1/businesses",
+                    R"({"slug":"spec-biz","name":"Spec","time_zone":"UTC","currency":"EUR",)"
+                    R"("policy":{"slot_interval_minutes":15,"min_notice_minutes":60}})",
+                    auth);
+  REQUIRE(b.status == 201);
+  const std::string biz = b.str("business_id");
+  rec.call("POST", "/v1/businesses", "/v1/businesses",
+           R"({"slug":"spec-biz","name":"Spec","time_zone":"UTC","currency":"EUR"})", auth);
+  rec.call("POST", "/v1/businesses", "/v1/businesses",
+           R"({"slug":"admin","name":"Spec","time_zone":"UTC","currency":"EUR"})", auth);
+  rec.call("POST", "/v1/businesses", "/v1/businesses", "{}");  // 401
+  const std::string bp = "/v1/businesses/" + biz;
+  rec.call("PATCH", "/v1/businesses/{id}", bp, R"({"description":"d"})", auth);
+  rec.call("PATCH", "/v1/businesses/{id}", "/v1/businesses/biz_0000000000000000000000", "{}",
+           auth);  // 404
+  auto other = signup("other-spec@example.com");
+  rec.call("PATCH", "/v1/businesses/{id}", bp, R"({"name":"x"})", bearer(other.second));  // 403
+
+  auto svc = rec.call("POST", "/v1/businesses/{id}/services", bp + "/services",
+                      R"({"name":"Cut","duration_minutes":60,"price_minor":0})", auth);
+  REQUIRE(svc.status == 201);
+  auto paid = rec.call("POST", "/v1/businesses/{id}/services", bp + "/services",
+                       R"({"name":"Colour","duration_minutes":60,"price_minor":9000,)"
+                       R"("payment_mode":"full"})",
+                       auth);
+  rec.call("POST", "/v1/businesses/{id}/services", bp + "/services",
+           R"({"name":"X","duration_minutes":1,"price_minor":0})", auth);  // 422
+  const std::string sp = bp + "/services/" + svc.str("service_id");
+  rec.call("PATCH", "/v1/businesses/{id}/services/{sid}", sp, R"({"price_minor":100})", auth);
+  rec.call("DELETE", "/v1/businesses/{id}/services/{sid}",
+           bp + "/services/svc_0000000000000000000000", "", auth);  // 404
+
+  std::string days;
+  for (const char* d :
+       {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}) {
+    days += std::string(days.empty() ? "" : ",") + "\"" + d +
+            R"(":[{"start":"09:00","end":"17:00"}])";
+  }
+  rec.call("PUT", "/v1/businesses/{id}/schedule", bp + "/schedule", R"({"days":{)" + days + "}}",
+           auth);
+  rec.call("PUT", "/v1/businesses/{id}/schedule", bp + "/schedule",
+           R"({"days":{"monday":[{"start":"10:00","end":"09:00"}]}})", auth);  // 422
+  rec.call("PUT", "/v1/businesses/{id}/overrides/{date}", bp + "/overrides/2027-01-04",
+           R"({"closed":true})", auth);
+  rec.call("PUT", "/v1/businesses/{id}/overrides/{date}", bp + "/overrides/2027-13-04",
+           R"({"closed":true})", auth);  // 400
+  rec.call("DELETE", "/v1/businesses/{id}/overrides/{date}", bp + "/overrides/2027-01-04", "",
+           auth);
+
+  const std::string bookings = bp + "/bookings";
+  const auto booking = [&](const std::string& service, const std::string& start) {
+    return R"({"service_id":")" + service + R"(","start":")" + start +
+           R"(","customer":{"name":"C","email":"c@example.com"}})";
+  };
+  auto k = rec.call("POST", "/v1/businesses/{id}/bookings", bookings,
+                    booking(svc.str("service_id"), slot(3, 10)), {{"Idempotency-Key", "spec-1"}});
+  REQUIRE(k.status == 201);
+  rec.call("POST", "/v1/businesses/{id}/bookings", bookings,
+           booking(svc.str("service_id"), slot(3, 10)), {{"Idempotency-Key", "spec-1"}});  // replay
+  rec.call("POST", "/v1/businesses/{id}/bookings", bookings,
+           booking(svc.str("service_id"), slot(3, 11)), {{"Idempotency-Key", "spec-1"}});  // 422
+  rec.call("POST", "/v1/businesses/{id}/bookings", bookings,
+           booking(svc.str("service_id"), slot(3, 10)));  // 409
+  rec.call("POST", "/v1/businesses/{id}/bookings", bookings,
+           booking(svc.str("service_id"), slot(3, 7)));  // 422 outside_hours
+  auto pending = rec.call("POST", "/v1/businesses/{id}/bookings", bookings,
+                          booking(paid.str("service_id"), slot(3, 13)));
+  CHECK(pending.str("status") == "pending_payment");
+  rec.call("POST", "/v1/businesses/{id}/bookings",
+           "/v1/businesses/biz_0000000000000000000000/bookings",
+           booking(svc.str("service_id"), slot(3, 10)));  // 404
+
+  const std::string kp = "/v1/bookings/" + k.str("booking_id");
+  rec.call("POST", "/v1/bookings/{id}/reschedule", kp + "/reschedule",
+           R"({"start":")" + slot(3, 14) + R"("})", {{"X-Manage-Token", k.str("manage_token")}});
+  rec.call("POST", "/v1/bookings/{id}/complete", kp + "/complete", "", auth);  // 409 too early
+  rec.call("POST", "/v1/bookings/{id}/no-show", kp + "/no-show", "");          // 401
+  rec.call("POST", "/v1/bookings/{id}/cancel", kp + "/cancel", R"({"reason":"r"})",
+           bearer(other.second));  // 403
+  rec.call("POST", "/v1/bookings/{id}/cancel", kp + "/cancel", R"({"reason":"r"})",
+           {{"X-Manage-Token", k.str("manage_token")}});
+  rec.call("POST", "/v1/bookings/{id}/cancel", "/v1/bookings/bkg_x/cancel", "", auth);  // 404
+  rec.close();
+  CHECK(rec.count() >= 40);
+
+  const int rc = slotwise::testing::run_command(
+      {"node", SLOTWISE_SOURCE_DIR "/tests/contract/check-responses.mjs",
+       SLOTWISE_SOURCE_DIR "/schemas/openapi.yaml", file},
+      dir.path() + "/check.log");
+  std::ifstream log(dir.path() + "/check.log");
+  const std::string report((std::istreambuf_iterator<char>(log)), std::istreambuf_iterator<char>());
+  CAPTURE(report);
+  CHECK(rc == 0);
+}
