@@ -27,7 +27,8 @@ TokenResult<std::string> new_booking_id(std::string_view business_id) {
   if (!random) return fail(random.error());
   std::string id = "bkg_";
   id.append(business_id.substr(4));
-  id.append(std::string_view(*random).substr(4));
+  const std::string_view random_part = *random;
+  id.append(random_part.substr(4));
   return id;
 }
 

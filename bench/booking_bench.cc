@@ -19,6 +19,7 @@
 #include <nats/nats.h>
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -78,6 +79,7 @@ Load run_load(int port, int connections, int seconds, MakeRequest make_request) 
   std::vector<long> ok(static_cast<std::size_t>(connections), 0);
   std::vector<long> failed(static_cast<std::size_t>(connections), 0);
   std::vector<std::thread> threads;
+  threads.reserve(64);
   const auto t0 = Clock::now();
   for (int t = 0; t < connections; ++t) {
     threads.emplace_back([&, t] {
@@ -126,9 +128,9 @@ double raw_sync_publish_rate(const std::string& url, int seconds) {
   check(natsConnection_JetStream(&js, nc, nullptr) == NATS_OK, "jetstream");
   jsStreamConfig cfg;
   jsStreamConfig_Init(&cfg);
-  const char* subjects[] = {"raw.>"};
+  std::array<const char*, 1> subjects{"raw.>"};
   cfg.Name = "RAW";
-  cfg.Subjects = subjects;
+  cfg.Subjects = subjects.data();
   cfg.SubjectsLen = 1;
   cfg.Storage = js_FileStorage;
   check(js_AddStream(nullptr, js, &cfg, nullptr, nullptr) == NATS_OK, "add stream");
@@ -178,8 +180,9 @@ Command start_command(const Options& o, const std::string& nats_url,
   std::ofstream(secret) << "bench-secret-of-at-least-thirty-two-bytes-xxxxxxxx\n";
   const std::string config = dir.path() + "/command.conf";
   std::ofstream(config) << "nats_url = " << nats_url << "\nhttp_port = " << c.port
-                        << "\njwt_secret_file = " << secret << "\nhttp_workers = "
-                        << o.connections + 16 << "\ncache_aggregates = 300000\n";
+                        << "\njwt_secret_file = " << secret
+                        << "\nhttp_workers = " << o.connections + 16
+                        << "\ncache_aggregates = 300000\n";
   c.process = slotwise::testing::Process({o.command_binary, "--config", config},
                                          dir.path() + "/command.log");
   check(slotwise::testing::wait_for_port(c.port, std::chrono::seconds(20)), "command start");
@@ -201,18 +204,19 @@ struct Business {
 
 // Creates `count` businesses open 24/7 with a 15-minute service, using
 // `threads` parallel clients; `with_hours` adds the weekly schedule.
-std::vector<Business> create_businesses(int port, const std::string& token, int count,
-                                        int threads, const std::string& prefix) {
+std::vector<Business> create_businesses(int port, const std::string& token, int count, int threads,
+                                        const std::string& prefix) {
   std::vector<Business> out(static_cast<std::size_t>(count));
   std::string days;
-  for (const char* d : {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
-                        "sunday"}) {
-    days += std::string(days.empty() ? "" : ",") + "\"" + d +
-            R"(":[{"start":"00:00","end":"24:00"}])";
+  for (const char* d :
+       {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}) {
+    days +=
+        std::string(days.empty() ? "" : ",") + "\"" + d + R"(":[{"start":"00:00","end":"24:00"}])";
   }
   const std::string schedule = R"({"days":{)" + days + "}}";
   std::atomic<int> next{0};
   std::vector<std::thread> pool;
+  pool.reserve(64);
   for (int t = 0; t < threads; ++t) {
     pool.emplace_back([&] {
       httplib::Client client("127.0.0.1", port);
@@ -220,10 +224,11 @@ std::vector<Business> create_businesses(int port, const std::string& token, int 
       client.set_keep_alive(true);
       const httplib::Headers auth{{"Authorization", "Bearer " + token}};
       for (int i = next++; i < count; i = next++) {
-        auto b = client.Post("/v1/businesses", auth,
-                             R"({"slug":")" + prefix + std::to_string(i) +
-                                 R"(","name":"B","time_zone":"UTC","currency":"EUR","policy":{"slot_interval_minutes":15,"min_notice_minutes":0,"horizon_days":365}})",
-                             "application/json");
+        auto b = client.Post(
+            "/v1/businesses", auth,
+            R"({"slug":")" + prefix + std::to_string(i) +
+                R"(","name":"B","time_zone":"UTC","currency":"EUR","policy":{"slot_interval_minutes":15,"min_notice_minutes":0,"horizon_days":365}})",
+            "application/json");
         check(b && b->status == 201, "create business");
         Business& biz = out[static_cast<std::size_t>(i)];
         biz.id = json_field(b->body, "business_id");
@@ -254,9 +259,8 @@ std::string signup(int port) {
 // Slot k of a business: 15-minute steps from tomorrow 00:00 UTC.
 std::string slot_start(long k) {
   const auto base = date::floor<date::days>(std::chrono::system_clock::now()) + date::days(1);
-  return date::format("%Y-%m-%dT%H:%M:%SZ",
-                      std::chrono::time_point_cast<std::chrono::seconds>(
-                          base + std::chrono::minutes(15 * k)));
+  return date::format("%Y-%m-%dT%H:%M:%SZ", std::chrono::time_point_cast<std::chrono::seconds>(
+                                                base + std::chrono::minutes(15 * k)));
 }
 
 long rss_kib(pid_t pid) {
@@ -275,12 +279,18 @@ int main(int argc, char** argv) {
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string a = argv[i];
     const std::string v = argv[i + 1];
-    if (a == "--command") o.command_binary = v;
-    else if (a == "--seconds") o.seconds = std::stoi(v);
-    else if (a == "--connections") o.connections = std::stoi(v);
-    else if (a == "--businesses") o.businesses = std::stoi(v);
-    else if (a == "--rss-businesses") o.rss_businesses = std::stoi(v);
-    else if (a == "--json") o.json_path = v;
+    if (a == "--command")
+      o.command_binary = v;
+    else if (a == "--seconds")
+      o.seconds = std::stoi(v);
+    else if (a == "--connections")
+      o.connections = std::stoi(v);
+    else if (a == "--businesses")
+      o.businesses = std::stoi(v);
+    else if (a == "--rss-businesses")
+      o.rss_businesses = std::stoi(v);
+    else if (a == "--json")
+      o.json_path = v;
     else {
       std::cerr << "unknown option " << a << "\n";
       return 2;
@@ -336,14 +346,15 @@ int main(int argc, char** argv) {
       // One booking each, so every calendar is loaded and cached too.
       std::atomic<std::size_t> next{0};
       std::vector<std::thread> pool;
+      pool.reserve(64);
       for (int t = 0; t < 32; ++t) {
         pool.emplace_back([&] {
           httplib::Client client("127.0.0.1", cmd.port);
           client.set_tcp_nodelay(true);
           for (std::size_t i = next++; i < businesses.size(); i = next++) {
             auto r = client.Post("/v1/businesses/" + businesses[i].id + "/bookings",
-                                 R"({"service_id":")" + businesses[i].service +
-                                     R"(","start":")" + slot_start(4) +
+                                 R"({"service_id":")" + businesses[i].service + R"(","start":")" +
+                                     slot_start(4) +
                                      R"(","customer":{"name":"C","email":"c@example.com"}})",
                                  "application/json");
             check(r && r->status == 201, "rss booking");
@@ -367,8 +378,8 @@ int main(int argc, char** argv) {
           << booking.p99_ms << " ms, failed " << booking.failed << " | "
           << booking.rate() / trivial.rate() << " of trivial; " << booking.rate() / raw_rate
           << " of raw sync publish |\n";
-    table << "| RSS with " << o.rss_businesses << " businesses (+1 booking each) | "
-          << rss / 1024 << " MiB (setup " << rss_setup_seconds << " s) | |\n";
+    table << "| RSS with " << o.rss_businesses << " businesses (+1 booking each) | " << rss / 1024
+          << " MiB (setup " << rss_setup_seconds << " s) | |\n";
     std::cout << table.str();
     std::ostringstream json;
     json << "{\"raw_sync_publish_per_s\":" << raw_rate

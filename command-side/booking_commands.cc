@@ -1,5 +1,6 @@
 #include "command-side/booking_commands.h"
 
+#include <algorithm>
 #include <chrono>
 #include <optional>
 #include <string>
@@ -26,10 +27,7 @@ constexpr auto kBusinessSnapshotMaxAge = std::chrono::seconds(1);
 
 bool valid_idempotency_key(std::string_view key) {
   if (key.empty() || key.size() > kMaxIdempotencyKey) return false;
-  for (const char c : key) {
-    if (c < 0x21 || c > 0x7E) return false;
-  }
-  return true;
+  return std::ranges::all_of(key, [](char c) { return c >= 0x21 && c <= 0x7E; });
 }
 
 service::ApiResult<domain::Customer> read_customer(const JsonObject& body) {
@@ -176,8 +174,7 @@ CommandReply create_booking(CommandContext& ctx, const CommandRequest& request) 
     for (const auto& e : outcome->decision.events) fresh = domain::evolve(std::move(fresh), e);
     const auto it = fresh.bookings.find(*booking_id);
     if (it == fresh.bookings.end()) return error_reply(ApiError{500, "internal", "internal error"});
-    return booking_reply(201, it->second, *business_id, token->token,
-                         outcome->executed.version);
+    return booking_reply(201, it->second, *business_id, token->token, outcome->executed.version);
   }
   // An idempotent retry: answer the first booking again, with its token.
   const std::string& first_id = outcome->decision.booking_id;

@@ -20,7 +20,6 @@ namespace slotwise::command {
 //  position}; times in the booking's zone.
 [[nodiscard]] CommandReply booking_reply(int status, const domain::Booking& booking,
                                          const std::string& business_id,
-                                         const std::string& manage_token,
-                                         std::uint64_t position);
+                                         const std::string& manage_token, std::uint64_t position);
 
 }  // namespace slotwise::command

@@ -49,8 +49,8 @@ ConfigResult<CommandConfig> command_config_from(const service::Config& config) {
   if (c.jwt_ttl < std::chrono::minutes(1)) {
     return common::fail(ConfigError{"config jwt_ttl: must be at least 1m"});
   }
-  if (auto e = set(c.argon2.memory_kib,
-                   config.get_int("argon2_memory_kib", c.argon2.memory_kib, 8, 4 * 1024 * 1024))) {
+  if (auto e = set(c.argon2.memory_kib, config.get_int("argon2_memory_kib", c.argon2.memory_kib, 8,
+                                                       std::int64_t{4} * 1024 * 1024))) {
     return common::fail(*e);
   }
   if (auto e =

@@ -22,8 +22,7 @@ CommandContext::CommandContext(events::EventStore& store, auth::JwtCodec jwt,
       source_(options.source),
       logger_(logger),
       clock_(clock ? std::move(clock) : Clock([] {
-        return std::chrono::time_point_cast<std::chrono::seconds>(
-            std::chrono::system_clock::now());
+        return std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
       })) {}
 
 }  // namespace slotwise::command

@@ -63,8 +63,7 @@ class CommandContext {
   // `store` and `logger` must outlive the context. `manage_key` (>= 32
   // bytes) derives manage tokens; `clock` defaults to the system clock.
   CommandContext(events::EventStore& store, auth::JwtCodec jwt, std::string manage_key,
-                 service::Logger& logger, const CommandContextOptions& options,
-                 Clock clock = {});
+                 service::Logger& logger, const CommandContextOptions& options, Clock clock = {});
 
   [[nodiscard]] events::EventStore& store() const { return store_; }
   [[nodiscard]] AccountRepository& accounts() { return accounts_; }

@@ -31,7 +31,8 @@ struct CommandRequest {
 
   [[nodiscard]] std::string_view param(std::string_view name) const {
     auto it = params.find(name);
-    return it == params.end() ? std::string_view{} : std::string_view(it->second);
+    if (it == params.end()) return {};
+    return it->second;
   }
 };
 

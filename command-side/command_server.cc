@@ -62,8 +62,7 @@ common::Result<int, std::string> CommandServer::start(CommandContext::Clock cloc
   if (!port) return common::fail("http: " + port.error());
   port_ = *port;
   refresher_ = std::thread([this] { refresh_loop(); });
-  logger_.info("slotwise-command started",
-               {{"http_port", port_}, {"nats_url", config_.nats_url}});
+  logger_.info("slotwise-command started", {{"http_port", port_}, {"nats_url", config_.nats_url}});
   return port_;
 }
 

@@ -34,8 +34,8 @@ common::Result<common::Unit, std::string> NatsCommandResponder::start(
     const std::string& subject_prefix) {
   natsSubscription* raw = nullptr;
   const std::string subject = subject_prefix + ".*";
-  const natsStatus s = natsConnection_QueueSubscribe(&raw, nc_, subject.c_str(),
-                                                     "slotwise-command", &on_message, this);
+  const natsStatus s = natsConnection_QueueSubscribe(&raw, nc_, subject.c_str(), "slotwise-command",
+                                                     &on_message, this);
   if (s != NATS_OK) {
     return common::fail(std::string("subscribe ") + subject + ": " + natsStatus_GetText(s));
   }

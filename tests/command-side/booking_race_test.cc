@@ -64,6 +64,7 @@ TEST_CASE_FIXTURE(CommandFixture, "64 clients, one slot: exactly one booking") {
   std::atomic<int> conflicts{0};
   std::atomic<int> other{0};
   std::vector<std::thread> threads;
+  threads.reserve(64);
   for (int i = 0; i < 64; ++i) {
     threads.emplace_back([&, i, b = biz, s = svc] {
       ApiClient client(port);
@@ -92,6 +93,7 @@ TEST_CASE_FIXTURE(CommandFixture, "64 clients, overlapping slots: accepted ones 
   std::atomic<int> created{0};
   std::atomic<int> conflicts{0};
   std::vector<std::thread> threads;
+  threads.reserve(64);
   for (int i = 0; i < 64; ++i) {
     threads.emplace_back([&, i, b = biz, s = svc] {
       ApiClient client(port);
@@ -113,12 +115,14 @@ TEST_CASE_FIXTURE(CommandFixture, "100 businesses raced at once: one booking eac
   constexpr int kBusinesses = 100;
   auto [user, token] = signup("many@example.com");
   std::vector<std::pair<std::string, std::string>> businesses;
+  businesses.reserve(kBusinesses);
   for (int i = 0; i < kBusinesses; ++i) {
     businesses.push_back(business_with_hours(token, "many-biz-" + std::to_string(i)));
   }
   std::vector<std::atomic<int>> created(kBusinesses);
   std::atomic<int> conflicts{0};
   std::vector<std::thread> threads;
+  threads.reserve(64);
   // 64 clients, each posting to every business in its own order.
   for (int c = 0; c < 64; ++c) {
     threads.emplace_back([&, c] {

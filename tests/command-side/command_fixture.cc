@@ -43,9 +43,7 @@ ApiResponse ApiClient::send(const std::string& method, const std::string& path,
   return out;
 }
 
-httplib::Headers bearer(const std::string& token) {
-  return {{"Authorization", "Bearer " + token}};
-}
+httplib::Headers bearer(const std::string& token) { return {{"Authorization", "Bearer " + token}}; }
 
 command::CommandConfig test_command_config(const std::string& nats_url,
                                            const std::string& secret_file) {
@@ -86,10 +84,10 @@ CommandFixture::~CommandFixture() {
 
 std::chrono::sys_seconds CommandFixture::now() const {
   return std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now()) +
-         std::chrono::seconds(offset_seconds_.load());
+         std::chrono::seconds(clock_offset_seconds.load());
 }
 
-std::pair<std::string, std::string> CommandFixture::signup(const std::string& email) {
+std::pair<std::string, std::string> CommandFixture::signup(const std::string& email) const {
   auto r = api->post("/v1/auth/signup",
                      R"({"email":")" + email + R"(","password":"correct horse","name":"Owner"})");
   if (r.status != 201) throw std::runtime_error("signup: " + r.body);
@@ -98,17 +96,18 @@ std::pair<std::string, std::string> CommandFixture::signup(const std::string& em
 
 std::pair<std::string, std::string> CommandFixture::business_with_hours(
     const std::string& token, const std::string& slug, const std::string& zone,
-    const std::string& service_extra) {
-  auto b = api->post("/v1/businesses",
-                     R"({"slug":")" + slug + R"(","name":"Biz","time_zone":")" + zone +
-                         R"(","currency":"EUR","policy":{"slot_interval_minutes":15,"min_notice_minutes":60,"horizon_days":60}})",
-                     bearer(token));
+    const std::string& service_extra) const {
+  auto b = api->post(
+      "/v1/businesses",
+      R"({"slug":")" + slug + R"(","name":"Biz","time_zone":")" + zone +
+          R"(","currency":"EUR","policy":{"slot_interval_minutes":15,"min_notice_minutes":60,"horizon_days":60}})",
+      bearer(token));
   if (b.status != 201) throw std::runtime_error("create business: " + b.body);
   const std::string id = b.str("business_id");
-  auto s = api->post("/v1/businesses/" + id + "/services",
-                     R"({"name":"Session","duration_minutes":60,"price_minor":5000)" +
-                         service_extra + "}",
-                     bearer(token));
+  auto s = api->post(
+      "/v1/businesses/" + id + "/services",
+      R"({"name":"Session","duration_minutes":60,"price_minor":5000)" + service_extra + "}",
+      bearer(token));
   if (s.status != 201) throw std::runtime_error("define service: " + s.body);
   std::string days;
   for (const char* d :

@@ -67,17 +67,16 @@ class CommandFixture {
   CommandFixture& operator=(const CommandFixture&) = delete;
 
   // The command side's clock: real time plus the offset.
-  void advance(std::chrono::seconds by) { offset_seconds_ += by.count(); }
+  void advance(std::chrono::seconds by) { clock_offset_seconds += by.count(); }
   [[nodiscard]] std::chrono::sys_seconds now() const;
 
   // signup + token; returns {user_id, token}.
-  std::pair<std::string, std::string> signup(const std::string& email);
+  std::pair<std::string, std::string> signup(const std::string& email) const;
   // A business owned by `token` with Mon-Sun 09:00-17:00 hours in `zone`
   // and one 60-min service; returns {business_id, service_id}.
-  std::pair<std::string, std::string> business_with_hours(const std::string& token,
-                                                          const std::string& slug,
-                                                          const std::string& zone = "UTC",
-                                                          const std::string& service_extra = "");
+  std::pair<std::string, std::string> business_with_hours(
+      const std::string& token, const std::string& slug, const std::string& zone = "UTC",
+      const std::string& service_extra = "") const;
   // The next day (UTC date, >= 2 days ahead) at hh:00 UTC as RFC 3339.
   [[nodiscard]] std::string slot(int days_ahead, int hour, int minute = 0) const;
   // The stream's last sequence (to prove refused requests append nothing).
@@ -91,9 +90,8 @@ class CommandFixture {
   std::unique_ptr<events::EventStore> reader;  // a second connection for checks
   std::unique_ptr<ApiClient> api;
   int port = 0;
-
- private:
-  std::atomic<std::int64_t> offset_seconds_{0};
+  // Added to the real clock by now(); set through advance().
+  std::atomic<std::int64_t> clock_offset_seconds{0};
 };
 
 }  // namespace slotwise::testing

@@ -26,8 +26,8 @@ class Recorder {
                    const std::string& body, const httplib::Headers& headers = {}) {
     ApiResponse r = f_.api->send(method, path, body, headers);
     REQUIRE(r.status != 0);
-    out_ << R"({"method":")" << method << R"(","path":")" << pattern << R"(","status":)"
-         << r.status << R"(,"body":)" << (r.body.empty() ? "null" : r.body) << "}\n";
+    out_ << R"({"method":")" << method << R"(","path":")" << pattern << R"(","status":)" << r.status
+         << R"(,"body":)" << (r.body.empty() ? "null" : r.body) << "}\n";
     ++count_;
     return r;
   }
@@ -50,8 +50,8 @@ TEST_CASE_FIXTURE(CommandFixture, "every command response conforms to the OpenAP
   auto s = rec.call("POST", "/v1/auth/signup", "/v1/auth/signup", signup_body);
   REQUIRE(s.status == 201);
   const std::string token = s.str("token");
-  rec.call("POST", "/v1/auth/signup", "/v1/auth/signup", signup_body);           // 409
-  rec.call("POST", "/v1/auth/signup", "/v1/auth/signup", "{");                   // 400
+  rec.call("POST", "/v1/auth/signup", "/v1/auth/signup", signup_body);  // 409
+  rec.call("POST", "/v1/auth/signup", "/v1/auth/signup", "{");          // 400
   rec.call("POST", "/v1/auth/signup", "/v1/auth/signup",
            R"({"email":"nope","password":"correct horse","name":"S"})");  // 422
   rec.call("POST", "/v1/auth/login", "/v1/auth/login",
@@ -97,8 +97,8 @@ TEST_CASE_FIXTURE(CommandFixture, "every command response conforms to the OpenAP
   std::string days;
   for (const char* d :
        {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}) {
-    days += std::string(days.empty() ? "" : ",") + "\"" + d +
-            R"(":[{"start":"09:00","end":"17:00"}])";
+    days +=
+        std::string(days.empty() ? "" : ",") + "\"" + d + R"(":[{"start":"09:00","end":"17:00"}])";
   }
   rec.call("PUT", "/v1/businesses/{id}/schedule", bp + "/schedule", R"({"days":{)" + days + "}}",
            auth);
