@@ -61,9 +61,7 @@ void money(Writer& w, const char* key, const domain::Money& m) {
   w.EndObject();
 }
 
-std::string actor_text(const domain::Actor& a) {
-  return describe_actor(domain::to_proto(a));
-}
+std::string actor_text(const domain::Actor& a) { return describe_actor(domain::to_proto(a)); }
 
 void write(Writer& w, const domain::AccountState& s) {
   str(w, "user_id", s.user_id);

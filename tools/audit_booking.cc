@@ -131,8 +131,8 @@ int audit_booking(const CliContext& ctx, const BookingAuditOptions& opts) {
   for (const auto& e : entries) {
     const std::string type = e.event.type.substr(e.event.type.rfind('.') + 1);
     std::cout << "  " << committed_at(e.commit.commit) << "  seq " << e.commit.sequence << "  "
-              << e.actor << "  " << type << "  (" << e.commit.subject << ")\n      "
-              << e.event.json << "\n";
+              << e.actor << "  " << type << "  (" << e.commit.subject << ")\n      " << e.event.json
+              << "\n";
   }
   return kExitOk;
 }

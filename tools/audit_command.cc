@@ -54,10 +54,9 @@ int verify_file(const CliContext& ctx, const std::string& path) {
     return kExitFailed;
   }
   if (ctx.json) {
-    std::cout << R"({"intact":true,"commits_verified":)" << verifier.commits()
-              << R"(,"subjects":)" << verifier.subjects() << R"(,"first_sequence":)"
-              << verifier.first_sequence() << R"(,"last_sequence":)" << verifier.last_sequence()
-              << "}\n";
+    std::cout << R"({"intact":true,"commits_verified":)" << verifier.commits() << R"(,"subjects":)"
+              << verifier.subjects() << R"(,"first_sequence":)" << verifier.first_sequence()
+              << R"(,"last_sequence":)" << verifier.last_sequence() << "}\n";
   } else {
     std::cout << "intact: " << verifier.commits() << " commits over " << verifier.subjects()
               << " aggregates in " << path << " (sequences " << verifier.first_sequence() << ".."
@@ -151,8 +150,7 @@ void add_audit_command(CLI::App& app, CliContext& ctx, int& exit_code) {
   v->callback([&ctx, &exit_code, opts] { exit_code = verify(ctx, *opts); });
 
   auto booking = std::make_shared<BookingAuditOptions>();
-  auto* b = audit->add_subcommand("booking",
-                                  "Full history of one booking: who did what and when");
+  auto* b = audit->add_subcommand("booking", "Full history of one booking: who did what and when");
   b->add_option("ID", booking->booking_id, "Booking id (bkg_…)")->required();
   b->add_option("--business", booking->business_id,
                 "Only scan this business's calendar (faster on a large log)");

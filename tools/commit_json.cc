@@ -27,13 +27,15 @@ bool event_types_linked() {
   // Naming one message of each generated file makes the linker keep that
   // file's object, whose static initialiser registers it in the pool.
   const std::array<const google::protobuf::Descriptor*, 6> anchors = {
-      v1::UserRegistered::descriptor(),   v1::BusinessCreated::descriptor(),
-      v1::BookingConfirmed::descriptor(), v1::Commit::descriptor(),
-      v1::Money::descriptor(),            v1::PaymentSucceeded::descriptor()};
+      v1::UserRegistered::descriptor(),
+      v1::BusinessCreated::descriptor(),
+      v1::BookingConfirmed::descriptor(),
+      v1::Commit::descriptor(),
+      v1::Money::descriptor(),
+      v1::PaymentSucceeded::descriptor()};
   for (const auto* d : anchors) {
-    if (d == nullptr ||
-        google::protobuf::DescriptorPool::generated_pool()->FindFileByName(d->file()->name()) ==
-            nullptr) {
+    if (d == nullptr || google::protobuf::DescriptorPool::generated_pool()->FindFileByName(
+                            d->file()->name()) == nullptr) {
       return false;
     }
   }

@@ -185,10 +185,12 @@ void add_export_command(CLI::App& app, CliContext& ctx, int& exit_code) {
   auto opts = std::make_shared<ExportOptions>();
   auto* cmd = app.add_subcommand(
       "export", "Write a range of the log to an NDJSON file (raw bytes + decoded JSON)");
-  auto* from_seq = cmd->add_option("--from-seq", opts->from_seq, "First stream sequence (default 1)")
-                       ->check(CLI::Range(std::uint64_t{1}, UINT64_MAX));
-  auto* from_time = cmd->add_option("--from-time", opts->from_time,
-                                    "Start at the first commit stored at or after this RFC 3339 time");
+  auto* from_seq =
+      cmd->add_option("--from-seq", opts->from_seq, "First stream sequence (default 1)")
+          ->check(CLI::Range(std::uint64_t{1}, UINT64_MAX));
+  auto* from_time =
+      cmd->add_option("--from-time", opts->from_time,
+                      "Start at the first commit stored at or after this RFC 3339 time");
   from_seq->excludes(from_time);
   auto* to_seq = cmd->add_option("--to-seq", opts->to_seq, "Last stream sequence (inclusive)")
                      ->check(CLI::Range(std::uint64_t{1}, UINT64_MAX));

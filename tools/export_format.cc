@@ -232,7 +232,8 @@ common::Result<ExportLine, std::string> parse_export_line(std::string_view line)
     out.header.to_time = f.take(get_string(doc, "to_time"));
     out.header.exported_at = f.take(get_string(doc, "exported_at"));
     if (!f.error.empty()) return common::fail(f.error);
-    if (format != kExportFormat) return common::fail("not a " + std::string(kExportFormat) + " file");
+    if (format != kExportFormat)
+      return common::fail("not a " + std::string(kExportFormat) + " file");
     if (version != kExportVersion) {
       return common::fail("unsupported export version " + std::to_string(version));
     }

@@ -27,9 +27,9 @@ std::optional<ExportBreak> ExportVerifier::add_line(std::string_view line) {
   auto parsed = parse_export_line(line);
   if (!parsed) {
     // Name the commit the unreadable line follows, so the damage can be located.
-    return fail(parsed.error() + (last_sequence_ > 0 ? " (after sequence " +
-                                                           std::to_string(last_sequence_) + ")"
-                                                     : ""));
+    return fail(parsed.error() + (last_sequence_ > 0
+                                      ? " (after sequence " + std::to_string(last_sequence_) + ")"
+                                      : ""));
   }
   switch (parsed->kind) {
     case ExportLine::Kind::kHeader:

@@ -46,10 +46,9 @@ std::string pretty(const std::string& json) {
 void print_json(const InspectOptions& o, const std::string& subject,
                 const std::vector<events::StoredCommit>& commits,
                 const std::optional<std::string>& state) {
-  std::string out = R"({"category":")" + o.category + R"(","id":")" + o.id +
-                    R"(","subject":")" + subject + R"(","version":)" +
-                    std::to_string(commits.back().sequence) + R"(,"commits":)" +
-                    std::to_string(commits.size()) + R"(,"events":[)";
+  std::string out = R"({"category":")" + o.category + R"(","id":")" + o.id + R"(","subject":")" +
+                    subject + R"(","version":)" + std::to_string(commits.back().sequence) +
+                    R"(,"commits":)" + std::to_string(commits.size()) + R"(,"events":[)";
   bool first = true;
   for (const auto& c : commits) {
     for (const auto& e : events_of(c)) {
@@ -151,12 +150,13 @@ int inspect(const CliContext& ctx, const InspectOptions& o) {
 void add_inspect_command(CLI::App& app, CliContext& ctx, int& exit_code) {
   auto opts = std::make_shared<InspectOptions>();
   auto* cmd = app.add_subcommand(
-      "inspect", "An aggregate's events and its state rebuilt from them, optionally at a past point");
+      "inspect",
+      "An aggregate's events and its state rebuilt from them, optionally at a past point");
   cmd->add_option("CATEGORY", opts->category, std::string("One of ") + kCategories)->required();
   cmd->add_option("ID", opts->id, "Aggregate id, e.g. biz_…")->required();
-  auto* seq = cmd->add_option("--at-seq", opts->at_seq,
-                              "Only commits at or before this stream sequence")
-                  ->check(CLI::Range(std::uint64_t{1}, UINT64_MAX));
+  auto* seq =
+      cmd->add_option("--at-seq", opts->at_seq, "Only commits at or before this stream sequence")
+          ->check(CLI::Range(std::uint64_t{1}, UINT64_MAX));
   auto* time = cmd->add_option("--at-time", opts->at_time,
                                "Only commits committed at or before this RFC 3339 time");
   seq->excludes(time);

@@ -46,14 +46,15 @@ common::Result<common::Unit, std::string> LineWriter::write_line(std::string_vie
 
 common::Result<common::Unit, std::string> LineWriter::close() {
   const int rc = gzclose(file_.release());
-  if (rc != Z_OK) return common::fail("cannot finish " + path_ + " (zlib code " +
-                                      std::to_string(rc) + ")");
+  if (rc != Z_OK)
+    return common::fail("cannot finish " + path_ + " (zlib code " + std::to_string(rc) + ")");
   return common::Unit{};
 }
 
 common::Result<std::unique_ptr<LineReader>, std::string> LineReader::open(const std::string& path) {
   struct stat st {};
-  if (::stat(path.c_str(), &st) != 0) return common::fail("cannot read " + path + ": " + os_error());
+  if (::stat(path.c_str(), &st) != 0)
+    return common::fail("cannot read " + path + ": " + os_error());
   if (S_ISDIR(st.st_mode)) return common::fail("cannot read " + path + ": is a directory");
   GzPtr f(gzopen(path.c_str(), "rb"));
   if (!f) return common::fail("cannot read " + path + ": " + os_error());

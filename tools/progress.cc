@@ -22,7 +22,8 @@ void Progress::print(std::uint64_t done, std::uint64_t position, bool final) {
   const double secs =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
   const auto rate = static_cast<std::uint64_t>(secs > 0 ? static_cast<double>(done) / secs : 0);
-  std::string line = verb_ + ": " + std::to_string(done) + " commits, " + std::to_string(rate) + "/s";
+  std::string line =
+      verb_ + ": " + std::to_string(done) + " commits, " + std::to_string(rate) + "/s";
   if (final) {
     line += ", " + std::to_string(static_cast<std::uint64_t>(secs * 1000)) + " ms";
   } else if (position > 0) {

@@ -67,9 +67,8 @@ std::optional<std::string> publish(jsCtx* js, const ExportRecord& r) {
   const natsStatus s = js_PublishMsg(&raw_ack, js, msg.get(), &po, &code);
   events::PubAckPtr ack(raw_ack);
   if (s != NATS_OK) {
-    return std::string(natsStatus_GetText(s)) + (code != 0 ? " (JetStream error " +
-                                                                 std::to_string(code) + ")"
-                                                           : "");
+    return std::string(natsStatus_GetText(s)) +
+           (code != 0 ? " (JetStream error " + std::to_string(code) + ")" : "");
   }
   if (ack->Duplicate || ack->Sequence != r.sequence) {
     return "stored at sequence " + std::to_string(ack->Sequence) + " instead of " +
@@ -89,9 +88,8 @@ int restore(const CliContext& ctx, const RestoreOptions& opts) {
     return kExitFailed;
   }
   if (!pre.complete_from_start()) {
-    print_error("refusing to restore " + opts.file +
-                ": it is a partial export (filter '" + pre.header().filter +
-                "', first sequence " + std::to_string(pre.first_sequence()) +
+    print_error("refusing to restore " + opts.file + ": it is a partial export (filter '" +
+                pre.header().filter + "', first sequence " + std::to_string(pre.first_sequence()) +
                 "); restore needs an export of the whole log from sequence 1 so that every "
                 "commit keeps its sequence and hash chain");
     return kExitFailed;
@@ -123,8 +121,8 @@ int restore(const CliContext& ctx, const RestoreOptions& opts) {
   while (true) {
     auto line = reader.value()->next();
     if (!line) {
-      print_error("restore stopped after " + std::to_string(restored) + " commits: " +
-                  line.error());
+      print_error("restore stopped after " + std::to_string(restored) +
+                  " commits: " + line.error());
       return kExitFailed;
     }
     if (!line.value()) break;

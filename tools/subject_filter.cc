@@ -8,8 +8,8 @@
 namespace slotwise::tools {
 
 bool is_known_category(const std::string& category) {
-  static constexpr std::array<std::string_view, 6> kKnown = {"account",  "email",    "business",
-                                                             "slug",     "calendar", "payment"};
+  static constexpr std::array<std::string_view, 6> kKnown = {"account", "email",    "business",
+                                                             "slug",    "calendar", "payment"};
   for (const auto k : kKnown) {
     if (k == category) return true;
   }

@@ -129,7 +129,8 @@ void add_tail_command(CLI::App& app, CliContext& ctx, int& exit_code) {
                   ->check(CLI::Range(std::uint64_t{1}, UINT64_MAX));
   auto* time = cmd->add_option("--from-time", opts->from_time,
                                "Start at the first commit stored at or after this RFC 3339 time");
-  auto* only_new = cmd->add_flag("--new", opts->only_new, "Only commits appended from now (default)");
+  auto* only_new =
+      cmd->add_flag("--new", opts->only_new, "Only commits appended from now (default)");
   seq->excludes(time)->excludes(only_new);
   time->excludes(only_new);
   cmd->add_option("--format", opts->format,

@@ -113,13 +113,13 @@ inline v1::BookingTentativelyCreated booking_created(const std::string& booking_
 
 // Sequences of the seeded log, for assertions.
 struct SeededLog {
-  std::uint64_t account = 0;           // UserRegistered usr_1
-  std::uint64_t business = 0;          // BusinessCreated biz_1
-  std::uint64_t schedule = 0;          // calendar biz_1: WeeklyScheduleSet
-  std::uint64_t booking_created = 0;   // calendar biz_1: bkg_1 tentative
-  std::uint64_t payment = 0;           // payment bkg_1: PaymentSucceeded
+  std::uint64_t account = 0;            // UserRegistered usr_1
+  std::uint64_t business = 0;           // BusinessCreated biz_1
+  std::uint64_t schedule = 0;           // calendar biz_1: WeeklyScheduleSet
+  std::uint64_t booking_created = 0;    // calendar biz_1: bkg_1 tentative
+  std::uint64_t payment = 0;            // payment bkg_1: PaymentSucceeded
   std::uint64_t booking_confirmed = 0;  // calendar biz_1: bkg_1 confirmed
-  std::uint64_t other_booking = 0;     // calendar biz_1: bkg_2 tentative
+  std::uint64_t other_booking = 0;      // calendar biz_1: bkg_2 tentative
   std::uint64_t booking_cancelled = 0;  // calendar biz_1: bkg_1 cancelled by the owner
 };
 

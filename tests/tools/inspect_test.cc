@@ -18,27 +18,27 @@ TEST_CASE("inspect rebuilds the state, now and at an earlier point") {
   CHECK(now.code == 0);
   CHECK(contains(now.out, R"("subject":"sw.evt.calendar.biz_1","version":)" +
                               std::to_string(seeded.booking_cancelled) + R"(,"commits":5)"));
-  CHECK(contains(now.out, R"("bkg_1":{"booking_id":"bkg_1","service_id":"svc_cut","status":"cancelled")"));
+  CHECK(contains(now.out,
+                 R"("bkg_1":{"booking_id":"bkg_1","service_id":"svc_cut","status":"cancelled")"));
   CHECK(contains(now.out, R"("bkg_2":{"booking_id":"bkg_2")"));
   CHECK(contains(now.out, R"("time_zone":"Europe/Berlin")"));
 
-  auto earlier =
-      cli({url, "--json", "inspect", "calendar", "biz_1", "--at-seq",
-           std::to_string(seeded.booking_confirmed)});
+  auto earlier = cli({url, "--json", "inspect", "calendar", "biz_1", "--at-seq",
+                      std::to_string(seeded.booking_confirmed)});
   CHECK(earlier.code == 0);
-  CHECK(contains(earlier.out, R"("version":)" + std::to_string(seeded.booking_confirmed) +
-                                  R"(,"commits":3)"));
+  CHECK(contains(earlier.out,
+                 R"("version":)" + std::to_string(seeded.booking_confirmed) + R"(,"commits":3)"));
   CHECK(contains(earlier.out, R"("status":"confirmed")"));
   CHECK_FALSE(contains(earlier.out, R"("bkg_2")"));
   CHECK_FALSE(contains(earlier.out, "BookingCancelled"));
 
   // A sequence between two of the aggregate's commits shows the earlier one.
-  auto between = cli({url, "--json", "inspect", "calendar", "biz_1", "--at-seq",
-                      std::to_string(seeded.payment)});
+  auto between = cli(
+      {url, "--json", "inspect", "calendar", "biz_1", "--at-seq", std::to_string(seeded.payment)});
   CHECK(contains(between.out, R"("status":"tentative")"));
 
-  auto at_time = cli({url, "--json", "inspect", "calendar", "biz_1", "--at-time",
-                      "2099-01-01T00:00:00Z"});
+  auto at_time =
+      cli({url, "--json", "inspect", "calendar", "biz_1", "--at-time", "2099-01-01T00:00:00Z"});
   CHECK(contains(at_time.out, R"("status":"cancelled")"));
 
   auto business = cli({url, "--json", "inspect", "business", "biz_1"});
@@ -51,11 +51,11 @@ TEST_CASE("inspect rebuilds the state, now and at an earlier point") {
   CHECK(payment.code == 0);
   CHECK(contains(payment.out, R"("state":null)"));
 
-  auto table = cli({url, "inspect", "calendar", "biz_1", "--at-seq",
-                    std::to_string(seeded.booking_confirmed)});
+  auto table = cli(
+      {url, "inspect", "calendar", "biz_1", "--at-seq", std::to_string(seeded.booking_confirmed)});
   CHECK(table.code == 0);
-  CHECK(contains(table.out, "version " + std::to_string(seeded.booking_confirmed) +
-                                ", 3 of 5 commits"));
+  CHECK(contains(table.out,
+                 "version " + std::to_string(seeded.booking_confirmed) + ", 3 of 5 commits"));
   CHECK(count_lines(table.out, "BookingTentativelyCreated") == 1);
   CHECK(contains(table.out, "state at version"));
   CHECK(contains(table.out, "\"status\": \"confirmed\""));

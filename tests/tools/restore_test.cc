@@ -94,9 +94,9 @@ TEST_CASE("restore refuses a broken or partial export and writes nothing") {
   }
   SUBCASE("a partial export") {
     const std::string partial = dir.path() + "/partial.ndjson";
-    REQUIRE(cli({"--nats=" + source.nats.url(), "export", "--category", "calendar", "--out",
-                 partial})
-                .code == 0);
+    REQUIRE(
+        cli({"--nats=" + source.nats.url(), "export", "--category", "calendar", "--out", partial})
+            .code == 0);
     auto refused = cli({url, "restore", partial});
     CHECK(refused.code == 1);
     CHECK(contains(refused.out, "partial export"));

@@ -33,8 +33,8 @@ TEST_CASE("tail decodes every event with its envelope, and filters") {
   CHECK(contains(all.out, R"("start":"2027-01-01T09:00:00Z")"));
   CHECK(contains(all.out, R"("providerEventId":"evt_stripe_1")"));
 
-  auto calendar = cli({url, "tail", "--from-seq", "1", "--category", "calendar", "--until-idle",
-                       "800"});
+  auto calendar =
+      cli({url, "tail", "--from-seq", "1", "--category", "calendar", "--until-idle", "800"});
   CHECK(calendar.code == 0);
   CHECK(count_lines(calendar.out, R"("subject":"sw.evt.calendar.biz_1")") == 5);
   CHECK(count_lines(calendar.out, R"("type":)") == 5);
@@ -44,12 +44,12 @@ TEST_CASE("tail decodes every event with its envelope, and filters") {
   CHECK(count_lines(one.out, R"("type":)") == 1);
   CHECK(contains(one.out, "slotwise.events.v1.UserRegistered"));
 
-  auto both = cli({url, "tail", "--from-seq", "1", "--category", "business", "--aggregate",
-                   "biz_1", "--until-idle", "800"});
+  auto both = cli({url, "tail", "--from-seq", "1", "--category", "business", "--aggregate", "biz_1",
+                   "--until-idle", "800"});
   CHECK(count_lines(both.out, R"("type":)") == 1);
 
-  auto from = cli({url, "tail", "--from-seq", std::to_string(seeded.other_booking),
-                   "--until-idle", "800"});
+  auto from =
+      cli({url, "tail", "--from-seq", std::to_string(seeded.other_booking), "--until-idle", "800"});
   CHECK(count_lines(from.out, R"("type":)") == 2);
 
   auto limited = cli({url, "tail", "--from-seq", "1", "--limit", "3"});
@@ -79,9 +79,9 @@ TEST_CASE("tail follows new appends live and stops cleanly on SIGINT and SIGTERM
         {SLOTWISE_CLI_PATH, "--nats=" + f.nats.url(), "tail", "--new", "--format", "ndjson"}, log);
     std::this_thread::sleep_for(std::chrono::milliseconds(700));  // consumer created
     const std::string id = "live" + std::to_string(sig);
-    REQUIRE(f.store->append(slotwise::testing::request("biz_" + id,
-                                                       slotwise::events::ExpectedVersion::any(),
-                                                       "c-" + id))
+    REQUIRE(f.store
+                ->append(slotwise::testing::request(
+                    "biz_" + id, slotwise::events::ExpectedVersion::any(), "c-" + id))
                 .ok());
     bool seen = false;
     for (int i = 0; i < 100 && !seen; ++i) {
