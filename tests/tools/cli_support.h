@@ -131,7 +131,7 @@ inline SeededLog seed_log(events::EventStore& store) {
   user.set_email("owner@example.com");
   user.set_name("Olga Owner");
   user.set_password_hash("$argon2id$v=19$m=65536,t=3,p=1$c2FsdA$aGFzaA");
-  *user.mutable_registered_at() = ts(start - 10 * 86400);
+  *user.mutable_registered_at() = ts(start - 10LL * 86400);
   const auto system = actor(v1::ACTOR_KIND_SYSTEM, "signup");
   s.account = append(store, "account", "usr_1", {events::pack(user)}, system, "c-user");
 
@@ -146,7 +146,7 @@ inline SeededLog seed_log(events::EventStore& store) {
   biz.mutable_policy()->set_slot_interval_minutes(30);
   biz.mutable_policy()->set_horizon_days(90);
   biz.mutable_policy()->set_hold_minutes(15);
-  *biz.mutable_created_at() = ts(start - 9 * 86400);
+  *biz.mutable_created_at() = ts(start - 9LL * 86400);
   s.business = append(store, "business", "biz_1", {events::pack(biz)}, owner, "c-biz");
 
   v1::WeeklyScheduleSet sched;
