@@ -8,6 +8,7 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include <algorithm>
 #include <array>
 
 #include "events/commit_codec.h"
@@ -46,7 +47,10 @@ common::Result<std::string, std::string> to_json(const google::protobuf::Message
   std::string out;
   google::protobuf::util::JsonPrintOptions options;
   const auto status = google::protobuf::util::MessageToJsonString(message, &out, options);
-  if (!status.ok()) return common::fail(std::string(status.message()));
+  if (!status.ok()) {
+    std::string why(status.message());
+    return common::fail(std::move(why));
+  }
   return out;
 }
 

@@ -77,6 +77,76 @@ int finish_failed(const std::string& partial, const std::string& message, int co
   return code;
 }
 
+// Writes one scanned commit; false stops the scan (end of range or failure).
+bool export_commit(const events::EventStore& store, std::int64_t to_time_ns, ExportState& st,
+                   Progress& progress, events::Result<events::StoredCommit>&& c) {
+  if (!c) {
+    st.failure = "cannot export: " + c.error().describe();
+    return false;
+  }
+  if (to_time_ns > 0 && c->timestamp_ns > to_time_ns) return false;
+  std::string previous_hash;
+  if (st.subjects.insert(c->subject).second && c->commit.previous_version() > 0) {
+    // The subject's chain starts before the range: record the hash it
+    // continues from, so the file verifies on its own.
+    auto prev = store.commit_at(c->commit.previous_version());
+    if (!prev || !prev.value()) {
+      st.failure = "cannot read the predecessor (sequence " +
+                   std::to_string(c->commit.previous_version()) + ") of " + c->subject;
+      return false;
+    }
+    previous_hash = prev.value()->hash_hex;
+  }
+  if (auto w = st.writer->write_line(commit_line(c.value(), previous_hash)); !w) {
+    st.failure = w.error();
+    return false;
+  }
+  if (st.end.first_sequence == 0) st.end.first_sequence = c->sequence;
+  st.end.last_sequence = c->sequence;
+  ++st.end.commits;
+  progress.update(st.end.commits, c->sequence);
+  return true;
+}
+
+// Completes the file (end record, close, rename) and prints the summary.
+int finish_export(const CliContext& ctx, const std::string& partial, const std::string& out,
+                  ExportState& st) {
+  if (st.end.commits == 0) {
+    return finish_failed(partial, "nothing to export: no commits in the given range", kExitFailed);
+  }
+  if (auto w = st.writer->write_line(end_line(st.end)); !w) {
+    return finish_failed(partial, w.error(), kExitFailed);
+  }
+  if (auto closed = st.writer->close(); !closed) {
+    return finish_failed(partial, closed.error(), kExitFailed);
+  }
+  std::error_code ec;
+  std::filesystem::rename(partial, out, ec);
+  if (ec) return finish_failed(partial, "cannot rename to " + out + ": " + ec.message(), 1);
+  if (ctx.json) {
+    std::cout << R"({"file":")" << out << R"(","commits":)" << st.end.commits
+              << R"(,"first_sequence":)" << st.end.first_sequence << R"(,"last_sequence":)"
+              << st.end.last_sequence << R"(,"subjects":)" << st.subjects.size() << "}\n";
+  } else {
+    std::cout << "exported " << st.end.commits << " commits (sequences " << st.end.first_sequence
+              << ".." << st.end.last_sequence << ", " << st.subjects.size() << " aggregates) to "
+              << out << "\n";
+  }
+  return kExitOk;
+}
+
+ExportHeader header_of(const CliContext& ctx, const ExportOptions& opts, const Range& range) {
+  ExportHeader header;
+  header.stream = ctx.stream;
+  header.filter = range.scan.filter_subject;
+  header.from_sequence = range.scan.from_sequence;
+  header.to_sequence = range.scan.to_sequence;
+  header.from_time = opts.from_time;
+  header.to_time = opts.to_time;
+  header.exported_at = events::format_rfc3339(std::chrono::system_clock::now());
+  return header;
+}
+
 int run_export(const CliContext& ctx, const ExportOptions& opts) {
   auto range = range_of(opts);
   if (!range) {
@@ -111,72 +181,20 @@ int run_export(const CliContext& ctx, const ExportOptions& opts) {
   }
   ExportState st;
   st.writer = std::move(writer).value();
-  ExportHeader header;
-  header.stream = ctx.stream;
-  header.filter = filter.value();
-  header.from_sequence = range->scan.from_sequence;
-  header.to_sequence = range->scan.to_sequence;
-  header.from_time = opts.from_time;
-  header.to_time = opts.to_time;
-  header.exported_at = events::format_rfc3339(std::chrono::system_clock::now());
-  if (auto w = st.writer->write_line(header_line(header)); !w) {
+  if (auto w = st.writer->write_line(header_line(header_of(ctx, opts, range.value()))); !w) {
     return finish_failed(partial, w.error(), kExitFailed);
   }
   Progress progress("export", opts.to_seq > 0 ? opts.to_seq : state->last_sequence);
   auto scanned = store->scan(range->scan, [&](events::Result<events::StoredCommit>&& c) {
-    if (!c) {
-      st.failure = "cannot export: " + c.error().describe();
-      return false;
-    }
-    if (range->to_time_ns > 0 && c->timestamp_ns > range->to_time_ns) return false;
-    std::string previous_hash;
-    if (st.subjects.insert(c->subject).second && c->commit.previous_version() > 0) {
-      // The subject's chain starts before the range: record the hash it
-      // continues from, so the file verifies on its own.
-      auto prev = store->commit_at(c->commit.previous_version());
-      if (!prev || !prev.value()) {
-        st.failure = "cannot read the predecessor (sequence " +
-                     std::to_string(c->commit.previous_version()) + ") of " + c->subject;
-        return false;
-      }
-      previous_hash = prev.value()->hash_hex;
-    }
-    if (auto w = st.writer->write_line(commit_line(c.value(), previous_hash)); !w) {
-      st.failure = w.error();
-      return false;
-    }
-    if (st.end.first_sequence == 0) st.end.first_sequence = c->sequence;
-    st.end.last_sequence = c->sequence;
-    ++st.end.commits;
-    progress.update(st.end.commits, c->sequence);
-    return true;
+    return export_commit(*store, range->to_time_ns, st, progress, std::move(c));
   });
   if (!scanned) {
     return finish_failed(partial, scanned.error().describe(), exit_code_for(scanned.error()));
   }
   if (st.failure) return finish_failed(partial, *st.failure, kExitFailed);
-  if (st.end.commits == 0) {
-    return finish_failed(partial, "nothing to export: no commits in the given range", kExitFailed);
-  }
-  if (auto w = st.writer->write_line(end_line(st.end)); !w) {
-    return finish_failed(partial, w.error(), kExitFailed);
-  }
-  if (auto closed = st.writer->close(); !closed) {
-    return finish_failed(partial, closed.error(), kExitFailed);
-  }
-  std::filesystem::rename(partial, opts.out, ec);
-  if (ec) return finish_failed(partial, "cannot rename to " + opts.out + ": " + ec.message(), 1);
-  progress.finish(st.end.commits);
-  if (ctx.json) {
-    std::cout << R"({"file":")" << opts.out << R"(","commits":)" << st.end.commits
-              << R"(,"first_sequence":)" << st.end.first_sequence << R"(,"last_sequence":)"
-              << st.end.last_sequence << R"(,"subjects":)" << st.subjects.size() << "}\n";
-  } else {
-    std::cout << "exported " << st.end.commits << " commits (sequences " << st.end.first_sequence
-              << ".." << st.end.last_sequence << ", " << st.subjects.size() << " aggregates) to "
-              << opts.out << "\n";
-  }
-  return kExitOk;
+  const int code = finish_export(ctx, partial, opts.out, st);
+  if (code == kExitOk) progress.finish(st.end.commits);
+  return code;
 }
 
 }  // namespace

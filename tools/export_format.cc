@@ -59,7 +59,7 @@ common::Result<std::string, std::string> base64_decode(std::string_view text) {
                                 reinterpret_cast<const unsigned char*>(text.data()),
                                 static_cast<int>(text.size()));
   if (n < 0) return common::fail(std::string("data is not base64"));
-  std::size_t len = static_cast<std::size_t>(n);
+  auto len = static_cast<std::size_t>(n);
   if (text.back() == '=') --len;
   if (text.size() >= 2 && text[text.size() - 2] == '=') --len;
   out.resize(len);

@@ -53,9 +53,7 @@ class ExportVerifier {
 
  private:
   [[nodiscard]] std::optional<ExportBreak> check_commit(const ExportRecord& r);
-  [[nodiscard]] bool seen_subject(const std::string& s) const {
-    return subjects_seen_.count(s) > 0;
-  }
+  [[nodiscard]] bool seen_subject(const std::string& s) const { return subjects_seen_.contains(s); }
 
   events::ChainVerifier chain_;
   std::unordered_set<std::string> subjects_seen_;

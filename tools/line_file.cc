@@ -63,7 +63,7 @@ common::Result<std::unique_ptr<LineReader>, std::string> LineReader::open(const 
 
 common::Result<std::optional<std::string>, std::string> LineReader::next() {
   std::string line;
-  std::array<char, 64 * 1024> buf{};
+  std::array<char, std::size_t{64} * 1024> buf{};
   bool any = false;
   while (true) {
     char* got = gzgets(file_.get(), buf.data(), static_cast<int>(buf.size()));

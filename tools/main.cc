@@ -8,6 +8,7 @@
 
 #include "tools/audit_command.h"
 #include "tools/cli_context.h"
+#include "tools/commit_json.h"
 #include "tools/export_command.h"
 #include "tools/inspect_command.h"
 #include "tools/restore_command.h"
@@ -23,6 +24,10 @@ int run(int argc, char** argv) {
   using slotwise::tools::kExitOk;
   using slotwise::tools::kExitUsage;
   using slotwise::tools::print_error;
+  if (!slotwise::tools::event_types_linked()) {
+    print_error("internal error: event schemas are missing from the descriptor pool");
+    return kExitFailed;
+  }
   CliContext ctx;
   int exit_code = kExitOk;
 

@@ -1,5 +1,6 @@
 #include "tools/subject_filter.h"
 
+#include <algorithm>
 #include <array>
 #include <string_view>
 
@@ -10,10 +11,7 @@ namespace slotwise::tools {
 bool is_known_category(const std::string& category) {
   static constexpr std::array<std::string_view, 6> kKnown = {"account", "email",    "business",
                                                              "slug",    "calendar", "payment"};
-  for (const auto k : kKnown) {
-    if (k == category) return true;
-  }
-  return false;
+  return std::ranges::any_of(kKnown, [&category](std::string_view k) { return k == category; });
 }
 
 common::Result<std::string, std::string> subject_filter(const std::string& prefix,

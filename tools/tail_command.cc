@@ -46,50 +46,29 @@ void print_event(const std::string& format, const events::StoredCommit& commit,
   }
 }
 
-int tail(const CliContext& ctx, const TailOptions& opts) {
-  std::string format = opts.format;
-  if (format.empty()) format = (ctx.json || !stdout_is_terminal()) ? "ndjson" : "table";
+common::Result<events::TailStart, std::string> start_of(const TailOptions& opts) {
   events::TailStart start;
   if (opts.from_seq > 0) {
     start.kind = events::TailStart::Kind::kFromSequence;
     start.sequence = opts.from_seq;
   } else if (!opts.from_time.empty()) {
     auto t = parse_time_arg("--from-time", opts.from_time);
-    if (!t) {
-      print_error(t.error());
-      return kExitUsage;
-    }
+    if (!t) return common::fail(t.error());
     start.kind = events::TailStart::Kind::kFromTime;
     start.time_ns = t.value();
   }
-  auto store = ctx.open_store();
-  if (!store) return kExitUnavailable;
-  auto filter = subject_filter(store->stream().subject_prefix, opts.category, opts.aggregate);
-  if (!filter) {
-    print_error(filter.error());
-    return kExitUsage;
-  }
-  if (auto st = store->state(); !st) {
-    print_error(st.error().code == events::ErrorCode::kNotFound
-                    ? "stream " + ctx.stream + " does not exist"
-                    : st.error().describe());
-    return exit_code_for(st.error());
-  }
-  auto sub = events::TailSubscription::open(*store, filter.value(), start);
-  if (!sub) {
-    print_error(sub.error().describe());
-    return exit_code_for(sub.error());
-  }
-  auto signals = service::ShutdownSignals::install();
-  if (!signals) {
-    print_error("cannot install signal handlers: " + signals.error());
-    return kExitFailed;
-  }
+  return start;
+}
+
+// Prints deliveries until a signal, --limit or --until-idle; the exit code.
+int follow(events::TailSubscription& sub, const service::ShutdownSignals& signals,
+           const TailOptions& opts, const std::string& format) {
   const auto poll = std::chrono::milliseconds(200);
   std::uint64_t printed = 0;
   std::int64_t idle_ms = 0;
-  while (!signals.value()->stop_requested()) {
-    auto next = sub.value()->next(poll);
+  const auto limit_reached = [&] { return opts.limit > 0 && printed >= opts.limit; };
+  while (!signals.stop_requested() && !limit_reached()) {
+    auto next = sub.next(poll);
     if (!next) {
       print_error(next.error().describe());
       return exit_code_for(next.error());
@@ -106,14 +85,48 @@ int tail(const CliContext& ctx, const TailOptions& opts) {
       continue;
     }
     for (const auto& event : events_of(d.commit.value())) {
+      if (limit_reached()) break;
       print_event(format, d.commit.value(), event);
-      if (opts.limit > 0 && ++printed >= opts.limit) break;
+      ++printed;
     }
     std::cout.flush();
-    if (opts.limit > 0 && printed >= opts.limit) break;
   }
   std::cout.flush();
   return kExitOk;
+}
+
+int tail(const CliContext& ctx, const TailOptions& opts) {
+  std::string format = opts.format;
+  if (format.empty()) format = (ctx.json || !stdout_is_terminal()) ? "ndjson" : "table";
+  auto start = start_of(opts);
+  if (!start) {
+    print_error(start.error());
+    return kExitUsage;
+  }
+  auto store = ctx.open_store();
+  if (!store) return kExitUnavailable;
+  auto filter = subject_filter(store->stream().subject_prefix, opts.category, opts.aggregate);
+  if (!filter) {
+    print_error(filter.error());
+    return kExitUsage;
+  }
+  if (auto st = store->state(); !st) {
+    print_error(st.error().code == events::ErrorCode::kNotFound
+                    ? "stream " + ctx.stream + " does not exist"
+                    : st.error().describe());
+    return exit_code_for(st.error());
+  }
+  auto sub = events::TailSubscription::open(*store, filter.value(), start.value());
+  if (!sub) {
+    print_error(sub.error().describe());
+    return exit_code_for(sub.error());
+  }
+  auto signals = service::ShutdownSignals::install();
+  if (!signals) {
+    print_error("cannot install signal handlers: " + signals.error());
+    return kExitFailed;
+  }
+  return follow(*sub.value(), *signals.value(), opts, format);
 }
 
 }  // namespace

@@ -19,7 +19,9 @@ std::string find_on_path(const std::string& name) {
   const char* path = std::getenv("PATH");  // NOLINT(concurrency-mt-unsafe): single-threaded test
   std::istringstream dirs(path == nullptr ? "" : path);
   for (std::string dir; std::getline(dirs, dir, ':');) {
-    const std::string candidate = dir + "/" + name;
+    std::string candidate = dir;
+    candidate += "/";
+    candidate += name;
     if (!dir.empty() && access(candidate.c_str(), X_OK) == 0) return candidate;
   }
   return {};
