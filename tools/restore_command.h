@@ -5,12 +5,14 @@
 // passes). The file is verified first (hash chains, sequence continuity)
 // and every link again while publishing; nothing is written for a broken
 // file, and publishing stops at the first broken link, naming its subject
-// and original sequence. Each publish requires the stream's last sequence to
-// be the record's predecessor, so a concurrent writer stops the restore
-// instead of interleaving. Restored messages get new server timestamps (the
+// and original sequence. Publishes are pipelined; each requires the stream's
+// last sequence to be the record's predecessor, so a concurrent writer or a
+// failed publish stops the restore at an exact prefix instead of leaving a
+// gap. Restored messages get new server timestamps (the
 // commits keep committed_at); Nats-Msg-Id is not re-sent.
 //
-// Thread safety: runs on the CLI's thread.
+// Thread safety: runs on the CLI's thread; acknowledgements arrive on a
+// nats.c thread and are collected under a mutex.
 // Errors: exit 1 unreadable/broken/partial file or non-empty stream,
 // 3 NATS unreachable, 4 incompatible stream configuration.
 #pragma once
