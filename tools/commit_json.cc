@@ -34,13 +34,10 @@ bool event_types_linked() {
       v1::Commit::descriptor(),
       v1::Money::descriptor(),
       v1::PaymentSucceeded::descriptor()};
-  for (const auto* d : anchors) {
-    if (d == nullptr || google::protobuf::DescriptorPool::generated_pool()->FindFileByName(
-                            d->file()->name()) == nullptr) {
-      return false;
-    }
-  }
-  return true;
+  const auto* pool = google::protobuf::DescriptorPool::generated_pool();
+  return std::ranges::all_of(anchors, [pool](const google::protobuf::Descriptor* d) {
+    return d != nullptr && pool->FindFileByName(d->file()->name()) != nullptr;
+  });
 }
 
 common::Result<std::string, std::string> to_json(const google::protobuf::Message& message) {
