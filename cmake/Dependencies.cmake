@@ -14,6 +14,7 @@ find_package(Boost REQUIRED COMPONENTS system)
 pkg_check_modules(NATS REQUIRED IMPORTED_TARGET libnats)
 pkg_check_modules(PQXX REQUIRED IMPORTED_TARGET libpqxx)
 pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib)
+pkg_check_modules(ZLIB REQUIRED IMPORTED_TARGET zlib)  # zlib1g-dev: gzip export files (CLI)
 
 # RapidJSON's Debian config only sets RAPIDJSON_INCLUDE_DIRS; wrap it in a target.
 add_library(slotwise_rapidjson INTERFACE)

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "events/aggregate.h"
@@ -48,6 +49,9 @@ struct StoredCommit {
   std::string payload;            // the exact stored bytes (what the hash covers)
   std::string hash_hex;           // sw-hash header
   slotwise::events::v1::Commit commit;
+  // Every header of the stored message as (name, value) pairs in order;
+  // filled only when asked for (ScanRange::with_headers), e.g. by export.
+  std::vector<std::pair<std::string, std::string>> headers;
 };
 
 }  // namespace slotwise::events

@@ -4,6 +4,7 @@
 
 #include <array>
 #include <cstdio>
+#include <cstdlib>
 #include <ctime>
 
 namespace slotwise::events {
@@ -26,6 +27,22 @@ Error decode_error(std::string_view subject, std::uint64_t sequence, std::string
 }
 
 }  // namespace
+
+std::vector<std::pair<std::string, std::string>> message_headers(natsMsg* msg) {
+  std::vector<std::pair<std::string, std::string>> out;
+  const char** keys = nullptr;
+  int count = 0;
+  if (natsMsgHeader_Keys(msg, &keys, &count) != NATS_OK || keys == nullptr) return out;
+  for (int i = 0; i < count; ++i) {
+    const char** values = nullptr;
+    int n = 0;
+    if (natsMsgHeader_Values(msg, keys[i], &values, &n) != NATS_OK || values == nullptr) continue;
+    for (int j = 0; j < n; ++j) out.emplace_back(keys[i], values[j] == nullptr ? "" : values[j]);
+    free(static_cast<void*>(values));  // NOLINT(cppcoreguidelines-no-malloc): nats.c allocates it
+  }
+  free(static_cast<void*>(keys));  // NOLINT(cppcoreguidelines-no-malloc): nats.c allocates it
+  return out;
+}
 
 std::string format_rfc3339(std::chrono::system_clock::time_point t) {
   const auto us = std::chrono::duration_cast<std::chrono::microseconds>(t.time_since_epoch());

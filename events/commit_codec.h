@@ -17,6 +17,8 @@
 #include <chrono>
 #include <cstdint>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "events/append_request.h"
 #include "events/hash_chain.h"
@@ -48,6 +50,10 @@ struct EncodedCommit {
 [[nodiscard]] Result<StoredCommit> decode_message(natsMsg* msg, std::string_view subject_prefix,
                                                   std::uint64_t sequence,
                                                   std::int64_t timestamp_ns);
+
+// Every header of `msg` as (name, value) pairs; a name with several values
+// appears once per value.
+[[nodiscard]] std::vector<std::pair<std::string, std::string>> message_headers(natsMsg* msg);
 
 // RFC 3339 UTC with microseconds, e.g. 2026-11-25T15:24:56.123456Z.
 [[nodiscard]] std::string format_rfc3339(std::chrono::system_clock::time_point t);

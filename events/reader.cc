@@ -62,7 +62,7 @@ enum class BatchOutcome { kMore, kDone };
 // Hands one fetched batch to the visitor; kDone at the end of the range, when
 // the visitor stops, or when the server has nothing more pending.
 Result<BatchOutcome> visit_batch(MsgList& list, std::uint64_t end, std::string_view prefix,
-                                 const CommitVisitor& visit) {
+                                 bool with_headers, const CommitVisitor& visit) {
   for (int i = 0; i < list.size(); ++i) {
     natsMsg* msg = list.at(i);
     jsMsgMetaData* raw_meta = nullptr;
@@ -72,7 +72,9 @@ Result<BatchOutcome> visit_batch(MsgList& list, std::uint64_t end, std::string_v
     const MetaDataPtr meta(raw_meta);
     const std::uint64_t seq = meta->Sequence.Stream;
     if (seq > end) return BatchOutcome::kDone;
-    if (!visit(decode_message(msg, prefix, seq, meta->Timestamp))) return BatchOutcome::kDone;
+    auto decoded = decode_message(msg, prefix, seq, meta->Timestamp);
+    if (with_headers && decoded) decoded->headers = message_headers(msg);
+    if (!visit(std::move(decoded))) return BatchOutcome::kDone;
     if (seq == end || meta->NumPending == 0) return BatchOutcome::kDone;
   }
   return BatchOutcome::kMore;
@@ -119,7 +121,7 @@ Status Reader::scan_impl(const ScanRange& range, const CommitVisitor& visit,
           common::Unexpected<Error>{from_nats(s, static_cast<jsErrCode>(0), "fetch " + filter)};
       break;
     }
-    auto outcome = visit_batch(list, end, stream_.subject_prefix, visit);
+    auto outcome = visit_batch(list, end, stream_.subject_prefix, range.with_headers, visit);
     if (!outcome) result = common::Unexpected<Error>{outcome.error()};
     done = !outcome || outcome.value() == BatchOutcome::kDone;
   }

@@ -30,6 +30,7 @@ struct ScanRange {
   std::uint64_t to_sequence = 0;    // inclusive; 0 = up to the end as of the call
   std::int64_t from_time_ns = 0;    // when set, start at the first commit at or after it
   int batch = 512;
+  bool with_headers = false;  // also fill StoredCommit::headers (export)
 };
 
 // Return false to stop the scan early.

@@ -1,7 +1,11 @@
 #include "tools/cli_context.h"
 
+#include <unistd.h>
+
 #include <cstdlib>
 #include <iostream>
+
+#include "service/config.h"
 
 namespace slotwise::tools {
 
@@ -38,6 +42,27 @@ int exit_code_for(const events::Error& e) {
 }
 
 void print_error(const std::string& message) { std::cerr << "slotwise: " << message << "\n"; }
+
+std::optional<std::string> apply_config_file(CliContext& ctx, bool nats_flag_given,
+                                             bool stream_flag_given) {
+  // Config reads SLOTWISE_<KEY> from the environment before the file, so
+  // SLOTWISE_NATS_URL and SLOTWISE_STREAM win over the file's values.
+  service::Config config = service::Config::from_env();
+  if (!ctx.config_file.empty()) {
+    auto loaded = service::Config::load(ctx.config_file);
+    if (!loaded) return loaded.error().message;
+    config = std::move(loaded).value();
+  }
+  if (!nats_flag_given) ctx.nats_url = config.get_string("nats_url", ctx.nats_url);
+  if (!stream_flag_given) ctx.stream = config.get_string("stream", ctx.stream);
+  if (ctx.nats_url.empty()) return std::string("the NATS URL is empty");
+  if (!events::is_valid_token(ctx.stream)) {
+    return "'" + ctx.stream + "' is not a valid stream name";
+  }
+  return std::nullopt;
+}
+
+bool stdout_is_terminal() { return isatty(STDOUT_FILENO) == 1; }
 
 std::string env_or(const char* name, const std::string& fallback) {
   const char* v =

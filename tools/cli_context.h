@@ -2,12 +2,17 @@
 // are, how to print (human table on a terminal, JSON with --json), and how to
 // open the event store. Exit codes are documented in docs/cli.md.
 //
+// Settings are resolved in this order: command-line flag, environment
+// (SLOTWISE_NATS_URL, SLOTWISE_STREAM), the services' config file given with
+// --config (keys nats_url, stream; service/config.h), the default.
+//
 // Thread safety: single-threaded CLI.
 // Errors: open_store() prints the error and returns nullptr; callers exit
-// with kExitUnavailable.
+// with kExitUnavailable. apply_config_file() returns a message for exit 2.
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "events/event_store.h"
@@ -28,11 +33,18 @@ struct CliContext {
   int replicas = 1;
   int duplicate_window_s = 120;
   bool json = false;
+  std::string config_file;  // --config: the services' config file
 
   [[nodiscard]] events::StoreOptions store_options() const;
   // Prints a message and returns nullptr when the store cannot be opened.
   [[nodiscard]] std::unique_ptr<events::EventStore> open_store() const;
 };
+
+// Fills nats_url / stream from the environment, then from --config when the
+// flag was not given on the command line. nullopt on success, else the
+// message to print (the file is unreadable or malformed).
+[[nodiscard]] std::optional<std::string> apply_config_file(CliContext& ctx, bool nats_flag_given,
+                                                           bool stream_flag_given);
 
 // Maps an event store error to the CLI's exit code.
 int exit_code_for(const events::Error& e);
@@ -40,5 +52,7 @@ int exit_code_for(const events::Error& e);
 void print_error(const std::string& message);
 // Environment variable or fallback.
 std::string env_or(const char* name, const std::string& fallback);
+// Whether standard output is a terminal (tables) rather than a pipe (JSON).
+[[nodiscard]] bool stdout_is_terminal();
 
 }  // namespace slotwise::tools

@@ -8,39 +8,57 @@
 
 #include "tools/audit_command.h"
 #include "tools/cli_context.h"
+#include "tools/commit_json.h"
+#include "tools/export_command.h"
+#include "tools/inspect_command.h"
+#include "tools/restore_command.h"
 #include "tools/streams_command.h"
+#include "tools/tail_command.h"
 
 namespace {
 
 int run(int argc, char** argv) {
-  using slotwise::tools::add_audit_command;
-  using slotwise::tools::add_streams_command;
+  using slotwise::tools::apply_config_file;
   using slotwise::tools::CliContext;
-  using slotwise::tools::env_or;
   using slotwise::tools::kExitFailed;
   using slotwise::tools::kExitOk;
   using slotwise::tools::kExitUsage;
   using slotwise::tools::print_error;
+  if (!slotwise::tools::event_types_linked()) {
+    print_error("internal error: event schemas are missing from the descriptor pool");
+    return kExitFailed;
+  }
   CliContext ctx;
-  ctx.nats_url = env_or("SLOTWISE_NATS_URL", ctx.nats_url);
-  ctx.stream = env_or("SLOTWISE_STREAM", ctx.stream);
   int exit_code = kExitOk;
 
   CLI::App app{"slotwise — operate and inspect the SlotWise event log"};
   app.require_subcommand(1);
   // Global options may also follow the subcommand (`slotwise streams init --nats URL`).
   app.fallthrough();
-  app.add_option("--nats", ctx.nats_url,
-                 "NATS server URL(s), comma-separated (env SLOTWISE_NATS_URL)");
-  app.add_option("--stream", ctx.stream, "JetStream stream name (env SLOTWISE_STREAM)");
+  auto* nats = app.add_option("--nats", ctx.nats_url,
+                              "NATS server URL(s), comma-separated (env SLOTWISE_NATS_URL)");
+  auto* stream =
+      app.add_option("--stream", ctx.stream, "JetStream stream name (env SLOTWISE_STREAM)");
+  app.add_option("--config", ctx.config_file,
+                 "Service config file to read nats_url / stream from (service/config.h format)");
   app.add_option("--replicas", ctx.replicas, "Stream replicas: 1 locally, 3 in a cluster")
       ->check(CLI::IsMember({1, 3, 5}));
   app.add_option("--duplicate-window", ctx.duplicate_window_s,
                  "Duplicate window of the stream, seconds")
       ->check(CLI::Range(1, 7 * 24 * 3600));
   app.add_flag("--json", ctx.json, "Machine-readable JSON output");
-  add_streams_command(app, ctx, exit_code);
-  add_audit_command(app, ctx, exit_code);
+  // Runs after parsing, before any subcommand's callback.
+  app.parse_complete_callback([&ctx, nats, stream] {
+    if (auto problem = apply_config_file(ctx, nats->count() > 0, stream->count() > 0)) {
+      throw CLI::ValidationError("--config", *problem);
+    }
+  });
+  slotwise::tools::add_streams_command(app, ctx, exit_code);
+  slotwise::tools::add_audit_command(app, ctx, exit_code);
+  slotwise::tools::add_tail_command(app, ctx, exit_code);
+  slotwise::tools::add_export_command(app, ctx, exit_code);
+  slotwise::tools::add_restore_command(app, ctx, exit_code);
+  slotwise::tools::add_inspect_command(app, ctx, exit_code);
 
   try {
     app.parse(argc, argv);

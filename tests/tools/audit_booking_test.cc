@@ -1,0 +1,51 @@
+// `slotwise audit booking` against a real nats-server: one booking's full
+// history across its calendar and payment aggregates — who did what and
+// when — as text and JSON; unknown and invalid ids.
+#include <doctest/doctest.h>
+
+#include "tests/tools/cli_support.h"
+
+using slotwise::testing::cli;
+using slotwise::testing::contains;
+using slotwise::testing::count_lines;
+
+TEST_CASE("audit booking shows who did what and when") {
+  slotwise::testing::StoreFixture f;
+  const auto seeded = slotwise::testing::seed_log(*f.store);
+  const std::string url = "--nats=" + f.nats.url();
+
+  auto text = cli({url, "audit", "booking", "bkg_1"});
+  CHECK(text.code == 0);
+  CHECK(contains(text.out, "booking bkg_1: 4 events, status cancelled"));
+  CHECK(contains(text.out, "seq " + std::to_string(seeded.booking_created) +
+                               "  customer:bkg_1  BookingTentativelyCreated"));
+  CHECK(contains(text.out, "seq " + std::to_string(seeded.payment) +
+                               "  payment_provider:stripe  PaymentSucceeded"));
+  CHECK(contains(text.out, "seq " + std::to_string(seeded.booking_confirmed) +
+                               "  payment_provider:stripe  BookingConfirmed"));
+  CHECK(contains(text.out, "seq " + std::to_string(seeded.booking_cancelled) +
+                               "  owner:usr_1  BookingCancelled"));
+  CHECK(contains(text.out, R"("reason":"owner ill")"));
+  CHECK_FALSE(contains(text.out, "bkg_2"));
+
+  auto json = cli({url, "--json", "audit", "booking", "bkg_1", "--business", "biz_1"});
+  CHECK(json.code == 0);
+  CHECK(contains(json.out, R"({"booking_id":"bkg_1","status":"cancelled","events":[)"));
+  CHECK(count_lines(json.out, R"("type":"slotwise.events.v1.BookingCancelled")") == 1);
+
+  auto other = cli({url, "audit", "booking", "bkg_2"});
+  CHECK(other.code == 0);
+  CHECK(contains(other.out, "booking bkg_2: 1 events, status tentative"));
+}
+
+TEST_CASE("audit booking: unknown and invalid ids exit non-zero with a message") {
+  slotwise::testing::StoreFixture f;
+  slotwise::testing::seed_log(*f.store);
+  const std::string url = "--nats=" + f.nats.url();
+  auto unknown = cli({url, "audit", "booking", "bkg_nobody"});
+  CHECK(unknown.code == 1);
+  CHECK(contains(unknown.out, "no events mention booking 'bkg_nobody'"));
+  CHECK(cli({url, "audit", "booking", "bkg_nobody", "--business", "biz_1"}).code == 1);
+  CHECK(cli({url, "audit", "booking", "bkg.1"}).code == 2);
+  CHECK(cli({url, "audit", "booking"}).code == 2);
+}
