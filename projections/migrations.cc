@@ -14,7 +14,7 @@ Result<int> apply_migrations(pqxx::connection& conn, std::span<const Migration> 
   return guarded("apply migrations", [&]() -> int {
     {
       pqxx::work tx(conn);
-      tx.exec0("SELECT pg_advisory_xact_lock(" + std::to_string(kMigrationLockKey) + ")");
+      tx.exec("SELECT pg_advisory_xact_lock(" + std::to_string(kMigrationLockKey) + ")");
       tx.exec0(
           "CREATE TABLE IF NOT EXISTS schema_migrations ("
           " name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())");
@@ -23,7 +23,7 @@ Result<int> apply_migrations(pqxx::connection& conn, std::span<const Migration> 
     int applied = 0;
     for (const Migration& m : migrations) {
       pqxx::work tx(conn);
-      tx.exec0("SELECT pg_advisory_xact_lock(" + std::to_string(kMigrationLockKey) + ")");
+      tx.exec("SELECT pg_advisory_xact_lock(" + std::to_string(kMigrationLockKey) + ")");
       const std::string name(m.name);
       if (!tx.exec("SELECT 1 FROM schema_migrations WHERE name = " + tx.quote(name)).empty()) {
         continue;
