@@ -134,7 +134,8 @@ TEST_CASE_FIXTURE(ReadSideFixture, "live projection with a restart equals a clea
   }
   CHECK(dump(live) == dump(rebuild));
 
-  SUBCASE("the tables hold what the scenario did") {
+  {
+    INFO("the tables hold what the scenario did");
     CHECK(count(live, "SELECT count(*) FROM bookings") == 30);
     CHECK(count(live, "SELECT count(*) FROM bookings WHERE status='completed'") == 5);
     CHECK(count(live, "SELECT count(*) FROM bookings WHERE status='no_show'") == 5);
