@@ -7,6 +7,7 @@
 
 #include <httplib.h>
 
+#include <atomic>
 #include <memory>
 #include <string>
 
@@ -44,10 +45,14 @@ struct QueryFixture : ReadSideFixture {
   std::unique_ptr<service::HttpServer> server;
   std::unique_ptr<httplib::Client> client;
 
-  explicit QueryFixture(std::chrono::milliseconds min_position_wait = std::chrono::milliseconds(2000)) {
+  // The API's "now"; tests may move it.
+  std::atomic<std::int64_t> now_seconds{fixed_now().time_since_epoch().count()};
+
+  explicit QueryFixture(
+      std::chrono::milliseconds min_position_wait = std::chrono::milliseconds(2000)) {
     REQUIRE(projector->wait_leader());
     query::QueryOptions o;
-    o.clock = [] { return fixed_now(); };
+    o.clock = [this] { return domain::Instant{std::chrono::seconds{now_seconds.load()}}; };
     o.min_position_wait = min_position_wait;
     api = std::make_unique<query::QueryApi>(read_store, access, o, metrics);
     server = std::make_unique<service::HttpServer>(service::HttpServerOptions{}, logger, metrics);
