@@ -75,8 +75,8 @@ Result<BatchOutcome> BatchApplier::apply(pqxx::connection& conn,
       if (d.commit) {
         writer.apply(d.commit.value());
       } else {
-        writer.dead_letter(DeadLetter{d.sequence, -1, d.subject, d.commit.error().describe(),
-                                      raw_bytes(d)});
+        writer.dead_letter(
+            DeadLetter{d.sequence, -1, d.subject, d.commit.error().describe(), raw_bytes(d)});
       }
       out.checkpoint.position = d.sequence;
       out.checkpoint.position_time_ns = d.timestamp_ns;

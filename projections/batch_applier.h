@@ -32,11 +32,11 @@ struct Checkpoint {
 };
 
 struct BatchOutcome {
-  Checkpoint checkpoint;            // after the batch
-  std::size_t handled = 0;          // leading deliveries applied or skipped: ack these
+  Checkpoint checkpoint;    // after the batch
+  std::size_t handled = 0;  // leading deliveries applied or skipped: ack these
   std::uint64_t applied_commits = 0;
-  std::uint64_t skipped = 0;        // redeliveries at or below the checkpoint
-  bool gap = false;                 // stopped at a delivery after checkpoint + 1
+  std::uint64_t skipped = 0;  // redeliveries at or below the checkpoint
+  bool gap = false;           // stopped at a delivery after checkpoint + 1
   std::uint64_t events_applied = 0;
   std::uint64_t unknown_events = 0;
   std::uint64_t dead_letters = 0;

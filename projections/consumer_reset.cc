@@ -12,8 +12,8 @@ events::Result<std::unique_ptr<events::DurableSubscription>> open_consumer_at(
     std::uint64_t start_sequence) {
   const std::string& stream = store.stream().name;
   auto code = static_cast<jsErrCode>(0);
-  natsStatus s = js_DeleteConsumer(store.js(), stream.c_str(), spec.durable_name.c_str(), nullptr,
-                                   &code);
+  natsStatus s =
+      js_DeleteConsumer(store.js(), stream.c_str(), spec.durable_name.c_str(), nullptr, &code);
   if (s != NATS_OK && s != NATS_NOT_FOUND && code != JSConsumerNotFoundErr) {
     return common::Unexpected<events::Error>{
         events::from_nats(s, code, "delete consumer " + spec.durable_name)};

@@ -40,14 +40,14 @@ int run(const Config& config) {
   store_options.stream.name = config.get_string("stream", "SLOTWISE");
 
   slotwise::projections::ProjectorOptions options;
-  options.pg_url =
-      config.get_string("pg_url", "postgresql://slotwise@127.0.0.1:55432/slotwise");
+  options.pg_url = config.get_string("pg_url", "postgresql://slotwise@127.0.0.1:55432/slotwise");
   options.projection = config.get_string("projection", "main");
   options.consumer.durable_name = "projector-" + options.projection;
   options.consumer.filter_subject = store_options.stream.wildcard();
   options.catchup_batch = static_cast<int>(check(config.get_int("catchup_batch", 2000, 1, 10000)));
   options.live_batch = static_cast<int>(check(config.get_int("live_batch", 100, 1, 10000)));
-  options.fetch_timeout = check(config.get_duration("fetch_timeout", std::chrono::milliseconds(200)));
+  options.fetch_timeout =
+      check(config.get_duration("fetch_timeout", std::chrono::milliseconds(200)));
   options.read_only_role = config.get_string("query_role", "slotwise_query");
 
   auto store = slotwise::events::EventStore::open(store_options);
@@ -62,10 +62,11 @@ int run(const Config& config) {
   http.port = static_cast<int>(check(config.get_int("http_port", 8083, 0, 65535)));
   http.worker_threads = 4;
   slotwise::service::HttpServer server(http, logger, metrics);
-  server.set_readiness_check([&]() -> slotwise::common::Result<slotwise::common::Unit, std::string> {
-    if (projector.leader()) return slotwise::common::Unit{};
-    return slotwise::common::fail(std::string("standby or not connected"));
-  });
+  server.set_readiness_check(
+      [&]() -> slotwise::common::Result<slotwise::common::Unit, std::string> {
+        if (projector.leader()) return slotwise::common::Unit{};
+        return slotwise::common::fail(std::string("standby or not connected"));
+      });
   auto port = server.start();
   if (!port) {
     logger.error("http listen failed", {{"error", port.error()}});
@@ -88,7 +89,8 @@ int run(const Config& config) {
 
 int main(int argc, char** argv) {
   try {
-    auto config = argc > 1 ? Config::load(argv[1]) : slotwise::service::ConfigResult<Config>(Config::from_env());
+    auto config = argc > 1 ? Config::load(argv[1])
+                           : slotwise::service::ConfigResult<Config>(Config::from_env());
     if (!config) {
       std::cerr << config.error().message << '\n';
       return 2;

@@ -58,8 +58,7 @@ Projector::Projector(const events::EventStore& store, ProjectorOptions options,
                    .with({options_.projection})),
       dead_letters_(metrics
                         .counter_family("slotwise_projection_dead_letters_total",
-                                        "Messages or events that failed to decode",
-                                        {"projection"})
+                                        "Messages or events that failed to decode", {"projection"})
                         .with({options_.projection})),
       errors_(metrics
                   .counter_family("slotwise_projection_errors_total",
@@ -126,9 +125,8 @@ void Projector::session() {
     auto got = guarded("lease", [&]() -> bool {
       pqxx::nontransaction tx(*conn);
       return tx
-          .exec_params1(
-              "SELECT pg_try_advisory_lock(hashtext('slotwise-projector'), hashtext($1))",
-              options_.projection)[0]
+          .exec_params1("SELECT pg_try_advisory_lock(hashtext('slotwise-projector'), hashtext($1))",
+                        options_.projection)[0]
           .as<bool>();
     });
     if (!got) {
@@ -202,7 +200,8 @@ bool Projector::consume(pqxx::connection& conn, const BatchApplier& applier) {
         break;
       }
     }
-    const events::Delivery& last = batch.value()[out.value().handled == 0 ? 0 : out.value().handled - 1];
+    const events::Delivery& last =
+        batch.value()[out.value().handled == 0 ? 0 : out.value().handled - 1];
     const double secs =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     record(out.value(), last.num_pending, last.timestamp_ns, catchup, secs);

@@ -40,8 +40,8 @@ struct ProjectorOptions {
   std::string projection = "main";
   std::string pg_url;
   events::ConsumerSpec consumer{"projector-main", "sw.evt.>", std::chrono::seconds(30), 20000};
-  int catchup_batch = 2000;  // fetch size while far behind
-  int live_batch = 100;      // fetch size when caught up
+  int catchup_batch = 2000;               // fetch size while far behind
+  int live_batch = 100;                   // fetch size when caught up
   std::uint64_t catchup_threshold = 500;  // pending deliveries that mean "far behind"
   std::chrono::milliseconds fetch_timeout{200};
   std::chrono::milliseconds standby_poll{500};

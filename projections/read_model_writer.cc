@@ -31,8 +31,8 @@ std::string intervals_json(const domain::DayIntervals& day) {
   std::string out = "[";
   for (std::size_t i = 0; i < day.size(); ++i) {
     if (i > 0) out += ',';
-    out += '[' + std::to_string(day[i].start_minute) + ',' + std::to_string(day[i].end_minute) +
-           ']';
+    out +=
+        '[' + std::to_string(day[i].start_minute) + ',' + std::to_string(day[i].end_minute) + ']';
   }
   return out + ']';
 }
@@ -79,7 +79,9 @@ const char* actor_kind_name(v1::ActorKind k) {
 std::string local_date_of(Instant t, const std::string& tz) {
   auto zone = domain::TimeZone::locate(tz);
   if (!zone) zone = domain::TimeZone::locate("UTC");
-  if (!zone) return domain::format_local_date(date::local_days{date::floor<date::days>(t).time_since_epoch()});
+  if (!zone)
+    return domain::format_local_date(
+        date::local_days{date::floor<date::days>(t).time_since_epoch()});
   return domain::format_local_date(zone.value().reading(t).date);
 }
 
@@ -110,9 +112,9 @@ struct BusinessApplier {
                      ts(e.created_at()), seq);
   }
   void operator()(const v1::BusinessProfileUpdated& e) const {
-    tx.exec_prepared("business_profile", business_id, e.profile().name(),
-                     e.profile().description(), e.profile().contact_email(),
-                     e.profile().contact_phone(), e.profile().address(), e.time_zone(), seq);
+    tx.exec_prepared("business_profile", business_id, e.profile().name(), e.profile().description(),
+                     e.profile().contact_email(), e.profile().contact_phone(),
+                     e.profile().address(), e.time_zone(), seq);
   }
   void operator()(const v1::BookingPolicyChanged& e) const {
     const domain::BusinessPolicy p = domain::from_proto(e.policy());
@@ -124,8 +126,7 @@ struct BusinessApplier {
   void service(const char* stmt, const std::string& service_id,
                const v1::ServiceDefinition& proto) const {
     const domain::ServiceDefinition d = domain::from_proto(proto);
-    const std::string deposit =
-        d.deposit ? std::to_string(d.deposit->amount_minor) : std::string();
+    const std::string deposit = d.deposit ? std::to_string(d.deposit->amount_minor) : std::string();
     tx.exec_prepared(stmt, business_id, service_id, d.name, d.description,
                      d.timing.duration_minutes, d.timing.buffer_before_minutes,
                      d.timing.buffer_after_minutes, d.price.amount_minor, d.price.currency,
@@ -193,8 +194,7 @@ struct CalendarApplier {
         "booking_created", e.booking_id(), business_id(), e.service_id(), ts(start), ts(e.end()),
         local_date, e.buffer_before_minutes(), e.buffer_after_minutes(), e.time_zone(),
         e.customer().name(), e.customer().email(), email, e.customer().phone(),
-        e.customer_time_zone(), e.notes(), e.price().amount_minor(),
-        e.amount_due().amount_minor(),
+        e.customer_time_zone(), e.notes(), e.price().amount_minor(), e.amount_due().amount_minor(),
         e.price().currency().empty() ? e.amount_due().currency() : e.price().currency(),
         e.manage_token_sha256(), nullable(e.has_hold_expires_at(), hold), committed_at(), seq());
     if (r.empty()) return;  // already known: evolve() keeps the first
@@ -207,8 +207,8 @@ struct CalendarApplier {
   }
   void status(const std::string& booking_id, const char* status,
               const google::protobuf::Message& event, const v1::Actor* actor) const {
-    const pqxx::result r =
-        tx.exec_prepared("booking_status", booking_id, business_id(), status, committed_at(), seq());
+    const pqxx::result r = tx.exec_prepared("booking_status", booking_id, business_id(), status,
+                                            committed_at(), seq());
     if (r.empty()) return;
     touch(r[0][0].c_str(), r[0][1].c_str());
     history(booking_id, event, actor);
@@ -229,8 +229,7 @@ struct CalendarApplier {
     status(e.booking_id(), "no_show", e, &e.marked_by());
   }
   void operator()(const v1::BookingRescheduled& e) const {
-    const pqxx::result before =
-        tx.exec_prepared("booking_lookup", e.booking_id(), business_id());
+    const pqxx::result before = tx.exec_prepared("booking_lookup", e.booking_id(), business_id());
     if (before.empty()) return;
     const std::string tz = before[0][0].c_str();
     touch(before[0][1].c_str(), before[0][2].c_str());
@@ -330,8 +329,8 @@ void ReadModelWriter::prepare(pqxx::connection& conn) {
                "UPDATE bookings SET start_at=$3::timestamptz, end_at=$4::timestamptz,"
                " local_date=$5::date, updated_at=$6::timestamptz, version=$7"
                " WHERE booking_id=$1 AND business_id=$2");
-  conn.prepare(
-      "stats_delete", "DELETE FROM daily_stats WHERE business_id=$1 AND local_date=$2::date");
+  conn.prepare("stats_delete",
+               "DELETE FROM daily_stats WHERE business_id=$1 AND local_date=$2::date");
   conn.prepare(
       "stats_insert",
       "INSERT INTO daily_stats (business_id, local_date, tentative, confirmed, cancelled,"

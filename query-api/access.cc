@@ -28,8 +28,7 @@ std::string Access::feed_token(std::string_view business_id) const {
   HMAC(EVP_sha256(), feed_secret_.data(), static_cast<int>(feed_secret_.size()),
        reinterpret_cast<const unsigned char*>(business_id.data()), business_id.size(), mac.data(),
        &len);
-  return auth::base64url_encode(
-      std::string_view(reinterpret_cast<const char*>(mac.data()), len));
+  return auth::base64url_encode(std::string_view(reinterpret_cast<const char*>(mac.data()), len));
 }
 
 bool Access::feed_token_matches(std::string_view business_id, std::string_view token) const {

@@ -32,8 +32,7 @@ class Access {
   [[nodiscard]] std::optional<std::string> bearer_user(const httplib::Request& req,
                                                        domain::Instant now) const;
   [[nodiscard]] std::string feed_token(std::string_view business_id) const;
-  [[nodiscard]] bool feed_token_matches(std::string_view business_id,
-                                        std::string_view token) const;
+  [[nodiscard]] bool feed_token_matches(std::string_view business_id, std::string_view token) const;
 
  private:
   auth::JwtCodec jwt_;

@@ -177,8 +177,8 @@ bool QueryApi::await_position(const Ctx& ctx, Res& res) const {
   position_timeouts_.inc();
   res.set_header("Retry-After", "1");
   reply_error(res, ApiError{503, "projection_behind",
-                            "the read models have not reached position " +
-                                std::to_string(*wanted) + " yet"});
+                            "the read models have not reached position " + std::to_string(*wanted) +
+                                " yet"});
   return false;
 }
 
@@ -201,8 +201,8 @@ void QueryApi::availability(const Ctx& ctx, Res& res) const {
   if (!from || !to) return bad_request(res, "from and to must be dates (YYYY-MM-DD)");
   if (*to < *from) return bad_request(res, "to must not be before from");
   if ((*to - *from).count() + 1 > options_.max_availability_days) {
-    return bad_request(res, "at most " + std::to_string(options_.max_availability_days) +
-                                " days per request");
+    return bad_request(
+        res, "at most " + std::to_string(options_.max_availability_days) + " days per request");
   }
   std::optional<domain::TimeZone> display;
   if (req.has_param("tz")) {
@@ -233,7 +233,8 @@ void QueryApi::booking(const Ctx& ctx, Res& res) const {
   auto b = store_.booking(id);
   if (!b) return db_error(res, b.error());
   if (!b.value()) return not_found(res, "booking");
-  bool allowed = !token.empty() && auth::manage_token_matches(token, b.value()->manage_token_sha256);
+  bool allowed =
+      !token.empty() && auth::manage_token_matches(token, b.value()->manage_token_sha256);
   if (!allowed && has_bearer) {
     const auto user = access_.bearer_user(req, now());
     if (!user && token.empty()) return unauthorized(res);
@@ -343,8 +344,8 @@ void QueryApi::calendar_feed(const Ctx& ctx, Res& res) const {
   const auto business = owned_business(ctx, res);
   if (!business) return;
   const std::string token = access_.feed_token(business->business_id);
-  const std::string url = options_.public_base_url + "/v1/businesses/" +
-                          business->business_id + "/calendar.ics?token=" + token;
+  const std::string url = options_.public_base_url + "/v1/businesses/" + business->business_id +
+                          "/calendar.ics?token=" + token;
   reply_private(res, feed_json(url, token));
 }
 

@@ -8,8 +8,8 @@ ConnectionPool::Lease::~Lease() {
 
 Result<ConnectionPool::Lease> ConnectionPool::acquire() {
   std::unique_lock<std::mutex> lock(mu_);
-  const bool got = cv_.wait_for(lock, acquire_timeout_,
-                                [&] { return !idle_.empty() || open_ < size_; });
+  const bool got =
+      cv_.wait_for(lock, acquire_timeout_, [&] { return !idle_.empty() || open_ < size_; });
   if (!got) return projections::make_error(ErrorCode::kUnavailable, "connection pool exhausted");
   if (!idle_.empty()) {
     auto conn = std::move(idle_.back());

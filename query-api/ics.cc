@@ -72,8 +72,9 @@ std::string render_calendar(const BusinessRow& business, const std::vector<Booki
     out += fold_line("DTSTAMP:" + utc(b.updated_at));
     out += fold_line("DTSTART:" + utc(b.start));
     out += fold_line("DTEND:" + utc(b.end));
-    out += fold_line("SUMMARY:" + escape_text((b.service_name.empty() ? b.service_id : b.service_name) +
-                                              " - " + b.customer_name));
+    out += fold_line("SUMMARY:" +
+                     escape_text((b.service_name.empty() ? b.service_id : b.service_name) + " - " +
+                                 b.customer_name));
     std::string description = "Customer: " + b.customer_name + " <" + b.customer_email + ">";
     if (!b.customer_phone.empty()) description += "\nPhone: " + b.customer_phone;
     if (!b.notes.empty()) description += "\nNotes: " + b.notes;

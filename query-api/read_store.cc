@@ -100,10 +100,10 @@ ServiceRow service_of(const pqxx::row& r) {
 
 std::optional<BusinessRow> find_business(pqxx::read_transaction& tx, const std::string& key) {
   const bool by_id = key.starts_with("biz_");
-  const pqxx::result r = tx.exec_params(
-      std::string(kBusinessColumns) + (by_id ? "WHERE business_id = $1" : "WHERE slug = $1") +
-          " ORDER BY business_id LIMIT 1",
-      key);
+  const pqxx::result r = tx.exec_params(std::string(kBusinessColumns) +
+                                            (by_id ? "WHERE business_id = $1" : "WHERE slug = $1") +
+                                            " ORDER BY business_id LIMIT 1",
+                                        key);
   if (r.empty()) return std::nullopt;
   return business_of(r[0]);
 }
@@ -129,47 +129,49 @@ Result<std::optional<BusinessRow>> ReadStore::business(const std::string& id_or_
 Result<std::vector<ServiceRow>> ReadStore::services(const std::string& business_id) const {
   return read(pool_, "services", [&](pqxx::read_transaction& tx) {
     std::vector<ServiceRow> out;
-    for (const auto& r : tx.exec_params(
-             std::string(kServiceColumns) + "WHERE business_id = $1 ORDER BY service_id",
-             business_id)) {
+    for (const auto& r :
+         tx.exec_params(std::string(kServiceColumns) + "WHERE business_id = $1 ORDER BY service_id",
+                        business_id)) {
       out.push_back(service_of(r));
     }
     return out;
   });
 }
 
-Result<std::optional<AvailabilityData>> ReadStore::availability_data(
-    const std::string& id_or_slug, const std::string& service_id, domain::Instant now) const {
+Result<std::optional<AvailabilityData>> ReadStore::availability_data(const std::string& id_or_slug,
+                                                                     const std::string& service_id,
+                                                                     domain::Instant now) const {
   return read(pool_, "availability", [&](pqxx::read_transaction& tx) {
     std::optional<AvailabilityData> out;
     auto business = find_business(tx, id_or_slug);
     if (!business) return out;
-    const pqxx::result svc = tx.exec_params(
-        std::string(kServiceColumns) + "WHERE business_id = $1 AND service_id = $2",
-        business->business_id, service_id);
+    const pqxx::result svc =
+        tx.exec_params(std::string(kServiceColumns) + "WHERE business_id = $1 AND service_id = $2",
+                       business->business_id, service_id);
     if (svc.empty()) return out;
     AvailabilityData d;
     d.business = std::move(*business);
     d.service = service_of(svc[0]);
-    const pqxx::result cal = tx.exec_params(
-        "SELECT time_zone, schedule::text FROM calendars WHERE business_id = $1",
-        d.business.business_id);
-    if (!cal.empty()) d.calendar = CalendarRow{cal[0][0].as<std::string>(), cal[0][1].as<std::string>()};
-    for (const auto& r : tx.exec_params(
-             "SELECT local_date::text, closed, intervals::text FROM date_overrides"
-             " WHERE business_id = $1 ORDER BY local_date",
-             d.business.business_id)) {
+    const pqxx::result cal =
+        tx.exec_params("SELECT time_zone, schedule::text FROM calendars WHERE business_id = $1",
+                       d.business.business_id);
+    if (!cal.empty())
+      d.calendar = CalendarRow{cal[0][0].as<std::string>(), cal[0][1].as<std::string>()};
+    for (const auto& r :
+         tx.exec_params("SELECT local_date::text, closed, intervals::text FROM date_overrides"
+                        " WHERE business_id = $1 ORDER BY local_date",
+                        d.business.business_id)) {
       d.overrides.push_back(
           OverrideRow{r[0].as<std::string>(), r[1].as<bool>(), r[2].as<std::string>()});
     }
     // busy_calendar() skips bookings whose buffered end is 3 days or more
     // before now; fetch a margin more and let it decide.
-    for (const auto& r : tx.exec_params(
-             std::string("SELECT ") + kBookingColumns +
-                 "WHERE b.business_id = $1 AND b.status IN"
-                 " ('tentative','confirmed','completed','no_show')"
-                 " AND b.end_at >= to_timestamp($2)",
-             d.business.business_id, now.time_since_epoch().count() - 5 * 86400)) {
+    for (const auto& r :
+         tx.exec_params(std::string("SELECT ") + kBookingColumns +
+                            "WHERE b.business_id = $1 AND b.status IN"
+                            " ('tentative','confirmed','completed','no_show')"
+                            " AND b.end_at >= to_timestamp($2)",
+                        d.business.business_id, now.time_since_epoch().count() - 5 * 86400)) {
       d.bookings.push_back(booking_of(r));
     }
     out = std::move(d);
@@ -195,9 +197,9 @@ Result<std::vector<HistoryEntry>> ReadStore::history(const std::string& booking_
              " actor_kind, actor_id, detail::text FROM booking_history WHERE booking_id = $1"
              " ORDER BY seq, event_index",
              booking_id)) {
-      out.push_back(HistoryEntry{r[0].as<std::uint64_t>(), r[1].as<int>(),
-                                 r[2].as<std::string>(), instant(r[3]), r[4].as<std::string>(),
-                                 r[5].as<std::string>(), r[6].as<std::string>()});
+      out.push_back(HistoryEntry{r[0].as<std::uint64_t>(), r[1].as<int>(), r[2].as<std::string>(),
+                                 instant(r[3]), r[4].as<std::string>(), r[5].as<std::string>(),
+                                 r[6].as<std::string>()});
     }
     return out;
   });
@@ -205,12 +207,11 @@ Result<std::vector<HistoryEntry>> ReadStore::history(const std::string& booking_
 
 Result<std::vector<BookingRow>> ReadStore::bookings(const BookingFilter& f) const {
   return read(pool_, "bookings", [&](pqxx::read_transaction& tx) {
-    std::string sql = std::string("SELECT ") + kBookingColumns +
-                      "WHERE b.business_id = " + tx.quote(f.business_id) +
-                      " AND b.start_at >= to_timestamp(" +
-                      std::to_string(f.from.time_since_epoch().count()) +
-                      ") AND b.start_at < to_timestamp(" +
-                      std::to_string(f.to.time_since_epoch().count()) + ")";
+    std::string sql =
+        std::string("SELECT ") + kBookingColumns +
+        "WHERE b.business_id = " + tx.quote(f.business_id) + " AND b.start_at >= to_timestamp(" +
+        std::to_string(f.from.time_since_epoch().count()) + ") AND b.start_at < to_timestamp(" +
+        std::to_string(f.to.time_since_epoch().count()) + ")";
     if (!f.statuses.empty()) {
       sql += " AND b.status IN (";
       for (std::size_t i = 0; i < f.statuses.size(); ++i) {
@@ -219,8 +220,8 @@ Result<std::vector<BookingRow>> ReadStore::bookings(const BookingFilter& f) cons
       sql += ")";
     }
     if (f.after) {
-      sql += " AND (b.start_at, b.booking_id) > (to_timestamp(" +
-             std::to_string(f.after->first) + "), " + tx.quote(f.after->second) + ")";
+      sql += " AND (b.start_at, b.booking_id) > (to_timestamp(" + std::to_string(f.after->first) +
+             "), " + tx.quote(f.after->second) + ")";
     }
     sql += " ORDER BY b.start_at, b.booking_id LIMIT " + std::to_string(f.limit + 1);
     std::vector<BookingRow> out;
@@ -233,11 +234,11 @@ Result<std::vector<BookingRow>> ReadStore::feed(const std::string& business_id,
                                                 domain::Instant since) const {
   return read(pool_, "feed", [&](pqxx::read_transaction& tx) {
     std::vector<BookingRow> out;
-    for (const auto& r : tx.exec_params(
-             std::string("SELECT ") + kBookingColumns +
-                 "WHERE b.business_id = $1 AND b.start_at >= to_timestamp($2)"
-                 " ORDER BY b.start_at, b.booking_id LIMIT 5000",
-             business_id, since.time_since_epoch().count())) {
+    for (const auto& r :
+         tx.exec_params(std::string("SELECT ") + kBookingColumns +
+                            "WHERE b.business_id = $1 AND b.start_at >= to_timestamp($2)"
+                            " ORDER BY b.start_at, b.booking_id LIMIT 5000",
+                        business_id, since.time_since_epoch().count())) {
       out.push_back(booking_of(r));
     }
     return out;
@@ -254,11 +255,10 @@ Result<std::vector<DayStats>> ReadStore::stats(const std::string& business_id,
              " no_show, total, revenue_minor FROM daily_stats WHERE business_id = $1"
              " AND local_date >= $2::date AND local_date <= $3::date ORDER BY local_date",
              business_id, from, to)) {
-      out.push_back(DayStats{r[0].as<std::string>(), r[1].as<std::int64_t>(),
-                             r[2].as<std::int64_t>(), r[3].as<std::int64_t>(),
-                             r[4].as<std::int64_t>(), r[5].as<std::int64_t>(),
-                             r[6].as<std::int64_t>(), r[7].as<std::int64_t>(),
-                             r[8].as<std::int64_t>()});
+      out.push_back(
+          DayStats{r[0].as<std::string>(), r[1].as<std::int64_t>(), r[2].as<std::int64_t>(),
+                   r[3].as<std::int64_t>(), r[4].as<std::int64_t>(), r[5].as<std::int64_t>(),
+                   r[6].as<std::int64_t>(), r[7].as<std::int64_t>(), r[8].as<std::int64_t>()});
     }
     return out;
   });

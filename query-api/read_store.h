@@ -102,8 +102,8 @@ struct HistoryEntry {
 
 struct DayStats {
   std::string local_date;
-  std::int64_t tentative = 0, confirmed = 0, cancelled = 0, expired = 0, completed = 0,
-               no_show = 0, total = 0, revenue_minor = 0;
+  std::int64_t tentative = 0, confirmed = 0, cancelled = 0, expired = 0, completed = 0, no_show = 0,
+               total = 0, revenue_minor = 0;
 };
 
 // What the availability engine needs of one business and service.

@@ -77,7 +77,8 @@ std::string done(const rapidjson::StringBuffer& sb) { return {sb.GetString(), sb
 std::string format_in(const domain::TimeZone& zone, domain::Instant t) {
   const domain::LocalReading r = zone.reading(t);
   const auto local = r.date.time_since_epoch() + r.time_of_day;
-  const auto offset = std::chrono::duration_cast<std::chrono::minutes>(local - t.time_since_epoch());
+  const auto offset =
+      std::chrono::duration_cast<std::chrono::minutes>(local - t.time_since_epoch());
   return service::format_rfc3339(t, offset);
 }
 

@@ -43,7 +43,8 @@ TEST_CASE_FIXTURE(ReadSideFixture, "corrupt and unknown events are dead-lettered
 
   // And a good event afterwards.
   append<domain::CalendarEvent>(
-      "calendar", "biz_d", {schedule_set("biz_d", "Europe/Paris", {{{540, 600}}, {}, {}, {}, {}, {}, {}})});
+      "calendar", "biz_d",
+      {schedule_set("biz_d", "Europe/Paris", {{{540, 600}}, {}, {}, {}, {}, {}, {}})});
 
   RunningProjector p(*store, db, "projector-dl");
   REQUIRE(p.wait_for(last_position()));
@@ -65,7 +66,8 @@ TEST_CASE_FIXTURE(ReadSideFixture, "corrupt and unknown events are dead-lettered
   const auto unknown = tx.exec1("SELECT event_type, count FROM unknown_event_types");
   CHECK(unknown[0].as<std::string>() == "slotwise.events.v1.FutureThing");
   CHECK(unknown[1].as<int>() == 2);
-  const auto cp = tx.exec1("SELECT unknown_events, dead_letters, position FROM projection_checkpoints");
+  const auto cp =
+      tx.exec1("SELECT unknown_events, dead_letters, position FROM projection_checkpoints");
   CHECK(cp[0].as<int>() == 2);
   CHECK(cp[1].as<int>() == 2);
   CHECK(cp[2].as<std::uint64_t>() == last_position());

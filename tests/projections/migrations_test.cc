@@ -36,9 +36,12 @@ TEST_CASE("migrations apply once, in order, and a failing one leaves nothing beh
   CHECK(failed.error().code == ErrorCode::kDatabase);
   CHECK(failed.error().message.find("42703") != std::string::npos);  // undefined column
   pqxx::read_transaction tx(c);
-  CHECK(tx.exec1("SELECT count(*) FROM schema_migrations WHERE name = '9001_ok.sql'")[0].as<int>() == 1);
-  CHECK(tx.exec1("SELECT count(*) FROM pg_tables WHERE tablename IN ('extra_bad', 'extra_never')")[0]
-            .as<int>() == 0);
+  CHECK(
+      tx.exec1("SELECT count(*) FROM schema_migrations WHERE name = '9001_ok.sql'")[0].as<int>() ==
+      1);
+  CHECK(
+      tx.exec1("SELECT count(*) FROM pg_tables WHERE tablename IN ('extra_bad', 'extra_never')")[0]
+          .as<int>() == 0);
 }
 
 }  // namespace slotwise::projections

@@ -21,16 +21,20 @@ void phase_one(ReadSideFixture& f) {
       "business", "biz_b",
       {business_created("biz_b", "tutor-b", "usr_b", "America/New_York", policy(30, 0, 30, 4)),
        service_defined("biz_b", "svc_hour", 60, 0, 0, 5000)});
-  f.append<domain::CalendarEvent>(
-      "calendar", "biz_a",
-      {schedule_set("biz_a", "Europe/London",
-                    {{{540, 720}, {780, 1020}}, {{540, 1020}}, {}, {{600, 900}}, {{540, 1020}},
-                     {{600, 780}}, {}})});
+  f.append<domain::CalendarEvent>("calendar", "biz_a",
+                                  {schedule_set("biz_a", "Europe/London",
+                                                {{{540, 720}, {780, 1020}},
+                                                 {{540, 1020}},
+                                                 {},
+                                                 {{600, 900}},
+                                                 {{540, 1020}},
+                                                 {{600, 780}},
+                                                 {}})});
   f.append<domain::CalendarEvent>(
       "calendar", "biz_b",
-      {schedule_set("biz_b", "America/New_York",
-                    {{{480, 1200}}, {{480, 1200}}, {{480, 1200}}, {{480, 1200}}, {{480, 1200}},
-                     {}, {}})});
+      {schedule_set(
+          "biz_b", "America/New_York",
+          {{{480, 1200}}, {{480, 1200}}, {{480, 1200}}, {{480, 1200}}, {{480, 1200}}, {}, {}})});
   for (int i = 0; i < 30; ++i) {
     const std::string biz = i % 3 == 0 ? "biz_b" : "biz_a";
     const std::string tz = biz == "biz_b" ? "America/New_York" : "Europe/London";
@@ -102,8 +106,8 @@ void phase_two(ReadSideFixture& f) {
         f.append<domain::CalendarEvent>("calendar", biz, {confirmed(biz, bkg)});
         break;
       case 4:
-        f.append<domain::CalendarEvent>(
-            "calendar", biz, {rescheduled(biz, bkg, kBase + 40 * 86400 + i * 3600, 45)});
+        f.append<domain::CalendarEvent>("calendar", biz,
+                                        {rescheduled(biz, bkg, kBase + 40 * 86400 + i * 3600, 45)});
         break;
       default:
         f.append<domain::CalendarEvent>("calendar", biz, {no_show(biz, bkg)});

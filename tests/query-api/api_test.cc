@@ -47,9 +47,9 @@ Scenario build(QueryFixture& f) {
       {business_created("biz_b", "other-b", "usr_b", "UTC", policy(30, 0, 30, 0))});
   f.append<domain::CalendarEvent>(
       "calendar", "biz_a",
-      {schedule_set("biz_a", "Europe/London",
-                    {{{540, 1020}}, {{540, 1020}}, {{540, 1020}}, {{540, 1020}}, {{540, 1020}},
-                     {}, {}})});
+      {schedule_set(
+          "biz_a", "Europe/London",
+          {{{540, 1020}}, {{540, 1020}}, {{540, 1020}}, {{540, 1020}}, {{540, 1020}}, {}, {}})});
   // 12 bookings on Tuesday 2026-05-26 and later, 09:00 London = 08:00Z.
   for (int i = 0; i < 12; ++i) {
     const std::string bkg = "bkg_" + std::to_string(100 + i);
@@ -97,7 +97,8 @@ TEST_CASE_FIXTURE(QueryFixture, "query API endpoints") {
 
   {
     INFO("availability lists free slots and validates its parameters");
-    auto r = get("/v1/businesses/studio-a/availability?service_id=svc_cut&from=2026-05-26&to=2026-05-27");
+    auto r = get(
+        "/v1/businesses/studio-a/availability?service_id=svc_cut&from=2026-05-26&to=2026-05-27");
     REQUIRE(r);
     CHECK(r->status == 200);
     auto d = json(r);
@@ -109,20 +110,23 @@ TEST_CASE_FIXTURE(QueryFixture, "query API endpoints") {
     for (const auto& v : d["days"][0]["slots"].GetArray()) tuesday.emplace_back(v.GetString());
     CHECK(tuesday == std::vector<std::string>{"2026-05-26T10:00:00+01:00"});
     CHECK(std::string(d["time_zone"].GetString()) == "Europe/London");
-    auto utc = json(get(
-        "/v1/businesses/biz_a/availability?service_id=svc_cut&from=2026-05-26&to=2026-05-26&tz=UTC"));
+    auto utc =
+        json(get("/v1/businesses/biz_a/"
+                 "availability?service_id=svc_cut&from=2026-05-26&to=2026-05-26&tz=UTC"));
     CHECK(std::string(utc["days"][0]["slots"][0].GetString()) == "2026-05-26T09:00:00Z");
     auto etag = r->get_header_value("ETag");
-    CHECK(get("/v1/businesses/studio-a/availability?service_id=svc_cut&from=2026-05-26&to=2026-05-27",
-              {{"If-None-Match", etag}})
-              ->status == 304);
+    CHECK(
+        get("/v1/businesses/studio-a/availability?service_id=svc_cut&from=2026-05-26&to=2026-05-27",
+            {{"If-None-Match", etag}})
+            ->status == 304);
 
     const char* bad[] = {
         "/v1/businesses/studio-a/availability?from=2026-05-26&to=2026-05-27",
         "/v1/businesses/studio-a/availability?service_id=svc_cut&from=2026-5-26&to=2026-05-27",
         "/v1/businesses/studio-a/availability?service_id=svc_cut&from=2026-05-27&to=2026-05-26",
         "/v1/businesses/studio-a/availability?service_id=svc_cut&from=2026-05-01&to=2026-07-02",
-        "/v1/businesses/studio-a/availability?service_id=svc_cut&from=2026-05-26&to=2026-05-27&tz=Mars/Base",
+        "/v1/businesses/studio-a/"
+        "availability?service_id=svc_cut&from=2026-05-26&to=2026-05-27&tz=Mars/Base",
     };
     for (const char* path : bad) {
       CAPTURE(path);
@@ -131,9 +135,11 @@ TEST_CASE_FIXTURE(QueryFixture, "query API endpoints") {
       CHECK(error_code(b) == "invalid_request");
     }
     // 62 days is the most allowed.
-    CHECK(get("/v1/businesses/studio-a/availability?service_id=svc_cut&from=2026-05-01&to=2026-07-01")
-              ->status == 200);
-    CHECK(get("/v1/businesses/studio-a/availability?service_id=svc_nope&from=2026-05-26&to=2026-05-27")
+    CHECK(
+        get("/v1/businesses/studio-a/availability?service_id=svc_cut&from=2026-05-01&to=2026-07-01")
+            ->status == 200);
+    CHECK(get("/v1/businesses/studio-a/"
+              "availability?service_id=svc_nope&from=2026-05-26&to=2026-05-27")
               ->status == 404);
     // A retired service has no slots.
     auto old = json(get(
@@ -182,8 +188,7 @@ TEST_CASE_FIXTURE(QueryFixture, "query API endpoints") {
     }
     CHECK(ids.size() == 12);
     CHECK(ids.front() == "bkg_100");
-    auto cancelled_only = json(get_as(
-        "usr_a", "/v1/businesses/biz_a/bookings?status=cancelled"));
+    auto cancelled_only = json(get_as("usr_a", "/v1/businesses/biz_a/bookings?status=cancelled"));
     REQUIRE(cancelled_only["items"].Size() == 1);
     CHECK(std::string(cancelled_only["items"][0]["id"].GetString()) == "bkg_101");
     CHECK(get_as("usr_a", "/v1/businesses/biz_a/bookings?status=lost")->status == 400);

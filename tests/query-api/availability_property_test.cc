@@ -8,8 +8,8 @@
 // ranges each.
 #include <doctest/doctest.h>
 
-#include <random>
 #include <rapidjson/document.h>
+#include <random>
 
 #include "domain/availability.h"
 #include "domain/fold.h"
@@ -69,10 +69,9 @@ Business generate(Rng& r, int n, const Zone& z) {
   b.zone = z.name;
   b.now = domain::Instant{z.near.time_since_epoch()} + std::chrono::minutes(r.in(0, 1439));
   const int slot = std::array{10, 15, 20, 30, 45, 60}[static_cast<std::size_t>(r.in(0, 5))];
-  b.business_events.push_back(business_created(b.id, "prop-" + std::to_string(n), "usr_p",
-                                               b.zone,
-                                               policy(slot, r.in(0, 8) * 60, r.in(3, 20),
-                                                      r.chance(40) ? r.in(1, 4) : 0)));
+  b.business_events.push_back(
+      business_created(b.id, "prop-" + std::to_string(n), "usr_p", b.zone,
+                       policy(slot, r.in(0, 8) * 60, r.in(3, 20), r.chance(40) ? r.in(1, 4) : 0)));
   b.business_events.push_back(
       service_defined(b.id, "svc_p", r.in(1, 8) * 15, r.in(0, 2) * 10, r.in(0, 2) * 10, 1000));
   std::vector<std::vector<std::pair<int, int>>> week;
@@ -142,7 +141,7 @@ std::map<std::string, std::vector<domain::Instant>> expected(const Business& b,
   const domain::Service* svc = domain::find_service(biz, "svc_p");
   REQUIRE(svc != nullptr);
   const domain::BusyCalendar busy = domain::busy_calendar(cal, b.now);
-  const domain::BookingContext ctx{cal.schedule, cal.overrides, *cal.zone,
+  const domain::BookingContext ctx{cal.schedule,       cal.overrides,          *cal.zone,
                                    biz.policy.booking, svc->definition.timing, busy};
   std::set<domain::Instant> seen;
   for (auto d = from - date::days{2}; d <= to + date::days{2}; d += date::days{1}) {
@@ -189,9 +188,9 @@ TEST_CASE_FIXTURE(QueryFixture, "availability from the API equals the command si
       CAPTURE(tz);
       CAPTURE(domain::format_local_date(first));
       CAPTURE(domain::format_local_date(last));
-      auto res = get("/v1/businesses/" + b.id + "/availability?service_id=svc_p&from=" +
-                     domain::format_local_date(first) + "&to=" + domain::format_local_date(last) +
-                     "&tz=" + tz);
+      auto res = get("/v1/businesses/" + b.id +
+                     "/availability?service_id=svc_p&from=" + domain::format_local_date(first) +
+                     "&to=" + domain::format_local_date(last) + "&tz=" + tz);
       REQUIRE(res);
       REQUIRE(res->status == 200);
       rapidjson::Document doc;

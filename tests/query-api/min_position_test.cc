@@ -57,8 +57,7 @@ TEST_CASE_FIXTURE(SlowFixture, "SlotWise-Min-Position waits for the projection o
   const auto [status, body] = waiting.get();
   CHECK(status == 200);
   CHECK(body.find("Renamed") != std::string::npos);
-  CHECK(metrics.render().find("slotwise_query_min_position_timeouts_total 1") !=
-        std::string::npos);
+  CHECK(metrics.render().find("slotwise_query_min_position_timeouts_total 1") != std::string::npos);
 }
 
 }  // namespace slotwise::testing

@@ -124,8 +124,8 @@ class RunningProjector {
 
 inline const std::vector<std::string>& read_model_tables() {
   static const std::vector<std::string> tables = {
-      "businesses",  "services",    "calendars",    "date_overrides",      "bookings",
-      "booking_history", "customers", "daily_stats", "dead_letters", "unknown_event_types"};
+      "businesses",      "services",  "calendars",   "date_overrides", "bookings",
+      "booking_history", "customers", "daily_stats", "dead_letters",   "unknown_event_types"};
   return tables;
 }
 
@@ -137,8 +137,8 @@ inline std::string dump(const std::string& url) {
   std::string out;
   for (const std::string& t : read_model_tables()) {
     out += "== " + t + "\n";
-    out += tx.exec1("SELECT coalesce(string_agg(t::text, E'\\n' ORDER BY t::text), '') FROM " +
-                    t + " t")[0]
+    out += tx.exec1("SELECT coalesce(string_agg(t::text, E'\\n' ORDER BY t::text), '') FROM " + t +
+                    " t")[0]
                .c_str();
     out += "\n";
   }
