@@ -38,12 +38,19 @@ Result<int> apply_migrations(pqxx::connection& conn, std::span<const Migration> 
 }
 
 Status ensure_read_only_role(pqxx::connection& conn, std::string_view role) {
-  return guarded("ensure read-only role", [&]() -> common::Unit {
+  // Creating needs CREATEROLE, which the local `slotwise` role lacks; the
+  // grants below still apply to a role an administrator created.
+  auto created = guarded("create read-only role", [&]() -> common::Unit {
+    pqxx::work tx(conn);
+    tx.exec0("DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = " +
+             tx.quote(std::string(role)) + ") THEN CREATE ROLE " +
+             tx.quote_name(std::string(role)) + " LOGIN; END IF; END $$");
+    tx.commit();
+    return common::Unit{};
+  });
+  auto granted = guarded("grant read-only role", [&]() -> common::Unit {
     pqxx::work tx(conn);
     const std::string r = tx.quote_name(std::string(role));
-    const std::string lit = tx.quote(std::string(role));
-    tx.exec0("DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = " + lit +
-             ") THEN CREATE ROLE " + r + " LOGIN; END IF; END $$");
     tx.exec0("GRANT CONNECT ON DATABASE " + tx.quote_name(conn.dbname()) + " TO " + r);
     tx.exec0("GRANT USAGE ON SCHEMA public TO " + r);
     tx.exec0("GRANT SELECT ON ALL TABLES IN SCHEMA public TO " + r);
@@ -51,6 +58,8 @@ Status ensure_read_only_role(pqxx::connection& conn, std::string_view role) {
     tx.commit();
     return common::Unit{};
   });
+  if (!granted) return granted;
+  return created;
 }
 
 }  // namespace slotwise::projections

@@ -30,7 +30,8 @@ struct Migration {
 
 // Best effort: creates the login role `role` if missing and grants it
 // CONNECT, USAGE on schema public and SELECT on every table (now and later
-// ones). Needs CREATEROLE for the first part; the grants need table ownership.
+// ones). Creating needs CREATEROLE; the grants are tried even when creating
+// fails (an administrator may have created the role) and need ownership.
 [[nodiscard]] Status ensure_read_only_role(pqxx::connection& conn, std::string_view role);
 
 }  // namespace slotwise::projections
