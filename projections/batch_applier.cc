@@ -12,7 +12,7 @@ std::string raw_bytes(const events::Delivery& d) {
   const char* data = natsMsg_GetData(d.msg.get());
   const int len = natsMsg_GetDataLength(d.msg.get());
   if (data == nullptr || len <= 0) return {};
-  return std::string(data, static_cast<std::size_t>(len));
+  return {data, static_cast<std::size_t>(len)};
 }
 
 }  // namespace

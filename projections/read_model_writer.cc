@@ -79,9 +79,10 @@ const char* actor_kind_name(v1::ActorKind k) {
 std::string local_date_of(Instant t, const std::string& tz) {
   auto zone = domain::TimeZone::locate(tz);
   if (!zone) zone = domain::TimeZone::locate("UTC");
-  if (!zone)
+  if (!zone) {
     return domain::format_local_date(
         date::local_days{date::floor<date::days>(t).time_since_epoch()});
+  }
   return domain::format_local_date(zone.value().reading(t).date);
 }
 

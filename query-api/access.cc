@@ -17,7 +17,8 @@ std::optional<std::string> Access::bearer_user(const httplib::Request& req,
   const std::string header = req.get_header_value("Authorization");
   constexpr std::string_view kPrefix = "Bearer ";
   if (header.size() <= kPrefix.size() || !header.starts_with(kPrefix)) return std::nullopt;
-  auto claims = jwt_.verify(std::string_view(header).substr(kPrefix.size()), now);
+  const std::string_view view = header;
+  auto claims = jwt_.verify(view.substr(kPrefix.size()), now);
   if (!claims || claims.value().subject.empty()) return std::nullopt;
   return claims.value().subject;
 }

@@ -16,9 +16,10 @@
 #include "service/config.h"
 #include "service/signals.h"
 
+namespace slotwise::query {
 namespace {
 
-using slotwise::service::Config;
+using service::Config;
 
 template <class R>
 auto must(R&& r) {
@@ -27,14 +28,13 @@ auto must(R&& r) {
 }
 
 int run(const Config& config) {
-  using namespace slotwise;
   service::Logger logger("slotwise-query", service::log_level_from_env());
   service::MetricsRegistry metrics;
 
   const std::string pg_url =
       config.get_string("pg_url", "postgresql://slotwise@127.0.0.1:55432/slotwise");
   const std::string role = config.get_string("query_role", "slotwise_query");
-  const std::string query_url = config.get_string("query_pg_url", query::with_user(pg_url, role));
+  const std::string query_url = config.get_string("query_pg_url", with_user(pg_url, role));
   const auto pool_size = must(config.get_int("pool_size", 16, 1, 1024));
   const auto acquire_timeout =
       must(config.get_duration("pool_acquire_timeout", std::chrono::milliseconds(2000)));
@@ -45,19 +45,19 @@ int run(const Config& config) {
   auth::JwtSettings jwt_settings;
   jwt_settings.issuer = config.get_string("jwt_issuer", "slotwise");
   jwt_settings.audience = config.get_string("jwt_audience", "slotwise-api");
-  auto feed_secret = query::read_secret_file(config.get_string("feed_secret_file", jwt_file));
+  auto feed_secret = read_secret_file(config.get_string("feed_secret_file", jwt_file));
   if (!feed_secret) throw std::runtime_error(feed_secret.error());
 
-  query::ConnectionPool pool(query_url, static_cast<std::size_t>(pool_size), acquire_timeout);
-  const query::ReadStore store(pool);
-  const query::Access access(auth::JwtCodec(std::move(key).value(), jwt_settings),
-                             std::move(feed_secret).value());
-  query::QueryOptions options;
+  ConnectionPool pool(query_url, static_cast<std::size_t>(pool_size), acquire_timeout);
+  const ReadStore store(pool);
+  const Access access(auth::JwtCodec(std::move(key).value(), jwt_settings),
+                      std::move(feed_secret).value());
+  QueryOptions options;
   options.projection = config.get_string("projection", "main");
   options.min_position_wait =
       must(config.get_duration("min_position_wait", std::chrono::milliseconds(2000)));
   options.public_base_url = config.get_string("public_base_url", "");
-  query::QueryApi api(store, access, options, metrics);
+  QueryApi api(store, access, options, metrics);
 
   service::HttpServerOptions http;
   http.host = config.get_string("http_host", "127.0.0.1");
@@ -88,8 +88,10 @@ int run(const Config& config) {
 }
 
 }  // namespace
+}  // namespace slotwise::query
 
 int main(int argc, char** argv) {
+  using slotwise::service::Config;
   try {
     auto config = argc > 1 ? Config::load(argv[1])
                            : slotwise::service::ConfigResult<Config>(Config::from_env());
@@ -97,7 +99,7 @@ int main(int argc, char** argv) {
       std::cerr << config.error().message << '\n';
       return 2;
     }
-    return run(config.value());
+    return slotwise::query::run(config.value());
   } catch (const std::exception& e) {
     std::cerr << "slotwise-query: " << e.what() << '\n';
     return 1;

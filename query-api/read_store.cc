@@ -171,7 +171,7 @@ Result<std::optional<AvailabilityData>> ReadStore::availability_data(const std::
                             "WHERE b.business_id = $1 AND b.status IN"
                             " ('tentative','confirmed','completed','no_show')"
                             " AND b.end_at >= to_timestamp($2)",
-                        d.business.business_id, now.time_since_epoch().count() - 5 * 86400)) {
+                        d.business.business_id, now.time_since_epoch().count() - 5LL * 86400)) {
       d.bookings.push_back(booking_of(r));
     }
     out = std::move(d);

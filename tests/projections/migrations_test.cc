@@ -4,6 +4,8 @@
 
 #include <doctest/doctest.h>
 
+#include <array>
+
 #include "tests/support/postgres_server.h"
 
 namespace slotwise::projections {
@@ -28,9 +30,10 @@ TEST_CASE("migrations apply once, in order, and a failing one leaves nothing beh
     CHECK(tx.exec1("SELECT count(*) FROM bookings")[0].as<int>() == 0);
   }
 
-  const Migration extra[] = {{"9001_ok.sql", "CREATE TABLE extra_ok (id int)"},
-                             {"9002_bad.sql", "CREATE TABLE extra_bad (id int); SELECT nope"},
-                             {"9003_never.sql", "CREATE TABLE extra_never (id int)"}};
+  const std::array<Migration, 3> extra = {
+      {{"9001_ok.sql", "CREATE TABLE extra_ok (id int)"},
+       {"9002_bad.sql", "CREATE TABLE extra_bad (id int); SELECT nope"},
+       {"9003_never.sql", "CREATE TABLE extra_never (id int)"}}};
   auto failed = apply_migrations(c, extra);
   REQUIRE_FALSE(failed.ok());
   CHECK(failed.error().code == ErrorCode::kDatabase);

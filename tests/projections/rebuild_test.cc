@@ -41,7 +41,7 @@ void phase_one(ReadSideFixture& f) {
     const std::string svc = biz == "biz_b" ? "svc_hour" : "svc_cut";
     const std::string bkg = "bkg_" + std::to_string(i);
     const std::string email = "Customer" + std::to_string(i % 7) + "@Example.com ";
-    const std::int64_t start = kBase + i * 5 * 3600;
+    const std::int64_t start = kBase + std::int64_t{i} * 5 * 3600;
     if (i % 2 == 0) {
       f.append<domain::CalendarEvent>(
           "calendar", biz,
@@ -106,8 +106,9 @@ void phase_two(ReadSideFixture& f) {
         f.append<domain::CalendarEvent>("calendar", biz, {confirmed(biz, bkg)});
         break;
       case 4:
-        f.append<domain::CalendarEvent>("calendar", biz,
-                                        {rescheduled(biz, bkg, kBase + 40 * 86400 + i * 3600, 45)});
+        f.append<domain::CalendarEvent>(
+            "calendar", biz,
+            {rescheduled(biz, bkg, kBase + 40LL * 86400 + std::int64_t{i} * 3600, 45)});
         break;
       default:
         f.append<domain::CalendarEvent>("calendar", biz, {no_show(biz, bkg)});
@@ -155,7 +156,7 @@ TEST_CASE_FIXTURE(ReadSideFixture, "live projection with a restart equals a clea
     CHECK(count(live, "SELECT count(*) FROM services WHERE active") == 2);
     CHECK(count(live, "SELECT min_notice_minutes FROM businesses WHERE slug='studio-a'") == 120);
     CHECK(count(live, "SELECT count(*) FROM bookings WHERE start_at >= to_timestamp(" +
-                          std::to_string(kBase + 40 * 86400) + ")") == 5);
+                          std::to_string(kBase + 40LL * 86400) + ")") == 5);
     CHECK(count(live, "SELECT position FROM projection_checkpoints") ==
           static_cast<std::int64_t>(last_position()));
     // Revenue counts confirmed and completed bookings only.

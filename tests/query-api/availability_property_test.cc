@@ -9,6 +9,7 @@
 #include <doctest/doctest.h>
 
 #include <rapidjson/document.h>
+#include <array>
 #include <random>
 
 #include "domain/availability.h"
@@ -21,17 +22,17 @@ namespace slotwise::testing {
 namespace {
 
 struct Zone {
-  const char* name;
+  const char* name = nullptr;
   date::sys_days near;  // "now" a few days before a DST change
 };
 
-const Zone kZones[] = {
+const std::array<Zone, 5> kZones = {{
     {"America/New_York", date::year{2026} / 3 / 5},
     {"Europe/London", date::year{2026} / 10 / 22},
     {"Australia/Lord_Howe", date::year{2026} / 4 / 1},
     {"Asia/Kathmandu", date::year{2026} / 6 / 1},
     {"America/Sao_Paulo", date::year{2026} / 2 / 10},
-};
+}};
 
 class Rng {
  public:
@@ -75,6 +76,7 @@ Business generate(Rng& r, int n, const Zone& z) {
   b.business_events.push_back(
       service_defined(b.id, "svc_p", r.in(1, 8) * 15, r.in(0, 2) * 10, r.in(0, 2) * 10, 1000));
   std::vector<std::vector<std::pair<int, int>>> week;
+  week.reserve(7);
   for (int d = 0; d < 7; ++d) week.push_back(random_day(r));
   b.calendar_events.push_back(schedule_set(b.id, b.zone, week));
   const auto today = date::floor<date::days>(b.now);
@@ -182,7 +184,8 @@ TEST_CASE_FIXTURE(QueryFixture, "availability from the API equals the command si
       const auto first = domain::LocalDate{date::floor<date::days>(b.now).time_since_epoch()} +
                          date::days{r.in(-2, 10)};
       const auto last = first + date::days{r.in(0, 12)};
-      const char* tz = q % 2 == 0 ? b.zone.c_str() : kZones[r.in(0, 4)].name;
+      const char* tz =
+          q % 2 == 0 ? b.zone.c_str() : kZones[static_cast<std::size_t>(r.in(0, 4))].name;
       const domain::TimeZone display = domain::TimeZone::locate(tz).value();
       CAPTURE(b.id);
       CAPTURE(tz);

@@ -75,10 +75,11 @@ struct QueryFixture : ReadSideFixture {
   static std::string token_for(const std::string& user) {
     return test_jwt().issue(user, fixed_now(), std::chrono::hours(1)).value();
   }
-  httplib::Result get(const std::string& path, httplib::Headers headers = {}) {
-    return client->Get(path.c_str(), headers);
+  [[nodiscard]] httplib::Result get(const std::string& path,
+                                    const httplib::Headers& headers = {}) const {
+    return client->Get(path, headers);
   }
-  httplib::Result get_as(const std::string& user, const std::string& path) {
+  [[nodiscard]] httplib::Result get_as(const std::string& user, const std::string& path) const {
     return get(path, {{"Authorization", "Bearer " + token_for(user)}});
   }
 };

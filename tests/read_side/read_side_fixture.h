@@ -36,7 +36,7 @@ struct ReadSideFixture {
   std::unique_ptr<events::EventStore> store = open_store(nats.url());
 
   // A new, empty database on the cluster; its URL (superuser).
-  std::string create_database(const std::string& name) {
+  [[nodiscard]] std::string create_database(const std::string& name) const {
     pqxx::connection c(pg.url());
     pqxx::nontransaction tx(c);
     tx.exec0("CREATE DATABASE " + tx.quote_name(name));
@@ -49,7 +49,7 @@ struct ReadSideFixture {
                        const std::vector<Event>& evs, v1::ActorKind actor = v1::ACTOR_KIND_OWNER) {
     events::AppendRequest r;
     r.aggregate = {category, id};
-    r.commit_id = "c" + std::to_string(++commits_);
+    r.commit_id = "c" + std::to_string(++commit_counter);
     r.metadata.source = "slotwise-test";
     r.metadata.actor.set_kind(actor);
     r.metadata.actor.set_id("usr_owner");
@@ -68,8 +68,7 @@ struct ReadSideFixture {
     return s.value().last_sequence;
   }
 
- private:
-  int commits_ = 0;
+  int commit_counter = 0;  // commit ids of append()
 };
 
 // A projector on its own thread; stopped (cleanly) on destruction.
