@@ -249,6 +249,19 @@ bool is_known_type(std::string_view type) {
          type.starts_with("slotwise.events.v1.");
 }
 
+// "(VALUES ('a','b'::date), ...) AS k(business_id, key)" over keys [first, last).
+template <class It>
+std::string keys_table(pqxx::work& tx, It first, It last, const char* cast) {
+  std::string sql = "(VALUES ";
+  for (It it = first; it != last; ++it) {
+    if (it != first) sql += ',';
+    sql += '(' + tx.quote(it->first) + ',' + tx.quote(it->second) + cast + ')';
+  }
+  return sql + ") AS k(business_id, key)";
+}
+
+constexpr std::size_t kKeysPerStatement = 1000;
+
 }  // namespace
 
 std::string normalize_email(std::string_view email) {
@@ -330,32 +343,6 @@ void ReadModelWriter::prepare(pqxx::connection& conn) {
                "UPDATE bookings SET start_at=$3::timestamptz, end_at=$4::timestamptz,"
                " local_date=$5::date, updated_at=$6::timestamptz, version=$7"
                " WHERE booking_id=$1 AND business_id=$2");
-  conn.prepare("stats_delete",
-               "DELETE FROM daily_stats WHERE business_id=$1 AND local_date=$2::date");
-  conn.prepare(
-      "stats_insert",
-      "INSERT INTO daily_stats (business_id, local_date, tentative, confirmed, cancelled,"
-      " expired, completed, no_show, total, revenue_minor, currency)"
-      " SELECT business_id, local_date,"
-      " count(*) FILTER (WHERE status='tentative'), count(*) FILTER (WHERE status='confirmed'),"
-      " count(*) FILTER (WHERE status='cancelled'), count(*) FILTER (WHERE status='expired'),"
-      " count(*) FILTER (WHERE status='completed'), count(*) FILTER (WHERE status='no_show'),"
-      " count(*), coalesce(sum(price_minor) FILTER (WHERE status IN ('confirmed','completed')),0),"
-      " min(currency) FROM bookings WHERE business_id=$1 AND local_date=$2::date"
-      " GROUP BY business_id, local_date");
-  conn.prepare(
-      "customer_upsert",
-      "INSERT INTO customers (business_id, email_normalized, name, email, phone, bookings_count,"
-      " last_booking_at) SELECT business_id, customer_email_normalized,"
-      " (array_agg(customer_name ORDER BY created_at DESC, booking_id DESC))[1],"
-      " (array_agg(customer_email ORDER BY created_at DESC, booking_id DESC))[1],"
-      " (array_agg(customer_phone ORDER BY created_at DESC, booking_id DESC))[1],"
-      " count(*), max(start_at) FROM bookings"
-      " WHERE business_id=$1 AND customer_email_normalized=$2"
-      " GROUP BY business_id, customer_email_normalized"
-      " ON CONFLICT (business_id, email_normalized) DO UPDATE SET name=EXCLUDED.name,"
-      " email=EXCLUDED.email, phone=EXCLUDED.phone, bookings_count=EXCLUDED.bookings_count,"
-      " last_booking_at=EXCLUDED.last_booking_at");
   conn.prepare("unknown_type",
                "INSERT INTO unknown_event_types (projection, event_type, count, last_sequence)"
                " VALUES ($1,$2,$3,$4) ON CONFLICT (projection, event_type) DO UPDATE SET"
@@ -405,6 +392,56 @@ void ReadModelWriter::apply_event(const events::StoredCommit& commit, int index)
   u.last_sequence = commit.sequence;
 }
 
+// Daily stats of every (business, local date) the batch touched, recomputed
+// from bookings in two set-based statements per chunk of keys.
+void ReadModelWriter::recompute_stats() {
+  const std::vector<std::pair<std::string, std::string>> keys(fx_.stat_days.begin(),
+                                                              fx_.stat_days.end());
+  for (std::size_t at = 0; at < keys.size(); at += kKeysPerStatement) {
+    const auto first = keys.begin() + static_cast<std::ptrdiff_t>(at);
+    const auto last =
+        keys.begin() + static_cast<std::ptrdiff_t>(std::min(keys.size(), at + kKeysPerStatement));
+    const std::string k = keys_table(tx_, first, last, "::date");
+    tx_.exec0("DELETE FROM daily_stats d USING " + k +
+              " WHERE d.business_id = k.business_id AND d.local_date = k.key");
+    tx_.exec0(
+        "INSERT INTO daily_stats (business_id, local_date, tentative, confirmed, cancelled,"
+        " expired, completed, no_show, total, revenue_minor, currency)"
+        " SELECT b.business_id, b.local_date,"
+        " count(*) FILTER (WHERE status='tentative'), count(*) FILTER (WHERE status='confirmed'),"
+        " count(*) FILTER (WHERE status='cancelled'), count(*) FILTER (WHERE status='expired'),"
+        " count(*) FILTER (WHERE status='completed'), count(*) FILTER (WHERE status='no_show'),"
+        " count(*), coalesce(sum(price_minor) FILTER (WHERE status IN ('confirmed','completed')),"
+        " 0), min(currency) FROM bookings b JOIN " +
+        k + " ON b.business_id = k.business_id AND b.local_date = k.key" +
+        " GROUP BY b.business_id, b.local_date");
+  }
+}
+
+// Customers of every (business, normalized email) the batch touched.
+void ReadModelWriter::recompute_customers() {
+  const std::vector<std::pair<std::string, std::string>> keys(fx_.customer_keys.begin(),
+                                                              fx_.customer_keys.end());
+  for (std::size_t at = 0; at < keys.size(); at += kKeysPerStatement) {
+    const auto first = keys.begin() + static_cast<std::ptrdiff_t>(at);
+    const auto last =
+        keys.begin() + static_cast<std::ptrdiff_t>(std::min(keys.size(), at + kKeysPerStatement));
+    tx_.exec0(
+        "INSERT INTO customers (business_id, email_normalized, name, email, phone,"
+        " bookings_count, last_booking_at) SELECT b.business_id, b.customer_email_normalized,"
+        " (array_agg(customer_name ORDER BY created_at DESC, booking_id DESC))[1],"
+        " (array_agg(customer_email ORDER BY created_at DESC, booking_id DESC))[1],"
+        " (array_agg(customer_phone ORDER BY created_at DESC, booking_id DESC))[1],"
+        " count(*), max(start_at) FROM bookings b JOIN " +
+        keys_table(tx_, first, last, "") +
+        " ON b.business_id = k.business_id AND b.customer_email_normalized = k.key"
+        " GROUP BY b.business_id, b.customer_email_normalized"
+        " ON CONFLICT (business_id, email_normalized) DO UPDATE SET name=EXCLUDED.name,"
+        " email=EXCLUDED.email, phone=EXCLUDED.phone, bookings_count=EXCLUDED.bookings_count,"
+        " last_booking_at=EXCLUDED.last_booking_at");
+  }
+}
+
 void ReadModelWriter::flush() {
   for (std::size_t at = 0; at < fx_.history.size(); at += kHistoryRowsPerInsert) {
     const std::size_t end = std::min(fx_.history.size(), at + kHistoryRowsPerInsert);
@@ -423,13 +460,8 @@ void ReadModelWriter::flush() {
     sql += " ON CONFLICT DO NOTHING";
     tx_.exec0(sql);
   }
-  for (const auto& [business, day] : fx_.stat_days) {
-    tx_.exec_prepared("stats_delete", business, day);
-    tx_.exec_prepared("stats_insert", business, day);
-  }
-  for (const auto& [business, email] : fx_.customer_keys) {
-    tx_.exec_prepared("customer_upsert", business, email);
-  }
+  recompute_stats();
+  recompute_customers();
   for (const auto& [type, u] : fx_.unknown_types) {
     tx_.exec_prepared("unknown_type", projection_, type, u.count, u.last_sequence);
   }

@@ -80,6 +80,8 @@ class ReadModelWriter {
 
  private:
   void apply_event(const events::StoredCommit& commit, int index);
+  void recompute_stats();
+  void recompute_customers();
 
   pqxx::work& tx_;
   std::string projection_;

@@ -113,7 +113,8 @@ std::optional<std::pair<std::int64_t, std::string>> parse_cursor(const std::stri
   const std::size_t bar = raw->find('|');
   if (bar == std::string::npos || bar + 1 >= raw->size()) return std::nullopt;
   const std::string decoded = std::move(raw).value();
-  const std::string_view head = std::string_view(decoded).substr(0, bar);
+  const std::string_view whole = decoded;
+  const std::string_view head = whole.substr(0, bar);
   std::int64_t t = 0;
   const auto [p, ec] = std::from_chars(head.data(), head.data() + head.size(), t);
   if (ec != std::errc{} || p != head.data() + head.size()) return std::nullopt;

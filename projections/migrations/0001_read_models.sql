@@ -124,6 +124,8 @@ CREATE TABLE bookings (
 );
 CREATE INDEX bookings_business_start ON bookings (business_id, start_at, booking_id);
 CREATE INDEX bookings_business_status ON bookings (business_id, status, start_at);
+CREATE INDEX bookings_business_day ON bookings (business_id, local_date);
+CREATE INDEX bookings_business_customer ON bookings (business_id, customer_email_normalized);
 
 -- Every event of a booking: seq is the commit's stream sequence, event_index
 -- the event's place in the commit.
