@@ -98,7 +98,7 @@ std::string to_json(const google::protobuf::Message& m) {
 const char* nullable(bool present, const std::string& s) { return present ? s.c_str() : nullptr; }
 
 struct BusinessApplier {
-  pqxx::work& tx;
+  StatementBatch& tx;
   const std::string& business_id;
   std::uint64_t seq;
 
@@ -146,7 +146,7 @@ struct BusinessApplier {
 };
 
 struct CalendarApplier {
-  pqxx::work& tx;
+  StatementBatch& tx;
   BatchEffects& fx;
   const events::StoredCommit& commit;
   int index;
@@ -191,14 +191,15 @@ struct CalendarApplier {
     const std::string local_date = local_date_of(start, e.time_zone());
     const std::string email = normalize_email(e.customer().email());
     const std::string hold = e.has_hold_expires_at() ? ts(e.hold_expires_at()) : std::string();
-    const pqxx::result r = tx.exec_prepared(
+    tx.exec_prepared(
         "booking_created", e.booking_id(), business_id(), e.service_id(), ts(start), ts(e.end()),
         local_date, e.buffer_before_minutes(), e.buffer_after_minutes(), e.time_zone(),
         e.customer().name(), e.customer().email(), email, e.customer().phone(),
         e.customer_time_zone(), e.notes(), e.price().amount_minor(), e.amount_due().amount_minor(),
         e.price().currency().empty() ? e.amount_due().currency() : e.price().currency(),
         e.manage_token_sha256(), nullable(e.has_hold_expires_at(), hold), committed_at(), seq());
-    if (r.empty()) return;  // already known: evolve() keeps the first
+    // A second create of a known booking changes no row (evolve() keeps the
+    // first); the history row is filtered at flush like every other.
     touch(local_date, email);
     v1::BookingTentativelyCreated shown = e;
     shown.clear_manage_token_sha256();
@@ -208,10 +209,10 @@ struct CalendarApplier {
   }
   void status(const std::string& booking_id, const char* status,
               const google::protobuf::Message& event, const v1::Actor* actor) const {
-    const pqxx::result r = tx.exec_prepared("booking_status", booking_id, business_id(), status,
-                                            committed_at(), seq());
-    if (r.empty()) return;
-    touch(r[0][0].c_str(), r[0][1].c_str());
+    tx.exec_prepared("booking_status", booking_id, business_id(), status, committed_at(), seq());
+    // Its stats day and customer are looked up at flush; the history row is
+    // kept only if the booking exists then.
+    fx.touched_bookings.emplace(business_id(), booking_id);
     history(booking_id, event, actor);
   }
   void operator()(const v1::BookingConfirmed& e) const {
@@ -230,7 +231,9 @@ struct CalendarApplier {
     status(e.booking_id(), "no_show", e, &e.marked_by());
   }
   void operator()(const v1::BookingRescheduled& e) const {
-    const pqxx::result before = tx.exec_prepared("booking_lookup", e.booking_id(), business_id());
+    tx.send();  // the lookup must see every earlier statement
+    const pqxx::result before =
+        tx.tx().exec_prepared("booking_lookup", e.booking_id(), business_id());
     if (before.empty()) return;
     const std::string tz = before[0][0].c_str();
     touch(before[0][1].c_str(), before[0][2].c_str());
@@ -275,82 +278,92 @@ std::string normalize_email(std::string_view email) {
   return out;
 }
 
+namespace {
+
+const Statements& statements() {
+  static const Statements kStatements = {
+      {"business_created",
+       "INSERT INTO businesses (business_id, slug, owner_user_id, name, description,"
+       " contact_email, contact_phone, address, time_zone, currency,"
+       " slot_interval_minutes, min_notice_minutes, horizon_days, max_bookings_per_day,"
+       " hold_minutes, free_cancellation_cutoff_minutes, late_cancellation_refund_percent,"
+       " created_at, version) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,"
+       "$16,$17,$18::timestamptz,$19) ON CONFLICT (business_id) DO NOTHING"},
+      {"business_profile",
+       "UPDATE businesses SET name=$2, description=$3, contact_email=$4,"
+       " contact_phone=$5, address=$6, time_zone=$7, version=$8 WHERE business_id=$1"},
+      {"business_policy",
+       "UPDATE businesses SET slot_interval_minutes=$2, min_notice_minutes=$3,"
+       " horizon_days=$4, max_bookings_per_day=$5, hold_minutes=$6,"
+       " free_cancellation_cutoff_minutes=$7, late_cancellation_refund_percent=$8,"
+       " version=$9 WHERE business_id=$1"},
+      {"service_defined",
+       "INSERT INTO services (business_id, service_id, name, description,"
+       " duration_minutes, buffer_before_minutes, buffer_after_minutes, price_minor,"
+       " currency, payment_mode, deposit_minor, active, version)"
+       " VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11::bigint,true,$12)"
+       " ON CONFLICT (business_id, service_id) DO NOTHING"},
+      {"service_updated",
+       "UPDATE services SET name=$3, description=$4, duration_minutes=$5,"
+       " buffer_before_minutes=$6, buffer_after_minutes=$7, price_minor=$8, currency=$9,"
+       " payment_mode=$10, deposit_minor=$11::bigint, version=$12"
+       " WHERE business_id=$1 AND service_id=$2"},
+      {"service_retired",
+       "UPDATE services SET active=false, version=$3 WHERE business_id=$1 AND "
+       "service_id=$2"},
+      {"calendar_schedule",
+       "INSERT INTO calendars (business_id, time_zone, schedule, version)"
+       " VALUES ($1,$2,$3::jsonb,$4) ON CONFLICT (business_id) DO UPDATE SET"
+       " time_zone = CASE WHEN $2 = '' THEN calendars.time_zone ELSE $2 END,"
+       " schedule = EXCLUDED.schedule, version = EXCLUDED.version"},
+      {"calendar_zone",
+       "INSERT INTO calendars (business_id, time_zone, schedule, version)"
+       " VALUES ($1,$2,'[[],[],[],[],[],[],[]]'::jsonb,$3) ON CONFLICT (business_id)"
+       " DO UPDATE SET time_zone = CASE WHEN $2 = '' THEN calendars.time_zone ELSE $2 END,"
+       " version = EXCLUDED.version"},
+      {"override_set",
+       "INSERT INTO date_overrides (business_id, local_date, closed, intervals, version)"
+       " VALUES ($1,$2::date,$3,$4::jsonb,$5) ON CONFLICT (business_id, local_date)"
+       " DO UPDATE SET closed=EXCLUDED.closed, intervals=EXCLUDED.intervals,"
+       " version=EXCLUDED.version"},
+      {"override_cleared",
+       "DELETE FROM date_overrides WHERE business_id=$1 AND local_date=$2::date"},
+      {"booking_created",
+       "INSERT INTO bookings (booking_id, business_id, service_id, status, start_at, end_at,"
+       " local_date, buffer_before_minutes, buffer_after_minutes, time_zone, customer_name,"
+       " customer_email, customer_email_normalized, customer_phone, customer_time_zone, notes,"
+       " price_minor, amount_due_minor, currency, manage_token_sha256, hold_expires_at,"
+       " created_at, updated_at, version) VALUES ($1,$2,$3,'tentative',$4::timestamptz,"
+       "$5::timestamptz,$6::date,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,"
+       "$20::timestamptz,$21::timestamptz,$21::timestamptz,$22)"
+       " ON CONFLICT (booking_id) DO NOTHING RETURNING 1"},
+      {"booking_status",
+       "UPDATE bookings SET status=$3, updated_at=$4::timestamptz, version=$5"
+       " WHERE booking_id=$1 AND business_id=$2"
+       " RETURNING local_date::text, customer_email_normalized"},
+      {"booking_lookup",
+       "SELECT time_zone, local_date::text, customer_email_normalized FROM bookings"
+       " WHERE booking_id=$1 AND business_id=$2"},
+      {"booking_moved",
+       "UPDATE bookings SET start_at=$3::timestamptz, end_at=$4::timestamptz,"
+       " local_date=$5::date, updated_at=$6::timestamptz, version=$7"
+       " WHERE booking_id=$1 AND business_id=$2"},
+      {"unknown_type",
+       "INSERT INTO unknown_event_types (projection, event_type, count, last_sequence)"
+       " VALUES ($1,$2,$3,$4) ON CONFLICT (projection, event_type) DO UPDATE SET"
+       " count = unknown_event_types.count + EXCLUDED.count,"
+       " last_sequence = EXCLUDED.last_sequence"},
+      {"dead_letter",
+       "INSERT INTO dead_letters (projection, sequence, event_index, subject, error, raw)"
+       " VALUES ($1,$2,$3,$4,$5,$6) ON CONFLICT DO NOTHING"},
+  };
+  return kStatements;
+}
+
+}  // namespace
+
 void ReadModelWriter::prepare(pqxx::connection& conn) {
-  conn.prepare("business_created",
-               "INSERT INTO businesses (business_id, slug, owner_user_id, name, description,"
-               " contact_email, contact_phone, address, time_zone, currency,"
-               " slot_interval_minutes, min_notice_minutes, horizon_days, max_bookings_per_day,"
-               " hold_minutes, free_cancellation_cutoff_minutes, late_cancellation_refund_percent,"
-               " created_at, version) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,"
-               "$16,$17,$18::timestamptz,$19) ON CONFLICT (business_id) DO NOTHING");
-  conn.prepare("business_profile",
-               "UPDATE businesses SET name=$2, description=$3, contact_email=$4,"
-               " contact_phone=$5, address=$6, time_zone=$7, version=$8 WHERE business_id=$1");
-  conn.prepare("business_policy",
-               "UPDATE businesses SET slot_interval_minutes=$2, min_notice_minutes=$3,"
-               " horizon_days=$4, max_bookings_per_day=$5, hold_minutes=$6,"
-               " free_cancellation_cutoff_minutes=$7, late_cancellation_refund_percent=$8,"
-               " version=$9 WHERE business_id=$1");
-  conn.prepare("service_defined",
-               "INSERT INTO services (business_id, service_id, name, description,"
-               " duration_minutes, buffer_before_minutes, buffer_after_minutes, price_minor,"
-               " currency, payment_mode, deposit_minor, active, version)"
-               " VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11::bigint,true,$12)"
-               " ON CONFLICT (business_id, service_id) DO NOTHING");
-  conn.prepare("service_updated",
-               "UPDATE services SET name=$3, description=$4, duration_minutes=$5,"
-               " buffer_before_minutes=$6, buffer_after_minutes=$7, price_minor=$8, currency=$9,"
-               " payment_mode=$10, deposit_minor=$11::bigint, version=$12"
-               " WHERE business_id=$1 AND service_id=$2");
-  conn.prepare("service_retired",
-               "UPDATE services SET active=false, version=$3 WHERE business_id=$1 AND "
-               "service_id=$2");
-  conn.prepare("calendar_schedule",
-               "INSERT INTO calendars (business_id, time_zone, schedule, version)"
-               " VALUES ($1,$2,$3::jsonb,$4) ON CONFLICT (business_id) DO UPDATE SET"
-               " time_zone = CASE WHEN $2 = '' THEN calendars.time_zone ELSE $2 END,"
-               " schedule = EXCLUDED.schedule, version = EXCLUDED.version");
-  conn.prepare("calendar_zone",
-               "INSERT INTO calendars (business_id, time_zone, schedule, version)"
-               " VALUES ($1,$2,'[[],[],[],[],[],[],[]]'::jsonb,$3) ON CONFLICT (business_id)"
-               " DO UPDATE SET time_zone = CASE WHEN $2 = '' THEN calendars.time_zone ELSE $2 END,"
-               " version = EXCLUDED.version");
-  conn.prepare("override_set",
-               "INSERT INTO date_overrides (business_id, local_date, closed, intervals, version)"
-               " VALUES ($1,$2::date,$3,$4::jsonb,$5) ON CONFLICT (business_id, local_date)"
-               " DO UPDATE SET closed=EXCLUDED.closed, intervals=EXCLUDED.intervals,"
-               " version=EXCLUDED.version");
-  conn.prepare("override_cleared",
-               "DELETE FROM date_overrides WHERE business_id=$1 AND local_date=$2::date");
-  conn.prepare(
-      "booking_created",
-      "INSERT INTO bookings (booking_id, business_id, service_id, status, start_at, end_at,"
-      " local_date, buffer_before_minutes, buffer_after_minutes, time_zone, customer_name,"
-      " customer_email, customer_email_normalized, customer_phone, customer_time_zone, notes,"
-      " price_minor, amount_due_minor, currency, manage_token_sha256, hold_expires_at,"
-      " created_at, updated_at, version) VALUES ($1,$2,$3,'tentative',$4::timestamptz,"
-      "$5::timestamptz,$6::date,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,"
-      "$20::timestamptz,$21::timestamptz,$21::timestamptz,$22)"
-      " ON CONFLICT (booking_id) DO NOTHING RETURNING 1");
-  conn.prepare("booking_status",
-               "UPDATE bookings SET status=$3, updated_at=$4::timestamptz, version=$5"
-               " WHERE booking_id=$1 AND business_id=$2"
-               " RETURNING local_date::text, customer_email_normalized");
-  conn.prepare("booking_lookup",
-               "SELECT time_zone, local_date::text, customer_email_normalized FROM bookings"
-               " WHERE booking_id=$1 AND business_id=$2");
-  conn.prepare("booking_moved",
-               "UPDATE bookings SET start_at=$3::timestamptz, end_at=$4::timestamptz,"
-               " local_date=$5::date, updated_at=$6::timestamptz, version=$7"
-               " WHERE booking_id=$1 AND business_id=$2");
-  conn.prepare("unknown_type",
-               "INSERT INTO unknown_event_types (projection, event_type, count, last_sequence)"
-               " VALUES ($1,$2,$3,$4) ON CONFLICT (projection, event_type) DO UPDATE SET"
-               " count = unknown_event_types.count + EXCLUDED.count,"
-               " last_sequence = EXCLUDED.last_sequence");
-  conn.prepare("dead_letter",
-               "INSERT INTO dead_letters (projection, sequence, event_index, subject, error, raw)"
-               " VALUES ($1,$2,$3,$4,$5,$6) ON CONFLICT DO NOTHING");
+  for (const auto& [name, sql] : statements()) conn.prepare(name, sql);
 }
 
 void ReadModelWriter::apply(const events::StoredCommit& commit) {
@@ -368,7 +381,7 @@ void ReadModelWriter::apply_event(const events::StoredCommit& commit, int index)
     auto decoded = domain::from_any<domain::BusinessEvent>(any);
     if (!decoded) return bad("cannot decode " + std::string(type));
     if (decoded.value()) {
-      std::visit(BusinessApplier{tx_, commit.commit.aggregate_id(), commit.sequence},
+      std::visit(BusinessApplier{batch_, commit.commit.aggregate_id(), commit.sequence},
                  *decoded.value());
       ++fx_.events_applied;
       return;
@@ -377,7 +390,7 @@ void ReadModelWriter::apply_event(const events::StoredCommit& commit, int index)
     auto decoded = domain::from_any<domain::CalendarEvent>(any);
     if (!decoded) return bad("cannot decode " + std::string(type));
     if (decoded.value()) {
-      std::visit(CalendarApplier{tx_, fx_, commit, index}, *decoded.value());
+      std::visit(CalendarApplier{batch_, fx_, commit, index}, *decoded.value());
       ++fx_.events_applied;
       return;
     }
@@ -442,24 +455,59 @@ void ReadModelWriter::recompute_customers() {
   }
 }
 
-void ReadModelWriter::flush() {
+ReadModelWriter::ReadModelWriter(pqxx::work& tx, std::string projection, BatchEffects& effects)
+    : tx_(tx), batch_(tx, statements()), projection_(std::move(projection)), fx_(effects) {}
+
+// The stats day and customer of every booking whose status changed.
+void ReadModelWriter::touched_keys() {
+  const std::vector<std::pair<std::string, std::string>> keys(fx_.touched_bookings.begin(),
+                                                              fx_.touched_bookings.end());
+  for (std::size_t at = 0; at < keys.size(); at += kKeysPerStatement) {
+    const auto first = keys.begin() + static_cast<std::ptrdiff_t>(at);
+    const auto last =
+        keys.begin() + static_cast<std::ptrdiff_t>(std::min(keys.size(), at + kKeysPerStatement));
+    const pqxx::result r = tx_.exec(
+        "SELECT b.business_id, b.local_date::text, b.customer_email_normalized FROM bookings b"
+        " JOIN " +
+        keys_table(tx_, first, last, "") +
+        " ON b.business_id = k.business_id AND b.booking_id = k.key");
+    for (const auto& row : r) {
+      fx_.stat_days.emplace(row[0].as<std::string>(), row[1].as<std::string>());
+      std::string email = row[2].as<std::string>();
+      if (!email.empty()) fx_.customer_keys.emplace(row[0].as<std::string>(), std::move(email));
+    }
+  }
+}
+
+// History rows, many per statement; only for bookings that exist (an event
+// about an unknown booking changes nothing, as in evolve()).
+void ReadModelWriter::insert_history() {
   for (std::size_t at = 0; at < fx_.history.size(); at += kHistoryRowsPerInsert) {
     const std::size_t end = std::min(fx_.history.size(), at + kHistoryRowsPerInsert);
     std::string sql =
         "INSERT INTO booking_history (booking_id, seq, event_index, business_id, event_type,"
-        " occurred_at, actor_kind, actor_id, detail) VALUES ";
+        " occurred_at, actor_kind, actor_id, detail) SELECT v.* FROM (VALUES ";
     for (std::size_t i = at; i < end; ++i) {
       const HistoryRow& h = fx_.history[i];
       if (i > at) sql += ',';
-      sql += '(' + tx_.quote(h.booking_id) + ',' + std::to_string(h.seq) + ',' +
+      sql += '(' + tx_.quote(h.booking_id) + ',' + std::to_string(h.seq) + "::bigint," +
              std::to_string(h.event_index) + ',' + tx_.quote(h.business_id) + ',' +
              tx_.quote(h.event_type) + ',' + tx_.quote(h.occurred_at) + "::timestamptz," +
              tx_.quote(h.actor_kind) + ',' + tx_.quote(h.actor_id) + ',' +
              tx_.quote(h.detail_json) + "::jsonb)";
     }
-    sql += " ON CONFLICT DO NOTHING";
+    sql +=
+        ") AS v(booking_id, seq, event_index, business_id, event_type, occurred_at, actor_kind,"
+        " actor_id, detail) WHERE EXISTS (SELECT 1 FROM bookings b WHERE b.booking_id ="
+        " v.booking_id AND b.business_id = v.business_id) ON CONFLICT DO NOTHING";
     tx_.exec0(sql);
   }
+}
+
+void ReadModelWriter::flush() {
+  batch_.send();
+  touched_keys();
+  insert_history();
   recompute_stats();
   recompute_customers();
   for (const auto& [type, u] : fx_.unknown_types) {

@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "events/append_request.h"
+#include "projections/statement_batch.h"
 
 namespace slotwise::projections {
 
@@ -54,8 +55,9 @@ struct UnknownType {
 
 // What one batch accumulates before flush().
 struct BatchEffects {
-  std::set<std::pair<std::string, std::string>> stat_days;      // (business, local date)
-  std::set<std::pair<std::string, std::string>> customer_keys;  // (business, email)
+  std::set<std::pair<std::string, std::string>> stat_days;         // (business, local date)
+  std::set<std::pair<std::string, std::string>> customer_keys;     // (business, email)
+  std::set<std::pair<std::string, std::string>> touched_bookings;  // (business, booking)
   std::vector<HistoryRow> history;
   std::map<std::string, UnknownType> unknown_types;
   std::vector<DeadLetter> dead_letters;
@@ -69,8 +71,7 @@ class ReadModelWriter {
   // Prepares the statements on a fresh connection (call once per connection).
   static void prepare(pqxx::connection& conn);
 
-  ReadModelWriter(pqxx::work& tx, std::string projection, BatchEffects& effects)
-      : tx_(tx), projection_(std::move(projection)), fx_(effects) {}
+  ReadModelWriter(pqxx::work& tx, std::string projection, BatchEffects& effects);
 
   void apply(const events::StoredCommit& commit);
   // Records a message that could not be decoded at all.
@@ -83,7 +84,11 @@ class ReadModelWriter {
   void recompute_stats();
   void recompute_customers();
 
+  void touched_keys();
+  void insert_history();
+
   pqxx::work& tx_;
+  StatementBatch batch_;
   std::string projection_;
   BatchEffects& fx_;
 };
