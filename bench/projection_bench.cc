@@ -180,13 +180,13 @@ int main(int argc, char** argv) {
     std::printf("projector / min(raw fetch, raw COPY) = %.2f\n", rows[2].rate() / lower);
     if (!json.empty()) {
       std::ofstream out(json);
-      out << "{\"n\":" << n << ",\"results\":[";
+      out << R"({"n":)" << n << R"(,"results":[)";
       for (std::size_t i = 0; i < rows.size(); ++i) {
-        out << (i ? "," : "") << "{\"name\":\"" << rows[i].name << "\",\"ops\":" << rows[i].ops
-            << ",\"seconds\":" << rows[i].seconds << ",\"ops_per_second\":" << rows[i].rate()
-            << "}";
+        if (i > 0) out << ',';
+        out << R"({"name":")" << rows[i].name << R"(","ops":)" << rows[i].ops << R"(,"seconds":)"
+            << rows[i].seconds << R"(,"ops_per_second":)" << rows[i].rate() << "}";
       }
-      out << "],\"catch_up_ratio_to_lower_baseline\":" << rows[2].rate() / lower << "}\n";
+      out << R"(],"catch_up_ratio_to_lower_baseline":)" << rows[2].rate() / lower << "}\n";
     }
     return 0;
   } catch (const std::exception& e) {

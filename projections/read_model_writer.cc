@@ -473,7 +473,7 @@ void ReadModelWriter::touched_keys() {
         " ON b.business_id = k.business_id AND b.booking_id = k.key");
     for (const auto& row : r) {
       fx_.stat_days.emplace(row[0].as<std::string>(), row[1].as<std::string>());
-      std::string email = row[2].as<std::string>();
+      auto email = row[2].as<std::string>();
       if (!email.empty()) fx_.customer_keys.emplace(row[0].as<std::string>(), std::move(email));
     }
   }
