@@ -1,0 +1,196 @@
+// Projection catch-up benchmark (issue 5). Not a test: prints a table and
+// writes JSON with the projector's catch-up rate and its ratio to two
+// baselines measured in the same run against the same local servers:
+//   raw pull-fetch   DurableSubscription fetch (batch 2000) + ack, no database
+//   raw COPY         pqxx::stream_to of one booking-sized row per commit
+// The projector applies each commit (a booking created + confirmed: two
+// events, one booking row, two history rows, stats and customer upserts).
+//
+//   projection_bench [--n N] [--json PATH]     (N commits, default 50000)
+#include <pqxx/pqxx>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <tuple>
+#include <vector>
+
+#include "domain/calendar.h"
+#include "domain/event_conversion.h"
+#include "events/event_store.h"
+#include "events/subscription.h"
+#include "projections/projector.h"
+#include "tests/support/nats_server.h"
+#include "tests/support/postgres_server.h"
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+namespace v1 = slotwise::events::v1;
+
+struct Row {
+  std::string name;
+  long ops = 0;
+  double seconds = 0;
+  [[nodiscard]] double rate() const { return seconds > 0 ? static_cast<double>(ops) / seconds : 0; }
+};
+
+double since(Clock::time_point t0) {
+  return std::chrono::duration<double>(Clock::now() - t0).count();
+}
+
+slotwise::events::AppendRequest booking_commit(long i) {
+  const std::string biz = "biz_bench" + std::to_string(i % 1000);
+  const std::string bkg = "bkg_bench" + std::to_string(i);
+  v1::BookingTentativelyCreated c;
+  c.set_booking_id(bkg);
+  c.set_business_id(biz);
+  c.set_service_id("svc_bench");
+  c.mutable_start()->set_seconds(1'790'000'000 + i * 1800);
+  c.mutable_end()->set_seconds(1'790'000'000 + i * 1800 + 3600);
+  c.set_time_zone("Europe/Berlin");
+  c.mutable_customer()->set_name("Customer");
+  c.mutable_customer()->set_email("c" + std::to_string(i % 5000) + "@example.com");
+  c.mutable_price()->set_amount_minor(4500);
+  c.mutable_price()->set_currency("EUR");
+  v1::BookingConfirmed k;
+  k.set_booking_id(bkg);
+  k.set_business_id(biz);
+  slotwise::events::AppendRequest r;
+  r.aggregate = {"calendar", biz};
+  r.commit_id = "bench-" + std::to_string(i);
+  for (const auto& e : std::vector<slotwise::domain::CalendarEvent>{c, k}) {
+    auto p = slotwise::domain::to_packed(e);
+    r.events.push_back({p.first, p.second});
+  }
+  return r;
+}
+
+Row raw_fetch(slotwise::events::EventStore& store, long n) {
+  auto sub = slotwise::events::DurableSubscription::open(
+      store, {"bench-raw", "sw.evt.>", std::chrono::seconds(30), 20000});
+  if (!sub) throw std::runtime_error(sub.error().describe());
+  long got = 0;
+  const auto t0 = Clock::now();
+  while (got < n) {
+    auto batch = sub.value()->fetch(2000, std::chrono::milliseconds(1000));
+    if (!batch) throw std::runtime_error(batch.error().describe());
+    for (auto& d : batch.value()) {
+      if (!slotwise::events::DurableSubscription::ack(d)) throw std::runtime_error("ack");
+      ++got;
+    }
+  }
+  return {"raw pull-fetch + ack (batch 2000)", got, since(t0)};
+}
+
+Row raw_copy(const std::string& url, long n) {
+  pqxx::connection c(url);
+  {
+    pqxx::work tx(c);
+    tx.exec0(
+        "CREATE TABLE copy_bench (booking_id text, business_id text, service_id text,"
+        " status text, start_at timestamptz, end_at timestamptz, customer_email text,"
+        " price_minor bigint, version bigint)");
+    tx.commit();
+  }
+  const auto t0 = Clock::now();
+  pqxx::work tx(c);
+  pqxx::stream_to s(tx, "copy_bench");
+  for (long i = 0; i < n; ++i) {
+    s << std::make_tuple("bkg_bench" + std::to_string(i), "biz_bench" + std::to_string(i % 1000),
+                         std::string("svc_bench"), std::string("confirmed"),
+                         std::string("2026-10-01T10:00:00Z"), std::string("2026-10-01T11:00:00Z"),
+                         "c" + std::to_string(i % 5000) + "@example.com", 4500L, i);
+  }
+  s.complete();
+  tx.commit();
+  return {"raw COPY (stream_to), 1 row per commit", n, since(t0)};
+}
+
+Row projector_catch_up(const slotwise::events::EventStore& store, const std::string& url,
+                       std::uint64_t last, long n) {
+  slotwise::service::Logger logger("bench", slotwise::service::LogLevel::kError);
+  slotwise::service::MetricsRegistry metrics;
+  slotwise::projections::ProjectorOptions o;
+  o.pg_url = url;
+  o.consumer.durable_name = "bench-projector";
+  slotwise::projections::Projector p(store, o, logger, metrics);
+  const auto t0 = Clock::now();
+  std::thread t([&] { p.run(); });
+  while (p.position() < last) std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  const double s = since(t0);
+  p.stop();
+  t.join();
+  const std::string text = metrics.render();
+  std::size_t at = 0;
+  while ((at = text.find("slotwise_projection_batch_seconds_", at)) != std::string::npos) {
+    const std::size_t end = text.find('\n', at);
+    std::cerr << text.substr(at, end - at) << '\n';
+    at = end;
+  }
+  return {"projector catch-up (commits of 2 events)", n, s};
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    long n = 50000;
+    std::string json;
+    for (int i = 1; i + 1 < argc; i += 2) {
+      const std::string a = argv[i];
+      if (a == "--n") n = std::stol(argv[i + 1]);
+      if (a == "--json") json = argv[i + 1];
+    }
+    slotwise::testing::NatsServerFixture nats;
+    slotwise::testing::PostgresServerFixture pg;
+    slotwise::events::StoreOptions so;
+    so.connection.url = nats.url();
+    auto store = slotwise::events::EventStore::open(so);
+    if (!store || !store.value()->provision()) throw std::runtime_error("event store");
+    std::atomic<long> failed{0};
+    for (long i = 0; i < n; ++i) {
+      store.value()->append_async(booking_commit(i), [&](const auto& r) {
+        if (!r) failed.fetch_add(1);
+      });
+    }
+    if (!store.value()->drain(std::chrono::minutes(10)) || failed.load() > 0) {
+      throw std::runtime_error("appends failed");
+    }
+    const std::uint64_t last = store.value()->state().value().last_sequence;
+    {
+      pqxx::connection c(pg.url());
+      pqxx::nontransaction tx(c);
+      tx.exec0("CREATE DATABASE copy");
+      tx.exec0("CREATE DATABASE rm");
+    }
+    std::vector<Row> rows;
+    rows.push_back(raw_fetch(*store.value(), n));
+    rows.push_back(raw_copy(pg.url("copy"), n));
+    rows.push_back(projector_catch_up(*store.value(), pg.url("rm"), last, n));
+    const double lower = std::min(rows[0].rate(), rows[1].rate());
+    std::printf("%-45s %12s %10s\n", "benchmark", "ops/s", "ratio");
+    for (const Row& r : rows) std::printf("%-45s %12.0f\n", r.name.c_str(), r.rate());
+    std::printf("projector / min(raw fetch, raw COPY) = %.2f\n", rows[2].rate() / lower);
+    if (!json.empty()) {
+      std::ofstream out(json);
+      out << R"({"n":)" << n << R"(,"results":[)";
+      for (std::size_t i = 0; i < rows.size(); ++i) {
+        if (i > 0) out << ',';
+        out << R"({"name":")" << rows[i].name << R"(","ops":)" << rows[i].ops << R"(,"seconds":)"
+            << rows[i].seconds << R"(,"ops_per_second":)" << rows[i].rate() << "}";
+      }
+      out << R"(],"catch_up_ratio_to_lower_baseline":)" << rows[2].rate() / lower << "}\n";
+    }
+    return 0;
+  } catch (const std::exception& e) {
+    std::cerr << "projection_bench: " << e.what() << '\n';
+    return 1;
+  }
+}

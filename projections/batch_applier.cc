@@ -1,0 +1,102 @@
+#include "projections/batch_applier.h"
+
+#include <nats/nats.h>
+
+#include "events/commit_codec.h"
+
+namespace slotwise::projections {
+namespace {
+
+std::string raw_bytes(const events::Delivery& d) {
+  if (!d.msg) return {};
+  const char* data = natsMsg_GetData(d.msg.get());
+  const int len = natsMsg_GetDataLength(d.msg.get());
+  if (data == nullptr || len <= 0) return {};
+  return {data, static_cast<std::size_t>(len)};
+}
+
+}  // namespace
+
+Status BatchApplier::prepare(pqxx::connection& conn) const {
+  return guarded("prepare projection", [&]() -> common::Unit {
+    ReadModelWriter::prepare(conn);
+    conn.prepare("checkpoint_read",
+                 "SELECT position, coalesce((extract(epoch from position_time) * 1e9)::bigint, 0)"
+                 " FROM projection_checkpoints WHERE projection=$1");
+    conn.prepare("checkpoint_lock",
+                 "SELECT position FROM projection_checkpoints WHERE projection=$1 FOR UPDATE");
+    conn.prepare("checkpoint_write",
+                 "UPDATE projection_checkpoints SET position=$2, position_time=$3::timestamptz,"
+                 " applied_commits=applied_commits+$4, unknown_events=unknown_events+$5,"
+                 " dead_letters=dead_letters+$6 WHERE projection=$1");
+    pqxx::work tx(conn);
+    tx.exec_params(
+        "INSERT INTO projection_checkpoints (projection) VALUES ($1) ON CONFLICT DO NOTHING",
+        projection_);
+    tx.commit();
+    return common::Unit{};
+  });
+}
+
+Result<Checkpoint> BatchApplier::checkpoint(pqxx::connection& conn) const {
+  return guarded("read checkpoint", [&]() -> Checkpoint {
+    pqxx::read_transaction tx(conn);
+    const pqxx::result r = tx.exec_prepared("checkpoint_read", projection_);
+    Checkpoint c;
+    if (!r.empty()) {
+      c.position = r[0][0].as<std::uint64_t>();
+      c.position_time_ns = r[0][1].as<std::int64_t>();
+    }
+    return c;
+  });
+}
+
+Result<BatchOutcome> BatchApplier::apply(pqxx::connection& conn,
+                                         const std::vector<events::Delivery>& batch) const {
+  return guarded("apply batch", [&]() -> BatchOutcome {
+    pqxx::work tx(conn);
+    BatchOutcome out;
+    const pqxx::result locked = tx.exec_prepared("checkpoint_lock", projection_);
+    out.checkpoint.position = locked.empty() ? 0 : locked[0][0].as<std::uint64_t>();
+    const std::uint64_t start = out.checkpoint.position;
+    BatchEffects effects;
+    ReadModelWriter writer(tx, projection_, effects);
+    for (const events::Delivery& d : batch) {
+      if (d.sequence <= out.checkpoint.position) {
+        ++out.skipped;
+        ++out.handled;
+        continue;
+      }
+      // The very first commit may be any sequence (a stream need not start at 1).
+      if (out.checkpoint.position != 0 && d.sequence != out.checkpoint.position + 1) {
+        out.gap = true;
+        break;
+      }
+      if (d.commit) {
+        writer.apply(d.commit.value());
+      } else {
+        writer.dead_letter(
+            DeadLetter{d.sequence, -1, d.subject, d.commit.error().describe(), raw_bytes(d)});
+      }
+      out.checkpoint.position = d.sequence;
+      out.checkpoint.position_time_ns = d.timestamp_ns;
+      ++out.applied_commits;
+      ++out.handled;
+    }
+    if (out.checkpoint.position == start) {
+      tx.abort();
+      return out;
+    }
+    writer.flush();
+    out.events_applied = effects.events_applied;
+    out.unknown_events = effects.unknown_events;
+    out.dead_letters = effects.dead_letters.size();
+    tx.exec_prepared("checkpoint_write", projection_, out.checkpoint.position,
+                     events::format_time_ns(out.checkpoint.position_time_ns), out.applied_commits,
+                     out.unknown_events, out.dead_letters);
+    tx.commit();
+    return out;
+  });
+}
+
+}  // namespace slotwise::projections

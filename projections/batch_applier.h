@@ -1,0 +1,62 @@
+// BatchApplier: writes one fetched batch of deliveries to the read models in
+// ONE PostgreSQL transaction together with the projection's checkpoint (the
+// stream sequence of the last applied commit), so a crash anywhere either
+// keeps the whole batch and its checkpoint or neither.
+//
+// Exactly-once application: the log has no holes (DenyDelete/DenyPurge), so
+// the next commit to apply is always checkpoint + 1. Deliveries at or below
+// the checkpoint are redeliveries and skipped (but may be acknowledged); a
+// delivery above checkpoint + 1 means the consumer skipped something (it was
+// positioned elsewhere, or a delivery was lost) and stops the batch there
+// with `gap` set, so the caller repositions the consumer at checkpoint + 1.
+// Messages that do not decode become dead_letters rows; unknown event types
+// are counted; both advance the checkpoint (nothing blocks the projection).
+//
+// Thread safety: none; one applier per projector thread and connection.
+// Errors: projections::Error from the transaction; nothing is then committed.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "events/subscription.h"
+#include "projections/pg.h"
+#include "projections/read_model_writer.h"
+
+namespace slotwise::projections {
+
+struct Checkpoint {
+  std::uint64_t position = 0;
+  std::int64_t position_time_ns = 0;  // 0 when unknown
+};
+
+struct BatchOutcome {
+  Checkpoint checkpoint;    // after the batch
+  std::size_t handled = 0;  // leading deliveries applied or skipped: ack these
+  std::uint64_t applied_commits = 0;
+  std::uint64_t skipped = 0;  // redeliveries at or below the checkpoint
+  bool gap = false;           // stopped at a delivery after checkpoint + 1
+  std::uint64_t events_applied = 0;
+  std::uint64_t unknown_events = 0;
+  std::uint64_t dead_letters = 0;
+};
+
+class BatchApplier {
+ public:
+  explicit BatchApplier(std::string projection) : projection_(std::move(projection)) {}
+
+  // Creates the checkpoint row if missing and prepares statements; call once
+  // per connection.
+  [[nodiscard]] Status prepare(pqxx::connection& conn) const;
+  [[nodiscard]] Result<Checkpoint> checkpoint(pqxx::connection& conn) const;
+  [[nodiscard]] Result<BatchOutcome> apply(pqxx::connection& conn,
+                                           const std::vector<events::Delivery>& batch) const;
+
+  [[nodiscard]] const std::string& projection() const { return projection_; }
+
+ private:
+  std::string projection_;
+};
+
+}  // namespace slotwise::projections

@@ -1,0 +1,236 @@
+#include "projections/projector.h"
+
+#include <thread>
+
+#include "projections/consumer_reset.h"
+#include "projections/migrations.h"
+
+namespace slotwise::projections {
+namespace {
+
+std::int64_t now_ns() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+}  // namespace
+
+Projector::Projector(const events::EventStore& store, ProjectorOptions options,
+                     service::Logger& logger, service::MetricsRegistry& metrics)
+    : store_(store),
+      options_(std::move(options)),
+      logger_(logger),
+      position_gauge_(metrics
+                          .gauge_family("slotwise_projection_position",
+                                        "Stream sequence of the last applied commit",
+                                        {"projection"})
+                          .with({options_.projection})),
+      lag_events_(metrics
+                      .gauge_family("slotwise_projection_lag_events",
+                                    "Commits in the log not yet applied", {"projection"})
+                      .with({options_.projection})),
+      lag_seconds_(metrics
+                       .gauge_family("slotwise_projection_lag_seconds",
+                                     "Age of the oldest unapplied commit (whole seconds)",
+                                     {"projection"})
+                       .with({options_.projection})),
+      lag_ms_(metrics
+                  .gauge_family("slotwise_projection_lag_milliseconds",
+                                "Age of the oldest unapplied commit", {"projection"})
+                  .with({options_.projection})),
+      leader_gauge_(metrics
+                        .gauge_family("slotwise_projection_leader",
+                                      "1 while this instance holds the projection's lease",
+                                      {"projection"})
+                        .with({options_.projection})),
+      commits_(metrics
+                   .counter_family("slotwise_projection_commits_total", "Commits applied",
+                                   {"projection"})
+                   .with({options_.projection})),
+      events_(metrics
+                  .counter_family("slotwise_projection_events_total",
+                                  "Events applied to read models", {"projection"})
+                  .with({options_.projection})),
+      unknown_(metrics
+                   .counter_family("slotwise_projection_unknown_events_total",
+                                   "Events of unknown types, skipped", {"projection"})
+                   .with({options_.projection})),
+      dead_letters_(metrics
+                        .counter_family("slotwise_projection_dead_letters_total",
+                                        "Messages or events that failed to decode", {"projection"})
+                        .with({options_.projection})),
+      errors_(metrics
+                  .counter_family("slotwise_projection_errors_total",
+                                  "Sessions ended by an error (then retried)", {"projection"})
+                  .with({options_.projection})),
+      batch_seconds_(metrics.histogram_family("slotwise_projection_batch_seconds",
+                                              "Time to apply and commit one batch",
+                                              {"projection", "mode"})) {}
+
+void Projector::stop() {
+  {
+    const std::lock_guard<std::mutex> lock(mu_);
+    stop_.store(true);
+  }
+  cv_.notify_all();
+}
+
+void Projector::pause(std::chrono::milliseconds d) {
+  std::unique_lock<std::mutex> lock(mu_);
+  cv_.wait_for(lock, d, [&] { return stop_.load(); });
+}
+
+void Projector::run() {
+  while (!stop_.load()) {
+    session();
+    leader_.store(false);
+    leader_gauge_.set(0);
+    if (!stop_.load()) pause(options_.retry_backoff);
+  }
+}
+
+void Projector::session() {
+  std::unique_ptr<pqxx::connection> conn;
+  auto connected = guarded("connect", [&]() -> common::Unit {
+    conn = std::make_unique<pqxx::connection>(options_.pg_url);
+    return common::Unit{};
+  });
+  if (!connected) {
+    errors_.inc();
+    logger_.warn("postgres unavailable", {{"error", connected.error().message}});
+    return;
+  }
+  auto migrated = apply_migrations(*conn, embedded_migrations());
+  if (!migrated) {
+    errors_.inc();
+    logger_.error("migrations failed", {{"error", migrated.error().message}});
+    return;
+  }
+  if (migrated.value() > 0) logger_.info("migrations applied", {{"count", migrated.value()}});
+  if (!options_.read_only_role.empty()) {
+    if (auto r = ensure_read_only_role(*conn, options_.read_only_role); !r) {
+      logger_.warn("read-only role not managed", {{"error", r.error().message}});
+    }
+  }
+  const BatchApplier applier(options_.projection);
+  if (auto p = applier.prepare(*conn); !p) {
+    errors_.inc();
+    logger_.error("prepare failed", {{"error", p.error().message}});
+    return;
+  }
+  // The lease: standby until the advisory lock is ours.
+  bool announced = false;
+  while (!stop_.load()) {
+    auto got = guarded("lease", [&]() -> bool {
+      pqxx::nontransaction tx(*conn);
+      return tx
+          .exec_params1("SELECT pg_try_advisory_lock(hashtext('slotwise-projector'), hashtext($1))",
+                        options_.projection)[0]
+          .as<bool>();
+    });
+    if (!got) {
+      errors_.inc();
+      logger_.warn("lease check failed", {{"error", got.error().message}});
+      return;
+    }
+    if (got.value()) break;
+    if (!announced) {
+      logger_.info("standby: another instance holds the lease",
+                   {{"projection", options_.projection}});
+      announced = true;
+    }
+    pause(options_.standby_poll);
+  }
+  if (stop_.load()) return;
+  logger_.info("lease acquired", {{"projection", options_.projection}});
+  while (!stop_.load()) {
+    if (!consume(*conn, applier)) return;
+  }
+}
+
+// One consumer life: positioned at checkpoint + 1; returns true to
+// reposition (gap), false to end the session (error or stop).
+bool Projector::consume(pqxx::connection& conn, const BatchApplier& applier) {
+  auto cp = applier.checkpoint(conn);
+  if (!cp) {
+    errors_.inc();
+    logger_.warn("checkpoint unreadable", {{"error", cp.error().message}});
+    return false;
+  }
+  position_.store(cp.value().position);
+  position_gauge_.set(static_cast<std::int64_t>(cp.value().position));
+  auto sub = open_consumer_at(store_, options_.consumer, cp.value().position + 1);
+  if (!sub) {
+    errors_.inc();
+    logger_.warn("consumer unavailable", {{"error", sub.error().describe()}});
+    return false;
+  }
+  leader_.store(true);
+  leader_gauge_.set(1);
+  logger_.info("consuming",
+               {{"projection", options_.projection}, {"from_sequence", cp.value().position + 1}});
+  bool catchup = true;
+  while (!stop_.load()) {
+    auto batch = sub.value()->fetch(catchup ? options_.catchup_batch : options_.live_batch,
+                                    options_.fetch_timeout);
+    if (!batch) {
+      errors_.inc();
+      logger_.warn("fetch failed", {{"error", batch.error().describe()}});
+      return false;
+    }
+    if (batch.value().empty()) {
+      catchup = false;
+      lag_events_.set(0);
+      lag_seconds_.set(0);
+      lag_ms_.set(0);
+      continue;
+    }
+    const auto t0 = std::chrono::steady_clock::now();
+    auto out = applier.apply(conn, batch.value());
+    if (!out) {
+      errors_.inc();
+      logger_.error("batch failed", {{"error", out.error().message}});
+      return false;  // nothing acknowledged: redelivered after repositioning
+    }
+    for (std::size_t i = 0; i < out.value().handled; ++i) {
+      if (auto a = events::DurableSubscription::ack(batch.value()[i]); !a) {
+        // Harmless: the checkpoint makes a redelivery a no-op.
+        logger_.warn("ack failed", {{"error", a.error().describe()}});
+        break;
+      }
+    }
+    const events::Delivery& last =
+        batch.value()[out.value().handled == 0 ? 0 : out.value().handled - 1];
+    const double secs =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    record(out.value(), last.num_pending, last.timestamp_ns, catchup, secs);
+    catchup = last.num_pending > options_.catchup_threshold;
+    if (out.value().gap) {
+      logger_.warn("gap in deliveries: repositioning the consumer",
+                   {{"checkpoint", out.value().checkpoint.position}});
+      return true;
+    }
+  }
+  return false;
+}
+
+void Projector::record(const BatchOutcome& out, std::uint64_t pending, std::int64_t last_time_ns,
+                       bool catchup, double seconds) {
+  position_.store(out.checkpoint.position);
+  position_gauge_.set(static_cast<std::int64_t>(out.checkpoint.position));
+  commits_.inc(out.applied_commits);
+  events_.inc(out.events_applied);
+  unknown_.inc(out.unknown_events);
+  dead_letters_.inc(out.dead_letters);
+  if (out.dead_letters > 0) {
+    logger_.warn("dead letters recorded", {{"count", out.dead_letters}});
+  }
+  batch_seconds_.with({options_.projection, catchup ? "catchup" : "live"}).observe(seconds);
+  lag_events_.set(static_cast<std::int64_t>(pending));
+  const std::int64_t lag_ns = pending == 0 ? 0 : std::max<std::int64_t>(0, now_ns() - last_time_ns);
+  lag_ms_.set(lag_ns / 1'000'000);
+  lag_seconds_.set(lag_ns / 1'000'000'000);
+}
+
+}  // namespace slotwise::projections

@@ -1,0 +1,41 @@
+#include "query-api/access.h"
+
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+
+#include <array>
+
+#include "auth/base64url.h"
+
+namespace slotwise::query {
+
+bool Access::has_bearer(const httplib::Request& req) { return req.has_header("Authorization"); }
+
+std::optional<std::string> Access::bearer_user(const httplib::Request& req,
+                                               domain::Instant now) const {
+  const std::string header = req.get_header_value("Authorization");
+  constexpr std::string_view kPrefix = "Bearer ";
+  if (header.size() <= kPrefix.size() || !header.starts_with(kPrefix)) return std::nullopt;
+  const std::string_view view = header;
+  auto claims = jwt_.verify(view.substr(kPrefix.size()), now);
+  if (!claims || claims.value().subject.empty()) return std::nullopt;
+  return claims.value().subject;
+}
+
+std::string Access::feed_token(std::string_view business_id) const {
+  std::array<unsigned char, EVP_MAX_MD_SIZE> mac{};
+  unsigned int len = 0;
+  HMAC(EVP_sha256(), feed_secret_.data(), static_cast<int>(feed_secret_.size()),
+       reinterpret_cast<const unsigned char*>(business_id.data()), business_id.size(), mac.data(),
+       &len);
+  return auth::base64url_encode(std::string_view(reinterpret_cast<const char*>(mac.data()), len));
+}
+
+bool Access::feed_token_matches(std::string_view business_id, std::string_view token) const {
+  const std::string expected = feed_token(business_id);
+  return token.size() == expected.size() &&
+         CRYPTO_memcmp(token.data(), expected.data(), expected.size()) == 0;
+}
+
+}  // namespace slotwise::query

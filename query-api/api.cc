@@ -1,0 +1,374 @@
+#include "query-api/api.h"
+
+#include <charconv>
+#include <thread>
+
+#include "auth/base64url.h"
+#include "auth/tokens.h"
+#include "domain/proto_values.h"
+#include "query-api/availability.h"
+#include "query-api/ics.h"
+#include "query-api/views.h"
+#include "service/rfc3339.h"
+
+namespace slotwise::query {
+namespace {
+
+using service::ApiError;
+using service::reply_error;
+using Res = httplib::Response;
+
+constexpr const char* kMinPositionHeader = "SlotWise-Min-Position";
+
+void bad_request(Res& res, std::string message) {
+  reply_error(res, service::invalid_request(std::move(message)));
+}
+void not_found(Res& res, std::string what) {
+  reply_error(res, ApiError{404, service::error_code::kNotFound, std::move(what) + " not found"});
+}
+void unauthorized(Res& res) {
+  res.set_header("WWW-Authenticate", "Bearer");
+  reply_error(res, ApiError{401, "unauthorized", "a valid owner token is required"});
+}
+void db_error(Res& res, const Error& e) {
+  if (e.code == ErrorCode::kUnavailable) {
+    res.set_header("Retry-After", "1");
+    reply_error(res, ApiError{503, "unavailable", "read models are unavailable"});
+  } else {
+    reply_error(res, ApiError{500, service::error_code::kInternal, "query failed"});
+  }
+}
+
+std::optional<std::uint64_t> parse_u64(std::string_view s) {
+  std::uint64_t v = 0;
+  const auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc{} || p != s.data() + s.size() || s.empty()) return std::nullopt;
+  return v;
+}
+
+// A quoted strong ETag of the body.
+std::string etag_of(const std::string& body) {
+  return "\"" + auth::sha256_hex(body).substr(0, 32) + "\"";
+}
+
+bool etag_matches(const std::string& if_none_match, const std::string& etag) {
+  if (if_none_match == "*") return true;
+  std::size_t at = 0;
+  while (at < if_none_match.size()) {
+    std::size_t end = if_none_match.find(',', at);
+    if (end == std::string::npos) end = if_none_match.size();
+    std::string_view tag(if_none_match.data() + at, end - at);
+    while (!tag.empty() && tag.front() == ' ') tag.remove_prefix(1);
+    while (!tag.empty() && tag.back() == ' ') tag.remove_suffix(1);
+    if (tag.starts_with("W/")) tag.remove_prefix(2);
+    if (tag == etag) return true;
+    at = end + 1;
+  }
+  return false;
+}
+
+// Public, cacheable JSON: ETag + Cache-Control, 304 on a matching If-None-Match.
+void reply_public(const service::RequestContext& ctx, Res& res, std::string body, int max_age) {
+  const std::string etag = etag_of(body);
+  res.set_header("ETag", etag);
+  res.set_header("Cache-Control", "public, max-age=" + std::to_string(max_age));
+  const auto& req = ctx.request();
+  if (req.has_header("If-None-Match") &&
+      etag_matches(req.get_header_value("If-None-Match"), etag)) {
+    res.status = 304;
+    return;
+  }
+  service::reply_json(res, 200, std::move(body));
+}
+
+void reply_private(Res& res, std::string body) {
+  res.set_header("Cache-Control", "private, no-store");
+  service::reply_json(res, 200, std::move(body));
+}
+
+std::optional<domain::LocalDate> date_param(const httplib::Request& req, const char* name) {
+  if (!req.has_param(name)) return std::nullopt;
+  return domain::parse_local_date(req.get_param_value(name));
+}
+
+// An instant bound: RFC 3339, or a date meaning its 00:00 UTC (`end` adds a day).
+std::optional<domain::Instant> bound_param(const std::string& text, bool end) {
+  if (auto d = domain::parse_local_date(text)) {
+    const domain::Instant t{(*d + date::days{end ? 1 : 0}).time_since_epoch()};
+    return t;
+  }
+  auto t = service::parse_rfc3339(text);
+  if (!t) return std::nullopt;
+  return t.value();
+}
+
+std::string cursor_of(const BookingRow& b) {
+  return auth::base64url_encode(std::to_string(b.start.time_since_epoch().count()) + "|" +
+                                b.booking_id);
+}
+
+std::optional<std::pair<std::int64_t, std::string>> parse_cursor(const std::string& text) {
+  auto raw = auth::base64url_decode(text);
+  if (!raw) return std::nullopt;
+  const std::size_t bar = raw->find('|');
+  if (bar == std::string::npos || bar + 1 >= raw->size()) return std::nullopt;
+  const std::string decoded = std::move(raw).value();
+  const std::string_view whole = decoded;
+  const std::string_view head = whole.substr(0, bar);
+  std::int64_t t = 0;
+  const auto [p, ec] = std::from_chars(head.data(), head.data() + head.size(), t);
+  if (ec != std::errc{} || p != head.data() + head.size()) return std::nullopt;
+  return std::make_pair(t, decoded.substr(bar + 1));
+}
+
+bool is_status(std::string_view s) {
+  return s == "tentative" || s == "confirmed" || s == "cancelled" || s == "expired" ||
+         s == "completed" || s == "no_show";
+}
+
+}  // namespace
+
+QueryApi::QueryApi(const ReadStore& store, const Access& access, QueryOptions options,
+                   service::MetricsRegistry& metrics)
+    : store_(store),
+      access_(access),
+      options_(std::move(options)),
+      position_timeouts_(metrics.counter(
+          "slotwise_query_min_position_timeouts_total",
+          "Requests answered 503 because the projection did not reach SlotWise-Min-Position")) {}
+
+domain::Instant QueryApi::now() const {
+  if (options_.clock) return options_.clock();
+  return std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+}
+
+void QueryApi::install(service::HttpServer& server) {
+  auto bind = [this](void (QueryApi::*handler)(const Ctx&, Res&) const) {
+    return [this, handler](Ctx& ctx, Res& res) {
+      if (!await_position(ctx, res)) return;
+      (this->*handler)(ctx, res);
+    };
+  };
+  server.get("/v1/businesses/{slug}", bind(&QueryApi::business));
+  server.get("/v1/businesses/{slug}/availability", bind(&QueryApi::availability));
+  server.get("/v1/bookings/{id}", bind(&QueryApi::booking));
+  server.get("/v1/businesses/{slug}/bookings", bind(&QueryApi::bookings));
+  server.get("/v1/businesses/{slug}/calendar.ics", bind(&QueryApi::calendar_ics));
+  server.get("/v1/businesses/{slug}/calendar-feed", bind(&QueryApi::calendar_feed));
+  server.get("/v1/businesses/{slug}/stats", bind(&QueryApi::stats));
+}
+
+bool QueryApi::await_position(const Ctx& ctx, Res& res) const {
+  const auto& req = ctx.request();
+  if (!req.has_header(kMinPositionHeader)) return true;
+  const auto wanted = parse_u64(req.get_header_value(kMinPositionHeader));
+  if (!wanted) {
+    bad_request(res, std::string(kMinPositionHeader) + " must be a non-negative integer");
+    return false;
+  }
+  const auto deadline = std::chrono::steady_clock::now() + options_.min_position_wait;
+  while (true) {
+    auto pos = store_.position(options_.projection);
+    if (!pos) {
+      db_error(res, pos.error());
+      return false;
+    }
+    if (pos.value() >= *wanted) return true;
+    if (std::chrono::steady_clock::now() >= deadline) break;
+    std::this_thread::sleep_for(options_.min_position_poll);
+  }
+  position_timeouts_.inc();
+  res.set_header("Retry-After", "1");
+  reply_error(res, ApiError{503, "projection_behind",
+                            "the read models have not reached position " + std::to_string(*wanted) +
+                                " yet"});
+  return false;
+}
+
+void QueryApi::business(const Ctx& ctx, Res& res) const {
+  const std::string key(ctx.path_param("slug"));
+  auto b = store_.business(key);
+  if (!b) return db_error(res, b.error());
+  if (!b.value()) return not_found(res, "business");
+  auto services = store_.services(b.value()->business_id);
+  if (!services) return db_error(res, services.error());
+  reply_public(ctx, res, business_json(*b.value(), services.value()), 30);
+}
+
+void QueryApi::availability(const Ctx& ctx, Res& res) const {
+  const auto& req = ctx.request();
+  const std::string service_id = req.get_param_value("service_id");
+  if (service_id.empty()) return bad_request(res, "service_id is required");
+  const auto from = date_param(req, "from");
+  const auto to = date_param(req, "to");
+  if (!from || !to) return bad_request(res, "from and to must be dates (YYYY-MM-DD)");
+  if (*to < *from) return bad_request(res, "to must not be before from");
+  if ((*to - *from).count() + 1 > options_.max_availability_days) {
+    return bad_request(
+        res, "at most " + std::to_string(options_.max_availability_days) + " days per request");
+  }
+  std::optional<domain::TimeZone> display;
+  if (req.has_param("tz")) {
+    auto z = domain::TimeZone::locate(req.get_param_value("tz"));
+    if (!z) return bad_request(res, "tz must be an IANA time zone");
+    display = z.value();
+  }
+  const domain::Instant t = now();
+  auto data = store_.availability_data(std::string(ctx.path_param("slug")), service_id, t);
+  if (!data) return db_error(res, data.error());
+  if (!data.value()) return not_found(res, "business or service");
+  if (!display) {
+    auto z = domain::TimeZone::locate(data.value()->business.time_zone);
+    if (!z) z = domain::TimeZone::locate("UTC");
+    display = z.value();
+  }
+  const auto days = compute_availability(*data.value(), *from, *to, *display, t);
+  reply_public(ctx, res, availability_json(data.value()->business, service_id, *display, days), 5);
+}
+
+void QueryApi::booking(const Ctx& ctx, Res& res) const {
+  const auto& req = ctx.request();
+  const std::string id(ctx.path_param("id"));
+  std::string token = req.get_param_value("manage_token");
+  if (token.empty()) token = req.get_header_value("X-Manage-Token");
+  const bool has_bearer = Access::has_bearer(req);
+  if (token.empty() && !has_bearer) return unauthorized(res);
+  auto b = store_.booking(id);
+  if (!b) return db_error(res, b.error());
+  if (!b.value()) return not_found(res, "booking");
+  bool allowed =
+      !token.empty() && auth::manage_token_matches(token, b.value()->manage_token_sha256);
+  if (!allowed && has_bearer) {
+    const auto user = access_.bearer_user(req, now());
+    if (!user && token.empty()) return unauthorized(res);
+    if (user) {
+      auto business = store_.business(b.value()->business_id);
+      if (!business) return db_error(res, business.error());
+      allowed = business.value() && business.value()->owner_user_id == *user;
+    }
+  }
+  if (!allowed) return not_found(res, "booking");
+  auto history = store_.history(id);
+  if (!history) return db_error(res, history.error());
+  reply_private(res, booking_json(*b.value(), history.value()));
+}
+
+std::optional<BusinessRow> QueryApi::owned_business(const Ctx& ctx, Res& res) const {
+  const auto user = access_.bearer_user(ctx.request(), now());
+  if (!user) {
+    unauthorized(res);
+    return std::nullopt;
+  }
+  auto b = store_.business(std::string(ctx.path_param("slug")));
+  if (!b) {
+    db_error(res, b.error());
+    return std::nullopt;
+  }
+  if (!b.value()) {
+    not_found(res, "business");
+    return std::nullopt;
+  }
+  if (b.value()->owner_user_id != *user) {
+    reply_error(res, ApiError{403, "forbidden", "not the owner of this business"});
+    return std::nullopt;
+  }
+  return b.value();
+}
+
+void QueryApi::bookings(const Ctx& ctx, Res& res) const {
+  const auto& req = ctx.request();
+  BookingFilter f;
+  f.from = domain::Instant{};
+  f.to = domain::Instant{std::chrono::seconds{253'402'300'799}};  // 9999-12-31T23:59:59Z
+  if (req.has_param("from")) {
+    auto t = bound_param(req.get_param_value("from"), false);
+    if (!t) return bad_request(res, "from must be a date or an RFC 3339 time");
+    f.from = *t;
+  }
+  if (req.has_param("to")) {
+    auto t = bound_param(req.get_param_value("to"), true);
+    if (!t) return bad_request(res, "to must be a date or an RFC 3339 time");
+    f.to = *t;
+  }
+  if (req.has_param("status")) {
+    const std::string s = req.get_param_value("status");
+    std::size_t at = 0;
+    while (at <= s.size()) {
+      std::size_t end = s.find(',', at);
+      if (end == std::string::npos) end = s.size();
+      const std::string one = s.substr(at, end - at);
+      if (!is_status(one)) return bad_request(res, "unknown status '" + one + "'");
+      f.statuses.push_back(one);
+      at = end + 1;
+    }
+  }
+  f.limit = options_.default_page_size;
+  if (req.has_param("limit")) {
+    const auto l = parse_u64(req.get_param_value("limit"));
+    if (!l || *l < 1 || *l > static_cast<std::uint64_t>(options_.max_page_size)) {
+      return bad_request(res, "limit must be 1.." + std::to_string(options_.max_page_size));
+    }
+    f.limit = static_cast<int>(*l);
+  }
+  if (req.has_param("cursor")) {
+    f.after = parse_cursor(req.get_param_value("cursor"));
+    if (!f.after) return bad_request(res, "cursor is not valid");
+  }
+  const auto business = owned_business(ctx, res);
+  if (!business) return;
+  f.business_id = business->business_id;
+  auto rows = store_.bookings(f);
+  if (!rows) return db_error(res, rows.error());
+  std::optional<std::string> next;
+  if (rows.value().size() > static_cast<std::size_t>(f.limit)) {
+    rows.value().resize(static_cast<std::size_t>(f.limit));
+    next = cursor_of(rows.value().back());
+  }
+  reply_private(res, booking_page_json(rows.value(), next));
+}
+
+void QueryApi::calendar_ics(const Ctx& ctx, Res& res) const {
+  const std::string id(ctx.path_param("slug"));
+  const std::string token = ctx.request().get_param_value("token");
+  if (token.empty() || !access_.feed_token_matches(id, token)) {
+    return not_found(res, "calendar feed");
+  }
+  auto b = store_.business(id);
+  if (!b) return db_error(res, b.error());
+  if (!b.value()) return not_found(res, "calendar feed");
+  auto rows = store_.feed(b.value()->business_id, now() - std::chrono::days{90});
+  if (!rows) return db_error(res, rows.error());
+  res.set_header("Cache-Control", "private, max-age=300");
+  res.status = 200;
+  res.set_content(render_calendar(*b.value(), rows.value()), "text/calendar; charset=utf-8");
+}
+
+void QueryApi::calendar_feed(const Ctx& ctx, Res& res) const {
+  const auto business = owned_business(ctx, res);
+  if (!business) return;
+  const std::string token = access_.feed_token(business->business_id);
+  const std::string url = options_.public_base_url + "/v1/businesses/" + business->business_id +
+                          "/calendar.ics?token=" + token;
+  reply_private(res, feed_json(url, token));
+}
+
+void QueryApi::stats(const Ctx& ctx, Res& res) const {
+  const auto& req = ctx.request();
+  const auto from = date_param(req, "from");
+  const auto to = date_param(req, "to");
+  if (!from || !to) return bad_request(res, "from and to must be dates (YYYY-MM-DD)");
+  if (*to < *from) return bad_request(res, "to must not be before from");
+  if ((*to - *from).count() + 1 > options_.max_stats_days) {
+    return bad_request(res,
+                       "at most " + std::to_string(options_.max_stats_days) + " days per request");
+  }
+  const auto business = owned_business(ctx, res);
+  if (!business) return;
+  const std::string f = domain::format_local_date(*from);
+  const std::string t = domain::format_local_date(*to);
+  auto days = store_.stats(business->business_id, f, t);
+  if (!days) return db_error(res, days.error());
+  reply_private(res, stats_json(*business, f, t, days.value()));
+}
+
+}  // namespace slotwise::query

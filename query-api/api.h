@@ -1,0 +1,80 @@
+// QueryApi: the HTTP routes of slotwise-query (docs/query-api.md,
+// schemas/openapi.yaml), installed on a service::HttpServer.
+//
+//   GET /v1/businesses/{slug}                    public, ETag, id accepted for slug
+//   GET /v1/businesses/{slug}/availability       public, ETag
+//   GET /v1/bookings/{id}                        owner JWT or manage token
+//   GET /v1/businesses/{id}/bookings             owner, keyset pagination
+//   GET /v1/businesses/{id}/calendar.ics?token=  feed token
+//   GET /v1/businesses/{id}/calendar-feed        owner: the feed URL and token
+//   GET /v1/businesses/{id}/stats                owner
+//
+// Read-your-writes: a request with `SlotWise-Min-Position: N` first waits
+// (polling the projection checkpoint, bounded by min_position_wait) until
+// the projection has applied position N; otherwise 503 with Retry-After.
+// Errors are {"error":{"code","message"}}: 400 bad parameters, 401 no or
+// invalid credentials, 403 another tenant's business, 404 unknown ids (and
+// bookings the caller may not see), 503 database unavailable.
+//
+// Thread safety: handlers run concurrently; all members are read-only or
+// thread-safe.
+// Errors: never thrown; every failure is an HTTP answer.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <string>
+
+#include "query-api/access.h"
+#include "query-api/read_store.h"
+#include "service/http_server.h"
+#include "service/metrics.h"
+
+namespace slotwise::query {
+
+struct QueryOptions {
+  std::string projection = "main";
+  std::chrono::milliseconds min_position_wait{2000};
+  std::chrono::milliseconds min_position_poll{5};
+  int max_availability_days = 62;
+  int max_stats_days = 366;
+  int default_page_size = 50;
+  int max_page_size = 200;
+  // Prefix of the calendar feed URL, e.g. "https://api.slotwise.example".
+  std::string public_base_url;
+  // "now" for availability and token checks; the system clock when empty.
+  std::function<domain::Instant()> clock;
+};
+
+class QueryApi {
+ public:
+  // `store`, `access` and `metrics` must outlive the API.
+  QueryApi(const ReadStore& store, const Access& access, QueryOptions options,
+           service::MetricsRegistry& metrics);
+
+  void install(service::HttpServer& server);
+
+ private:
+  using Ctx = service::RequestContext;
+  using Res = httplib::Response;
+
+  [[nodiscard]] domain::Instant now() const;
+  // False (and the response written) when the request must not proceed.
+  bool await_position(const Ctx& ctx, Res& res) const;
+  void business(const Ctx& ctx, Res& res) const;
+  void availability(const Ctx& ctx, Res& res) const;
+  void booking(const Ctx& ctx, Res& res) const;
+  void bookings(const Ctx& ctx, Res& res) const;
+  void calendar_ics(const Ctx& ctx, Res& res) const;
+  void calendar_feed(const Ctx& ctx, Res& res) const;
+  void stats(const Ctx& ctx, Res& res) const;
+  // The business `id` if the request's bearer owns it; else the error is written.
+  std::optional<BusinessRow> owned_business(const Ctx& ctx, Res& res) const;
+
+  const ReadStore& store_;
+  const Access& access_;
+  QueryOptions options_;
+  service::Counter& position_timeouts_;
+};
+
+}  // namespace slotwise::query

@@ -1,0 +1,112 @@
+#include "query-api/availability.h"
+
+#include <rapidjson/document.h>
+
+#include <map>
+
+#include "domain/availability.h"
+#include "domain/proto_values.h"
+
+namespace slotwise::query {
+namespace {
+
+domain::DayIntervals intervals_of(const rapidjson::Value& v) {
+  domain::DayIntervals out;
+  if (!v.IsArray()) return out;
+  for (const auto& pair : v.GetArray()) {
+    if (!pair.IsArray() || pair.Size() != 2 || !pair[0].IsInt() || !pair[1].IsInt()) continue;
+    out.push_back(domain::LocalInterval{pair[0].GetInt(), pair[1].GetInt()});
+  }
+  return out;
+}
+
+std::optional<domain::BookingStatus> status_of(const std::string& s) {
+  using domain::BookingStatus;
+  static const std::map<std::string, BookingStatus, std::less<>> kByName = {
+      {"tentative", BookingStatus::tentative}, {"confirmed", BookingStatus::confirmed},
+      {"cancelled", BookingStatus::cancelled}, {"expired", BookingStatus::expired},
+      {"completed", BookingStatus::completed}, {"no_show", BookingStatus::no_show}};
+  const auto it = kByName.find(s);
+  if (it == kByName.end()) return std::nullopt;
+  return it->second;
+}
+
+}  // namespace
+
+domain::DayIntervals parse_intervals(std::string_view json) {
+  rapidjson::Document doc;
+  doc.Parse(json.data(), json.size());
+  if (doc.HasParseError()) return {};
+  return intervals_of(doc);
+}
+
+domain::WeeklySchedule parse_schedule(std::string_view json) {
+  domain::WeeklySchedule s;
+  rapidjson::Document doc;
+  doc.Parse(json.data(), json.size());
+  if (doc.HasParseError() || !doc.IsArray()) return s;
+  for (rapidjson::SizeType d = 0; d < doc.Size() && d < 7; ++d) s.days[d] = intervals_of(doc[d]);
+  return s;
+}
+
+domain::CalendarState calendar_state(const AvailabilityData& data) {
+  domain::CalendarState state;
+  state.business_id = data.business.business_id;
+  if (data.calendar) {
+    state.time_zone = data.calendar->time_zone;
+    if (auto zone = domain::TimeZone::locate(state.time_zone)) state.zone = zone.value();
+    state.schedule = parse_schedule(data.calendar->schedule_json);
+  }
+  for (const OverrideRow& o : data.overrides) {
+    if (auto date = domain::parse_local_date(o.local_date)) {
+      state.overrides[*date] = domain::DateOverride{o.closed, parse_intervals(o.intervals_json)};
+    }
+  }
+  for (const BookingRow& r : data.bookings) {
+    const auto status = status_of(r.status);
+    if (!status) continue;
+    domain::Booking b;
+    b.booking_id = r.booking_id;
+    b.service_id = r.service_id;
+    b.status = *status;
+    b.start = r.start;
+    b.end = r.end;
+    b.buffer_before_minutes = r.buffer_before_minutes;
+    b.buffer_after_minutes = r.buffer_after_minutes;
+    b.time_zone = r.time_zone;
+    b.hold_expires_at = r.hold_expires_at;
+    state.bookings.emplace(r.booking_id, std::move(b));
+  }
+  return state;
+}
+
+std::vector<AvailabilityDay> compute_availability(const AvailabilityData& data,
+                                                  domain::LocalDate from, domain::LocalDate to,
+                                                  const domain::TimeZone& display,
+                                                  domain::Instant now) {
+  std::vector<AvailabilityDay> days;
+  for (domain::LocalDate d = from; d <= to; d += date::days{1}) days.push_back({d, {}});
+  const domain::CalendarState state = calendar_state(data);
+  if (!state.zone || !data.service.active) return days;
+  domain::BookingPolicy policy;
+  policy.slot_interval_minutes = data.business.slot_interval_minutes;
+  policy.min_notice_minutes = data.business.min_notice_minutes;
+  policy.horizon_days = data.business.horizon_days;
+  policy.max_bookings_per_day = data.business.max_bookings_per_day;
+  domain::ServiceTiming timing;
+  timing.duration_minutes = data.service.duration_minutes;
+  timing.buffer_before_minutes = data.service.buffer_before_minutes;
+  timing.buffer_after_minutes = data.service.buffer_after_minutes;
+  const domain::BusyCalendar busy = domain::busy_calendar(state, now);
+  const domain::BookingContext ctx{state.schedule, state.overrides, *state.zone,
+                                   policy,         timing,          busy};
+  for (const domain::Instant slot :
+       domain::free_slots(ctx, from - date::days{2}, to + date::days{2}, now)) {
+    const domain::LocalDate day = display.reading(slot).date;
+    if (day < from || day > to) continue;
+    days[static_cast<std::size_t>((day - from).count())].slots.push_back(slot);
+  }
+  return days;
+}
+
+}  // namespace slotwise::query

@@ -1,0 +1,48 @@
+// Availability from the read models, decided by the SAME domain functions
+// the command side uses (domain/availability.h): the rows of one business
+// (policy, service timing, calendar zone, weekly schedule, overrides, the
+// bookings that may occupy time) are turned back into the domain's values,
+// busy_calendar() builds the busy set exactly as for a booking command, and
+// free_slots() lists the bookable starts. So every listed slot is bookable
+// and every bookable slot is listed, by construction, as long as the rows
+// mirror the aggregates (projections/read_model_writer.h).
+//
+// Days are the local dates of `display` (the request's tz, default the
+// business's zone); the engine runs over the calendar zone's dates two days
+// wider on each side, which covers any difference between two UTC offsets.
+//
+// Thread safety: pure functions.
+// Errors: none; a calendar without a (valid) zone has no free slots, like
+// the command side.
+#pragma once
+
+#include <string_view>
+#include <vector>
+
+#include "domain/calendar.h"
+#include "domain/schedule.h"
+#include "domain/time_zone.h"
+#include "query-api/read_store.h"
+
+namespace slotwise::query {
+
+struct AvailabilityDay {
+  domain::LocalDate date;
+  std::vector<domain::Instant> slots;
+};
+
+// "[[540,720],[780,1020]]" -> intervals; malformed input yields what parsed.
+[[nodiscard]] domain::DayIntervals parse_intervals(std::string_view json);
+// Seven days, Monday first.
+[[nodiscard]] domain::WeeklySchedule parse_schedule(std::string_view json);
+
+// The calendar state the availability rules read, rebuilt from rows.
+[[nodiscard]] domain::CalendarState calendar_state(const AvailabilityData& data);
+
+[[nodiscard]] std::vector<AvailabilityDay> compute_availability(const AvailabilityData& data,
+                                                                domain::LocalDate from,
+                                                                domain::LocalDate to,
+                                                                const domain::TimeZone& display,
+                                                                domain::Instant now);
+
+}  // namespace slotwise::query

@@ -1,0 +1,67 @@
+// ConnectionPool: a bounded pool of libpqxx connections for the query API's
+// worker threads. Connections are opened lazily (up to `size`), handed out
+// one per request (a Lease) and returned when the lease ends; a lease whose
+// connection broke is discarded instead, so the pool heals itself. Every
+// connection is opened with default_transaction_read_only = on on top of the
+// read-only role (defence in depth).
+//
+// Thread safety: acquire() may be called from any thread; a Lease (and its
+// connection) belongs to the thread holding it.
+// Errors: acquire() fails with kUnavailable when no connection frees up
+// within `acquire_timeout` or the server refuses a new one.
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <cstddef>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "projections/pg.h"
+
+namespace slotwise::query {
+
+using projections::Error;
+using projections::ErrorCode;
+template <class T>
+using Result = projections::Result<T>;
+
+class ConnectionPool {
+ public:
+  class Lease {
+   public:
+    Lease(ConnectionPool* pool, std::unique_ptr<pqxx::connection> conn)
+        : pool_(pool), conn_(std::move(conn)) {}
+    Lease(Lease&& other) noexcept = default;
+    Lease& operator=(Lease&& other) noexcept = delete;
+    Lease(const Lease&) = delete;
+    Lease& operator=(const Lease&) = delete;
+    ~Lease();
+    [[nodiscard]] pqxx::connection& conn() { return *conn_; }
+
+   private:
+    ConnectionPool* pool_;
+    std::unique_ptr<pqxx::connection> conn_;
+  };
+
+  ConnectionPool(std::string url, std::size_t size, std::chrono::milliseconds acquire_timeout)
+      : url_(std::move(url)), size_(size), acquire_timeout_(acquire_timeout) {}
+
+  [[nodiscard]] Result<Lease> acquire();
+  [[nodiscard]] std::size_t size() const { return size_; }
+
+ private:
+  void give_back(std::unique_ptr<pqxx::connection> conn);
+
+  std::string url_;
+  std::size_t size_;
+  std::chrono::milliseconds acquire_timeout_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::vector<std::unique_ptr<pqxx::connection>> idle_;
+  std::size_t open_ = 0;  // idle + leased
+};
+
+}  // namespace slotwise::query

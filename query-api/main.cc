@@ -1,0 +1,107 @@
+// slotwise-query: the read side's HTTP API (docs/query-api.md).
+// Configuration: file given as the only argument (optional), every key also
+// as SLOTWISE_<KEY>:
+//   http_host 127.0.0.1, http_port 8082, http_workers 32
+//   pg_url / query_pg_url / query_role        (query_config.h)
+//   pool_size 16, pool_acquire_timeout 2s
+//   jwt_secret_file (required), jwt_issuer, jwt_audience, feed_secret_file
+//   min_position_wait 2s, projection main, public_base_url ""
+// Logs are JSON lines on stderr; SIGTERM/SIGINT stop it gracefully.
+#include <exception>
+#include <iostream>
+
+#include "query-api/api.h"
+#include "query-api/connection_pool.h"
+#include "query-api/query_config.h"
+#include "service/config.h"
+#include "service/signals.h"
+
+namespace slotwise::query {
+namespace {
+
+using service::Config;
+
+template <class R>
+auto must(R&& r) {
+  if (!r) throw std::runtime_error(r.error().message);
+  return std::forward<R>(r).value();
+}
+
+int run(const Config& config) {
+  service::Logger logger("slotwise-query", service::log_level_from_env());
+  service::MetricsRegistry metrics;
+
+  const std::string pg_url =
+      config.get_string("pg_url", "postgresql://slotwise@127.0.0.1:55432/slotwise");
+  const std::string role = config.get_string("query_role", "slotwise_query");
+  const std::string query_url = config.get_string("query_pg_url", with_user(pg_url, role));
+  const auto pool_size = must(config.get_int("pool_size", 16, 1, 1024));
+  const auto acquire_timeout =
+      must(config.get_duration("pool_acquire_timeout", std::chrono::milliseconds(2000)));
+
+  const std::string jwt_file = must(config.require_string("jwt_secret_file"));
+  auto key = auth::JwtKey::from_file(jwt_file);
+  if (!key) throw std::runtime_error("jwt_secret_file: " + key.error().message);
+  auth::JwtSettings jwt_settings;
+  jwt_settings.issuer = config.get_string("jwt_issuer", "slotwise");
+  jwt_settings.audience = config.get_string("jwt_audience", "slotwise-api");
+  auto feed_secret = read_secret_file(config.get_string("feed_secret_file", jwt_file));
+  if (!feed_secret) throw std::runtime_error(feed_secret.error());
+
+  ConnectionPool pool(query_url, static_cast<std::size_t>(pool_size), acquire_timeout);
+  const ReadStore store(pool);
+  const Access access(auth::JwtCodec(std::move(key).value(), jwt_settings),
+                      std::move(feed_secret).value());
+  QueryOptions options;
+  options.projection = config.get_string("projection", "main");
+  options.min_position_wait =
+      must(config.get_duration("min_position_wait", std::chrono::milliseconds(2000)));
+  options.public_base_url = config.get_string("public_base_url", "");
+  QueryApi api(store, access, options, metrics);
+
+  service::HttpServerOptions http;
+  http.host = config.get_string("http_host", "127.0.0.1");
+  http.port = static_cast<int>(must(config.get_int("http_port", 8082, 0, 65535)));
+  http.worker_threads = static_cast<std::size_t>(must(config.get_int("http_workers", 32, 1, 1024)));
+  service::HttpServer server(http, logger, metrics);
+  api.install(server);
+  server.set_readiness_check([&]() -> common::Result<common::Unit, std::string> {
+    auto pos = store.position(options.projection);
+    if (!pos) return common::fail(pos.error().message);
+    return common::Unit{};
+  });
+  auto port = server.start();
+  if (!port) {
+    logger.error("http listen failed", {{"error", port.error()}});
+    return 1;
+  }
+  logger.info("listening", {{"port", port.value()}});
+  auto signals = service::ShutdownSignals::install([&](int) { server.stop(); });
+  if (!signals) {
+    logger.error("signals", {{"error", signals.error()}});
+    return 1;
+  }
+  signals.value()->wait();
+  server.stop();
+  logger.info("stopped");
+  return 0;
+}
+
+}  // namespace
+}  // namespace slotwise::query
+
+int main(int argc, char** argv) {
+  using slotwise::service::Config;
+  try {
+    auto config = argc > 1 ? Config::load(argv[1])
+                           : slotwise::service::ConfigResult<Config>(Config::from_env());
+    if (!config) {
+      std::cerr << config.error().message << '\n';
+      return 2;
+    }
+    return slotwise::query::run(config.value());
+  } catch (const std::exception& e) {
+    std::cerr << "slotwise-query: " << e.what() << '\n';
+    return 1;
+  }
+}

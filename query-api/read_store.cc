@@ -1,0 +1,275 @@
+#include "query-api/read_store.h"
+
+#include <utility>
+
+namespace slotwise::query {
+namespace {
+
+constexpr const char* kBookingColumns =
+    "b.booking_id, b.business_id, b.service_id, coalesce(s.name, ''), b.status,"
+    " extract(epoch from b.start_at)::bigint, extract(epoch from b.end_at)::bigint,"
+    " b.local_date::text, b.buffer_before_minutes, b.buffer_after_minutes, b.time_zone,"
+    " b.customer_name, b.customer_email, b.customer_phone, b.notes, b.price_minor,"
+    " b.amount_due_minor, b.currency, b.manage_token_sha256,"
+    " extract(epoch from b.hold_expires_at)::bigint, extract(epoch from b.created_at)::bigint,"
+    " extract(epoch from b.updated_at)::bigint, b.version"
+    " FROM bookings b LEFT JOIN services s"
+    " ON s.business_id = b.business_id AND s.service_id = b.service_id ";
+
+constexpr const char* kBusinessColumns =
+    "SELECT business_id, slug, owner_user_id, name, description, contact_email, contact_phone,"
+    " address, time_zone, currency, slot_interval_minutes, min_notice_minutes, horizon_days,"
+    " max_bookings_per_day, hold_minutes, free_cancellation_cutoff_minutes,"
+    " late_cancellation_refund_percent, version FROM businesses ";
+
+constexpr const char* kServiceColumns =
+    "SELECT service_id, name, description, duration_minutes, buffer_before_minutes,"
+    " buffer_after_minutes, price_minor, currency, payment_mode, deposit_minor, active"
+    " FROM services ";
+
+domain::Instant instant(const pqxx::field& f) {
+  return domain::Instant{std::chrono::seconds{f.as<std::int64_t>()}};
+}
+
+BookingRow booking_of(const pqxx::row& r) {
+  BookingRow b;
+  b.booking_id = r[0].as<std::string>();
+  b.business_id = r[1].as<std::string>();
+  b.service_id = r[2].as<std::string>();
+  b.service_name = r[3].as<std::string>();
+  b.status = r[4].as<std::string>();
+  b.start = instant(r[5]);
+  b.end = instant(r[6]);
+  b.local_date = r[7].as<std::string>();
+  b.buffer_before_minutes = r[8].as<int>();
+  b.buffer_after_minutes = r[9].as<int>();
+  b.time_zone = r[10].as<std::string>();
+  b.customer_name = r[11].as<std::string>();
+  b.customer_email = r[12].as<std::string>();
+  b.customer_phone = r[13].as<std::string>();
+  b.notes = r[14].as<std::string>();
+  b.price_minor = r[15].as<std::int64_t>();
+  b.amount_due_minor = r[16].as<std::int64_t>();
+  b.currency = r[17].as<std::string>();
+  b.manage_token_sha256 = r[18].as<std::string>();
+  if (!r[19].is_null()) b.hold_expires_at = instant(r[19]);
+  b.created_at = instant(r[20]);
+  b.updated_at = instant(r[21]);
+  b.version = r[22].as<std::uint64_t>();
+  return b;
+}
+
+BusinessRow business_of(const pqxx::row& r) {
+  BusinessRow b;
+  b.business_id = r[0].as<std::string>();
+  b.slug = r[1].as<std::string>();
+  b.owner_user_id = r[2].as<std::string>();
+  b.name = r[3].as<std::string>();
+  b.description = r[4].as<std::string>();
+  b.contact_email = r[5].as<std::string>();
+  b.contact_phone = r[6].as<std::string>();
+  b.address = r[7].as<std::string>();
+  b.time_zone = r[8].as<std::string>();
+  b.currency = r[9].as<std::string>();
+  b.slot_interval_minutes = r[10].as<int>();
+  b.min_notice_minutes = r[11].as<int>();
+  b.horizon_days = r[12].as<int>();
+  b.max_bookings_per_day = r[13].as<int>();
+  b.hold_minutes = r[14].as<int>();
+  b.free_cancellation_cutoff_minutes = r[15].as<int>();
+  b.late_cancellation_refund_percent = r[16].as<int>();
+  b.version = r[17].as<std::uint64_t>();
+  return b;
+}
+
+ServiceRow service_of(const pqxx::row& r) {
+  ServiceRow s;
+  s.service_id = r[0].as<std::string>();
+  s.name = r[1].as<std::string>();
+  s.description = r[2].as<std::string>();
+  s.duration_minutes = r[3].as<int>();
+  s.buffer_before_minutes = r[4].as<int>();
+  s.buffer_after_minutes = r[5].as<int>();
+  s.price_minor = r[6].as<std::int64_t>();
+  s.currency = r[7].as<std::string>();
+  s.payment_mode = r[8].as<std::string>();
+  if (!r[9].is_null()) s.deposit_minor = r[9].as<std::int64_t>();
+  s.active = r[10].as<bool>();
+  return s;
+}
+
+std::optional<BusinessRow> find_business(pqxx::read_transaction& tx, const std::string& key) {
+  const bool by_id = key.starts_with("biz_");
+  const pqxx::result r = tx.exec_params(std::string(kBusinessColumns) +
+                                            (by_id ? "WHERE business_id = $1" : "WHERE slug = $1") +
+                                            " ORDER BY business_id LIMIT 1",
+                                        key);
+  if (r.empty()) return std::nullopt;
+  return business_of(r[0]);
+}
+
+template <class F>
+auto read(ConnectionPool& pool, std::string_view what, F&& f)
+    -> Result<std::invoke_result_t<F, pqxx::read_transaction&>> {
+  auto lease = pool.acquire();
+  if (!lease) return common::Unexpected<Error>{lease.error()};
+  return projections::guarded(what, [&] {
+    pqxx::read_transaction tx(lease.value().conn());
+    return f(tx);
+  });
+}
+
+}  // namespace
+
+Result<std::optional<BusinessRow>> ReadStore::business(const std::string& id_or_slug) const {
+  return read(pool_, "business",
+              [&](pqxx::read_transaction& tx) { return find_business(tx, id_or_slug); });
+}
+
+Result<std::vector<ServiceRow>> ReadStore::services(const std::string& business_id) const {
+  return read(pool_, "services", [&](pqxx::read_transaction& tx) {
+    std::vector<ServiceRow> out;
+    for (const auto& r :
+         tx.exec_params(std::string(kServiceColumns) + "WHERE business_id = $1 ORDER BY service_id",
+                        business_id)) {
+      out.push_back(service_of(r));
+    }
+    return out;
+  });
+}
+
+Result<std::optional<AvailabilityData>> ReadStore::availability_data(const std::string& id_or_slug,
+                                                                     const std::string& service_id,
+                                                                     domain::Instant now) const {
+  return read(pool_, "availability", [&](pqxx::read_transaction& tx) {
+    std::optional<AvailabilityData> out;
+    auto business = find_business(tx, id_or_slug);
+    if (!business) return out;
+    const pqxx::result svc =
+        tx.exec_params(std::string(kServiceColumns) + "WHERE business_id = $1 AND service_id = $2",
+                       business->business_id, service_id);
+    if (svc.empty()) return out;
+    AvailabilityData d;
+    d.business = std::move(*business);
+    d.service = service_of(svc[0]);
+    const pqxx::result cal =
+        tx.exec_params("SELECT time_zone, schedule::text FROM calendars WHERE business_id = $1",
+                       d.business.business_id);
+    if (!cal.empty())
+      d.calendar = CalendarRow{cal[0][0].as<std::string>(), cal[0][1].as<std::string>()};
+    for (const auto& r :
+         tx.exec_params("SELECT local_date::text, closed, intervals::text FROM date_overrides"
+                        " WHERE business_id = $1 ORDER BY local_date",
+                        d.business.business_id)) {
+      d.overrides.push_back(
+          OverrideRow{r[0].as<std::string>(), r[1].as<bool>(), r[2].as<std::string>()});
+    }
+    // busy_calendar() skips bookings whose buffered end is 3 days or more
+    // before now; fetch a margin more and let it decide.
+    for (const auto& r :
+         tx.exec_params(std::string("SELECT ") + kBookingColumns +
+                            "WHERE b.business_id = $1 AND b.status IN"
+                            " ('tentative','confirmed','completed','no_show')"
+                            " AND b.end_at >= to_timestamp($2)",
+                        d.business.business_id, now.time_since_epoch().count() - 5LL * 86400)) {
+      d.bookings.push_back(booking_of(r));
+    }
+    out = std::move(d);
+    return out;
+  });
+}
+
+Result<std::optional<BookingRow>> ReadStore::booking(const std::string& booking_id) const {
+  return read(pool_, "booking", [&](pqxx::read_transaction& tx) {
+    std::optional<BookingRow> out;
+    const pqxx::result r = tx.exec_params(
+        std::string("SELECT ") + kBookingColumns + "WHERE b.booking_id = $1", booking_id);
+    if (!r.empty()) out = booking_of(r[0]);
+    return out;
+  });
+}
+
+Result<std::vector<HistoryEntry>> ReadStore::history(const std::string& booking_id) const {
+  return read(pool_, "history", [&](pqxx::read_transaction& tx) {
+    std::vector<HistoryEntry> out;
+    for (const auto& r : tx.exec_params(
+             "SELECT seq, event_index, event_type, extract(epoch from occurred_at)::bigint,"
+             " actor_kind, actor_id, detail::text FROM booking_history WHERE booking_id = $1"
+             " ORDER BY seq, event_index",
+             booking_id)) {
+      out.push_back(HistoryEntry{r[0].as<std::uint64_t>(), r[1].as<int>(), r[2].as<std::string>(),
+                                 instant(r[3]), r[4].as<std::string>(), r[5].as<std::string>(),
+                                 r[6].as<std::string>()});
+    }
+    return out;
+  });
+}
+
+Result<std::vector<BookingRow>> ReadStore::bookings(const BookingFilter& f) const {
+  return read(pool_, "bookings", [&](pqxx::read_transaction& tx) {
+    std::string sql =
+        std::string("SELECT ") + kBookingColumns +
+        "WHERE b.business_id = " + tx.quote(f.business_id) + " AND b.start_at >= to_timestamp(" +
+        std::to_string(f.from.time_since_epoch().count()) + ") AND b.start_at < to_timestamp(" +
+        std::to_string(f.to.time_since_epoch().count()) + ")";
+    if (!f.statuses.empty()) {
+      sql += " AND b.status IN (";
+      for (std::size_t i = 0; i < f.statuses.size(); ++i) {
+        sql += (i > 0 ? "," : "") + tx.quote(f.statuses[i]);
+      }
+      sql += ")";
+    }
+    if (f.after) {
+      sql += " AND (b.start_at, b.booking_id) > (to_timestamp(" + std::to_string(f.after->first) +
+             "), " + tx.quote(f.after->second) + ")";
+    }
+    sql += " ORDER BY b.start_at, b.booking_id LIMIT " + std::to_string(f.limit + 1);
+    std::vector<BookingRow> out;
+    for (const auto& r : tx.exec(sql)) out.push_back(booking_of(r));
+    return out;
+  });
+}
+
+Result<std::vector<BookingRow>> ReadStore::feed(const std::string& business_id,
+                                                domain::Instant since) const {
+  return read(pool_, "feed", [&](pqxx::read_transaction& tx) {
+    std::vector<BookingRow> out;
+    for (const auto& r :
+         tx.exec_params(std::string("SELECT ") + kBookingColumns +
+                            "WHERE b.business_id = $1 AND b.start_at >= to_timestamp($2)"
+                            " ORDER BY b.start_at, b.booking_id LIMIT 5000",
+                        business_id, since.time_since_epoch().count())) {
+      out.push_back(booking_of(r));
+    }
+    return out;
+  });
+}
+
+Result<std::vector<DayStats>> ReadStore::stats(const std::string& business_id,
+                                               const std::string& from,
+                                               const std::string& to) const {
+  return read(pool_, "stats", [&](pqxx::read_transaction& tx) {
+    std::vector<DayStats> out;
+    for (const auto& r : tx.exec_params(
+             "SELECT local_date::text, tentative, confirmed, cancelled, expired, completed,"
+             " no_show, total, revenue_minor FROM daily_stats WHERE business_id = $1"
+             " AND local_date >= $2::date AND local_date <= $3::date ORDER BY local_date",
+             business_id, from, to)) {
+      out.push_back(
+          DayStats{r[0].as<std::string>(), r[1].as<std::int64_t>(), r[2].as<std::int64_t>(),
+                   r[3].as<std::int64_t>(), r[4].as<std::int64_t>(), r[5].as<std::int64_t>(),
+                   r[6].as<std::int64_t>(), r[7].as<std::int64_t>(), r[8].as<std::int64_t>()});
+    }
+    return out;
+  });
+}
+
+Result<std::uint64_t> ReadStore::position(const std::string& projection) const {
+  return read(pool_, "position", [&](pqxx::read_transaction& tx) {
+    const pqxx::result r = tx.exec_params(
+        "SELECT position FROM projection_checkpoints WHERE projection = $1", projection);
+    return r.empty() ? std::uint64_t{0} : r[0][0].as<std::uint64_t>();
+  });
+}
+
+}  // namespace slotwise::query

@@ -1,0 +1,154 @@
+// ReadStore: the query API's typed reads of the read-model tables
+// (projections/migrations). Each function runs one read-only transaction on
+// a pooled connection inside projections::guarded(), so libpqxx exceptions
+// never escape.
+//
+// Thread safety: thread-safe (each call leases its own connection).
+// Errors: kUnavailable (pool exhausted, database down), kDatabase; a missing
+// row is not an error but an empty optional.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "domain/instant.h"
+#include "query-api/connection_pool.h"
+
+namespace slotwise::query {
+
+struct ServiceRow {
+  std::string service_id;
+  std::string name;
+  std::string description;
+  int duration_minutes = 0;
+  int buffer_before_minutes = 0;
+  int buffer_after_minutes = 0;
+  std::int64_t price_minor = 0;
+  std::string currency;
+  std::string payment_mode;
+  std::optional<std::int64_t> deposit_minor;
+  bool active = true;
+};
+
+struct BusinessRow {
+  std::string business_id;
+  std::string slug;
+  std::string owner_user_id;
+  std::string name;
+  std::string description;
+  std::string contact_email;
+  std::string contact_phone;
+  std::string address;
+  std::string time_zone;
+  std::string currency;
+  int slot_interval_minutes = 0;
+  int min_notice_minutes = 0;
+  int horizon_days = 0;
+  int max_bookings_per_day = 0;
+  int hold_minutes = 0;
+  int free_cancellation_cutoff_minutes = 0;
+  int late_cancellation_refund_percent = 0;
+  std::uint64_t version = 0;
+};
+
+struct CalendarRow {
+  std::string time_zone;
+  std::string schedule_json;  // [[[s,e],...] x 7], Monday first
+};
+
+struct OverrideRow {
+  std::string local_date;  // YYYY-MM-DD
+  bool closed = false;
+  std::string intervals_json;
+};
+
+struct BookingRow {
+  std::string booking_id;
+  std::string business_id;
+  std::string service_id;
+  std::string service_name;
+  std::string status;
+  domain::Instant start{};
+  domain::Instant end{};
+  std::string local_date;
+  int buffer_before_minutes = 0;
+  int buffer_after_minutes = 0;
+  std::string time_zone;
+  std::string customer_name;
+  std::string customer_email;
+  std::string customer_phone;
+  std::string notes;
+  std::int64_t price_minor = 0;
+  std::int64_t amount_due_minor = 0;
+  std::string currency;
+  std::string manage_token_sha256;
+  std::optional<domain::Instant> hold_expires_at;
+  domain::Instant created_at{};
+  domain::Instant updated_at{};
+  std::uint64_t version = 0;
+};
+
+struct HistoryEntry {
+  std::uint64_t seq = 0;
+  int event_index = 0;
+  std::string event_type;
+  domain::Instant occurred_at{};
+  std::string actor_kind;
+  std::string actor_id;
+  std::string detail_json;
+};
+
+struct DayStats {
+  std::string local_date;
+  std::int64_t tentative = 0, confirmed = 0, cancelled = 0, expired = 0, completed = 0, no_show = 0,
+               total = 0, revenue_minor = 0;
+};
+
+// What the availability engine needs of one business and service.
+struct AvailabilityData {
+  BusinessRow business;
+  ServiceRow service;
+  std::optional<CalendarRow> calendar;
+  std::vector<OverrideRow> overrides;
+  std::vector<BookingRow> bookings;  // those that may occupy time at or after now - 4 days
+};
+
+struct BookingFilter {
+  std::string business_id;
+  domain::Instant from{};
+  domain::Instant to{};
+  std::vector<std::string> statuses;  // empty: all
+  // Keyset: strictly after (start, booking_id) when set.
+  std::optional<std::pair<std::int64_t, std::string>> after;
+  int limit = 50;
+};
+
+class ReadStore {
+ public:
+  explicit ReadStore(ConnectionPool& pool) : pool_(pool) {}
+
+  // By id when `id_or_slug` starts with "biz_", else by slug.
+  [[nodiscard]] Result<std::optional<BusinessRow>> business(const std::string& id_or_slug) const;
+  [[nodiscard]] Result<std::vector<ServiceRow>> services(const std::string& business_id) const;
+  [[nodiscard]] Result<std::optional<AvailabilityData>> availability_data(
+      const std::string& id_or_slug, const std::string& service_id, domain::Instant now) const;
+  [[nodiscard]] Result<std::optional<BookingRow>> booking(const std::string& booking_id) const;
+  [[nodiscard]] Result<std::vector<HistoryEntry>> history(const std::string& booking_id) const;
+  // Up to filter.limit + 1 rows (the extra one tells there is a next page).
+  [[nodiscard]] Result<std::vector<BookingRow>> bookings(const BookingFilter& filter) const;
+  // Bookings starting at or after `since`, for the calendar feed.
+  [[nodiscard]] Result<std::vector<BookingRow>> feed(const std::string& business_id,
+                                                     domain::Instant since) const;
+  [[nodiscard]] Result<std::vector<DayStats>> stats(const std::string& business_id,
+                                                    const std::string& from,
+                                                    const std::string& to) const;
+  // The projection's checkpoint (0 when it has none yet).
+  [[nodiscard]] Result<std::uint64_t> position(const std::string& projection) const;
+
+ private:
+  ConnectionPool& pool_;
+};
+
+}  // namespace slotwise::query

@@ -1,0 +1,87 @@
+// The query API in-process over real servers: nats-server + PostgreSQL, a
+// running projector (which also creates the read-only role), and
+// slotwise-query's routes on a real HTTP server on a free port, connected to
+// PostgreSQL as the read-only role, with a fixed clock. Owner tokens are real
+// HS256 JWTs.
+#pragma once
+
+#include <httplib.h>
+
+#include <atomic>
+#include <memory>
+#include <string>
+
+#include "auth/jwt.h"
+#include "auth/tokens.h"
+#include "query-api/api.h"
+#include "query-api/connection_pool.h"
+#include "query-api/query_config.h"
+#include "service/http_server.h"
+#include "tests/read_side/read_side_fixture.h"
+
+namespace slotwise::testing {
+
+// 2026-05-25T00:00:00Z, a Monday.
+inline domain::Instant fixed_now() {
+  return domain::Instant{date::sys_days{date::year{2026} / 5 / 25}.time_since_epoch()};
+}
+
+inline auth::JwtCodec test_jwt() {
+  return auth::JwtCodec(auth::JwtKey::from_secret(std::string(40, 'k')).value(),
+                        auth::JwtSettings{"slotwise", "slotwise-api", std::chrono::seconds(30)});
+}
+
+struct QueryFixture : ReadSideFixture {
+  std::string db = create_database("rm");
+  std::unique_ptr<RunningProjector> projector =
+      std::make_unique<RunningProjector>(*store, db, "projector-main");
+  service::Logger logger{"query-test", service::LogLevel::kError};
+  service::MetricsRegistry metrics;
+  query::ConnectionPool pool{query::with_user(db, "slotwise_query"), 4,
+                             std::chrono::milliseconds(2000)};
+  query::ReadStore read_store{pool};
+  query::Access access{test_jwt(), "feed-secret-for-tests"};
+  std::unique_ptr<query::QueryApi> api;
+  std::unique_ptr<service::HttpServer> server;
+  std::unique_ptr<httplib::Client> client;
+
+  // The API's "now"; tests may move it.
+  std::atomic<std::int64_t> now_seconds{fixed_now().time_since_epoch().count()};
+
+  explicit QueryFixture(
+      std::chrono::milliseconds min_position_wait = std::chrono::milliseconds(2000)) {
+    REQUIRE(projector->wait_leader());
+    query::QueryOptions o;
+    o.clock = [this] { return domain::Instant{std::chrono::seconds{now_seconds.load()}}; };
+    o.min_position_wait = min_position_wait;
+    api = std::make_unique<query::QueryApi>(read_store, access, o, metrics);
+    server = std::make_unique<service::HttpServer>(service::HttpServerOptions{}, logger, metrics);
+    api->install(*server);
+    auto port = server->start();
+    REQUIRE(port.ok());
+    client = std::make_unique<httplib::Client>("127.0.0.1", port.value());
+    client->set_tcp_nodelay(true);
+  }
+  QueryFixture(const QueryFixture&) = delete;
+  QueryFixture& operator=(const QueryFixture&) = delete;
+  ~QueryFixture() {
+    server->stop();
+    projector->stop();
+  }
+
+  // Waits until the projector has applied everything appended so far.
+  void sync() { REQUIRE(projector->wait_for(last_position())); }
+
+  static std::string token_for(const std::string& user) {
+    return test_jwt().issue(user, fixed_now(), std::chrono::hours(1)).value();
+  }
+  [[nodiscard]] httplib::Result get(const std::string& path,
+                                    const httplib::Headers& headers = {}) const {
+    return client->Get(path, headers);
+  }
+  [[nodiscard]] httplib::Result get_as(const std::string& user, const std::string& path) const {
+    return get(path, {{"Authorization", "Bearer " + token_for(user)}});
+  }
+};
+
+}  // namespace slotwise::testing
