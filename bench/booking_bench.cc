@@ -178,8 +178,9 @@ Command start_command(const Options& o, const std::string& nats_url,
   std::ofstream(secret) << "bench-secret-of-at-least-thirty-two-bytes-xxxxxxxx\n";
   const std::string config = dir.path() + "/command.conf";
   std::ofstream(config) << "nats_url = " << nats_url << "\nhttp_port = " << c.port
-                        << "\njwt_secret_file = " << secret << "\nhttp_workers = "
-                        << o.connections + 16 << "\ncache_aggregates = 300000\n";
+                        << "\njwt_secret_file = " << secret
+                        << "\nhttp_workers = " << o.connections + 16
+                        << "\ncache_aggregates = 300000\n";
   c.process = slotwise::testing::Process({o.command_binary, "--config", config},
                                          dir.path() + "/command.log");
   check(slotwise::testing::wait_for_port(c.port, std::chrono::seconds(20)), "command start");
@@ -201,14 +202,14 @@ struct Business {
 
 // Creates `count` businesses open 24/7 with a 15-minute service, using
 // `threads` parallel clients; `with_hours` adds the weekly schedule.
-std::vector<Business> create_businesses(int port, const std::string& token, int count,
-                                        int threads, const std::string& prefix) {
+std::vector<Business> create_businesses(int port, const std::string& token, int count, int threads,
+                                        const std::string& prefix) {
   std::vector<Business> out(static_cast<std::size_t>(count));
   std::string days;
-  for (const char* d : {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
-                        "sunday"}) {
-    days += std::string(days.empty() ? "" : ",") + "\"" + d +
-            R"(":[{"start":"00:00","end":"24:00"}])";
+  for (const char* d :
+       {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}) {
+    days +=
+        std::string(days.empty() ? "" : ",") + "\"" + d + R"(":[{"start":"00:00","end":"24:00"}])";
   }
   const std::string schedule = R"({"days":{)" + days + "}}";
   std::atomic<int> next{0};
@@ -220,10 +221,11 @@ std::vector<Business> create_businesses(int port, const std::string& token, int 
       client.set_keep_alive(true);
       const httplib::Headers auth{{"Authorization", "Bearer " + token}};
       for (int i = next++; i < count; i = next++) {
-        auto b = client.Post("/v1/businesses", auth,
-                             R"({"slug":")" + prefix + std::to_string(i) +
-                                 R"(","name":"B","time_zone":"UTC","currency":"EUR","policy":{"slot_interval_minutes":15,"min_notice_minutes":0,"horizon_days":365}})",
-                             "application/json");
+        auto b = client.Post(
+            "/v1/businesses", auth,
+            R"({"slug":")" + prefix + std::to_string(i) +
+                R"(","name":"B","time_zone":"UTC","currency":"EUR","policy":{"slot_interval_minutes":15,"min_notice_minutes":0,"horizon_days":365}})",
+            "application/json");
         check(b && b->status == 201, "create business");
         Business& biz = out[static_cast<std::size_t>(i)];
         biz.id = json_field(b->body, "business_id");
@@ -254,9 +256,8 @@ std::string signup(int port) {
 // Slot k of a business: 15-minute steps from tomorrow 00:00 UTC.
 std::string slot_start(long k) {
   const auto base = date::floor<date::days>(std::chrono::system_clock::now()) + date::days(1);
-  return date::format("%Y-%m-%dT%H:%M:%SZ",
-                      std::chrono::time_point_cast<std::chrono::seconds>(
-                          base + std::chrono::minutes(15 * k)));
+  return date::format("%Y-%m-%dT%H:%M:%SZ", std::chrono::time_point_cast<std::chrono::seconds>(
+                                                base + std::chrono::minutes(15 * k)));
 }
 
 long rss_kib(pid_t pid) {
@@ -275,12 +276,18 @@ int main(int argc, char** argv) {
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string a = argv[i];
     const std::string v = argv[i + 1];
-    if (a == "--command") o.command_binary = v;
-    else if (a == "--seconds") o.seconds = std::stoi(v);
-    else if (a == "--connections") o.connections = std::stoi(v);
-    else if (a == "--businesses") o.businesses = std::stoi(v);
-    else if (a == "--rss-businesses") o.rss_businesses = std::stoi(v);
-    else if (a == "--json") o.json_path = v;
+    if (a == "--command")
+      o.command_binary = v;
+    else if (a == "--seconds")
+      o.seconds = std::stoi(v);
+    else if (a == "--connections")
+      o.connections = std::stoi(v);
+    else if (a == "--businesses")
+      o.businesses = std::stoi(v);
+    else if (a == "--rss-businesses")
+      o.rss_businesses = std::stoi(v);
+    else if (a == "--json")
+      o.json_path = v;
     else {
       std::cerr << "unknown option " << a << "\n";
       return 2;
@@ -342,8 +349,8 @@ int main(int argc, char** argv) {
           client.set_tcp_nodelay(true);
           for (std::size_t i = next++; i < businesses.size(); i = next++) {
             auto r = client.Post("/v1/businesses/" + businesses[i].id + "/bookings",
-                                 R"({"service_id":")" + businesses[i].service +
-                                     R"(","start":")" + slot_start(4) +
+                                 R"({"service_id":")" + businesses[i].service + R"(","start":")" +
+                                     slot_start(4) +
                                      R"(","customer":{"name":"C","email":"c@example.com"}})",
                                  "application/json");
             check(r && r->status == 201, "rss booking");
@@ -367,8 +374,8 @@ int main(int argc, char** argv) {
           << booking.p99_ms << " ms, failed " << booking.failed << " | "
           << booking.rate() / trivial.rate() << " of trivial; " << booking.rate() / raw_rate
           << " of raw sync publish |\n";
-    table << "| RSS with " << o.rss_businesses << " businesses (+1 booking each) | "
-          << rss / 1024 << " MiB (setup " << rss_setup_seconds << " s) | |\n";
+    table << "| RSS with " << o.rss_businesses << " businesses (+1 booking each) | " << rss / 1024
+          << " MiB (setup " << rss_setup_seconds << " s) | |\n";
     std::cout << table.str();
     std::ostringstream json;
     json << "{\"raw_sync_publish_per_s\":" << raw_rate

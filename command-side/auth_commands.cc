@@ -49,8 +49,7 @@ CommandReply signup(CommandContext& ctx, const CommandRequest& request) {
 
   const std::string normalized = domain::normalize_email(*email);
   if (!domain::is_email_shaped(normalized)) {
-    return error_reply(
-        ApiError{422, "validation_failed", "email: is not an email address"});
+    return error_reply(ApiError{422, "validation_failed", "email: is not an email address"});
   }
   const std::string claim_id = auth::sha256_hex(normalized);
   // Cheap early answer for the common case; the claim below decides races.

@@ -22,8 +22,7 @@ using BusinessDecision = common::Result<std::vector<domain::BusinessEvent>, doma
 
 // A new id, or one derived from the owner and the request's Idempotency-Key.
 common::Result<std::string, ApiError> id_for(const CommandRequest& request, auth::IdKind kind,
-                                             const std::string& user_id,
-                                             const std::string& scope) {
+                                             const std::string& user_id, const std::string& scope) {
   if (!request.idempotency_key.empty()) {
     return auth::derived_id(kind, user_id + "|" + scope + "|" + request.idempotency_key);
   }
@@ -33,16 +32,17 @@ common::Result<std::string, ApiError> id_for(const CommandRequest& request, auth
 }
 
 CommandReply position_reply(int status, std::uint64_t position) {
-  return json_reply(status, [](JsonWriter&) {}, position);
+  return json_reply(
+      status, [](JsonWriter&) {}, position);
 }
 
 // Runs `decide` on the business and answers 200 {position}.
 CommandReply run_business(CommandContext& ctx, const CommandRequest& request,
                           const std::string& business_id, const std::string& user_id,
                           const BusinessRepository::Decide& decide) {
-  auto executed = ctx.businesses().execute(
-      business_id, decide, new_commit_id(),
-      commit_metadata(ctx, request, {domain::ActorKind::owner, user_id}));
+  auto executed =
+      ctx.businesses().execute(business_id, decide, new_commit_id(),
+                               commit_metadata(ctx, request, {domain::ActorKind::owner, user_id}));
   if (!executed) return error_reply(to_api_error(executed.error()));
   return position_reply(200, executed->version);
 }
@@ -56,9 +56,9 @@ CommandReply create_business(CommandContext& ctx, const CommandRequest& request)
   if (!doc) return error_reply(doc.error());
   auto body = JsonObject::of(*doc);
   if (!body) return error_reply(body.error());
-  if (auto r = body->reject_unknown_fields({"slug", "name", "time_zone", "currency", "policy",
-                                            "description", "contact_email", "contact_phone",
-                                            "address"});
+  if (auto r =
+          body->reject_unknown_fields({"slug", "name", "time_zone", "currency", "policy",
+                                       "description", "contact_email", "contact_phone", "address"});
       !r) {
     return error_reply(r.error());
   }
@@ -120,8 +120,8 @@ CommandReply update_business(CommandContext& ctx, const CommandRequest& request)
   if (!doc) return error_reply(doc.error());
   auto body = JsonObject::of(*doc);
   if (!body) return error_reply(body.error());
-  if (auto r = body->reject_unknown_fields({"name", "description", "contact_email",
-                                            "contact_phone", "address", "time_zone", "policy"});
+  if (auto r = body->reject_unknown_fields({"name", "description", "contact_email", "contact_phone",
+                                            "address", "time_zone", "policy"});
       !r) {
     return error_reply(r.error());
   }
@@ -159,11 +159,11 @@ CommandReply update_business(CommandContext& ctx, const CommandRequest& request)
   if (!calendar) return error_reply(to_api_error(calendar.error()));
   if (calendar->first.time_zone.empty()) return reply;
   const domain::Actor actor{domain::ActorKind::owner, *user};
-  auto moved = execute_calendar(
-      ctx, request, *business_id,
-      domain::SetWeeklySchedule{*business_id, business->owner_user_id, actor, business->time_zone,
-                                calendar->first.schedule},
-      actor);
+  auto moved =
+      execute_calendar(ctx, request, *business_id,
+                       domain::SetWeeklySchedule{*business_id, business->owner_user_id, actor,
+                                                 business->time_zone, calendar->first.schedule},
+                       actor);
   if (!moved) return error_reply(to_api_error(moved.error()));
   return position_reply(200, moved->executed.version);
 }
@@ -217,14 +217,16 @@ CommandReply update_service(CommandContext& ctx, const CommandRequest& request) 
   auto body = JsonObject::of(*doc);
   if (!body) return error_reply(body.error());
   if (auto r = read_service(*body, {}, "XXX"); !r) return error_reply(r.error());
-  return run_business(
-      ctx, request, *business_id, *user, [&](const domain::BusinessState& s) -> BusinessDecision {
-        const domain::Service* current = domain::find_service(s, *service_id);
-        domain::ServiceDefinition base = current ? current->definition : domain::ServiceDefinition{};
-        const domain::UpdateService update{*business_id, *user, *service_id,
-                                           read_service(*body, std::move(base), s.currency).value()};
-        return domain::decide(s, domain::BusinessCommand{update});
-      });
+  return run_business(ctx, request, *business_id, *user,
+                      [&](const domain::BusinessState& s) -> BusinessDecision {
+                        const domain::Service* current = domain::find_service(s, *service_id);
+                        domain::ServiceDefinition base =
+                            current ? current->definition : domain::ServiceDefinition{};
+                        const domain::UpdateService update{
+                            *business_id, *user, *service_id,
+                            read_service(*body, std::move(base), s.currency).value()};
+                        return domain::decide(s, domain::BusinessCommand{update});
+                      });
 }
 
 CommandReply retire_service(CommandContext& ctx, const CommandRequest& request) {

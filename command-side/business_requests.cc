@@ -16,8 +16,8 @@ using service::JsonObject;
 constexpr service::IntRange kSmallInt{-1'000'000'000, 1'000'000'000};
 
 // Sets `out` when `name` is present.
-[[nodiscard]] std::optional<service::ApiError> merge_int(const JsonObject& o,
-                                                         std::string_view name, int& out) {
+[[nodiscard]] std::optional<service::ApiError> merge_int(const JsonObject& o, std::string_view name,
+                                                         int& out) {
   auto v = o.optional_int(name, kSmallInt);
   if (!v) return v.error();
   if (*v) out = static_cast<int>(**v);
@@ -25,8 +25,7 @@ constexpr service::IntRange kSmallInt{-1'000'000'000, 1'000'000'000};
 }
 
 [[nodiscard]] std::optional<service::ApiError> merge_string(const JsonObject& o,
-                                                            std::string_view name,
-                                                            std::string& out,
+                                                            std::string_view name, std::string& out,
                                                             service::StringRule rule) {
   auto v = o.optional_string(name, rule);
   if (!v) return v.error();
@@ -34,8 +33,8 @@ constexpr service::IntRange kSmallInt{-1'000'000'000, 1'000'000'000};
   return std::nullopt;
 }
 
-constexpr std::array<std::string_view, 7> kWeekdays{
-    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"};
+constexpr std::array<std::string_view, 7> kWeekdays{"monday", "tuesday",  "wednesday", "thursday",
+                                                    "friday", "saturday", "sunday"};
 
 ApiResult<domain::DayIntervals> read_intervals(const service::JsonArray& array) {
   domain::DayIntervals out;
@@ -60,16 +59,16 @@ ApiResult<domain::DayIntervals> read_intervals(const service::JsonArray& array) 
 
 ApiResult<int> read_clock_time(std::string_view text, std::string_view field) {
   const auto digit = [](char c) { return c >= '0' && c <= '9'; };
-  if (text.size() != 5 || text[2] != ':' || !digit(text[0]) || !digit(text[1]) ||
-      !digit(text[3]) || !digit(text[4])) {
-    return common::fail(invalid_request("field '" + std::string(field) +
-                                        "' must be a time \"HH:MM\""));
+  if (text.size() != 5 || text[2] != ':' || !digit(text[0]) || !digit(text[1]) || !digit(text[3]) ||
+      !digit(text[4])) {
+    return common::fail(
+        invalid_request("field '" + std::string(field) + "' must be a time \"HH:MM\""));
   }
   const int h = (text[0] - '0') * 10 + (text[1] - '0');
   const int m = (text[3] - '0') * 10 + (text[4] - '0');
   if (h > 24 || m > 59 || (h == 24 && m != 0)) {
-    return common::fail(invalid_request("field '" + std::string(field) +
-                                        "' must be between 00:00 and 24:00"));
+    return common::fail(
+        invalid_request("field '" + std::string(field) + "' must be between 00:00 and 24:00"));
   }
   return h * 60 + m;
 }
@@ -90,21 +89,18 @@ ApiResult<domain::BusinessProfile> read_profile(const JsonObject& body,
   return base;
 }
 
-ApiResult<domain::BusinessPolicy> read_policy(const JsonObject& body,
-                                              domain::BusinessPolicy base) {
+ApiResult<domain::BusinessPolicy> read_policy(const JsonObject& body, domain::BusinessPolicy base) {
   auto policy = body.optional_object("policy");
   if (!policy) return common::fail(policy.error());
   if (!*policy) return base;
   const JsonObject& p = **policy;
   if (auto r = p.reject_unknown_fields(
           {"slot_interval_minutes", "min_notice_minutes", "horizon_days", "max_bookings_per_day",
-           "hold_minutes", "free_cancellation_cutoff_minutes",
-           "late_cancellation_refund_percent"});
+           "hold_minutes", "free_cancellation_cutoff_minutes", "late_cancellation_refund_percent"});
       !r) {
     return common::fail(r.error());
   }
-  for (auto [name, field] :
-       std::array<std::pair<std::string_view, int*>, 7>{{
+  for (auto [name, field] : std::array<std::pair<std::string_view, int*>, 7>{{
            {"slot_interval_minutes", &base.booking.slot_interval_minutes},
            {"min_notice_minutes", &base.booking.min_notice_minutes},
            {"horizon_days", &base.booking.horizon_days},
@@ -121,10 +117,9 @@ ApiResult<domain::BusinessPolicy> read_policy(const JsonObject& body,
 ApiResult<domain::ServiceDefinition> read_service(const JsonObject& body,
                                                   domain::ServiceDefinition base,
                                                   std::string_view currency) {
-  if (auto r = body.reject_unknown_fields({"name", "description", "duration_minutes",
-                                           "price_minor", "buffer_before_minutes",
-                                           "buffer_after_minutes", "payment_mode",
-                                           "deposit_minor"});
+  if (auto r = body.reject_unknown_fields({"name", "description", "duration_minutes", "price_minor",
+                                           "buffer_before_minutes", "buffer_after_minutes",
+                                           "payment_mode", "deposit_minor"});
       !r) {
     return common::fail(r.error());
   }
@@ -179,8 +174,8 @@ ApiResult<domain::WeeklySchedule> read_schedule(const JsonObject& body) {
   if (auto r = body.reject_unknown_fields({"days"}); !r) return common::fail(r.error());
   auto days = body.required_object("days");
   if (!days) return common::fail(days.error());
-  if (auto r = days->reject_unknown_fields({"monday", "tuesday", "wednesday", "thursday",
-                                            "friday", "saturday", "sunday"});
+  if (auto r = days->reject_unknown_fields(
+          {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"});
       !r) {
     return common::fail(r.error());
   }

@@ -65,8 +65,8 @@ std::string format_in_zone(domain::Instant t, std::string_view zone) {
   if (!tz) return service::format_rfc3339(t);
   const domain::LocalReading r = tz->reading(t);
   const auto local = date::local_seconds(r.date) + r.time_of_day;
-  const auto offset = std::chrono::duration_cast<std::chrono::minutes>(
-      local.time_since_epoch() - t.time_since_epoch());
+  const auto offset = std::chrono::duration_cast<std::chrono::minutes>(local.time_since_epoch() -
+                                                                       t.time_since_epoch());
   return service::format_rfc3339(t, offset);
 }
 
@@ -100,9 +100,9 @@ service::ApiResult<std::string> id_param(const CommandRequest& request, std::str
   if (!auth::is_valid_id(value, kind)) {
     std::string what = auth::id_prefix(kind);
     what.pop_back();
-    return common::fail(
-        service::ApiError{404, "not_found", "no such id '" + std::string(value.substr(0, 64)) +
-                                                "' (expected a " + what + "_ id)"});
+    return common::fail(service::ApiError{
+        404, "not_found",
+        "no such id '" + std::string(value.substr(0, 64)) + "' (expected a " + what + "_ id)"});
   }
   return std::string(value);
 }

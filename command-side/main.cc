@@ -23,16 +23,16 @@ int run(int argc, char** argv) {
     if (arg == "--config" && i + 1 < argc) {
       config_path = argv[++i];
     } else if (arg == "--help" || arg == "-h") {
-      std::puts("usage: slotwise-command [--config FILE]\n"
-                "Settings and SLOTWISE_* overrides: docs/command-api.md");
+      std::puts(
+          "usage: slotwise-command [--config FILE]\n"
+          "Settings and SLOTWISE_* overrides: docs/command-api.md");
       return 0;
     } else {
       std::fprintf(stderr, "slotwise-command: unknown argument '%s'\n", argv[i]);
       return 2;
     }
   }
-  slotwise::service::Logger logger("slotwise-command",
-                                   slotwise::service::log_level_from_env());
+  slotwise::service::Logger logger("slotwise-command", slotwise::service::log_level_from_env());
   auto config = slotwise::command::load_command_config(config_path);
   if (!config) {
     logger.error("bad configuration", {{"reason", config.error().message}});

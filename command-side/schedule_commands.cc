@@ -44,7 +44,8 @@ CommandReply run(CommandContext& ctx, const CommandRequest& request, const Owner
   const domain::Actor actor{domain::ActorKind::owner, target.user_id};
   auto outcome = execute_calendar(ctx, request, target.business_id, command, actor);
   if (!outcome) return error_reply(to_api_error(outcome.error()));
-  return json_reply(200, [](JsonWriter&) {}, outcome->executed.version);
+  return json_reply(
+      200, [](JsonWriter&) {}, outcome->executed.version);
 }
 
 }  // namespace
@@ -87,9 +88,9 @@ CommandReply clear_override(CommandContext& ctx, const CommandRequest& request) 
   auto date = date_param(request);
   if (!date) return error_reply(date.error());
   const domain::Actor actor{domain::ActorKind::owner, target->user_id};
-  return run(ctx, request, *target,
-             domain::ClearDateOverride{target->business_id, target->business.owner_user_id, actor,
-                                       *date});
+  return run(
+      ctx, request, *target,
+      domain::ClearDateOverride{target->business_id, target->business.owner_user_id, actor, *date});
 }
 
 }  // namespace slotwise::command

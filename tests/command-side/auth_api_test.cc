@@ -48,8 +48,9 @@ TEST_CASE_FIXTURE(CommandFixture, "of 16 concurrent signups with one email exact
   for (int i = 0; i < 16; ++i) {
     threads.emplace_back([&, i] {
       ApiClient client(port);
-      auto r = client.post("/v1/auth/signup", R"({"email":"race@example.com","password":"password)" +
-                                                  std::to_string(i) + R"(","name":"R"})");
+      auto r =
+          client.post("/v1/auth/signup", R"({"email":"race@example.com","password":"password)" +
+                                             std::to_string(i) + R"(","name":"R"})");
       if (r.status == 201) ++created;
       if (r.status == 409 && r.error_code() == "email_taken") ++taken;
     });
@@ -92,15 +93,15 @@ TEST_CASE_FIXTURE(CommandFixture, "bad signup bodies are 4xx JSON errors and app
     const char* body;
     int status;
   };
-  for (const Case& c : {Case{"", 400}, Case{"[]", 400}, Case{"{", 400},
-                        Case{R"({"email":"a@b.co","password":"longenough","name":"A"} x)", 400},
-                        Case{R"({"email":"a@b.co","password":"short","name":"A"})", 400},
-                        Case{R"({"email":"a@b.co","password":"longenough"})", 400},
-                        Case{R"({"email":"a@b.co","password":"longenough","name":1})", 400},
-                        Case{R"({"email":"a@b.co","password":"longenough","name":"A","x":1})", 400},
-                        Case{R"({"email":"not-an-email","password":"longenough","name":"A"})", 422},
-                        Case{R"({"email":"a@b.co","password":"longenough","name":"A","name":"B"})",
-                             400}}) {
+  for (const Case& c :
+       {Case{"", 400}, Case{"[]", 400}, Case{"{", 400},
+        Case{R"({"email":"a@b.co","password":"longenough","name":"A"} x)", 400},
+        Case{R"({"email":"a@b.co","password":"short","name":"A"})", 400},
+        Case{R"({"email":"a@b.co","password":"longenough"})", 400},
+        Case{R"({"email":"a@b.co","password":"longenough","name":1})", 400},
+        Case{R"({"email":"a@b.co","password":"longenough","name":"A","x":1})", 400},
+        Case{R"({"email":"not-an-email","password":"longenough","name":"A"})", 422},
+        Case{R"({"email":"a@b.co","password":"longenough","name":"A","name":"B"})", 400}}) {
     CAPTURE(c.body);
     auto r = api->post("/v1/auth/signup", c.body);
     CHECK(r.status == c.status);
@@ -109,11 +110,13 @@ TEST_CASE_FIXTURE(CommandFixture, "bad signup bodies are 4xx JSON errors and app
   CHECK(last_sequence() == before);
 }
 
-TEST_CASE_FIXTURE(CommandFixture, "owner endpoints refuse missing, forged and expired tokens alike") {
+TEST_CASE_FIXTURE(CommandFixture,
+                  "owner endpoints refuse missing, forged and expired tokens alike") {
   auto [user, token] = signup("erin@example.com");
   std::string forged = token;
   forged[forged.size() - 3] = forged[forged.size() - 3] == 'A' ? 'B' : 'A';
-  const std::string body = R"({"slug":"erin-studio","name":"E","time_zone":"UTC","currency":"EUR"})";
+  const std::string body =
+      R"({"slug":"erin-studio","name":"E","time_zone":"UTC","currency":"EUR"})";
   CHECK(api->post("/v1/businesses", body).status == 401);
   CHECK(api->post("/v1/businesses", body, bearer(forged)).status == 401);
   CHECK(api->post("/v1/businesses", body, {{"Authorization", token}}).status == 401);

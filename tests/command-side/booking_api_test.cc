@@ -50,8 +50,8 @@ TEST_CASE_FIXTURE(CommandFixture, "a booking for a free service is confirmed at 
 
 TEST_CASE_FIXTURE(CommandFixture, "a service that takes payment holds the slot pending payment") {
   const Setup s = setup(*this, "paid-biz", R"(,"payment_mode":"deposit","deposit_minor":1000)");
-  auto r = api->post("/v1/businesses/" + s.business + "/bookings",
-                     booking_body(s.service, slot(3, 10)));
+  auto r =
+      api->post("/v1/businesses/" + s.business + "/bookings", booking_body(s.service, slot(3, 10)));
   REQUIRE(r.status == 201);
   CHECK(r.str("status") == "pending_payment");
   CHECK_FALSE(r.str("hold_expires_at").empty());
@@ -110,8 +110,8 @@ TEST_CASE_FIXTURE(CommandFixture, "an Idempotency-Key replays the first answer o
 
 TEST_CASE_FIXTURE(CommandFixture, "a customer cancels with the manage token; others may not") {
   const Setup s = setup(*this, "cancel-biz");
-  auto b = api->post("/v1/businesses/" + s.business + "/bookings",
-                     booking_body(s.service, slot(3, 10)));
+  auto b =
+      api->post("/v1/businesses/" + s.business + "/bookings", booking_body(s.service, slot(3, 10)));
   REQUIRE(b.status == 201);
   const std::string path = "/v1/bookings/" + b.str("booking_id") + "/cancel";
   auto no_credentials = api->post(path, "");
@@ -140,9 +140,8 @@ TEST_CASE_FIXTURE(CommandFixture, "rescheduling moves the booking in one step or
   const std::string path = "/v1/bookings/" + a.str("booking_id") + "/reschedule";
   auto taken = api->post(path, R"({"start":")" + slot(3, 13) + R"("})", bearer(s.token));
   CHECK(taken.status == 409);
-  auto moved = api->post(path,
-                         R"({"start":")" + slot(3, 10, 30) + R"(","manage_token":")" +
-                             a.str("manage_token") + R"("})");
+  auto moved = api->post(path, R"({"start":")" + slot(3, 10, 30) + R"(","manage_token":")" +
+                                   a.str("manage_token") + R"("})");
   REQUIRE(moved.status == 200);
   CHECK(moved.str("start") == slot(3, 10, 30));
   // 10:30-11:30 is taken now; 09:00-10:00 no longer touches the booking.
@@ -162,16 +161,15 @@ TEST_CASE_FIXTURE(CommandFixture, "complete and no-show are for the owner after 
   CHECK(early.error_code() == "invalid_state");
   advance(std::chrono::hours(24 * 4));
   CHECK(api->post(complete, "", bearer(s.token)).status == 401);  // the token expired meanwhile
-  auto login = api->post("/v1/auth/login",
-                         R"({"email":"done-biz@example.com","password":"correct horse"})");
+  auto login =
+      api->post("/v1/auth/login", R"({"email":"done-biz@example.com","password":"correct horse"})");
   REQUIRE(login.status == 200);
   const std::string token = login.str("token");
   CHECK(api->post(complete, "", {{"X-Manage-Token", a.str("manage_token")}}).status == 401);
   auto done = api->post(complete, "", bearer(token));
   CHECK(done.status == 200);
   CHECK(done.str("status") == "completed");
-  auto no_show =
-      api->post("/v1/bookings/" + b.str("booking_id") + "/no-show", "{}", bearer(token));
+  auto no_show = api->post("/v1/bookings/" + b.str("booking_id") + "/no-show", "{}", bearer(token));
   CHECK(no_show.status == 200);
   CHECK(no_show.str("status") == "no_show");
   CHECK(api->post("/v1/bookings/bkg_nope/complete", "", bearer(token)).status == 404);

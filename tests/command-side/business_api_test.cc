@@ -74,7 +74,8 @@ TEST_CASE_FIXTURE(CommandFixture, "of 16 concurrent creates with one slug exactl
   CHECK(taken == 15);
 }
 
-TEST_CASE_FIXTURE(CommandFixture, "a create retried with its Idempotency-Key finishes one business") {
+TEST_CASE_FIXTURE(CommandFixture,
+                  "a create retried with its Idempotency-Key finishes one business") {
   auto [user, token] = signup("owner@example.com");
   auto headers = bearer(token);
   headers.emplace("Idempotency-Key", "create-1");
@@ -89,9 +90,9 @@ TEST_CASE_FIXTURE(CommandFixture, "PATCH merges profile and policy fields and va
   auto [user, token] = signup("owner@example.com");
   auto b = api->post("/v1/businesses", business_body("patch-me"), bearer(token));
   const std::string path = "/v1/businesses/" + b.str("business_id");
-  auto ok = api->send("PATCH", path,
-                      R"({"description":"Cuts","policy":{"min_notice_minutes":120}})",
-                      bearer(token));
+  auto ok =
+      api->send("PATCH", path, R"({"description":"Cuts","policy":{"min_notice_minutes":120}})",
+                bearer(token));
   CHECK(ok.status == 200);
   CHECK(std::stoull(ok.position_header) == last_sequence());
   auto loaded = server->context().businesses().load(b.str("business_id"));
@@ -105,8 +106,8 @@ TEST_CASE_FIXTURE(CommandFixture, "PATCH merges profile and policy fields and va
   CHECK(bad.status == 422);
   auto typo = api->send("PATCH", path, R"({"polcy":{}})", bearer(token));
   CHECK(typo.status == 400);
-  auto missing = api->send("PATCH", "/v1/businesses/biz_0000000000000000000000", "{}",
-                           bearer(token));
+  auto missing =
+      api->send("PATCH", "/v1/businesses/biz_0000000000000000000000", "{}", bearer(token));
   CHECK(missing.status == 404);
 }
 
@@ -132,7 +133,8 @@ TEST_CASE_FIXTURE(CommandFixture, "services are defined, updated and retired") {
   CHECK(api->post(base, R"({"name":"X","duration_minutes":30})", bearer(token)).status == 400);
   CHECK(api->post(base, R"({"name":"X","duration_minutes":30,"price_minor":-1})", bearer(token))
             .status == 400);
-  CHECK(api->post(base, R"({"name":"X","duration_minutes":30,"price_minor":1,"payment_mode":"card"})",
+  CHECK(api->post(base,
+                  R"({"name":"X","duration_minutes":30,"price_minor":1,"payment_mode":"card"})",
                   bearer(token))
             .status == 400);
 
@@ -149,9 +151,10 @@ TEST_CASE_FIXTURE(CommandFixture, "weekly hours and date overrides are set and c
   auto [user, token] = signup("owner@example.com");
   auto b = api->post("/v1/businesses", business_body("hours-biz"), bearer(token));
   const std::string base = "/v1/businesses/" + b.str("business_id");
-  auto h = api->send("PUT", base + "/schedule",
-                     R"({"days":{"monday":[{"start":"09:00","end":"12:00"},{"start":"13:00","end":"24:00"}]}})",
-                     bearer(token));
+  auto h = api->send(
+      "PUT", base + "/schedule",
+      R"({"days":{"monday":[{"start":"09:00","end":"12:00"},{"start":"13:00","end":"24:00"}]}})",
+      bearer(token));
   CHECK(h.status == 200);
   auto cal = server->context().calendars().load(b.str("business_id")).value().first;
   CHECK(cal.time_zone == "Europe/London");
@@ -169,11 +172,11 @@ TEST_CASE_FIXTURE(CommandFixture, "weekly hours and date overrides are set and c
         400);
   CHECK(api->send("PUT", base + "/overrides/2026-02-30", R"({"closed":true})", bearer(token))
             .status == 400);
-  CHECK(api->send("PUT", base + "/overrides/tomorrow", R"({"closed":true})", bearer(token))
-            .status == 400);
+  CHECK(
+      api->send("PUT", base + "/overrides/tomorrow", R"({"closed":true})", bearer(token)).status ==
+      400);
   CHECK(api->send("PUT", base + "/overrides/2027-01-04",
-                  R"({"closed":true,"intervals":[{"start":"09:00","end":"10:00"}]})",
-                  bearer(token))
+                  R"({"closed":true,"intervals":[{"start":"09:00","end":"10:00"}]})", bearer(token))
             .status == 422);
   CHECK(last_sequence() == before);
 

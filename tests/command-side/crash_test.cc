@@ -67,10 +67,11 @@ TEST_CASE("every acknowledged booking survives kill -9; retries create no duplic
   const std::string token = owner.str("token");
   std::vector<std::pair<std::string, std::string>> businesses;
   for (int i = 0; i < 8; ++i) {
-    auto b = api.post("/v1/businesses",
-                      R"({"slug":"crash-)" + std::to_string(i) +
-                          R"(","name":"C","time_zone":"UTC","currency":"EUR","policy":{"slot_interval_minutes":60,"horizon_days":90}})",
-                      bearer(token));
+    auto b = api.post(
+        "/v1/businesses",
+        R"({"slug":"crash-)" + std::to_string(i) +
+            R"(","name":"C","time_zone":"UTC","currency":"EUR","policy":{"slot_interval_minutes":60,"horizon_days":90}})",
+        bearer(token));
     REQUIRE(b.status == 201);
     const std::string biz = b.str("business_id");
     auto s = api.post("/v1/businesses/" + biz + "/services",
@@ -103,8 +104,7 @@ TEST_CASE("every acknowledged booking survives kill -9; retries create no duplic
         Attempt a;
         a.business = biz;
         a.key = "client-" + std::to_string(c) + "-" + std::to_string(n);
-        a.body = R"({"service_id":")" + svc + R"(","start":")" +
-                 at(2 + n / 8, c) +
+        a.body = R"({"service_id":")" + svc + R"(","start":")" + at(2 + n / 8, c) +
                  R"(","customer":{"name":"C","email":"c@example.com"}})";
         auto r = client.post("/v1/businesses/" + biz + "/bookings", a.body,
                              {{"Idempotency-Key", a.key}});

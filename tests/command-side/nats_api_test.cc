@@ -60,8 +60,8 @@ TEST_CASE_FIXTURE(CommandFixture, "a booking made over NATS obeys the same rules
   CHECK(std::string(doc["status"].GetString()) == "confirmed");
 
   // The same key over HTTP replays the NATS-created booking.
-  auto replay = api->post("/v1/businesses/" + biz + "/bookings", body,
-                          {{"Idempotency-Key", "nats-1"}});
+  auto replay =
+      api->post("/v1/businesses/" + biz + "/bookings", body, {{"Idempotency-Key", "nats-1"}});
   CHECK(replay.status == 201);
   CHECK(replay.str("booking_id") == doc["booking_id"].GetString());
 
@@ -72,9 +72,9 @@ TEST_CASE_FIXTURE(CommandFixture, "a booking made over NATS obeys the same rules
   CHECK(taken.status == 409);
   CHECK(taken.body.find("slot_unavailable") != std::string::npos);
 
-  auto cancel = request(nc, "sw.cmd.cancel_booking", "",
-                        {{"Sw-Param-id", doc["booking_id"].GetString()},
-                         {"Authorization", "Bearer " + token}});
+  auto cancel = request(
+      nc, "sw.cmd.cancel_booking", "",
+      {{"Sw-Param-id", doc["booking_id"].GetString()}, {"Authorization", "Bearer " + token}});
   CHECK(cancel.status == 200);
   CHECK(request(nc, "sw.cmd.no_such_command", "{}", {}).status == 404);
   CHECK(request(nc, "sw.cmd.set_schedule", "{}", {{"Sw-Param-id", biz}}).status == 401);

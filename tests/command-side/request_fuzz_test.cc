@@ -18,11 +18,27 @@ using slotwise::testing::CommandFixture;
 
 namespace {
 
-const std::vector<std::string> kExtremes{
-    "9223372036854775808", "-9223372036854775809", "1e400", "-0", "0.5", "null", "true", "[]",
-    "{}", R"("")", R"("\u0000")", R"("\ud800")", R"("2026-02-30T10:00:00Z")",
-    R"("2026-12-01T10:00:00")", R"("24:00")", R"("99:99")", std::string(70000, '9'),
-    R"("Mars/Olympus")", R"("a@b")", "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]"};
+const std::vector<std::string> kExtremes{"9223372036854775808",
+                                         "-9223372036854775809",
+                                         "1e400",
+                                         "-0",
+                                         "0.5",
+                                         "null",
+                                         "true",
+                                         "[]",
+                                         "{}",
+                                         R"("")",
+                                         R"("\u0000")",
+                                         R"("\ud800")",
+                                         R"("2026-02-30T10:00:00Z")",
+                                         R"("2026-12-01T10:00:00")",
+                                         R"("24:00")",
+                                         R"("99:99")",
+                                         std::string(70000, '9'),
+                                         R"("Mars/Olympus")",
+                                         R"("a@b")",
+                                         "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[1]]]]]]]]"
+                                         "]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]"};
 
 std::string mutate(std::string s, std::mt19937& rng) {
   std::uniform_int_distribution<int> kind(0, 5);
@@ -78,7 +94,8 @@ TEST_CASE_FIXTURE(CommandFixture, "mutated command bodies never crash the server
     std::string body;
   };
   const std::vector<Seed> seeds{
-      {"POST", "/v1/auth/signup", R"({"email":"f@example.com","password":"longenough","name":"F"})"},
+      {"POST", "/v1/auth/signup",
+       R"({"email":"f@example.com","password":"longenough","name":"F"})"},
       {"POST", "/v1/auth/login", R"({"email":"f@example.com","password":"longenough"})"},
       {"POST", "/v1/businesses",
        R"({"slug":"fz","name":"F","time_zone":"UTC","currency":"EUR","policy":{"slot_interval_minutes":15}})"},
