@@ -3,6 +3,7 @@
 #include "command-side/auth_commands.h"
 #include "command-side/booking_commands.h"
 #include "command-side/business_commands.h"
+#include "command-side/payment_commands.h"
 #include "command-side/schedule_commands.h"
 
 namespace slotwise::command {
@@ -16,8 +17,7 @@ const std::vector<CommandRoute>& command_routes() {
       {"create_business", HttpMethod::kPost, "/v1/businesses", &create_business},
       {"update_business", HttpMethod::kPatch, "/v1/businesses/{id}", &update_business},
       {"define_service", HttpMethod::kPost, "/v1/businesses/{id}/services", &define_service},
-      {"update_service", HttpMethod::kPatch, "/v1/businesses/{id}/services/{sid}",
-       &update_service},
+      {"update_service", HttpMethod::kPatch, "/v1/businesses/{id}/services/{sid}", &update_service},
       {"retire_service", HttpMethod::kDelete, "/v1/businesses/{id}/services/{sid}",
        &retire_service},
       {"set_schedule", HttpMethod::kPut, "/v1/businesses/{id}/schedule", &set_schedule},
@@ -30,6 +30,7 @@ const std::vector<CommandRoute>& command_routes() {
        &reschedule_booking},
       {"complete_booking", HttpMethod::kPost, "/v1/bookings/{id}/complete", &complete_booking},
       {"mark_no_show", HttpMethod::kPost, "/v1/bookings/{id}/no-show", &mark_no_show},
+      {"stripe_webhook", HttpMethod::kPost, "/v1/webhooks/stripe", &stripe_webhook},
   };
   return routes;
 }

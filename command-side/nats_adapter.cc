@@ -34,8 +34,8 @@ common::Result<common::Unit, std::string> NatsCommandResponder::start(
     const std::string& subject_prefix) {
   natsSubscription* raw = nullptr;
   const std::string subject = subject_prefix + ".*";
-  const natsStatus s = natsConnection_QueueSubscribe(&raw, nc_, subject.c_str(),
-                                                     "slotwise-command", &on_message, this);
+  const natsStatus s = natsConnection_QueueSubscribe(&raw, nc_, subject.c_str(), "slotwise-command",
+                                                     &on_message, this);
   if (s != NATS_OK) {
     return common::fail(std::string("subscribe ") + subject + ": " + natsStatus_GetText(s));
   }
@@ -78,6 +78,7 @@ void NatsCommandResponder::handle(events::MsgPtr msg) {
     req.authorization = header(msg.get(), "Authorization");
     req.idempotency_key = header(msg.get(), "Idempotency-Key");
     req.manage_token = header(msg.get(), "X-Manage-Token");
+    req.stripe_signature = header(msg.get(), "Stripe-Signature");
     const service::TraceContext trace =
         service::continue_or_start_trace(header(msg.get(), "traceparent"));
     req.traceparent = trace.traceparent();

@@ -4,6 +4,7 @@
 
 #include <fstream>
 #include <stdexcept>
+#include <utility>
 
 namespace slotwise::testing {
 
@@ -43,9 +44,7 @@ ApiResponse ApiClient::send(const std::string& method, const std::string& path,
   return out;
 }
 
-httplib::Headers bearer(const std::string& token) {
-  return {{"Authorization", "Bearer " + token}};
-}
+httplib::Headers bearer(const std::string& token) { return {{"Authorization", "Bearer " + token}}; }
 
 command::CommandConfig test_command_config(const std::string& nats_url,
                                            const std::string& secret_file) {
@@ -61,27 +60,49 @@ command::CommandConfig test_command_config(const std::string& nats_url,
   return c;
 }
 
-CommandFixture::CommandFixture() : dir("slotwise-command-test") {
+CommandFixture::CommandFixture(Configure configure)
+    : dir("slotwise-command-test"), configure_(std::move(configure)) {
   secret_file = dir.path() + "/jwt.key";
   std::ofstream(secret_file) << "test-secret-of-at-least-thirty-two-bytes-0123456789\n";
+  std::ofstream(dir.path() + "/stripe.key") << stripe.secret_key() << "\n";
   logger = std::make_unique<service::Logger>("slotwise-command", service::LogLevel::kWarn);
-  server = std::make_unique<command::CommandServer>(test_command_config(nats.url(), secret_file),
-                                                    *logger);
-  auto started = server->start([this] { return now(); });
-  if (!started) throw std::runtime_error("command server: " + started.error());
-  port = *started;
   events::StoreOptions options;
   options.connection.url = nats.url();
   auto store = events::EventStore::open(options);
   if (!store) throw std::runtime_error("reader: " + store.error().message);
   reader = std::move(*store);
+  start_server();
+}
+
+void CommandFixture::start_server() {
+  command::CommandConfig config = test_command_config(nats.url(), secret_file);
+  config.stripe_api_base = stripe.base_url();
+  config.stripe_secret_key_file = dir.path() + "/stripe.key";
+  config.stripe_webhook_secrets = kWebhookSecret;
+  if (configure_) configure_(config);
+  server = std::make_unique<command::CommandServer>(config, *logger);
+  auto started = server->start([this] { return now(); });
+  if (!started) throw std::runtime_error("command server: " + started.error());
+  port = *started;
   api = std::make_unique<ApiClient>(port);
+}
+
+void CommandFixture::stop_server() {
+  api.reset();
+  if (server) server->stop();
+  server.reset();
+}
+
+int CommandFixture::deliver_webhook(const std::string& payload) {
+  return FakeStripe::deliver(
+      port, payload,
+      FakeStripe::signature_header(kWebhookSecret, now().time_since_epoch().count(), payload));
 }
 
 CommandFixture::~CommandFixture() {
   api.reset();
   reader.reset();
-  server->stop();
+  if (server) server->stop();
 }
 
 std::chrono::sys_seconds CommandFixture::now() const {
@@ -99,16 +120,17 @@ std::pair<std::string, std::string> CommandFixture::signup(const std::string& em
 std::pair<std::string, std::string> CommandFixture::business_with_hours(
     const std::string& token, const std::string& slug, const std::string& zone,
     const std::string& service_extra) {
-  auto b = api->post("/v1/businesses",
-                     R"({"slug":")" + slug + R"(","name":"Biz","time_zone":")" + zone +
-                         R"(","currency":"EUR","policy":{"slot_interval_minutes":15,"min_notice_minutes":60,"horizon_days":60}})",
-                     bearer(token));
+  auto b = api->post(
+      "/v1/businesses",
+      R"({"slug":")" + slug + R"(","name":"Biz","time_zone":")" + zone +
+          R"(","currency":"EUR","policy":{"slot_interval_minutes":15,"min_notice_minutes":60,"horizon_days":60}})",
+      bearer(token));
   if (b.status != 201) throw std::runtime_error("create business: " + b.body);
   const std::string id = b.str("business_id");
-  auto s = api->post("/v1/businesses/" + id + "/services",
-                     R"({"name":"Session","duration_minutes":60,"price_minor":5000)" +
-                         service_extra + "}",
-                     bearer(token));
+  auto s = api->post(
+      "/v1/businesses/" + id + "/services",
+      R"({"name":"Session","duration_minutes":60,"price_minor":5000)" + service_extra + "}",
+      bearer(token));
   if (s.status != 201) throw std::runtime_error("define service: " + s.body);
   std::string days;
   for (const char* d :
