@@ -32,7 +32,7 @@ struct CommandRequest {
 
   [[nodiscard]] std::string_view param(std::string_view name) const {
     auto it = params.find(name);
-    return it == params.end() ? std::string_view{} : std::string_view(it->second);
+    return it == params.end() ? std::string_view{} : std::string_view{it->second};
   }
 };
 

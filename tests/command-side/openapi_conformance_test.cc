@@ -149,10 +149,10 @@ TEST_CASE_FIXTURE(CommandFixture, "every command response conforms to the OpenAP
   CHECK(
       rec.call("POST", "/v1/webhooks/stripe", "/v1/webhooks/stripe", event, signed_event).status ==
       200);
-  const std::string other = R"({"id":"evt_o","type":"customer.created","data":{"object":{}}})";
-  rec.call("POST", "/v1/webhooks/stripe", "/v1/webhooks/stripe", other,
+  const std::string ignored = R"({"id":"evt_o","type":"customer.created","data":{"object":{}}})";
+  rec.call("POST", "/v1/webhooks/stripe", "/v1/webhooks/stripe", ignored,
            {{"Stripe-Signature", slotwise::testing::FakeStripe::signature_header(
-                                     slotwise::testing::kWebhookSecret, t, other)}});
+                                     slotwise::testing::kWebhookSecret, t, ignored)}});
   CHECK(rec.call("POST", "/v1/webhooks/stripe", "/v1/webhooks/stripe", event,
                  {{"Stripe-Signature", "t=1,v1=00"}})
             .status == 400);

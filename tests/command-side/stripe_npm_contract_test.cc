@@ -28,8 +28,9 @@ std::string npm_header(CommandFixture& f, const std::string& payload, const std:
   const std::string in = f.dir.path() + "/payload.json";
   const std::string out = f.dir.path() + "/header.txt";
   std::ofstream(in, std::ios::binary) << payload;
-  std::vector<std::string> argv{
-      "node", SLOTWISE_SOURCE_DIR "/tests/contract/stripe-test-header.mjs", in, secret, out};
+  const std::string script =
+      std::string(SLOTWISE_SOURCE_DIR) + "/tests/contract/stripe-test-header.mjs";
+  std::vector<std::string> argv{"node", script, in, secret, out};
   if (timestamp != 0) argv.push_back(std::to_string(timestamp));
   const int rc = slotwise::testing::run_command(argv, f.dir.path() + "/node.log");
   std::ifstream log(f.dir.path() + "/node.log");

@@ -4,8 +4,10 @@
 #include <openssl/hmac.h>
 
 #include <array>
+#include <charconv>
 #include <chrono>
 #include <stdexcept>
+#include <string_view>
 #include <utility>
 
 namespace slotwise::testing {
@@ -27,6 +29,18 @@ std::string intent_json(const FakeStripe::Intent& i, const std::string& status) 
          R"(","client_secret":")" + i.client_secret + R"(","status":")" + status +
          R"(","metadata":{"booking_id":")" + json_escape(i.booking_id) + R"(","business_id":")" +
          json_escape(i.business_id) + R"("}})";
+}
+
+std::string field(const std::map<std::string, std::string>& form, const std::string& key) {
+  auto it = form.find(key);
+  return it == form.end() ? std::string() : it->second;
+}
+
+std::int64_t amount_of(const std::map<std::string, std::string>& form) {
+  const std::string text = field(form, "amount");
+  std::int64_t value = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  return ec == std::errc{} && end == text.data() + text.size() ? value : 0;
 }
 
 std::string api_error(const std::string& type, const std::string& message) {
@@ -65,76 +79,68 @@ void FakeStripe::handle(const httplib::Request& req, httplib::Response& res) {
   call.path = req.path;
   call.idempotency_key = req.get_header_value("Idempotency-Key");
   for (const auto& [k, v] : req.params) call.form[k] = v;
-  const auto finish = [&](int status, const std::string& body) {
-    call.status = status;
-    calls_.push_back(call);
-    res.status = status;
-    res.set_content(body, "application/json");
-  };
+  std::pair<int, std::string> reply;
+  const bool keyed = req.method == "POST" && !call.idempotency_key.empty();
   if (req.get_header_value("Authorization") != "Bearer " + secret_key_) {
-    finish(401, api_error("invalid_request_error", "Invalid API Key provided"));
-    return;
-  }
-  if (failures_left_ > 0) {
+    reply = {401, api_error("invalid_request_error", "Invalid API Key provided")};
+  } else if (failures_left_ > 0) {
     --failures_left_;
-    finish(failure_status_, api_error("api_error", "simulated failure"));
-    return;
-  }
-  if (req.method == "POST" && !call.idempotency_key.empty()) {
-    if (auto it = replies_by_key_.find(call.idempotency_key); it != replies_by_key_.end()) {
-      finish(200, it->second);
-      return;
-    }
-  }
-  const auto form = [&](const std::string& k) {
-    auto it = call.form.find(k);
-    return it == call.form.end() ? std::string() : it->second;
-  };
-  std::string body;
-  if (req.method == "POST" && req.path == "/v1/payment_intents") {
-    Intent i;
-    i.id = "pi_fake" + std::to_string(next_id_++);
-    i.client_secret = i.id + "_secret_fake";
-    i.amount = std::stoll(form("amount").empty() ? "0" : form("amount"));
-    i.currency = form("currency");
-    i.booking_id = form("metadata[booking_id]");
-    i.business_id = form("metadata[business_id]");
-    if (i.amount <= 0 || i.currency.empty() ||
-        form("automatic_payment_methods[enabled]") != "true") {
-      finish(400, api_error("invalid_request_error", "missing amount, currency or methods"));
-      return;
-    }
-    intents_[i.id] = i;
-    body = intent_json(i, "requires_payment_method");
-  } else if (req.method == "GET" && req.path.rfind("/v1/payment_intents/", 0) == 0) {
-    const std::string id = req.path.substr(std::string("/v1/payment_intents/").size());
-    auto it = intents_.find(id);
-    if (it == intents_.end()) {
-      finish(404, api_error("invalid_request_error", "No such payment_intent"));
-      return;
-    }
-    body = intent_json(it->second, "requires_payment_method");
-  } else if (req.method == "POST" && req.path == "/v1/refunds") {
-    Refund r;
-    r.id = "re_fake" + std::to_string(next_id_++);
-    r.payment_intent = form("payment_intent");
-    r.amount = std::stoll(form("amount").empty() ? "0" : form("amount"));
-    r.reason = form("metadata[reason]");
-    if (intents_.count(r.payment_intent) == 0 || r.amount <= 0) {
-      finish(400, api_error("invalid_request_error", "bad refund"));
-      return;
-    }
-    refunds_.push_back(r);
-    body = R"({"id":")" + r.id + R"(","object":"refund","amount":)" + std::to_string(r.amount) +
-           R"(,"payment_intent":")" + r.payment_intent + R"(","status":"succeeded"})";
+    reply = {failure_status_, api_error("api_error", "simulated failure")};
+  } else if (auto it = replies_by_key_.find(call.idempotency_key);
+             keyed && it != replies_by_key_.end()) {
+    reply = {200, it->second};
   } else {
-    finish(404, api_error("invalid_request_error", "Unrecognized request URL"));
-    return;
+    reply = route(call);
+    if (keyed && reply.first == 200) replies_by_key_[call.idempotency_key] = reply.second;
   }
-  if (req.method == "POST" && !call.idempotency_key.empty()) {
-    replies_by_key_[call.idempotency_key] = body;
+  call.status = reply.first;
+  calls_.push_back(call);
+  res.status = reply.first;
+  res.set_content(reply.second, "application/json");
+}
+
+std::pair<int, std::string> FakeStripe::route(const Call& call) {
+  static const std::string kIntentPrefix = "/v1/payment_intents/";
+  if (call.method == "POST" && call.path == "/v1/payment_intents") return create_intent(call);
+  if (call.method == "POST" && call.path == "/v1/refunds") return create_refund(call);
+  if (call.method == "GET" && call.path.rfind(kIntentPrefix, 0) == 0) {
+    auto it = intents_.find(call.path.substr(kIntentPrefix.size()));
+    if (it == intents_.end()) {
+      return {404, api_error("invalid_request_error", "No such payment_intent")};
+    }
+    return {200, intent_json(it->second, "requires_payment_method")};
   }
-  finish(200, body);
+  return {404, api_error("invalid_request_error", "Unrecognized request URL")};
+}
+
+std::pair<int, std::string> FakeStripe::create_intent(const Call& call) {
+  Intent i;
+  i.id = "pi_fake" + std::to_string(next_id_++);
+  i.client_secret = i.id + "_secret_fake";
+  i.amount = amount_of(call.form);
+  i.currency = field(call.form, "currency");
+  i.booking_id = field(call.form, "metadata[booking_id]");
+  i.business_id = field(call.form, "metadata[business_id]");
+  if (i.amount <= 0 || i.currency.empty() ||
+      field(call.form, "automatic_payment_methods[enabled]") != "true") {
+    return {400, api_error("invalid_request_error", "missing amount, currency or methods")};
+  }
+  intents_[i.id] = i;
+  return {200, intent_json(i, "requires_payment_method")};
+}
+
+std::pair<int, std::string> FakeStripe::create_refund(const Call& call) {
+  Refund r;
+  r.id = "re_fake" + std::to_string(next_id_++);
+  r.payment_intent = field(call.form, "payment_intent");
+  r.amount = amount_of(call.form);
+  r.reason = field(call.form, "metadata[reason]");
+  if (!intents_.contains(r.payment_intent) || r.amount <= 0) {
+    return {400, api_error("invalid_request_error", "bad refund")};
+  }
+  refunds_.push_back(r);
+  return {200, R"({"id":")" + r.id + R"(","object":"refund","amount":)" + std::to_string(r.amount) +
+                   R"(,"payment_intent":")" + r.payment_intent + R"(","status":"succeeded"})"};
 }
 
 std::vector<FakeStripe::Call> FakeStripe::calls() const {
@@ -208,7 +214,7 @@ std::string FakeStripe::signature_header(const std::string& secret, std::int64_t
   HMAC(EVP_sha256(), secret.data(), static_cast<int>(secret.size()),
        reinterpret_cast<const unsigned char*>(signed_payload.data()), signed_payload.size(),
        mac.data(), &size);
-  static constexpr char kHex[] = "0123456789abcdef";
+  static constexpr std::string_view kHex = "0123456789abcdef";
   std::string hex;
   for (unsigned int i = 0; i < size; ++i) {
     hex += kHex[mac[i] >> 4U];

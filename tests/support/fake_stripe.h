@@ -28,6 +28,7 @@
 #include <optional>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 namespace slotwise::testing {
@@ -91,6 +92,10 @@ class FakeStripe {
 
  private:
   void handle(const httplib::Request& req, httplib::Response& res);
+  // The API's answer to an authorised call (mu_ held): {status, body}.
+  std::pair<int, std::string> route(const Call& call);
+  std::pair<int, std::string> create_intent(const Call& call);
+  std::pair<int, std::string> create_refund(const Call& call);
 
   std::string secret_key_;
   httplib::Server server_;
