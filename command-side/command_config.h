@@ -24,7 +24,7 @@ struct CommandConfig {
   std::string http_host = "127.0.0.1";
   int http_port = 8081;
   std::size_t http_workers = 128;
-  std::size_t max_body_bytes = 64 * 1024;
+  std::size_t max_body_bytes = std::size_t{64} * 1024;
   std::string nats_url = "nats://127.0.0.1:4222";
   // Answer sw.cmd.<name> requests on NATS too.
   bool nats_commands = true;

@@ -108,7 +108,8 @@ class CommandFixture {
   std::unique_ptr<ApiClient> api;
   int port = 0;
 
- private:
+  // Public like the rest (a plain fixture; clang-tidy's mixed-visibility
+  // rule): the settings hook and the clock offset behind advance()/now().
   Configure configure_;
   std::atomic<std::int64_t> offset_seconds_{0};
 };
