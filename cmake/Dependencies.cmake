@@ -15,6 +15,8 @@ pkg_check_modules(NATS REQUIRED IMPORTED_TARGET libnats)
 pkg_check_modules(PQXX REQUIRED IMPORTED_TARGET libpqxx)
 pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib)
 pkg_check_modules(ZLIB REQUIRED IMPORTED_TARGET zlib)  # zlib1g-dev: gzip export files (CLI)
+# libcurl4-openssl-dev: Stripe's REST API from the command side.
+pkg_check_modules(CURL REQUIRED IMPORTED_TARGET libcurl)
 
 # RapidJSON's Debian config only sets RAPIDJSON_INCLUDE_DIRS; wrap it in a target.
 add_library(slotwise_rapidjson INTERFACE)

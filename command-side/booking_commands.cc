@@ -1,6 +1,5 @@
 #include "command-side/booking_commands.h"
 
-#include <algorithm>
 #include <chrono>
 #include <optional>
 #include <string>
@@ -12,6 +11,7 @@
 #include "command-side/calendar_execution.h"
 #include "command-side/error_mapping.h"
 #include "command-side/handler_support.h"
+#include "command-side/payment_flow.h"
 #include "domain/text_rules.h"
 
 namespace slotwise::command {
@@ -27,7 +27,10 @@ constexpr auto kBusinessSnapshotMaxAge = std::chrono::seconds(1);
 
 bool valid_idempotency_key(std::string_view key) {
   if (key.empty() || key.size() > kMaxIdempotencyKey) return false;
-  return std::ranges::all_of(key, [](char c) { return c >= 0x21 && c <= 0x7E; });
+  for (const char c : key) {
+    if (c < 0x21 || c > 0x7E) return false;
+  }
+  return true;
 }
 
 service::ApiResult<domain::Customer> read_customer(const JsonObject& body) {
@@ -99,6 +102,11 @@ service::ApiResult<ActionTarget> action_target(CommandContext& ctx, const Comman
   return t;
 }
 
+CommandReply payment_failure(const ApiError& error) {
+  return error_reply(
+      error, error.status == 503 ? std::optional<int>(kPaymentRetryAfterSeconds) : std::nullopt);
+}
+
 // Runs an action and answers 200 with the booking as it is now.
 CommandReply run_action(CommandContext& ctx, const CommandRequest& request,
                         const ActionTarget& target, const domain::CalendarCommand& command) {
@@ -145,6 +153,9 @@ CommandReply create_booking(CommandContext& ctx, const CommandRequest& request) 
   if (service == nullptr) {
     return error_reply(ApiError{404, "not_found", "no such service at this business"});
   }
+  if (domain::amount_due(service->definition).amount_minor > 0 && ctx.stripe() == nullptr) {
+    return error_reply(payments_disabled_error());
+  }
   auto booking_id = auth::new_booking_id(*business_id);
   if (!booking_id) return error_reply(ApiError{500, "internal", "internal error"});
   auto token = auth::derive_manage_token(ctx.manage_key(), *booking_id);
@@ -174,7 +185,20 @@ CommandReply create_booking(CommandContext& ctx, const CommandRequest& request) 
     for (const auto& e : outcome->decision.events) fresh = domain::evolve(std::move(fresh), e);
     const auto it = fresh.bookings.find(*booking_id);
     if (it == fresh.bookings.end()) return error_reply(ApiError{500, "internal", "internal error"});
-    return booking_reply(201, it->second, *business_id, token->token, outcome->executed.version);
+    std::optional<PaymentView> payment;
+    if (it->second.status == domain::BookingStatus::tentative &&
+        it->second.amount_due.amount_minor > 0) {
+      // The hold is in the log; now the PaymentIntent. If Stripe fails the
+      // client retries with its Idempotency-Key and the replay below
+      // creates the intent (Stripe's own Idempotency-Key derives from the
+      // booking, so no second intent can appear).
+      auto intent = ensure_payment_intent(ctx, request, *booking_id, *business_id,
+                                          it->second.amount_due, true);
+      if (!intent) return payment_failure(intent.error());
+      payment = std::move(*intent);
+    }
+    return booking_reply(201, it->second, *business_id, token->token, outcome->executed.version,
+                         payment);
   }
   // An idempotent retry: answer the first booking again, with its token.
   const std::string& first_id = outcome->decision.booking_id;
@@ -189,7 +213,19 @@ CommandReply create_booking(CommandContext& ctx, const CommandRequest& request) 
   // The first response's status: what the booking was when created.
   as_created.status = as_created.amount_due.amount_minor > 0 ? domain::BookingStatus::tentative
                                                              : domain::BookingStatus::confirmed;
-  return booking_reply(201, as_created, *business_id, first_token->token, calendar->second);
+  std::optional<PaymentView> payment;
+  if (as_created.amount_due.amount_minor > 0 && ctx.stripe() != nullptr) {
+    // The same intent as the first answer; created now if Stripe failed
+    // then and the hold is still live.
+    const bool create = it->second.status == domain::BookingStatus::tentative &&
+                        domain::is_live(it->second, ctx.now());
+    auto intent =
+        ensure_payment_intent(ctx, request, first_id, *business_id, as_created.amount_due, create);
+    if (!intent) return payment_failure(intent.error());
+    payment = std::move(*intent);
+  }
+  return booking_reply(201, as_created, *business_id, first_token->token, calendar->second,
+                       payment);
 }
 
 CommandReply cancel_booking(CommandContext& ctx, const CommandRequest& request) {
@@ -211,7 +247,14 @@ CommandReply cancel_booking(CommandContext& ctx, const CommandRequest& request) 
                                target->manage_token_sha256,
                                reason->value_or(""),
                                ctx.now()};
-  return run_action(ctx, request, *target, cancel);
+  CommandReply reply = run_action(ctx, request, *target, cancel);
+  if (reply.status != 200) return reply;
+  // A paid booking's refund, per the business's policy. A retry of the
+  // cancellation (after a 503 here) finds it cancelled and refunds then.
+  auto refunded = refund_cancellation(ctx, request, target->business_id, target->booking_id,
+                                      target->business.policy, target->actor);
+  if (!refunded) return payment_failure(refunded.error());
+  return reply;
 }
 
 CommandReply reschedule_booking(CommandContext& ctx, const CommandRequest& request) {

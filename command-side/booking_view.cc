@@ -11,7 +11,7 @@ std::string api_status(domain::BookingStatus status) {
 
 CommandReply booking_reply(int status, const domain::Booking& booking,
                            const std::string& business_id, const std::string& manage_token,
-                           std::uint64_t position) {
+                           std::uint64_t position, const std::optional<PaymentView>& payment) {
   return json_reply(
       status,
       [&](JsonWriter& w) {
@@ -41,6 +41,19 @@ CommandReply booking_reply(int status, const domain::Booking& booking,
         if (!manage_token.empty()) {
           w.Key("manage_token");
           w.String(manage_token.c_str());
+        }
+        if (payment) {
+          w.Key("payment");
+          w.StartObject();
+          w.Key("payment_intent_id");
+          w.String(payment->payment_intent_id.c_str());
+          w.Key("client_secret");
+          w.String(payment->client_secret.c_str());
+          w.Key("amount_minor");
+          w.Int64(payment->amount_minor);
+          w.Key("currency");
+          w.String(payment->currency.c_str());
+          w.EndObject();
         }
       },
       position);

@@ -1,6 +1,9 @@
 #include "command-side/command_config.h"
 
+#include <fstream>
 #include <optional>
+#include <sstream>
+#include <string_view>
 #include <utility>
 
 namespace slotwise::command {
@@ -20,11 +23,29 @@ template <class T, class V>
 }  // namespace
 
 ConfigResult<CommandConfig> command_config_from(const service::Config& config) {
-  auto known = config.reject_unknown_keys(
-      {"http_host", "http_port", "http_workers", "max_body_bytes", "nats_url", "nats_commands",
-       "jwt_secret_file", "jwt_issuer", "jwt_audience", "jwt_ttl", "argon2_memory_kib",
-       "argon2_time_cost", "cache_aggregates", "max_attempts", "login_burst",
-       "login_refill_per_minute", "shutdown_drain"});
+  auto known = config.reject_unknown_keys({"http_host",
+                                           "http_port",
+                                           "http_workers",
+                                           "max_body_bytes",
+                                           "nats_url",
+                                           "nats_commands",
+                                           "jwt_secret_file",
+                                           "jwt_issuer",
+                                           "jwt_audience",
+                                           "jwt_ttl",
+                                           "argon2_memory_kib",
+                                           "argon2_time_cost",
+                                           "cache_aggregates",
+                                           "max_attempts",
+                                           "login_burst",
+                                           "login_refill_per_minute",
+                                           "shutdown_drain",
+                                           "stripe_api_base",
+                                           "stripe_secret_key_file",
+                                           "stripe_webhook_secrets",
+                                           "stripe_webhook_tolerance",
+                                           "stripe_timeout",
+                                           "hold_expiry"});
   if (!known) return common::fail(known.error());
 
   CommandConfig c;
@@ -71,6 +92,21 @@ ConfigResult<CommandConfig> command_config_from(const service::Config& config) {
   c.login_refill_per_second = static_cast<double>(per_minute) / 60.0;
   if (auto e = set(c.shutdown_drain, config.get_duration("shutdown_drain", c.shutdown_drain)))
     return common::fail(*e);
+  c.stripe_api_base = config.get_string("stripe_api_base", c.stripe_api_base);
+  c.stripe_secret_key_file = config.get_string("stripe_secret_key_file", "");
+  c.stripe_webhook_secrets = config.get_string("stripe_webhook_secrets", "");
+  std::chrono::milliseconds tolerance{};
+  if (auto e = set(tolerance,
+                   config.get_duration("stripe_webhook_tolerance", c.stripe_webhook_tolerance)))
+    return common::fail(*e);
+  c.stripe_webhook_tolerance = std::chrono::duration_cast<std::chrono::seconds>(tolerance);
+  if (c.stripe_webhook_tolerance < std::chrono::seconds(1)) {
+    return common::fail(ConfigError{"config stripe_webhook_tolerance: must be at least 1s"});
+  }
+  if (auto e = set(c.stripe_timeout, config.get_duration("stripe_timeout", c.stripe_timeout)))
+    return common::fail(*e);
+  if (auto e = set(c.hold_expiry, config.get_bool("hold_expiry", c.hold_expiry)))
+    return common::fail(*e);
   return c;
 }
 
@@ -79,6 +115,53 @@ ConfigResult<CommandConfig> load_command_config(const std::string& path) {
   auto config = service::Config::load(path);
   if (!config) return common::fail(config.error());
   return command_config_from(*config);
+}
+
+namespace {
+
+std::string trim(std::string_view text) {
+  const auto first = text.find_first_not_of(" \t\r\n");
+  if (first == std::string_view::npos) return {};
+  const auto last = text.find_last_not_of(" \t\r\n");
+  return std::string(text.substr(first, last - first + 1));
+}
+
+common::Result<std::string, std::string> read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return common::fail("cannot read " + path);
+  std::ostringstream out;
+  out << in.rdbuf();
+  return out.str();
+}
+
+}  // namespace
+
+common::Result<std::vector<std::string>, std::string> read_webhook_secrets(
+    const std::string& setting) {
+  std::string list = setting;
+  if (!setting.empty() && trim(setting).rfind("whsec_", 0) != 0) {
+    auto contents = read_file(setting);
+    if (!contents) return common::fail("stripe_webhook_secrets: " + contents.error());
+    list = std::move(*contents);
+  }
+  std::vector<std::string> secrets;
+  std::size_t pos = 0;
+  while (pos <= list.size()) {
+    std::size_t end = list.find_first_of(",\n", pos);
+    if (end == std::string::npos) end = list.size();
+    std::string secret = trim(std::string_view(list).substr(pos, end - pos));
+    if (!secret.empty()) secrets.push_back(std::move(secret));
+    pos = end + 1;
+  }
+  return secrets;
+}
+
+common::Result<std::string, std::string> read_secret_key_file(const std::string& path) {
+  auto contents = read_file(path);
+  if (!contents) return common::fail("stripe_secret_key_file: " + contents.error());
+  std::string key = trim(*contents);
+  if (key.empty()) return common::fail("stripe_secret_key_file: " + path + " is empty");
+  return key;
 }
 
 }  // namespace slotwise::command

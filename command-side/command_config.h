@@ -11,9 +11,11 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "auth/jwt.h"
 #include "auth/password.h"
+#include "common/result.h"
 #include "service/config.h"
 
 namespace slotwise::command {
@@ -45,7 +47,30 @@ struct CommandConfig {
 
   // In-flight appends drained on shutdown for at most this long.
   std::chrono::milliseconds shutdown_drain{5000};
+
+  // Stripe (docs/adr/0008-payments.md). Payments are disabled while
+  // stripe_secret_key_file is empty: paid services cannot be booked (422
+  // payments_disabled) and the webhook answers 422.
+  std::string stripe_api_base = "https://api.stripe.com";
+  std::string stripe_secret_key_file;
+  // "whsec_a,whsec_b" (several during a rotation), or the path of a file
+  // holding them (comma- or newline-separated).
+  std::string stripe_webhook_secrets;
+  std::chrono::seconds stripe_webhook_tolerance{300};
+  std::chrono::milliseconds stripe_timeout{10000};
+
+  // Expire unpaid holds (hold_expiry.h).
+  bool hold_expiry = true;
 };
+
+// The secrets of `stripe_webhook_secrets` (the list itself, or the file's
+// contents); a message when the file cannot be read.
+[[nodiscard]] common::Result<std::vector<std::string>, std::string> read_webhook_secrets(
+    const std::string& setting);
+
+// The Stripe secret key in `path` (surrounding whitespace removed).
+[[nodiscard]] common::Result<std::string, std::string> read_secret_key_file(
+    const std::string& path);
 
 // The process's configuration: `path` (may be empty: environment only).
 [[nodiscard]] service::ConfigResult<CommandConfig> load_command_config(const std::string& path);

@@ -13,6 +13,12 @@ CommandContext::CommandContext(events::EventStore& store, auth::JwtCodec jwt,
       businesses_(store, kBusinessCategory, options.cache_aggregates, options.max_attempts),
       slugs_(store, kSlugCategory, options.cache_aggregates, options.max_attempts),
       calendars_(store, kCalendarCategory, options.cache_aggregates, options.max_attempts),
+      payments_(store, kPaymentCategory, options.cache_aggregates, options.max_attempts),
+      stripe_(options.payments.stripe.secret_key.empty()
+                  ? nullptr
+                  : std::make_unique<StripeClient>(options.payments.stripe)),
+      webhook_secrets_(options.payments.webhook_secrets),
+      webhook_tolerance_(options.payments.webhook_tolerance),
       jwt_(std::move(jwt)),
       passwords_(options.argon2),
       login_by_email_(options.login_limits),

@@ -2,7 +2,8 @@
 // one AggregateRepository per aggregate category, the JWT codec, the
 // password hasher, the login rate limiters, the manage-token key and the
 // clock. Built once by the process (main.cc) or a test, then shared by all
-// handlers on all worker threads.
+// handlers on all worker threads. Payments (Stripe client, webhook secrets)
+// are on when a Stripe secret key is configured; stripe() is null otherwise.
 //
 // Categories (subjects sw.evt.<category>.<id>, docs/adr/0002):
 //   account  <usr_id>                 AccountState
@@ -10,6 +11,7 @@
 //   business <biz_id>                 BusinessState
 //   slug     <slug>                   SlugClaimState
 //   calendar <biz_id>                 CalendarState (schedule + bookings)
+//   payment  <bkg_id>                 PaymentState (Stripe intent, events, refunds)
 //
 // Thread safety: thread-safe (every member is).
 // Errors: none here; handlers return CommandReply.
@@ -19,15 +21,18 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "auth/jwt.h"
 #include "auth/password.h"
 #include "auth/rate_limiter.h"
 #include "command-side/aggregate_repository.h"
+#include "command-side/stripe_client.h"
 #include "domain/account.h"
 #include "domain/business.h"
 #include "domain/calendar.h"
 #include "domain/email_claim.h"
+#include "domain/payment.h"
 #include "domain/slug_claim.h"
 #include "events/event_store.h"
 #include "service/log.h"
@@ -39,12 +44,23 @@ using EmailRepository = AggregateRepository<domain::EmailClaimState, domain::Ema
 using BusinessRepository = AggregateRepository<domain::BusinessState, domain::BusinessEvent>;
 using SlugRepository = AggregateRepository<domain::SlugClaimState, domain::SlugClaimEvent>;
 using CalendarRepository = AggregateRepository<domain::CalendarState, domain::CalendarEvent>;
+using PaymentRepository = AggregateRepository<domain::PaymentState, domain::PaymentEvent>;
 
 inline constexpr const char* kAccountCategory = "account";
 inline constexpr const char* kEmailCategory = "email";
 inline constexpr const char* kBusinessCategory = "business";
 inline constexpr const char* kSlugCategory = "slug";
 inline constexpr const char* kCalendarCategory = "calendar";
+inline constexpr const char* kPaymentCategory = "payment";
+
+// Stripe settings (docs/command-api.md#configuration). Payments are
+// disabled while stripe.secret_key is empty.
+struct PaymentOptions {
+  StripeClientOptions stripe;
+  // Webhook endpoint secrets ("whsec_..."); several during a rotation.
+  std::vector<std::string> webhook_secrets;
+  std::chrono::seconds webhook_tolerance{300};
+};
 
 struct CommandContextOptions {
   std::size_t cache_aggregates = 200000;
@@ -54,6 +70,7 @@ struct CommandContextOptions {
   auth::RateLimiter::Options login_limits;
   // ce-source of every commit.
   std::string source = "slotwise-command";
+  PaymentOptions payments;
 };
 
 class CommandContext {
@@ -71,6 +88,11 @@ class CommandContext {
   [[nodiscard]] BusinessRepository& businesses() { return businesses_; }
   [[nodiscard]] SlugRepository& slugs() { return slugs_; }
   [[nodiscard]] CalendarRepository& calendars() { return calendars_; }
+  [[nodiscard]] PaymentRepository& payments() { return payments_; }
+  // Null when payments are disabled (no Stripe secret key).
+  [[nodiscard]] const StripeClient* stripe() const { return stripe_.get(); }
+  [[nodiscard]] const std::vector<std::string>& webhook_secrets() const { return webhook_secrets_; }
+  [[nodiscard]] std::chrono::seconds webhook_tolerance() const { return webhook_tolerance_; }
   [[nodiscard]] const auth::JwtCodec& jwt() const { return jwt_; }
   [[nodiscard]] const auth::PasswordHasher& passwords() const { return passwords_; }
   [[nodiscard]] auth::RateLimiter& login_by_email() { return login_by_email_; }
@@ -88,6 +110,10 @@ class CommandContext {
   BusinessRepository businesses_;
   SlugRepository slugs_;
   CalendarRepository calendars_;
+  PaymentRepository payments_;
+  std::unique_ptr<StripeClient> stripe_;
+  std::vector<std::string> webhook_secrets_;
+  std::chrono::seconds webhook_tolerance_;
   auth::JwtCodec jwt_;
   auth::PasswordHasher passwords_;
   auth::RateLimiter login_by_email_;

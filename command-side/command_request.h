@@ -21,18 +21,18 @@ struct CommandRequest {
   // Path parameters by name ("id", "sid", "date").
   std::map<std::string, std::string, std::less<>> params;
   // The request headers the handlers read; empty when absent.
-  std::string authorization;    // Authorization
-  std::string idempotency_key;  // Idempotency-Key
-  std::string manage_token;     // X-Manage-Token
-  std::string traceparent;      // W3C trace context of the request
-  std::string trace_id;         // for log lines
-  std::string client_address;   // the peer, for rate limiting
+  std::string authorization;     // Authorization
+  std::string idempotency_key;   // Idempotency-Key
+  std::string manage_token;      // X-Manage-Token
+  std::string stripe_signature;  // Stripe-Signature (the Stripe webhook)
+  std::string traceparent;       // W3C trace context of the request
+  std::string trace_id;          // for log lines
+  std::string client_address;    // the peer, for rate limiting
   std::string body;
 
   [[nodiscard]] std::string_view param(std::string_view name) const {
     auto it = params.find(name);
-    if (it == params.end()) return {};
-    return it->second;
+    return it == params.end() ? std::string_view{} : std::string_view{it->second};
   }
 };
 

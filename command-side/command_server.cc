@@ -36,10 +36,25 @@ common::Result<int, std::string> CommandServer::start(CommandContext::Clock cloc
   options.jwt_ttl = config_.jwt_ttl;
   options.login_limits.burst = config_.login_burst;
   options.login_limits.refill_per_second = config_.login_refill_per_second;
+  if (!config_.stripe_secret_key_file.empty()) {
+    auto secret = read_secret_key_file(config_.stripe_secret_key_file);
+    if (!secret) return common::fail(secret.error());
+    auto webhook_secrets = read_webhook_secrets(config_.stripe_webhook_secrets);
+    if (!webhook_secrets) return common::fail(webhook_secrets.error());
+    options.payments.stripe.api_base = config_.stripe_api_base;
+    options.payments.stripe.secret_key = std::move(*secret);
+    options.payments.stripe.timeout = config_.stripe_timeout;
+    options.payments.webhook_secrets = std::move(*webhook_secrets);
+    options.payments.webhook_tolerance = config_.stripe_webhook_tolerance;
+  }
   ctx_ = std::make_unique<CommandContext>(
       *store_, auth::JwtCodec(std::move(*key), {config_.jwt_issuer, config_.jwt_audience}),
       manage_key, logger_, options, std::move(clock));
   command_metrics_ = std::make_unique<CommandMetrics>(metrics_, *ctx_);
+  if (config_.hold_expiry) {
+    hold_expiry_ = std::make_unique<HoldExpiry>(*ctx_, HoldExpiryOptions{});
+    if (auto r = hold_expiry_->start(); !r) return common::fail(r.error());
+  }
 
   service::HttpServerOptions http_options;
   http_options.host = config_.http_host;
@@ -62,7 +77,9 @@ common::Result<int, std::string> CommandServer::start(CommandContext::Clock cloc
   if (!port) return common::fail("http: " + port.error());
   port_ = *port;
   refresher_ = std::thread([this] { refresh_loop(); });
-  logger_.info("slotwise-command started", {{"http_port", port_}, {"nats_url", config_.nats_url}});
+  logger_.info("slotwise-command started", {{"http_port", port_},
+                                            {"nats_url", config_.nats_url},
+                                            {"payments", ctx_->stripe() != nullptr}});
   return port_;
 }
 
@@ -81,6 +98,7 @@ void CommandServer::stop() {
   }
   refresh_cv_.notify_all();
   if (refresher_.joinable()) refresher_.join();
+  if (hold_expiry_) hold_expiry_->stop();
   // Stop taking requests first; running handlers finish their appends.
   if (http_) http_->stop();
   if (responder_) responder_->stop();
@@ -89,6 +107,7 @@ void CommandServer::stop() {
   }
   responder_.reset();
   http_.reset();
+  hold_expiry_.reset();
   command_metrics_.reset();
   ctx_.reset();
   store_.reset();

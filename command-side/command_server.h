@@ -4,7 +4,8 @@
 // the real server in-process.
 //
 // Lifecycle: start() connects to NATS, verifies (or creates) the stream,
-// binds HTTP and subscribes sw.cmd.*; stop() stops taking requests, lets
+// starts the hold expiry scheduler (unless hold_expiry = false), binds HTTP
+// and subscribes sw.cmd.*; stop() stops taking requests, lets
 // running ones finish, then drains in-flight appends (bounded by
 // shutdown_drain) before closing the connection.
 // /readyz is ready while NATS is connected and the stream answers.
@@ -24,6 +25,7 @@
 #include "command-side/command_config.h"
 #include "command-side/command_context.h"
 #include "command-side/command_metrics.h"
+#include "command-side/hold_expiry.h"
 #include "command-side/nats_adapter.h"
 #include "common/result.h"
 #include "events/event_store.h"
@@ -59,6 +61,7 @@ class CommandServer {
   std::unique_ptr<CommandMetrics> command_metrics_;
   std::unique_ptr<service::HttpServer> http_;
   std::unique_ptr<NatsCommandResponder> responder_;
+  std::unique_ptr<HoldExpiry> hold_expiry_;
   std::thread refresher_;
   std::mutex refresh_mu_;
   std::condition_variable refresh_cv_;

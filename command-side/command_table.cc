@@ -3,6 +3,7 @@
 #include "command-side/auth_commands.h"
 #include "command-side/booking_commands.h"
 #include "command-side/business_commands.h"
+#include "command-side/payment_commands.h"
 #include "command-side/schedule_commands.h"
 
 namespace slotwise::command {
@@ -29,6 +30,7 @@ const std::vector<CommandRoute>& command_routes() {
        &reschedule_booking},
       {"complete_booking", HttpMethod::kPost, "/v1/bookings/{id}/complete", &complete_booking},
       {"mark_no_show", HttpMethod::kPost, "/v1/bookings/{id}/no-show", &mark_no_show},
+      {"stripe_webhook", HttpMethod::kPost, "/v1/webhooks/stripe", &stripe_webhook},
   };
   return routes;
 }

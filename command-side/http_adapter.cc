@@ -20,6 +20,7 @@ void register_http_routes(service::HttpServer& server, CommandContext& ctx) {
                    req.authorization = http.get_header_value("Authorization");
                    req.idempotency_key = http.get_header_value("Idempotency-Key");
                    req.manage_token = http.get_header_value("X-Manage-Token");
+                   req.stripe_signature = http.get_header_value("Stripe-Signature");
                    req.traceparent = rc.trace().traceparent();
                    req.trace_id = rc.trace().trace_id;
                    req.client_address = http.remote_addr;

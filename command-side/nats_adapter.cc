@@ -78,6 +78,7 @@ void NatsCommandResponder::handle(events::MsgPtr msg) {
     req.authorization = header(msg.get(), "Authorization");
     req.idempotency_key = header(msg.get(), "Idempotency-Key");
     req.manage_token = header(msg.get(), "X-Manage-Token");
+    req.stripe_signature = header(msg.get(), "Stripe-Signature");
     const service::TraceContext trace =
         service::continue_or_start_trace(header(msg.get(), "traceparent"));
     req.traceparent = trace.traceparent();

@@ -6,7 +6,9 @@
 //       |   \--expire--> expired (hold ran out before payment)
 //       \------cancel------> cancelled <--cancel--/
 //
-// cancelled, expired, completed and no_show are terminal.
+// cancelled, completed and no_show are terminal; expired is terminal except
+// that a late payment confirms it if its time is still free (calendar.h's
+// ConfirmBooking, docs/adr/0008-payments.md).
 //
 // Thread safety: plain values and pure functions.
 // Errors: none.

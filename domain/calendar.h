@@ -126,7 +126,9 @@ struct CreateBooking {
 // customer. A payment that arrives after the hold ran out still confirms if
 // no other booking has taken the time meanwhile (only overlap is checked:
 // the hold already passed the other rules), else slot_unavailable and the
-// payment saga refunds.
+// payment saga refunds. The same holds for the payment provider after the
+// hold expiry was recorded (BookingExpired): an expired booking is confirmed
+// by a late payment if its time is still free (docs/adr/0008-payments.md).
 struct ConfirmBooking {
   std::string business_id;
   std::string booking_id;

@@ -186,7 +186,11 @@ Decided decide_confirm(const CalendarState& state, const ConfirmBooking& c) {
   if (!allowed) return error(error_code::forbidden, "not allowed to confirm this booking");
   if (auto r = check_text("reason", c.reason, 1, 100); !r) return common::fail(r.error());
   if (booking.status == BookingStatus::confirmed) return already_done(c.booking_id);
-  if (booking.status != BookingStatus::tentative) {
+  // A payment that arrives after the hold expiry was recorded is handled
+  // like one that arrives after the hold ran out (docs/adr/0008-payments.md).
+  const bool late_payment =
+      booking.status == BookingStatus::expired && c.actor.kind == ActorKind::payment_provider;
+  if (booking.status != BookingStatus::tentative && !late_payment) {
     return error(error_code::invalid_state,
                  "a " + std::string(to_string(booking.status)) + " booking cannot be confirmed");
   }

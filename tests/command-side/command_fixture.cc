@@ -4,6 +4,7 @@
 
 #include <fstream>
 #include <stdexcept>
+#include <utility>
 
 namespace slotwise::testing {
 
@@ -59,35 +60,57 @@ command::CommandConfig test_command_config(const std::string& nats_url,
   return c;
 }
 
-CommandFixture::CommandFixture() : dir("slotwise-command-test") {
+CommandFixture::CommandFixture(Configure configure)
+    : dir("slotwise-command-test"), configure_(std::move(configure)) {
   secret_file = dir.path() + "/jwt.key";
   std::ofstream(secret_file) << "test-secret-of-at-least-thirty-two-bytes-0123456789\n";
+  std::ofstream(dir.path() + "/stripe.key") << stripe.secret_key() << "\n";
   logger = std::make_unique<service::Logger>("slotwise-command", service::LogLevel::kWarn);
-  server = std::make_unique<command::CommandServer>(test_command_config(nats.url(), secret_file),
-                                                    *logger);
-  auto started = server->start([this] { return now(); });
-  if (!started) throw std::runtime_error("command server: " + started.error());
-  port = *started;
   events::StoreOptions options;
   options.connection.url = nats.url();
   auto store = events::EventStore::open(options);
   if (!store) throw std::runtime_error("reader: " + store.error().message);
   reader = std::move(*store);
+  start_server();
+}
+
+void CommandFixture::start_server() {
+  command::CommandConfig config = test_command_config(nats.url(), secret_file);
+  config.stripe_api_base = stripe.base_url();
+  config.stripe_secret_key_file = dir.path() + "/stripe.key";
+  config.stripe_webhook_secrets = kWebhookSecret;
+  if (configure_) configure_(config);
+  server = std::make_unique<command::CommandServer>(config, *logger);
+  auto started = server->start([this] { return now(); });
+  if (!started) throw std::runtime_error("command server: " + started.error());
+  port = *started;
   api = std::make_unique<ApiClient>(port);
+}
+
+void CommandFixture::stop_server() {
+  api.reset();
+  if (server) server->stop();
+  server.reset();
+}
+
+int CommandFixture::deliver_webhook(const std::string& payload) {
+  return FakeStripe::deliver(
+      port, payload,
+      FakeStripe::signature_header(kWebhookSecret, now().time_since_epoch().count(), payload));
 }
 
 CommandFixture::~CommandFixture() {
   api.reset();
   reader.reset();
-  server->stop();
+  if (server) server->stop();
 }
 
 std::chrono::sys_seconds CommandFixture::now() const {
   return std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now()) +
-         std::chrono::seconds(clock_offset_seconds.load());
+         std::chrono::seconds(offset_seconds_.load());
 }
 
-std::pair<std::string, std::string> CommandFixture::signup(const std::string& email) const {
+std::pair<std::string, std::string> CommandFixture::signup(const std::string& email) {
   auto r = api->post("/v1/auth/signup",
                      R"({"email":")" + email + R"(","password":"correct horse","name":"Owner"})");
   if (r.status != 201) throw std::runtime_error("signup: " + r.body);
@@ -96,7 +119,7 @@ std::pair<std::string, std::string> CommandFixture::signup(const std::string& em
 
 std::pair<std::string, std::string> CommandFixture::business_with_hours(
     const std::string& token, const std::string& slug, const std::string& zone,
-    const std::string& service_extra) const {
+    const std::string& service_extra) {
   auto b = api->post(
       "/v1/businesses",
       R"({"slug":")" + slug + R"(","name":"Biz","time_zone":")" + zone +

@@ -1,7 +1,9 @@
 // CommandFixture: a real nats-server and the real CommandServer (the whole
 // slotwise-command process minus main()) in-process on a free port, with a
-// clock the test can move, cheap Argon2 parameters, and an HTTP client with
-// JSON helpers. ApiClient is usable on its own from many threads (one
+// clock the test can move, cheap Argon2 parameters, a FakeStripe the server
+// uses for payments (webhook secret kWebhookSecret), and an HTTP client with
+// JSON helpers. restart() stops the server and starts a new one on the
+// same NATS server (the log survives). ApiClient is usable on its own from many threads (one
 // instance per thread).
 //
 // Thread safety: the fixture is used by one test; ApiClient per thread.
@@ -13,12 +15,14 @@
 
 #include <atomic>
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <string>
 
 #include "command-side/command_server.h"
 #include "events/event_store.h"
 #include "service/log.h"
+#include "tests/support/fake_stripe.h"
 #include "tests/support/nats_server.h"
 #include "tests/support/process.h"
 
@@ -59,30 +63,43 @@ httplib::Headers bearer(const std::string& token);
 command::CommandConfig test_command_config(const std::string& nats_url,
                                            const std::string& secret_file);
 
+inline constexpr const char* kWebhookSecret = "whsec_test_0123456789abcdef";
+
 class CommandFixture {
  public:
-  CommandFixture();
+  using Configure = std::function<void(command::CommandConfig&)>;
+  CommandFixture() : CommandFixture(Configure{}) {}
+  // `configure` adjusts the server's settings before every start.
+  explicit CommandFixture(Configure configure);
   ~CommandFixture();
   CommandFixture(const CommandFixture&) = delete;
   CommandFixture& operator=(const CommandFixture&) = delete;
 
   // The command side's clock: real time plus the offset.
-  void advance(std::chrono::seconds by) { clock_offset_seconds += by.count(); }
+  void advance(std::chrono::seconds by) { offset_seconds_ += by.count(); }
   [[nodiscard]] std::chrono::sys_seconds now() const;
 
   // signup + token; returns {user_id, token}.
-  std::pair<std::string, std::string> signup(const std::string& email) const;
+  std::pair<std::string, std::string> signup(const std::string& email);
   // A business owned by `token` with Mon-Sun 09:00-17:00 hours in `zone`
   // and one 60-min service; returns {business_id, service_id}.
-  std::pair<std::string, std::string> business_with_hours(
-      const std::string& token, const std::string& slug, const std::string& zone = "UTC",
-      const std::string& service_extra = "") const;
+  std::pair<std::string, std::string> business_with_hours(const std::string& token,
+                                                          const std::string& slug,
+                                                          const std::string& zone = "UTC",
+                                                          const std::string& service_extra = "");
   // The next day (UTC date, >= 2 days ahead) at hh:00 UTC as RFC 3339.
   [[nodiscard]] std::string slot(int days_ahead, int hour, int minute = 0) const;
   // The stream's last sequence (to prove refused requests append nothing).
   [[nodiscard]] std::uint64_t last_sequence() const;
+  // Stops the command server (as a crash would leave the log) and starts a
+  // new one; `port` and `api` point at the new one.
+  void stop_server();
+  void start_server();
+  // Sends a Stripe event to the webhook, signed with kWebhookSecret now.
+  int deliver_webhook(const std::string& payload);
 
   NatsServerFixture nats;
+  FakeStripe stripe;
   TempDir dir;
   std::string secret_file;
   std::unique_ptr<service::Logger> logger;
@@ -90,8 +107,11 @@ class CommandFixture {
   std::unique_ptr<events::EventStore> reader;  // a second connection for checks
   std::unique_ptr<ApiClient> api;
   int port = 0;
-  // Added to the real clock by now(); set through advance().
-  std::atomic<std::int64_t> clock_offset_seconds{0};
+
+  // Public like the rest (a plain fixture; clang-tidy's mixed-visibility
+  // rule): the settings hook and the clock offset behind advance()/now().
+  Configure configure_;
+  std::atomic<std::int64_t> offset_seconds_{0};
 };
 
 }  // namespace slotwise::testing

@@ -130,6 +130,32 @@ TEST_CASE_FIXTURE(CommandFixture, "every command response conforms to the OpenAP
   auto pending = rec.call("POST", "/v1/businesses/{id}/bookings", bookings,
                           booking(paid.str("service_id"), slot(3, 13)));
   CHECK(pending.str("status") == "pending_payment");
+  CHECK(pending.json.HasMember("payment"));
+  // Stripe down: 503 payment_unavailable; the replay carries the intent.
+  stripe.fail_next(1);
+  rec.call("POST", "/v1/businesses/{id}/bookings", bookings,
+           booking(paid.str("service_id"), slot(3, 15)), {{"Idempotency-Key", "spec-pay"}});
+  rec.call("POST", "/v1/businesses/{id}/bookings", bookings,
+           booking(paid.str("service_id"), slot(3, 15)), {{"Idempotency-Key", "spec-pay"}});
+  // The Stripe webhook: confirmed, ignored, refused.
+  const auto intent = stripe.intent_for_booking(pending.str("booking_id"));
+  REQUIRE(intent.has_value());
+  const std::string event =
+      slotwise::testing::FakeStripe::intent_event("evt_spec", "payment_intent.succeeded", *intent);
+  const std::int64_t t = now().time_since_epoch().count();
+  const httplib::Headers signed_event{
+      {"Stripe-Signature", slotwise::testing::FakeStripe::signature_header(
+                               slotwise::testing::kWebhookSecret, t, event)}};
+  CHECK(
+      rec.call("POST", "/v1/webhooks/stripe", "/v1/webhooks/stripe", event, signed_event).status ==
+      200);
+  const std::string ignored = R"({"id":"evt_o","type":"customer.created","data":{"object":{}}})";
+  rec.call("POST", "/v1/webhooks/stripe", "/v1/webhooks/stripe", ignored,
+           {{"Stripe-Signature", slotwise::testing::FakeStripe::signature_header(
+                                     slotwise::testing::kWebhookSecret, t, ignored)}});
+  CHECK(rec.call("POST", "/v1/webhooks/stripe", "/v1/webhooks/stripe", event,
+                 {{"Stripe-Signature", "t=1,v1=00"}})
+            .status == 400);
   rec.call("POST", "/v1/businesses/{id}/bookings",
            "/v1/businesses/biz_0000000000000000000000/bookings",
            booking(svc.str("service_id"), slot(3, 10)));  // 404

@@ -539,7 +539,17 @@ TEST_CASE("confirm: payment confirms a hold; after the hold ran out only if the 
   const CalendarState retaken = apply(s, book("bkg_2", mon(10), service(), kNow + minutes{16}));
   CHECK(code_of(confirm(retaken, stripe, kNow + minutes{20})) == "slot_unavailable");
   const CalendarState expired = apply(s, ExpireBooking{kBiz, "bkg_1", kSystem, kNow + minutes{15}});
-  CHECK(code_of(confirm(expired, stripe, kNow + minutes{20})) == "invalid_state");
+  // After BookingExpired only the payment provider revives it, and only if
+  // the time is still free (docs/adr/0008-payments.md).
+  CHECK(code_of(confirm(expired, kSystem, kNow + minutes{20})) == "invalid_state");
+  CHECK(code_of(confirm(expired, kOwnerActor, kNow + minutes{20})) == "invalid_state");
+  auto revived = confirm(expired, stripe, kNow + minutes{20});
+  REQUIRE(code_of(revived) == "ok");
+  CHECK(fold(expired, revived.value().events).bookings.at("bkg_1").status ==
+        BookingStatus::confirmed);
+  const CalendarState expired_retaken =
+      apply(expired, book("bkg_2", mon(10), service(), kNow + minutes{16}));
+  CHECK(code_of(confirm(expired_retaken, stripe, kNow + minutes{20})) == "slot_unavailable");
 }
 
 TEST_CASE("DST: New York's repeated 01:30 on 2026-11-01 is two bookable instants") {

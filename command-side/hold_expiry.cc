@@ -1,0 +1,177 @@
+#include "command-side/hold_expiry.h"
+
+#include <boost/asio/post.hpp>
+
+#include <algorithm>
+#include <vector>
+
+#include "command-side/calendar_execution.h"
+#include "domain/proto_values.h"
+#include "events/subscription.h"
+
+namespace slotwise::command {
+namespace {
+
+namespace v1 = slotwise::events::v1;
+
+const domain::Actor kHoldExpiryActor{domain::ActorKind::system, "hold-expiry"};
+constexpr auto kTailPoll = std::chrono::milliseconds(200);
+
+}  // namespace
+
+HoldExpiry::HoldExpiry(CommandContext& ctx, HoldExpiryOptions options)
+    : ctx_(ctx), options_(options), timer_(io_) {}
+
+HoldExpiry::~HoldExpiry() { stop(); }
+
+void HoldExpiry::apply(Holds& holds, const events::StoredCommit& commit) {
+  for (const auto& rec : commit.commit.events()) {
+    auto decoded = domain::from_any<domain::CalendarEvent>(rec.payload());
+    if (!decoded || !decoded.value()) continue;
+    const domain::CalendarEvent& event = *decoded.value();
+    if (const auto* created = std::get_if<v1::BookingTentativelyCreated>(&event)) {
+      if (created->has_hold_expires_at()) {
+        holds.try_emplace(
+            created->booking_id(),
+            Hold{created->business_id(), domain::to_instant(created->hold_expires_at())});
+      }
+    } else if (const auto* confirmed = std::get_if<v1::BookingConfirmed>(&event)) {
+      holds.erase(confirmed->booking_id());
+    } else if (const auto* cancelled = std::get_if<v1::BookingCancelled>(&event)) {
+      holds.erase(cancelled->booking_id());
+    } else if (const auto* expired = std::get_if<v1::BookingExpired>(&event)) {
+      holds.erase(expired->booking_id());
+    }
+  }
+}
+
+common::Result<common::Unit, std::string> HoldExpiry::start() {
+  auto state = ctx_.store().state();
+  if (!state) return common::fail("hold expiry: stream state: " + state.error().message);
+  const std::uint64_t last = state->last_sequence;
+  const std::string filter = ctx_.store().stream().subject_prefix + "." + kCalendarCategory + ".>";
+  Holds holds;
+  if (last > 0) {
+    events::ScanRange range;
+    range.filter_subject = filter;
+    range.from_sequence = 1;
+    range.to_sequence = last;
+    auto scanned = ctx_.store().scan(range, [&](events::Result<events::StoredCommit>&& c) {
+      if (!c) {
+        // An undecodable commit is skipped (docs/adr/0003), not fatal.
+        ctx_.logger().warn("hold expiry: skipping a commit", {{"error", c.error().message}});
+        return true;
+      }
+      apply(holds, *c);
+      return true;
+    });
+    if (!scanned) return common::fail("hold expiry: scan: " + scanned.error().message);
+  }
+  holds_ = std::move(holds);
+  pending_ = holds_.size();
+  ctx_.logger().info(
+      "hold expiry started",
+      {{"pending_holds", static_cast<std::uint64_t>(holds_.size())}, {"from_sequence", last + 1}});
+  work_.emplace(io_.get_executor());
+  boost::asio::post(io_, [this] { arm(); });
+  io_thread_ = std::thread([this] { io_.run(); });
+  tail_thread_ = std::thread([this, last] { tail_loop(last + 1); });
+  return common::Unit{};
+}
+
+void HoldExpiry::stop() {
+  if (stopping_.exchange(true)) return;
+  if (tail_thread_.joinable()) tail_thread_.join();
+  boost::asio::post(io_, [this] { timer_.cancel(); });
+  work_.reset();
+  io_.stop();
+  if (io_thread_.joinable()) io_thread_.join();
+}
+
+void HoldExpiry::tail_loop(std::uint64_t from_sequence) {
+  const std::string filter = ctx_.store().stream().subject_prefix + "." + kCalendarCategory + ".>";
+  std::unique_ptr<events::TailSubscription> tail;
+  while (!stopping_.load()) {
+    if (!tail) {
+      events::TailStart start;
+      start.kind = events::TailStart::Kind::kFromSequence;
+      start.sequence = from_sequence;
+      auto opened = events::TailSubscription::open(ctx_.store(), filter, start);
+      if (!opened) {
+        ctx_.logger().warn("hold expiry: cannot follow the log",
+                           {{"error", opened.error().message}});
+        std::this_thread::sleep_for(std::chrono::seconds(1));
+        continue;
+      }
+      tail = std::move(*opened);
+    }
+    auto next = tail->next(kTailPoll);
+    if (!next) {
+      ctx_.logger().warn("hold expiry: tail failed", {{"error", next.error().message}});
+      tail.reset();
+      continue;
+    }
+    if (!next.value()) continue;
+    events::Delivery& d = *next.value();
+    from_sequence = d.sequence + 1;
+    if (!d.commit) continue;
+    boost::asio::post(io_, [this, commit = std::move(d.commit.value())] { on_commit(commit); });
+  }
+}
+
+void HoldExpiry::on_commit(const events::StoredCommit& commit) {
+  apply(holds_, commit);
+  pending_ = holds_.size();
+  arm();
+}
+
+void HoldExpiry::arm() {
+  if (stopping_.load()) return;
+  auto wait = std::chrono::steady_clock::duration(options_.max_wait);
+  const domain::Instant now = ctx_.now();
+  for (const auto& [id, hold] : holds_) {
+    auto until = hold.expires_at - now;
+    if (auto r = retry_at_.find(id); r != retry_at_.end()) until = std::max(until, r->second - now);
+    wait = std::min<std::chrono::steady_clock::duration>(
+        wait, std::max<std::chrono::steady_clock::duration>(until, std::chrono::seconds(0)));
+  }
+  timer_.expires_after(wait);
+  timer_.async_wait([this](const boost::system::error_code& ec) {
+    if (ec != boost::asio::error::operation_aborted) fire();
+  });
+}
+
+void HoldExpiry::fire() {
+  if (stopping_.load()) return;
+  const domain::Instant now = ctx_.now();
+  std::vector<std::pair<std::string, Hold>> due;
+  for (const auto& [id, hold] : holds_) {
+    auto r = retry_at_.find(id);
+    if (hold.expires_at <= now && (r == retry_at_.end() || r->second <= now)) {
+      due.emplace_back(id, hold);
+    }
+  }
+  for (const auto& [booking_id, hold] : due) {
+    if (stopping_.load()) return;
+    CommandRequest request;
+    request.trace_id = "hold-expiry";
+    domain::ExpireBooking expire{hold.business_id, booking_id, kHoldExpiryActor, now};
+    auto outcome = execute_calendar(ctx_, request, hold.business_id, expire, kHoldExpiryActor);
+    if (!outcome && !outcome.error().is_domain()) {
+      ctx_.logger().warn("hold expiry failed; retrying",
+                         {{"booking_id", booking_id}, {"error", outcome.error().store().message}});
+      retry_at_[booking_id] = now + options_.retry_after;
+      continue;
+    }
+    if (outcome) {
+      ctx_.logger().info("hold expired", {{"booking_id", booking_id}});
+    }
+    // Expired now, or already expired/confirmed/cancelled: nothing to wait for.
+    holds_.erase(booking_id);
+    retry_at_.erase(booking_id);
+  }
+  pending_ = holds_.size();
+  arm();
+}
+
+}  // namespace slotwise::command

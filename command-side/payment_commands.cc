@@ -1,0 +1,209 @@
+#include "command-side/payment_commands.h"
+
+#include <rapidjson/document.h>
+
+#include <algorithm>
+#include <cctype>
+#include <string>
+#include <utility>
+
+#include "auth/derived_ids.h"
+#include "auth/tokens.h"
+#include "command-side/calendar_execution.h"
+#include "command-side/error_mapping.h"
+#include "command-side/handler_support.h"
+#include "command-side/payment_flow.h"
+#include "command-side/stripe_json.h"
+#include "command-side/stripe_signature.h"
+
+namespace slotwise::command {
+namespace {
+
+using service::ApiError;
+using service::ApiResult;
+
+const domain::Actor kStripeActor{domain::ActorKind::payment_provider, "stripe"};
+
+std::string metadata_booking_id(const rapidjson::Value* object) {
+  return string_at(member(object, "metadata"), "booking_id");
+}
+
+std::string upper(std::string text) {
+  std::transform(text.begin(), text.end(), text.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+  return text;
+}
+
+CommandReply received(bool ignored) {
+  return json_reply(200, [ignored](JsonWriter& w) {
+    w.Key("received");
+    w.Bool(true);
+    w.Key("ignored");
+    w.Bool(ignored);
+  });
+}
+
+CommandReply failure(const ApiError& error) {
+  return error_reply(
+      error, error.status == 503 ? std::optional<int>(kPaymentRetryAfterSeconds) : std::nullopt);
+}
+
+// One Stripe event: its id and the booking it is about.
+struct StripeEvent {
+  std::string id;
+  std::string booking_id;
+  std::string business_id;
+  const rapidjson::Value* object = nullptr;
+};
+
+common::Result<Executed, ExecuteError> record(CommandContext& ctx, const CommandRequest& request,
+                                              const std::string& booking_id,
+                                              const domain::PaymentCommand& command) {
+  return ctx.payments().execute(
+      booking_id, [&](const domain::PaymentState& s) { return domain::decide(s, command); },
+      new_commit_id(), commit_metadata(ctx, request, kStripeActor));
+}
+
+CommandReply on_succeeded(CommandContext& ctx, const CommandRequest& request,
+                          const StripeEvent& e) {
+  const rapidjson::Value* pi = e.object;
+  std::int64_t amount = int_at(pi, "amount_received");
+  if (amount <= 0) amount = int_at(pi, "amount");
+  domain::RecordSucceeded succeeded{e.booking_id,
+                                    e.business_id,
+                                    string_at(pi, "id"),
+                                    domain::Money{amount, upper(string_at(pi, "currency"))},
+                                    e.id,
+                                    ctx.now()};
+  if (auto r = record(ctx, request, e.booking_id, succeeded); !r) {
+    return failure(to_api_error(r.error()));
+  }
+  // Confirm even when the success was recorded before: a delivery that
+  // failed after recording it must still confirm (or refund) on retry.
+  auto business = load_business(ctx, e.business_id);
+  if (!business) return failure(business.error());
+  domain::ConfirmBooking confirm{e.business_id, e.booking_id,        business->owner_user_id,
+                                 kStripeActor,  "payment_succeeded", ctx.now()};
+  auto confirmed = execute_calendar(ctx, request, e.business_id, confirm, kStripeActor);
+  if (confirmed) return received(false);
+  if (!confirmed.error().is_domain()) return failure(to_api_error(confirmed.error()));
+  const std::string& code = confirmed.error().domain().code;
+  if (code != domain::error_code::slot_unavailable && code != domain::error_code::invalid_state) {
+    ctx.logger().warn("payment for a booking that cannot be confirmed",
+                      {{"booking_id", e.booking_id}, {"code", code}});
+    return received(false);
+  }
+  // Paid, but the booking is gone (its time taken after the hold ran out,
+  // or cancelled): give the money back.
+  ctx.logger().info("late payment refunded", {{"booking_id", e.booking_id}, {"code", code}});
+  if (auto r = refund_once(ctx, request, e.booking_id, std::nullopt, kRefundBookingUnavailable);
+      !r) {
+    return failure(r.error());
+  }
+  return received(false);
+}
+
+CommandReply on_failed(CommandContext& ctx, const CommandRequest& request, const StripeEvent& e) {
+  const rapidjson::Value* pi = e.object;
+  const rapidjson::Value* error = member(pi, "last_payment_error");
+  domain::RecordFailed failed{e.booking_id,
+                              e.business_id,
+                              string_at(pi, "id"),
+                              string_at(error, "code").substr(0, 100),
+                              string_at(error, "message").substr(0, 500),
+                              e.id};
+  if (auto r = record(ctx, request, e.booking_id, failed); !r) {
+    return failure(to_api_error(r.error()));
+  }
+  return received(false);
+}
+
+CommandReply on_refunded(CommandContext& ctx, const CommandRequest& request, const StripeEvent& e) {
+  const rapidjson::Value* charge = e.object;
+  const std::string intent = string_at(charge, "payment_intent");
+  const std::string currency = upper(string_at(charge, "currency"));
+  auto payment = ctx.payments().load(e.booking_id);
+  if (!payment) return failure(to_api_error(payment.error()));
+  std::int64_t listed = 0;
+  const rapidjson::Value* list = member(member(charge, "refunds"), "data");
+  if (list != nullptr && list->IsArray()) {
+    for (const auto& refund : list->GetArray()) {
+      const std::string id = string_at(&refund, "id");
+      const std::int64_t amount = int_at(&refund, "amount");
+      if (id.empty() || amount <= 0) continue;
+      listed += amount;
+      const std::string reason = string_at(member(&refund, "metadata"), "reason");
+      domain::RecordRefund r{e.booking_id,
+                             e.business_id,
+                             intent,
+                             id,
+                             domain::Money{amount, currency},
+                             reason.empty() ? "provider" : reason,
+                             e.id};
+      if (auto done = record(ctx, request, e.booking_id, r); !done) {
+        return failure(to_api_error(done.error()));
+      }
+    }
+  }
+  // Newer API versions leave the refund list out: record the difference.
+  const std::int64_t unrecorded =
+      int_at(charge, "amount_refunded") - std::max(listed, payment->first.refunded_minor);
+  if (listed == 0 && unrecorded > 0) {
+    domain::RecordRefund r{
+        e.booking_id, e.business_id, intent, "evt:" + e.id, domain::Money{unrecorded, currency},
+        "provider",   e.id};
+    if (auto done = record(ctx, request, e.booking_id, r); !done) {
+      return failure(to_api_error(done.error()));
+    }
+  }
+  return received(false);
+}
+
+}  // namespace
+
+CommandReply stripe_webhook(CommandContext& ctx, const CommandRequest& request) {
+  if (ctx.stripe() == nullptr || ctx.webhook_secrets().empty()) {
+    return error_reply(payments_disabled_error());
+  }
+  if (auto verified =
+          verify_stripe_signature(request.stripe_signature, request.body, ctx.webhook_secrets(),
+                                  ctx.webhook_tolerance(), ctx.now());
+      !verified) {
+    ctx.logger().warn("stripe webhook refused", {{"reason", verified.error().message}});
+    return error_reply(ApiError{400, "invalid_signature", "the Stripe-Signature does not verify"});
+  }
+  rapidjson::Document doc;
+  doc.Parse(request.body.c_str(), request.body.size());
+  const rapidjson::Value* object =
+      doc.HasParseError() ? nullptr : member(member(&doc, "data"), "object");
+  if (object == nullptr || !object->IsObject()) {
+    return error_reply(service::invalid_request("not a Stripe event"));
+  }
+  const std::string type = string_at(&doc, "type");
+  StripeEvent e;
+  e.id = string_at(&doc, "id");
+  e.object = object;
+  if (e.id.empty()) return error_reply(service::invalid_request("the event has no id"));
+  const bool handled = type == "payment_intent.succeeded" ||
+                       type == "payment_intent.payment_failed" || type == "charge.refunded";
+  if (!handled) return received(true);
+
+  e.booking_id = metadata_booking_id(e.object);
+  if (e.booking_id.empty() && type == "charge.refunded") {
+    // A charge does not carry its intent's metadata: ask Stripe.
+    auto intent = ctx.stripe()->retrieve_payment_intent(string_at(e.object, "payment_intent"));
+    if (!intent) return failure(to_api_error(intent.error()));
+    e.booking_id = intent->booking_id;
+  }
+  auto business = auth::business_of_booking(e.booking_id);
+  if (!auth::is_valid_id(e.booking_id, auth::IdKind::booking) || !business) {
+    // Not one of ours (another integration on the same Stripe account).
+    return received(true);
+  }
+  e.business_id = *business;
+  if (type == "payment_intent.succeeded") return on_succeeded(ctx, request, e);
+  if (type == "payment_intent.payment_failed") return on_failed(ctx, request, e);
+  return on_refunded(ctx, request, e);
+}
+
+}  // namespace slotwise::command

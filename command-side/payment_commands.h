@@ -1,0 +1,34 @@
+// The Stripe webhook: POST /v1/webhooks/stripe (NATS sw.cmd.stripe_webhook),
+// public, authenticated by the Stripe-Signature header over the raw body
+// (stripe_signature.h). Bad or stale signatures: 400 invalid_signature,
+// nothing appended.
+//
+//   payment_intent.succeeded       PaymentSucceeded, then the calendar's
+//                                  ConfirmBooking (actor payment_provider);
+//                                  when the booking cannot be confirmed
+//                                  (slot taken after the hold, cancelled)
+//                                  the payment is refunded in full
+//                                  (PaymentRefunded, reason
+//                                  booking_unavailable)
+//   payment_intent.payment_failed  PaymentFailed; the hold stays until it
+//                                  expires
+//   charge.refunded                PaymentRefunded per refund not recorded
+//   anything else                  200, ignored
+//
+// Every step is repeatable, so a redelivered or reordered event has one
+// effect (docs/adr/0008-payments.md). Transient failures (event log, Stripe)
+// answer 503 so that Stripe delivers again.
+//
+// Thread safety: thread-safe.
+// Errors: 400 invalid_signature / invalid_request, 422 payments_disabled
+// (no Stripe configuration), 503 unavailable / payment_unavailable.
+#pragma once
+
+#include "command-side/command_context.h"
+#include "command-side/command_request.h"
+
+namespace slotwise::command {
+
+[[nodiscard]] CommandReply stripe_webhook(CommandContext& ctx, const CommandRequest& request);
+
+}  // namespace slotwise::command

@@ -1,0 +1,151 @@
+#include "command-side/payment_flow.h"
+
+#include <algorithm>
+#include <cctype>
+#include <utility>
+
+#include "command-side/error_mapping.h"
+#include "command-side/handler_support.h"
+
+namespace slotwise::command {
+namespace {
+
+using service::ApiError;
+
+const domain::Actor kPaymentsActor{domain::ActorKind::system, "payments"};
+
+common::Result<Executed, ExecuteError> execute_payment(CommandContext& ctx,
+                                                       const CommandRequest& request,
+                                                       const std::string& booking_id,
+                                                       const domain::PaymentCommand& command,
+                                                       const domain::Actor& actor) {
+  return ctx.payments().execute(
+      booking_id, [&](const domain::PaymentState& s) { return domain::decide(s, command); },
+      new_commit_id(), commit_metadata(ctx, request, actor));
+}
+
+std::string upper(std::string text) {
+  std::transform(text.begin(), text.end(), text.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+  return text;
+}
+
+}  // namespace
+
+ApiError payments_disabled_error() {
+  return ApiError{422, "payments_disabled",
+                  "this service takes payment and payments are not configured on this server"};
+}
+
+ApiError to_api_error(const StripeError& error) {
+  if (error.code == StripeError::Code::kUnavailable) {
+    return ApiError{503, "payment_unavailable",
+                    "the payment provider is unavailable; retry with the same Idempotency-Key"};
+  }
+  return ApiError{502, "payment_provider_error", "the payment provider refused the request"};
+}
+
+service::ApiResult<std::optional<PaymentView>> ensure_payment_intent(
+    CommandContext& ctx, const CommandRequest& request, const std::string& booking_id,
+    const std::string& business_id, const domain::Money& amount, bool create) {
+  const StripeClient* stripe = ctx.stripe();
+  if (stripe == nullptr) return common::fail(payments_disabled_error());
+  auto loaded = ctx.payments().load(booking_id);
+  if (!loaded) return common::fail(command::to_api_error(loaded.error()));
+  const domain::PaymentState& state = loaded->first;
+  StripeResult<StripePaymentIntent> intent = common::fail(StripeError{});
+  if (!state.payment_intent_id.empty()) {
+    intent = stripe->retrieve_payment_intent(state.payment_intent_id);
+  } else if (create) {
+    intent = stripe->create_payment_intent(
+        {booking_id, business_id, amount.amount_minor, amount.currency});
+  } else {
+    return std::optional<PaymentView>{};
+  }
+  if (!intent) {
+    ctx.logger().warn("stripe payment intent failed",
+                      {{"booking_id", booking_id}, {"error", intent.error().message}});
+    return common::fail(to_api_error(intent.error()));
+  }
+  domain::RecordIntentCreated record{booking_id, business_id, intent->id, amount};
+  if (auto r = execute_payment(ctx, request, booking_id, record, kPaymentsActor); !r) {
+    return common::fail(command::to_api_error(r.error()));
+  }
+  return std::optional<PaymentView>{
+      PaymentView{intent->id, intent->client_secret, amount.amount_minor, upper(amount.currency)}};
+}
+
+service::ApiResult<common::Unit> refund_once(CommandContext& ctx, const CommandRequest& request,
+                                             const std::string& booking_id,
+                                             std::optional<std::int64_t> amount_minor,
+                                             const std::string& reason) {
+  const StripeClient* stripe = ctx.stripe();
+  if (stripe == nullptr) return common::Unit{};
+  auto loaded = ctx.payments().load(booking_id);
+  if (!loaded) return common::fail(command::to_api_error(loaded.error()));
+  const domain::PaymentState& state = loaded->first;
+  if (state.status != domain::PaymentStatus::succeeded || state.has_refund_for(reason)) {
+    return common::Unit{};
+  }
+  const std::int64_t left = state.paid.amount_minor - state.refunded_minor;
+  const std::int64_t amount = std::min(amount_minor.value_or(left), left);
+  if (amount <= 0) return common::Unit{};
+  auto refund = stripe->create_refund(state.payment_intent_id, amount, booking_id, reason);
+  if (!refund) {
+    ctx.logger().warn("stripe refund failed",
+                      {{"booking_id", booking_id}, {"error", refund.error().message}});
+    return common::fail(to_api_error(refund.error()));
+  }
+  domain::RecordRefund record{
+      booking_id,
+      state.business_id,
+      state.payment_intent_id,
+      refund->id,
+      domain::Money{refund->amount_minor > 0 ? refund->amount_minor : amount, state.paid.currency},
+      reason,
+      ""};
+  if (auto r = execute_payment(ctx, request, booking_id, record, kPaymentsActor); !r) {
+    return common::fail(command::to_api_error(r.error()));
+  }
+  ctx.logger().info("refund recorded", {{"booking_id", booking_id},
+                                        {"refund_id", refund->id},
+                                        {"amount_minor", amount},
+                                        {"reason", reason}});
+  return common::Unit{};
+}
+
+std::int64_t cancellation_refund_minor(const domain::BusinessPolicy& policy,
+                                       const domain::Booking& booking, std::int64_t paid_minor,
+                                       const domain::Actor& actor, domain::Instant now) {
+  if (actor.kind != domain::ActorKind::customer) return paid_minor;
+  if (booking.start - now >= std::chrono::minutes(policy.free_cancellation_cutoff_minutes)) {
+    return paid_minor;
+  }
+  return paid_minor * policy.late_cancellation_refund_percent / 100;
+}
+
+service::ApiResult<common::Unit> refund_cancellation(CommandContext& ctx,
+                                                     const CommandRequest& request,
+                                                     const std::string& business_id,
+                                                     const std::string& booking_id,
+                                                     const domain::BusinessPolicy& policy,
+                                                     const domain::Actor& actor) {
+  if (ctx.stripe() == nullptr) return common::Unit{};
+  auto calendar = ctx.calendars().load(business_id);
+  if (!calendar) return common::fail(command::to_api_error(calendar.error()));
+  const auto it = calendar->first.bookings.find(booking_id);
+  if (it == calendar->first.bookings.end() ||
+      it->second.status != domain::BookingStatus::cancelled ||
+      it->second.amount_due.amount_minor <= 0) {
+    return common::Unit{};
+  }
+  auto payment = ctx.payments().load(booking_id);
+  if (!payment) return common::fail(command::to_api_error(payment.error()));
+  if (payment->first.status != domain::PaymentStatus::succeeded) return common::Unit{};
+  const std::int64_t amount = cancellation_refund_minor(
+      policy, it->second, payment->first.paid.amount_minor, actor, ctx.now());
+  if (amount <= 0) return common::Unit{};
+  return refund_once(ctx, request, booking_id, amount, kRefundCancellation);
+}
+
+}  // namespace slotwise::command

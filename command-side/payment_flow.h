@@ -1,0 +1,73 @@
+// The payment steps the booking handlers and the Stripe webhook share:
+// creating (or finding again) a booking's PaymentIntent and recording it,
+// refunding a succeeded payment once per reason, and the cancellation
+// refund policy. Each step may be repeated after any failure: Stripe calls
+// carry Idempotency-Keys derived from the booking, and the payment
+// aggregate ignores what it has already recorded (docs/adr/0008-payments.md).
+//
+// Thread safety: thread-safe (over the thread-safe context).
+// Errors: ApiError: 503 payment_unavailable when Stripe cannot be reached
+// or answers 429/5xx (retry), 502 payment_provider_error when Stripe refuses
+// or answers nonsense, 422 payments_disabled without a Stripe key, and the
+// event store's errors (error_mapping.h).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "command-side/booking_view.h"
+#include "command-side/command_context.h"
+#include "command-side/command_request.h"
+#include "domain/actor.h"
+#include "domain/booking.h"
+#include "domain/business_policy.h"
+#include "domain/money.h"
+#include "service/json_body.h"
+
+namespace slotwise::command {
+
+// Refund reasons (part of the refund's Idempotency-Key and of the event).
+inline constexpr const char* kRefundCancellation = "cancellation";
+inline constexpr const char* kRefundBookingUnavailable = "booking_unavailable";
+
+// Seconds a client should wait after 503 payment_unavailable.
+inline constexpr int kPaymentRetryAfterSeconds = 5;
+
+[[nodiscard]] service::ApiError payments_disabled_error();
+[[nodiscard]] service::ApiError to_api_error(const StripeError& error);
+
+// The booking's PaymentIntent: the recorded one (fetched again from Stripe
+// for its client_secret), else, when `create` is set, a new one (Stripe
+// Idempotency-Key pi-<booking_id>) recorded as PaymentIntentCreated.
+// nullopt when none exists and `create` is false.
+[[nodiscard]] service::ApiResult<std::optional<PaymentView>> ensure_payment_intent(
+    CommandContext& ctx, const CommandRequest& request, const std::string& booking_id,
+    const std::string& business_id, const domain::Money& amount, bool create);
+
+// Refunds up to `amount_minor` (nullopt: all that is not refunded yet) of
+// the booking's succeeded payment, once per `reason`; nothing when no
+// payment succeeded or the reason was refunded already.
+[[nodiscard]] service::ApiResult<common::Unit> refund_once(CommandContext& ctx,
+                                                           const CommandRequest& request,
+                                                           const std::string& booking_id,
+                                                           std::optional<std::int64_t> amount_minor,
+                                                           const std::string& reason);
+
+// What a cancellation refunds of `paid_minor`: everything when the owner
+// (or the system) cancels or the customer cancels at least
+// free_cancellation_cutoff_minutes before the start, else
+// late_cancellation_refund_percent of it (rounded down).
+[[nodiscard]] std::int64_t cancellation_refund_minor(const domain::BusinessPolicy& policy,
+                                                     const domain::Booking& booking,
+                                                     std::int64_t paid_minor,
+                                                     const domain::Actor& actor,
+                                                     domain::Instant now);
+
+// After a booking was cancelled: refunds its payment per the policy.
+[[nodiscard]] service::ApiResult<common::Unit> refund_cancellation(
+    CommandContext& ctx, const CommandRequest& request, const std::string& business_id,
+    const std::string& booking_id, const domain::BusinessPolicy& policy,
+    const domain::Actor& actor);
+
+}  // namespace slotwise::command

@@ -1,0 +1,183 @@
+#include "command-side/stripe_client.h"
+
+#include <curl/curl.h>
+#include <rapidjson/document.h>
+
+#include <algorithm>
+#include <cctype>
+#include <memory>
+#include <mutex>
+
+#include "command-side/stripe_json.h"
+
+namespace slotwise::command {
+namespace {
+
+using EasyHandle = std::unique_ptr<CURL, decltype(&curl_easy_cleanup)>;
+using HeaderList = std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)>;
+
+// The one place curl's codes become StripeErrors.
+StripeError from_curl(CURLcode code) {
+  StripeError e;
+  e.code = StripeError::Code::kUnavailable;
+  e.message = std::string("stripe: ") + curl_easy_strerror(code);
+  return e;
+}
+
+void ensure_global_init() {
+  static std::once_flag once;
+  std::call_once(once, [] { (void)curl_global_init(CURL_GLOBAL_DEFAULT); });
+}
+
+std::size_t append_body(char* data, std::size_t size, std::size_t count, void* out) {
+  static_cast<std::string*>(out)->append(data, size * count);
+  return size * count;
+}
+
+std::string escape(CURL* curl, const std::string& text) {
+  char* escaped = curl_easy_escape(curl, text.c_str(), static_cast<int>(text.size()));
+  if (escaped == nullptr) return {};
+  std::string out(escaped);
+  curl_free(escaped);
+  return out;
+}
+
+StripeError bad_response(const std::string& what) {
+  return StripeError{StripeError::Code::kBadResponse, 0, "stripe: " + what};
+}
+
+common::Result<rapidjson::Document, StripeError> parse_object(const std::string& body) {
+  rapidjson::Document doc;
+  doc.Parse(body.c_str(), body.size());
+  if (doc.HasParseError() || !doc.IsObject())
+    return common::fail(bad_response("reply is not JSON"));
+  return doc;
+}
+
+StripeResult<StripePaymentIntent> intent_from(const std::string& body) {
+  auto doc = parse_object(body);
+  if (!doc) return common::fail(doc.error());
+  StripePaymentIntent pi;
+  const rapidjson::Value* object = &doc.value();
+  pi.id = string_at(object, "id");
+  pi.client_secret = string_at(object, "client_secret");
+  pi.status = string_at(object, "status");
+  pi.amount_minor = int_at(object, "amount");
+  pi.currency = string_at(object, "currency");
+  pi.booking_id = string_at(member(object, "metadata"), "booking_id");
+  if (pi.id.empty()) return common::fail(bad_response("payment intent without id"));
+  return pi;
+}
+
+}  // namespace
+
+StripeClient::StripeClient(StripeClientOptions options) : options_(std::move(options)) {
+  ensure_global_init();
+  while (!options_.api_base.empty() && options_.api_base.back() == '/')
+    options_.api_base.pop_back();
+}
+
+StripeResult<StripeClient::HttpReply> StripeClient::call(const char* method,
+                                                         const std::string& path, const Form& form,
+                                                         const std::string& idempotency_key) const {
+  EasyHandle curl(curl_easy_init(), &curl_easy_cleanup);
+  if (!curl) return common::fail(from_curl(CURLE_FAILED_INIT));
+  std::string body;
+  for (const auto& [key, value] : form) {
+    if (!body.empty()) body += '&';
+    body += escape(curl.get(), key) + "=" + escape(curl.get(), value);
+  }
+  HeaderList headers(nullptr, &curl_slist_free_all);
+  const auto add_header = [&headers](const std::string& h) {
+    curl_slist* next = curl_slist_append(headers.get(), h.c_str());
+    if (next != nullptr) {
+      (void)headers.release();
+      headers.reset(next);
+    }
+  };
+  add_header("Authorization: Bearer " + options_.secret_key);
+  if (!idempotency_key.empty()) add_header("Idempotency-Key: " + idempotency_key);
+  const std::string url = options_.api_base + path;
+  HttpReply reply;
+  CURL* h = curl.get();
+  (void)curl_easy_setopt(h, CURLOPT_URL, url.c_str());
+  (void)curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+  (void)curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS,
+                         static_cast<long>(options_.connect_timeout.count()));
+  (void)curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, static_cast<long>(options_.timeout.count()));
+  (void)curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers.get());
+  (void)curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, &append_body);
+  (void)curl_easy_setopt(h, CURLOPT_WRITEDATA, &reply.body);
+  if (std::string_view(method) == "POST") {
+    (void)curl_easy_setopt(h, CURLOPT_POST, 1L);
+    (void)curl_easy_setopt(h, CURLOPT_POSTFIELDS, body.c_str());
+    (void)curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE, static_cast<long>(body.size()));
+  } else {
+    (void)curl_easy_setopt(h, CURLOPT_HTTPGET, 1L);
+  }
+  const CURLcode rc = curl_easy_perform(h);
+  if (rc != CURLE_OK) return common::fail(from_curl(rc));
+  (void)curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &reply.status);
+  if (reply.status >= 200 && reply.status < 300) return reply;
+  StripeError e;
+  e.http_status = static_cast<int>(reply.status);
+  e.code = reply.status == 429 || reply.status >= 500 ? StripeError::Code::kUnavailable
+                                                      : StripeError::Code::kRejected;
+  std::string message;
+  if (auto doc = parse_object(reply.body); doc) {
+    message = string_at(member(&doc.value(), "error"), "message");
+  }
+  e.message = "stripe: HTTP " + std::to_string(reply.status) +
+              (message.empty() ? std::string() : ": " + message);
+  return common::fail(std::move(e));
+}
+
+StripeResult<StripePaymentIntent> StripeClient::create_payment_intent(
+    const PaymentIntentRequest& request) const {
+  std::string currency = request.currency;
+  std::transform(currency.begin(), currency.end(), currency.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  const Form form{{"amount", std::to_string(request.amount_minor)},
+                  {"currency", currency},
+                  {"metadata[booking_id]", request.booking_id},
+                  {"metadata[business_id]", request.business_id},
+                  {"automatic_payment_methods[enabled]", "true"}};
+  auto reply = call("POST", "/v1/payment_intents", form, "pi-" + request.booking_id);
+  if (!reply) return common::fail(reply.error());
+  return intent_from(reply->body);
+}
+
+StripeResult<StripePaymentIntent> StripeClient::retrieve_payment_intent(
+    const std::string& payment_intent_id) const {
+  for (const char c : payment_intent_id) {
+    if (std::isalnum(static_cast<unsigned char>(c)) == 0 && c != '_') {
+      return common::fail(
+          StripeError{StripeError::Code::kRejected, 0, "stripe: malformed payment intent id"});
+    }
+  }
+  auto reply = call("GET", "/v1/payment_intents/" + payment_intent_id, {}, "");
+  if (!reply) return common::fail(reply.error());
+  return intent_from(reply->body);
+}
+
+StripeResult<StripeRefund> StripeClient::create_refund(const std::string& payment_intent_id,
+                                                       std::int64_t amount_minor,
+                                                       const std::string& booking_id,
+                                                       const std::string& reason) const {
+  const Form form{{"payment_intent", payment_intent_id},
+                  {"amount", std::to_string(amount_minor)},
+                  {"metadata[booking_id]", booking_id},
+                  {"metadata[reason]", reason}};
+  auto reply = call("POST", "/v1/refunds", form, "refund-" + booking_id + "-" + reason);
+  if (!reply) return common::fail(reply.error());
+  auto doc = parse_object(reply->body);
+  if (!doc) return common::fail(doc.error());
+  StripeRefund refund;
+  refund.id = string_at(&doc.value(), "id");
+  refund.amount_minor = int_at(&doc.value(), "amount");
+  refund.status = string_at(&doc.value(), "status");
+  if (refund.id.empty()) return common::fail(bad_response("refund without id"));
+  return refund;
+}
+
+}  // namespace slotwise::command

@@ -1,0 +1,103 @@
+// StripeClient: the two Stripe REST calls the command side makes, over
+// libcurl (https://docs.stripe.com/api):
+//
+//   create_payment_intent  POST {base}/v1/payment_intents   (form-encoded)
+//       amount, currency (lower case), metadata[booking_id],
+//       metadata[business_id], automatic_payment_methods[enabled]=true,
+//       Idempotency-Key: pi-<booking_id>
+//   retrieve_payment_intent GET {base}/v1/payment_intents/{id}
+//   create_refund          POST {base}/v1/refunds
+//       payment_intent, amount, metadata[booking_id], metadata[reason],
+//       Idempotency-Key: refund-<booking_id>-<reason>
+//
+// Every call sends `Authorization: Bearer <secret key>`. The Idempotency-Key
+// makes a retried call return Stripe's first object, so callers may repeat
+// any call after a failure or a crash.
+//
+// Thread safety: thread-safe (one curl easy handle per call; the global
+// libcurl initialisation runs once).
+// Errors: StripeError: kUnavailable for network errors, timeouts, 429 and
+// 5xx (retry later), kRejected for other 4xx (Stripe's error message kept),
+// kBadResponse for a reply that is not the expected JSON. curl's codes are
+// converted in exactly one place (stripe_client.cc).
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "common/result.h"
+
+namespace slotwise::command {
+
+struct StripeError {
+  enum class Code { kUnavailable, kRejected, kBadResponse };
+  Code code = Code::kUnavailable;
+  int http_status = 0;
+  std::string message;
+};
+
+struct StripeClientOptions {
+  std::string api_base = "https://api.stripe.com";
+  std::string secret_key;
+  std::chrono::milliseconds connect_timeout{3000};
+  std::chrono::milliseconds timeout{10000};
+};
+
+struct PaymentIntentRequest {
+  std::string booking_id;
+  std::string business_id;
+  std::int64_t amount_minor = 0;
+  // ISO 4217, any case (sent in lower case).
+  std::string currency;
+};
+
+struct StripePaymentIntent {
+  std::string id;
+  std::string client_secret;
+  std::string status;
+  std::int64_t amount_minor = 0;
+  std::string currency;
+  std::string booking_id;  // metadata[booking_id]
+};
+
+struct StripeRefund {
+  std::string id;
+  std::int64_t amount_minor = 0;
+  std::string status;
+};
+
+template <class T>
+using StripeResult = common::Result<T, StripeError>;
+
+class StripeClient {
+ public:
+  explicit StripeClient(StripeClientOptions options);
+
+  [[nodiscard]] StripeResult<StripePaymentIntent> create_payment_intent(
+      const PaymentIntentRequest& request) const;
+  [[nodiscard]] StripeResult<StripePaymentIntent> retrieve_payment_intent(
+      const std::string& payment_intent_id) const;
+  // `reason` names the refund's cause ("cancellation", "slot_unavailable")
+  // and is part of its Idempotency-Key.
+  [[nodiscard]] StripeResult<StripeRefund> create_refund(const std::string& payment_intent_id,
+                                                         std::int64_t amount_minor,
+                                                         const std::string& booking_id,
+                                                         const std::string& reason) const;
+
+ private:
+  using Form = std::vector<std::pair<std::string, std::string>>;
+  struct HttpReply {
+    long status = 0;  // curl's type
+    std::string body;
+  };
+  [[nodiscard]] StripeResult<HttpReply> call(const char* method, const std::string& path,
+                                             const Form& form,
+                                             const std::string& idempotency_key) const;
+
+  StripeClientOptions options_;
+};
+
+}  // namespace slotwise::command

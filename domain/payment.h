@@ -1,0 +1,116 @@
+// The payment aggregate (subject sw.evt.payment.<booking_id>): the Stripe
+// PaymentIntent of one booking, whether it succeeded or failed, and the
+// refunds made against it. Every Stripe event id applied is kept in the
+// state (rebuilt from the log), so a webhook delivered twice, even days
+// apart and long after the NATS duplicate window, has one effect
+// (docs/adr/0008-payments.md).
+//
+// The aggregate records facts Stripe reports; it does not decide about the
+// booking (the calendar does). Rules:
+//   - a Stripe event id already applied yields no events (duplicate);
+//   - RecordFailed after a success yields no events (out of order: Stripe
+//     may deliver payment_failed of an earlier attempt after succeeded);
+//   - a second success (another event id) yields no events;
+//   - a refund id already recorded yields no events.
+//
+// Thread safety: plain values and pure functions.
+// Errors: decide() returns validation_failed for a missing booking id,
+// intent id, negative or zero amounts where one is required, and
+// invalid_state when an intent is recorded for a booking that already has
+// another one.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <set>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "common/result.h"
+#include "domain/domain_error.h"
+#include "domain/instant.h"
+#include "domain/money.h"
+#include "slotwise/events/v1/payment.pb.h"
+
+namespace slotwise::domain {
+
+enum class PaymentStatus { none, pending, succeeded, failed };
+
+struct RefundRecord {
+  std::int64_t amount_minor = 0;
+  std::string reason;
+
+  friend bool operator==(const RefundRecord&, const RefundRecord&) = default;
+};
+
+struct PaymentState {
+  // Empty until the first event.
+  std::string booking_id;
+  std::string business_id;
+  std::string payment_intent_id;
+  // The intent's amount (what is due), and what was actually paid.
+  Money amount;
+  Money paid;
+  PaymentStatus status = PaymentStatus::none;
+  std::set<std::string> provider_event_ids;
+  // By refund id.
+  std::map<std::string, RefundRecord> refunds;
+  std::int64_t refunded_minor = 0;
+
+  [[nodiscard]] bool exists() const { return !booking_id.empty(); }
+  // Whether a refund with this reason ("cancellation", "slot_unavailable")
+  // has been recorded.
+  [[nodiscard]] bool has_refund_for(const std::string& reason) const;
+  friend bool operator==(const PaymentState&, const PaymentState&) = default;
+};
+
+struct RecordIntentCreated {
+  std::string booking_id;
+  std::string business_id;
+  std::string payment_intent_id;
+  Money amount;
+};
+
+struct RecordSucceeded {
+  std::string booking_id;
+  std::string business_id;
+  std::string payment_intent_id;
+  Money amount;
+  std::string provider_event_id;
+  Instant succeeded_at{};
+};
+
+struct RecordFailed {
+  std::string booking_id;
+  std::string business_id;
+  std::string payment_intent_id;
+  std::string failure_code;
+  std::string failure_message;
+  std::string provider_event_id;
+};
+
+// A refund Stripe made (through our Refunds API call, or reported by a
+// charge.refunded webhook). provider_event_id is empty for our own calls.
+struct RecordRefund {
+  std::string booking_id;
+  std::string business_id;
+  std::string payment_intent_id;
+  std::string refund_id;
+  Money amount;
+  std::string reason;
+  std::string provider_event_id;
+};
+
+using PaymentCommand =
+    std::variant<RecordIntentCreated, RecordSucceeded, RecordFailed, RecordRefund>;
+using PaymentEvent =
+    std::variant<slotwise::events::v1::PaymentIntentCreated, slotwise::events::v1::PaymentSucceeded,
+                 slotwise::events::v1::PaymentFailed, slotwise::events::v1::PaymentRefunded>;
+
+[[nodiscard]] common::Result<std::vector<PaymentEvent>, DomainError> decide(
+    const PaymentState& state, const PaymentCommand& command);
+
+[[nodiscard]] PaymentState evolve(PaymentState state, const PaymentEvent& event);
+
+}  // namespace slotwise::domain

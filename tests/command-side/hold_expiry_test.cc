@@ -1,0 +1,109 @@
+// The hold expiry scheduler (command-side/hold_expiry.h) in the real
+// server: unpaid holds expire when the clock passes hold_expires_at, also
+// when the command process was down at that moment, and a payment that
+// arrives after the expiry is confirmed if the slot is still free, else
+// refunded in full (docs/adr/0008-payments.md).
+#include <doctest/doctest.h>
+
+#include <chrono>
+#include <string>
+
+#include "tests/command-side/payment_test_support.h"
+
+using slotwise::testing::book;
+using slotwise::testing::booking_status;
+using slotwise::testing::CommandFixture;
+using slotwise::testing::eventually;
+using slotwise::testing::FakeStripe;
+using slotwise::testing::paid_setup;
+using slotwise::testing::payment_events;
+
+namespace {
+
+constexpr auto kPastHold = std::chrono::minutes(16);  // default hold: 15 minutes
+
+bool expired(CommandFixture& f, const std::string& business, const std::string& booking) {
+  return booking_status(f, business, booking) == "expired";
+}
+
+}  // namespace
+
+TEST_CASE_FIXTURE(CommandFixture, "an unpaid hold expires and frees the slot") {
+  const auto s = paid_setup(*this, "hold-expire");
+  auto r = book(*this, s, slot(3, 10));
+  REQUIRE(r.status == 201);
+  const std::string booking = r.str("booking_id");
+  // Not before its time.
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  CHECK(booking_status(*this, s.business, booking) == "tentative");
+  advance(kPastHold);
+  CHECK(eventually([&] { return expired(*this, s.business, booking); }));
+  auto again = book(*this, s, slot(3, 10), "", "second@example.com");
+  CHECK_MESSAGE(again.status == 201, again.body);
+}
+
+TEST_CASE_FIXTURE(CommandFixture, "a paid hold does not expire") {
+  const auto s = paid_setup(*this, "hold-paid");
+  auto r = book(*this, s, slot(3, 10));
+  REQUIRE(r.status == 201);
+  const std::string booking = r.str("booking_id");
+  const auto intent = *stripe.intent_for_booking(booking);
+  REQUIRE(deliver_webhook(FakeStripe::intent_event("evt_p", "payment_intent.succeeded", intent)) ==
+          200);
+  advance(kPastHold);
+  std::this_thread::sleep_for(std::chrono::milliseconds(2500));
+  CHECK(booking_status(*this, s.business, booking) == "confirmed");
+}
+
+TEST_CASE_FIXTURE(CommandFixture,
+                  "a hold that ran out while the server was down expires at start") {
+  const auto s = paid_setup(*this, "hold-down");
+  auto r = book(*this, s, slot(3, 10));
+  REQUIRE(r.status == 201);
+  const std::string booking = r.str("booking_id");
+  stop_server();
+  advance(kPastHold);
+  const auto restarted = std::chrono::steady_clock::now();
+  start_server();
+  CHECK(eventually([&] { return expired(*this, s.business, booking); }));
+  CHECK(std::chrono::steady_clock::now() - restarted < std::chrono::seconds(5));
+  CHECK(book(*this, s, slot(3, 10), "", "second@example.com").status == 201);
+}
+
+TEST_CASE_FIXTURE(CommandFixture,
+                  "a late payment confirms the expired booking if the slot is free") {
+  const auto s = paid_setup(*this, "late-free");
+  auto r = book(*this, s, slot(3, 10));
+  REQUIRE(r.status == 201);
+  const std::string booking = r.str("booking_id");
+  const auto intent = *stripe.intent_for_booking(booking);
+  advance(kPastHold);
+  REQUIRE(eventually([&] { return expired(*this, s.business, booking); }));
+  CHECK(deliver_webhook(FakeStripe::intent_event("evt_late", "payment_intent.succeeded", intent)) ==
+        200);
+  CHECK(booking_status(*this, s.business, booking) == "confirmed");
+  CHECK(stripe.refunds().empty());
+}
+
+TEST_CASE_FIXTURE(CommandFixture, "a late payment is refunded when the slot was taken") {
+  const auto s = paid_setup(*this, "late-taken");
+  auto r = book(*this, s, slot(3, 10));
+  REQUIRE(r.status == 201);
+  const std::string booking = r.str("booking_id");
+  const auto intent = *stripe.intent_for_booking(booking);
+  advance(kPastHold);
+  REQUIRE(eventually([&] { return expired(*this, s.business, booking); }));
+  auto taker = book(*this, s, slot(3, 10), "", "taker@example.com");
+  REQUIRE(taker.status == 201);
+  const std::string body =
+      FakeStripe::intent_event("evt_late2", "payment_intent.succeeded", intent);
+  CHECK(deliver_webhook(body) == 200);
+  CHECK(deliver_webhook(body) == 200);  // redelivered: still one refund
+  CHECK(booking_status(*this, s.business, booking) == "expired");
+  const auto refunds = stripe.refunds();
+  REQUIRE(refunds.size() == 1);
+  CHECK(refunds[0].payment_intent == intent.id);
+  CHECK(refunds[0].amount == 5000);
+  CHECK(refunds[0].reason == "booking_unavailable");
+  CHECK(payment_events(*this, booking) == "PaymentIntentCreated PaymentSucceeded PaymentRefunded");
+}

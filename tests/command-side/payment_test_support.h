@@ -1,0 +1,98 @@
+// Helpers for the payment tests: a business with a paid service, bookings,
+// the booking's status as the calendar holds it, the payment aggregate's
+// event types as the log holds them, and waiting for a condition.
+#pragma once
+
+#include <doctest/doctest.h>
+
+#include <chrono>
+#include <functional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "domain/booking.h"
+#include "tests/command-side/command_fixture.h"
+
+namespace slotwise::testing {
+
+struct PaidSetup {
+  std::string token;
+  std::string business;
+  std::string service;
+};
+
+// A business (EUR, UTC, 09:00-17:00 daily) with a 60-minute service that
+// takes `price_minor` in full; `policy` is merged into a PATCH of the
+// business's policy when not empty (e.g. "free_cancellation_cutoff_minutes":1440).
+inline PaidSetup paid_setup(CommandFixture& f, const std::string& slug,
+                            const std::string& policy = "", int price_minor = 5000) {
+  auto [user, token] = f.signup(slug + "@example.com");
+  (void)user;
+  auto [biz, svc] = f.business_with_hours(token, slug, "UTC", R"(,"payment_mode":"full")");
+  if (price_minor != 5000) {
+    auto r = f.api->send("PATCH", "/v1/businesses/" + biz + "/services/" + svc,
+                         R"({"price_minor":)" + std::to_string(price_minor) + "}", bearer(token));
+    REQUIRE(r.status == 200);
+  }
+  if (!policy.empty()) {
+    auto r = f.api->send("PATCH", "/v1/businesses/" + biz, R"({"policy":{)" + policy + "}}",
+                         bearer(token));
+    REQUIRE_MESSAGE(r.status == 200, r.body);
+  }
+  return {token, biz, svc};
+}
+
+inline std::string booking_request(const std::string& service_id, const std::string& start,
+                                   const std::string& email = "client@example.com") {
+  return R"({"service_id":")" + service_id + R"(","start":")" + start +
+         R"(","customer":{"name":"Client","email":")" + email + R"("}})";
+}
+
+inline ApiResponse book(CommandFixture& f, const PaidSetup& s, const std::string& start,
+                        const std::string& key = "",
+                        const std::string& email = "client@example.com") {
+  httplib::Headers headers;
+  if (!key.empty()) headers.emplace("Idempotency-Key", key);
+  return f.api->post("/v1/businesses/" + s.business + "/bookings",
+                     booking_request(s.service, start, email), headers);
+}
+
+// The booking's status in the calendar, read from the log.
+inline std::string booking_status(CommandFixture& f, const std::string& business_id,
+                                  const std::string& booking_id) {
+  auto loaded = f.server->context().calendars().load(business_id);
+  REQUIRE(loaded.ok());
+  auto it = loaded->first.bookings.find(booking_id);
+  if (it == loaded->first.bookings.end()) return "missing";
+  return std::string(domain::to_string(it->second.status));
+}
+
+// "PaymentIntentCreated PaymentSucceeded ..." of the booking's payment
+// aggregate, read from the log by a separate connection.
+inline std::string payment_events(CommandFixture& f, const std::string& booking_id) {
+  auto commits = f.reader->read({"payment", booking_id}, 0);
+  REQUIRE(commits.ok());
+  std::string out;
+  for (const auto& c : commits.value()) {
+    for (const auto& e : c.commit.events()) {
+      std::string type = e.payload().type_url();
+      if (!out.empty()) out += ' ';
+      out += type.substr(type.rfind('.') + 1);
+    }
+  }
+  return out;
+}
+
+// Polls `done` every 50 ms for up to `timeout`.
+inline bool eventually(const std::function<bool()>& done,
+                       std::chrono::milliseconds timeout = std::chrono::seconds(10)) {
+  const auto until = std::chrono::steady_clock::now() + timeout;
+  while (std::chrono::steady_clock::now() < until) {
+    if (done()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return done();
+}
+
+}  // namespace slotwise::testing

@@ -1,0 +1,168 @@
+// Paid bookings end to end against the fake Stripe: the PaymentIntent made
+// for a held booking, the signed webhook that confirms it, duplicates and
+// reordering with one effect, failed payments, refunds reported by Stripe,
+// refused signatures, and Stripe being down while booking.
+#include <doctest/doctest.h>
+
+#include <string>
+
+#include "tests/command-side/payment_test_support.h"
+
+using slotwise::testing::book;
+using slotwise::testing::booking_status;
+using slotwise::testing::CommandFixture;
+using slotwise::testing::FakeStripe;
+using slotwise::testing::kWebhookSecret;
+using slotwise::testing::paid_setup;
+using slotwise::testing::payment_events;
+
+TEST_CASE_FIXTURE(CommandFixture, "book a paid service, pay, and the webhook confirms it") {
+  const auto s = paid_setup(*this, "pay-flow");
+  auto r = book(*this, s, slot(3, 10), "key-1");
+  REQUIRE_MESSAGE(r.status == 201, r.body);
+  CHECK(r.str("status") == "pending_payment");
+  CHECK_FALSE(r.str("manage_token").empty());
+  REQUIRE(r.json.HasMember("payment"));
+  const std::string booking = r.str("booking_id");
+  auto intent = stripe.intent_for_booking(booking);
+  REQUIRE(intent.has_value());
+  CHECK(r.json["payment"]["payment_intent_id"].GetString() == intent->id);
+  CHECK(r.json["payment"]["client_secret"].GetString() == intent->client_secret);
+  CHECK(r.json["payment"]["amount_minor"].GetInt64() == 5000);
+  CHECK(std::string(r.json["payment"]["currency"].GetString()) == "EUR");
+
+  // What SlotWise sent Stripe.
+  const auto calls = stripe.calls();
+  REQUIRE(calls.size() == 1);
+  CHECK(calls[0].path == "/v1/payment_intents");
+  CHECK(calls[0].idempotency_key == "pi-" + booking);
+  CHECK(calls[0].form.at("amount") == "5000");
+  CHECK(calls[0].form.at("currency") == "eur");
+  CHECK(calls[0].form.at("metadata[booking_id]") == booking);
+  CHECK(calls[0].form.at("metadata[business_id]") == s.business);
+  CHECK(calls[0].form.at("automatic_payment_methods[enabled]") == "true");
+  CHECK(payment_events(*this, booking) == "PaymentIntentCreated");
+  CHECK(booking_status(*this, s.business, booking) == "tentative");
+
+  CHECK(deliver_webhook(FakeStripe::intent_event("evt_ok1", "payment_intent.succeeded", *intent)) ==
+        200);
+  CHECK(booking_status(*this, s.business, booking) == "confirmed");
+  CHECK(payment_events(*this, booking) == "PaymentIntentCreated PaymentSucceeded");
+}
+
+TEST_CASE_FIXTURE(CommandFixture, "webhooks delivered twice and out of order have one effect") {
+  const auto s = paid_setup(*this, "pay-dup");
+  auto r = book(*this, s, slot(3, 10));
+  REQUIRE(r.status == 201);
+  const std::string booking = r.str("booking_id");
+  const auto intent = *stripe.intent_for_booking(booking);
+  const std::string succeeded =
+      FakeStripe::intent_event("evt_s1", "payment_intent.succeeded", intent);
+  const std::string failed =
+      FakeStripe::intent_event("evt_f0", "payment_intent.payment_failed", intent);
+  CHECK(deliver_webhook(succeeded) == 200);
+  const auto after_first = last_sequence();
+  CHECK(deliver_webhook(succeeded) == 200);
+  // A failure of an earlier attempt, delivered after the success.
+  CHECK(deliver_webhook(failed) == 200);
+  CHECK(deliver_webhook(failed) == 200);
+  CHECK(last_sequence() == after_first);
+  CHECK(payment_events(*this, booking) == "PaymentIntentCreated PaymentSucceeded");
+  CHECK(booking_status(*this, s.business, booking) == "confirmed");
+  CHECK(stripe.refunds().empty());
+}
+
+TEST_CASE_FIXTURE(CommandFixture, "a failed payment is recorded and the hold stays") {
+  const auto s = paid_setup(*this, "pay-fail");
+  auto r = book(*this, s, slot(3, 10));
+  REQUIRE(r.status == 201);
+  const std::string booking = r.str("booking_id");
+  const auto intent = *stripe.intent_for_booking(booking);
+  CHECK(deliver_webhook(
+            FakeStripe::intent_event("evt_f1", "payment_intent.payment_failed", intent)) == 200);
+  CHECK(payment_events(*this, booking) == "PaymentIntentCreated PaymentFailed");
+  CHECK(booking_status(*this, s.business, booking) == "tentative");
+  // The slot is still held.
+  CHECK(book(*this, s, slot(3, 10), "", "other@example.com").error_code() == "slot_unavailable");
+  // The customer tries again and pays.
+  CHECK(deliver_webhook(FakeStripe::intent_event("evt_s2", "payment_intent.succeeded", intent)) ==
+        200);
+  CHECK(booking_status(*this, s.business, booking) == "confirmed");
+}
+
+TEST_CASE_FIXTURE(CommandFixture, "bad or stale signatures are refused and append nothing") {
+  const auto s = paid_setup(*this, "pay-sig");
+  auto r = book(*this, s, slot(3, 10));
+  REQUIRE(r.status == 201);
+  const std::string booking = r.str("booking_id");
+  const auto intent = *stripe.intent_for_booking(booking);
+  const std::string body = FakeStripe::intent_event("evt_x", "payment_intent.succeeded", intent);
+  const std::int64_t t = now().time_since_epoch().count();
+  const auto before = last_sequence();
+  std::string tampered = body;
+  tampered[tampered.find("5000")] = '9';
+  const auto refused = [&](const std::string& payload, const std::string& header) {
+    return FakeStripe::deliver(port, payload, header);
+  };
+  CHECK(refused(tampered, FakeStripe::signature_header(kWebhookSecret, t, body)) == 400);
+  CHECK(refused(body, FakeStripe::signature_header("whsec_wrong", t, body)) == 400);
+  CHECK(refused(body, FakeStripe::signature_header(kWebhookSecret, t - 301, body)) == 400);
+  CHECK(refused(body, "") == 400);
+  CHECK(last_sequence() == before);
+  CHECK(booking_status(*this, s.business, booking) == "tentative");
+  auto direct = api->post("/v1/webhooks/stripe", body, {{"Stripe-Signature", "t=1,v1=00"}});
+  CHECK(direct.status == 400);
+  CHECK(direct.error_code() == "invalid_signature");
+}
+
+TEST_CASE_FIXTURE(CommandFixture, "unknown event types and foreign payments are ignored") {
+  CHECK(deliver_webhook(R"({"id":"evt_u","type":"customer.created","data":{"object":{}}})") == 200);
+  FakeStripe::Intent foreign{"pi_other", "x", 100, "eur", "order_17", ""};
+  CHECK(deliver_webhook(FakeStripe::intent_event("evt_o", "payment_intent.succeeded", foreign)) ==
+        200);
+}
+
+TEST_CASE_FIXTURE(CommandFixture,
+                  "Stripe down: 503 payment_unavailable, the retry gets the intent") {
+  const auto s = paid_setup(*this, "pay-down");
+  stripe.fail_next(1);
+  auto first = book(*this, s, slot(3, 10), "key-down");
+  CHECK(first.status == 503);
+  CHECK(first.error_code() == "payment_unavailable");
+  CHECK_FALSE(first.retry_after.empty());
+  // The hold is in the log; the retry with the same key creates the intent.
+  auto retry = book(*this, s, slot(3, 10), "key-down");
+  REQUIRE_MESSAGE(retry.status == 201, retry.body);
+  CHECK(retry.str("status") == "pending_payment");
+  const std::string booking = retry.str("booking_id");
+  const auto intent = stripe.intent_for_booking(booking);
+  REQUIRE(intent.has_value());
+  CHECK(retry.json["payment"]["client_secret"].GetString() == intent->client_secret);
+  // A second replay answers the same intent; no second intent exists.
+  auto again = book(*this, s, slot(3, 10), "key-down");
+  REQUIRE(again.status == 201);
+  CHECK(again.json["payment"]["payment_intent_id"].GetString() == intent->id);
+  CHECK(again.str("manage_token") == retry.str("manage_token"));
+  CHECK(stripe.count("POST", "/v1/payment_intents") == 2);  // the failed call and one success
+  CHECK(payment_events(*this, booking) == "PaymentIntentCreated");
+}
+
+TEST_CASE_FIXTURE(CommandFixture, "charge.refunded records each refund once") {
+  const auto s = paid_setup(*this, "pay-refunded");
+  auto r = book(*this, s, slot(3, 10));
+  REQUIRE(r.status == 201);
+  const std::string booking = r.str("booking_id");
+  const auto intent = *stripe.intent_for_booking(booking);
+  REQUIRE(deliver_webhook(FakeStripe::intent_event("evt_s", "payment_intent.succeeded", intent)) ==
+          200);
+  const FakeStripe::Refund re1{"re_dash1", intent.id, 1000, ""};
+  const FakeStripe::Refund re2{"re_dash2", intent.id, 500, ""};
+  CHECK(deliver_webhook(FakeStripe::charge_refunded_event("evt_r1", intent, {re1})) == 200);
+  CHECK(deliver_webhook(FakeStripe::charge_refunded_event("evt_r2", intent, {re1, re2})) == 200);
+  CHECK(deliver_webhook(FakeStripe::charge_refunded_event("evt_r2", intent, {re1, re2})) == 200);
+  CHECK(payment_events(*this, booking) ==
+        "PaymentIntentCreated PaymentSucceeded PaymentRefunded PaymentRefunded");
+  auto state = server->context().payments().load(booking);
+  REQUIRE(state.ok());
+  CHECK(state->first.refunded_minor == 1500);
+}

@@ -1,0 +1,83 @@
+// StripeClient (command-side/stripe_client.h) against the fake Stripe: the
+// request shape, Idempotency-Keys, and errors as values.
+#include <doctest/doctest.h>
+
+#include "command-side/stripe_client.h"
+#include "tests/support/fake_stripe.h"
+
+using slotwise::command::PaymentIntentRequest;
+using slotwise::command::StripeClient;
+using slotwise::command::StripeClientOptions;
+using slotwise::command::StripeError;
+using slotwise::testing::FakeStripe;
+
+namespace {
+
+StripeClient client_for(const FakeStripe& fake, const std::string& key) {
+  StripeClientOptions o;
+  o.api_base = fake.base_url() + "/";
+  o.secret_key = key;
+  o.timeout = std::chrono::milliseconds(5000);
+  return StripeClient(o);
+}
+
+}  // namespace
+
+TEST_CASE("payment intents: form fields, bearer key, idempotent by booking") {
+  FakeStripe fake;
+  const StripeClient client = client_for(fake, fake.secret_key());
+  const PaymentIntentRequest req{"bkg_1", "biz_1", 2599, "GBP"};
+  auto first = client.create_payment_intent(req);
+  REQUIRE(first.ok());
+  CHECK(first->client_secret.find("_secret_") != std::string::npos);
+  CHECK(first->amount_minor == 2599);
+  CHECK(first->currency == "gbp");
+  CHECK(first->booking_id == "bkg_1");
+  auto second = client.create_payment_intent(req);
+  REQUIRE(second.ok());
+  CHECK(second->id == first->id);
+  auto fetched = client.retrieve_payment_intent(first->id);
+  REQUIRE(fetched.ok());
+  CHECK(fetched->client_secret == first->client_secret);
+  const auto calls = fake.calls();
+  REQUIRE(calls.size() == 3);
+  CHECK(calls[0].idempotency_key == "pi-bkg_1");
+  CHECK(calls[0].form.at("metadata[booking_id]") == "bkg_1");
+}
+
+TEST_CASE("refunds carry a reason-derived Idempotency-Key") {
+  FakeStripe fake;
+  const StripeClient client = client_for(fake, fake.secret_key());
+  auto pi = client.create_payment_intent({"bkg_2", "biz_1", 1000, "EUR"});
+  REQUIRE(pi.ok());
+  auto refund = client.create_refund(pi->id, 400, "bkg_2", "cancellation");
+  REQUIRE(refund.ok());
+  CHECK(refund->amount_minor == 400);
+  auto again = client.create_refund(pi->id, 400, "bkg_2", "cancellation");
+  REQUIRE(again.ok());
+  CHECK(again->id == refund->id);
+  CHECK(fake.refunds().size() == 1);
+  CHECK(fake.calls().back().idempotency_key == "refund-bkg_2-cancellation");
+}
+
+TEST_CASE("errors are values: wrong key, server errors, nobody listening") {
+  FakeStripe fake;
+  auto wrong = client_for(fake, "sk_wrong").create_payment_intent({"bkg_3", "biz", 100, "EUR"});
+  REQUIRE_FALSE(wrong.ok());
+  CHECK(wrong.error().code == StripeError::Code::kRejected);
+  CHECK(wrong.error().http_status == 401);
+  CHECK(wrong.error().message.find("Invalid API Key") != std::string::npos);
+
+  fake.fail_next(1, 503);
+  auto down =
+      client_for(fake, fake.secret_key()).create_payment_intent({"bkg_3", "biz", 100, "EUR"});
+  REQUIRE_FALSE(down.ok());
+  CHECK(down.error().code == StripeError::Code::kUnavailable);
+
+  StripeClientOptions o;
+  o.api_base = "http://127.0.0.1:1";
+  o.secret_key = "sk";
+  auto refused = StripeClient(o).create_payment_intent({"bkg_3", "biz", 100, "EUR"});
+  REQUIRE_FALSE(refused.ok());
+  CHECK(refused.error().code == StripeError::Code::kUnavailable);
+}

@@ -1,0 +1,132 @@
+// The payment aggregate as a decider: Stripe facts recorded once, duplicates
+// and out-of-order deliveries without effect, state rebuilt from the log.
+#include <doctest/doctest.h>
+
+#include "domain/fold.h"
+#include "domain/payment.h"
+#include "tests/domain/aggregate_test_support.h"
+
+namespace slotwise::domain {
+namespace {
+
+namespace v1 = slotwise::events::v1;
+
+using test::code_of;
+using test::through_log;
+using test::types;
+
+const std::string kBooking = "bkg_1";
+const std::string kBiz = "biz_1";
+const std::string kIntent = "pi_1";
+const Money kAmount{5000, "EUR"};
+
+RecordIntentCreated intent() { return {kBooking, kBiz, kIntent, kAmount}; }
+RecordSucceeded succeeded(const std::string& event_id) {
+  return {kBooking, kBiz, kIntent, kAmount, event_id, Instant{std::chrono::seconds(1000)}};
+}
+RecordFailed failed(const std::string& event_id) {
+  return {kBooking, kBiz, kIntent, "card_declined", "Your card was declined.", event_id};
+}
+RecordRefund refund(const std::string& refund_id, std::int64_t amount,
+                    const std::string& event_id = "") {
+  return {kBooking, kBiz, kIntent, refund_id, Money{amount, "EUR"}, "cancellation", event_id};
+}
+
+// Decides and applies (through the log's encoding); the decision must be ok.
+PaymentState apply(const PaymentState& s, const PaymentCommand& c) {
+  auto d = decide(s, c);
+  REQUIRE(d.ok());
+  return fold(s, through_log(d.value()));
+}
+
+TEST_CASE("an intent is recorded once; another intent for the booking is refused") {
+  auto first = decide(PaymentState{}, intent());
+  REQUIRE(types(first.value()) == "PaymentIntentCreated");
+  const PaymentState s = apply(PaymentState{}, intent());
+  CHECK(s.exists());
+  CHECK(s.status == PaymentStatus::pending);
+  CHECK(s.payment_intent_id == kIntent);
+  CHECK(s.amount == kAmount);
+  CHECK(decide(s, intent()).value().empty());
+  RecordIntentCreated other = intent();
+  other.payment_intent_id = "pi_2";
+  CHECK(code_of(decide(s, other)) == "invalid_state");
+  RecordIntentCreated zero = intent();
+  zero.amount.amount_minor = 0;
+  CHECK(code_of(decide(PaymentState{}, zero)) == "validation_failed");
+  RecordIntentCreated no_id = intent();
+  no_id.payment_intent_id.clear();
+  CHECK(code_of(decide(PaymentState{}, no_id)) == "validation_failed");
+}
+
+TEST_CASE("a success is recorded once, whatever event id repeats it") {
+  const PaymentState pending = apply(PaymentState{}, intent());
+  auto d = decide(pending, succeeded("evt_1"));
+  REQUIRE(types(d.value()) == "PaymentSucceeded");
+  const auto& e = std::get<v1::PaymentSucceeded>(d.value()[0]);
+  CHECK(e.provider_event_id() == "evt_1");
+  CHECK(e.amount().amount_minor() == 5000);
+  const PaymentState paid = apply(pending, succeeded("evt_1"));
+  CHECK(paid.status == PaymentStatus::succeeded);
+  CHECK(paid.paid == kAmount);
+  CHECK(paid.provider_event_ids.count("evt_1") == 1);
+  CHECK(decide(paid, succeeded("evt_1")).value().empty());
+  CHECK(decide(paid, succeeded("evt_9")).value().empty());
+  CHECK(code_of(decide(pending, succeeded(""))) == "validation_failed");
+}
+
+TEST_CASE("a failure after the success is out of order and ignored") {
+  const PaymentState pending = apply(PaymentState{}, intent());
+  const PaymentState paid = apply(pending, succeeded("evt_2"));
+  CHECK(decide(paid, failed("evt_1")).value().empty());
+
+  // In order: failed, then a retry succeeds.
+  const PaymentState declined = apply(pending, failed("evt_1"));
+  CHECK(declined.status == PaymentStatus::failed);
+  CHECK(decide(declined, failed("evt_1")).value().empty());
+  CHECK(types(decide(declined, failed("evt_3")).value()) == "PaymentFailed");
+  const PaymentState recovered = apply(declined, succeeded("evt_2"));
+  CHECK(recovered.status == PaymentStatus::succeeded);
+}
+
+TEST_CASE("a success may arrive before the intent was recorded") {
+  const PaymentState paid = apply(PaymentState{}, succeeded("evt_1"));
+  CHECK(paid.exists());
+  CHECK(paid.payment_intent_id == kIntent);
+  const PaymentState both = apply(paid, intent());
+  CHECK(both.status == PaymentStatus::succeeded);
+  CHECK(both.amount == kAmount);
+}
+
+TEST_CASE("refunds are recorded once per refund id and summed") {
+  const PaymentState paid = apply(apply(PaymentState{}, intent()), succeeded("evt_1"));
+  const PaymentState one = apply(paid, refund("re_1", 2000));
+  CHECK(one.refunded_minor == 2000);
+  CHECK(one.has_refund_for("cancellation"));
+  CHECK_FALSE(one.has_refund_for("slot_unavailable"));
+  CHECK(decide(one, refund("re_1", 2000, "evt_5")).value().empty());
+  // One charge.refunded event may carry several refunds.
+  const PaymentState two = apply(one, refund("re_2", 1000, "evt_5"));
+  const PaymentState three = apply(two, refund("re_3", 500, "evt_5"));
+  CHECK(three.refunded_minor == 3500);
+  CHECK(three.refunds.size() == 3);
+  CHECK(code_of(decide(paid, refund("re_4", 0))) == "validation_failed");
+  CHECK(code_of(decide(paid, refund("", 10))) == "validation_failed");
+}
+
+TEST_CASE("the state rebuilt from the log equals the state built step by step") {
+  std::vector<PaymentEvent> all;
+  PaymentState s;
+  for (const PaymentCommand& c : std::vector<PaymentCommand>{
+           intent(), failed("evt_1"), succeeded("evt_2"), refund("re_1", 5000, "evt_3")}) {
+    auto d = decide(s, c);
+    REQUIRE(d.ok());
+    for (const auto& e : d.value()) all.push_back(e);
+    s = fold(s, d.value());
+  }
+  CHECK(fold(PaymentState{}, through_log(all)) == s);
+  CHECK(s.provider_event_ids == std::set<std::string>{"evt_1", "evt_2", "evt_3"});
+}
+
+}  // namespace
+}  // namespace slotwise::domain

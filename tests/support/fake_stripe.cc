@@ -1,0 +1,235 @@
+#include "tests/support/fake_stripe.h"
+
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+
+#include <array>
+#include <charconv>
+#include <chrono>
+#include <stdexcept>
+#include <string_view>
+#include <utility>
+
+namespace slotwise::testing {
+namespace {
+
+std::string json_escape(const std::string& s) {
+  std::string out;
+  for (const char c : s) {
+    if (c == '"' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out;
+}
+
+std::string intent_json(const FakeStripe::Intent& i, const std::string& status) {
+  return R"({"id":")" + i.id + R"(","object":"payment_intent","amount":)" +
+         std::to_string(i.amount) + R"(,"amount_received":)" +
+         std::to_string(status == "succeeded" ? i.amount : 0) + R"(,"currency":")" + i.currency +
+         R"(","client_secret":")" + i.client_secret + R"(","status":")" + status +
+         R"(","metadata":{"booking_id":")" + json_escape(i.booking_id) + R"(","business_id":")" +
+         json_escape(i.business_id) + R"("}})";
+}
+
+std::string field(const std::map<std::string, std::string>& form, const std::string& key) {
+  auto it = form.find(key);
+  return it == form.end() ? std::string() : it->second;
+}
+
+std::int64_t amount_of(const std::map<std::string, std::string>& form) {
+  const std::string text = field(form, "amount");
+  std::int64_t value = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  return ec == std::errc{} && end == text.data() + text.size() ? value : 0;
+}
+
+std::string api_error(const std::string& type, const std::string& message) {
+  return R"({"error":{"type":")" + type + R"(","message":")" + json_escape(message) + R"("}})";
+}
+
+}  // namespace
+
+FakeStripe::FakeStripe(std::string secret_key) : secret_key_(std::move(secret_key)) {
+  server_.set_tcp_nodelay(true);
+  const auto handler = [this](const httplib::Request& req, httplib::Response& res) {
+    handle(req, res);
+  };
+  server_.Post(R"(/v1/.*)", handler);
+  server_.Get(R"(/v1/.*)", handler);
+  port_ = server_.bind_to_any_port("127.0.0.1");
+  if (port_ <= 0) throw std::runtime_error("fake stripe: cannot bind");
+  thread_ = std::thread([this] { server_.listen_after_bind(); });
+  // cpp-httplib 0.11 has no wait_until_ready().
+  for (int i = 0; i < 500 && !server_.is_running(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+}
+
+FakeStripe::~FakeStripe() {
+  server_.stop();
+  if (thread_.joinable()) thread_.join();
+}
+
+std::string FakeStripe::base_url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+
+void FakeStripe::handle(const httplib::Request& req, httplib::Response& res) {
+  std::lock_guard<std::mutex> lock(mu_);
+  Call call;
+  call.method = req.method;
+  call.path = req.path;
+  call.idempotency_key = req.get_header_value("Idempotency-Key");
+  for (const auto& [k, v] : req.params) call.form[k] = v;
+  std::pair<int, std::string> reply;
+  const bool keyed = req.method == "POST" && !call.idempotency_key.empty();
+  if (req.get_header_value("Authorization") != "Bearer " + secret_key_) {
+    reply = {401, api_error("invalid_request_error", "Invalid API Key provided")};
+  } else if (failures_left_ > 0) {
+    --failures_left_;
+    reply = {failure_status_, api_error("api_error", "simulated failure")};
+  } else if (auto it = replies_by_key_.find(call.idempotency_key);
+             keyed && it != replies_by_key_.end()) {
+    reply = {200, it->second};
+  } else {
+    reply = route(call);
+    if (keyed && reply.first == 200) replies_by_key_[call.idempotency_key] = reply.second;
+  }
+  call.status = reply.first;
+  calls_.push_back(call);
+  res.status = reply.first;
+  res.set_content(reply.second, "application/json");
+}
+
+std::pair<int, std::string> FakeStripe::route(const Call& call) {
+  static const std::string kIntentPrefix = "/v1/payment_intents/";
+  if (call.method == "POST" && call.path == "/v1/payment_intents") return create_intent(call);
+  if (call.method == "POST" && call.path == "/v1/refunds") return create_refund(call);
+  if (call.method == "GET" && call.path.rfind(kIntentPrefix, 0) == 0) {
+    auto it = intents_.find(call.path.substr(kIntentPrefix.size()));
+    if (it == intents_.end()) {
+      return {404, api_error("invalid_request_error", "No such payment_intent")};
+    }
+    return {200, intent_json(it->second, "requires_payment_method")};
+  }
+  return {404, api_error("invalid_request_error", "Unrecognized request URL")};
+}
+
+std::pair<int, std::string> FakeStripe::create_intent(const Call& call) {
+  Intent i;
+  i.id = "pi_fake" + std::to_string(next_id_++);
+  i.client_secret = i.id + "_secret_fake";
+  i.amount = amount_of(call.form);
+  i.currency = field(call.form, "currency");
+  i.booking_id = field(call.form, "metadata[booking_id]");
+  i.business_id = field(call.form, "metadata[business_id]");
+  if (i.amount <= 0 || i.currency.empty() ||
+      field(call.form, "automatic_payment_methods[enabled]") != "true") {
+    return {400, api_error("invalid_request_error", "missing amount, currency or methods")};
+  }
+  intents_[i.id] = i;
+  return {200, intent_json(i, "requires_payment_method")};
+}
+
+std::pair<int, std::string> FakeStripe::create_refund(const Call& call) {
+  Refund r;
+  r.id = "re_fake" + std::to_string(next_id_++);
+  r.payment_intent = field(call.form, "payment_intent");
+  r.amount = amount_of(call.form);
+  r.reason = field(call.form, "metadata[reason]");
+  if (!intents_.contains(r.payment_intent) || r.amount <= 0) {
+    return {400, api_error("invalid_request_error", "bad refund")};
+  }
+  refunds_.push_back(r);
+  return {200, R"({"id":")" + r.id + R"(","object":"refund","amount":)" + std::to_string(r.amount) +
+                   R"(,"payment_intent":")" + r.payment_intent + R"(","status":"succeeded"})"};
+}
+
+std::vector<FakeStripe::Call> FakeStripe::calls() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return calls_;
+}
+
+std::size_t FakeStripe::count(const std::string& method, const std::string& path) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::size_t n = 0;
+  for (const auto& c : calls_) n += c.method == method && c.path == path ? 1 : 0;
+  return n;
+}
+
+std::optional<FakeStripe::Intent> FakeStripe::intent_for_booking(
+    const std::string& booking_id) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  for (const auto& [id, i] : intents_) {
+    if (i.booking_id == booking_id) return i;
+  }
+  return std::nullopt;
+}
+
+std::vector<FakeStripe::Refund> FakeStripe::refunds() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return refunds_;
+}
+
+void FakeStripe::fail_next(int n, int status) {
+  std::lock_guard<std::mutex> lock(mu_);
+  failures_left_ = n;
+  failure_status_ = status;
+}
+
+std::string FakeStripe::intent_event(const std::string& event_id, const std::string& type,
+                                     const Intent& intent) {
+  const bool succeeded = type == "payment_intent.succeeded";
+  std::string object = intent_json(intent, succeeded ? "succeeded" : "requires_payment_method");
+  if (!succeeded) {
+    object.pop_back();
+    object +=
+        R"(,"last_payment_error":{"code":"card_declined","message":"Your card was declined."}})";
+  }
+  return R"({"id":")" + event_id + R"(","object":"event","api_version":"2024-06-20","type":")" +
+         type + R"(","livemode":false,"data":{"object":)" + object + "}}";
+}
+
+std::string FakeStripe::charge_refunded_event(const std::string& event_id, const Intent& intent,
+                                              const std::vector<Refund>& refunds) {
+  std::string list;
+  std::int64_t total = 0;
+  for (const auto& r : refunds) {
+    if (!list.empty()) list += ",";
+    list += R"({"id":")" + r.id + R"(","object":"refund","amount":)" + std::to_string(r.amount) +
+            R"(,"metadata":{"reason":")" + r.reason + R"("}})";
+    total += r.amount;
+  }
+  return R"({"id":")" + event_id +
+         R"(","object":"event","type":"charge.refunded","data":{"object":{"id":"ch_)" + intent.id +
+         R"(","object":"charge","payment_intent":")" + intent.id + R"(","amount":)" +
+         std::to_string(intent.amount) + R"(,"amount_refunded":)" + std::to_string(total) +
+         R"(,"currency":")" + intent.currency + R"(","metadata":{"booking_id":")" +
+         intent.booking_id + R"("},"refunds":{"object":"list","data":[)" + list + "]}}}}";
+}
+
+std::string FakeStripe::signature_header(const std::string& secret, std::int64_t timestamp,
+                                         const std::string& payload) {
+  const std::string signed_payload = std::to_string(timestamp) + "." + payload;
+  std::array<unsigned char, EVP_MAX_MD_SIZE> mac{};
+  unsigned int size = 0;
+  HMAC(EVP_sha256(), secret.data(), static_cast<int>(secret.size()),
+       reinterpret_cast<const unsigned char*>(signed_payload.data()), signed_payload.size(),
+       mac.data(), &size);
+  static constexpr std::string_view kHex = "0123456789abcdef";
+  std::string hex;
+  for (unsigned int i = 0; i < size; ++i) {
+    hex += kHex[mac[i] >> 4U];
+    hex += kHex[mac[i] & 0x0FU];
+  }
+  return "t=" + std::to_string(timestamp) + ",v1=" + hex;
+}
+
+int FakeStripe::deliver(int port, const std::string& payload, const std::string& signature) {
+  httplib::Client client("127.0.0.1", port);
+  client.set_tcp_nodelay(true);
+  client.set_read_timeout(std::chrono::seconds(30));
+  auto r = client.Post("/v1/webhooks/stripe", {{"Stripe-Signature", signature}}, payload,
+                       "application/json; charset=utf-8");
+  return r ? r->status : 0;
+}
+
+}  // namespace slotwise::testing

@@ -1,0 +1,114 @@
+// FakeStripe: a local stand-in for Stripe's REST API (cpp-httplib on a free
+// port), speaking the same HTTP shape as the calls SlotWise makes:
+//
+//   POST /v1/payment_intents       form: amount, currency, metadata[...],
+//                                  automatic_payment_methods[enabled]
+//   GET  /v1/payment_intents/{id}
+//   POST /v1/refunds               form: payment_intent, amount, metadata[...]
+//
+// Every call must carry `Authorization: Bearer <secret key>` (else 401 with
+// Stripe's error shape); an Idempotency-Key seen before answers the first
+// response again. Calls are recorded. fail_next() makes the next calls
+// answer 500 (to test payment_unavailable).
+//
+// It also builds Stripe events (payment_intent.succeeded, ...) and sends
+// them to a webhook URL signed with the real Stripe-Signature scheme
+// (HMAC-SHA256 over "<t>.<payload>", computed here independently of the
+// command side's verifier).
+//
+// Thread safety: thread-safe.
+// Errors: the constructor throws when it cannot listen (test boundary).
+#pragma once
+
+#include <httplib.h>
+
+#include <cstdint>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <utility>
+#include <vector>
+
+namespace slotwise::testing {
+
+class FakeStripe {
+ public:
+  struct Call {
+    std::string method;
+    std::string path;
+    std::string idempotency_key;
+    std::map<std::string, std::string> form;
+    int status = 0;
+  };
+  struct Intent {
+    std::string id;
+    std::string client_secret;
+    std::int64_t amount = 0;
+    std::string currency;  // lower case, as Stripe
+    std::string booking_id;
+    std::string business_id;
+  };
+  struct Refund {
+    std::string id;
+    std::string payment_intent;
+    std::int64_t amount = 0;
+    std::string reason;  // metadata[reason]
+  };
+
+  explicit FakeStripe(std::string secret_key = "sk_test_fake_0123456789");
+  ~FakeStripe();
+  FakeStripe(const FakeStripe&) = delete;
+  FakeStripe& operator=(const FakeStripe&) = delete;
+
+  [[nodiscard]] std::string base_url() const;
+  [[nodiscard]] const std::string& secret_key() const { return secret_key_; }
+
+  [[nodiscard]] std::vector<Call> calls() const;
+  // Calls whose method and path match exactly.
+  [[nodiscard]] std::size_t count(const std::string& method, const std::string& path) const;
+  [[nodiscard]] std::optional<Intent> intent_for_booking(const std::string& booking_id) const;
+  [[nodiscard]] std::vector<Refund> refunds() const;
+  // The next `n` API calls answer HTTP `status` with an api_error.
+  void fail_next(int n, int status = 500);
+
+  // A Stripe event JSON for a payment intent ("payment_intent.succeeded",
+  // "payment_intent.payment_failed").
+  [[nodiscard]] static std::string intent_event(const std::string& event_id,
+                                                const std::string& type, const Intent& intent);
+  // charge.refunded with the given refunds listed (Stripe's older shape).
+  [[nodiscard]] static std::string charge_refunded_event(const std::string& event_id,
+                                                         const Intent& intent,
+                                                         const std::vector<Refund>& refunds);
+  // "t=<timestamp>,v1=<hex>".
+  [[nodiscard]] static std::string signature_header(const std::string& secret,
+                                                    std::int64_t timestamp,
+                                                    const std::string& payload);
+  // POSTs `payload` to http://127.0.0.1:<port>/v1/webhooks/stripe with the
+  // Stripe-Signature header; returns the HTTP status (0: no answer).
+  [[nodiscard]] static int deliver(int port, const std::string& payload,
+                                   const std::string& signature);
+
+ private:
+  void handle(const httplib::Request& req, httplib::Response& res);
+  // The API's answer to an authorised call (mu_ held): {status, body}.
+  std::pair<int, std::string> route(const Call& call);
+  std::pair<int, std::string> create_intent(const Call& call);
+  std::pair<int, std::string> create_refund(const Call& call);
+
+  std::string secret_key_;
+  httplib::Server server_;
+  std::thread thread_;
+  int port_ = 0;
+  mutable std::mutex mu_;
+  std::vector<Call> calls_;
+  std::map<std::string, std::string> replies_by_key_;  // Idempotency-Key -> body
+  std::map<std::string, Intent> intents_;              // by id
+  std::vector<Refund> refunds_;
+  int failures_left_ = 0;
+  int failure_status_ = 500;
+  std::uint64_t next_id_ = 1;
+};
+
+}  // namespace slotwise::testing
