@@ -1,5 +1,6 @@
 #include "command-side/booking_commands.h"
 
+#include <algorithm>
 #include <chrono>
 #include <optional>
 #include <string>
@@ -27,10 +28,7 @@ constexpr auto kBusinessSnapshotMaxAge = std::chrono::seconds(1);
 
 bool valid_idempotency_key(std::string_view key) {
   if (key.empty() || key.size() > kMaxIdempotencyKey) return false;
-  for (const char c : key) {
-    if (c < 0x21 || c > 0x7E) return false;
-  }
-  return true;
+  return std::ranges::all_of(key, [](char c) { return c >= 0x21 && c <= 0x7E; });
 }
 
 service::ApiResult<domain::Customer> read_customer(const JsonObject& body) {

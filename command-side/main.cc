@@ -2,9 +2,9 @@
 // Configuration: --config FILE (or SLOTWISE_CONFIG) plus SLOTWISE_* environment
 // overrides. Exits 0 after a clean SIGTERM/SIGINT shutdown, 1 when it cannot
 // start, 2 for bad usage. Exceptions stop here, at the process boundary.
-#include <cstdio>
 #include <cstdlib>
 #include <exception>
+#include <iostream>
 #include <string>
 #include <string_view>
 
@@ -17,18 +17,18 @@ namespace {
 
 int run(int argc, char** argv) {
   std::string config_path;
+  // NOLINTNEXTLINE(concurrency-mt-unsafe): read before any thread starts
   if (const char* env = std::getenv("SLOTWISE_CONFIG"); env != nullptr) config_path = env;
   for (int i = 1; i < argc; ++i) {
     const std::string_view arg = argv[i];
     if (arg == "--config" && i + 1 < argc) {
       config_path = argv[++i];
     } else if (arg == "--help" || arg == "-h") {
-      std::puts(
-          "usage: slotwise-command [--config FILE]\n"
-          "Settings and SLOTWISE_* overrides: docs/command-api.md");
+      std::cout << "usage: slotwise-command [--config FILE]\n"
+                   "Settings and SLOTWISE_* overrides: docs/command-api.md\n";
       return 0;
     } else {
-      std::fprintf(stderr, "slotwise-command: unknown argument '%s'\n", argv[i]);
+      std::cerr << "slotwise-command: unknown argument '" << arg << "'\n";
       return 2;
     }
   }
@@ -61,9 +61,9 @@ int main(int argc, char** argv) {
   try {
     return run(argc, argv);
   } catch (const std::exception& e) {
-    std::fprintf(stderr, "slotwise-command: fatal: %s\n", e.what());
+    std::cerr << "slotwise-command: fatal: " << e.what() << "\n";
   } catch (...) {
-    std::fprintf(stderr, "slotwise-command: fatal: unknown exception\n");
+    std::cerr << "slotwise-command: fatal: unknown exception\n";
   }
   return 1;
 }

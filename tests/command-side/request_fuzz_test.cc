@@ -37,8 +37,7 @@ const std::vector<std::string> kExtremes{"9223372036854775808",
                                          std::string(70000, '9'),
                                          R"("Mars/Olympus")",
                                          R"("a@b")",
-                                         "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[1]]]]]]]]"
-                                         "]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]"};
+                                         std::string(48, '[') + "1" + std::string(48, ']')};
 
 std::string mutate(std::string s, std::mt19937& rng) {
   std::uniform_int_distribution<int> kind(0, 5);
@@ -111,6 +110,7 @@ TEST_CASE_FIXTURE(CommandFixture, "mutated command bodies never crash the server
            R"(","customer":{"name":"C","email":"c@example.com","phone":"+1"},"notes":"n"})"},
       {"POST", "/v1/bookings/" + bkg + "/reschedule", R"({"start":")" + slot(4, 12) + R"("})"},
   };
+  // NOLINTNEXTLINE(cert-msc51-cpp): a fixed seed makes every failure reproducible
   std::mt19937 rng(20261125);
   int answered = 0;
   for (int round = 0; round < 1500; ++round) {
