@@ -149,7 +149,8 @@ common::Result<std::vector<std::string>, std::string> read_webhook_secrets(
   while (pos <= list.size()) {
     std::size_t end = list.find_first_of(",\n", pos);
     if (end == std::string::npos) end = list.size();
-    std::string secret = trim(std::string_view(list).substr(pos, end - pos));
+    const std::string_view all = list;
+    std::string secret = trim(all.substr(pos, end - pos));
     if (!secret.empty()) secrets.push_back(std::move(secret));
     pos = end + 1;
   }

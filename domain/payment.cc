@@ -1,5 +1,7 @@
 #include "domain/payment.h"
 
+#include <algorithm>
+
 #include <utility>
 
 #include "domain/proto_values.h"
@@ -15,7 +17,7 @@ common::Unexpected<DomainError> invalid(std::string message) {
 }
 
 bool seen(const PaymentState& state, const std::string& provider_event_id) {
-  return !provider_event_id.empty() && state.provider_event_ids.count(provider_event_id) > 0;
+  return !provider_event_id.empty() && state.provider_event_ids.contains(provider_event_id);
 }
 
 Decided decide_one(const PaymentState& state, const RecordIntentCreated& c) {
@@ -77,7 +79,7 @@ Decided decide_one(const PaymentState& state, const RecordRefund& c) {
   if (c.amount.amount_minor <= 0) return invalid("amount: must be positive");
   // One charge.refunded event may report several refunds: deduplicate by
   // refund id only.
-  if (state.refunds.count(c.refund_id) > 0) return Events{};
+  if (state.refunds.contains(c.refund_id)) return Events{};
   v1::PaymentRefunded refunded;
   refunded.set_booking_id(c.booking_id);
   refunded.set_business_id(c.business_id);
@@ -132,10 +134,8 @@ struct Apply {
 }  // namespace
 
 bool PaymentState::has_refund_for(const std::string& reason) const {
-  for (const auto& [id, refund] : refunds) {
-    if (refund.reason == reason) return true;
-  }
-  return false;
+  return std::ranges::any_of(refunds,
+                             [&](const auto& entry) { return entry.second.reason == reason; });
 }
 
 common::Result<std::vector<PaymentEvent>, DomainError> decide(const PaymentState& state,

@@ -9,14 +9,19 @@
 namespace slotwise::testing {
 
 std::string ApiResponse::str(const char* name) const {
-  if (!json.IsObject() || !json.HasMember(name) || !json[name].IsString()) return {};
-  return json[name].GetString();
+  if (!json.IsObject()) return {};
+  const auto found = json.FindMember(name);
+  if (found == json.MemberEnd() || !found->value.IsString()) return {};
+  return found->value.GetString();
 }
 
 std::string ApiResponse::error_code() const {
-  if (!json.IsObject() || !json.HasMember("error") || !json["error"].IsObject()) return {};
-  const auto& e = json["error"];
-  return e.HasMember("code") && e["code"].IsString() ? e["code"].GetString() : "";
+  if (!json.IsObject()) return {};
+  const auto found = json.FindMember("error");
+  if (found == json.MemberEnd() || !found->value.IsObject()) return {};
+  const auto code = found->value.FindMember("code");
+  if (code == found->value.MemberEnd() || !code->value.IsString()) return {};
+  return code->value.GetString();
 }
 
 ApiClient::ApiClient(int port) : client_("127.0.0.1", port) {
@@ -93,7 +98,7 @@ void CommandFixture::stop_server() {
   server.reset();
 }
 
-int CommandFixture::deliver_webhook(const std::string& payload) {
+int CommandFixture::deliver_webhook(const std::string& payload) const {
   return FakeStripe::deliver(
       port, payload,
       FakeStripe::signature_header(kWebhookSecret, now().time_since_epoch().count(), payload));
@@ -110,7 +115,7 @@ std::chrono::sys_seconds CommandFixture::now() const {
          std::chrono::seconds(offset_seconds_.load());
 }
 
-std::pair<std::string, std::string> CommandFixture::signup(const std::string& email) {
+std::pair<std::string, std::string> CommandFixture::signup(const std::string& email) const {
   auto r = api->post("/v1/auth/signup",
                      R"({"email":")" + email + R"(","password":"correct horse","name":"Owner"})");
   if (r.status != 201) throw std::runtime_error("signup: " + r.body);
@@ -119,7 +124,7 @@ std::pair<std::string, std::string> CommandFixture::signup(const std::string& em
 
 std::pair<std::string, std::string> CommandFixture::business_with_hours(
     const std::string& token, const std::string& slug, const std::string& zone,
-    const std::string& service_extra) {
+    const std::string& service_extra) const {
   auto b = api->post(
       "/v1/businesses",
       R"({"slug":")" + slug + R"(","name":"Biz","time_zone":")" + zone +

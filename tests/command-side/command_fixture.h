@@ -80,13 +80,12 @@ class CommandFixture {
   [[nodiscard]] std::chrono::sys_seconds now() const;
 
   // signup + token; returns {user_id, token}.
-  std::pair<std::string, std::string> signup(const std::string& email);
+  std::pair<std::string, std::string> signup(const std::string& email) const;
   // A business owned by `token` with Mon-Sun 09:00-17:00 hours in `zone`
   // and one 60-min service; returns {business_id, service_id}.
-  std::pair<std::string, std::string> business_with_hours(const std::string& token,
-                                                          const std::string& slug,
-                                                          const std::string& zone = "UTC",
-                                                          const std::string& service_extra = "");
+  std::pair<std::string, std::string> business_with_hours(
+      const std::string& token, const std::string& slug, const std::string& zone = "UTC",
+      const std::string& service_extra = "") const;
   // The next day (UTC date, >= 2 days ahead) at hh:00 UTC as RFC 3339.
   [[nodiscard]] std::string slot(int days_ahead, int hour, int minute = 0) const;
   // The stream's last sequence (to prove refused requests append nothing).
@@ -96,7 +95,7 @@ class CommandFixture {
   void stop_server();
   void start_server();
   // Sends a Stripe event to the webhook, signed with kWebhookSecret now.
-  int deliver_webhook(const std::string& payload);
+  int deliver_webhook(const std::string& payload) const;
 
   NatsServerFixture nats;
   FakeStripe stripe;
