@@ -279,19 +279,19 @@ int main(int argc, char** argv) {
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string a = argv[i];
     const std::string v = argv[i + 1];
-    if (a == "--command")
+    if (a == "--command") {
       o.command_binary = v;
-    else if (a == "--seconds")
+    } else if (a == "--seconds") {
       o.seconds = std::stoi(v);
-    else if (a == "--connections")
+    } else if (a == "--connections") {
       o.connections = std::stoi(v);
-    else if (a == "--businesses")
+    } else if (a == "--businesses") {
       o.businesses = std::stoi(v);
-    else if (a == "--rss-businesses")
+    } else if (a == "--rss-businesses") {
       o.rss_businesses = std::stoi(v);
-    else if (a == "--json")
+    } else if (a == "--json") {
       o.json_path = v;
-    else {
+    } else {
       std::cerr << "unknown option " << a << "\n";
       return 2;
     }

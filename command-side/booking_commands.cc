@@ -122,8 +122,9 @@ CommandReply run_action(CommandContext& ctx, const CommandRequest& request,
 
 }  // namespace
 
-// NOLINTNEXTLINE(readability-function-cognitive-complexity): a linear sequence of
-// parse-then-return steps; splitting it would scatter the request's one flow.
+// A linear sequence of parse-then-return steps; splitting it would scatter the
+// request's one flow.
+// NOLINTNEXTLINE(readability-function-cognitive-complexity)
 CommandReply create_booking(CommandContext& ctx, const CommandRequest& request) {
   auto business_id = id_param(request, "id", auth::IdKind::business);
   if (!business_id) return error_reply(business_id.error());

@@ -60,8 +60,9 @@ std::string stripe_signature_header(std::string_view secret, std::int64_t timest
          ",v1=" + stripe_v1_signature(secret, timestamp, payload);
 }
 
-// NOLINTNEXTLINE(readability-function-cognitive-complexity): Stripe's scheme step by
-// step (parse, tolerance, every secret x every v1), kept in one place to audit.
+// Stripe's scheme step by step (parse, tolerance, every secret x every v1), kept
+// in one place to audit.
+// NOLINTNEXTLINE(readability-function-cognitive-complexity)
 common::Result<common::Unit, SignatureError> verify_stripe_signature(
     std::string_view header, std::string_view payload, const std::vector<std::string>& secrets,
     std::chrono::seconds tolerance, std::chrono::sys_seconds now) {
