@@ -11,6 +11,7 @@
 // aggregates at several in-flight limits, replay (scan + decode).
 #include <nats/nats.h>
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include <array>
 #include <atomic>
@@ -42,8 +43,41 @@ struct Row {
   long ops = 0;
   double seconds = 0;
   std::string baseline;
+  // CPU seconds spent by this process and by nats-server during the row.
+  double client_cpu = 0;
+  double server_cpu = 0;
+  long client_switches = 0;
   [[nodiscard]] double rate() const { return seconds > 0 ? static_cast<double>(ops) / seconds : 0; }
 };
+
+// CPU seconds (user + system) this process and `server` have used so far.
+struct CpuSample {
+  double self = 0;
+  double server = 0;
+  long switches = 0;  // this process's context switches (voluntary + not)
+};
+
+CpuSample cpu_now(pid_t server) {
+  rusage ru{};
+  getrusage(RUSAGE_SELF, &ru);
+  CpuSample c;
+  c.self = static_cast<double>(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+           static_cast<double>(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+  c.switches = ru.ru_nvcsw + ru.ru_nivcsw;
+  std::ifstream stat("/proc/" + std::to_string(server) + "/stat");
+  std::string line;
+  std::getline(stat, line);
+  // Fields after the parenthesised command name; utime and stime are the
+  // 12th and 13th of them (14th and 15th of the line).
+  std::istringstream rest(line.substr(line.rfind(')') + 2));
+  std::string field;
+  double ticks = 0;
+  for (int i = 1; i <= 13 && rest >> field; ++i) {
+    if (i >= 12) ticks += std::stod(field);
+  }
+  c.server = ticks / static_cast<double>(sysconf(_SC_CLK_TCK));
+  return c;
+}
 
 double since(Clock::time_point t0) {
   return std::chrono::duration<double>(Clock::now() - t0).count();
@@ -255,18 +289,28 @@ Row lib_pipelined(const std::string& url, long n, std::size_t in_flight, const s
   for (long i = 0; i < n; ++i) {
     requests.push_back(make_request(i, slotwise::events::ExpectedVersion::any(), tag));
   }
+  // The driver refills the window in bursts: it sleeps until half of the
+  // window has completed (one wake-up per window/2 appends), as the raw
+  // baseline, which publishes from its ack handler, never sleeps at all.
   std::atomic<long> outstanding{0};
   std::atomic<long> failures{0};
+  std::mutex mu;
+  std::condition_variable refill;
+  const long low_water = window / 2;
   const auto t0 = Clock::now();
   for (auto& req : requests) {
-    while (outstanding.load(std::memory_order_acquire) >= window) {
-      std::this_thread::sleep_for(std::chrono::microseconds(50));
+    if (outstanding.load(std::memory_order_acquire) >= window) {
+      std::unique_lock<std::mutex> lock(mu);
+      refill.wait(lock, [&] { return outstanding.load(std::memory_order_acquire) <= low_water; });
     }
     outstanding.fetch_add(1, std::memory_order_acq_rel);
     store.value()->append_async(
         std::move(req), [&](const slotwise::events::Result<slotwise::events::AppendResult>& r) {
           if (!r) failures.fetch_add(1);
-          outstanding.fetch_sub(1, std::memory_order_acq_rel);
+          if (outstanding.fetch_sub(1, std::memory_order_acq_rel) - 1 == low_water) {
+            const std::lock_guard<std::mutex> lock(mu);
+            refill.notify_one();
+          }
         });
   }
   store.value()->drain(std::chrono::seconds(120));
@@ -311,7 +355,9 @@ void report(const std::vector<Row>& rows, long n, const std::string& json_path) 
   };
   std::ostringstream table;
   table << std::left << std::setw(64) << "benchmark" << std::right << std::setw(10) << "ops"
-        << std::setw(10) << "seconds" << std::setw(12) << "ops/s" << std::setw(8) << "ratio\n";
+        << std::setw(10) << "seconds" << std::setw(12) << "ops/s" << std::setw(8) << "ratio"
+        << std::setw(12) << "client us/op" << std::setw(12) << "server us/op" << std::setw(12)
+        << "switch/op\n";
   std::ofstream json(json_path);
   json << "{\n  \"n\": " << n << ",\n  \"max_rss_kb\": " << max_rss_kb() << ",\n  \"results\": [\n";
   for (std::size_t i = 0; i < rows.size(); ++i) {
@@ -326,10 +372,15 @@ void report(const std::vector<Row>& rows, long n, const std::string& json_path) 
     } else {
       table << "";
     }
-    table << "\n";
+    const double ops = static_cast<double>(std::max(1L, r.ops));
+    table << std::setw(12) << std::setprecision(1) << r.client_cpu * 1e6 / ops << std::setw(12)
+          << r.server_cpu * 1e6 / ops << std::setw(12) << std::setprecision(2)
+          << static_cast<double>(r.client_switches) / ops << "\n";
     json << R"(    {"name": ")" << r.name << R"(", "ops": )" << r.ops << R"(, "seconds": )"
          << r.seconds << R"(, "ops_per_s": )" << r.rate() << R"(, "baseline": ")" << r.baseline
-         << R"(", "ratio": )" << ratio << "}" << (i + 1 < rows.size() ? "," : "") << "\n";
+         << R"(", "ratio": )" << ratio << R"(, "client_cpu_s": )" << r.client_cpu
+         << R"(, "server_cpu_s": )" << r.server_cpu << "}" << (i + 1 < rows.size() ? "," : "")
+         << "\n";
   }
   json << "  ]\n}\n";
   std::cout << table.str() << "max RSS: " << max_rss_kb() << " KiB; JSON written to " << json_path
@@ -338,11 +389,13 @@ void report(const std::vector<Row>& rows, long n, const std::string& json_path) 
 
 int run(int argc, char** argv) {
   long n = 200000;
+  std::size_t only_in_flight = 0;  // profiling aid: one pipelined row only
   std::string json_path = "event_store_bench.json";
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string a = argv[i];
     if (a == "--n") n = std::stol(argv[i + 1]);
     if (a == "--json") json_path = argv[i + 1];
+    if (a == "--in-flight") only_in_flight = std::stoul(argv[i + 1]);
   }
   const long n_sync = std::max(1000L, n / 20);
 
@@ -363,22 +416,33 @@ int run(int argc, char** argv) {
   // A commit of the library is ~190 bytes of payload; use the same for raw.
   const std::string payload(190, 'x');
   std::vector<Row> rows;
+  const pid_t server = nats.pid();
+  auto measured = [&](auto&& bench) {
+    const CpuSample before = cpu_now(server);
+    Row r = bench();
+    const CpuSample after = cpu_now(server);
+    r.client_cpu = after.self - before.self;
+    r.server_cpu = after.server - before.server;
+    r.client_switches = after.switches - before.switches;
+    rows.push_back(std::move(r));
+  };
   std::cerr << "running (n=" << n << ")...\n";
-  rows.push_back(raw_sync(js, payload, n_sync));
-  rows.push_back(raw_async_plain(js, payload, n));
-  rows.push_back(raw_pipeline(nc, payload, n));
-  rows.push_back(raw_fetch(js, n));
+  measured([&] { return raw_sync(js, payload, n_sync); });
+  measured([&] { return raw_async_plain(js, payload, n); });
+  measured([&] { return raw_pipeline(nc, payload, n); });
+  measured([&] { return raw_fetch(js, n); });
 
   slotwise::events::StoreOptions o;
   o.connection.url = nats.url();
   auto store = slotwise::events::EventStore::open(o);
   if (!store || !store.value()->provision())
     throw std::runtime_error("cannot open the event store");
-  rows.push_back(lib_sync(*store.value(), n_sync));
+  measured([&] { return lib_sync(*store.value(), n_sync); });
   for (const std::size_t k : {16U, 64U, 256U, 1000U}) {
-    rows.push_back(lib_pipelined(nats.url(), n, k, "p" + std::to_string(k) + "-"));
+    if (only_in_flight != 0 && k != only_in_flight) continue;
+    measured([&] { return lib_pipelined(nats.url(), n, k, "p" + std::to_string(k) + "-"); });
   }
-  rows.push_back(lib_replay(*store.value()));
+  measured([&] { return lib_replay(*store.value()); });
   report(rows, n, json_path);
   store.value().reset();
   jsCtx_Destroy(js);

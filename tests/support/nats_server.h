@@ -24,6 +24,7 @@ class NatsServerFixture {
   [[nodiscard]] std::string url() const;
   [[nodiscard]] int port() const { return port_; }
   [[nodiscard]] const std::string& store_dir() const { return store_dir_; }
+  [[nodiscard]] pid_t pid() const { return process_.pid(); }
 
   void stop(int signal = SIGTERM);
   void start();
