@@ -6,11 +6,10 @@
 // methods fail too.
 #include <doctest/doctest.h>
 
-#include <fstream>
 #include <string>
 
 #include "tests/command-side/command_fixture.h"
-#include "tests/support/process.h"
+#include "tests/support/exchange_log.h"
 
 using slotwise::testing::ApiResponse;
 using slotwise::testing::bearer;
@@ -18,33 +17,30 @@ using slotwise::testing::CommandFixture;
 
 namespace {
 
+// Calls the command API and records the exchange for the spec check.
 class Recorder {
  public:
-  Recorder(CommandFixture& f, const std::string& path) : f_(f), out_(path) {}
+  Recorder(CommandFixture& f, const std::string& dir) : f_(f), log_(dir) {}
 
   ApiResponse call(const std::string& method, const std::string& pattern, const std::string& path,
                    const std::string& body, const httplib::Headers& headers = {}) {
     ApiResponse r = f_.api->send(method, path, body, headers);
     REQUIRE(r.status != 0);
-    out_ << R"({"method":")" << method << R"(","path":")" << pattern << R"(","status":)" << r.status
-         << R"(,"body":)" << (r.body.empty() ? "null" : r.body) << "}\n";
-    ++count_;
+    log_.record(method, pattern, r.status, r.body);
     return r;
   }
-  [[nodiscard]] int count() const { return count_; }
-  void close() { out_.close(); }
+  [[nodiscard]] int count() const { return log_.count(); }
+  [[nodiscard]] slotwise::testing::ExchangeLog::Report check() { return log_.check(); }
 
  private:
   CommandFixture& f_;
-  std::ofstream out_;
-  int count_ = 0;
+  slotwise::testing::ExchangeLog log_;
 };
 
 }  // namespace
 
 TEST_CASE_FIXTURE(CommandFixture, "every command response conforms to the OpenAPI document") {
-  const std::string file = dir.path() + "/exchanges.ndjson";
-  Recorder rec(*this, file);
+  Recorder rec(*this, dir.path());
   const std::string signup_body =
       R"({"email":"spec@example.com","password":"correct horse","name":"Spec"})";
   auto s = rec.call("POST", "/v1/auth/signup", "/v1/auth/signup", signup_body);
@@ -170,15 +166,8 @@ TEST_CASE_FIXTURE(CommandFixture, "every command response conforms to the OpenAP
   rec.call("POST", "/v1/bookings/{id}/cancel", kp + "/cancel", R"({"reason":"r"})",
            {{"X-Manage-Token", k.str("manage_token")}});
   rec.call("POST", "/v1/bookings/{id}/cancel", "/v1/bookings/bkg_x/cancel", "", auth);  // 404
-  rec.close();
   CHECK(rec.count() >= 40);
-
-  const int rc = slotwise::testing::run_command(
-      {"node", SLOTWISE_SOURCE_DIR "/tests/contract/check-responses.mjs",
-       SLOTWISE_SOURCE_DIR "/schemas/openapi.yaml", file},
-      dir.path() + "/check.log");
-  std::ifstream log(dir.path() + "/check.log");
-  const std::string report((std::istreambuf_iterator<char>(log)), std::istreambuf_iterator<char>());
-  CAPTURE(report);
-  CHECK(rc == 0);
+  const auto report = rec.check();
+  CAPTURE(report.text);
+  CHECK(report.exit_status == 0);
 }

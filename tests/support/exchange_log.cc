@@ -1,0 +1,32 @@
+#include "tests/support/exchange_log.h"
+
+#include <iterator>
+#include <utility>
+
+#include "tests/support/process.h"
+
+namespace slotwise::testing {
+
+ExchangeLog::ExchangeLog(std::string dir)
+    : dir_(std::move(dir)), out_(dir_ + "/exchanges.ndjson") {}
+
+void ExchangeLog::record(const std::string& method, const std::string& pattern, int status,
+                         const std::string& body) {
+  out_ << R"({"method":")" << method << R"(","path":")" << pattern << R"(","status":)" << status
+       << R"(,"body":)" << (body.empty() ? "null" : body) << "}\n";
+  ++count_;
+}
+
+ExchangeLog::Report ExchangeLog::check() {
+  out_.close();
+  Report r;
+  r.exit_status =
+      run_command({"node", SLOTWISE_SOURCE_DIR "/tests/contract/check-responses.mjs",
+                   SLOTWISE_SOURCE_DIR "/schemas/openapi.yaml", dir_ + "/exchanges.ndjson"},
+                  dir_ + "/check.log");
+  std::ifstream log(dir_ + "/check.log");
+  r.text.assign(std::istreambuf_iterator<char>(log), std::istreambuf_iterator<char>());
+  return r;
+}
+
+}  // namespace slotwise::testing
