@@ -6,11 +6,18 @@
 //     1. take the aggregate's in-process lock (commands on one aggregate are
 //        decided one at a time here; other processes are kept out by the
 //        expected version),
-//     2. catch the cached state up with the log (one direct get when nothing
-//        is new, a read of the new commits otherwise),
-//     3. decide(state) -> events | DomainError,
-//     4. append the events as one commit at the exact version read,
-//     5. on a concurrency conflict go back to 2, at most max_attempts times.
+//     2. decide(cached state) -> events | DomainError, optimistically: a
+//        cached state is not re-read first, because the append below is
+//        conditional on the exact version decided on. Only a state read
+//        from the log is trusted for a refusal or a no-op: when the
+//        decision against a cached state refuses or produces nothing, the
+//        state is caught up with the log (a read of the new commits, one
+//        direct get when nothing is new) and decided again,
+//     3. append the events as one commit at the exact version decided on,
+//     4. on a concurrency conflict catch up and go back to 2, at most
+//        max_attempts times.
+//   So a warm aggregate costs one round trip (the append) per command; a
+//   write by another process shows up as one conflict and a re-read.
 //
 // Event is a std::variant of the aggregate's protobuf messages; decoding uses
 // domain/event_conversion.h, and types the aggregate does not know are
@@ -113,13 +120,25 @@ class AggregateRepository {
                                                                const std::string& commit_id,
                                                                const events::CommitMetadata& meta) {
     std::lock_guard<std::mutex> aggregate_lock(stripe(id));
-    for (int attempt = 1;; ++attempt) {
-      auto loaded = catch_up(id);
-      if (!loaded) return store_error(loaded.error());
-      const std::shared_ptr<Entry>& entry = loaded.value();
+    std::shared_ptr<Entry> entry = cached(id);
+    bool from_log = false;  // `entry` was just caught up with the log
+    int attempt = 1;
+    while (true) {
+      if (!entry) {
+        auto loaded = catch_up(id);
+        if (!loaded) return store_error(loaded.error());
+        entry = std::move(loaded).value();
+        from_log = true;
+      }
       auto decision = decide(entry->state);
-      if (!decision) return common::Unexpected<ExecuteError>{ExecuteError{decision.error()}};
-      if (decision->empty()) return Executed{entry->version, false, false, attempt};
+      if (!decision || decision->empty()) {
+        if (!from_log) {  // maybe only stale: decide again on the log's state
+          entry.reset();
+          continue;
+        }
+        if (!decision) return common::Unexpected<ExecuteError>{ExecuteError{decision.error()}};
+        return Executed{entry->version, false, false, attempt};
+      }
 
       events::AppendRequest req;
       req.aggregate = {category_, id};
@@ -151,6 +170,8 @@ class AggregateRepository {
       }
       conflicts_.fetch_add(1, std::memory_order_relaxed);
       // The cached state is still a valid prefix: the next catch_up reads on.
+      entry.reset();
+      ++attempt;
     }
   }
 
@@ -184,6 +205,16 @@ class AggregateRepository {
   void forget(const std::string& id) {
     std::lock_guard<std::mutex> lock(cache_mu_);
     cache_.erase(id);
+  }
+
+  // The cached entry, without checking it against the log (nullptr when not
+  // cached). Called with the aggregate's stripe held.
+  std::shared_ptr<Entry> cached(const std::string& id) {
+    std::lock_guard<std::mutex> lock(cache_mu_);
+    auto* found = cache_.find(id);
+    if (found == nullptr) return nullptr;
+    hits_.fetch_add(1, std::memory_order_relaxed);
+    return *found;
   }
 
   // Called with the aggregate's stripe held.

@@ -126,6 +126,13 @@ int tail(const CliContext& ctx, const TailOptions& opts) {
     print_error("cannot install signal handlers: " + signals.error());
     return kExitFailed;
   }
+  // On stderr, so stdout stays pure data: from here on no commit is missed
+  // (a script can wait for this line before it appends).
+  if (opts.limit == 0 && opts.until_idle_ms == 0) {
+    std::cerr << "slotwise tail: following " << filter.value()
+              << (opts.only_new ? " (new commits only)" : "") << "; Ctrl-C stops\n"
+              << std::flush;
+  }
   return follow(*sub.value(), *signals.value(), opts, format);
 }
 

@@ -107,3 +107,29 @@ TEST_CASE_FIXTURE(slotwise::testing::StoreFixture,
   REQUIRE_FALSE(taken.ok());
   CHECK(taken.error().domain().code == "email_taken");
 }
+
+TEST_CASE_FIXTURE(slotwise::testing::StoreFixture,
+                  "a cached state another process made stale costs one conflict, not a wrong "
+                  "decision") {
+  auto other_store = slotwise::testing::open_store(nats.url());
+  Repo a(*store, "email", 100);
+  Repo b(*other_store, "email", 100);
+  REQUIRE(a.load("e3").ok());  // a caches "unclaimed"
+  REQUIRE(b.execute("e3", claim("cy@example.com", "usr_b"), "b1", {}).ok());
+
+  // a decides on its cached state without a read; the append at version 0
+  // conflicts, a reads on and decides again.
+  auto taken = a.execute("e3", claim("cy@example.com", "usr_a"), "a1", {});
+  REQUIRE_FALSE(taken.ok());
+  REQUIRE(taken.error().is_domain());
+  CHECK(taken.error().domain().code == "email_taken");
+  CHECK(a.stats().conflicts == 1);
+  // The same user again is a no-op only once the log confirms it.
+  REQUIRE(b.load("e4").ok());
+  REQUIRE(a.execute("e4", claim("dee@example.com", "usr_d"), "a2", {}).ok());
+  auto same = b.execute("e4", claim("dee@example.com", "usr_d"), "b2", {});
+  REQUIRE(same.ok());
+  CHECK_FALSE(same->appended);
+  CHECK(same->attempts == 2);
+  CHECK(store->state()->messages == 2);
+}

@@ -262,7 +262,7 @@ TEST_CASE("invalid inputs degrade without failing, looping or overflowing") {
   CHECK(c.check(Instant::min(), kNow) == "outside_hours");
 }
 
-TEST_CASE("a 62-day query with 15-minute slots is fast") {
+TEST_CASE("a 62-day query with 15-minute slots around 300 bookings") {
   Calendar c("America/New_York");
   c.schedule = test::every_day({iv("00:00", "24:00")});
   c.policy.slot_interval_minutes = 15;
@@ -272,20 +272,18 @@ TEST_CASE("a 62-day query with 15-minute slots is fast") {
   // 300 bookings spread over the range.
   for (int i = 0; i < 300; ++i) c.book(utc(2026, 3, 1) + std::chrono::minutes{i * 293});
   const Instant now = utc(2026, 2, 28);
-  const auto started = std::chrono::steady_clock::now();
-  constexpr int kRuns = 10;
-  std::size_t slots = 0;
-  for (int run = 0; run < kRuns; ++run) {
-    slots += free_slots(c.ctx(), ymd(2026, 3, 1), ymd(2026, 5, 1), now).size();
+  // Speed is measured by the benchmarks, not here (a timed check fails on a
+  // loaded machine or under sanitizers); this checks the result is sane.
+  const auto slots = free_slots(c.ctx(), ymd(2026, 3, 1), ymd(2026, 5, 1), now);
+  REQUIRE_FALSE(slots.empty());
+  for (std::size_t i = 1; i < slots.size(); ++i) CHECK(slots[i - 1] < slots[i]);
+  // Every slot is on the 15-minute grid and clear of every booking with its
+  // buffers (45 min + 10 before + 5 after).
+  for (const Instant slot : slots) {
+    CHECK(std::chrono::duration_cast<std::chrono::minutes>(slot.time_since_epoch()).count() % 15 ==
+          0);
+    CHECK(c.check(slot, now) == "ok");
   }
-  const auto elapsed = std::chrono::steady_clock::now() - started;
-  const double us_per_day =
-      std::chrono::duration<double, std::micro>(elapsed).count() / (kRuns * 62.0);
-  MESSAGE("free_slots: " << us_per_day << " us per local day, " << slots / kRuns
-                         << " free slots in 62 days");
-  CHECK(slots > 0);
-  // Generous so sanitizer builds pass; the plain build is far below it.
-  CHECK(us_per_day < 1000.0);
 }
 
 }  // namespace

@@ -77,7 +77,14 @@ TEST_CASE("tail follows new appends live and stops cleanly on SIGINT and SIGTERM
     const std::string log = dir.path() + "/tail.out";
     slotwise::testing::Process tail(
         {SLOTWISE_CLI_PATH, "--nats=" + f.nats.url(), "tail", "--new", "--format", "ndjson"}, log);
-    std::this_thread::sleep_for(std::chrono::milliseconds(700));  // consumer created
+    // The consumer exists once tail says it is following (a slow start under
+    // sanitizers must not make the append below come first).
+    bool following = false;
+    for (int i = 0; i < 600 && !following; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      following = contains(slotwise::testing::read_file(log), "slotwise tail: following");
+    }
+    REQUIRE(following);
     const std::string id = "live" + std::to_string(sig);
     REQUIRE(f.store
                 ->append(slotwise::testing::request(
