@@ -140,28 +140,12 @@ class AggregateRepository {
         return Executed{entry->version, false, false, attempt};
       }
 
-      events::AppendRequest req;
-      req.aggregate = {category_, id};
-      req.expected = events::ExpectedVersion::exact(entry->version);
-      req.commit_id = commit_id;
-      req.metadata = meta;
-      req.events.reserve(decision->size());
-      for (const Event& e : decision.value()) {
-        auto [type, data] = domain::to_packed(e);
-        req.events.push_back(events::PackedEvent{std::move(type), std::move(data)});
-      }
+      auto req = append_request(id, entry->version, *decision, commit_id, meta);
       const auto append_start = std::chrono::steady_clock::now();
       auto appended = store_.append(std::move(req));
       if (append_observer_) append_observer_(std::chrono::steady_clock::now() - append_start);
       if (appended) {
-        if (!appended->duplicate) {
-          // Our commit is the next one: apply it without a read.
-          for (const Event& e : decision.value()) entry->state = evolve(std::move(entry->state), e);
-          entry->version = appended->position;
-          entry->checked_at = std::chrono::steady_clock::now();
-        } else {
-          forget(id);  // what was stored earlier may differ from this decision
-        }
+        remember(id, *entry, *decision, *appended);
         return Executed{appended->position, true, appended->duplicate, attempt};
       }
       if (appended.error().code != events::ErrorCode::kConcurrencyConflict ||
@@ -205,6 +189,37 @@ class AggregateRepository {
   void forget(const std::string& id) {
     std::lock_guard<std::mutex> lock(cache_mu_);
     cache_.erase(id);
+  }
+
+  [[nodiscard]] events::AppendRequest append_request(const std::string& id,
+                                                     std::uint64_t version,
+                                                     const std::vector<Event>& decided,
+                                                     const std::string& commit_id,
+                                                     const events::CommitMetadata& meta) const {
+    events::AppendRequest req;
+    req.aggregate = {category_, id};
+    req.expected = events::ExpectedVersion::exact(version);
+    req.commit_id = commit_id;
+    req.metadata = meta;
+    req.events.reserve(decided.size());
+    for (const Event& e : decided) {
+      auto [type, data] = domain::to_packed(e);
+      req.events.push_back(events::PackedEvent{std::move(type), std::move(data)});
+    }
+    return req;
+  }
+
+  // After a successful append of `decided` on top of `entry`.
+  void remember(const std::string& id, Entry& entry, const std::vector<Event>& decided,
+                const events::AppendResult& appended) {
+    if (appended.duplicate) {
+      forget(id);  // what was stored earlier may differ from this decision
+      return;
+    }
+    // Our commit is the next one: apply it without a read.
+    for (const Event& e : decided) entry.state = evolve(std::move(entry.state), e);
+    entry.version = appended.position;
+    entry.checked_at = std::chrono::steady_clock::now();
   }
 
   // The cached entry, without checking it against the log (nullptr when not
