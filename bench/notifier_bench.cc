@@ -38,8 +38,8 @@ double since(Clock::time_point t0) {
   return std::chrono::duration<double>(Clock::now() - t0).count();
 }
 
-void append(slotwise::events::EventStore& store, const std::string& category,
-            const std::string& id, const std::vector<const google::protobuf::Message*>& evs) {
+void append(slotwise::events::EventStore& store, const std::string& category, const std::string& id,
+            const std::vector<const google::protobuf::Message*>& evs) {
   slotwise::events::AppendRequest r;
   r.aggregate = {category, id};
   r.metadata.source = "notifier-bench";
@@ -170,8 +170,8 @@ int main(int argc, char** argv) {
     std::printf("%-34s %8ld %10.2f %12.0f\n", "raw libcurl SMTP (baseline)", n, raw, raw_rate);
     std::printf("%-34s %8ld %10.2f %12.0f\n", "notifier planning (rows/s)", n, planned_at,
                 static_cast<double>(n) / planned_at);
-    std::printf("%-34s %8ld %10.2f %12.0f  (%d sender thread%s)\n", "notifier end to end", n,
-                total, notifier_rate, threads, threads == 1 ? "" : "s");
+    std::printf("%-34s %8ld %10.2f %12.0f  (%d sender thread%s)\n", "notifier end to end", n, total,
+                notifier_rate, threads, threads == 1 ? "" : "s");
     std::printf("notifier / baseline: %.2f\n", notifier_rate / raw_rate);
     curl_global_cleanup();
     return 0;

@@ -59,7 +59,8 @@ std::string render_ics(const IcsCalendar& calendar) {
   out += ics_fold_line("PRODID:-//SlotWise//Bookings//EN");
   out += ics_fold_line("CALSCALE:GREGORIAN");
   out += ics_fold_line("METHOD:" + calendar.method);
-  if (!calendar.name.empty()) out += ics_fold_line("X-WR-CALNAME:" + ics_escape_text(calendar.name));
+  if (!calendar.name.empty())
+    out += ics_fold_line("X-WR-CALNAME:" + ics_escape_text(calendar.name));
   for (const IcsEvent& e : calendar.events) {
     out += ics_fold_line("BEGIN:VEVENT");
     out += ics_fold_line("UID:" + e.uid);
@@ -68,7 +69,8 @@ std::string render_ics(const IcsCalendar& calendar) {
     out += ics_fold_line("DTEND:" + ics_utc(e.end));
     if (e.sequence > 0) out += ics_fold_line("SEQUENCE:" + std::to_string(e.sequence));
     out += ics_fold_line("SUMMARY:" + ics_escape_text(e.summary));
-    if (!e.description.empty()) out += ics_fold_line("DESCRIPTION:" + ics_escape_text(e.description));
+    if (!e.description.empty())
+      out += ics_fold_line("DESCRIPTION:" + ics_escape_text(e.description));
     if (!e.location.empty()) out += ics_fold_line("LOCATION:" + ics_escape_text(e.location));
     out += ics_fold_line("STATUS:" + e.status);
     out += ics_fold_line("END:VEVENT");

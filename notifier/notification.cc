@@ -38,7 +38,9 @@ bool for_owner(Kind kind) {
          kind == Kind::kOwnerReschedule;
 }
 
-bool is_reminder(Kind kind) { return kind == Kind::kReminderFirst || kind == Kind::kReminderSecond; }
+bool is_reminder(Kind kind) {
+  return kind == Kind::kReminderFirst || kind == Kind::kReminderSecond;
+}
 
 std::string notification_id(std::string_view booking_id, Kind kind, int revision) {
   std::string id(booking_id);

@@ -18,14 +18,14 @@
 namespace slotwise::notifier {
 
 enum class Kind {
-  kConfirmation,        // client: booking confirmed, with .ics
-  kOwnerNewBooking,     // owner: a new confirmed booking
-  kCancellation,        // client: booking cancelled
-  kOwnerCancellation,   // owner: booking cancelled
-  kReschedule,          // client: new time, with updated .ics
-  kOwnerReschedule,     // owner: new time
-  kReminderFirst,       // client: first reminder (default 24 h before)
-  kReminderSecond,      // client: second reminder (default 2 h before)
+  kConfirmation,       // client: booking confirmed, with .ics
+  kOwnerNewBooking,    // owner: a new confirmed booking
+  kCancellation,       // client: booking cancelled
+  kOwnerCancellation,  // owner: booking cancelled
+  kReschedule,         // client: new time, with updated .ics
+  kOwnerReschedule,    // owner: new time
+  kReminderFirst,      // client: first reminder (default 24 h before)
+  kReminderSecond,     // client: second reminder (default 2 h before)
 };
 
 [[nodiscard]] std::string_view to_string(Kind kind);

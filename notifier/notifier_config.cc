@@ -43,13 +43,36 @@ service::ConfigResult<std::vector<std::chrono::seconds>> parse_offsets(std::stri
 
 // NOLINTNEXTLINE(readability-function-cognitive-complexity): one flat list of keys
 service::ConfigResult<NotifierSettings> load_settings(const service::Config& config) {
-  if (auto r = config.reject_unknown_keys(
-          {"nats_url", "stream", "pg_url", "http_host", "http_port", "consumer", "batch",
-           "fetch_timeout", "query_role", "smtp_url", "smtp_starttls", "smtp_username",
-           "smtp_password", "smtp_ca_file", "smtp_verify_peer", "smtp_timeout", "mail_from",
-           "mail_from_name", "message_id_domain", "reminders", "retry_base", "retry_max",
-           "max_attempts", "sender_threads", "poll_interval", "sms_provider", "twilio_base_url",
-           "twilio_account_sid", "twilio_auth_token", "twilio_from"});
+  if (auto r = config.reject_unknown_keys({"nats_url",
+                                           "stream",
+                                           "pg_url",
+                                           "http_host",
+                                           "http_port",
+                                           "consumer",
+                                           "batch",
+                                           "fetch_timeout",
+                                           "query_role",
+                                           "smtp_url",
+                                           "smtp_starttls",
+                                           "smtp_username",
+                                           "smtp_password",
+                                           "smtp_ca_file",
+                                           "smtp_verify_peer",
+                                           "smtp_timeout",
+                                           "mail_from",
+                                           "mail_from_name",
+                                           "message_id_domain",
+                                           "reminders",
+                                           "retry_base",
+                                           "retry_max",
+                                           "max_attempts",
+                                           "sender_threads",
+                                           "poll_interval",
+                                           "sms_provider",
+                                           "twilio_base_url",
+                                           "twilio_account_sid",
+                                           "twilio_auth_token",
+                                           "twilio_from"});
       !r) {
     return common::fail(r.error());
   }
@@ -58,7 +81,8 @@ service::ConfigResult<NotifierSettings> load_settings(const service::Config& con
   s.store.connection.name = "slotwise-notifier";
   s.store.connection.retry_on_failed_connect = true;
   s.store.stream.name = config.get_string("stream", "SLOTWISE");
-  const std::string pg = config.get_string("pg_url", "postgresql://slotwise@127.0.0.1:55432/slotwise");
+  const std::string pg =
+      config.get_string("pg_url", "postgresql://slotwise@127.0.0.1:55432/slotwise");
   s.http_host = config.get_string("http_host", "127.0.0.1");
   auto port = config.get_int("http_port", 8084, 0, 65535);
   auto batch = config.get_int("batch", 500, 1, 10000);
@@ -88,8 +112,7 @@ service::ConfigResult<NotifierSettings> load_settings(const service::Config& con
   s.planner.fetch_timeout = fetch_timeout.value();
   s.planner.read_only_role = config.get_string("query_role", "slotwise_query");
   s.planner.plan.reminders = reminders.value();
-  s.planner.plan.from.address =
-      config.get_string("mail_from", "notifications@slotwise.localhost");
+  s.planner.plan.from.address = config.get_string("mail_from", "notifications@slotwise.localhost");
   s.planner.plan.from.name = config.get_string("mail_from_name", "SlotWise");
   s.planner.plan.message_id_domain = config.get_string("message_id_domain", "slotwise.localhost");
 

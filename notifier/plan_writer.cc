@@ -2,6 +2,7 @@
 
 #include <date/date.h>
 
+#include <array>
 #include <optional>
 
 #include "domain/event_conversion.h"
@@ -21,7 +22,9 @@ Instant instant_of(const google::protobuf::Timestamp& t) {
   return Instant{std::chrono::seconds{t.seconds()}};
 }
 std::string pg_time(Instant t) { return date::format("%Y-%m-%dT%H:%M:%SZ", t); }
-Instant parse_epoch(const pqxx::field& f) { return Instant{std::chrono::seconds{f.as<std::int64_t>()}}; }
+Instant parse_epoch(const pqxx::field& f) {
+  return Instant{std::chrono::seconds{f.as<std::int64_t>()}};
+}
 
 // One commit's context while its events are applied.
 struct Ctx {
@@ -105,7 +108,7 @@ void plan(Ctx& c, Kind kind, const BusinessFacts& biz, const BookingFacts& b, In
 }
 
 void plan_reminders(Ctx& c, const BusinessFacts& biz, const BookingFacts& b) {
-  const Kind kinds[] = {Kind::kReminderFirst, Kind::kReminderSecond};
+  const std::array<Kind, 2> kinds{Kind::kReminderFirst, Kind::kReminderSecond};
   for (std::size_t i = 0; i < c.options.reminders.size() && i < 2; ++i) {
     const Instant due = b.start - c.options.reminders[i];
     if (due > c.committed) plan(c, kinds[i], biz, b, due);
@@ -168,8 +171,8 @@ void on(Ctx& c, const v1::BookingTentativelyCreated& e) {
       " VALUES ($1,$2,$3,$4::timestamptz,$5::timestamptz,$6,$7,$8,$9,'tentative')"
       " ON CONFLICT DO NOTHING",
       e.booking_id(), e.business_id(), e.service_id(), pg_time(instant_of(e.start())),
-      pg_time(instant_of(e.end())), e.customer().name(), e.customer().email(),
-      e.customer().phone(), e.customer_time_zone());
+      pg_time(instant_of(e.end())), e.customer().name(), e.customer().email(), e.customer().phone(),
+      e.customer_time_zone());
 }
 
 void on(Ctx& c, const v1::BookingConfirmed& e) {
@@ -252,21 +255,21 @@ void PlanWriter::apply_event(const events::StoredCommit& commit, int index,
     }
     return true;
   };
-  const bool known =
-      handle(v1::UserRegistered{}, [&](const auto& e) { on(c, e); }) ||
-      handle(v1::BusinessCreated{}, [&](const auto& e) { on(c, e); }) ||
-      handle(v1::BusinessProfileUpdated{}, [&](const auto& e) { on(c, e); }) ||
-      handle(v1::ServiceDefined{}, [&](const auto& e) { on_service(c, e); }) ||
-      handle(v1::ServiceUpdated{}, [&](const auto& e) { on_service(c, e); }) ||
-      handle(v1::BookingTentativelyCreated{}, [&](const auto& e) { on(c, e); }) ||
-      handle(v1::BookingConfirmed{}, [&](const auto& e) { on(c, e); }) ||
-      handle(v1::BookingCancelled{}, [&](const auto& e) { on(c, e); }) ||
-      handle(v1::BookingRescheduled{}, [&](const auto& e) { on(c, e); }) ||
-      handle(v1::BookingExpired{}, [&](const auto& e) { on_ended(c, e.booking_id(), "expired"); }) ||
-      handle(v1::BookingCompleted{},
-             [&](const auto& e) { on_ended(c, e.booking_id(), "completed"); }) ||
-      handle(v1::BookingMarkedNoShow{},
-             [&](const auto& e) { on_ended(c, e.booking_id(), "no_show"); });
+  const bool known = handle(v1::UserRegistered{}, [&](const auto& e) { on(c, e); }) ||
+                     handle(v1::BusinessCreated{}, [&](const auto& e) { on(c, e); }) ||
+                     handle(v1::BusinessProfileUpdated{}, [&](const auto& e) { on(c, e); }) ||
+                     handle(v1::ServiceDefined{}, [&](const auto& e) { on_service(c, e); }) ||
+                     handle(v1::ServiceUpdated{}, [&](const auto& e) { on_service(c, e); }) ||
+                     handle(v1::BookingTentativelyCreated{}, [&](const auto& e) { on(c, e); }) ||
+                     handle(v1::BookingConfirmed{}, [&](const auto& e) { on(c, e); }) ||
+                     handle(v1::BookingCancelled{}, [&](const auto& e) { on(c, e); }) ||
+                     handle(v1::BookingRescheduled{}, [&](const auto& e) { on(c, e); }) ||
+                     handle(v1::BookingExpired{},
+                            [&](const auto& e) { on_ended(c, e.booking_id(), "expired"); }) ||
+                     handle(v1::BookingCompleted{},
+                            [&](const auto& e) { on_ended(c, e.booking_id(), "completed"); }) ||
+                     handle(v1::BookingMarkedNoShow{},
+                            [&](const auto& e) { on_ended(c, e.booking_id(), "no_show"); });
   (void)known;  // other types (payments, slots, schedules, unknown) need no notification
   if (!ok) {
     dead_letter(PlanDeadLetter{commit.sequence, index, commit.subject, "cannot decode " + type,

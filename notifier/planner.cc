@@ -41,9 +41,9 @@ Planner::Planner(const events::EventStore& store, PlannerOptions options, servic
                           .gauge_family("slotwise_notifier_position",
                                         "Stream sequence of the last planned commit", {})
                           .with({})),
-      planned_(metrics
-                   .counter_family("slotwise_notifier_planned_total", "Notifications planned", {})
-                   .with({})),
+      planned_(
+          metrics.counter_family("slotwise_notifier_planned_total", "Notifications planned", {})
+              .with({})),
       cancelled_(metrics
                      .counter_family("slotwise_notifier_cancelled_total",
                                      "Planned reminders cancelled (booking changed)", {})
@@ -103,9 +103,8 @@ void Planner::session() {
   }
   auto ready = projections::guarded("checkpoint row", [&]() -> common::Unit {
     pqxx::work tx(*conn);
-    tx.exec_params(
-        "INSERT INTO notifier_checkpoints (consumer) VALUES ($1) ON CONFLICT DO NOTHING",
-        options_.consumer.durable_name);
+    tx.exec_params("INSERT INTO notifier_checkpoints (consumer) VALUES ($1) ON CONFLICT DO NOTHING",
+                   options_.consumer.durable_name);
     tx.commit();
     return common::Unit{};
   });
@@ -119,9 +118,8 @@ void Planner::session() {
     auto got = projections::guarded("lease", [&]() -> bool {
       pqxx::nontransaction tx(*conn);
       return tx
-          .exec_params1(
-              "SELECT pg_try_advisory_lock(hashtext('slotwise-notifier'), hashtext($1))",
-              options_.consumer.durable_name)[0]
+          .exec_params1("SELECT pg_try_advisory_lock(hashtext('slotwise-notifier'), hashtext($1))",
+                        options_.consumer.durable_name)[0]
           .as<bool>();
     });
     if (!got) {
@@ -195,9 +193,8 @@ projections::Result<std::pair<std::size_t, bool>> Planner::apply(
   auto out = projections::guarded("plan batch", [&]() -> std::pair<std::size_t, bool> {
     pqxx::work tx(conn);
     std::uint64_t position =
-        tx.exec_params1(
-              "SELECT position FROM notifier_checkpoints WHERE consumer = $1 FOR UPDATE",
-              options_.consumer.durable_name)[0]
+        tx.exec_params1("SELECT position FROM notifier_checkpoints WHERE consumer = $1 FOR UPDATE",
+                        options_.consumer.durable_name)[0]
             .as<std::uint64_t>();
     const std::uint64_t start = position;
     std::size_t handled = 0;

@@ -86,8 +86,7 @@ projections::Result<bool> Sender::send_one(pqxx::connection& conn) {
     const pqxx::result r = tx.exec_params(
         "SELECT id, channel, recipient, message, attempts, trace_id FROM notifications"
         " WHERE status = 'planned' AND next_attempt_at <= $1::timestamptz AND channel IN (" +
-            channels +
-            ") ORDER BY next_attempt_at LIMIT 1 FOR UPDATE SKIP LOCKED",
+            channels + ") ORDER BY next_attempt_at LIMIT 1 FOR UPDATE SKIP LOCKED",
         pg_time(t));
     if (r.empty()) return false;
     const std::string id = r[0][0].as<std::string>();

@@ -65,9 +65,9 @@ DeliveryResult TwilioSms::send(const std::string& to, const std::string& body) {
   curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
   if (status >= 200 && status < 300) return common::Unit{};
   const bool permanent = status >= 400 && status < 500 && status != 429;
-  return common::fail(DeliveryError{permanent, static_cast<int>(status),
-                                    "twilio answered " + std::to_string(status) + ": " +
-                                        response.substr(0, 300)});
+  return common::fail(
+      DeliveryError{permanent, static_cast<int>(status),
+                    "twilio answered " + std::to_string(status) + ": " + response.substr(0, 300)});
 }
 
 }  // namespace slotwise::notifier

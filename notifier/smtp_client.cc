@@ -3,6 +3,7 @@
 #include <curl/curl.h>
 
 #include <algorithm>
+#include <array>
 #include <cstring>
 
 namespace slotwise::notifier {
@@ -51,7 +52,7 @@ DeliveryResult SmtpClient::send(const std::string& from, const std::string& to,
   const std::unique_ptr<curl_slist, SlistDeleter> rcpt(
       curl_slist_append(nullptr, ("<" + to + ">").c_str()));
   Upload up{&message};
-  char error[CURL_ERROR_SIZE] = {};
+  std::array<char, CURL_ERROR_SIZE> error{};
   curl_easy_setopt(c, CURLOPT_URL, url.c_str());
   curl_easy_setopt(c, CURLOPT_MAIL_FROM, mail_from.c_str());
   curl_easy_setopt(c, CURLOPT_MAIL_RCPT, rcpt.get());
@@ -59,7 +60,7 @@ DeliveryResult SmtpClient::send(const std::string& from, const std::string& to,
   curl_easy_setopt(c, CURLOPT_READFUNCTION, &read_body);
   curl_easy_setopt(c, CURLOPT_READDATA, &up);
   curl_easy_setopt(c, CURLOPT_INFILESIZE_LARGE, static_cast<curl_off_t>(message.size()));
-  curl_easy_setopt(c, CURLOPT_ERRORBUFFER, error);
+  curl_easy_setopt(c, CURLOPT_ERRORBUFFER, error.data());
   curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS,
                    static_cast<long>(options_.connect_timeout.count()));
@@ -87,7 +88,7 @@ DeliveryResult SmtpClient::send(const std::string& from, const std::string& to,
   if (rc == CURLE_OK) return common::Unit{};
   long reply = 0;
   curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &reply);
-  const std::string what = error[0] != '\0' ? std::string(error) : curl_easy_strerror(rc);
+  const std::string what = error[0] != '\0' ? std::string(error.data()) : curl_easy_strerror(rc);
   const bool permanent = reply >= 500 && reply < 600;
   return common::fail(DeliveryError{permanent, static_cast<int>(reply), what});
 }

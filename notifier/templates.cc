@@ -27,8 +27,8 @@ Lines lines_for(Kind kind, const BusinessFacts& biz, const BookingFacts& b) {
       return {"Your booking is confirmed",
               "Hello " + b.customer_name + ", your booking with " + biz.name + " is confirmed."};
     case Kind::kOwnerNewBooking:
-      return {"New booking", b.customer_name + " <" + b.customer_email + "> booked " +
-                                 b.service_name + "."};
+      return {"New booking",
+              b.customer_name + " <" + b.customer_email + "> booked " + b.service_name + "."};
     case Kind::kCancellation:
       return {"Your booking is cancelled",
               "Hello " + b.customer_name + ", your booking with " + biz.name + " is cancelled."};
@@ -44,8 +44,8 @@ Lines lines_for(Kind kind, const BusinessFacts& biz, const BookingFacts& b) {
     case Kind::kReminderFirst:
     case Kind::kReminderSecond:
       return {"Reminder: your booking is coming up",
-              "Hello " + b.customer_name + ", this is a reminder of your booking with " +
-                  biz.name + "."};
+              "Hello " + b.customer_name + ", this is a reminder of your booking with " + biz.name +
+                  "."};
   }
   return {"Booking update", ""};
 }
@@ -119,8 +119,8 @@ Rendered render(Kind kind, const BusinessFacts& biz, const BookingFacts& b, doma
                            "</td></tr>";
   if (b.previous_start && (kind == Kind::kReschedule || kind == Kind::kOwnerReschedule)) {
     facts_text += "\nWas: " + when(biz, b, *b.previous_start);
-    facts_html += "<tr><th>Was</th><td>" + html_escape(when(biz, b, *b.previous_start)) +
-                  "</td></tr>";
+    facts_html +=
+        "<tr><th>Was</th><td>" + html_escape(when(biz, b, *b.previous_start)) + "</td></tr>";
   }
   if (!b.reason.empty() && (kind == Kind::kCancellation || kind == Kind::kOwnerCancellation)) {
     facts_text += "\nReason: " + b.reason;

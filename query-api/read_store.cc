@@ -265,8 +265,8 @@ Result<std::vector<DayStats>> ReadStore::stats(const std::string& business_id,
 }
 
 Result<std::vector<NotificationRow>> ReadStore::notifications(const std::string& business_id,
-                                                             const std::string& status,
-                                                             int limit) const {
+                                                              const std::string& status,
+                                                              int limit) const {
   return read(pool_, "notifications", [&](pqxx::read_transaction& tx) {
     std::vector<NotificationRow> out;
     if (tx.exec1("SELECT to_regclass('public.notifications') IS NULL")[0].as<bool>()) return out;

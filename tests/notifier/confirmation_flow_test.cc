@@ -51,7 +51,8 @@ std::string ics_time(std::string rfc3339) {
 
 }  // namespace
 
-TEST_CASE_FIXTURE(CommandFixture, "paid booking -> webhook -> confirmation email with a valid .ics") {
+TEST_CASE_FIXTURE(CommandFixture,
+                  "paid booking -> webhook -> confirmation email with a valid .ics") {
   PostgresServerFixture pg;
   {
     pqxx::connection c(pg.url());
@@ -74,8 +75,8 @@ TEST_CASE_FIXTURE(CommandFixture, "paid booking -> webhook -> confirmation email
 
   const auto intent = stripe.intent_for_booking(booking);
   REQUIRE(intent.has_value());
-  REQUIRE(deliver_webhook(FakeStripe::intent_event("evt_n1", "payment_intent.succeeded", *intent)) ==
-          200);
+  REQUIRE(deliver_webhook(
+              FakeStripe::intent_event("evt_n1", "payment_intent.succeeded", *intent)) == 200);
   CHECK(booking_status(*this, s.business, booking) == "confirmed");
   REQUIRE(smtp.wait_for(2, std::chrono::seconds(20)));
 

@@ -63,8 +63,7 @@ TEST_CASE_FIXTURE(NotifierFixture, "kill -9 mid-batch: every due email arrives, 
   int duplicates = 0;
   for (int i = 0; i < kBookings; ++i) {
     for (const char* kind : {"confirmation", "owner_new_booking"}) {
-      const std::string id =
-          "<bkg_k" + std::to_string(i) + "." + kind + ".0@slotwise.localhost>";
+      const std::string id = "<bkg_k" + std::to_string(i) + "." + kind + ".0@slotwise.localhost>";
       const auto it = by_id.find(id);
       REQUIRE_MESSAGE(it != by_id.end(), id);
       duplicates += it->second - 1;

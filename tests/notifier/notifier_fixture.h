@@ -106,7 +106,9 @@ struct NotifierFixture : ReadSideFixture {
     return notifier_settings(nats.url(), db, smtp.url());
   }
   [[nodiscard]] notifier::Clock clock() {
-    return [this] { return std::chrono::system_clock::now() + std::chrono::seconds(clock_offset.load()); };
+    return [this] {
+      return std::chrono::system_clock::now() + std::chrono::seconds(clock_offset.load());
+    };
   }
 
   void business(const std::string& biz, const std::string& tz = "Europe/Paris") {

@@ -32,14 +32,16 @@ TEST_CASE_FIXTURE(NotifierFixture, "reminders go out 24 h and 2 h before, once e
   clock_offset = start - 23 * 3600 - unix_now();
   REQUIRE(smtp.wait_for(3, std::chrono::seconds(20)));
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
-  CHECK(ids_of(smtp, "reminder") == std::set<std::string>{"<bkg_r1.reminder_1.0@slotwise.localhost>"});
+  CHECK(ids_of(smtp, "reminder") ==
+        std::set<std::string>{"<bkg_r1.reminder_1.0@slotwise.localhost>"});
 
   // 1 h before: the 2 h reminder.
   clock_offset = start - 3600 - unix_now();
   REQUIRE(smtp.wait_for(4, std::chrono::seconds(20)));
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
-  CHECK(ids_of(smtp, "reminder") == std::set<std::string>{"<bkg_r1.reminder_1.0@slotwise.localhost>",
-                                                          "<bkg_r1.reminder_2.0@slotwise.localhost>"});
+  CHECK(ids_of(smtp, "reminder") ==
+        std::set<std::string>{"<bkg_r1.reminder_1.0@slotwise.localhost>",
+                              "<bkg_r1.reminder_2.0@slotwise.localhost>"});
   CHECK(smtp.count() == 4);
   const auto all = smtp.messages();
   const auto reminder = std::find_if(all.begin(), all.end(), [](const ReceivedMail& m) {
@@ -88,8 +90,9 @@ TEST_CASE_FIXTURE(NotifierFixture, "a rescheduled booking gets reminders for its
   clock_offset = moved - unix_now() + 60;
   REQUIRE(smtp.wait_for(6, std::chrono::seconds(20)));
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
-  CHECK(ids_of(smtp, "reminder") == std::set<std::string>{"<bkg_m1.reminder_1.1@slotwise.localhost>",
-                                                          "<bkg_m1.reminder_2.1@slotwise.localhost>"});
+  CHECK(ids_of(smtp, "reminder") ==
+        std::set<std::string>{"<bkg_m1.reminder_1.1@slotwise.localhost>",
+                              "<bkg_m1.reminder_2.1@slotwise.localhost>"});
   CHECK(smtp.count() == 6);
   // The reschedule notice carries the updated calendar entry (SEQUENCE 1).
   for (const auto& m : smtp.messages()) {

@@ -36,7 +36,8 @@ TEST_CASE_FIXTURE(NotifierFixture, "emails due while SMTP is down all arrive aft
   CHECK(by_id.size() == 2 * kBookings);
   CHECK(sql("SELECT count(*) FROM notifications WHERE status = 'sent'") == 2 * kBookings);
   CHECK(sql("SELECT count(*) FROM notifications WHERE status = 'failed'") == 0);
-  CHECK(n.metrics().find("slotwise_notifier_retries_total{channel=\"email\"}") != std::string::npos);
+  CHECK(n.metrics().find("slotwise_notifier_retries_total{channel=\"email\"}") !=
+        std::string::npos);
 }
 
 }  // namespace slotwise::testing

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <stdexcept>
 
@@ -44,10 +45,10 @@ class LineReader {
         buf_.erase(0, end + 2);
         return true;
       }
-      char chunk[8192];
-      const ssize_t n = ::recv(fd_, chunk, sizeof chunk, 0);
+      std::array<char, 8192> chunk{};
+      const ssize_t n = ::recv(fd_, chunk.data(), chunk.size(), 0);
       if (n <= 0) return false;
-      buf_.append(chunk, static_cast<std::size_t>(n));
+      buf_.append(chunk.data(), static_cast<std::size_t>(n));
     }
   }
 
@@ -89,7 +90,7 @@ std::string ReceivedMail::header(const std::string& name) const {
 }
 
 FakeSmtpServer::FakeSmtpServer() {
-  if (::pipe(wake_) != 0) throw std::runtime_error("pipe() failed");
+  if (::pipe(wake_.data()) != 0) throw std::runtime_error("pipe() failed");
   port_ = free_port();
   listen_on(port_);
 }
@@ -119,8 +120,8 @@ void FakeSmtpServer::listen_on(int port) {
 
 void FakeSmtpServer::accept_loop(int listen_fd) {
   while (true) {
-    pollfd fds[2] = {{listen_fd, POLLIN, 0}, {wake_[0], POLLIN, 0}};
-    if (::poll(fds, 2, -1) < 0) continue;
+    std::array<pollfd, 2> fds{{{listen_fd, POLLIN, 0}, {wake_[0], POLLIN, 0}}};
+    if (::poll(fds.data(), fds.size(), -1) < 0) continue;
     if ((fds[1].revents & POLLIN) != 0) {
       char c = 0;
       (void)::read(wake_[0], &c, 1);

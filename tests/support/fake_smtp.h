@@ -11,6 +11,7 @@
 // port cannot be bound (test boundary).
 #pragma once
 
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -76,7 +77,7 @@ class FakeSmtpServer {
   std::vector<ReceivedMail> messages_;
   std::set<int> sessions_;  // open connection fds
   int listen_fd_ = -1;
-  int wake_[2] = {-1, -1};  // self-pipe that ends the accept loop
+  std::array<int, 2> wake_{-1, -1};  // self-pipe that ends the accept loop
   std::thread acceptor_;
   std::vector<std::thread> workers_;
 };
