@@ -2,6 +2,7 @@
 
 #include <openssl/evp.h>
 
+#include <algorithm>
 #include <vector>
 
 namespace slotwise::notifier {
@@ -94,11 +95,11 @@ std::string render_mime(const Email& e) {
   out += "MIME-Version: 1.0\r\n";
   out += "Auto-Submitted: auto-generated\r\n";
   if (e.ics.empty()) {
-    out += "Content-Type: multipart/alternative; boundary=\"" + alt + "\"\r\n\r\n";
+    out += "Content-Type: multipart/alternative;\r\n boundary=\"" + alt + "\"\r\n\r\n";
   } else {
-    out += "Content-Type: multipart/mixed; boundary=\"" + mixed + "\"\r\n\r\n";
+    out += "Content-Type: multipart/mixed;\r\n boundary=\"" + mixed + "\"\r\n\r\n";
     out += "--" + mixed + "\r\n";
-    out += "Content-Type: multipart/alternative; boundary=\"" + alt + "\"\r\n\r\n";
+    out += "Content-Type: multipart/alternative;\r\n boundary=\"" + alt + "\"\r\n\r\n";
   }
   out += "--" + alt + "\r\n";
   part(out, "Content-Type: text/plain; charset=UTF-8\r\n", e.text);
@@ -109,7 +110,7 @@ std::string render_mime(const Email& e) {
     out += "--" + mixed + "\r\n";
     part(out,
          "Content-Type: text/calendar; method=" + e.ics_method +
-             "; charset=UTF-8; name=\"booking.ics\"\r\n"
+             "; charset=UTF-8;\r\n name=\"booking.ics\"\r\n"
              "Content-Disposition: attachment; filename=\"booking.ics\"\r\n",
          e.ics);
     out += "--" + mixed + "--\r\n";

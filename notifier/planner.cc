@@ -37,25 +37,15 @@ Planner::Planner(const events::EventStore& store, PlannerOptions options, servic
     : store_(store),
       options_(std::move(options)),
       logger_(logger),
-      position_gauge_(metrics
-                          .gauge_family("slotwise_notifier_position",
-                                        "Stream sequence of the last planned commit", {})
-                          .with({})),
-      planned_(
-          metrics.counter_family("slotwise_notifier_planned_total", "Notifications planned", {})
-              .with({})),
-      cancelled_(metrics
-                     .counter_family("slotwise_notifier_cancelled_total",
-                                     "Planned reminders cancelled (booking changed)", {})
-                     .with({})),
-      dead_letters_(metrics
-                        .counter_family("slotwise_notifier_dead_letters_total",
-                                        "Messages or events that failed to decode", {})
-                        .with({})),
-      errors_(metrics
-                  .counter_family("slotwise_notifier_planner_errors_total",
-                                  "Planner sessions ended by an error (then retried)", {})
-                  .with({})) {}
+      position_gauge_(metrics.gauge("slotwise_notifier_position",
+                                    "Stream sequence of the last planned commit")),
+      planned_(metrics.counter("slotwise_notifier_planned_total", "Notifications planned")),
+      cancelled_(metrics.counter("slotwise_notifier_cancelled_total",
+                                 "Planned reminders cancelled (booking changed)")),
+      dead_letters_(metrics.counter("slotwise_notifier_dead_letters_total",
+                                    "Messages or events that failed to decode")),
+      errors_(metrics.counter("slotwise_notifier_planner_errors_total",
+                              "Planner sessions ended by an error (then retried)")) {}
 
 void Planner::stop() {
   {

@@ -21,10 +21,8 @@ SenderMetrics::SenderMetrics(service::MetricsRegistry& metrics)
       failed(metrics.counter_family("slotwise_notifier_failed_total",
                                     "Notifications given up (permanent failure or attempts used)",
                                     {"channel"})),
-      errors(metrics
-                 .counter_family("slotwise_notifier_sender_errors_total",
-                                 "Sender database errors (then retried)", {})
-                 .with({})) {}
+      errors(metrics.counter("slotwise_notifier_sender_errors_total",
+                             "Sender database errors (then retried)")) {}
 
 Sender::Sender(SenderOptions options, std::unique_ptr<SmtpClient> smtp,
                std::unique_ptr<SmsProvider> sms, service::Logger& logger, SenderMetrics& metrics)
@@ -129,8 +127,10 @@ projections::Result<bool> Sender::send_one(pqxx::connection& conn) {
                                            {"attempts", attempts}});
       return true;
     }
-    const int doublings = std::min(attempts - 1, 30);
-    const auto backoff = std::min(options_.max_backoff, options_.base_backoff * (1LL << doublings));
+    const int doublings = std::min(attempts - 1, 20);
+    const std::chrono::milliseconds backoff = std::min(
+        options_.max_backoff,
+        std::chrono::milliseconds(options_.base_backoff.count() * (std::int64_t{1} << doublings)));
     tx.exec_params(
         "UPDATE notifications SET attempts = $2, last_error = $3,"
         " next_attempt_at = $4::timestamptz WHERE id = $1",

@@ -8,6 +8,8 @@
 
 #include <openssl/evp.h>
 
+#include <algorithm>
+
 #include "tests/command-side/payment_test_support.h"
 #include "tests/notifier/notifier_fixture.h"
 #include "tests/support/postgres_server.h"

@@ -32,7 +32,7 @@ TEST_CASE("the email is multipart/mixed with alternative bodies and the .ics att
   e.ics = "BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n";
   const std::string m = render_mime(e);
   CHECK(m.find("Message-ID: <bkg_1.confirmation.0@example.com>\r\n") != std::string::npos);
-  CHECK(m.find("Content-Type: multipart/mixed;") != std::string::npos);
+  CHECK(m.find("Content-Type: multipart/mixed;\r\n boundary=") != std::string::npos);
   CHECK(m.find("Content-Type: multipart/alternative;") != std::string::npos);
   CHECK(m.find("Content-Type: text/plain; charset=UTF-8") != std::string::npos);
   CHECK(m.find("Content-Type: text/html; charset=UTF-8") != std::string::npos);

@@ -3,6 +3,9 @@
 // rescheduled booking gets reminders for its new time only.
 #include <doctest/doctest.h>
 
+#include <algorithm>
+#include <set>
+
 #include "tests/notifier/notifier_fixture.h"
 
 namespace slotwise::testing {
