@@ -19,12 +19,13 @@
 #include <string>
 #include <thread>
 
-#include "domain/calendar.h"
-#include "domain/event_conversion.h"
 #include "events/event_store.h"
 #include "notifier/mime.h"
 #include "notifier/notifier.h"
 #include "notifier/smtp_client.h"
+#include "slotwise/events/v1/account.pb.h"
+#include "slotwise/events/v1/business.pb.h"
+#include "slotwise/events/v1/calendar.pb.h"
 #include "tests/support/fake_smtp.h"
 #include "tests/support/nats_server.h"
 #include "tests/support/postgres_server.h"
