@@ -54,6 +54,13 @@ void Sender::run() {
     std::unique_ptr<pqxx::connection> conn;
     auto connected = projections::guarded("connect", [&]() -> common::Unit {
       conn = std::make_unique<pqxx::connection>(options_.pg_url);
+      // This connection only claims the oldest due row and updates rows by
+      // key. Without statistics (a young table) PostgreSQL would claim with
+      // a bitmap scan and a sort over every due row -- O(due rows) per
+      // email; walking the partial index in order stops at the first one.
+      pqxx::nontransaction tx(*conn);
+      tx.exec0("SET enable_bitmapscan = off");
+      tx.exec0("SET enable_sort = off");
       return common::Unit{};
     });
     if (!connected) {
