@@ -9,11 +9,10 @@ namespace slotwise::notifier {
 namespace {
 
 bool plain_ascii(std::string_view v) {
-  for (const char c : v) {
+  return std::ranges::all_of(v, [](char c) {
     const auto u = static_cast<unsigned char>(c);
-    if (u < 0x20 || u > 0x7e) return false;
-  }
-  return true;
+    return u >= 0x20 && u <= 0x7e;
+  });
 }
 
 std::string base64(std::string_view data) {

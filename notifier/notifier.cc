@@ -3,7 +3,7 @@
 namespace slotwise::notifier {
 
 Notifier::Notifier(const events::EventStore& store, const NotifierSettings& settings,
-                   service::Logger& logger, service::MetricsRegistry& metrics, Clock clock)
+                   service::Logger& logger, service::MetricsRegistry& metrics, const Clock& clock)
     : planner_(std::make_unique<Planner>(store, settings.planner, logger, metrics)),
       sender_metrics_(metrics) {
   if (settings.smtp.url.empty()) {
