@@ -22,8 +22,7 @@ class Notifier {
   // `store`, `logger` and `metrics` must outlive the notifier. `clock`
   // overrides the senders' "now" (tests); empty means the system clock.
   Notifier(const events::EventStore& store, const NotifierSettings& settings,
-           service::Logger& logger, service::MetricsRegistry& metrics,
-           const Clock& clock = {});
+           service::Logger& logger, service::MetricsRegistry& metrics, const Clock& clock = {});
   ~Notifier();
   Notifier(const Notifier&) = delete;
   Notifier& operator=(const Notifier&) = delete;

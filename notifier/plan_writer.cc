@@ -31,7 +31,7 @@ struct Ctx {
   pqxx::work& tx;
   const PlanOptions& options;
   PlanEffects& fx;
-  std::uint64_t sequence;
+  std::uint64_t sequence = 0;
   Instant committed;
   const std::string& trace_id;
 };

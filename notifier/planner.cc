@@ -182,7 +182,7 @@ projections::Result<std::pair<std::size_t, bool>> Planner::apply(
   PlanEffects fx;
   auto out = projections::guarded("plan batch", [&]() -> std::pair<std::size_t, bool> {
     pqxx::work tx(conn);
-    std::uint64_t position =
+    auto position =
         tx.exec_params1("SELECT position FROM notifier_checkpoints WHERE consumer = $1 FOR UPDATE",
                         options_.consumer.durable_name)[0]
             .as<std::uint64_t>();

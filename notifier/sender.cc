@@ -94,11 +94,11 @@ projections::Result<bool> Sender::send_one(pqxx::connection& conn) {
             channels + ") ORDER BY next_attempt_at LIMIT 1 FOR UPDATE SKIP LOCKED",
         pg_time(t));
     if (r.empty()) return false;
-    const std::string id = r[0][0].as<std::string>();
-    const std::string channel = r[0][1].as<std::string>();
-    const std::string recipient = r[0][2].as<std::string>();
+    const auto id = r[0][0].as<std::string>();
+    const auto channel = r[0][1].as<std::string>();
+    const auto recipient = r[0][2].as<std::string>();
     const int attempts = r[0][4].as<int>() + 1;
-    const std::string trace_id = r[0][5].as<std::string>();
+    const auto trace_id = r[0][5].as<std::string>();
     DeliveryResult sent = common::fail(DeliveryError{true, 0, "sms is not configured"});
     if (channel == "email") {
       sent = smtp_->send(options_.envelope_from, recipient, r[0][3].as<std::string>());

@@ -17,7 +17,7 @@ struct SlistDeleter {
 };
 
 struct Upload {
-  const std::string* data;
+  const std::string* data = nullptr;
   std::size_t at = 0;
 };
 

@@ -52,7 +52,7 @@ struct Rendered {
 [[nodiscard]] std::string html_escape(const std::string& s);
 
 // `stamp` is the commit time of the event that planned it (DTSTAMP).
-[[nodiscard]] Rendered render(Kind kind, const BusinessFacts& business, const BookingFacts& booking,
+[[nodiscard]] Rendered render(Kind kind, const BusinessFacts& biz, const BookingFacts& b,
                               domain::Instant stamp);
 
 // The SMS text of a reminder (short, plain ASCII where the data allows).

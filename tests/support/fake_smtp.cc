@@ -32,6 +32,15 @@ bool send_all(int fd, const std::string& s) {
   return true;
 }
 
+std::string address_in(const std::string& line) {
+  const std::size_t open = line.find('<');
+  const std::size_t close = line.find('>', open == std::string::npos ? 0 : open);
+  if (open == std::string::npos || close == std::string::npos) return {};
+  return line.substr(open + 1, close - open - 1);
+}
+
+}  // namespace
+
 // Reads CRLF-terminated lines from a socket.
 class LineReader {
  public:
@@ -56,15 +65,6 @@ class LineReader {
   int fd_;
   std::string buf_;
 };
-
-std::string address_in(const std::string& line) {
-  const std::size_t open = line.find('<');
-  const std::size_t close = line.find('>', open == std::string::npos ? 0 : open);
-  if (open == std::string::npos || close == std::string::npos) return {};
-  return line.substr(open + 1, close - open - 1);
-}
-
-}  // namespace
 
 std::string ReceivedMail::header(const std::string& name) const {
   const std::string want = lower(name) + ":";
@@ -135,6 +135,50 @@ void FakeSmtpServer::accept_loop(int listen_fd) {
   }
 }
 
+namespace {
+
+// Reads DATA lines up to the lone "." into `data`, dot-unstuffed; false when
+// the connection ended first.
+bool read_data(LineReader& in, std::string& data) {
+  std::string line;
+  while (in.next(line)) {
+    if (line == ".") return true;
+    if (!line.empty() && line[0] == '.') line.erase(0, 1);
+    data += line;
+    data += "\r\n";
+  }
+  return false;
+}
+
+}  // namespace
+
+std::string FakeSmtpServer::rcpt(const std::string& line, ReceivedMail& mail) {
+  const std::string to = address_in(line);
+  {
+    const std::lock_guard<std::mutex> lock(mu_);
+    if (rejected_.contains(to)) return "550 5.1.1 <" + to + ">: recipient rejected\r\n";
+  }
+  mail.to.push_back(to);
+  return "250 OK\r\n";
+}
+
+bool FakeSmtpServer::data(int fd, LineReader& in, ReceivedMail& mail) {
+  if (mail.to.empty()) return send_all(fd, "554 5.5.1 no valid recipients\r\n");
+  if (!send_all(fd, "354 End data with <CR><LF>.<CR><LF>\r\n")) return false;
+  if (!read_data(in, mail.data)) return false;
+  if (transient_.load()) {
+    mail = ReceivedMail{};
+    return send_all(fd, "451 4.3.0 try again later\r\n");
+  }
+  {
+    const std::lock_guard<std::mutex> lock(mu_);
+    messages_.push_back(std::move(mail));
+  }
+  mail = ReceivedMail{};
+  cv_.notify_all();
+  return send_all(fd, "250 OK queued\r\n");
+}
+
 void FakeSmtpServer::serve(int fd) {
   LineReader in(fd);
   std::string line;
@@ -146,54 +190,14 @@ void FakeSmtpServer::serve(int fd) {
       ok = send_all(fd, "250-fake-smtp\r\n250-8BITMIME\r\n250 SIZE 52428800\r\n");
     } else if (verb == "helo" || verb == "noop") {
       ok = send_all(fd, "250 OK\r\n");
-    } else if (verb == "rset") {
-      mail = ReceivedMail{};
-      ok = send_all(fd, "250 OK\r\n");
-    } else if (verb == "mail") {
+    } else if (verb == "rset" || verb == "mail") {
       mail = ReceivedMail{};
       mail.from = address_in(line);
       ok = send_all(fd, "250 OK\r\n");
     } else if (verb == "rcpt") {
-      const std::string to = address_in(line);
-      bool rejected = false;
-      {
-        const std::lock_guard<std::mutex> lock(mu_);
-        rejected = rejected_.count(to) > 0;
-      }
-      if (rejected) {
-        ok = send_all(fd, "550 5.1.1 <" + to + ">: recipient rejected\r\n");
-      } else {
-        mail.to.push_back(to);
-        ok = send_all(fd, "250 OK\r\n");
-      }
+      ok = send_all(fd, rcpt(line, mail));
     } else if (verb == "data") {
-      if (mail.to.empty()) {
-        ok = send_all(fd, "554 5.5.1 no valid recipients\r\n");
-        continue;
-      }
-      ok = send_all(fd, "354 End data with <CR><LF>.<CR><LF>\r\n");
-      bool complete = false;
-      while (ok && in.next(line)) {
-        if (line == ".") {
-          complete = true;
-          break;
-        }
-        if (!line.empty() && line[0] == '.') line.erase(0, 1);
-        mail.data += line;
-        mail.data += "\r\n";
-      }
-      if (!complete) break;
-      if (transient_.load()) {
-        ok = send_all(fd, "451 4.3.0 try again later\r\n");
-      } else {
-        {
-          const std::lock_guard<std::mutex> lock(mu_);
-          messages_.push_back(mail);
-        }
-        cv_.notify_all();
-        ok = send_all(fd, "250 OK queued\r\n");
-      }
-      mail = ReceivedMail{};
+      ok = data(fd, in, mail);
     } else if (verb == "quit") {
       (void)send_all(fd, "221 bye\r\n");
       break;

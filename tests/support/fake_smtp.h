@@ -35,6 +35,8 @@ struct ReceivedMail {
   [[nodiscard]] std::string message_id() const { return header("Message-ID"); }
 };
 
+class LineReader;
+
 class FakeSmtpServer {
  public:
   FakeSmtpServer();
@@ -67,6 +69,11 @@ class FakeSmtpServer {
   void listen_on(int port);
   void accept_loop(int listen_fd);
   void serve(int fd);
+  // The reply to one RCPT command (recording the recipient when accepted).
+  std::string rcpt(const std::string& line, ReceivedMail& mail);
+  // DATA: reads the message and records it (or answers 451); false when the
+  // connection is gone.
+  bool data(int fd, LineReader& in, ReceivedMail& mail);
   void stop_all();
 
   int port_ = 0;
