@@ -2,8 +2,12 @@
 // batch of due emails, twice, then a restart: every due email arrives, each
 // Message-ID is the one planned, and nothing is sent again except at most
 // the one message in flight at each kill (ADR 0009: SMTP gives no
-// exactly-once; the deterministic Message-ID lets receivers drop it).
+// exactly-once; the deterministic Message-ID lets receivers drop it). The
+// restarted process also serves /healthz, /readyz, /metrics and exits 0 on
+// SIGTERM.
 #include <doctest/doctest.h>
+
+#include <httplib.h>
 
 #include <csignal>
 #include <fstream>
@@ -17,10 +21,10 @@ namespace {
 constexpr int kBookings = 150;  // two emails each (client + owner)
 
 Process start_notifier(const TempDir& dir, const std::string& nats_url, const std::string& db,
-                       const std::string& smtp_url, int run) {
+                       const std::string& smtp_url, int run, int http_port = 0) {
   const std::string conf = dir.path() + "/notifier.conf";
   std::ofstream(conf) << "nats_url = " << nats_url << "\npg_url = " << db
-                      << "\nhttp_port = 0\nsmtp_url = " << smtp_url
+                      << "\nhttp_port = " << http_port << "\nsmtp_url = " << smtp_url
                       << "\npoll_interval = 20ms\nretry_base = 200ms\nretry_max = 1s\n"
                          "sender_threads = 2\nbatch = 50\n";
   return Process({SLOTWISE_NOTIFIER_BIN, conf},
@@ -47,8 +51,14 @@ TEST_CASE_FIXTURE(NotifierFixture, "kill -9 mid-batch: every due email arrives, 
     (void)p.wait();
     ++kills;
   }
-  Process last = start_notifier(dir, nats.url(), db, smtp.url(), kills);
+  const int http_port = free_port();
+  Process last = start_notifier(dir, nats.url(), db, smtp.url(), kills, http_port);
   REQUIRE(smtp.wait_for(total, std::chrono::seconds(60)));
+  // The process's operational endpoints.
+  REQUIRE(wait_for_port(http_port, std::chrono::seconds(10)));
+  httplib::Client http("127.0.0.1", http_port);
+  CHECK(http.Get("/healthz")->status == 200);
+  CHECK(http.Get("/readyz")->status == 200);
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
   while (sql("SELECT count(*) FROM notifications WHERE status <> 'sent'"
              " AND kind NOT LIKE 'reminder%'") > 0 &&
@@ -56,7 +66,11 @@ TEST_CASE_FIXTURE(NotifierFixture, "kill -9 mid-batch: every due email arrives, 
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
   std::this_thread::sleep_for(std::chrono::milliseconds(500));  // nothing more arrives
-  CHECK(last.stop(SIGTERM) == 0);
+  const auto metrics = http.Get("/metrics");
+  REQUIRE(metrics);
+  CHECK(metrics->body.find("slotwise_notifier_sent_total{channel=\"email\"}") != std::string::npos);
+  CHECK(metrics->body.find("slotwise_notifier_position ") != std::string::npos);
+  CHECK(last.stop(SIGTERM) == 0);  // clean shutdown: exit status 0
 
   const auto by_id = smtp.count_by_message_id();
   CHECK(by_id.size() == total);  // every planned email, no other
