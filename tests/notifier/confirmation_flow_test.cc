@@ -27,7 +27,7 @@ std::string unbase64(const std::string& lines) {
                                 reinterpret_cast<const unsigned char*>(in.data()),
                                 static_cast<int>(in.size()));
   REQUIRE(n >= 0);
-  std::size_t len = static_cast<std::size_t>(n);
+  auto len = static_cast<std::size_t>(n);
   if (!in.empty() && in.back() == '=') --len;
   if (in.size() > 1 && in[in.size() - 2] == '=') --len;
   out.resize(len);

@@ -45,9 +45,9 @@ inline notifier::NotifierSettings notifier_settings(const std::string& nats_url,
 class RunningNotifier {
  public:
   RunningNotifier(const events::EventStore& store, const notifier::NotifierSettings& settings,
-                  notifier::Clock clock = {})
+                  const notifier::Clock& clock = {})
       : logger_("notifier-test", service::LogLevel::kError),
-        notifier_(store, settings, logger_, metrics_, std::move(clock)) {
+        notifier_(store, settings, logger_, metrics_, clock) {
     notifier_.start();
   }
   RunningNotifier(const RunningNotifier&) = delete;
