@@ -77,8 +77,8 @@ void seed(slotwise::events::EventStore& store, long bookings) {
     c.set_business_id("biz_bench");
     c.set_service_id("svc_bench");
     // 60+ days ahead: reminders are planned but not due during the run.
-    c.mutable_start()->set_seconds(now + 60 * 86400 + i * 1800);
-    c.mutable_end()->set_seconds(now + 60 * 86400 + i * 1800 + 3600);
+    c.mutable_start()->set_seconds(now + 60L * 86400 + i * 1800);
+    c.mutable_end()->set_seconds(now + 60L * 86400 + i * 1800 + 3600);
     c.mutable_customer()->set_name("Client " + std::to_string(i));
     c.mutable_customer()->set_email("c" + std::to_string(i) + "@example.com");
     v1::BookingConfirmed k;

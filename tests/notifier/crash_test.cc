@@ -18,7 +18,7 @@
 namespace slotwise::testing {
 namespace {
 
-constexpr int kBookings = 150;  // two emails each (client + owner)
+constexpr std::size_t kBookings = 150;  // two emails each (client + owner)
 
 Process start_notifier(const TempDir& dir, const std::string& nats_url, const std::string& db,
                        const std::string& smtp_url, int run, int http_port = 0) {
@@ -35,9 +35,10 @@ Process start_notifier(const TempDir& dir, const std::string& nats_url, const st
 
 TEST_CASE_FIXTURE(NotifierFixture, "kill -9 mid-batch: every due email arrives, once per id") {
   business("biz_k");
-  const std::int64_t start = unix_now() + 30 * 86400;
-  for (int i = 0; i < kBookings; ++i) {
-    confirmed_booking("biz_k", "bkg_k" + std::to_string(i), start + i * 3600,
+  const std::int64_t start = unix_now() + 30 * kDay;
+  for (std::size_t i = 0; i < kBookings; ++i) {
+    confirmed_booking("biz_k", "bkg_k" + std::to_string(i),
+                      start + static_cast<std::int64_t>(i) * kHour,
                       "k" + std::to_string(i) + "@example.com");
   }
   TempDir dir("slotwise-notifier-crash");
@@ -75,7 +76,7 @@ TEST_CASE_FIXTURE(NotifierFixture, "kill -9 mid-batch: every due email arrives, 
   const auto by_id = smtp.count_by_message_id();
   CHECK(by_id.size() == total);  // every planned email, no other
   int duplicates = 0;
-  for (int i = 0; i < kBookings; ++i) {
+  for (std::size_t i = 0; i < kBookings; ++i) {
     for (const char* kind : {"confirmation", "owner_new_booking"}) {
       const std::string id = "<bkg_k" + std::to_string(i) + "." + kind + ".0@slotwise.localhost>";
       const auto it = by_id.find(id);

@@ -27,7 +27,7 @@ TEST_CASE_FIXTURE(NotifierFixture, "corrupt events are dead-lettered and the not
   auto bad_pos = store->append(bad);
   REQUIRE(bad_pos.ok());
 
-  confirmed_booking("biz_d", "bkg_d1", unix_now() + 5 * 86400, "d1@example.com");
+  confirmed_booking("biz_d", "bkg_d1", unix_now() + 5 * kDay, "d1@example.com");
 
   RunningNotifier n(*store, settings());
   REQUIRE(n.wait_planned(last_position()));

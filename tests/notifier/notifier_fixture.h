@@ -122,6 +122,9 @@ struct NotifierFixture : ReadSideFixture {
   [[nodiscard]] std::int64_t sql(const std::string& query) const { return count(db, query); }
 };
 
+inline constexpr std::int64_t kDay = 86400;  // seconds
+inline constexpr std::int64_t kHour = 3600;
+
 inline std::int64_t unix_now() {
   return std::chrono::duration_cast<std::chrono::seconds>(
              std::chrono::system_clock::now().time_since_epoch())

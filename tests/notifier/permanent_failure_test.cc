@@ -16,8 +16,8 @@ TEST_CASE_FIXTURE(QueryFixture, "a 5xx refusal is recorded and visible to the ow
   smtp.reject_recipient("nobody@example.com");
   add_business(*this, "biz_f");
   add_business(*this, "biz_g");
-  add_confirmed_booking(*this, "biz_f", "bkg_f1", unix_now() + 10 * 86400, "nobody@example.com");
-  add_confirmed_booking(*this, "biz_f", "bkg_f2", unix_now() + 11 * 86400, "ok@example.com");
+  add_confirmed_booking(*this, "biz_f", "bkg_f1", unix_now() + 10 * kDay, "nobody@example.com");
+  add_confirmed_booking(*this, "biz_f", "bkg_f2", unix_now() + 11 * kDay, "ok@example.com");
   auto s = notifier_settings(nats.url(), db, smtp.url());
   s.sender.max_attempts = 5;
   RunningNotifier n(*store, s);

@@ -23,7 +23,7 @@ std::set<std::string> ids_of(const FakeSmtpServer& smtp, const std::string& need
 
 TEST_CASE_FIXTURE(NotifierFixture, "reminders go out 24 h and 2 h before, once each") {
   business("biz_r");
-  const std::int64_t start = unix_now() + 3 * 86400;
+  const std::int64_t start = unix_now() + 3 * kDay;
   confirmed_booking("biz_r", "bkg_r1", start, "r1@example.com");
   RunningNotifier n(*store, settings(), clock());
   REQUIRE(n.wait_planned(last_position()));
@@ -32,7 +32,7 @@ TEST_CASE_FIXTURE(NotifierFixture, "reminders go out 24 h and 2 h before, once e
   CHECK(ids_of(smtp, "reminder").empty());
 
   // 23 h before the start: the 24 h reminder is due, the 2 h one is not.
-  clock_offset = start - 23 * 3600 - unix_now();
+  clock_offset = start - 23 * kHour - unix_now();
   REQUIRE(smtp.wait_for(3, std::chrono::seconds(20)));
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
   CHECK(ids_of(smtp, "reminder") ==
@@ -57,7 +57,7 @@ TEST_CASE_FIXTURE(NotifierFixture, "reminders go out 24 h and 2 h before, once e
 
 TEST_CASE_FIXTURE(NotifierFixture, "cancelled bookings get no reminders") {
   business("biz_c");
-  const std::int64_t start = unix_now() + 3 * 86400;
+  const std::int64_t start = unix_now() + 3 * kDay;
   confirmed_booking("biz_c", "bkg_c1", start, "c1@example.com");
   append<domain::CalendarEvent>("calendar", "biz_c", {cancelled("biz_c", "bkg_c1")});
   RunningNotifier n(*store, settings(), clock());
@@ -75,8 +75,8 @@ TEST_CASE_FIXTURE(NotifierFixture, "cancelled bookings get no reminders") {
 
 TEST_CASE_FIXTURE(NotifierFixture, "a rescheduled booking gets reminders for its new time only") {
   business("biz_m");
-  const std::int64_t start = unix_now() + 3 * 86400;
-  const std::int64_t moved = start + 2 * 86400;
+  const std::int64_t start = unix_now() + 3 * kDay;
+  const std::int64_t moved = start + 2 * kDay;
   confirmed_booking("biz_m", "bkg_m1", start, "m1@example.com");
   append<domain::CalendarEvent>("calendar", "biz_m", {rescheduled("biz_m", "bkg_m1", moved, 60)});
   RunningNotifier n(*store, settings(), clock());

@@ -79,7 +79,7 @@ void booking_with_phone(NotifierFixture& f, const std::string& bkg, std::int64_t
 TEST_CASE_FIXTURE(NotifierFixture, "SMS reminders go through the Twilio-shaped provider") {
   FakeTwilio twilio;
   business("biz_s");
-  const std::int64_t start = unix_now() + 3 * 86400;
+  const std::int64_t start = unix_now() + 3 * kDay;
   booking_with_phone(*this, "bkg_s1", start, "+4915112345678");
   booking_with_phone(*this, "bkg_s2", start + 3600, "+15550000000");
   auto s = settings();
@@ -94,7 +94,7 @@ TEST_CASE_FIXTURE(NotifierFixture, "SMS reminders go through the Twilio-shaped p
   REQUIRE(smtp.wait_for(4, std::chrono::seconds(20)));
   CHECK(twilio.calls().empty());  // no reminder is due yet
 
-  clock_offset = start - 23 * 3600 - unix_now();  // the 24 h reminders are due
+  clock_offset = start - 23 * kHour - unix_now();  // the 24 h reminders are due
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
   while (twilio.calls().size() < 2 && std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
@@ -116,7 +116,7 @@ TEST_CASE_FIXTURE(NotifierFixture, "SMS reminders go through the Twilio-shaped p
 
 TEST_CASE_FIXTURE(NotifierFixture, "without an SMS provider no SMS is planned") {
   business("biz_s");
-  booking_with_phone(*this, "bkg_s3", unix_now() + 3 * 86400, "+4915112345678");
+  booking_with_phone(*this, "bkg_s3", unix_now() + 3 * kDay, "+4915112345678");
   RunningNotifier n(*store, settings());
   REQUIRE(n.wait_planned(last_position()));
   CHECK(sql("SELECT count(*) FROM notifications WHERE channel = 'sms'") == 0);

@@ -13,11 +13,11 @@ namespace slotwise::testing {
 TEST_CASE_FIXTURE(NotifierFixture, "emails due while SMTP is down all arrive after it returns") {
   const char* env = std::getenv("SLOTWISE_SMTP_OUTAGE_SECONDS");
   const int outage = env != nullptr ? std::atoi(env) : 6;
-  constexpr int kBookings = 20;
+  constexpr std::int64_t kBookings = 20;
   smtp.go_down();
   business("biz_o");
-  for (int i = 0; i < kBookings; ++i) {
-    confirmed_booking("biz_o", "bkg_o" + std::to_string(i), unix_now() + 40 * 86400 + i * 3600,
+  for (std::int64_t i = 0; i < kBookings; ++i) {
+    confirmed_booking("biz_o", "bkg_o" + std::to_string(i), unix_now() + 40 * kDay + i * kHour,
                       "o" + std::to_string(i) + "@example.com");
   }
   auto s = settings();
@@ -29,11 +29,11 @@ TEST_CASE_FIXTURE(NotifierFixture, "emails due while SMTP is down all arrive aft
   CHECK(smtp.count() == 0);
   CHECK(sql("SELECT count(*) FROM notifications WHERE attempts > 0 AND status = 'planned'") > 0);
   smtp.come_up();
-  REQUIRE(smtp.wait_for(2 * kBookings, std::chrono::seconds(30)));
+  REQUIRE(smtp.wait_for(static_cast<std::size_t>(2 * kBookings), std::chrono::seconds(30)));
   std::this_thread::sleep_for(std::chrono::milliseconds(500));
   const auto by_id = smtp.count_by_message_id();
-  CHECK(smtp.count() == 2 * kBookings);
-  CHECK(by_id.size() == 2 * kBookings);
+  CHECK(smtp.count() == static_cast<std::size_t>(2 * kBookings));
+  CHECK(by_id.size() == static_cast<std::size_t>(2 * kBookings));
   CHECK(sql("SELECT count(*) FROM notifications WHERE status = 'sent'") == 2 * kBookings);
   CHECK(sql("SELECT count(*) FROM notifications WHERE status = 'failed'") == 0);
   CHECK(n.metrics().find("slotwise_notifier_retries_total{channel=\"email\"}") !=
