@@ -11,8 +11,9 @@
 namespace slotwise::testing {
 
 TEST_CASE_FIXTURE(NotifierFixture, "emails due while SMTP is down all arrive after it returns") {
+  // NOLINTNEXTLINE(concurrency-mt-unsafe): nothing in this process calls setenv
   const char* env = std::getenv("SLOTWISE_SMTP_OUTAGE_SECONDS");
-  const int outage = env != nullptr ? std::atoi(env) : 6;
+  const long outage = env != nullptr ? std::strtol(env, nullptr, 10) : 6;
   constexpr std::int64_t kBookings = 20;
   smtp.go_down();
   business("biz_o");
