@@ -156,6 +156,7 @@ void QueryApi::install(service::HttpServer& server) {
   server.get("/v1/businesses/{slug}/calendar.ics", bind(&QueryApi::calendar_ics));
   server.get("/v1/businesses/{slug}/calendar-feed", bind(&QueryApi::calendar_feed));
   server.get("/v1/businesses/{slug}/stats", bind(&QueryApi::stats));
+  server.get("/v1/businesses/{slug}/notifications", bind(&QueryApi::notifications));
 }
 
 bool QueryApi::await_position(const Ctx& ctx, Res& res) const {
@@ -369,6 +370,28 @@ void QueryApi::stats(const Ctx& ctx, Res& res) const {
   auto days = store_.stats(business->business_id, f, t);
   if (!days) return db_error(res, days.error());
   reply_private(res, stats_json(*business, f, t, days.value()));
+}
+
+void QueryApi::notifications(const Ctx& ctx, Res& res) const {
+  const auto& req = ctx.request();
+  const std::string status = req.get_param_value("status");
+  if (!status.empty() && status != "planned" && status != "sent" && status != "failed" &&
+      status != "cancelled") {
+    return bad_request(res, "status must be planned, sent, failed or cancelled");
+  }
+  int limit = options_.default_page_size;
+  if (req.has_param("limit")) {
+    const auto l = parse_u64(req.get_param_value("limit"));
+    if (!l || *l < 1 || *l > static_cast<std::uint64_t>(options_.max_page_size)) {
+      return bad_request(res, "limit must be 1.." + std::to_string(options_.max_page_size));
+    }
+    limit = static_cast<int>(*l);
+  }
+  const auto business = owned_business(ctx, res);
+  if (!business) return;
+  auto rows = store_.notifications(business->business_id, status, limit);
+  if (!rows) return db_error(res, rows.error());
+  reply_private(res, notifications_json(*business, rows.value()));
 }
 
 }  // namespace slotwise::query

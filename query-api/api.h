@@ -8,6 +8,8 @@
 //   GET /v1/businesses/{id}/calendar.ics?token=  feed token
 //   GET /v1/businesses/{id}/calendar-feed        owner: the feed URL and token
 //   GET /v1/businesses/{id}/stats                owner
+//   GET /v1/businesses/{id}/notifications        owner: the notifier's outbox
+//                                                (?status=planned|sent|failed|cancelled)
 //
 // Read-your-writes: a request with `SlotWise-Min-Position: N` first waits
 // (polling the projection checkpoint, bounded by min_position_wait) until
@@ -68,6 +70,7 @@ class QueryApi {
   void calendar_ics(const Ctx& ctx, Res& res) const;
   void calendar_feed(const Ctx& ctx, Res& res) const;
   void stats(const Ctx& ctx, Res& res) const;
+  void notifications(const Ctx& ctx, Res& res) const;
   // The business `id` if the request's bearer owns it; else the error is written.
   std::optional<BusinessRow> owned_business(const Ctx& ctx, Res& res) const;
 

@@ -264,6 +264,36 @@ Result<std::vector<DayStats>> ReadStore::stats(const std::string& business_id,
   });
 }
 
+Result<std::vector<NotificationRow>> ReadStore::notifications(const std::string& business_id,
+                                                              const std::string& status,
+                                                              int limit) const {
+  return read(pool_, "notifications", [&](pqxx::read_transaction& tx) {
+    std::vector<NotificationRow> out;
+    if (tx.exec1("SELECT to_regclass('public.notifications') IS NULL")[0].as<bool>()) return out;
+    for (const auto& r : tx.exec_params(
+             "SELECT id, booking_id, kind, channel, recipient, subject, status, attempts,"
+             " last_error, extract(epoch from due_at)::bigint, extract(epoch from sent_at)::bigint"
+             " FROM notifications WHERE business_id = $1 AND ($2 = '' OR status = $2)"
+             " ORDER BY due_at DESC, id LIMIT $3",
+             business_id, status, limit)) {
+      NotificationRow n;
+      n.id = r[0].as<std::string>();
+      n.booking_id = r[1].as<std::string>();
+      n.kind = r[2].as<std::string>();
+      n.channel = r[3].as<std::string>();
+      n.recipient = r[4].as<std::string>();
+      n.subject = r[5].as<std::string>();
+      n.status = r[6].as<std::string>();
+      n.attempts = r[7].as<int>();
+      n.last_error = r[8].as<std::string>();
+      n.due_at = instant(r[9]);
+      if (!r[10].is_null()) n.sent_at = instant(r[10]);
+      out.push_back(std::move(n));
+    }
+    return out;
+  });
+}
+
 Result<std::uint64_t> ReadStore::position(const std::string& projection) const {
   return read(pool_, "position", [&](pqxx::read_transaction& tx) {
     const pqxx::result r = tx.exec_params(

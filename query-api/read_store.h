@@ -115,6 +115,21 @@ struct AvailabilityData {
   std::vector<BookingRow> bookings;  // those that may occupy time at or after now - 4 days
 };
 
+// One row of the notifier's outbox (notifier/migrations), as the owner sees it.
+struct NotificationRow {
+  std::string id;  // also the Message-ID's local part
+  std::string booking_id;
+  std::string kind;
+  std::string channel;
+  std::string recipient;
+  std::string subject;
+  std::string status;
+  int attempts = 0;
+  std::string last_error;
+  domain::Instant due_at{};
+  std::optional<domain::Instant> sent_at;
+};
+
 struct BookingFilter {
   std::string business_id;
   domain::Instant from{};
@@ -144,6 +159,11 @@ class ReadStore {
   [[nodiscard]] Result<std::vector<DayStats>> stats(const std::string& business_id,
                                                     const std::string& from,
                                                     const std::string& to) const;
+  // The business's notifications, newest due first; `status` empty = all.
+  // Empty when the notifier has not created its tables yet.
+  [[nodiscard]] Result<std::vector<NotificationRow>> notifications(const std::string& business_id,
+                                                                   const std::string& status,
+                                                                   int limit) const;
   // The projection's checkpoint (0 when it has none yet).
   [[nodiscard]] Result<std::uint64_t> position(const std::string& projection) const;
 

@@ -265,4 +265,41 @@ std::string feed_json(const std::string& url, const std::string& token) {
   return done(sb);
 }
 
+std::string notifications_json(const BusinessRow& business,
+                               const std::vector<NotificationRow>& rows) {
+  rapidjson::StringBuffer sb;
+  Writer w(sb);
+  const auto zone = domain::TimeZone::locate(business.time_zone);
+  const auto utc = domain::TimeZone::locate("UTC");
+  const domain::TimeZone& tz = zone ? zone.value() : utc.value();
+  w.StartObject();
+  str(w, "business_id", business.business_id);
+  w.Key("notifications");
+  w.StartArray();
+  for (const NotificationRow& n : rows) {
+    w.StartObject();
+    str(w, "id", n.id);
+    str(w, "booking_id", n.booking_id);
+    str(w, "kind", n.kind);
+    str(w, "channel", n.channel);
+    str(w, "recipient", n.recipient);
+    str(w, "subject", n.subject);
+    str(w, "status", n.status);
+    num(w, "attempts", n.attempts);
+    str(w, "last_error", n.last_error);
+    str(w, "due_at", format_in(tz, n.due_at));
+    w.Key("sent_at");
+    if (n.sent_at) {
+      const std::string t = format_in(tz, *n.sent_at);
+      w.String(t.c_str(), static_cast<rapidjson::SizeType>(t.size()));
+    } else {
+      w.Null();
+    }
+    w.EndObject();
+  }
+  w.EndArray();
+  w.EndObject();
+  return sb.GetString();
+}
+
 }  // namespace slotwise::query

@@ -1,5 +1,6 @@
 // JSON bodies of the query API (schemas/openapi.yaml: PublicBusiness,
-// Availability, BookingView, BookingPage, Stats), written with RapidJSON so
+// Availability, BookingView, BookingPage, Stats,
+// NotificationList), written with RapidJSON so
 // every string is escaped and every number exact. Times are RFC 3339 with
 // the offset of the zone they are shown in.
 //
@@ -32,6 +33,8 @@ namespace slotwise::query {
                                             const std::optional<std::string>& next_cursor);
 [[nodiscard]] std::string stats_json(const BusinessRow& business, const std::string& from,
                                      const std::string& to, const std::vector<DayStats>& days);
+[[nodiscard]] std::string notifications_json(const BusinessRow& business,
+                                             const std::vector<NotificationRow>& rows);
 [[nodiscard]] std::string feed_json(const std::string& url, const std::string& token);
 
 }  // namespace slotwise::query

@@ -1,0 +1,82 @@
+#include "domain/ics.h"
+
+#include <date/date.h>
+
+namespace slotwise::domain {
+namespace {
+
+bool is_continuation(unsigned char c) { return (c & 0xC0U) == 0x80U; }
+
+}  // namespace
+
+std::string ics_utc(Instant t) { return date::format("%Y%m%dT%H%M%SZ", t); }
+
+std::string ics_fold_line(std::string_view line) {
+  std::string out;
+  std::size_t limit = 75;  // octets on the first line; 74 + the leading space after
+  while (line.size() > limit) {
+    std::size_t cut = limit;
+    while (cut > 0 && is_continuation(static_cast<unsigned char>(line[cut]))) --cut;
+    out.append(line.substr(0, cut));
+    out.append("\r\n ");
+    line.remove_prefix(cut);
+    limit = 74;
+  }
+  out.append(line);
+  out.append("\r\n");
+  return out;
+}
+
+std::string ics_escape_text(std::string_view text) {
+  std::string out;
+  for (const char c : text) {
+    switch (c) {
+      case '\\':
+        out += "\\\\";
+        break;
+      case ';':
+        out += "\\;";
+        break;
+      case ',':
+        out += "\\,";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        break;
+      default:
+        out += c;
+    }
+  }
+  return out;
+}
+
+std::string render_ics(const IcsCalendar& calendar) {
+  std::string out;
+  out += ics_fold_line("BEGIN:VCALENDAR");
+  out += ics_fold_line("VERSION:2.0");
+  out += ics_fold_line("PRODID:-//SlotWise//Bookings//EN");
+  out += ics_fold_line("CALSCALE:GREGORIAN");
+  out += ics_fold_line("METHOD:" + calendar.method);
+  if (!calendar.name.empty())
+    out += ics_fold_line("X-WR-CALNAME:" + ics_escape_text(calendar.name));
+  for (const IcsEvent& e : calendar.events) {
+    out += ics_fold_line("BEGIN:VEVENT");
+    out += ics_fold_line("UID:" + e.uid);
+    out += ics_fold_line("DTSTAMP:" + ics_utc(e.stamp));
+    out += ics_fold_line("DTSTART:" + ics_utc(e.start));
+    out += ics_fold_line("DTEND:" + ics_utc(e.end));
+    if (e.sequence > 0) out += ics_fold_line("SEQUENCE:" + std::to_string(e.sequence));
+    out += ics_fold_line("SUMMARY:" + ics_escape_text(e.summary));
+    if (!e.description.empty())
+      out += ics_fold_line("DESCRIPTION:" + ics_escape_text(e.description));
+    if (!e.location.empty()) out += ics_fold_line("LOCATION:" + ics_escape_text(e.location));
+    out += ics_fold_line("STATUS:" + e.status);
+    out += ics_fold_line("END:VEVENT");
+  }
+  out += ics_fold_line("END:VCALENDAR");
+  return out;
+}
+
+}  // namespace slotwise::domain

@@ -1,0 +1,45 @@
+// RFC 5545 (iCalendar) rendering shared by the query API's calendar feed and
+// the notifier's .ics attachments: UTC times (no VTIMEZONE needed), CRLF line
+// ends, lines folded at 75 octets (never inside a UTF-8 sequence), TEXT
+// values escaped, one VEVENT per IcsEvent.
+//
+// Thread safety: pure functions.
+// Errors: none.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "domain/instant.h"
+
+namespace slotwise::domain {
+
+struct IcsEvent {
+  std::string uid;  // stable across updates, e.g. "<booking_id>@slotwise"
+  Instant stamp{};  // DTSTAMP
+  Instant start{};
+  Instant end{};
+  std::string summary;
+  std::string description;
+  std::string location;  // omitted when empty
+  std::string status;    // CONFIRMED, TENTATIVE or CANCELLED
+  int sequence = 0;      // SEQUENCE: bumped when the event changes (reschedules)
+};
+
+struct IcsCalendar {
+  std::string method = "PUBLISH";  // PUBLISH, REQUEST or CANCEL
+  std::string name;                // X-WR-CALNAME, omitted when empty
+  std::vector<IcsEvent> events;
+};
+
+// One content line, folded: CRLF + space before octet 76, 151, ...
+[[nodiscard]] std::string ics_fold_line(std::string_view line);
+// TEXT escaping: backslash, semicolon, comma, newline.
+[[nodiscard]] std::string ics_escape_text(std::string_view text);
+// "20260525T090000Z".
+[[nodiscard]] std::string ics_utc(Instant t);
+
+[[nodiscard]] std::string render_ics(const IcsCalendar& calendar);
+
+}  // namespace slotwise::domain

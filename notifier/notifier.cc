@@ -1,0 +1,41 @@
+#include "notifier/notifier.h"
+
+namespace slotwise::notifier {
+
+Notifier::Notifier(const events::EventStore& store, const NotifierSettings& settings,
+                   service::Logger& logger, service::MetricsRegistry& metrics, const Clock& clock)
+    : planner_(std::make_unique<Planner>(store, settings.planner, logger, metrics)),
+      sender_metrics_(metrics) {
+  if (settings.smtp.url.empty()) {
+    logger.warn("email is off: smtp_url is not set; notifications stay planned until it is");
+  }
+  if (settings.smtp.url.empty() && settings.sms_provider.empty()) return;
+  for (int i = 0; i < settings.sender_threads; ++i) {
+    SenderOptions o = settings.sender;
+    o.clock = clock;
+    std::unique_ptr<SmtpClient> smtp;
+    if (!settings.smtp.url.empty()) smtp = std::make_unique<SmtpClient>(settings.smtp);
+    std::unique_ptr<SmsProvider> sms;
+    if (settings.sms_provider == "twilio") sms = std::make_unique<TwilioSms>(settings.twilio);
+    senders_.push_back(std::make_unique<Sender>(std::move(o), std::move(smtp), std::move(sms),
+                                                logger, sender_metrics_));
+  }
+}
+
+Notifier::~Notifier() { stop(); }
+
+void Notifier::start() {
+  threads_.emplace_back([this] { planner_->run(); });
+  for (auto& s : senders_) threads_.emplace_back([&s] { s->run(); });
+}
+
+void Notifier::stop() {
+  planner_->stop();
+  for (auto& s : senders_) s->stop();
+  for (auto& t : threads_) {
+    if (t.joinable()) t.join();
+  }
+  threads_.clear();
+}
+
+}  // namespace slotwise::notifier

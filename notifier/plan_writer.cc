@@ -1,0 +1,280 @@
+#include "notifier/plan_writer.h"
+
+#include <date/date.h>
+
+#include <array>
+#include <optional>
+
+#include "domain/event_conversion.h"
+#include "notifier/notification.h"
+#include "notifier/templates.h"
+#include "slotwise/events/v1/account.pb.h"
+#include "slotwise/events/v1/business.pb.h"
+#include "slotwise/events/v1/calendar.pb.h"
+
+namespace slotwise::notifier {
+namespace {
+
+namespace v1 = slotwise::events::v1;
+using domain::Instant;
+
+Instant instant_of(const google::protobuf::Timestamp& t) {
+  return Instant{std::chrono::seconds{t.seconds()}};
+}
+std::string pg_time(Instant t) { return date::format("%Y-%m-%dT%H:%M:%SZ", t); }
+Instant parse_epoch(const pqxx::field& f) {
+  return Instant{std::chrono::seconds{f.as<std::int64_t>()}};
+}
+
+// One commit's context while its events are applied.
+struct Ctx {
+  pqxx::work& tx;
+  const PlanOptions& options;
+  PlanEffects& fx;
+  std::uint64_t sequence = 0;
+  Instant committed;
+  const std::string& trace_id;
+};
+
+std::optional<BusinessFacts> business_facts(Ctx& c, const std::string& business_id) {
+  const pqxx::result r = c.tx.exec_params(
+      "SELECT b.name, b.time_zone, coalesce(nullif(u.email, ''), b.contact_email), b.address"
+      " FROM notifier_businesses b LEFT JOIN notifier_users u ON u.user_id = b.owner_user_id"
+      " WHERE b.business_id = $1",
+      business_id);
+  if (r.empty()) return std::nullopt;
+  return BusinessFacts{business_id, r[0][0].as<std::string>(), r[0][1].as<std::string>(),
+                       r[0][2].as<std::string>(), r[0][3].as<std::string>()};
+}
+
+std::optional<BookingFacts> booking_facts(Ctx& c, const std::string& booking_id) {
+  const pqxx::result r = c.tx.exec_params(
+      "SELECT coalesce(s.name, b.service_id), extract(epoch from b.start_at)::bigint,"
+      " extract(epoch from b.end_at)::bigint, b.customer_name, b.customer_email,"
+      " b.customer_phone, b.customer_time_zone, b.revision, b.status"
+      " FROM notifier_bookings b LEFT JOIN notifier_services s ON s.service_id = b.service_id"
+      " WHERE b.booking_id = $1",
+      booking_id);
+  if (r.empty()) return std::nullopt;
+  BookingFacts f;
+  f.booking_id = booking_id;
+  f.service_name = r[0][0].as<std::string>();
+  f.start = parse_epoch(r[0][1]);
+  f.end = parse_epoch(r[0][2]);
+  f.customer_name = r[0][3].as<std::string>();
+  f.customer_email = r[0][4].as<std::string>();
+  f.customer_phone = r[0][5].as<std::string>();
+  f.customer_time_zone = r[0][6].as<std::string>();
+  f.revision = r[0][7].as<int>();
+  return f;
+}
+
+std::string rfc5322(Instant t) { return date::format("%a, %d %b %Y %H:%M:%S +0000", t); }
+
+void plan(Ctx& c, Kind kind, const BusinessFacts& biz, const BookingFacts& b, Instant due) {
+  const std::string id = notification_id(b.booking_id, kind, b.revision);
+  const Rendered r = render(kind, biz, b, c.committed);
+  Email e;
+  e.from = c.options.from;
+  if (!biz.name.empty()) e.from.name = biz.name + " via " + c.options.from.name;
+  e.to = for_owner(kind) ? Mailbox{biz.name, biz.owner_email}
+                         : Mailbox{b.customer_name, b.customer_email};
+  if (e.to.address.empty()) return;  // nobody to tell (e.g. business events not in the log)
+  e.subject = r.subject;
+  e.message_id = message_id(id, c.options.message_id_domain);
+  e.date = rfc5322(c.committed);
+  e.text = r.text;
+  e.html = r.html;
+  e.ics = r.ics;
+  e.ics_method = r.ics_method;
+  const pqxx::result inserted = c.tx.exec_params(
+      "INSERT INTO notifications (id, business_id, booking_id, kind, channel, revision, recipient,"
+      " subject, message, due_at, next_attempt_at, planned_seq, trace_id)"
+      " VALUES ($1,$2,$3,$4,'email',$5,$6,$7,$8,$9::timestamptz,$9::timestamptz,$10,$11)"
+      " ON CONFLICT (id) DO NOTHING RETURNING id",
+      id, biz.business_id, b.booking_id, std::string(to_string(kind)), b.revision, e.to.address,
+      r.subject, render_mime(e), pg_time(due), c.sequence, c.trace_id);
+  c.fx.planned += inserted.size();
+  if (c.options.sms && is_reminder(kind) && !b.customer_phone.empty()) {
+    const pqxx::result sms = c.tx.exec_params(
+        "INSERT INTO notifications (id, business_id, booking_id, kind, channel, revision,"
+        " recipient, subject, message, due_at, next_attempt_at, planned_seq, trace_id)"
+        " VALUES ($1,$2,$3,$4,'sms',$5,$6,$7,$8,$9::timestamptz,$9::timestamptz,$10,$11)"
+        " ON CONFLICT (id) DO NOTHING RETURNING id",
+        id + ".sms", biz.business_id, b.booking_id, std::string(to_string(kind)), b.revision,
+        b.customer_phone, r.subject, render_sms(biz, b), pg_time(due), c.sequence, c.trace_id);
+    c.fx.planned += sms.size();
+  }
+}
+
+void plan_reminders(Ctx& c, const BusinessFacts& biz, const BookingFacts& b) {
+  const std::array<Kind, 2> kinds{Kind::kReminderFirst, Kind::kReminderSecond};
+  for (std::size_t i = 0; i < c.options.reminders.size() && i < 2; ++i) {
+    const Instant due = b.start - c.options.reminders[i];
+    if (due > c.committed) plan(c, kinds[i], biz, b, due);
+  }
+}
+
+void cancel_reminders(Ctx& c, const std::string& booking_id) {
+  const pqxx::result r = c.tx.exec_params(
+      "UPDATE notifications SET status = 'cancelled', last_error = 'booking changed'"
+      " WHERE booking_id = $1 AND status = 'planned' AND kind IN ('reminder_1', 'reminder_2')"
+      " RETURNING id",
+      booking_id);
+  c.fx.cancelled += r.size();
+}
+
+// The booking's status before this event; "" when unknown.
+std::string set_status(Ctx& c, const std::string& booking_id, const char* status) {
+  const pqxx::result r = c.tx.exec_params(
+      "UPDATE notifier_bookings n SET status = $2 FROM notifier_bookings o"
+      " WHERE n.booking_id = $1 AND o.booking_id = n.booking_id RETURNING o.status",
+      booking_id, std::string(status));
+  return r.empty() ? std::string() : r[0][0].as<std::string>();
+}
+
+void on(Ctx& c, const v1::UserRegistered& e) {
+  c.tx.exec_params(
+      "INSERT INTO notifier_users (user_id, email, name) VALUES ($1,$2,$3)"
+      " ON CONFLICT DO NOTHING",
+      e.user_id(), e.email(), e.name());
+}
+
+void on(Ctx& c, const v1::BusinessCreated& e) {
+  c.tx.exec_params(
+      "INSERT INTO notifier_businesses (business_id, owner_user_id, name, time_zone,"
+      " contact_email, address) VALUES ($1,$2,$3,$4,$5,$6) ON CONFLICT DO NOTHING",
+      e.business_id(), e.owner_user_id(), e.profile().name(), e.time_zone(),
+      e.profile().contact_email(), e.profile().address());
+}
+
+void on(Ctx& c, const v1::BusinessProfileUpdated& e) {
+  c.tx.exec_params(
+      "UPDATE notifier_businesses SET name = $2, contact_email = $3, address = $4,"
+      " time_zone = coalesce(nullif($5, ''), time_zone) WHERE business_id = $1",
+      e.business_id(), e.profile().name(), e.profile().contact_email(), e.profile().address(),
+      e.time_zone());
+}
+
+template <class ServiceEvent>
+void on_service(Ctx& c, const ServiceEvent& e) {
+  c.tx.exec_params(
+      "INSERT INTO notifier_services (service_id, business_id, name) VALUES ($1,$2,$3)"
+      " ON CONFLICT (service_id) DO UPDATE SET name = EXCLUDED.name",
+      e.service_id(), e.business_id(), e.definition().name());
+}
+
+void on(Ctx& c, const v1::BookingTentativelyCreated& e) {
+  c.tx.exec_params(
+      "INSERT INTO notifier_bookings (booking_id, business_id, service_id, start_at, end_at,"
+      " customer_name, customer_email, customer_phone, customer_time_zone, status)"
+      " VALUES ($1,$2,$3,$4::timestamptz,$5::timestamptz,$6,$7,$8,$9,'tentative')"
+      " ON CONFLICT DO NOTHING",
+      e.booking_id(), e.business_id(), e.service_id(), pg_time(instant_of(e.start())),
+      pg_time(instant_of(e.end())), e.customer().name(), e.customer().email(), e.customer().phone(),
+      e.customer_time_zone());
+}
+
+void on(Ctx& c, const v1::BookingConfirmed& e) {
+  const std::string before = set_status(c, e.booking_id(), "confirmed");
+  if (before == "confirmed" || before.empty()) return;
+  const auto biz = business_facts(c, e.business_id());
+  const auto b = booking_facts(c, e.booking_id());
+  if (!biz || !b) return;
+  plan(c, Kind::kConfirmation, *biz, *b, c.committed);
+  plan(c, Kind::kOwnerNewBooking, *biz, *b, c.committed);
+  plan_reminders(c, *biz, *b);
+}
+
+void on(Ctx& c, const v1::BookingCancelled& e) {
+  const std::string before = set_status(c, e.booking_id(), "cancelled");
+  cancel_reminders(c, e.booking_id());
+  if (before != "confirmed") return;
+  const auto biz = business_facts(c, e.business_id());
+  auto b = booking_facts(c, e.booking_id());
+  if (!biz || !b) return;
+  b->reason = e.reason();
+  plan(c, Kind::kCancellation, *biz, *b, c.committed);
+  plan(c, Kind::kOwnerCancellation, *biz, *b, c.committed);
+}
+
+void on(Ctx& c, const v1::BookingRescheduled& e) {
+  const pqxx::result r = c.tx.exec_params(
+      "UPDATE notifier_bookings SET start_at = $2::timestamptz, end_at = $3::timestamptz,"
+      " revision = revision + 1 WHERE booking_id = $1 RETURNING status",
+      e.booking_id(), pg_time(instant_of(e.start())), pg_time(instant_of(e.end())));
+  cancel_reminders(c, e.booking_id());
+  if (r.empty() || r[0][0].as<std::string>() != "confirmed") return;
+  const auto biz = business_facts(c, e.business_id());
+  auto b = booking_facts(c, e.booking_id());
+  if (!biz || !b) return;
+  if (e.has_previous_start()) b->previous_start = instant_of(e.previous_start());
+  plan(c, Kind::kReschedule, *biz, *b, c.committed);
+  plan(c, Kind::kOwnerReschedule, *biz, *b, c.committed);
+  plan_reminders(c, *biz, *b);
+}
+
+void on_ended(Ctx& c, const std::string& booking_id, const char* status) {
+  (void)set_status(c, booking_id, status);
+  cancel_reminders(c, booking_id);
+}
+
+// Decodes `any` as T into `out`; false when the bytes do not parse.
+template <class T>
+bool decode(const google::protobuf::Any& any, T& out) {
+  return out.ParseFromString(any.value());
+}
+
+}  // namespace
+
+void PlanWriter::dead_letter(PlanDeadLetter letter) {
+  tx_.exec_params(
+      "INSERT INTO notifier_dead_letters (sequence, event_index, subject, error, raw)"
+      " VALUES ($1,$2,$3,$4,$5) ON CONFLICT DO NOTHING",
+      letter.sequence, letter.event_index, letter.subject, letter.error,
+      pqxx::binarystring(letter.raw));
+  fx_.dead_letters.push_back(std::move(letter));
+}
+
+void PlanWriter::apply(const events::StoredCommit& commit, const std::string& trace_id) {
+  for (int i = 0; i < commit.commit.events_size(); ++i) apply_event(commit, i, trace_id);
+}
+
+void PlanWriter::apply_event(const events::StoredCommit& commit, int index,
+                             const std::string& trace_id) {
+  const google::protobuf::Any& any = commit.commit.events(index).payload();
+  const std::string type(domain::type_name_of(any));
+  Ctx c{tx_, options_, fx_, commit.sequence, instant_of(commit.commit.committed_at()), trace_id};
+  bool ok = true;
+  auto handle = [&]<class T>(T msg, auto&& apply_fn) {
+    if (type != T::descriptor()->full_name()) return false;
+    if (!decode(any, msg)) {
+      ok = false;
+    } else {
+      apply_fn(msg);
+    }
+    return true;
+  };
+  const bool known = handle(v1::UserRegistered{}, [&](const auto& e) { on(c, e); }) ||
+                     handle(v1::BusinessCreated{}, [&](const auto& e) { on(c, e); }) ||
+                     handle(v1::BusinessProfileUpdated{}, [&](const auto& e) { on(c, e); }) ||
+                     handle(v1::ServiceDefined{}, [&](const auto& e) { on_service(c, e); }) ||
+                     handle(v1::ServiceUpdated{}, [&](const auto& e) { on_service(c, e); }) ||
+                     handle(v1::BookingTentativelyCreated{}, [&](const auto& e) { on(c, e); }) ||
+                     handle(v1::BookingConfirmed{}, [&](const auto& e) { on(c, e); }) ||
+                     handle(v1::BookingCancelled{}, [&](const auto& e) { on(c, e); }) ||
+                     handle(v1::BookingRescheduled{}, [&](const auto& e) { on(c, e); }) ||
+                     handle(v1::BookingExpired{},
+                            [&](const auto& e) { on_ended(c, e.booking_id(), "expired"); }) ||
+                     handle(v1::BookingCompleted{},
+                            [&](const auto& e) { on_ended(c, e.booking_id(), "completed"); }) ||
+                     handle(v1::BookingMarkedNoShow{},
+                            [&](const auto& e) { on_ended(c, e.booking_id(), "no_show"); });
+  (void)known;  // other types (payments, slots, schedules, unknown) need no notification
+  if (!ok) {
+    dead_letter(PlanDeadLetter{commit.sequence, index, commit.subject, "cannot decode " + type,
+                               any.SerializeAsString()});
+  }
+}
+
+}  // namespace slotwise::notifier

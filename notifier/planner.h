@@ -1,0 +1,82 @@
+// Planner: the notifier's consuming half. Tails the event log with a durable
+// JetStream pull consumer and, per fetched batch, writes the planned
+// notifications (plan_writer.h) and the notifier's checkpoint in ONE
+// PostgreSQL transaction, then acknowledges: planning happens exactly once
+// whatever crashes (the same scheme as the projector, docs/adr/0006):
+//   - session: connect, apply the notifier's migrations (and grant the query
+//     API's read-only role SELECT on them), take the lease
+//     pg_try_advisory_lock(hashtext('slotwise-notifier'), hashtext(consumer))
+//     (a second instance waits in standby), reposition the consumer at
+//     checkpoint + 1 (projections/consumer_reset.h), then consume;
+//   - deliveries at or below the checkpoint are skipped, a gap repositions;
+//   - an undecodable message or event becomes a notifier_dead_letters row and
+//     planning carries on.
+//
+// Thread safety: run() on one thread; stop(), leader(), position() from any.
+// Errors: none escape run(); failures are logged, counted and retried.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "events/event_store.h"
+#include "events/subscription.h"
+#include "notifier/plan_writer.h"
+#include "projections/pg.h"
+#include "service/log.h"
+#include "service/metrics.h"
+
+namespace slotwise::notifier {
+
+struct PlannerOptions {
+  std::string pg_url;
+  events::ConsumerSpec consumer{"notifier", "sw.evt.>", std::chrono::seconds(30), 20000};
+  int batch = 500;
+  std::chrono::milliseconds fetch_timeout{200};
+  std::chrono::milliseconds standby_poll{500};
+  std::chrono::milliseconds retry_backoff{500};
+  PlanOptions plan;
+  std::string read_only_role = "slotwise_query";  // granted SELECT (the query API); "" = off
+};
+
+class Planner {
+ public:
+  // `store`, `logger` and `metrics` must outlive the planner.
+  Planner(const events::EventStore& store, PlannerOptions options, service::Logger& logger,
+          service::MetricsRegistry& metrics);
+
+  void run();
+  void stop();
+  [[nodiscard]] bool leader() const { return leader_.load(); }
+  [[nodiscard]] std::uint64_t position() const { return position_.load(); }
+
+ private:
+  void session();
+  bool consume(pqxx::connection& conn);
+  // Applies one batch; returns deliveries handled (to ack) and whether a gap stopped it.
+  projections::Result<std::pair<std::size_t, bool>> apply(pqxx::connection& conn,
+                                                          std::vector<events::Delivery>& batch);
+  void pause(std::chrono::milliseconds d);
+
+  const events::EventStore& store_;
+  PlannerOptions options_;
+  service::Logger& logger_;
+  std::atomic<bool> stop_{false};
+  std::atomic<bool> leader_{false};
+  std::atomic<std::uint64_t> position_{0};
+  std::mutex mu_;
+  std::condition_variable cv_;
+
+  service::Gauge& position_gauge_;
+  service::Counter& planned_;
+  service::Counter& cancelled_;
+  service::Counter& dead_letters_;
+  service::Counter& errors_;
+};
+
+}  // namespace slotwise::notifier

@@ -1,0 +1,157 @@
+#include "notifier/sender.h"
+
+#include <date/date.h>
+
+#include <algorithm>
+
+namespace slotwise::notifier {
+namespace {
+
+std::string pg_time(std::chrono::system_clock::time_point t) {
+  return date::format("%Y-%m-%dT%H:%M:%SZ", std::chrono::floor<std::chrono::milliseconds>(t));
+}
+
+}  // namespace
+
+SenderMetrics::SenderMetrics(service::MetricsRegistry& metrics)
+    : sent(metrics.counter_family("slotwise_notifier_sent_total", "Notifications delivered",
+                                  {"channel"})),
+      retried(metrics.counter_family("slotwise_notifier_retries_total",
+                                     "Transient delivery failures (retried later)", {"channel"})),
+      failed(metrics.counter_family("slotwise_notifier_failed_total",
+                                    "Notifications given up (permanent failure or attempts used)",
+                                    {"channel"})),
+      errors(metrics.counter("slotwise_notifier_sender_errors_total",
+                             "Sender database errors (then retried)")) {}
+
+Sender::Sender(SenderOptions options, std::unique_ptr<SmtpClient> smtp,
+               std::unique_ptr<SmsProvider> sms, service::Logger& logger, SenderMetrics& metrics)
+    : options_(std::move(options)),
+      smtp_(std::move(smtp)),
+      sms_(std::move(sms)),
+      logger_(logger),
+      metrics_(metrics) {}
+
+std::chrono::system_clock::time_point Sender::now() const {
+  return options_.clock ? options_.clock() : std::chrono::system_clock::now();
+}
+
+void Sender::stop() {
+  {
+    const std::lock_guard<std::mutex> lock(mu_);
+    stop_.store(true);
+  }
+  cv_.notify_all();
+}
+
+void Sender::pause(std::chrono::milliseconds d) {
+  std::unique_lock<std::mutex> lock(mu_);
+  cv_.wait_for(lock, d, [&] { return stop_.load(); });
+}
+
+void Sender::run() {
+  while (!stop_.load()) {
+    std::unique_ptr<pqxx::connection> conn;
+    auto connected = projections::guarded("connect", [&]() -> common::Unit {
+      conn = std::make_unique<pqxx::connection>(options_.pg_url);
+      // This connection only claims the oldest due row and updates rows by
+      // key. Without statistics (a young table) PostgreSQL would claim with
+      // a bitmap scan and a sort over every due row -- O(due rows) per
+      // email; walking the partial index in order stops at the first one.
+      pqxx::nontransaction tx(*conn);
+      tx.exec0("SET enable_bitmapscan = off");
+      tx.exec0("SET enable_sort = off");
+      return common::Unit{};
+    });
+    if (!connected) {
+      metrics_.errors.inc();
+      logger_.warn("sender: postgres unavailable", {{"error", connected.error().message}});
+      pause(std::chrono::milliseconds(500));
+      continue;
+    }
+    while (!stop_.load()) {
+      auto handled = send_one(*conn);
+      if (!handled) {
+        metrics_.errors.inc();
+        logger_.warn("sender: claim failed", {{"error", handled.error().message}});
+        pause(std::chrono::milliseconds(500));
+        break;  // reconnect
+      }
+      if (!handled.value()) pause(options_.poll);
+    }
+  }
+}
+
+projections::Result<bool> Sender::send_one(pqxx::connection& conn) {
+  return projections::guarded("send notification", [&]() -> bool {
+    const auto t = now();
+    pqxx::work tx(conn);
+    std::string channels = "'sms'";
+    if (smtp_) channels += ",'email'";
+    const pqxx::result r = tx.exec_params(
+        "SELECT id, channel, recipient, message, attempts, trace_id FROM notifications"
+        " WHERE status = 'planned' AND next_attempt_at <= $1::timestamptz AND channel IN (" +
+            channels + ") ORDER BY next_attempt_at LIMIT 1 FOR UPDATE SKIP LOCKED",
+        pg_time(t));
+    if (r.empty()) return false;
+    const auto id = r[0][0].as<std::string>();
+    const auto channel = r[0][1].as<std::string>();
+    const auto recipient = r[0][2].as<std::string>();
+    const int attempts = r[0][4].as<int>() + 1;
+    const auto trace_id = r[0][5].as<std::string>();
+    DeliveryResult sent = common::fail(DeliveryError{true, 0, "sms is not configured"});
+    if (channel == "email") {
+      sent = smtp_->send(options_.envelope_from, recipient, r[0][3].as<std::string>());
+    } else if (sms_) {
+      sent = sms_->send(recipient, r[0][3].as<std::string>());
+    }
+    if (sent) {
+      tx.exec_params(
+          "UPDATE notifications SET status = 'sent', sent_at = $2::timestamptz, attempts = $3,"
+          " last_error = '' WHERE id = $1",
+          id, pg_time(t), attempts);
+      tx.commit();
+      metrics_.sent.with({channel}).inc();
+      logger_.info("notification sent", {{"trace_id", trace_id},
+                                         {"notification_id", id},
+                                         {"channel", channel},
+                                         {"attempts", attempts}});
+      return true;
+    }
+    const DeliveryError& e = sent.error();
+    const std::string error = (e.code != 0 ? std::to_string(e.code) + " " : "") + e.message;
+    if (e.permanent || attempts >= options_.max_attempts) {
+      tx.exec_params(
+          "UPDATE notifications SET status = 'failed', attempts = $2, last_error = $3"
+          " WHERE id = $1",
+          id, attempts, error);
+      tx.commit();
+      metrics_.failed.with({channel}).inc();
+      logger_.warn("notification failed", {{"trace_id", trace_id},
+                                           {"notification_id", id},
+                                           {"error", error},
+                                           {"permanent", e.permanent},
+                                           {"attempts", attempts}});
+      return true;
+    }
+    const int doublings = std::min(attempts - 1, 20);
+    const std::chrono::milliseconds backoff = std::min(
+        options_.max_backoff,
+        std::chrono::milliseconds(options_.base_backoff.count() * (std::int64_t{1} << doublings)));
+    tx.exec_params(
+        "UPDATE notifications SET attempts = $2, last_error = $3,"
+        " next_attempt_at = $4::timestamptz WHERE id = $1",
+        id, attempts, error, pg_time(t + backoff));
+    tx.commit();
+    metrics_.retried.with({channel}).inc();
+    logger_.warn("notification delivery failed, will retry",
+                 {{"trace_id", trace_id},
+                  {"notification_id", id},
+                  {"error", error},
+                  {"attempts", attempts},
+                  {"retry_in_ms", static_cast<std::int64_t>(backoff.count())}});
+    return false;  // wait a poll interval before the next claim (the server may be down)
+  });
+}
+
+}  // namespace slotwise::notifier

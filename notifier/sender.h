@@ -1,0 +1,84 @@
+// Sender: the notifier's delivering half. Claims due outbox rows one at a
+// time (SELECT ... WHERE status = 'planned' AND next_attempt_at <= now
+// FOR UPDATE SKIP LOCKED), hands the stored message to SMTP (or the SMS
+// provider), and records the outcome in the same transaction that holds the
+// row lock:
+//   sent      -> status 'sent', sent_at, attempts + 1
+//   transient -> attempts + 1, next_attempt_at = now + min(max_backoff,
+//                base_backoff * 2^(attempts)), last_error; 'failed' once
+//                attempts reach max_attempts
+//   permanent -> status 'failed' (5xx), last_error (visible to the owner
+//                through the query API)
+// Several senders (threads or processes) never send the same row at once
+// (the row lock); a crash after the server accepted a message but before the
+// commit resends that one message on restart with the same Message-ID
+// (at-least-once delivery, at most one duplicate per crash, see ADR 0009).
+//
+// Thread safety: run() on one thread per Sender; stop() from any thread.
+// Errors: none escape run(); database failures are logged and retried.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "notifier/sms.h"
+#include "notifier/smtp_client.h"
+#include "projections/pg.h"
+#include "service/log.h"
+#include "service/metrics.h"
+
+namespace slotwise::notifier {
+
+using Clock = std::function<std::chrono::system_clock::time_point()>;
+
+struct SenderOptions {
+  std::string pg_url;
+  std::string envelope_from = "notifications@slotwise.localhost";
+  std::chrono::milliseconds poll{200};  // idle wait between empty claims
+  std::chrono::milliseconds base_backoff{30000};
+  std::chrono::milliseconds max_backoff{3600000};
+  int max_attempts = 12;
+  Clock clock;  // "now" for due times and backoff; system clock when empty
+};
+
+struct SenderMetrics {
+  explicit SenderMetrics(service::MetricsRegistry& metrics);
+  service::CounterFamily& sent;
+  service::CounterFamily& retried;
+  service::CounterFamily& failed;
+  service::Counter& errors;
+};
+
+class Sender {
+ public:
+  // `smtp` may be null (email off: email rows stay planned); `sms` may be
+  // null (SMS off). All references must outlive the sender.
+  Sender(SenderOptions options, std::unique_ptr<SmtpClient> smtp, std::unique_ptr<SmsProvider> sms,
+         service::Logger& logger, SenderMetrics& metrics);
+
+  void run();
+  void stop();
+  // Claims and handles at most one due row; true when the caller may claim
+  // again at once (a row was sent or given up), false when it should wait.
+  [[nodiscard]] projections::Result<bool> send_one(pqxx::connection& conn);
+
+ private:
+  [[nodiscard]] std::chrono::system_clock::time_point now() const;
+  void pause(std::chrono::milliseconds d);
+
+  SenderOptions options_;
+  std::unique_ptr<SmtpClient> smtp_;
+  std::unique_ptr<SmsProvider> sms_;
+  service::Logger& logger_;
+  SenderMetrics& metrics_;
+  std::atomic<bool> stop_{false};
+  std::mutex mu_;
+  std::condition_variable cv_;
+};
+
+}  // namespace slotwise::notifier

@@ -1,0 +1,145 @@
+#include "notifier/templates.h"
+
+#include <date/date.h>
+
+#include "domain/ics.h"
+#include "domain/time_zone.h"
+
+namespace slotwise::notifier {
+namespace {
+
+struct Lines {
+  std::string heading;
+  std::string intro;
+};
+
+std::string when(const BusinessFacts& biz, const BookingFacts& b, domain::Instant t) {
+  std::string s = format_in_zone(t, biz.time_zone);
+  if (!b.customer_time_zone.empty() && b.customer_time_zone != biz.time_zone) {
+    s += " / " + format_in_zone(t, b.customer_time_zone);
+  }
+  return s;
+}
+
+Lines lines_for(Kind kind, const BusinessFacts& biz, const BookingFacts& b) {
+  switch (kind) {
+    case Kind::kConfirmation:
+      return {"Your booking is confirmed",
+              "Hello " + b.customer_name + ", your booking with " + biz.name + " is confirmed."};
+    case Kind::kOwnerNewBooking:
+      return {"New booking",
+              b.customer_name + " <" + b.customer_email + "> booked " + b.service_name + "."};
+    case Kind::kCancellation:
+      return {"Your booking is cancelled",
+              "Hello " + b.customer_name + ", your booking with " + biz.name + " is cancelled."};
+    case Kind::kOwnerCancellation:
+      return {"Booking cancelled", "The booking of " + b.customer_name + " <" + b.customer_email +
+                                       "> for " + b.service_name + " is cancelled."};
+    case Kind::kReschedule:
+      return {"Your booking has a new time",
+              "Hello " + b.customer_name + ", your booking with " + biz.name + " was moved."};
+    case Kind::kOwnerReschedule:
+      return {"Booking rescheduled", "The booking of " + b.customer_name + " <" + b.customer_email +
+                                         "> for " + b.service_name + " was moved."};
+    case Kind::kReminderFirst:
+    case Kind::kReminderSecond:
+      return {"Reminder: your booking is coming up",
+              "Hello " + b.customer_name + ", this is a reminder of your booking with " + biz.name +
+                  "."};
+  }
+  return {"Booking update", ""};
+}
+
+std::string ics_for(Kind kind, const BusinessFacts& biz, const BookingFacts& b,
+                    domain::Instant stamp) {
+  if (kind != Kind::kConfirmation && kind != Kind::kReschedule) return {};
+  domain::IcsCalendar cal;
+  domain::IcsEvent e;
+  e.uid = b.booking_id + "@slotwise";
+  e.stamp = stamp;
+  e.start = b.start;
+  e.end = b.end;
+  e.sequence = b.revision;
+  e.summary = b.service_name + " - " + biz.name;
+  e.description = "Booking " + b.booking_id + " with " + biz.name;
+  e.location = biz.address;
+  e.status = "CONFIRMED";
+  cal.events.push_back(std::move(e));
+  return domain::render_ics(cal);
+}
+
+}  // namespace
+
+std::string format_in_zone(domain::Instant t, const std::string& zone) {
+  auto tz = domain::TimeZone::locate(zone.empty() ? "UTC" : zone);
+  if (!tz) {
+    return date::format("%A %d %B %Y, %H:%M", t) + " (UTC)";
+  }
+  const domain::LocalReading r = tz.value().reading(t);
+  const auto local = date::local_seconds{r.date} + r.time_of_day;
+  return date::format("%A %d %B %Y, %H:%M", local) + " (" + std::string(tz.value().name()) + ")";
+}
+
+std::string html_escape(const std::string& s) {
+  std::string out;
+  out.reserve(s.size());
+  for (const char c : s) {
+    switch (c) {
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out += c;
+    }
+  }
+  return out;
+}
+
+Rendered render(Kind kind, const BusinessFacts& biz, const BookingFacts& b, domain::Instant stamp) {
+  const Lines l = lines_for(kind, biz, b);
+  Rendered r;
+  r.subject = l.heading + ": " + b.service_name + " - " + biz.name;
+  std::string facts_text = "Service: " + b.service_name + "\nWhen: " + when(biz, b, b.start) +
+                           "\nUntil: " + when(biz, b, b.end);
+  std::string facts_html = "<tr><th>Service</th><td>" + html_escape(b.service_name) +
+                           "</td></tr><tr><th>When</th><td>" + html_escape(when(biz, b, b.start)) +
+                           "</td></tr><tr><th>Until</th><td>" + html_escape(when(biz, b, b.end)) +
+                           "</td></tr>";
+  if (b.previous_start && (kind == Kind::kReschedule || kind == Kind::kOwnerReschedule)) {
+    facts_text += "\nWas: " + when(biz, b, *b.previous_start);
+    facts_html +=
+        "<tr><th>Was</th><td>" + html_escape(when(biz, b, *b.previous_start)) + "</td></tr>";
+  }
+  if (!b.reason.empty() && (kind == Kind::kCancellation || kind == Kind::kOwnerCancellation)) {
+    facts_text += "\nReason: " + b.reason;
+    facts_html += "<tr><th>Reason</th><td>" + html_escape(b.reason) + "</td></tr>";
+  }
+  facts_text += "\nBooking: " + b.booking_id + "\n";
+  facts_html += "<tr><th>Booking</th><td>" + html_escape(b.booking_id) + "</td></tr>";
+  r.text = l.intro + "\n\n" + facts_text + "\n-- \n" + biz.name + " via SlotWise\n";
+  r.html = "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>" + html_escape(l.heading) +
+           "</title></head><body><h1>" + html_escape(l.heading) + "</h1><p>" +
+           html_escape(l.intro) + "</p><table>" + facts_html + "</table><p>" +
+           html_escape(biz.name) + " via SlotWise</p></body></html>\r\n";
+  r.ics = ics_for(kind, biz, b, stamp);
+  return r;
+}
+
+std::string render_sms(const BusinessFacts& business, const BookingFacts& booking) {
+  return "Reminder: " + booking.service_name + " with " + business.name + " on " +
+         format_in_zone(booking.start, business.time_zone) + ".";
+}
+
+}  // namespace slotwise::notifier

@@ -1,0 +1,61 @@
+// The text of every notification: subject, plain-text and HTML bodies, and
+// for the client's confirmation and reschedule notices an .ics attachment
+// (domain/ics.h; UID "<booking_id>@slotwise", SEQUENCE = revision, so a
+// calendar app updates the same event). Times are shown in the business's
+// zone, and also in the client's zone when it is known and different.
+// Every value from the log is HTML-escaped in the HTML body.
+//
+// Thread safety: pure functions.
+// Errors: none; an unknown zone name falls back to UTC (labelled as such).
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "domain/instant.h"
+#include "notifier/notification.h"
+
+namespace slotwise::notifier {
+
+struct BusinessFacts {
+  std::string business_id;
+  std::string name;
+  std::string time_zone;
+  std::string owner_email;
+  std::string address;
+};
+
+struct BookingFacts {
+  std::string booking_id;
+  std::string service_name;
+  domain::Instant start{};
+  domain::Instant end{};
+  std::optional<domain::Instant> previous_start;  // reschedule notices
+  std::string customer_name;
+  std::string customer_email;
+  std::string customer_phone;
+  std::string customer_time_zone;  // "" when unknown
+  std::string reason;              // cancellation reason
+  int revision = 0;
+};
+
+struct Rendered {
+  std::string subject;
+  std::string text;
+  std::string html;
+  std::string ics;  // empty: no attachment
+  std::string ics_method = "PUBLISH";
+};
+
+// "Tuesday 26 May 2026, 10:00 (Europe/Paris)".
+[[nodiscard]] std::string format_in_zone(domain::Instant t, const std::string& zone);
+[[nodiscard]] std::string html_escape(const std::string& s);
+
+// `stamp` is the commit time of the event that planned it (DTSTAMP).
+[[nodiscard]] Rendered render(Kind kind, const BusinessFacts& biz, const BookingFacts& b,
+                              domain::Instant stamp);
+
+// The SMS text of a reminder (short, plain ASCII where the data allows).
+[[nodiscard]] std::string render_sms(const BusinessFacts& business, const BookingFacts& booking);
+
+}  // namespace slotwise::notifier

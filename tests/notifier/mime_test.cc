@@ -1,0 +1,74 @@
+// The rendered email: headers with non-ASCII text RFC 2047 encoded, a
+// multipart/alternative text + HTML body with the .ics attached, base64 lines
+// within 76 columns, the same bytes for the same input, times in the
+// business's and the client's zones, and HTML escaping of log data.
+#include <doctest/doctest.h>
+
+#include "notifier/mime.h"
+#include "notifier/notification.h"
+#include "notifier/templates.h"
+
+namespace slotwise::notifier {
+
+TEST_CASE("header values with non-ASCII text become encoded words; ASCII stays as is") {
+  CHECK(encode_header_value("Booking confirmed") == "Booking confirmed");
+  CHECK(encode_header_value("Café") == "=?UTF-8?B?Q2Fmw6k=?=");
+  CHECK(format_mailbox({"Zoë", "z@example.com"}) == "=?UTF-8?B?Wm/Dqw==?= <z@example.com>");
+  CHECK(format_mailbox({"A \"B\"", "a@example.com"}) == "\"A \\\"B\\\"\" <a@example.com>");
+  const std::string long_name(100, 'e');
+  const std::string encoded = encode_header_value("é" + long_name);
+  CHECK(encoded.find("\r\n =?UTF-8?B?") != std::string::npos);  // split into several words
+}
+
+TEST_CASE("the email is multipart/mixed with alternative bodies and the .ics attached") {
+  Email e;
+  e.from = {"Studio", "from@example.com"};
+  e.to = {"Client", "to@example.com"};
+  e.subject = "Hello";
+  e.message_id = message_id(notification_id("bkg_1", Kind::kConfirmation, 0), "example.com");
+  e.date = "Wed, 25 Nov 2026 22:00:00 +0000";
+  e.text = std::string(500, 'x');
+  e.html = "<p>x</p>";
+  e.ics = "BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n";
+  const std::string m = render_mime(e);
+  CHECK(m.find("Message-ID: <bkg_1.confirmation.0@example.com>\r\n") != std::string::npos);
+  CHECK(m.find("Content-Type: multipart/mixed;\r\n boundary=") != std::string::npos);
+  CHECK(m.find("Content-Type: multipart/alternative;") != std::string::npos);
+  CHECK(m.find("Content-Type: text/plain; charset=UTF-8") != std::string::npos);
+  CHECK(m.find("Content-Type: text/html; charset=UTF-8") != std::string::npos);
+  CHECK(m.find("Content-Disposition: attachment; filename=\"booking.ics\"") != std::string::npos);
+  std::size_t at = 0;
+  while (at < m.size()) {
+    const std::size_t end = m.find("\r\n", at);
+    REQUIRE(end != std::string::npos);  // every line ends in CRLF
+    CHECK(end - at <= 78);
+    at = end + 2;
+  }
+  CHECK(render_mime(e) == m);  // deterministic
+  e.ics.clear();
+  CHECK(render_mime(e).find("multipart/mixed") == std::string::npos);
+}
+
+TEST_CASE("times are shown in the business's zone and the client's when it differs") {
+  // 2026-05-26T08:00:00Z: 10:00 in Paris, 04:00 in New York.
+  const domain::Instant t{std::chrono::seconds{1'779'782'400}};
+  CHECK(format_in_zone(t, "Europe/Paris") == "Tuesday 26 May 2026, 10:00 (Europe/Paris)");
+  BusinessFacts biz{"biz_1", "Studio <One>", "Europe/Paris", "owner@example.com", ""};
+  BookingFacts b;
+  b.booking_id = "bkg_1";
+  b.service_name = "Cut & colour";
+  b.start = t;
+  b.end = t + std::chrono::hours(1);
+  b.customer_name = "Client";
+  b.customer_email = "c@example.com";
+  b.customer_time_zone = "America/New_York";
+  const Rendered r = render(Kind::kConfirmation, biz, b, t);
+  CHECK(r.text.find("10:00 (Europe/Paris) / Tuesday 26 May 2026, 04:00 (America/New_York)") !=
+        std::string::npos);
+  CHECK(r.html.find("Studio &lt;One&gt;") != std::string::npos);
+  CHECK(r.html.find("Cut &amp; colour") != std::string::npos);
+  CHECK(r.ics.find("DTSTART:20260526T080000Z") != std::string::npos);
+  CHECK(render(Kind::kOwnerNewBooking, biz, b, t).ics.empty());
+}
+
+}  // namespace slotwise::notifier
