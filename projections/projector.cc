@@ -184,6 +184,19 @@ bool Projector::consume(pqxx::connection& conn, const BatchApplier& applier) {
       lag_events_.set(0);
       lag_seconds_.set(0);
       lag_ms_.set(0);
+      // Idle: has an admin moved the checkpoint (projections rebuild/reset,
+      // ADR 0010)? One indexed row read; also notices a lost connection.
+      auto now = applier.checkpoint(conn);
+      if (!now) {
+        errors_.inc();
+        logger_.warn("checkpoint unreadable", {{"error", now.error().message}});
+        return false;
+      }
+      if (now.value().position != position_.load()) {
+        logger_.info("checkpoint moved by an admin: repositioning the consumer",
+                     {{"checkpoint", now.value().position}});
+        return true;
+      }
       continue;
     }
     const auto t0 = std::chrono::steady_clock::now();

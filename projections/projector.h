@@ -12,7 +12,9 @@
 //   3. reposition the consumer at checkpoint + 1 (consumer_reset.h);
 //   4. loop: fetch a batch (large while catching up, small when live),
 //      apply it in one transaction with the checkpoint (batch_applier.h),
-//      THEN acknowledge the deliveries.
+//      THEN acknowledge the deliveries. When a fetch comes back empty it
+//      re-reads the checkpoint and repositions if an admin moved it
+//      (`slotwise projections rebuild|reset`, ADR 0010).
 // Any error drops the connection/consumer and starts again at step 1 after
 // a back-off; nothing is acknowledged that was not committed.
 //
