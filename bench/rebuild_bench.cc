@@ -160,14 +160,15 @@ int main(int argc, char** argv) {
     po.pg_url = url;
     pr::Projector projector(*store.value(), po, logger, metrics);
     std::thread projector_thread([&] { projector.run(); });
-    while (projector.position() < commits) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    while (projector.position() < commits)
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
     slotwise::testing::TempDir dir("slotwise-rebuild-bench");
     const int port = slotwise::testing::free_port();
-    std::ofstream(dir.path() + "/jwt.key") << "bench-secret-of-at-least-thirty-two-bytes-xxxxxxxx\n";
+    std::ofstream(dir.path() + "/jwt.key")
+        << "bench-secret-of-at-least-thirty-two-bytes-xxxxxxxx\n";
     std::ofstream(dir.path() + "/query.conf")
-        << "pg_url = " << url << "\nhttp_port = " << port
-        << "\njwt_secret_file = " << dir.path() << "/jwt.key\nhttp_workers = " << readers + 8
-        << "\npool_size = " << readers + 2 << "\n";
+        << "pg_url = " << url << "\nhttp_port = " << port << "\njwt_secret_file = " << dir.path()
+        << "/jwt.key\nhttp_workers = " << readers + 8 << "\npool_size = " << readers + 2 << "\n";
     slotwise::testing::Process query({SLOTWISE_QUERY_BIN, dir.path() + "/query.conf"},
                                      dir.path() + "/query.log");
     if (!slotwise::testing::wait_for_port(port, std::chrono::seconds(20))) {
@@ -186,8 +187,8 @@ int main(int argc, char** argv) {
     projector_thread.join();
     query.stop(SIGTERM);
 
-    rows.push_back(slotwise::bench::raw_fetch(*store.value(), static_cast<long>(commits),
-                                              "bench-raw"));
+    rows.push_back(
+        slotwise::bench::raw_fetch(*store.value(), static_cast<long>(commits), "bench-raw"));
     const double events_per_commit =
         static_cast<double>(measured.report.events) / static_cast<double>(measured.report.commits);
     const double raw_events = rows[2].rate() * events_per_commit;

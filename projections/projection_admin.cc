@@ -99,9 +99,8 @@ Status reset_projection(pqxx::connection& conn, const ProjectionInfo& projection
     pqxx::work tx(conn);
     tx.exec0("SET LOCAL lock_timeout = '" + std::to_string(lock_timeout.count()) + "ms'");
     // Freezes the projector: its next batch waits on this row lock.
-    tx.exec_params(
-        "SELECT position FROM projection_checkpoints WHERE projection = $1 FOR UPDATE",
-        projection.name);
+    tx.exec_params("SELECT position FROM projection_checkpoints WHERE projection = $1 FOR UPDATE",
+                   projection.name);
     std::string truncate = "TRUNCATE ";
     for (std::size_t i = 0; i < projection.tables.size(); ++i) {
       truncate += (i > 0 ? ", " : "") + tx.quote_name(projection.tables[i]);

@@ -8,9 +8,9 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 common::Unexpected<Error> from_events(const events::Error& e) {
-  return make_error(e.code == events::ErrorCode::kUnavailable ? ErrorCode::kUnavailable
-                                                              : ErrorCode::kInternal,
-                    e.describe());
+  return make_error(
+      e.code == events::ErrorCode::kUnavailable ? ErrorCode::kUnavailable : ErrorCode::kInternal,
+      e.describe());
 }
 
 // Fetches from the rebuild consumer and applies into the shadow.
@@ -104,8 +104,8 @@ Result<RebuildReport> rebuild_projection(
       head = stream_head(store);
       if (!head) return common::Unexpected<Error>{head.error()};
     }
-    auto swapped = shadow.value()->swap(
-        [&](std::uint64_t live) { return pump.until(live); }, options.swap);
+    auto swapped =
+        shadow.value()->swap([&](std::uint64_t live) { return pump.until(live); }, options.swap);
     if (!swapped) return common::Unexpected<Error>{swapped.error()};
     pump.report.swap = swapped.value();
     return common::Unit{};

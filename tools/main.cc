@@ -40,8 +40,8 @@ int run(int argc, char** argv) {
                               "NATS server URL(s), comma-separated (env SLOTWISE_NATS_URL)");
   auto* stream =
       app.add_option("--stream", ctx.stream, "JetStream stream name (env SLOTWISE_STREAM)");
-  auto* pg = app.add_option("--pg", ctx.pg_url,
-                            "PostgreSQL URL of the read models (env SLOTWISE_PG_URL)");
+  auto* pg =
+      app.add_option("--pg", ctx.pg_url, "PostgreSQL URL of the read models (env SLOTWISE_PG_URL)");
   app.add_option("--config", ctx.config_file,
                  "Service config file to read nats_url / stream from (service/config.h format)");
   app.add_option("--replicas", ctx.replicas, "Stream replicas: 1 locally, 3 in a cluster")
@@ -52,8 +52,8 @@ int run(int argc, char** argv) {
   app.add_flag("--json", ctx.json, "Machine-readable JSON output");
   // Runs after parsing, before any subcommand's callback.
   app.parse_complete_callback([&ctx, nats, stream, pg] {
-    if (auto problem = apply_config_file(
-            ctx, {nats->count() > 0, stream->count() > 0, pg->count() > 0})) {
+    if (auto problem =
+            apply_config_file(ctx, {nats->count() > 0, stream->count() > 0, pg->count() > 0})) {
       throw CLI::ValidationError("--config", *problem);
     }
   });

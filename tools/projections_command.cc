@@ -80,14 +80,14 @@ int run_rebuild(const CliContext& ctx, const ProjectionsOptions& o) {
   ro.batch = o.batch;
   ro.swap.lock_timeout = std::chrono::milliseconds(o.lock_timeout_ms);
   Progress progress("rebuild " + o.name, 0);
-  auto report = projections::rebuild_projection(
-      *store, ctx.pg_url, *projection, ro, [&](const projections::RebuildProgress& p) {
-        progress.set_total(p.head);
-        progress.update(p.commits, p.position);
-      });
+  auto report = projections::rebuild_projection(*store, ctx.pg_url, *projection, ro,
+                                                [&](const projections::RebuildProgress& p) {
+                                                  progress.set_total(p.head);
+                                                  progress.update(p.commits, p.position);
+                                                });
   if (!report) {
-    print_error("rebuild of " + o.name + " failed (live tables untouched): " +
-                report.error().message);
+    print_error("rebuild of " + o.name +
+                " failed (live tables untouched): " + report.error().message);
     return exit_code_for(report.error());
   }
   progress.finish(report.value().commits);
@@ -104,8 +104,8 @@ int run_reset(const CliContext& ctx, const ProjectionsOptions& o) {
                 " add --yes to confirm");
     return kExitUsage;
   }
-  auto conn = projections::guarded(
-      "connect", [&] { return std::make_unique<pqxx::connection>(ctx.pg_url); });
+  auto conn = projections::guarded("connect",
+                                   [&] { return std::make_unique<pqxx::connection>(ctx.pg_url); });
   if (!conn) {
     print_error("cannot reach PostgreSQL: " + conn.error().message);
     return exit_code_for(conn.error());
@@ -116,7 +116,8 @@ int run_reset(const CliContext& ctx, const ProjectionsOptions& o) {
     return exit_code_for(r.error());
   }
   if (ctx.json) {
-    std::cout << R"({"projection":")" << o.name << R"(","reset":true,"checkpoint":0})" << "\n";
+    std::cout << R"({"projection":")" << o.name << R"(","reset":true,"checkpoint":0})"
+              << "\n";
   } else {
     std::cout << "reset " << o.name
               << ": rows and checkpoint dropped; the projector replays the log from the start"

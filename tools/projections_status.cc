@@ -72,13 +72,12 @@ void print_table(std::uint64_t head, const std::vector<projections::ProjectionSt
   for (const auto& s : all) {
     const std::string projector =
         s.projector_pid ? "running (pid " + std::to_string(*s.projector_pid) + ")" : "not running";
-    std::printf("%-12s %12llu %12llu %10llu  %-28s %12llu  %-8s %s\n", s.name.c_str(),
-                static_cast<unsigned long long>(s.checkpoint),
-                static_cast<unsigned long long>(head),
-                static_cast<unsigned long long>(lag_of(s, head)),
-                time_or_dash(s.checkpoint_time_ns).c_str(),
-                static_cast<unsigned long long>(s.dead_letters),
-                s.rebuild_in_progress ? "running" : "-", projector.c_str());
+    std::printf(
+        "%-12s %12llu %12llu %10llu  %-28s %12llu  %-8s %s\n", s.name.c_str(),
+        static_cast<unsigned long long>(s.checkpoint), static_cast<unsigned long long>(head),
+        static_cast<unsigned long long>(lag_of(s, head)),
+        time_or_dash(s.checkpoint_time_ns).c_str(), static_cast<unsigned long long>(s.dead_letters),
+        s.rebuild_in_progress ? "running" : "-", projector.c_str());
   }
 }
 
@@ -100,8 +99,8 @@ int run_projections_status(const CliContext& ctx, const std::string& name) {
     print_error("cannot read stream " + ctx.stream + ": " + state.error().describe());
     return exit_code_for(state.error());
   }
-  auto conn = projections::guarded(
-      "connect", [&] { return std::make_unique<pqxx::connection>(ctx.pg_url); });
+  auto conn = projections::guarded("connect",
+                                   [&] { return std::make_unique<pqxx::connection>(ctx.pg_url); });
   if (!conn) {
     print_error("cannot reach PostgreSQL: " + conn.error().message);
     return exit_code_for(conn.error());

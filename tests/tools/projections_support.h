@@ -55,12 +55,13 @@ inline std::uint64_t append_bookings(ReadSideFixture& f, int first, int bookings
       const std::string biz = "biz_p" + std::to_string(b);
       const std::string tz = b == 1 ? "America/New_York" : "Europe/Berlin";
       send(request_of("business", biz, "c-" + biz,
-                      domain::to_packed(std::vector<domain::BusinessEvent>{business_created(biz, "proj-" + biz, "usr_p", tz, policy(15, 0, 60, 0)),
-                           service_defined(biz, "svc", 45, 5, 10, 3500)})));
-      send(request_of(
-          "calendar", biz, "c-sched-" + biz,
-          domain::to_packed(std::vector<domain::CalendarEvent>{schedule_set(biz, tz, {{{540, 1020}}, {{540, 1020}}, {}, {}, {}, {}, {}}),
-               override_set(biz, tz, "2026-12-24", true, {})})));
+                      domain::to_packed(std::vector<domain::BusinessEvent>{
+                          business_created(biz, "proj-" + biz, "usr_p", tz, policy(15, 0, 60, 0)),
+                          service_defined(biz, "svc", 45, 5, 10, 3500)})));
+      send(request_of("calendar", biz, "c-sched-" + biz,
+                      domain::to_packed(std::vector<domain::CalendarEvent>{
+                          schedule_set(biz, tz, {{{540, 1020}}, {{540, 1020}}, {}, {}, {}, {}, {}}),
+                          override_set(biz, tz, "2026-12-24", true, {})})));
     }
   }
   for (int i = first; i < first + bookings; ++i) {
@@ -68,9 +69,8 @@ inline std::uint64_t append_bookings(ReadSideFixture& f, int first, int bookings
     const std::string bkg = "bkg_p" + std::to_string(i);
     const std::string tz = i % 3 == 1 ? "America/New_York" : "Europe/Berlin";
     const std::int64_t start = 1'790'000'000 + static_cast<std::int64_t>(i) * 1800;
-    std::vector<domain::CalendarEvent> evs = {
-        booking_created(biz, bkg, "svc", start, 45, tz,
-                        "c" + std::to_string(i % 40) + "@example.com", 3500)};
+    std::vector<domain::CalendarEvent> evs = {booking_created(
+        biz, bkg, "svc", start, 45, tz, "c" + std::to_string(i % 40) + "@example.com", 3500)};
     switch (i % 5) {
       case 0:
         evs.push_back(confirmed(biz, bkg));

@@ -52,8 +52,9 @@ TEST_CASE_FIXTURE(QueryFixture, "no query fails while a rebuild swaps the tables
       failed.fetch_add(1);
       const std::lock_guard<std::mutex> lock(mu);
       if (first_failure.empty()) {
-        first_failure = p.path + ": " + (r ? std::to_string(r->status) + " " + r->body
-                                           : std::string("no response"));
+        first_failure =
+            p.path + ": " +
+            (r ? std::to_string(r->status) + " " + r->body : std::string("no response"));
       }
     }
   };
