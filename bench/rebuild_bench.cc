@@ -18,6 +18,7 @@
 #include <thread>
 
 #include "bench/bench_log.h"
+#include "domain/business.h"
 #include "projections/projector.h"
 #include "projections/rebuild_runner.h"
 #include "query-api/query_config.h"

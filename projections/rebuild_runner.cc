@@ -97,10 +97,14 @@ Result<RebuildReport> rebuild_projection(
   if (auto o = pump.open(); !o) return common::Unexpected<Error>{o.error()};
   const auto t0 = Clock::now();
   auto run = [&]() -> Status {
-    // Replay, then catch up with what was appended meanwhile, then swap.
+    // Replay (aggregates deferred, then computed once), then catch up with
+    // what was appended meanwhile (aggregates per batch), then swap.
     for (int round = 0; round < 2; ++round) {
       pump.head = head.value();
       if (auto r = pump.until(head.value()); !r) return r;
+      if (round == 0) {
+        if (auto r = shadow.value()->end_bulk(); !r) return r;
+      }
       head = stream_head(store);
       if (!head) return common::Unexpected<Error>{head.error()};
     }

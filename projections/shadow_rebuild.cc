@@ -84,6 +84,7 @@ Result<std::unique_ptr<ShadowRebuild>> ShadowRebuild::start(const std::string& p
     return common::Unexpected<Error>{m.error()};
   }
   if (auto p = r->applier_.prepare(*r->shadow_); !p) return common::Unexpected<Error>{p.error()};
+  r->applier_.set_defer_aggregates(true);
   return r;
 }
 
@@ -99,6 +100,11 @@ void ShadowRebuild::drop_schemas() {
     tx.commit();
     return common::Unit{};
   });
+}
+
+Status ShadowRebuild::end_bulk() {
+  applier_.set_defer_aggregates(false);
+  return applier_.recompute_aggregates(*shadow_);
 }
 
 Result<BatchOutcome> ShadowRebuild::apply(const std::vector<events::Delivery>& batch) {

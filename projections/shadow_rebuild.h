@@ -66,9 +66,12 @@ class ShadowRebuild {
   ShadowRebuild& operator=(const ShadowRebuild&) = delete;
   ~ShadowRebuild();
 
-  // Applies one batch to the shadow tables (BatchApplier semantics).
+  // Applies one batch to the shadow tables (BatchApplier semantics). Until
+  // end_bulk(), daily_stats and customers are deferred (computed once then).
   [[nodiscard]] Result<BatchOutcome> apply(const std::vector<events::Delivery>& batch);
   [[nodiscard]] std::uint64_t position() const { return position_; }
+  // Computes the deferred aggregates; later batches maintain them per batch.
+  [[nodiscard]] Status end_bulk();
 
   // catch_up(L) must bring position() to at least L.
   using CatchUp = std::function<Status(std::uint64_t live_position)>;
