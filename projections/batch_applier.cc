@@ -51,7 +51,7 @@ Result<Checkpoint> BatchApplier::checkpoint(pqxx::connection& conn) const {
   });
 }
 
-Status BatchApplier::recompute_aggregates(pqxx::connection& conn) const {
+Status BatchApplier::recompute_aggregates(pqxx::connection& conn) {
   return guarded("recompute aggregates", [&]() -> common::Unit {
     pqxx::work tx(conn);
     ReadModelWriter::recompute_all_aggregates(tx);

@@ -59,7 +59,7 @@ class BatchApplier {
   // customers are not maintained per batch until recompute_aggregates().
   void set_defer_aggregates(bool defer) { defer_aggregates_ = defer; }
   // Recomputes daily_stats and customers from bookings in one transaction.
-  [[nodiscard]] Status recompute_aggregates(pqxx::connection& conn) const;
+  [[nodiscard]] static Status recompute_aggregates(pqxx::connection& conn);
 
  private:
   std::string projection_;

@@ -68,6 +68,8 @@ class Projector {
   // One session: connect, migrate, lease, consume until error or stop.
   void session();
   bool consume(pqxx::connection& conn, const BatchApplier& applier);
+  enum class Idle { kCarryOn, kReposition, kFail };
+  Idle on_idle(pqxx::connection& conn, const BatchApplier& applier);
   void pause(std::chrono::milliseconds d);
   void record(const BatchOutcome& out, std::uint64_t pending, std::int64_t last_time_ns,
               bool catchup, double seconds);

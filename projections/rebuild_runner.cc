@@ -47,9 +47,9 @@ class Pump {
       for (std::size_t i = 0; i < out.value().handled; ++i) {
         if (!events::DurableSubscription::ack(batch.value()[i])) break;  // redelivery is a no-op
       }
-      report.commits += out.value().applied_commits;
-      report.events += out.value().events_applied;
-      progress_(RebuildProgress{report.commits, shadow_.position(), std::max(target, head)});
+      report_.commits += out.value().applied_commits;
+      report_.events += out.value().events_applied;
+      progress_(RebuildProgress{report_.commits, shadow_.position(), std::max(target, head_)});
       if (out.value().gap) {
         if (auto r = reopen(shadow_.position() + 1); !r) return r;
       }
@@ -58,9 +58,8 @@ class Pump {
   }
 
   void close() { (void)delete_consumer(store_, spec_.durable_name); }
-
-  RebuildReport report;
-  std::uint64_t head = 0;
+  [[nodiscard]] RebuildReport& report() { return report_; }
+  void set_head(std::uint64_t head) { head_ = head; }
 
  private:
   Status reopen(std::uint64_t from) {
@@ -76,6 +75,8 @@ class Pump {
   events::ConsumerSpec spec_;
   const std::function<void(const RebuildProgress&)>& progress_;
   std::unique_ptr<events::DurableSubscription> sub_;
+  RebuildReport report_;
+  std::uint64_t head_ = 0;
 };
 
 Result<std::uint64_t> stream_head(const events::EventStore& store) {
@@ -100,7 +101,7 @@ Result<RebuildReport> rebuild_projection(
     // Replay (aggregates deferred, then computed once), then catch up with
     // what was appended meanwhile (aggregates per batch), then swap.
     for (int round = 0; round < 2; ++round) {
-      pump.head = head.value();
+      pump.set_head(head.value());
       if (auto r = pump.until(head.value()); !r) return r;
       if (round == 0) {
         if (auto r = shadow.value()->end_bulk(); !r) return r;
@@ -109,16 +110,16 @@ Result<RebuildReport> rebuild_projection(
       if (!head) return common::Unexpected<Error>{head.error()};
     }
     auto swapped =
-        shadow.value()->swap([&](std::uint64_t live) { return pump.until(live); }, options.swap);
+        shadow.value()->swap_in([&](std::uint64_t live) { return pump.until(live); }, options.swap);
     if (!swapped) return common::Unexpected<Error>{swapped.error()};
-    pump.report.swap = swapped.value();
+    pump.report().swap = swapped.value();
     return common::Unit{};
   };
   const Status done = run();
   pump.close();
   if (!done) return common::Unexpected<Error>{done.error()};
-  pump.report.replay_seconds = std::chrono::duration<double>(Clock::now() - t0).count();
-  return pump.report;
+  pump.report().replay_seconds = std::chrono::duration<double>(Clock::now() - t0).count();
+  return pump.report();
 }
 
 }  // namespace slotwise::projections

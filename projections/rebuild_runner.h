@@ -3,7 +3,7 @@
 // first commit into a ShadowRebuild through a dedicated durable pull
 // consumer (slotwise-rebuild-<name>, deleted at the end), catches up to the
 // head the stream has when the replay ends, then swaps the shadow tables in
-// (ShadowRebuild::swap, whose catch-up uses the same consumer). The live
+// (ShadowRebuild::swap_in, whose catch-up uses the same consumer). The live
 // projector may keep running throughout. Never writes to the stream.
 //
 // Thread safety: one call per thread; `progress` is called on the caller's

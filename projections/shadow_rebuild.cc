@@ -104,7 +104,7 @@ void ShadowRebuild::drop_schemas() {
 
 Status ShadowRebuild::end_bulk() {
   applier_.set_defer_aggregates(false);
-  return applier_.recompute_aggregates(*shadow_);
+  return BatchApplier::recompute_aggregates(*shadow_);
 }
 
 Result<BatchOutcome> ShadowRebuild::apply(const std::vector<events::Delivery>& batch) {
@@ -123,8 +123,13 @@ Result<double> ShadowRebuild::exchange_tables(pqxx::work& tx, const SwapOptions&
     for (const std::string& t : projection_.tables) {
       const std::string name = tx.quote_name(t);
       tx.exec0("LOCK TABLE public." + name + " IN ACCESS EXCLUSIVE MODE");
-      tx.exec0("ALTER TABLE public." + name + " SET SCHEMA " + retired);
-      tx.exec0("ALTER TABLE " + shadow + "." + name + " SET SCHEMA public");
+      tx.exec0(
+          std::string("ALTER TABLE public.").append(name).append(" SET SCHEMA ").append(retired));
+      tx.exec0(std::string("ALTER TABLE ")
+                   .append(shadow)
+                   .append(".")
+                   .append(name)
+                   .append(" SET SCHEMA public"));
       for (const std::string& g : copied_grants(tx, retired_ + "." + t, "public." + name)) {
         tx.exec0(g);
       }
@@ -132,9 +137,10 @@ Result<double> ShadowRebuild::exchange_tables(pqxx::work& tx, const SwapOptions&
     for (const std::string& t : per_projection_tables()) {
       const std::string name = tx.quote_name(t);
       tx.exec_params0("DELETE FROM public." + name + " WHERE projection = $1", projection_.name);
-      tx.exec_params0("INSERT INTO public." + name + " SELECT * FROM " + shadow + "." + name +
-                          " WHERE projection = $1",
-                      projection_.name);
+      std::string insert = "INSERT INTO public." + name;
+      insert.append(" SELECT * FROM ").append(shadow).append(".").append(name);
+      insert.append(" WHERE projection = $1");
+      tx.exec_params0(insert, projection_.name);
     }
     tx.exec_params0(
         "UPDATE public.projection_checkpoints p SET position = s.position,"
@@ -148,7 +154,7 @@ Result<double> ShadowRebuild::exchange_tables(pqxx::work& tx, const SwapOptions&
   });
 }
 
-Result<SwapOutcome> ShadowRebuild::swap(const CatchUp& catch_up, const SwapOptions& options) {
+Result<SwapOutcome> ShadowRebuild::swap_in(const CatchUp& catch_up, const SwapOptions& options) {
   SwapOutcome out;
   for (out.attempts = 1;; ++out.attempts) {
     std::optional<pqxx::work> tx;

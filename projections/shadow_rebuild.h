@@ -3,7 +3,7 @@
 // (slotwise_rebuild_<name>, created by running the same embedded migrations
 // with search_path set to it) through the projector's own BatchApplier and
 // ReadModelWriter, while the live tables in `public` keep serving; then
-// swap() exchanges the tables in one short transaction:
+// swap_in() exchanges the tables in one short transaction:
 //
 //   1. freeze: lock the live checkpoint row FOR UPDATE. The live projector
 //      takes that lock first in every batch, so it finishes its current
@@ -75,7 +75,7 @@ class ShadowRebuild {
 
   // catch_up(L) must bring position() to at least L.
   using CatchUp = std::function<Status(std::uint64_t live_position)>;
-  [[nodiscard]] Result<SwapOutcome> swap(const CatchUp& catch_up, const SwapOptions& options);
+  [[nodiscard]] Result<SwapOutcome> swap_in(const CatchUp& catch_up, const SwapOptions& options);
 
  private:
   ShadowRebuild(const ProjectionInfo& projection, std::unique_ptr<pqxx::connection> control,
