@@ -21,73 +21,17 @@
 #include <tuple>
 #include <vector>
 
-#include "domain/calendar.h"
-#include "domain/event_conversion.h"
-#include "events/event_store.h"
-#include "events/subscription.h"
+#include "bench/bench_log.h"
 #include "projections/projector.h"
 #include "tests/support/nats_server.h"
 #include "tests/support/postgres_server.h"
 
 namespace {
 
-using Clock = std::chrono::steady_clock;
-namespace v1 = slotwise::events::v1;
-
-struct Row {
-  std::string name;
-  long ops = 0;
-  double seconds = 0;
-  [[nodiscard]] double rate() const { return seconds > 0 ? static_cast<double>(ops) / seconds : 0; }
-};
-
-double since(Clock::time_point t0) {
-  return std::chrono::duration<double>(Clock::now() - t0).count();
-}
-
-slotwise::events::AppendRequest booking_commit(long i) {
-  const std::string biz = "biz_bench" + std::to_string(i % 1000);
-  const std::string bkg = "bkg_bench" + std::to_string(i);
-  v1::BookingTentativelyCreated c;
-  c.set_booking_id(bkg);
-  c.set_business_id(biz);
-  c.set_service_id("svc_bench");
-  c.mutable_start()->set_seconds(1'790'000'000 + i * 1800);
-  c.mutable_end()->set_seconds(1'790'000'000 + i * 1800 + 3600);
-  c.set_time_zone("Europe/Berlin");
-  c.mutable_customer()->set_name("Customer");
-  c.mutable_customer()->set_email("c" + std::to_string(i % 5000) + "@example.com");
-  c.mutable_price()->set_amount_minor(4500);
-  c.mutable_price()->set_currency("EUR");
-  v1::BookingConfirmed k;
-  k.set_booking_id(bkg);
-  k.set_business_id(biz);
-  slotwise::events::AppendRequest r;
-  r.aggregate = {"calendar", biz};
-  r.commit_id = "bench-" + std::to_string(i);
-  for (const auto& e : std::vector<slotwise::domain::CalendarEvent>{c, k}) {
-    auto p = slotwise::domain::to_packed(e);
-    r.events.push_back({p.first, p.second});
-  }
-  return r;
-}
-
-Row raw_fetch(slotwise::events::EventStore& store, long n) {
-  auto sub = slotwise::events::DurableSubscription::open(
-      store, {"bench-raw", "sw.evt.>", std::chrono::seconds(30), 20000});
-  if (!sub) throw std::runtime_error(sub.error().describe());
-  long got = 0;
-  const auto t0 = Clock::now();
-  while (got < n) {
-    auto batch = sub.value()->fetch(2000, std::chrono::milliseconds(1000));
-    if (!batch) throw std::runtime_error(batch.error().describe());
-    for (auto& d : batch.value()) {
-      if (!slotwise::events::DurableSubscription::ack(d)) throw std::runtime_error("ack");
-      ++got;
-    }
-  }
-  return {"raw pull-fetch + ack (batch 2000)", got, since(t0)};
-}
+using slotwise::bench::Clock;
+using slotwise::bench::raw_fetch;
+using slotwise::bench::Row;
+using slotwise::bench::since;
 
 Row raw_copy(const std::string& url, long n) {
   pqxx::connection c(url);
@@ -154,15 +98,7 @@ int main(int argc, char** argv) {
     so.connection.url = nats.url();
     auto store = slotwise::events::EventStore::open(so);
     if (!store || !store.value()->provision()) throw std::runtime_error("event store");
-    std::atomic<long> failed{0};
-    for (long i = 0; i < n; ++i) {
-      store.value()->append_async(booking_commit(i), [&](const auto& r) {
-        if (!r) failed.fetch_add(1);
-      });
-    }
-    if (!store.value()->drain(std::chrono::minutes(10)) || failed.load() > 0) {
-      throw std::runtime_error("appends failed");
-    }
+    slotwise::bench::append_log(*store.value(), 0, n);
     const std::uint64_t last = store.value()->state().value().last_sequence;
     {
       pqxx::connection c(pg.url());
@@ -171,7 +107,7 @@ int main(int argc, char** argv) {
       tx.exec0("CREATE DATABASE rm");
     }
     std::vector<Row> rows;
-    rows.push_back(raw_fetch(*store.value(), n));
+    rows.push_back(raw_fetch(*store.value(), n, "bench-raw"));
     rows.push_back(raw_copy(pg.url("copy"), n));
     rows.push_back(projector_catch_up(*store.value(), pg.url("rm"), last, n));
     const double lower = std::min(rows[0].rate(), rows[1].rate());

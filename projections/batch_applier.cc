@@ -51,6 +51,15 @@ Result<Checkpoint> BatchApplier::checkpoint(pqxx::connection& conn) const {
   });
 }
 
+Status BatchApplier::recompute_aggregates(pqxx::connection& conn) {
+  return guarded("recompute aggregates", [&]() -> common::Unit {
+    pqxx::work tx(conn);
+    ReadModelWriter::recompute_all_aggregates(tx);
+    tx.commit();
+    return common::Unit{};
+  });
+}
+
 Result<BatchOutcome> BatchApplier::apply(pqxx::connection& conn,
                                          const std::vector<events::Delivery>& batch) const {
   return guarded("apply batch", [&]() -> BatchOutcome {
@@ -60,7 +69,7 @@ Result<BatchOutcome> BatchApplier::apply(pqxx::connection& conn,
     out.checkpoint.position = locked.empty() ? 0 : locked[0][0].as<std::uint64_t>();
     const std::uint64_t start = out.checkpoint.position;
     BatchEffects effects;
-    ReadModelWriter writer(tx, projection_, effects);
+    ReadModelWriter writer(tx, projection_, effects, defer_aggregates_);
     for (const events::Delivery& d : batch) {
       if (d.sequence <= out.checkpoint.position) {
         ++out.skipped;

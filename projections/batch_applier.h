@@ -55,8 +55,15 @@ class BatchApplier {
 
   [[nodiscard]] const std::string& projection() const { return projection_; }
 
+  // Bulk replay into empty tables (a rebuild's shadow): daily_stats and
+  // customers are not maintained per batch until recompute_aggregates().
+  void set_defer_aggregates(bool defer) { defer_aggregates_ = defer; }
+  // Recomputes daily_stats and customers from bookings in one transaction.
+  [[nodiscard]] static Status recompute_aggregates(pqxx::connection& conn);
+
  private:
   std::string projection_;
+  bool defer_aggregates_ = false;
 };
 
 }  // namespace slotwise::projections

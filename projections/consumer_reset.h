@@ -13,6 +13,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <string>
 
 #include "events/event_store.h"
 #include "events/subscription.h"
@@ -22,5 +23,9 @@ namespace slotwise::projections {
 [[nodiscard]] events::Result<std::unique_ptr<events::DurableSubscription>> open_consumer_at(
     const events::EventStore& store, const events::ConsumerSpec& spec,
     std::uint64_t start_sequence);
+
+// Deletes a durable consumer; a missing one is not an error.
+[[nodiscard]] events::Status delete_consumer(const events::EventStore& store,
+                                             const std::string& durable_name);
 
 }  // namespace slotwise::projections

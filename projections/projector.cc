@@ -181,10 +181,9 @@ bool Projector::consume(pqxx::connection& conn, const BatchApplier& applier) {
     }
     if (batch.value().empty()) {
       catchup = false;
-      lag_events_.set(0);
-      lag_seconds_.set(0);
-      lag_ms_.set(0);
-      continue;
+      const Idle idle = on_idle(conn, applier);
+      if (idle == Idle::kCarryOn) continue;
+      return idle == Idle::kReposition;
     }
     const auto t0 = std::chrono::steady_clock::now();
     auto out = applier.apply(conn, batch.value());
@@ -213,6 +212,27 @@ bool Projector::consume(pqxx::connection& conn, const BatchApplier& applier) {
     }
   }
   return false;
+}
+
+// Caught up: zero lag; has an admin moved the checkpoint (projections
+// rebuild/reset, ADR 0010)? One indexed row read; also notices a lost
+// connection.
+Projector::Idle Projector::on_idle(pqxx::connection& conn, const BatchApplier& applier) {
+  lag_events_.set(0);
+  lag_seconds_.set(0);
+  lag_ms_.set(0);
+  auto now = applier.checkpoint(conn);
+  if (!now) {
+    errors_.inc();
+    logger_.warn("checkpoint unreadable", {{"error", now.error().message}});
+    return Idle::kFail;
+  }
+  if (now.value().position != position_.load()) {
+    logger_.info("checkpoint moved by an admin: repositioning the consumer",
+                 {{"checkpoint", now.value().position}});
+    return Idle::kReposition;
+  }
+  return Idle::kCarryOn;
 }
 
 void Projector::record(const BatchOutcome& out, std::uint64_t pending, std::int64_t last_time_ns,

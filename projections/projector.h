@@ -12,7 +12,9 @@
 //   3. reposition the consumer at checkpoint + 1 (consumer_reset.h);
 //   4. loop: fetch a batch (large while catching up, small when live),
 //      apply it in one transaction with the checkpoint (batch_applier.h),
-//      THEN acknowledge the deliveries.
+//      THEN acknowledge the deliveries. When a fetch comes back empty it
+//      re-reads the checkpoint and repositions if an admin moved it
+//      (`slotwise projections rebuild|reset`, ADR 0010).
 // Any error drops the connection/consumer and starts again at step 1 after
 // a back-off; nothing is acknowledged that was not committed.
 //
@@ -66,6 +68,8 @@ class Projector {
   // One session: connect, migrate, lease, consume until error or stop.
   void session();
   bool consume(pqxx::connection& conn, const BatchApplier& applier);
+  enum class Idle { kCarryOn, kReposition, kFail };
+  Idle on_idle(pqxx::connection& conn, const BatchApplier& applier);
   void pause(std::chrono::milliseconds d);
   void record(const BatchOutcome& out, std::uint64_t pending, std::int64_t last_time_ns,
               bool catchup, double seconds);

@@ -405,6 +405,39 @@ void ReadModelWriter::apply_event(const events::StoredCommit& commit, int index)
   u.last_sequence = commit.sequence;
 }
 
+namespace {
+
+// Daily stats from bookings, for the keys `join` selects ("" = every key).
+std::string stats_insert(const std::string& join) {
+  return "INSERT INTO daily_stats (business_id, local_date, tentative, confirmed, cancelled,"
+         " expired, completed, no_show, total, revenue_minor, currency)"
+         " SELECT b.business_id, b.local_date,"
+         " count(*) FILTER (WHERE status='tentative'), count(*) FILTER (WHERE status='confirmed'),"
+         " count(*) FILTER (WHERE status='cancelled'), count(*) FILTER (WHERE status='expired'),"
+         " count(*) FILTER (WHERE status='completed'), count(*) FILTER (WHERE status='no_show'),"
+         " count(*), coalesce(sum(price_minor) FILTER (WHERE status IN ('confirmed','completed')),"
+         " 0), min(currency) FROM bookings b" +
+         join + " GROUP BY b.business_id, b.local_date";
+}
+
+// Customers from bookings, for the keys `join` selects ("" = every key).
+std::string customers_upsert(const std::string& join) {
+  return "INSERT INTO customers (business_id, email_normalized, name, email, phone,"
+         " bookings_count, last_booking_at) SELECT b.business_id, b.customer_email_normalized,"
+         " (array_agg(customer_name ORDER BY created_at DESC, booking_id DESC))[1],"
+         " (array_agg(customer_email ORDER BY created_at DESC, booking_id DESC))[1],"
+         " (array_agg(customer_phone ORDER BY created_at DESC, booking_id DESC))[1],"
+         " count(*), max(start_at) FROM bookings b" +
+         join +
+         " WHERE b.customer_email_normalized <> ''"
+         " GROUP BY b.business_id, b.customer_email_normalized"
+         " ON CONFLICT (business_id, email_normalized) DO UPDATE SET name=EXCLUDED.name,"
+         " email=EXCLUDED.email, phone=EXCLUDED.phone, bookings_count=EXCLUDED.bookings_count,"
+         " last_booking_at=EXCLUDED.last_booking_at";
+}
+
+}  // namespace
+
 // Daily stats of every (business, local date) the batch touched, recomputed
 // from bookings in two set-based statements per chunk of keys.
 void ReadModelWriter::recompute_stats() {
@@ -418,16 +451,7 @@ void ReadModelWriter::recompute_stats() {
     tx_.exec0("DELETE FROM daily_stats d USING " + k +
               " WHERE d.business_id = k.business_id AND d.local_date = k.key");
     tx_.exec0(
-        "INSERT INTO daily_stats (business_id, local_date, tentative, confirmed, cancelled,"
-        " expired, completed, no_show, total, revenue_minor, currency)"
-        " SELECT b.business_id, b.local_date,"
-        " count(*) FILTER (WHERE status='tentative'), count(*) FILTER (WHERE status='confirmed'),"
-        " count(*) FILTER (WHERE status='cancelled'), count(*) FILTER (WHERE status='expired'),"
-        " count(*) FILTER (WHERE status='completed'), count(*) FILTER (WHERE status='no_show'),"
-        " count(*), coalesce(sum(price_minor) FILTER (WHERE status IN ('confirmed','completed')),"
-        " 0), min(currency) FROM bookings b JOIN " +
-        k + " ON b.business_id = k.business_id AND b.local_date = k.key" +
-        " GROUP BY b.business_id, b.local_date");
+        stats_insert(" JOIN " + k + " ON b.business_id = k.business_id AND b.local_date = k.key"));
   }
 }
 
@@ -439,24 +463,26 @@ void ReadModelWriter::recompute_customers() {
     const auto first = keys.begin() + static_cast<std::ptrdiff_t>(at);
     const auto last =
         keys.begin() + static_cast<std::ptrdiff_t>(std::min(keys.size(), at + kKeysPerStatement));
-    tx_.exec0(
-        "INSERT INTO customers (business_id, email_normalized, name, email, phone,"
-        " bookings_count, last_booking_at) SELECT b.business_id, b.customer_email_normalized,"
-        " (array_agg(customer_name ORDER BY created_at DESC, booking_id DESC))[1],"
-        " (array_agg(customer_email ORDER BY created_at DESC, booking_id DESC))[1],"
-        " (array_agg(customer_phone ORDER BY created_at DESC, booking_id DESC))[1],"
-        " count(*), max(start_at) FROM bookings b JOIN " +
-        keys_table(tx_, first, last, "") +
-        " ON b.business_id = k.business_id AND b.customer_email_normalized = k.key"
-        " GROUP BY b.business_id, b.customer_email_normalized"
-        " ON CONFLICT (business_id, email_normalized) DO UPDATE SET name=EXCLUDED.name,"
-        " email=EXCLUDED.email, phone=EXCLUDED.phone, bookings_count=EXCLUDED.bookings_count,"
-        " last_booking_at=EXCLUDED.last_booking_at");
+    tx_.exec0(customers_upsert(
+        " JOIN " + keys_table(tx_, first, last, "") +
+        " ON b.business_id = k.business_id AND b.customer_email_normalized = k.key"));
   }
 }
 
-ReadModelWriter::ReadModelWriter(pqxx::work& tx, std::string projection, BatchEffects& effects)
-    : tx_(tx), batch_(tx, statements()), projection_(std::move(projection)), fx_(effects) {}
+void ReadModelWriter::recompute_all_aggregates(pqxx::work& tx) {
+  tx.exec0("DELETE FROM daily_stats");
+  tx.exec0("DELETE FROM customers");
+  tx.exec0(stats_insert(""));
+  tx.exec0(customers_upsert(""));
+}
+
+ReadModelWriter::ReadModelWriter(pqxx::work& tx, std::string projection, BatchEffects& effects,
+                                 bool defer_aggregates)
+    : tx_(tx),
+      batch_(tx, statements()),
+      projection_(std::move(projection)),
+      fx_(effects),
+      defer_aggregates_(defer_aggregates) {}
 
 // The stats day and customer of every booking whose status changed.
 void ReadModelWriter::touched_keys() {
@@ -506,10 +532,12 @@ void ReadModelWriter::insert_history() {
 
 void ReadModelWriter::flush() {
   batch_.send();
-  touched_keys();
+  if (!defer_aggregates_) touched_keys();
   insert_history();
-  recompute_stats();
-  recompute_customers();
+  if (!defer_aggregates_) {
+    recompute_stats();
+    recompute_customers();
+  }
   for (const auto& [type, u] : fx_.unknown_types) {
     tx_.exec_prepared("unknown_type", projection_, type, u.count, u.last_sequence);
   }

@@ -71,7 +71,14 @@ class ReadModelWriter {
   // Prepares the statements on a fresh connection (call once per connection).
   static void prepare(pqxx::connection& conn);
 
-  ReadModelWriter(pqxx::work& tx, std::string projection, BatchEffects& effects);
+  // With `defer_aggregates`, flush() leaves daily_stats and customers alone
+  // (a bulk replay into empty tables: recomputing the touched keys per batch
+  // rescans their growing bookings, quadratic over a long log); call
+  // recompute_all_aggregates() once afterwards.
+  ReadModelWriter(pqxx::work& tx, std::string projection, BatchEffects& effects,
+                  bool defer_aggregates = false);
+  // Recomputes every daily_stats and customers row from bookings.
+  static void recompute_all_aggregates(pqxx::work& tx);
 
   void apply(const events::StoredCommit& commit);
   // Records a message that could not be decoded at all.
@@ -91,6 +98,7 @@ class ReadModelWriter {
   StatementBatch batch_;
   std::string projection_;
   BatchEffects& fx_;
+  bool defer_aggregates_;
 };
 
 // "Ada@Example.COM " -> "ada@example.com".

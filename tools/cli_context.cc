@@ -43,18 +43,18 @@ int exit_code_for(const events::Error& e) {
 
 void print_error(const std::string& message) { std::cerr << "slotwise: " << message << "\n"; }
 
-std::optional<std::string> apply_config_file(CliContext& ctx, bool nats_flag_given,
-                                             bool stream_flag_given) {
+std::optional<std::string> apply_config_file(CliContext& ctx, GivenFlags given) {
   // Config reads SLOTWISE_<KEY> from the environment before the file, so
-  // SLOTWISE_NATS_URL and SLOTWISE_STREAM win over the file's values.
+  // SLOTWISE_NATS_URL, SLOTWISE_STREAM and SLOTWISE_PG_URL win over the file's values.
   service::Config config = service::Config::from_env();
   if (!ctx.config_file.empty()) {
     auto loaded = service::Config::load(ctx.config_file);
     if (!loaded) return loaded.error().message;
     config = std::move(loaded).value();
   }
-  if (!nats_flag_given) ctx.nats_url = config.get_string("nats_url", ctx.nats_url);
-  if (!stream_flag_given) ctx.stream = config.get_string("stream", ctx.stream);
+  if (!given.nats) ctx.nats_url = config.get_string("nats_url", ctx.nats_url);
+  if (!given.stream) ctx.stream = config.get_string("stream", ctx.stream);
+  if (!given.pg) ctx.pg_url = config.get_string("pg_url", ctx.pg_url);
   if (ctx.nats_url.empty()) return std::string("the NATS URL is empty");
   if (!events::is_valid_token(ctx.stream)) {
     return "'" + ctx.stream + "' is not a valid stream name";

@@ -3,8 +3,9 @@
 // open the event store. Exit codes are documented in docs/cli.md.
 //
 // Settings are resolved in this order: command-line flag, environment
-// (SLOTWISE_NATS_URL, SLOTWISE_STREAM), the services' config file given with
-// --config (keys nats_url, stream; service/config.h), the default.
+// (SLOTWISE_NATS_URL, SLOTWISE_STREAM, SLOTWISE_PG_URL), the services' config
+// file given with --config (keys nats_url, stream, pg_url; service/config.h),
+// the default.
 //
 // Thread safety: single-threaded CLI.
 // Errors: open_store() prints the error and returns nullptr; callers exit
@@ -30,6 +31,8 @@ enum ExitCode : int {
 struct CliContext {
   std::string nats_url = "nats://127.0.0.1:4222";
   std::string stream = "SLOTWISE";
+  // The read models' database (projections), as the projector's pg_url.
+  std::string pg_url = "postgresql://slotwise@127.0.0.1:55432/slotwise";
   int replicas = 1;
   int duplicate_window_s = 120;
   bool json = false;
@@ -40,11 +43,17 @@ struct CliContext {
   [[nodiscard]] std::unique_ptr<events::EventStore> open_store() const;
 };
 
-// Fills nats_url / stream from the environment, then from --config when the
-// flag was not given on the command line. nullopt on success, else the
-// message to print (the file is unreadable or malformed).
-[[nodiscard]] std::optional<std::string> apply_config_file(CliContext& ctx, bool nats_flag_given,
-                                                           bool stream_flag_given);
+// Which settings were given as flags (and so win over environment and file).
+struct GivenFlags {
+  bool nats = false;
+  bool stream = false;
+  bool pg = false;
+};
+
+// Fills nats_url / stream / pg_url from the environment, then from --config
+// when the flag was not given on the command line. nullopt on success, else
+// the message to print (the file is unreadable or malformed).
+[[nodiscard]] std::optional<std::string> apply_config_file(CliContext& ctx, GivenFlags given);
 
 // Maps an event store error to the CLI's exit code.
 int exit_code_for(const events::Error& e);

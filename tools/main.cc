@@ -11,6 +11,7 @@
 #include "tools/commit_json.h"
 #include "tools/export_command.h"
 #include "tools/inspect_command.h"
+#include "tools/projections_command.h"
 #include "tools/restore_command.h"
 #include "tools/streams_command.h"
 #include "tools/tail_command.h"
@@ -39,6 +40,8 @@ int run(int argc, char** argv) {
                               "NATS server URL(s), comma-separated (env SLOTWISE_NATS_URL)");
   auto* stream =
       app.add_option("--stream", ctx.stream, "JetStream stream name (env SLOTWISE_STREAM)");
+  auto* pg =
+      app.add_option("--pg", ctx.pg_url, "PostgreSQL URL of the read models (env SLOTWISE_PG_URL)");
   app.add_option("--config", ctx.config_file,
                  "Service config file to read nats_url / stream from (service/config.h format)");
   app.add_option("--replicas", ctx.replicas, "Stream replicas: 1 locally, 3 in a cluster")
@@ -48,8 +51,9 @@ int run(int argc, char** argv) {
       ->check(CLI::Range(1, 7 * 24 * 3600));
   app.add_flag("--json", ctx.json, "Machine-readable JSON output");
   // Runs after parsing, before any subcommand's callback.
-  app.parse_complete_callback([&ctx, nats, stream] {
-    if (auto problem = apply_config_file(ctx, nats->count() > 0, stream->count() > 0)) {
+  app.parse_complete_callback([&ctx, nats, stream, pg] {
+    if (auto problem =
+            apply_config_file(ctx, {nats->count() > 0, stream->count() > 0, pg->count() > 0})) {
       throw CLI::ValidationError("--config", *problem);
     }
   });
@@ -59,6 +63,7 @@ int run(int argc, char** argv) {
   slotwise::tools::add_export_command(app, ctx, exit_code);
   slotwise::tools::add_restore_command(app, ctx, exit_code);
   slotwise::tools::add_inspect_command(app, ctx, exit_code);
+  slotwise::tools::add_projections_command(app, ctx, exit_code);
 
   try {
     app.parse(argc, argv);

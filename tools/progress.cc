@@ -3,8 +3,21 @@
 #include <unistd.h>
 
 #include <iostream>
+#include <string>
 
 namespace slotwise::tools {
+namespace {
+
+// "[#####---------------] 25%"
+std::string bar(std::uint64_t position, std::uint64_t total) {
+  constexpr std::uint64_t kWidth = 20;
+  const std::uint64_t percent = total == 0 ? 100 : position * 100 / total;
+  const std::uint64_t filled = percent * kWidth / 100;
+  return "[" + std::string(filled, '#') + std::string(kWidth - filled, '-') + "] " +
+         std::to_string(percent) + "%";
+}
+
+}  // namespace
 
 Progress::Progress(std::string verb, std::uint64_t total_position)
     : verb_(std::move(verb)), total_(total_position), tty_(isatty(STDERR_FILENO) == 1) {}
@@ -29,7 +42,7 @@ void Progress::print(std::uint64_t done, std::uint64_t position, bool final) {
   } else if (position > 0) {
     line += ", sequence " + std::to_string(position);
     if (total_ > 0 && position <= total_) {
-      line += " of " + std::to_string(total_);
+      line += " of " + std::to_string(total_) + " " + bar(position, total_);
       if (rate > 0) line += ", ETA " + std::to_string((total_ - position) / rate) + "s";
     }
   }
