@@ -191,8 +191,7 @@ class AggregateRepository {
     cache_.erase(id);
   }
 
-  [[nodiscard]] events::AppendRequest append_request(const std::string& id,
-                                                     std::uint64_t version,
+  [[nodiscard]] events::AppendRequest append_request(const std::string& id, std::uint64_t version,
                                                      const std::vector<Event>& decided,
                                                      const std::string& commit_id,
                                                      const events::CommitMetadata& meta) const {
