@@ -9,12 +9,10 @@
 #include <mutex>
 
 #include "command-side/stripe_json.h"
+#include "common/curl_handles.h"
 
 namespace slotwise::command {
 namespace {
-
-using EasyHandle = std::unique_ptr<CURL, decltype(&curl_easy_cleanup)>;
-using HeaderList = std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)>;
 
 // The one place curl's codes become StripeErrors.
 StripeError from_curl(CURLcode code) {
@@ -32,14 +30,6 @@ void ensure_global_init() {
 std::size_t append_body(char* data, std::size_t size, std::size_t count, void* out) {
   static_cast<std::string*>(out)->append(data, size * count);
   return size * count;
-}
-
-std::string escape(CURL* curl, const std::string& text) {
-  char* escaped = curl_easy_escape(curl, text.c_str(), static_cast<int>(text.size()));
-  if (escaped == nullptr) return {};
-  std::string out(escaped);
-  curl_free(escaped);
-  return out;
 }
 
 StripeError bad_response(const std::string& what) {
@@ -80,14 +70,14 @@ StripeClient::StripeClient(StripeClientOptions options) : options_(std::move(opt
 StripeResult<StripeClient::HttpReply> StripeClient::call(const char* method,
                                                          const std::string& path, const Form& form,
                                                          const std::string& idempotency_key) const {
-  EasyHandle curl(curl_easy_init(), &curl_easy_cleanup);
+  common::CurlEasy curl(curl_easy_init());
   if (!curl) return common::fail(from_curl(CURLE_FAILED_INIT));
   std::string body;
   for (const auto& [key, value] : form) {
     if (!body.empty()) body += '&';
-    body += escape(curl.get(), key) + "=" + escape(curl.get(), value);
+    body += common::url_escape(curl.get(), key) + "=" + common::url_escape(curl.get(), value);
   }
-  HeaderList headers(nullptr, &curl_slist_free_all);
+  common::CurlList headers;
   const auto add_header = [&headers](const std::string& h) {
     curl_slist* next = curl_slist_append(headers.get(), h.c_str());
     if (next != nullptr) {

@@ -2,24 +2,12 @@
 
 #include <curl/curl.h>
 
+#include "common/curl_handles.h"
+
 namespace slotwise::notifier {
 namespace {
 
-struct CurlDeleter {
-  void operator()(CURL* c) const { curl_easy_cleanup(c); }
-};
-struct SlistDeleter {
-  void operator()(curl_slist* l) const { curl_slist_free_all(l); }
-};
-struct CurlFree {
-  void operator()(char* p) const { curl_free(p); }
-};
-
-std::string escape(CURL* c, const std::string& text) {
-  const std::unique_ptr<char, CurlFree> e(
-      curl_easy_escape(c, text.c_str(), static_cast<int>(text.size())));
-  return e ? std::string(e.get()) : std::string();
-}
+using common::url_escape;
 
 std::size_t collect(char* data, std::size_t size, std::size_t n, void* user) {
   static_cast<std::string*>(user)->append(data, size * n);
@@ -29,7 +17,7 @@ std::size_t collect(char* data, std::size_t size, std::size_t n, void* user) {
 }  // namespace
 
 struct TwilioSms::Handle {
-  std::unique_ptr<CURL, CurlDeleter> curl{curl_easy_init()};
+  common::CurlEasy curl{curl_easy_init()};
 };
 
 TwilioSms::TwilioSms(TwilioOptions options)
@@ -43,10 +31,10 @@ DeliveryResult TwilioSms::send(const std::string& to, const std::string& body) {
   curl_easy_reset(c);
   const std::string url =
       options_.base_url + "/2010-04-01/Accounts/" + options_.account_sid + "/Messages.json";
-  const std::string form =
-      "To=" + escape(c, to) + "&From=" + escape(c, options_.from) + "&Body=" + escape(c, body);
+  const std::string form = "To=" + url_escape(c, to) + "&From=" + url_escape(c, options_.from) +
+                           "&Body=" + url_escape(c, body);
   std::string response;
-  const std::unique_ptr<curl_slist, SlistDeleter> headers(
+  const common::CurlList headers(
       curl_slist_append(nullptr, "Content-Type: application/x-www-form-urlencoded"));
   curl_easy_setopt(c, CURLOPT_URL, url.c_str());
   curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers.get());

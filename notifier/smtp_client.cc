@@ -6,15 +6,10 @@
 #include <array>
 #include <cstring>
 
+#include "common/curl_handles.h"
+
 namespace slotwise::notifier {
 namespace {
-
-struct CurlDeleter {
-  void operator()(CURL* c) const { curl_easy_cleanup(c); }
-};
-struct SlistDeleter {
-  void operator()(curl_slist* l) const { curl_slist_free_all(l); }
-};
 
 struct Upload {
   const std::string* data = nullptr;
@@ -34,7 +29,7 @@ std::size_t read_body(char* buffer, std::size_t size, std::size_t n, void* user)
 }  // namespace
 
 struct SmtpClient::Handle {
-  std::unique_ptr<CURL, CurlDeleter> curl{curl_easy_init()};
+  common::CurlEasy curl{curl_easy_init()};
 };
 
 SmtpClient::SmtpClient(SmtpOptions options)
@@ -49,8 +44,7 @@ DeliveryResult SmtpClient::send(const std::string& from, const std::string& to,
   curl_easy_reset(c);
   const std::string url = options_.url + "/" + options_.helo_domain;
   const std::string mail_from = "<" + from + ">";
-  const std::unique_ptr<curl_slist, SlistDeleter> rcpt(
-      curl_slist_append(nullptr, ("<" + to + ">").c_str()));
+  const common::CurlList rcpt(curl_slist_append(nullptr, ("<" + to + ">").c_str()));
   Upload up{&message};
   std::array<char, CURL_ERROR_SIZE> error{};
   curl_easy_setopt(c, CURLOPT_URL, url.c_str());
