@@ -47,24 +47,15 @@ Planner::Planner(const events::EventStore& store, PlannerOptions options, servic
       errors_(metrics.counter("slotwise_notifier_planner_errors_total",
                               "Planner sessions ended by an error (then retried)")) {}
 
-void Planner::stop() {
-  {
-    const std::lock_guard<std::mutex> lock(mu_);
-    stop_.store(true);
-  }
-  cv_.notify_all();
-}
+void Planner::stop() { stop_.request(); }
 
-void Planner::pause(std::chrono::milliseconds d) {
-  std::unique_lock<std::mutex> lock(mu_);
-  cv_.wait_for(lock, d, [&] { return stop_.load(); });
-}
+void Planner::pause(std::chrono::milliseconds d) { stop_.wait_for(d); }
 
 void Planner::run() {
-  while (!stop_.load()) {
+  while (!stop_.requested()) {
     session();
     leader_.store(false);
-    if (!stop_.load()) pause(options_.retry_backoff);
+    if (!stop_.requested()) pause(options_.retry_backoff);
   }
 }
 
@@ -104,7 +95,7 @@ void Planner::session() {
     return;
   }
   bool announced = false;
-  while (!stop_.load()) {
+  while (!stop_.requested()) {
     auto got = projections::guarded("lease", [&]() -> bool {
       pqxx::nontransaction tx(*conn);
       return tx
@@ -124,7 +115,7 @@ void Planner::session() {
     }
     pause(options_.standby_poll);
   }
-  while (!stop_.load()) {
+  while (!stop_.requested()) {
     if (!consume(*conn)) return;
   }
 }
@@ -152,7 +143,7 @@ bool Planner::consume(pqxx::connection& conn) {
   }
   leader_.store(true);
   logger_.info("planning", {{"from_sequence", cp.value() + 1}});
-  while (!stop_.load()) {
+  while (!stop_.requested()) {
     auto batch = sub.value()->fetch(options_.batch, options_.fetch_timeout);
     if (!batch) {
       errors_.inc();

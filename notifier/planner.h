@@ -18,7 +18,6 @@
 
 #include <atomic>
 #include <chrono>
-#include <condition_variable>
 #include <cstdint>
 #include <mutex>
 #include <string>
@@ -30,6 +29,7 @@
 #include "projections/pg.h"
 #include "service/log.h"
 #include "service/metrics.h"
+#include "service/stop_flag.h"
 
 namespace slotwise::notifier {
 
@@ -66,11 +66,9 @@ class Planner {
   const events::EventStore& store_;
   PlannerOptions options_;
   service::Logger& logger_;
-  std::atomic<bool> stop_{false};
+  service::StopFlag stop_;
   std::atomic<bool> leader_{false};
   std::atomic<std::uint64_t> position_{0};
-  std::mutex mu_;
-  std::condition_variable cv_;
 
   service::Gauge& position_gauge_;
   service::Counter& planned_;

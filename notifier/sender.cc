@@ -36,21 +36,12 @@ std::chrono::system_clock::time_point Sender::now() const {
   return options_.clock ? options_.clock() : std::chrono::system_clock::now();
 }
 
-void Sender::stop() {
-  {
-    const std::lock_guard<std::mutex> lock(mu_);
-    stop_.store(true);
-  }
-  cv_.notify_all();
-}
+void Sender::stop() { stop_.request(); }
 
-void Sender::pause(std::chrono::milliseconds d) {
-  std::unique_lock<std::mutex> lock(mu_);
-  cv_.wait_for(lock, d, [&] { return stop_.load(); });
-}
+void Sender::pause(std::chrono::milliseconds d) { stop_.wait_for(d); }
 
 void Sender::run() {
-  while (!stop_.load()) {
+  while (!stop_.requested()) {
     std::unique_ptr<pqxx::connection> conn;
     auto connected = projections::guarded("connect", [&]() -> common::Unit {
       conn = std::make_unique<pqxx::connection>(options_.pg_url);
@@ -69,7 +60,7 @@ void Sender::run() {
       pause(std::chrono::milliseconds(500));
       continue;
     }
-    while (!stop_.load()) {
+    while (!stop_.requested()) {
       auto handled = send_one(*conn);
       if (!handled) {
         metrics_.errors.inc();

@@ -20,7 +20,6 @@
 
 #include <atomic>
 #include <chrono>
-#include <condition_variable>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -31,6 +30,7 @@
 #include "projections/pg.h"
 #include "service/log.h"
 #include "service/metrics.h"
+#include "service/stop_flag.h"
 
 namespace slotwise::notifier {
 
@@ -76,9 +76,7 @@ class Sender {
   std::unique_ptr<SmsProvider> sms_;
   service::Logger& logger_;
   SenderMetrics& metrics_;
-  std::atomic<bool> stop_{false};
-  std::mutex mu_;
-  std::condition_variable cv_;
+  service::StopFlag stop_;
 };
 
 }  // namespace slotwise::notifier

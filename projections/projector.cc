@@ -68,25 +68,16 @@ Projector::Projector(const events::EventStore& store, ProjectorOptions options,
                                               "Time to apply and commit one batch",
                                               {"projection", "mode"})) {}
 
-void Projector::stop() {
-  {
-    const std::lock_guard<std::mutex> lock(mu_);
-    stop_.store(true);
-  }
-  cv_.notify_all();
-}
+void Projector::stop() { stop_.request(); }
 
-void Projector::pause(std::chrono::milliseconds d) {
-  std::unique_lock<std::mutex> lock(mu_);
-  cv_.wait_for(lock, d, [&] { return stop_.load(); });
-}
+void Projector::pause(std::chrono::milliseconds d) { stop_.wait_for(d); }
 
 void Projector::run() {
-  while (!stop_.load()) {
+  while (!stop_.requested()) {
     session();
     leader_.store(false);
     leader_gauge_.set(0);
-    if (!stop_.load()) pause(options_.retry_backoff);
+    if (!stop_.requested()) pause(options_.retry_backoff);
   }
 }
 
@@ -121,7 +112,7 @@ void Projector::session() {
   }
   // The lease: standby until the advisory lock is ours.
   bool announced = false;
-  while (!stop_.load()) {
+  while (!stop_.requested()) {
     auto got = guarded("lease", [&]() -> bool {
       pqxx::nontransaction tx(*conn);
       return tx
@@ -142,9 +133,9 @@ void Projector::session() {
     }
     pause(options_.standby_poll);
   }
-  if (stop_.load()) return;
+  if (stop_.requested()) return;
   logger_.info("lease acquired", {{"projection", options_.projection}});
-  while (!stop_.load()) {
+  while (!stop_.requested()) {
     if (!consume(*conn, applier)) return;
   }
 }
@@ -171,7 +162,7 @@ bool Projector::consume(pqxx::connection& conn, const BatchApplier& applier) {
   logger_.info("consuming",
                {{"projection", options_.projection}, {"from_sequence", cp.value().position + 1}});
   bool catchup = true;
-  while (!stop_.load()) {
+  while (!stop_.requested()) {
     auto batch = sub.value()->fetch(catchup ? options_.catchup_batch : options_.live_batch,
                                     options_.fetch_timeout);
     if (!batch) {

@@ -24,7 +24,6 @@
 
 #include <atomic>
 #include <chrono>
-#include <condition_variable>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -35,6 +34,7 @@
 #include "projections/batch_applier.h"
 #include "service/log.h"
 #include "service/metrics.h"
+#include "service/stop_flag.h"
 
 namespace slotwise::projections {
 
@@ -77,11 +77,9 @@ class Projector {
   const events::EventStore& store_;
   ProjectorOptions options_;
   service::Logger& logger_;
-  std::atomic<bool> stop_{false};
+  service::StopFlag stop_;
   std::atomic<bool> leader_{false};
   std::atomic<std::uint64_t> position_{0};
-  std::mutex mu_;
-  std::condition_variable cv_;
 
   service::Gauge& position_gauge_;
   service::Gauge& lag_events_;
