@@ -23,3 +23,18 @@ add_library(slotwise_rapidjson INTERFACE)
 target_include_directories(slotwise_rapidjson SYSTEM INTERFACE ${RAPIDJSON_INCLUDE_DIRS})
 # Full-precision, exception-free parsing everywhere.
 target_compile_definitions(slotwise_rapidjson INTERFACE RAPIDJSON_HAS_STDSTRING=1)
+
+# gperftools' tcmalloc (libgoogle-perftools-dev) for the long-running processes
+# and benchmarks: glibc malloc's arena locks and cross-thread frees (the
+# publishing thread allocates, nats.c's ack thread frees) cost the pipelined
+# append ~30 % of its rate (docs/adr/0011-allocator.md). Off under the
+# sanitizers, which bring their own allocator.
+option(SLOTWISE_TCMALLOC "Link executables against tcmalloc_minimal" ON)
+add_library(slotwise_allocator INTERFACE)
+if(SLOTWISE_TCMALLOC AND NOT SLOTWISE_SANITIZE)
+  pkg_check_modules(TCMALLOC REQUIRED IMPORTED_TARGET libtcmalloc_minimal)
+  # GCC may otherwise assume glibc semantics for these builtins.
+  target_compile_options(slotwise_allocator INTERFACE -fno-builtin-malloc -fno-builtin-calloc
+                                                      -fno-builtin-realloc -fno-builtin-free)
+  target_link_libraries(slotwise_allocator INTERFACE PkgConfig::TCMALLOC)
+endif()

@@ -16,3 +16,10 @@ endif()
 function(slotwise_target_defaults target)
   target_link_libraries(${target} PRIVATE slotwise_build_flags)
 endfunction()
+
+# For the processes and benchmarks (not the test programs): the allocator the
+# shipped binaries run with (cmake/Dependencies.cmake, slotwise_allocator).
+function(slotwise_executable_defaults target)
+  slotwise_target_defaults(${target})
+  target_link_libraries(${target} PRIVATE slotwise_allocator)
+endfunction()

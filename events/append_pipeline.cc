@@ -20,6 +20,7 @@ struct AppendPipeline::Pending {
   std::uint64_t previous_version = 0;
   EncodedCommit encoded;
   std::chrono::system_clock::time_point committed_at;
+  std::unique_ptr<Pending> next_in_subject;  // SubjectQueue's link
 };
 
 namespace {
@@ -144,11 +145,17 @@ void AppendPipeline::submit(AppendRequest request, AppendCallback done) {
           error_of(ErrorCode::kCancelled, "event store is shutting down")});
       return;
     }
-    ++outstanding_;
-    auto& q = subjects_[p->subject].queue;
+    outstanding_.fetch_add(1, std::memory_order_relaxed);
+    auto& q = subjects_[p->subject];
     Pending* raw = p.get();
-    q.push_back(std::move(p));
-    if (q.size() == 1) {
+    const bool first = q.head == nullptr;
+    if (first) {
+      q.head = std::move(p);
+    } else {
+      q.tail->next_in_subject = std::move(p);
+    }
+    q.tail = raw;
+    if (first) {
       if (active_ < options_.max_in_flight) {
         ++active_;
         start_now = raw;
@@ -168,19 +175,18 @@ void AppendPipeline::drive(Pending* p) {
 
 AppendPipeline::Pending* AppendPipeline::step(Pending* p) {
   bool stopping = false;
+  std::optional<SubjectTail> cached;
   {
     std::lock_guard<std::mutex> lock(mu_);
     stopping = shutting_down_;
+    if (!stopping && !p->prepared) {
+      if (const auto* t = tails_.find(p->subject)) cached = *t;
+    }
   }
   if (stopping) return finish_locked_out(p);
   if (p->prepared) return publish(p);
 
   const ExpectedVersion& exp = p->req.expected;
-  std::optional<SubjectTail> cached;
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    if (const auto* t = tails_.find(p->subject)) cached = *t;
-  }
   std::optional<SubjectTail> tail;
   switch (exp.kind()) {
     case ExpectedVersion::Kind::kNoStream:
@@ -254,6 +260,7 @@ AppendPipeline::Pending* AppendPipeline::publish(Pending* p) {
 
 void AppendPipeline::on_ack(natsMsg* msg, jsPubAck* pa, jsPubAckErr* pae) {
   Pending* p = nullptr;
+  Detached detached;  // the common case, a stored commit: completed in this one lock region
   {
     std::lock_guard<std::mutex> lock(mu_);
     auto it = in_flight_.find(msg);
@@ -261,10 +268,20 @@ void AppendPipeline::on_ack(natsMsg* msg, jsPubAck* pa, jsPubAckErr* pae) {
       p = it->second;
       in_flight_.erase(it);
       --stats_.in_flight;
+      if (pa != nullptr && !pa->Duplicate) {
+        tails_.put(p->subject, SubjectTail{pa->Sequence, p->encoded.hash});
+        ++stats_.appended;
+        detached = detach_locked(p);
+      }
     }
   }
   natsMsg_Destroy(msg);
   if (p == nullptr) return;  // a stale attempt, or cancelled by shutdown
+  if (detached.done) {
+    complete(std::move(detached.done), AppendResult{pa->Sequence, false});
+    drive(detached.next);
+    return;
+  }
   drive(after_ack(p, pa, pae));
 }
 
@@ -357,32 +374,42 @@ AppendPipeline::Pending* AppendPipeline::finish_locked_out(Pending* p) {
 }
 
 AppendPipeline::Pending* AppendPipeline::finish(Pending* p, Result<AppendResult> result) {
-  std::unique_ptr<Pending> owned;
-  Pending* next = nullptr;
+  Detached d;
   {
     std::lock_guard<std::mutex> lock(mu_);
-    auto it = subjects_.find(p->subject);
-    auto& q = it->second.queue;
-    owned = std::move(q.front());  // p is always the front of its subject's queue
-    q.pop_front();
-    if (!q.empty()) {
-      next = q.front().get();  // inherits the slot, keeping per-subject order
-    } else {
-      subjects_.erase(it);
-      --active_;
-      if (!waiting_for_slot_.empty()) {
-        next = waiting_for_slot_.front();
-        waiting_for_slot_.pop_front();
-        ++active_;
-      }
+    d = detach_locked(p);
+  }
+  complete(std::move(d.done), std::move(result));
+  return d.next;
+}
+
+AppendPipeline::Detached AppendPipeline::detach_locked(Pending* p) {
+  Detached d;
+  auto it = subjects_.find(p->subject);
+  auto& q = it->second;
+  d.done = std::move(q.head);  // p is always the head of its subject's queue
+  q.head = std::move(d.done->next_in_subject);
+  if (q.head != nullptr) {
+    d.next = q.head.get();  // inherits the slot, keeping per-subject order
+  } else {
+    subjects_.erase(it);
+    --active_;
+    if (!waiting_for_slot_.empty()) {
+      d.next = waiting_for_slot_.front();
+      waiting_for_slot_.pop_front();
+      ++active_;
     }
   }
-  owned->done(std::move(result));
-  {
+  return d;
+}
+
+void AppendPipeline::complete(std::unique_ptr<Pending> p, Result<AppendResult> result) {
+  p->done(std::move(result));
+  if (outstanding_.fetch_sub(1, std::memory_order_acq_rel) == 1) {
+    // Under mu_ so that a drain() between its check and its wait is not missed.
     std::lock_guard<std::mutex> lock(mu_);
-    if (--outstanding_ == 0) idle_cv_.notify_all();
+    idle_cv_.notify_all();
   }
-  return next;
 }
 
 void AppendPipeline::timer_loop() {
@@ -407,7 +434,8 @@ void AppendPipeline::timer_loop() {
 
 bool AppendPipeline::drain(std::chrono::milliseconds timeout) {
   std::unique_lock<std::mutex> lock(mu_);
-  return idle_cv_.wait_for(lock, timeout, [this] { return outstanding_ == 0; });
+  return idle_cv_.wait_for(lock, timeout,
+                           [this] { return outstanding_.load(std::memory_order_acquire) == 0; });
 }
 
 void AppendPipeline::shutdown() {

@@ -114,8 +114,18 @@ class AppendPipeline : public std::enable_shared_from_this<AppendPipeline> {
 
  private:
   struct Pending;
+  // A subject's appends in order, linked through Pending::next_in_subject:
+  // no per-subject container allocation on the hot path. The head is the one
+  // being worked on; the queue owns every Pending in it.
   struct SubjectQueue {
-    std::deque<std::unique_ptr<Pending>> queue;  // front is the one being worked on
+    std::unique_ptr<Pending> head;
+    Pending* tail = nullptr;
+  };
+  // The front of a subject's queue, taken out under mu_, and the pending that
+  // inherits its in-flight slot (nullptr when none).
+  struct Detached {
+    std::unique_ptr<Pending> done;
+    Pending* next = nullptr;
   };
   using Clock = std::chrono::steady_clock;
 
@@ -132,6 +142,8 @@ class AppendPipeline : public std::enable_shared_from_this<AppendPipeline> {
   Pending* retry_later(Pending* p, const Error& why);
   Pending* finish(Pending* p, Result<AppendResult> result);
   Pending* finish_locked_out(Pending* p);
+  Detached detach_locked(Pending* p);  // requires mu_
+  void complete(std::unique_ptr<Pending> p, Result<AppendResult> result);
   void timer_loop();
 
   PipelineOptions options_;
@@ -145,8 +157,10 @@ class AppendPipeline : public std::enable_shared_from_this<AppendPipeline> {
   bool shutting_down_ = false;
   std::unordered_map<std::string, SubjectQueue> subjects_;
   std::deque<Pending*> waiting_for_slot_;
-  std::size_t active_ = 0;       // subjects holding an in-flight slot
-  std::size_t outstanding_ = 0;  // submitted, not yet completed
+  std::size_t active_ = 0;  // subjects holding an in-flight slot
+  // Submitted, not yet completed. Atomic so that completing an append takes
+  // no second lock; drain() is woken under mu_ when it reaches zero.
+  std::atomic<std::size_t> outstanding_{0};
   std::unordered_map<const natsMsg*, Pending*> in_flight_;
   common::LruCache<std::string, SubjectTail> tails_;
   PipelineStats stats_;
