@@ -74,7 +74,9 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--build", required=True)
     ap.add_argument("--clang-tidy", required=True)
-    ap.add_argument("--config-file", required=True)
+    # Every .clang-tidy in use (nested ones refine the top-level file): all
+    # of them key the cache.
+    ap.add_argument("--config-file", action="append", required=True)
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     ap.add_argument("--cache", help="result cache folder (omit to disable)")
     ap.add_argument("--tidy-arg", action="append", default=[])
@@ -90,8 +92,10 @@ def main():
     version = subprocess.run(
         [opts.clang_tidy, "--version"], stdout=subprocess.PIPE, check=True
     ).stdout
-    with open(opts.config_file, "rb") as f:
-        config = f.read()
+    config = b""
+    for path in sorted(opts.config_file):
+        with open(path, "rb") as f:
+            config += path.encode() + b"\0" + f.read() + b"\0"
     salt = b"\0".join([version, config, "\0".join(opts.tidy_arg).encode()])
     if opts.cache:
         os.makedirs(opts.cache, exist_ok=True)
