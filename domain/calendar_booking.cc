@@ -59,6 +59,30 @@ common::Result<common::Unit, DomainError> check_may_change(const Booking& bookin
   return error(error_code::forbidden, "not allowed to change this booking");
 }
 
+// The booking a cancel or reschedule names, if this actor may change it.
+template <typename Command>
+common::Result<const Booking*, DomainError> changeable_booking(const CalendarState& state,
+                                                               const Command& c, bool system_too) {
+  auto found = find_booking(state, c.business_id, c.booking_id);
+  if (!found) return found;
+  if (auto r = check_may_change(*found.value(), c.actor, c.owner_user_id, c.manage_token_sha256,
+                                system_too);
+      !r) {
+    return common::fail(r.error());
+  }
+  return found;
+}
+
+// Customers change a booking up to its start; the owner also afterwards.
+common::Result<common::Unit, DomainError> check_not_started_for(const Actor& actor,
+                                                                const Booking& booking,
+                                                                Instant now) {
+  if (actor.kind == ActorKind::customer && now >= booking.start) {
+    return error(error_code::invalid_state, "the booking has already started");
+  }
+  return common::Unit{};
+}
+
 common::Result<common::Unit, DomainError> check_customer(const Customer& customer) {
   if (auto r = check_text("customer.name", customer.name, 1, 200); !r) return r;
   if (!is_email_shaped(customer.email)) {
@@ -215,14 +239,9 @@ Decided decide_confirm(const CalendarState& state, const ConfirmBooking& c) {
 }
 
 Decided decide_cancel(const CalendarState& state, const CancelBooking& c) {
-  auto found = find_booking(state, c.business_id, c.booking_id);
+  auto found = changeable_booking(state, c, /*system_too=*/true);
   if (!found) return common::fail(found.error());
   const Booking& booking = *found.value();
-  if (auto r = check_may_change(booking, c.actor, c.owner_user_id, c.manage_token_sha256,
-                                /*system_too=*/true);
-      !r) {
-    return common::fail(r.error());
-  }
   if (auto r = check_text("reason", c.reason, 0, 500, /*multiline=*/true); !r) {
     return common::fail(r.error());
   }
@@ -231,9 +250,7 @@ Decided decide_cancel(const CalendarState& state, const CancelBooking& c) {
     return error(error_code::invalid_state,
                  "a " + std::string(to_string(booking.status)) + " booking cannot be cancelled");
   }
-  if (c.actor.kind == ActorKind::customer && c.now >= booking.start) {
-    return error(error_code::invalid_state, "the booking has already started");
-  }
+  if (auto r = check_not_started_for(c.actor, booking, c.now); !r) return common::fail(r.error());
   v1::BookingCancelled cancelled;
   cancelled.set_booking_id(c.booking_id);
   cancelled.set_business_id(c.business_id);
@@ -243,23 +260,16 @@ Decided decide_cancel(const CalendarState& state, const CancelBooking& c) {
 }
 
 Decided decide_reschedule(const CalendarState& state, const RescheduleBooking& c) {
-  auto found = find_booking(state, c.business_id, c.booking_id);
+  auto found = changeable_booking(state, c, /*system_too=*/false);
   if (!found) return common::fail(found.error());
   const Booking& booking = *found.value();
-  if (auto r = check_may_change(booking, c.actor, c.owner_user_id, c.manage_token_sha256,
-                                /*system_too=*/false);
-      !r) {
-    return common::fail(r.error());
-  }
   if (!is_live(booking, c.now)) {
     return error(error_code::invalid_state, booking.status == BookingStatus::tentative
                                                 ? std::string("the booking's hold has expired")
                                                 : "a " + std::string(to_string(booking.status)) +
                                                       " booking cannot be rescheduled");
   }
-  if (c.actor.kind == ActorKind::customer && c.now >= booking.start) {
-    return error(error_code::invalid_state, "the booking has already started");
-  }
+  if (auto r = check_not_started_for(c.actor, booking, c.now); !r) return common::fail(r.error());
   // A retried reschedule finds the booking already moved.
   if (c.new_start == booking.start) return already_done(c.booking_id);
   if (auto r = validate_policy(c.policy); !r) {
