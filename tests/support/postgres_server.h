@@ -1,6 +1,7 @@
-// PostgresServerFixture: a real PostgreSQL 15 cluster, initdb'd into a
-// temporary directory and started on a free loopback port, for integration
-// tests. As root it runs the server as the unprivileged OS user `postgres`
+// PostgresServerFixture: a real PostgreSQL 15 cluster in a temporary
+// directory (a copy of one initdb'd template cluster per machine, kept in the
+// temp folder), started on a free loopback port, for integration tests. As
+// root it runs the server as the unprivileged OS user `postgres`
 // (PostgreSQL refuses to run as root).
 //
 // Thread safety: none. Errors: throws std::runtime_error if the cluster
