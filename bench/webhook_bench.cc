@@ -37,6 +37,7 @@
 #include <sstream>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "bench/http_load.h"
@@ -103,7 +104,7 @@ double verify_rate(const std::vector<Request>& requests, int seconds) {
 }
 
 bool accepted(int status, const std::string& body) {
-  return status == 200 && body.find("\"ignored\":false") != std::string::npos;
+  return status == 200 && body.find(R"("ignored":false)") != std::string::npos;
 }
 
 std::string row(const std::string& name, const Load& l, double baseline) {
@@ -115,12 +116,32 @@ std::string row(const std::string& name, const Load& l, double baseline) {
   return out.str();
 }
 
-std::string load_json(const std::string& name, const Load& l) {
+using Fields = std::vector<std::pair<std::string, std::string>>;
+
+template <class T>
+std::string num(T value) {
   std::ostringstream out;
-  out << "\"" << name << "\":{\"per_s\":" << l.rate() << ",\"ok\":" << l.ok
-      << ",\"failed\":" << l.failed << ",\"seconds\":" << l.seconds << ",\"p50_ms\":" << l.p50_ms
-      << ",\"p99_ms\":" << l.p99_ms << "}";
+  out << value;
   return out.str();
+}
+
+// {"name":value,...}; values are JSON already.
+std::string json_object(const Fields& fields) {
+  std::string out = "{";
+  for (const auto& [name, value] : fields) {
+    if (out.size() > 1) out += ',';
+    out.append(1, '"').append(name).append(R"(":)").append(value);
+  }
+  return out + "}";
+}
+
+std::string load_json(const Load& l) {
+  return json_object({{"per_s", num(l.rate())},
+                      {"ok", num(l.ok)},
+                      {"failed", num(l.failed)},
+                      {"seconds", num(l.seconds)},
+                      {"p50_ms", num(l.p50_ms)},
+                      {"p99_ms", num(l.p99_ms)}});
 }
 
 Options parse(int argc, char** argv) {
@@ -228,20 +249,24 @@ int main(int argc, char** argv) {
               << " paid and confirmed exactly once; after redelivery: " << still_once
               << ", commits appended by redelivery: " << appended_by_redelivery << "\n";
 
-    std::ostringstream json;
-    json << "{\"bookings\":" << o.bookings << ",\"businesses\":" << o.businesses
-         << ",\"connections\":" << o.connections << ",\"setup_seconds\":" << setup_seconds
-         << ",\"raw_sync_publish_per_s\":" << raw_rate
-         << ",\"signature_verify_per_s\":" << verify_per_s << "," << load_json("trivial", trivial)
-         << "," << load_json("webhook_first", first) << ","
-         << load_json("webhook_redelivery", again)
-         << ",\"webhook_vs_trivial\":" << first.rate() / trivial.rate()
-         << ",\"webhook_vs_raw_sync\":" << first.rate() / raw_rate
-         << ",\"confirmed_exactly_once\":" << confirmed
-         << ",\"confirmed_exactly_once_after_redelivery\":" << still_once
-         << ",\"commits_appended_by_redelivery\":" << appended_by_redelivery << "}\n";
-    if (!o.json_path.empty()) std::ofstream(o.json_path) << json.str();
-    std::cout << json.str();
+    const std::string json =
+        json_object({{"bookings", num(o.bookings)},
+                     {"businesses", num(o.businesses)},
+                     {"connections", num(o.connections)},
+                     {"setup_seconds", num(setup_seconds)},
+                     {"raw_sync_publish_per_s", num(raw_rate)},
+                     {"signature_verify_per_s", num(verify_per_s)},
+                     {"trivial", load_json(trivial)},
+                     {"webhook_first", load_json(first)},
+                     {"webhook_redelivery", load_json(again)},
+                     {"webhook_vs_trivial", num(first.rate() / trivial.rate())},
+                     {"webhook_vs_raw_sync", num(first.rate() / raw_rate)},
+                     {"confirmed_exactly_once", num(confirmed)},
+                     {"confirmed_exactly_once_after_redelivery", num(still_once)},
+                     {"commits_appended_by_redelivery", num(appended_by_redelivery)}}) +
+        "\n";
+    if (!o.json_path.empty()) std::ofstream(o.json_path) << json;
+    std::cout << json;
     const bool honest = before.payments_succeeded.empty() && confirmed == o.bookings &&
                         still_once == o.bookings && appended_by_redelivery == 0;
     if (!honest) {
