@@ -16,10 +16,8 @@
 //     every one touched by a booking so its aggregates are cached; the
 //     process's VmRSS is read from /proc.
 #include <httplib.h>
-#include <nats/nats.h>
 
 #include <algorithm>
-#include <array>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -33,15 +31,11 @@
 
 #include <date/date.h>
 
-#include "service/http_server.h"
-#include "service/log.h"
-#include "service/metrics.h"
+#include "bench/http_load.h"
 #include "tests/support/nats_server.h"
 #include "tests/support/process.h"
 
 namespace {
-
-using Clock = std::chrono::steady_clock;
 
 struct Options {
   std::string command_binary;
@@ -52,22 +46,12 @@ struct Options {
   std::string json_path;
 };
 
-struct Load {
-  long ok = 0;
-  long failed = 0;
-  double seconds = 0;
-  double p50_ms = 0;
-  double p99_ms = 0;
-  [[nodiscard]] double rate() const { return seconds > 0 ? static_cast<double>(ok) / seconds : 0; }
-};
+using Clock = slotwise::bench::LoadClock;
+using slotwise::bench::Load;
 
-double since(Clock::time_point t0) {
-  return std::chrono::duration<double>(Clock::now() - t0).count();
-}
+double since(Clock::time_point t0) { return slotwise::bench::seconds_since(t0); }
 
-void check(bool ok, const std::string& what) {
-  if (!ok) throw std::runtime_error(what);
-}
+void check(bool ok, const std::string& what) { slotwise::bench::require(ok, what); }
 
 // `connections` threads, each with one keep-alive client, call
 // make_request(thread, i) for `seconds`; a request counts when
@@ -107,62 +91,17 @@ Load run_load(int port, int connections, int seconds, MakeRequest make_request) 
   for (auto& th : threads) th.join();
   Load load;
   load.seconds = since(t0);
-  std::vector<double> all;
   for (std::size_t t = 0; t < latencies.size(); ++t) {
-    all.insert(all.end(), latencies[t].begin(), latencies[t].end());
     load.ok += ok[t];
     load.failed += failed[t];
   }
-  std::sort(all.begin(), all.end());
-  if (!all.empty()) {
-    load.p50_ms = all[all.size() / 2];
-    load.p99_ms = all[std::min(all.size() - 1, all.size() * 99 / 100)];
-  }
+  slotwise::bench::set_percentiles(load, latencies);
   return load;
 }
 
-double raw_sync_publish_rate(const std::string& url, int seconds) {
-  natsConnection* nc = nullptr;
-  check(natsConnection_ConnectTo(&nc, url.c_str()) == NATS_OK, "connect");
-  jsCtx* js = nullptr;
-  check(natsConnection_JetStream(&js, nc, nullptr) == NATS_OK, "jetstream");
-  jsStreamConfig cfg;
-  jsStreamConfig_Init(&cfg);
-  std::array<const char*, 1> subjects{"raw.>"};
-  cfg.Name = "RAW";
-  cfg.Subjects = subjects.data();
-  cfg.SubjectsLen = 1;
-  cfg.Storage = js_FileStorage;
-  check(js_AddStream(nullptr, js, &cfg, nullptr, nullptr) == NATS_OK, "add stream");
-  const std::string payload(300, 'x');
-  long n = 0;
-  const auto t0 = Clock::now();
-  while (since(t0) < seconds) {
-    const std::string subject = "raw.sync." + std::to_string(n % 1000);
-    jsPubAck* pa = nullptr;
-    check(js_Publish(&pa, js, subject.c_str(), payload.data(), static_cast<int>(payload.size()),
-                     nullptr, nullptr) == NATS_OK,
-          "publish");
-    jsPubAck_Destroy(pa);
-    ++n;
-  }
-  const double rate = static_cast<double>(n) / since(t0);
-  jsCtx_Destroy(js);
-  natsConnection_Destroy(nc);
-  return rate;
-}
-
 Load trivial_handler(const Options& o) {
-  slotwise::service::Logger logger("bench", slotwise::service::LogLevel::kError);
-  slotwise::service::MetricsRegistry metrics;
-  slotwise::service::HttpServerOptions options;
-  options.worker_threads = static_cast<std::size_t>(o.connections) + 8;
-  slotwise::service::HttpServer server(options, logger, metrics);
-  server.post("/v1/trivial", [](slotwise::service::RequestContext&, httplib::Response& res) {
-    res.set_content("{}", "application/json");
-  });
-  const int port = server.start().value();
-  return run_load(port, o.connections, o.seconds, [](int, long) {
+  const slotwise::bench::TrivialServer server("/v1/trivial", o.connections);
+  return run_load(server.port(), o.connections, o.seconds, [](int, long) {
     return std::tuple<std::string, std::string, httplib::Headers>{"/v1/trivial", "{}", {}};
   });
 }
@@ -305,7 +244,7 @@ int main(int argc, char** argv) {
     double raw_rate = 0;
     {
       slotwise::testing::NatsServerFixture nats;
-      raw_rate = raw_sync_publish_rate(nats.url(), o.seconds);
+      raw_rate = slotwise::bench::raw_sync_publish_rate(nats.url(), o.seconds);
     }
     const Load trivial = trivial_handler(o);
 

@@ -54,12 +54,6 @@ std::string stripe_v1_signature(std::string_view secret, std::int64_t timestamp,
   return to_hex(mac.data(), mac_size);
 }
 
-std::string stripe_signature_header(std::string_view secret, std::int64_t timestamp,
-                                    std::string_view payload) {
-  return "t=" + std::to_string(timestamp) +
-         ",v1=" + stripe_v1_signature(secret, timestamp, payload);
-}
-
 // Stripe's scheme step by step (parse, tolerance, every secret x every v1), kept
 // in one place to audit.
 // NOLINTNEXTLINE(readability-function-cognitive-complexity)

@@ -30,13 +30,11 @@ struct SignatureError {
 };
 
 // The lower-case hex HMAC-SHA256 of "<timestamp>.<payload>" under `secret`
-// (what Stripe puts in v1=; also used by the test fake).
+// (what Stripe puts in v1=). Tests and benchmarks sign with the fake
+// Stripe's own implementation (tests/support/fake_stripe.h), kept
+// independent of this one on purpose.
 [[nodiscard]] std::string stripe_v1_signature(std::string_view secret, std::int64_t timestamp,
                                               std::string_view payload);
-
-// A complete header value "t=...,v1=..." for `payload` (tests, fake Stripe).
-[[nodiscard]] std::string stripe_signature_header(std::string_view secret, std::int64_t timestamp,
-                                                  std::string_view payload);
 
 [[nodiscard]] common::Result<common::Unit, SignatureError> verify_stripe_signature(
     std::string_view header, std::string_view payload, const std::vector<std::string>& secrets,

@@ -1,6 +1,7 @@
 // Stripe-Signature verification (command-side/stripe_signature.h): the
-// scheme as Stripe documents it, checked against a known vector and
-// against each way a header can be wrong.
+// scheme as Stripe documents it, checked against a known vector, against
+// headers made by the fake Stripe's independent signer, and against each
+// way a header can be wrong.
 #include <doctest/doctest.h>
 
 #include <chrono>
@@ -8,9 +9,14 @@
 #include <vector>
 
 #include "command-side/stripe_signature.h"
+#include "tests/support/fake_stripe.h"
 
 namespace slotwise::command {
 namespace {
+
+// Headers come from the fake Stripe's signer, the one signing helper of the
+// tests and benchmarks, independent of the verifier's HMAC.
+using testing::FakeStripe;
 
 const std::string kSecret = "whsec_test_secret";
 const std::string kPayload = R"({"id":"evt_1","type":"payment_intent.succeeded"})";
@@ -32,14 +38,14 @@ TEST_CASE("the v1 signature is HMAC-SHA256 hex over '<t>.<payload>'") {
 }
 
 TEST_CASE("a good signature is accepted") {
-  CHECK(ok(stripe_signature_header(kSecret, kT, kPayload)));
+  CHECK(ok(FakeStripe::signature_header(kSecret, kT, kPayload)));
   // Stripe may add a v0 (test) scheme and unknown keys: ignored.
   CHECK(ok("t=" + std::to_string(kT) +
            ",v0=deadbeef,v1=" + stripe_v1_signature(kSecret, kT, kPayload) + ",x=y"));
 }
 
 TEST_CASE("a tampered byte, a wrong secret or a wrong timestamp is refused") {
-  const std::string header = stripe_signature_header(kSecret, kT, kPayload);
+  const std::string header = FakeStripe::signature_header(kSecret, kT, kPayload);
   std::string tampered = kPayload;
   tampered[5] ^= 0x01;
   CHECK_FALSE(ok(header, tampered));
@@ -56,7 +62,7 @@ TEST_CASE("a tampered byte, a wrong secret or a wrong timestamp is refused") {
 }
 
 TEST_CASE("timestamps outside the tolerance are refused") {
-  const std::string header = stripe_signature_header(kSecret, kT, kPayload);
+  const std::string header = FakeStripe::signature_header(kSecret, kT, kPayload);
   CHECK(ok(header, kPayload, {kSecret}, std::chrono::sys_seconds{std::chrono::seconds(kT + 300)}));
   CHECK_FALSE(
       ok(header, kPayload, {kSecret}, std::chrono::sys_seconds{std::chrono::seconds(kT + 301)}));
@@ -74,8 +80,8 @@ TEST_CASE("any of several v1 signatures may match") {
 }
 
 TEST_CASE("secret rotation: any configured secret may have signed") {
-  const std::string by_old = stripe_signature_header("whsec_old", kT, kPayload);
-  const std::string by_new = stripe_signature_header("whsec_new", kT, kPayload);
+  const std::string by_old = FakeStripe::signature_header("whsec_old", kT, kPayload);
+  const std::string by_new = FakeStripe::signature_header("whsec_new", kT, kPayload);
   const std::vector<std::string> both{"whsec_new", "whsec_old"};
   CHECK(ok(by_old, kPayload, both));
   CHECK(ok(by_new, kPayload, both));
