@@ -11,7 +11,9 @@
 #include <cctype>
 #include <stdexcept>
 
-#include "tests/support/process.h"
+#include "tests/support/line_stream.h"
+#include "tests/support/smtp_auth.h"
+#include "tests/support/tls_test_cert.h"
 
 namespace slotwise::testing {
 namespace {
@@ -22,14 +24,12 @@ std::string lower(std::string s) {
   return s;
 }
 
-bool send_all(int fd, const std::string& s) {
-  std::size_t at = 0;
-  while (at < s.size()) {
-    const ssize_t n = ::send(fd, s.data() + at, s.size() - at, MSG_NOSIGNAL);
-    if (n <= 0) return false;
-    at += static_cast<std::size_t>(n);
-  }
-  return true;
+// A command's verb (up to the first space), upper case.
+std::string verb_of(const std::string& line) {
+  std::string verb = line.substr(0, line.find(' '));
+  std::transform(verb.begin(), verb.end(), verb.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+  return verb;
 }
 
 std::string address_in(const std::string& line) {
@@ -40,31 +40,6 @@ std::string address_in(const std::string& line) {
 }
 
 }  // namespace
-
-// Reads CRLF-terminated lines from a socket.
-class LineReader {
- public:
-  explicit LineReader(int fd) : fd_(fd) {}
-  // One line without its CRLF; false on EOF or error.
-  bool next(std::string& line) {
-    while (true) {
-      const std::size_t end = buf_.find("\r\n");
-      if (end != std::string::npos) {
-        line = buf_.substr(0, end);
-        buf_.erase(0, end + 2);
-        return true;
-      }
-      std::array<char, 8192> chunk{};
-      const ssize_t n = ::recv(fd_, chunk.data(), chunk.size(), 0);
-      if (n <= 0) return false;
-      buf_.append(chunk.data(), static_cast<std::size_t>(n));
-    }
-  }
-
- private:
-  int fd_;
-  std::string buf_;
-};
 
 std::string ReceivedMail::header(const std::string& name) const {
   const std::string want = lower(name) + ":";
@@ -89,7 +64,18 @@ std::string ReceivedMail::header(const std::string& name) const {
   return {};
 }
 
-FakeSmtpServer::FakeSmtpServer() {
+bool SmtpSession::saw(const std::string& verb) const {
+  return std::find(verbs.begin(), verbs.end(), verb) != verbs.end();
+}
+
+FakeSmtpServer::FakeSmtpServer(FakeSmtpOptions options) : options_(std::move(options)) {
+  if (options_.starttls) {
+    const TlsTestCert cert = make_test_cert();
+    tls_ = std::make_unique<TlsServerContext>(cert);
+    cert_dir_ = std::make_unique<TempDir>("slotwise-fake-smtp");
+    ca_file_ = cert_dir_->path() + "/localhost.pem";
+    write_text_file(ca_file_, cert.cert_pem);
+  }
   if (::pipe(wake_.data()) != 0) throw std::runtime_error("pipe() failed");
   port_ = free_port();
   listen_on(port_);
@@ -131,7 +117,8 @@ void FakeSmtpServer::accept_loop(int listen_fd) {
     if (fd < 0) continue;
     const std::lock_guard<std::mutex> lock(mu_);
     sessions_.insert(fd);
-    workers_.emplace_back([this, fd] { serve(fd); });
+    session_log_.emplace_back();
+    workers_.emplace_back([this, fd, id = session_log_.size() - 1] { serve(fd, id); });
   }
 }
 
@@ -139,7 +126,7 @@ namespace {
 
 // Reads DATA lines up to the lone "." into `data`, dot-unstuffed; false when
 // the connection ended first.
-bool read_data(LineReader& in, std::string& data) {
+bool read_data(LineStream& in, std::string& data) {
   std::string line;
   while (in.next(line)) {
     if (line == ".") return true;
@@ -162,13 +149,13 @@ std::string FakeSmtpServer::rcpt(const std::string& line, ReceivedMail& mail) {
   return "250 OK\r\n";
 }
 
-bool FakeSmtpServer::data(int fd, LineReader& in, ReceivedMail& mail) {
-  if (mail.to.empty()) return send_all(fd, "554 5.5.1 no valid recipients\r\n");
-  if (!send_all(fd, "354 End data with <CR><LF>.<CR><LF>\r\n")) return false;
-  if (!read_data(in, mail.data)) return false;
+bool FakeSmtpServer::data(LineStream& io, ReceivedMail& mail) {
+  if (mail.to.empty()) return io.send("554 5.5.1 no valid recipients\r\n");
+  if (!io.send("354 End data with <CR><LF>.<CR><LF>\r\n")) return false;
+  if (!read_data(io, mail.data)) return false;
   if (transient_.load()) {
     mail = ReceivedMail{};
-    return send_all(fd, "451 4.3.0 try again later\r\n");
+    return io.send("451 4.3.0 try again later\r\n");
   }
   {
     const std::lock_guard<std::mutex> lock(mu_);
@@ -176,37 +163,104 @@ bool FakeSmtpServer::data(int fd, LineReader& in, ReceivedMail& mail) {
   }
   mail = ReceivedMail{};
   cv_.notify_all();
-  return send_all(fd, "250 OK queued\r\n");
+  return io.send("250 OK queued\r\n");
 }
 
-void FakeSmtpServer::serve(int fd) {
-  LineReader in(fd);
+std::string FakeSmtpServer::ehlo_reply(bool tls) const {
+  std::string reply = "250-fake-smtp\r\n250-8BITMIME\r\n";
+  if (tls_ != nullptr && !tls) reply += "250-STARTTLS\r\n";
+  if (!options_.username.empty() && !options_.auth_mechanisms.empty()) {
+    reply += "250-AUTH";
+    for (const std::string& m : options_.auth_mechanisms) reply += " " + m;
+    reply += "\r\n";
+  }
+  return reply + "250 SIZE 52428800\r\n";
+}
+
+bool FakeSmtpServer::starttls(LineStream& io, std::size_t session) {
+  if (tls_ == nullptr) return io.send("502 5.5.2 command not implemented\r\n");
+  if (io.tls()) return io.send("503 5.5.1 TLS already active\r\n");
+  if (!io.send("220 2.0.0 ready to start TLS\r\n")) return false;
+  const bool ok = io.start_tls(tls_->get());
+  const std::lock_guard<std::mutex> lock(mu_);
+  session_log_[session].tls = ok;
+  session_log_[session].tls_error = io.tls_error();
+  return ok;
+}
+
+bool FakeSmtpServer::auth(LineStream& io, const std::string& line, std::size_t session,
+                          bool& authenticated) {
+  if (options_.username.empty()) return io.send("502 5.5.2 command not implemented\r\n");
+  if (authenticated) return io.send("503 5.5.1 already authenticated\r\n");
+  const std::size_t space = line.find(' ');
+  const SaslOutcome sasl =
+      read_sasl(io, space == std::string::npos ? std::string() : line.substr(space + 1),
+                options_.auth_mechanisms);
+  if (!sasl.connected) return false;
+  if (!sasl.ok) return io.send(sasl.reply);
+  if (sasl.user != options_.username || sasl.password != options_.password) {
+    return io.send("535 5.7.8 authentication credentials invalid\r\n");
+  }
+  authenticated = true;
+  {
+    const std::lock_guard<std::mutex> lock(mu_);
+    session_log_[session].auth_mechanism = sasl.mechanism;
+    session_log_[session].user = sasl.user;
+  }
+  return io.send("235 2.7.0 authentication successful\r\n");
+}
+
+void FakeSmtpServer::converse(LineStream& io, std::size_t session) {
   std::string line;
   ReceivedMail mail;
-  bool ok = send_all(fd, "220 fake-smtp ESMTP ready\r\n");
-  while (ok && in.next(line)) {
-    const std::string verb = lower(line.substr(0, 4));
-    if (verb == "ehlo") {
-      ok = send_all(fd, "250-fake-smtp\r\n250-8BITMIME\r\n250 SIZE 52428800\r\n");
-    } else if (verb == "helo" || verb == "noop") {
-      ok = send_all(fd, "250 OK\r\n");
-    } else if (verb == "rset" || verb == "mail") {
+  bool authenticated = false;
+  bool ok = io.send("220 fake-smtp ESMTP ready\r\n");
+  while (ok && io.next(line)) {
+    const std::string verb = verb_of(line);
+    {
+      const std::lock_guard<std::mutex> lock(mu_);
+      session_log_[session].verbs.push_back(verb);
+    }
+    if (verb == "EHLO") {
+      ok = io.send(ehlo_reply(io.tls()));
+    } else if (verb == "HELO" || verb == "NOOP") {
+      ok = io.send("250 OK\r\n");
+    } else if (verb == "STARTTLS") {
+      ok = starttls(io, session);
+      mail = ReceivedMail{};  // RFC 3207 section 4.2: forget the clear-text session
+      authenticated = false;
+    } else if (verb == "AUTH") {
+      ok = auth(io, line, session, authenticated);
+    } else if (verb == "MAIL" && !options_.username.empty() && !authenticated) {
+      ok = io.send("530 5.7.0 authentication required\r\n");
+    } else if (verb == "RSET" || verb == "MAIL") {
       mail = ReceivedMail{};
       mail.from = address_in(line);
-      ok = send_all(fd, "250 OK\r\n");
-    } else if (verb == "rcpt") {
-      ok = send_all(fd, rcpt(line, mail));
-    } else if (verb == "data") {
-      ok = data(fd, in, mail);
-    } else if (verb == "quit") {
-      (void)send_all(fd, "221 bye\r\n");
+      ok = io.send("250 OK\r\n");
+    } else if (verb == "RCPT") {
+      ok = io.send(rcpt(line, mail));
+    } else if (verb == "DATA") {
+      ok = data(io, mail);
+    } else if (verb == "QUIT") {
+      (void)io.send("221 bye\r\n");
       break;
     } else {
-      ok = send_all(fd, "502 5.5.2 command not implemented\r\n");
+      ok = io.send("502 5.5.2 command not implemented\r\n");
     }
   }
-  const std::lock_guard<std::mutex> lock(mu_);
-  if (sessions_.erase(fd) > 0) ::close(fd);
+}
+
+void FakeSmtpServer::serve(int fd, std::size_t session) {
+  {
+    LineStream io(fd);
+    converse(io, session);
+  }  // the TLS session is freed before its socket is closed
+  {
+    const std::lock_guard<std::mutex> lock(mu_);
+    if (sessions_.erase(fd) > 0) ::close(fd);
+    session_log_[session].closed = true;
+  }
+  cv_.notify_all();
 }
 
 void FakeSmtpServer::reject_recipient(const std::string& address) {
@@ -257,6 +311,19 @@ std::map<std::string, int> FakeSmtpServer::count_by_message_id() const {
 bool FakeSmtpServer::wait_for(std::size_t n, std::chrono::milliseconds timeout) const {
   std::unique_lock<std::mutex> lock(mu_);
   return cv_.wait_for(lock, timeout, [&] { return messages_.size() >= n; });
+}
+
+std::vector<SmtpSession> FakeSmtpServer::sessions() const {
+  const std::lock_guard<std::mutex> lock(mu_);
+  return session_log_;
+}
+
+bool FakeSmtpServer::wait_sessions_closed(std::size_t n, std::chrono::milliseconds timeout) const {
+  std::unique_lock<std::mutex> lock(mu_);
+  return cv_.wait_for(lock, timeout, [&] {
+    return session_log_.size() >= n && std::all_of(session_log_.begin(), session_log_.end(),
+                                                   [](const SmtpSession& s) { return s.closed; });
+  });
 }
 
 }  // namespace slotwise::testing
