@@ -49,7 +49,7 @@ inline const rapidjson::Value& json_member(const rapidjson::Value& v, const char
 }
 
 // `script` is a Lua file that ends up loading wrk_report.lua; wrk's output
-// goes to `log_path` (kept for reading when something looks off).
+// goes to `log_path` (appended: one file per call).
 inline WrkResult run_wrk(const std::string& url, const std::string& script,
                          const std::string& log_path, const WrkOptions& o) {
   testing::Process wrk(
