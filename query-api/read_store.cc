@@ -59,6 +59,21 @@ BookingRow booking_of(const pqxx::row& r) {
   return b;
 }
 
+// The availability subset of a booking; the other fields stay empty.
+BookingRow busy_booking_of(const pqxx::row& r) {
+  BookingRow b;
+  b.booking_id = r[0].as<std::string>();
+  b.service_id = r[1].as<std::string>();
+  b.status = r[2].as<std::string>();
+  b.start = instant(r[3]);
+  b.end = instant(r[4]);
+  b.buffer_before_minutes = r[5].as<int>();
+  b.buffer_after_minutes = r[6].as<int>();
+  b.time_zone = r[7].as<std::string>();
+  if (!r[8].is_null()) b.hold_expires_at = instant(r[8]);
+  return b;
+}
+
 BusinessRow business_of(const pqxx::row& r) {
   BusinessRow b;
   b.business_id = r[0].as<std::string>();
@@ -166,13 +181,19 @@ Result<std::optional<AvailabilityData>> ReadStore::availability_data(const std::
     }
     // busy_calendar() skips bookings whose buffered end is 3 days or more
     // before now; fetch a margin more and let it decide.
-    for (const auto& r :
-         tx.exec_params(std::string("SELECT ") + kBookingColumns +
-                            "WHERE b.business_id = $1 AND b.status IN"
-                            " ('tentative','confirmed','completed','no_show')"
-                            " AND b.end_at >= to_timestamp($2)",
-                        d.business.business_id, now.time_since_epoch().count() - 5LL * 86400)) {
-      d.bookings.push_back(booking_of(r));
+    // Only the columns availability.cc's calendar_state() reads, without the
+    // services join: this runs on every availability request over every
+    // booking still ahead, and reading all 23 columns showed up in the query
+    // benchmark's profile (docs/benchmarks.md).
+    for (const auto& r : tx.exec_params(
+             "SELECT booking_id, service_id, status, extract(epoch from start_at)::bigint,"
+             " extract(epoch from end_at)::bigint, buffer_before_minutes, buffer_after_minutes,"
+             " time_zone, extract(epoch from hold_expires_at)::bigint FROM bookings"
+             " WHERE business_id = $1 AND status IN"
+             " ('tentative','confirmed','completed','no_show')"
+             " AND end_at >= to_timestamp($2)",
+             d.business.business_id, now.time_since_epoch().count() - 5LL * 86400)) {
+      d.bookings.push_back(busy_booking_of(r));
     }
     out = std::move(d);
     return out;

@@ -112,7 +112,9 @@ struct AvailabilityData {
   ServiceRow service;
   std::optional<CalendarRow> calendar;
   std::vector<OverrideRow> overrides;
-  std::vector<BookingRow> bookings;  // those that may occupy time at or after now - 4 days
+  // Those that may occupy time at or after now - 4 days, with only the
+  // fields availability reads (ids, status, times, buffers, zone, hold).
+  std::vector<BookingRow> bookings;
 };
 
 // One row of the notifier's outbox (notifier/migrations), as the owner sees it.
