@@ -185,7 +185,11 @@ AppendPipeline::Pending* AppendPipeline::step(Pending* p) {
   }
   if (stopping) return finish_locked_out(p);
   if (p->prepared) return publish(p);
+  return prepare(p, cached);
+}
 
+AppendPipeline::Pending* AppendPipeline::prepare(Pending* p,
+                                                 const std::optional<SubjectTail>& cached) {
   const ExpectedVersion& exp = p->req.expected;
   std::optional<SubjectTail> tail;
   switch (exp.kind()) {

@@ -135,6 +135,8 @@ class AppendPipeline : public std::enable_shared_from_this<AppendPipeline> {
   // current one is now in flight or parked on a timer.
   void drive(Pending* p);
   Pending* step(Pending* p);
+  // Finds the tail to append after (cached or looked up) and encodes the commit.
+  Pending* prepare(Pending* p, const std::optional<SubjectTail>& cached);
   Pending* publish(Pending* p);
   void on_ack(natsMsg* msg, jsPubAck* pa, jsPubAckErr* pae);
   Pending* after_ack(Pending* p, jsPubAck* pa, jsPubAckErr* pae);
