@@ -146,13 +146,7 @@ struct Business {
 std::vector<Business> create_businesses(int port, const std::string& token, int count, int threads,
                                         const std::string& prefix) {
   std::vector<Business> out(static_cast<std::size_t>(count));
-  std::string days;
-  for (const char* d :
-       {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}) {
-    days +=
-        std::string(days.empty() ? "" : ",") + "\"" + d + R"(":[{"start":"00:00","end":"24:00"}])";
-  }
-  const std::string schedule = R"({"days":{)" + days + "}}";
+  const std::string schedule = slotwise::bench::open_all_week_schedule_json();
   std::atomic<int> next{0};
   std::vector<std::thread> pool;
   pool.reserve(64);

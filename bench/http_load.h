@@ -30,6 +30,17 @@ namespace slotwise::bench {
 
 using LoadClock = std::chrono::steady_clock;
 
+// The body of PUT /v1/businesses/{id}/schedule for a business open 24/7.
+inline std::string open_all_week_schedule_json() {
+  std::string days;
+  for (const char* d :
+       {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}) {
+    days +=
+        std::string(days.empty() ? "" : ",") + "\"" + d + R"(":[{"start":"00:00","end":"24:00"}])";
+  }
+  return R"({"days":{)" + days + "}}";
+}
+
 inline double seconds_since(LoadClock::time_point t0) {
   return std::chrono::duration<double>(LoadClock::now() - t0).count();
 }

@@ -102,13 +102,7 @@ struct PaidBusiness {
 inline std::vector<PaidBusiness> create_paid_businesses(int port, const std::string& token,
                                                         int count) {
   std::vector<PaidBusiness> out(static_cast<std::size_t>(count));
-  std::string days;
-  for (const char* d :
-       {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}) {
-    days +=
-        std::string(days.empty() ? "" : ",") + "\"" + d + R"(":[{"start":"00:00","end":"24:00"}])";
-  }
-  const std::string schedule = R"({"days":{)" + days + "}}";
+  const std::string schedule = open_all_week_schedule_json();
   const httplib::Headers auth{{"Authorization", "Bearer " + token}};
   httplib::Client client("127.0.0.1", port);
   client.set_tcp_nodelay(true);
