@@ -1,6 +1,7 @@
 #include "events/append_pipeline.h"
 
 #include <algorithm>
+#include <shared_mutex>
 
 #include "events/commit_codec.h"
 #include "events/nats_status.h"
@@ -12,6 +13,7 @@ struct AppendPipeline::Pending {
   AppendCallback done;
   std::string subject;
   Clock::time_point deadline;
+  Clock::time_point ack_due;  // while in flight: when to stop waiting for the ack
   int conflict_retries = 0;
   int unavailable_retries = 0;
   // Once prepared, retries after a timeout republish these exact bytes under
@@ -27,9 +29,11 @@ namespace {
 
 // nats.c hands the ack handler a void* closure; a registry of weak pointers
 // turns it back into a live pipeline or nothing, so a late acknowledgement can
-// never touch a destroyed pipeline.
-std::mutex& registry_mutex() {
-  static std::mutex m;
+// never touch a destroyed pipeline. Every acknowledgement looks itself up, on
+// as many threads as there are connections; a shared lock keeps those lookups
+// from ever sleeping on each other (only create/destroy take it exclusively).
+std::shared_mutex& registry_mutex() {
+  static std::shared_mutex m;
   return m;
 }
 std::unordered_map<std::uint64_t, std::weak_ptr<AppendPipeline>>& registry() {
@@ -59,7 +63,7 @@ Error error_of(ErrorCode code, std::string message) {
 
 std::shared_ptr<AppendPipeline> AppendPipeline::create(PipelineOptions options, Io io) {
   std::shared_ptr<AppendPipeline> p(new AppendPipeline(std::move(options), std::move(io)));
-  std::lock_guard<std::mutex> lock(registry_mutex());
+  const std::unique_lock<std::shared_mutex> lock(registry_mutex());
   registry()[p->registry_id_] = p;
   return p;
 }
@@ -82,8 +86,12 @@ AppendPipeline::~AppendPipeline() {
     }
     timer_cv_.notify_all();
     if (timer_thread_.joinable()) timer_thread_.join();
-    std::lock_guard<std::mutex> lock(registry_mutex());
-    registry().erase(registry_id_);
+    {
+      const std::unique_lock<std::shared_mutex> lock(registry_mutex());
+      registry().erase(registry_id_);
+    }
+    // No acknowledgement can reach this pipeline any more.
+    for (natsMsg* m : acked_msgs_) natsMsg_Destroy(m);
   } catch (...) {  // NOLINT(bugprone-empty-catch): a destructor must not throw
     // Only a failing mutex or thread join can get here; nothing is left to do.
   }
@@ -99,7 +107,7 @@ void AppendPipeline::ack_handler(jsCtx* /*js*/, natsMsg* msg, jsPubAck* pa, jsPu
                                  void* closure) {
   std::shared_ptr<AppendPipeline> self;
   {
-    std::lock_guard<std::mutex> lock(registry_mutex());
+    const std::shared_lock<std::shared_mutex> lock(registry_mutex());
     auto it =
         registry().find(static_cast<std::uint64_t>(reinterpret_cast<std::uintptr_t>(closure)));
     if (it != registry().end()) self = it->second.lock();
@@ -241,13 +249,14 @@ AppendPipeline::Pending* AppendPipeline::publish(Pending* p) {
   jsCtx* js = js_fast_;
   {
     std::lock_guard<std::mutex> lock(mu_);
+    p->ack_due = Clock::now() + options_.ack_timeout;
     in_flight_[key] = p;
     if (++stats_.in_flight > options_.low_latency_in_flight) js = js_bulk_;
   }
-  jsPubOptions po;
-  jsPubOptions_Init(&po);
-  po.MaxWait = options_.ack_timeout.count();
-  const natsStatus s = js_PublishMsgAsync(js, &msg, &po);
+  // No MaxWait: nats.c would allocate a deadline record per publish and later
+  // deliver a timeout message for every one of them, acknowledged or not.
+  // sweep_unacknowledged() enforces ack_timeout instead.
+  const natsStatus s = js_PublishMsgAsync(js, &msg, nullptr);
   if (s == NATS_OK) return nullptr;  // p may already be completed by the ack thread
   bool still_ours = false;
   {
@@ -265,8 +274,14 @@ AppendPipeline::Pending* AppendPipeline::publish(Pending* p) {
 void AppendPipeline::on_ack(natsMsg* msg, jsPubAck* pa, jsPubAckErr* pae) {
   Pending* p = nullptr;
   Detached detached;  // the common case, a stored commit: completed in this one lock region
+  std::vector<natsMsg*> to_destroy;
   {
     std::lock_guard<std::mutex> lock(mu_);
+    // nats.c frees messages on its garbage-collector thread and wakes that
+    // thread whenever it is idle; destroying acknowledged messages in batches
+    // costs one wake-up per batch instead of up to one per append.
+    acked_msgs_.push_back(msg);
+    if (acked_msgs_.size() >= kDestroyBatch) to_destroy.swap(acked_msgs_);
     auto it = in_flight_.find(msg);
     if (it != in_flight_.end()) {
       p = it->second;
@@ -279,7 +294,7 @@ void AppendPipeline::on_ack(natsMsg* msg, jsPubAck* pa, jsPubAckErr* pae) {
       }
     }
   }
-  natsMsg_Destroy(msg);
+  for (natsMsg* m : to_destroy) natsMsg_Destroy(m);
   if (p == nullptr) return;  // a stale attempt, or cancelled by shutdown
   if (detached.done) {
     complete(std::move(detached.done), AppendResult{pa->Sequence, false});
@@ -417,22 +432,58 @@ void AppendPipeline::complete(std::unique_ptr<Pending> p, Result<AppendResult> r
 }
 
 void AppendPipeline::timer_loop() {
+  // Acknowledgement deadlines are checked in sweeps a quarter of the ack
+  // timeout apart, so an ack is given up on between 1 and 1.25 timeouts
+  // after its publish, at the cost of one wake-up per sweep.
+  const auto sweep_every =
+      std::max<Clock::duration>(options_.ack_timeout / 4, std::chrono::milliseconds(10));
+  auto next_sweep = Clock::now() + sweep_every;
   std::unique_lock<std::mutex> lock(mu_);
   while (!shutting_down_ || !timers_.empty()) {
-    if (timers_.empty()) {
-      timer_cv_.wait(lock);
+    if (Clock::now() >= next_sweep) {
+      lock.unlock();
+      sweep_unacknowledged();
+      lock.lock();
+      next_sweep = Clock::now() + sweep_every;
       continue;
     }
-    const auto due = timers_.begin()->first;
+    const auto due = timers_.empty() ? next_sweep : std::min(next_sweep, timers_.begin()->first);
     if (Clock::now() < due) {
       timer_cv_.wait_until(lock, due);
       continue;
     }
+    if (timers_.empty()) continue;
     Pending* p = timers_.begin()->second;
     timers_.erase(timers_.begin());
     lock.unlock();
     drive(p);
     lock.lock();
+  }
+}
+
+void AppendPipeline::sweep_unacknowledged() {
+  std::vector<Pending*> overdue;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    const auto now = Clock::now();
+    for (auto it = in_flight_.begin(); it != in_flight_.end();) {
+      if (it->second->ack_due <= now) {
+        // The message stays nats.c's until its ack (or the context) goes; a
+        // late ack finds no entry here and is dropped (see on_ack).
+        overdue.push_back(it->second);
+        it = in_flight_.erase(it);
+        --stats_.in_flight;
+      } else {
+        ++it;
+      }
+    }
+  }
+  // A retry republishes the same bytes under the same message id, so the
+  // server deduplicates if the first attempt did arrive.
+  for (Pending* p : overdue) {
+    drive(retry_later(p, error_of(ErrorCode::kUnavailable,
+                                  "no acknowledgement for " + p->subject + " within " +
+                                      std::to_string(options_.ack_timeout.count()) + " ms")));
   }
 }
 

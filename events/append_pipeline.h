@@ -35,6 +35,7 @@
 #include <string>
 #include <thread>
 #include <unordered_map>
+#include <vector>
 
 #include "common/lru_cache.h"
 #include "events/append_request.h"
@@ -147,6 +148,8 @@ class AppendPipeline : public std::enable_shared_from_this<AppendPipeline> {
   Detached detach_locked(Pending* p);  // requires mu_
   void complete(std::unique_ptr<Pending> p, Result<AppendResult> result);
   void timer_loop();
+  // Gives up waiting for acknowledgements older than ack_timeout (retried).
+  void sweep_unacknowledged();
 
   PipelineOptions options_;
   Io io_;
@@ -164,10 +167,13 @@ class AppendPipeline : public std::enable_shared_from_this<AppendPipeline> {
   // no second lock; drain() is woken under mu_ when it reaches zero.
   std::atomic<std::size_t> outstanding_{0};
   std::unordered_map<const natsMsg*, Pending*> in_flight_;
+  static constexpr std::size_t kDestroyBatch = 64;
+  std::vector<natsMsg*> acked_msgs_;  // acknowledged, destroyed in batches
   common::LruCache<std::string, SubjectTail> tails_;
   PipelineStats stats_;
 
-  // Delayed retries (backoff after "unavailable").
+  // Delayed retries (backoff after "unavailable"); the same thread sweeps
+  // in_flight_ for overdue acknowledgements.
   std::multimap<Clock::time_point, Pending*> timers_;
   std::condition_variable timer_cv_;
   std::thread timer_thread_;

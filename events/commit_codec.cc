@@ -1,5 +1,7 @@
 #include "events/commit_codec.h"
 
+#include "events/header_message.h"
+
 #include <google/protobuf/util/time_util.h>
 
 #include <array>
@@ -97,12 +99,6 @@ EncodedCommit encode_commit(const AppendRequest& req, std::uint64_t previous_ver
 Result<MsgPtr> build_message(const std::string& subject, const AppendRequest& req,
                              const EncodedCommit& encoded, std::uint64_t previous_version,
                              std::chrono::system_clock::time_point now) {
-  natsMsg* raw = nullptr;
-  if (natsMsg_Create(&raw, subject.c_str(), nullptr, encoded.payload.data(),
-                     static_cast<int>(encoded.payload.size())) != NATS_OK) {
-    return make_error(ErrorCode::kInternal, "cannot create message");
-  }
-  MsgPtr msg(raw);
   std::string types;
   for (const auto& ev : req.events) {
     if (!types.empty()) types += ',';
@@ -111,33 +107,27 @@ Result<MsgPtr> build_message(const std::string& subject, const AppendRequest& re
   const std::string hash_hex = to_hex(encoded.hash);
   const std::string expected = std::to_string(previous_version);
   const std::string time = format_rfc3339(now);
-  const std::array<std::pair<const char*, const std::string*>, 12> headers = {{
-      {"ce-id", &req.commit_id},
-      {"ce-type", &req.events.front().type},
-      {"ce-source", &req.metadata.source},
-      {"ce-time", &time},
-      {"ce-subject", &req.aggregate.id},
-      {"traceparent", &req.metadata.traceparent},
-      {"sw-correlation-id", &req.metadata.correlation_id},
-      {"sw-causation-id", &req.metadata.causation_id},
-      {"sw-event-types", &types},
-      {kHeaderHash, &hash_hex},
-      {kHeaderMsgId, &req.commit_id},
-      // Always sent, also as "0": the server then requires the subject to be
-      // empty, which is how "no stream" is enforced.
-      {kHeaderExpectedLastSubjectSeq, &expected},
-  }};
-  natsStatus s = natsMsgHeader_Set(msg.get(), "ce-specversion", "1.0");
-  if (s == NATS_OK) {
-    s = natsMsgHeader_Set(msg.get(), "content-type",
-                          "application/protobuf; messageType=\"slotwise.events.v1.Commit\"");
-  }
-  for (const auto& [key, value] : headers) {
-    if (s != NATS_OK) break;
-    if (!value->empty()) s = natsMsgHeader_Set(msg.get(), key, value->c_str());
-  }
-  if (s != NATS_OK) return make_error(ErrorCode::kInternal, "cannot set message headers");
-  return msg;
+  return make_header_message(
+      subject,
+      {
+          {"ce-specversion", "1.0"},
+          {"content-type", R"(application/protobuf; messageType="slotwise.events.v1.Commit")"},
+          {"ce-id", req.commit_id},
+          {"ce-type", req.events.front().type},
+          {"ce-source", req.metadata.source},
+          {"ce-time", time},
+          {"ce-subject", req.aggregate.id},
+          {"traceparent", req.metadata.traceparent},
+          {"sw-correlation-id", req.metadata.correlation_id},
+          {"sw-causation-id", req.metadata.causation_id},
+          {"sw-event-types", types},
+          {kHeaderHash, hash_hex},
+          {kHeaderMsgId, req.commit_id},
+          // Always sent, also as "0": the server then requires the subject to
+          // be empty, which is how "no stream" is enforced.
+          {kHeaderExpectedLastSubjectSeq, expected},
+      },
+      encoded.payload);
 }
 
 Result<StoredCommit> decode_message(natsMsg* msg, std::string_view subject_prefix,

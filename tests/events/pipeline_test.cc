@@ -1,13 +1,19 @@
 // Pipelined appends: many in flight, per-append completion, per-aggregate order.
 #include <doctest/doctest.h>
 
+#include <signal.h>
+
+#include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <map>
 #include <mutex>
+#include <thread>
 #include <vector>
 
 #include "tests/events/store_fixture.h"
 
+using slotwise::events::AggregateRef;
 using slotwise::events::AppendResult;
 using slotwise::events::ExpectedVersion;
 using slotwise::events::Result;
@@ -97,4 +103,49 @@ TEST_CASE("destroying the store with appends queued completes every callback") {
     }
   }
   CHECK(callbacks == 200);
+}
+
+TEST_CASE("appends whose acks do not come in time are retried and stored exactly once") {
+  slotwise::testing::NatsServerFixture nats;
+  auto options = slotwise::testing::store_options(nats.url());
+  options.pipeline.ack_timeout = std::chrono::milliseconds(100);
+  auto opened = slotwise::events::EventStore::open(options);
+  REQUIRE(opened.ok());
+  auto& store = opened.value();
+  REQUIRE(store->provision().ok());
+  constexpr int kAppends = 40;
+  std::atomic<int> ok{0};
+  // A frozen server reads nothing and acknowledges nothing; the publishes wait
+  // in the socket buffers. Every ack deadline passes, so every append is
+  // republished; once the server runs again it stores each first attempt and
+  // deduplicates the retries by message id.
+  REQUIRE(::kill(nats.pid(), SIGSTOP) == 0);
+  // "No stream" first, then "any" with the tail the pipeline caches from each
+  // ack: no tail lookup (a request to the frozen server) is needed.
+  for (int i = 0; i < kAppends; ++i) {
+    const auto expected = i < 7 ? ExpectedVersion::no_stream() : ExpectedVersion::any();
+    store->append_async(
+        request("biz_t" + std::to_string(i % 7), expected, "t-" + std::to_string(i)),
+        [&](const Result<AppendResult>& r) {
+          if (r.ok()) ++ok;
+        });
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(600));
+  CHECK(store->stats().retries > 0);
+  REQUIRE(::kill(nats.pid(), SIGCONT) == 0);
+  REQUIRE(store->drain(std::chrono::seconds(30)));
+  CHECK(ok == kAppends);
+  CHECK(store->state()->messages == kAppends);
+  // Whatever the mix of first-attempt and deduplicated acks, each aggregate's
+  // commits are in submission order with no gaps.
+  for (int a = 0; a < 7; ++a) {
+    auto commits = store->read(AggregateRef{"calendar", "biz_t" + std::to_string(a)}, 0);
+    REQUIRE(commits.ok());
+    int expected_i = a;
+    for (const auto& c : commits.value()) {
+      CHECK(c.commit.commit_id() == "t-" + std::to_string(expected_i));
+      expected_i += 7;
+    }
+    CHECK(expected_i >= kAppends);
+  }
 }
