@@ -215,7 +215,8 @@ void QueryApi::availability(const Ctx& ctx, Res& res) const {
     display = z.value();
   }
   const domain::Instant t = now();
-  auto data = store_.availability_data(std::string(ctx.path_param("slug")), service_id, t);
+  auto data =
+      store_.availability_data(std::string(ctx.path_param("slug")), service_id, *from, *to, t);
   if (!data) return db_error(res, data.error());
   if (!data.value()) return not_found(res, "business or service");
   if (!display) {

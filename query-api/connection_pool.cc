@@ -17,11 +17,15 @@ Result<ConnectionPool::Lease> ConnectionPool::acquire() {
     return Lease(this, std::move(conn));
   }
   ++open_;
+  const auto statements = prepared_;
   lock.unlock();
   auto opened = projections::guarded("connect", [&]() -> std::unique_ptr<pqxx::connection> {
     auto c = std::make_unique<pqxx::connection>(url_);
-    pqxx::nontransaction tx(*c);
-    tx.exec("SET default_transaction_read_only = on");
+    {
+      pqxx::nontransaction tx(*c);
+      tx.exec("SET default_transaction_read_only = on");
+    }
+    for (const auto& [name, sql] : statements) c->prepare(name, sql);
     return c;
   });
   if (!opened) {
@@ -31,6 +35,12 @@ Result<ConnectionPool::Lease> ConnectionPool::acquire() {
     return common::Unexpected<Error>{opened.error()};
   }
   return Lease(this, std::move(opened).value());
+}
+
+void ConnectionPool::prepare(const std::string& name, const std::string& sql) {
+  const std::lock_guard<std::mutex> lock(mu_);
+  prepared_.emplace_back(name, sql);
+  for (auto& c : idle_) c->prepare(name, sql);
 }
 
 void ConnectionPool::give_back(std::unique_ptr<pqxx::connection> conn) {

@@ -17,6 +17,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "projections/pg.h"
@@ -51,6 +52,10 @@ class ConnectionPool {
 
   [[nodiscard]] Result<Lease> acquire();
   [[nodiscard]] std::size_t size() const { return size_; }
+  // Declares a prepared statement on every connection of the pool, open or
+  // opened later (libpqxx prepares it on a connection's first use), so a
+  // hot query is parsed and planned once per connection, not per request.
+  void prepare(const std::string& name, const std::string& sql);
 
  private:
   void give_back(std::unique_ptr<pqxx::connection> conn);
@@ -61,7 +66,8 @@ class ConnectionPool {
   std::mutex mu_;
   std::condition_variable cv_;
   std::vector<std::unique_ptr<pqxx::connection>> idle_;
-  std::size_t open_ = 0;  // idle + leased
+  std::vector<std::pair<std::string, std::string>> prepared_;  // name, SQL
+  std::size_t open_ = 0;                                       // idle + leased
 };
 
 }  // namespace slotwise::query

@@ -1,5 +1,8 @@
 #include "query-api/read_store.h"
 
+#include <rapidjson/document.h>
+
+#include <stdexcept>
 #include <utility>
 
 namespace slotwise::query {
@@ -16,16 +19,28 @@ constexpr const char* kBookingColumns =
     " FROM bookings b LEFT JOIN services s"
     " ON s.business_id = b.business_id AND s.service_id = b.service_id ";
 
-constexpr const char* kBusinessColumns =
-    "SELECT business_id, slug, owner_user_id, name, description, contact_email, contact_phone,"
+// Column lists in the order business_of() and service_of() read them.
+constexpr std::string_view kBusinessFields =
+    "business_id, slug, owner_user_id, name, description, contact_email, contact_phone,"
     " address, time_zone, currency, slot_interval_minutes, min_notice_minutes, horizon_days,"
     " max_bookings_per_day, hold_minutes, free_cancellation_cutoff_minutes,"
-    " late_cancellation_refund_percent, version FROM businesses ";
+    " late_cancellation_refund_percent, version";
+constexpr std::string_view kServiceFields =
+    "service_id, name, description, duration_minutes, buffer_before_minutes,"
+    " buffer_after_minutes, price_minor, currency, payment_mode, deposit_minor, active";
 
-constexpr const char* kServiceColumns =
-    "SELECT service_id, name, description, duration_minutes, buffer_before_minutes,"
-    " buffer_after_minutes, price_minor, currency, payment_mode, deposit_minor, active"
-    " FROM services ";
+// "a, b" -> "p.a, p.b": the same columns qualified for a join.
+std::string prefixed(std::string_view prefix, std::string_view fields) {
+  std::string out(prefix);
+  for (const char c : fields) {
+    out += c;
+    if (c == ' ') out += prefix;
+  }
+  return out;
+}
+
+const std::string kBusinessColumns = "SELECT " + std::string(kBusinessFields) + " FROM businesses ";
+const std::string kServiceColumns = "SELECT " + std::string(kServiceFields) + " FROM services ";
 
 domain::Instant instant(const pqxx::field& f) {
   return domain::Instant{std::chrono::seconds{f.as<std::int64_t>()}};
@@ -56,21 +71,6 @@ BookingRow booking_of(const pqxx::row& r) {
   b.created_at = instant(r[20]);
   b.updated_at = instant(r[21]);
   b.version = r[22].as<std::uint64_t>();
-  return b;
-}
-
-// The availability subset of a booking; the other fields stay empty.
-BookingRow busy_booking_of(const pqxx::row& r) {
-  BookingRow b;
-  b.booking_id = r[0].as<std::string>();
-  b.service_id = r[1].as<std::string>();
-  b.status = r[2].as<std::string>();
-  b.start = instant(r[3]);
-  b.end = instant(r[4]);
-  b.buffer_before_minutes = r[5].as<int>();
-  b.buffer_after_minutes = r[6].as<int>();
-  b.time_zone = r[7].as<std::string>();
-  if (!r[8].is_null()) b.hold_expires_at = instant(r[8]);
   return b;
 }
 
@@ -113,6 +113,85 @@ ServiceRow service_of(const pqxx::row& r) {
   return s;
 }
 
+std::int64_t seconds_of(domain::LocalDate day) {
+  return std::chrono::duration_cast<std::chrono::seconds>(day.time_since_epoch()).count();
+}
+
+// The JSON columns of the availability statement; PostgreSQL wrote them, so
+// a shape other than the one asked for is a bug (kInternal via guarded()).
+rapidjson::Document parse_array(const char* json) {
+  rapidjson::Document doc;
+  doc.Parse(json);
+  if (doc.HasParseError() || !doc.IsArray()) throw std::runtime_error("malformed JSON column");
+  return doc;
+}
+
+std::vector<OverrideRow> overrides_of_json(const char* json) {
+  std::vector<OverrideRow> out;
+  const rapidjson::Document doc = parse_array(json);
+  for (const auto& o : doc.GetArray()) {
+    if (!o.IsArray() || o.Size() != 3 || !o[0].IsString() || !o[1].IsBool() || !o[2].IsString())
+      throw std::runtime_error("malformed override");
+    out.push_back(OverrideRow{o[0].GetString(), o[1].GetBool(), o[2].GetString()});
+  }
+  return out;
+}
+
+std::vector<BookingRow> busy_bookings_of_json(const char* json) {
+  std::vector<BookingRow> out;
+  const rapidjson::Document doc = parse_array(json);
+  out.reserve(doc.Size());
+  for (const auto& k : doc.GetArray()) {
+    if (!k.IsArray() || k.Size() != 9 || !k[0].IsString() || !k[1].IsString() || !k[2].IsString() ||
+        !k[3].IsInt64() || !k[4].IsInt64() || !k[5].IsInt() || !k[6].IsInt() || !k[7].IsString() ||
+        !(k[8].IsNull() || k[8].IsInt64()))
+      throw std::runtime_error("malformed booking");
+    BookingRow b;
+    b.booking_id = k[0].GetString();
+    b.service_id = k[1].GetString();
+    b.status = k[2].GetString();
+    b.start = domain::Instant{std::chrono::seconds{k[3].GetInt64()}};
+    b.end = domain::Instant{std::chrono::seconds{k[4].GetInt64()}};
+    b.buffer_before_minutes = k[5].GetInt();
+    b.buffer_after_minutes = k[6].GetInt();
+    b.time_zone = k[7].GetString();
+    if (k[8].IsInt64()) b.hold_expires_at = domain::Instant{std::chrono::seconds{k[8].GetInt64()}};
+    out.push_back(std::move(b));
+  }
+  return out;
+}
+
+constexpr const char* kAvailabilityStatement = "sw_availability";
+
+const std::string& availability_sql() {
+  // The hottest public route: one statement (one round trip, one snapshot,
+  // no BEGIN/COMMIT) instead of a transaction of five queries, which the
+  // query benchmark showed as most of a request's time (docs/benchmarks.md).
+  // Overrides and bookings come back as JSON arrays in single columns.
+  static const std::string sql =
+      "SELECT " + prefixed("b.", kBusinessFields) + ", " + prefixed("s.", kServiceFields) +
+      ", s.service_id IS NOT NULL, c.time_zone, c.schedule::text,"
+      " (SELECT coalesce(json_agg(json_build_array(o.local_date::text, o.closed,"
+      "   o.intervals::text) ORDER BY o.local_date), '[]'::json)::text"
+      "  FROM date_overrides o WHERE o.business_id = b.business_id),"
+      // busy_calendar() skips bookings whose buffered end is 3 days or more
+      // before now; fetch a margin more and let it decide. Only the columns
+      // availability.cc's calendar_state() reads.
+      " (SELECT coalesce(json_agg(json_build_array(k.booking_id, k.service_id, k.status,"
+      "   extract(epoch from k.start_at)::bigint, extract(epoch from k.end_at)::bigint,"
+      "   k.buffer_before_minutes, k.buffer_after_minutes, k.time_zone,"
+      "   extract(epoch from k.hold_expires_at)::bigint)), '[]'::json)::text"
+      "  FROM bookings k WHERE k.business_id = b.business_id"
+      "  AND k.status IN ('tentative','confirmed','completed','no_show')"
+      "  AND k.end_at >= to_timestamp($3) AND k.start_at >= to_timestamp($5)"
+      "  AND k.start_at < to_timestamp($6))"
+      " FROM (SELECT * FROM businesses WHERE (business_id = $1 AND $4) OR (slug = $1 AND NOT $4)"
+      "       ORDER BY business_id LIMIT 1) b"
+      " LEFT JOIN services s ON s.business_id = b.business_id AND s.service_id = $2"
+      " LEFT JOIN calendars c ON c.business_id = b.business_id";
+  return sql;
+}
+
 std::optional<BusinessRow> find_business(pqxx::read_transaction& tx, const std::string& key) {
   const bool by_id = key.starts_with("biz_");
   const pqxx::result r = tx.exec_params(std::string(kBusinessColumns) +
@@ -136,6 +215,10 @@ auto read(ConnectionPool& pool, std::string_view what, F&& f)
 
 }  // namespace
 
+ReadStore::ReadStore(ConnectionPool& pool) : pool_(pool) {
+  pool_.prepare(kAvailabilityStatement, availability_sql());
+}
+
 Result<std::optional<BusinessRow>> ReadStore::business(const std::string& id_or_slug) const {
   return read(pool_, "business",
               [&](pqxx::read_transaction& tx) { return find_business(tx, id_or_slug); });
@@ -155,48 +238,32 @@ Result<std::vector<ServiceRow>> ReadStore::services(const std::string& business_
 
 Result<std::optional<AvailabilityData>> ReadStore::availability_data(const std::string& id_or_slug,
                                                                      const std::string& service_id,
+                                                                     domain::LocalDate from,
+                                                                     domain::LocalDate to,
                                                                      domain::Instant now) const {
-  return read(pool_, "availability", [&](pqxx::read_transaction& tx) {
-    std::optional<AvailabilityData> out;
-    auto business = find_business(tx, id_or_slug);
-    if (!business) return out;
-    const pqxx::result svc =
-        tx.exec_params(std::string(kServiceColumns) + "WHERE business_id = $1 AND service_id = $2",
-                       business->business_id, service_id);
-    if (svc.empty()) return out;
+  auto lease = pool_.acquire();
+  if (!lease) return common::Unexpected<Error>{lease.error()};
+  return projections::guarded("availability", [&]() -> std::optional<AvailabilityData> {
+    pqxx::nontransaction tx(lease.value().conn());
+    const pqxx::result r = tx.exec_prepared(
+        kAvailabilityStatement, id_or_slug, service_id,
+        now.time_since_epoch().count() - 5LL * 86400, id_or_slug.starts_with("biz_"),
+        seconds_of(from - date::days{3}), seconds_of(to + date::days{4}));
+    if (r.empty()) return std::nullopt;
+    const pqxx::row row = r[0];
+    constexpr pqxx::row::size_type kB = 18;             // business fields
+    constexpr pqxx::row::size_type kS = 11;             // service fields
+    if (!row[kB + kS].as<bool>()) return std::nullopt;  // no such service
     AvailabilityData d;
-    d.business = std::move(*business);
-    d.service = service_of(svc[0]);
-    const pqxx::result cal =
-        tx.exec_params("SELECT time_zone, schedule::text FROM calendars WHERE business_id = $1",
-                       d.business.business_id);
-    if (!cal.empty())
-      d.calendar = CalendarRow{cal[0][0].as<std::string>(), cal[0][1].as<std::string>()};
-    for (const auto& r :
-         tx.exec_params("SELECT local_date::text, closed, intervals::text FROM date_overrides"
-                        " WHERE business_id = $1 ORDER BY local_date",
-                        d.business.business_id)) {
-      d.overrides.push_back(
-          OverrideRow{r[0].as<std::string>(), r[1].as<bool>(), r[2].as<std::string>()});
+    d.business = business_of(row.slice(0, kB));
+    d.service = service_of(row.slice(kB, kB + kS));
+    if (!row[kB + kS + 1].is_null()) {
+      d.calendar =
+          CalendarRow{row[kB + kS + 1].as<std::string>(), row[kB + kS + 2].as<std::string>()};
     }
-    // busy_calendar() skips bookings whose buffered end is 3 days or more
-    // before now; fetch a margin more and let it decide.
-    // Only the columns availability.cc's calendar_state() reads, without the
-    // services join: this runs on every availability request over every
-    // booking still ahead, and reading all 23 columns showed up in the query
-    // benchmark's profile (docs/benchmarks.md).
-    for (const auto& r : tx.exec_params(
-             "SELECT booking_id, service_id, status, extract(epoch from start_at)::bigint,"
-             " extract(epoch from end_at)::bigint, buffer_before_minutes, buffer_after_minutes,"
-             " time_zone, extract(epoch from hold_expires_at)::bigint FROM bookings"
-             " WHERE business_id = $1 AND status IN"
-             " ('tentative','confirmed','completed','no_show')"
-             " AND end_at >= to_timestamp($2)",
-             d.business.business_id, now.time_since_epoch().count() - 5LL * 86400)) {
-      d.bookings.push_back(busy_booking_of(r));
-    }
-    out = std::move(d);
-    return out;
+    d.overrides = overrides_of_json(row[kB + kS + 3].c_str());
+    d.bookings = busy_bookings_of_json(row[kB + kS + 4].c_str());
+    return d;
   });
 }
 

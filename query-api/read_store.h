@@ -144,13 +144,19 @@ struct BookingFilter {
 
 class ReadStore {
  public:
-  explicit ReadStore(ConnectionPool& pool) : pool_(pool) {}
+  // Declares the store's prepared statements on `pool`.
+  explicit ReadStore(ConnectionPool& pool);
 
   // By id when `id_or_slug` starts with "biz_", else by slug.
   [[nodiscard]] Result<std::optional<BusinessRow>> business(const std::string& id_or_slug) const;
   [[nodiscard]] Result<std::vector<ServiceRow>> services(const std::string& business_id) const;
+  // Bookings are read only where they can matter for days in [from, to]:
+  // starting within 3 days of the range (a booking lasts at most 8 h plus
+  // 4 h buffers each side, and a zone offset is at most 14 h) and not more
+  // than 5 days over at `now` (busy_calendar() ignores those anyway).
   [[nodiscard]] Result<std::optional<AvailabilityData>> availability_data(
-      const std::string& id_or_slug, const std::string& service_id, domain::Instant now) const;
+      const std::string& id_or_slug, const std::string& service_id, domain::LocalDate from,
+      domain::LocalDate to, domain::Instant now) const;
   [[nodiscard]] Result<std::optional<BookingRow>> booking(const std::string& booking_id) const;
   [[nodiscard]] Result<std::vector<HistoryEntry>> history(const std::string& booking_id) const;
   // Up to filter.limit + 1 rows (the extra one tells there is a next page).
