@@ -3,12 +3,14 @@
 // as SLOTWISE_<KEY>:
 //   http_host 127.0.0.1, http_port 8082, http_workers 32
 //   pg_url / query_pg_url / query_role        (query_config.h)
-//   pool_size 16, pool_acquire_timeout 2s
+//   pool_size 2 x CPU cores (at least 2), pool_acquire_timeout 2s
 //   jwt_secret_file (required), jwt_issuer, jwt_audience, feed_secret_file
 //   min_position_wait 2s, projection main, public_base_url ""
 // Logs are JSON lines on stderr; SIGTERM/SIGINT stop it gracefully.
+#include <algorithm>
 #include <exception>
 #include <iostream>
+#include <thread>
 
 #include "query-api/api.h"
 #include "query-api/connection_pool.h"
@@ -35,7 +37,11 @@ int run(const Config& config) {
       config.get_string("pg_url", "postgresql://slotwise@127.0.0.1:55432/slotwise");
   const std::string role = config.get_string("query_role", "slotwise_query");
   const std::string query_url = config.get_string("query_pg_url", with_user(pg_url, role));
-  const auto pool_size = must(config.get_int("pool_size", 16, 1, 1024));
+  // More busy PostgreSQL backends than about twice the cores only adds
+  // context switches: on 2 cores, 16 connections gave the availability route
+  // a p99 of ~230 ms, 4 gave ~30 ms at a higher rate (docs/benchmarks.md).
+  const int default_pool = std::max(2, 2 * static_cast<int>(std::thread::hardware_concurrency()));
+  const auto pool_size = must(config.get_int("pool_size", default_pool, 1, 1024));
   const auto acquire_timeout =
       must(config.get_duration("pool_acquire_timeout", std::chrono::milliseconds(2000)));
 

@@ -192,7 +192,12 @@ const std::string& availability_sql() {
   return sql;
 }
 
-std::optional<BusinessRow> find_business(pqxx::read_transaction& tx, const std::string& key) {
+// Every read is a single statement (atomic, one snapshot) in autocommit: a
+// read-only transaction around it would cost two more round trips (BEGIN,
+// COMMIT) per request. The connection is read-only anyway (connection_pool.h).
+using Tx = pqxx::nontransaction;
+
+std::optional<BusinessRow> find_business(Tx& tx, const std::string& key) {
   const bool by_id = key.starts_with("biz_");
   const pqxx::result r = tx.exec_params(std::string(kBusinessColumns) +
                                             (by_id ? "WHERE business_id = $1" : "WHERE slug = $1") +
@@ -204,11 +209,11 @@ std::optional<BusinessRow> find_business(pqxx::read_transaction& tx, const std::
 
 template <class F>
 auto read(ConnectionPool& pool, std::string_view what, F&& f)
-    -> Result<std::invoke_result_t<F, pqxx::read_transaction&>> {
+    -> Result<std::invoke_result_t<F, Tx&>> {
   auto lease = pool.acquire();
   if (!lease) return common::Unexpected<Error>{lease.error()};
   return projections::guarded(what, [&] {
-    pqxx::read_transaction tx(lease.value().conn());
+    Tx tx(lease.value().conn());
     return f(tx);
   });
 }
@@ -221,11 +226,11 @@ ReadStore::ReadStore(ConnectionPool& pool) : pool_(pool) {
 
 Result<std::optional<BusinessRow>> ReadStore::business(const std::string& id_or_slug) const {
   return read(pool_, "business",
-              [&](pqxx::read_transaction& tx) { return find_business(tx, id_or_slug); });
+              [&](Tx& tx) { return find_business(tx, id_or_slug); });
 }
 
 Result<std::vector<ServiceRow>> ReadStore::services(const std::string& business_id) const {
-  return read(pool_, "services", [&](pqxx::read_transaction& tx) {
+  return read(pool_, "services", [&](Tx& tx) {
     std::vector<ServiceRow> out;
     for (const auto& r :
          tx.exec_params(std::string(kServiceColumns) + "WHERE business_id = $1 ORDER BY service_id",
@@ -268,7 +273,7 @@ Result<std::optional<AvailabilityData>> ReadStore::availability_data(const std::
 }
 
 Result<std::optional<BookingRow>> ReadStore::booking(const std::string& booking_id) const {
-  return read(pool_, "booking", [&](pqxx::read_transaction& tx) {
+  return read(pool_, "booking", [&](Tx& tx) {
     std::optional<BookingRow> out;
     const pqxx::result r = tx.exec_params(
         std::string("SELECT ") + kBookingColumns + "WHERE b.booking_id = $1", booking_id);
@@ -278,7 +283,7 @@ Result<std::optional<BookingRow>> ReadStore::booking(const std::string& booking_
 }
 
 Result<std::vector<HistoryEntry>> ReadStore::history(const std::string& booking_id) const {
-  return read(pool_, "history", [&](pqxx::read_transaction& tx) {
+  return read(pool_, "history", [&](Tx& tx) {
     std::vector<HistoryEntry> out;
     for (const auto& r : tx.exec_params(
              "SELECT seq, event_index, event_type, extract(epoch from occurred_at)::bigint,"
@@ -294,7 +299,7 @@ Result<std::vector<HistoryEntry>> ReadStore::history(const std::string& booking_
 }
 
 Result<std::vector<BookingRow>> ReadStore::bookings(const BookingFilter& f) const {
-  return read(pool_, "bookings", [&](pqxx::read_transaction& tx) {
+  return read(pool_, "bookings", [&](Tx& tx) {
     std::string sql =
         std::string("SELECT ") + kBookingColumns +
         "WHERE b.business_id = " + tx.quote(f.business_id) + " AND b.start_at >= to_timestamp(" +
@@ -320,7 +325,7 @@ Result<std::vector<BookingRow>> ReadStore::bookings(const BookingFilter& f) cons
 
 Result<std::vector<BookingRow>> ReadStore::feed(const std::string& business_id,
                                                 domain::Instant since) const {
-  return read(pool_, "feed", [&](pqxx::read_transaction& tx) {
+  return read(pool_, "feed", [&](Tx& tx) {
     std::vector<BookingRow> out;
     for (const auto& r :
          tx.exec_params(std::string("SELECT ") + kBookingColumns +
@@ -336,7 +341,7 @@ Result<std::vector<BookingRow>> ReadStore::feed(const std::string& business_id,
 Result<std::vector<DayStats>> ReadStore::stats(const std::string& business_id,
                                                const std::string& from,
                                                const std::string& to) const {
-  return read(pool_, "stats", [&](pqxx::read_transaction& tx) {
+  return read(pool_, "stats", [&](Tx& tx) {
     std::vector<DayStats> out;
     for (const auto& r : tx.exec_params(
              "SELECT local_date::text, tentative, confirmed, cancelled, expired, completed,"
@@ -355,7 +360,7 @@ Result<std::vector<DayStats>> ReadStore::stats(const std::string& business_id,
 Result<std::vector<NotificationRow>> ReadStore::notifications(const std::string& business_id,
                                                               const std::string& status,
                                                               int limit) const {
-  return read(pool_, "notifications", [&](pqxx::read_transaction& tx) {
+  return read(pool_, "notifications", [&](Tx& tx) {
     std::vector<NotificationRow> out;
     if (tx.exec1("SELECT to_regclass('public.notifications') IS NULL")[0].as<bool>()) return out;
     for (const auto& r : tx.exec_params(
@@ -383,7 +388,7 @@ Result<std::vector<NotificationRow>> ReadStore::notifications(const std::string&
 }
 
 Result<std::uint64_t> ReadStore::position(const std::string& projection) const {
-  return read(pool_, "position", [&](pqxx::read_transaction& tx) {
+  return read(pool_, "position", [&](Tx& tx) {
     const pqxx::result r = tx.exec_params(
         "SELECT position FROM projection_checkpoints WHERE projection = $1", projection);
     return r.empty() ? std::uint64_t{0} : r[0][0].as<std::uint64_t>();
