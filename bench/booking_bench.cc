@@ -16,6 +16,7 @@
 //     every one touched by a booking so its aggregates are cached; the
 //     process's VmRSS is read from /proc.
 #include <httplib.h>
+#include <CLI/CLI.hpp>
 
 #include <algorithm>
 #include <atomic>
@@ -208,33 +209,18 @@ long rss_kib(pid_t pid) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  Options o;
-  for (int i = 1; i + 1 < argc; i += 2) {
-    const std::string a = argv[i];
-    const std::string v = argv[i + 1];
-    if (a == "--command") {
-      o.command_binary = v;
-    } else if (a == "--seconds") {
-      o.seconds = std::stoi(v);
-    } else if (a == "--connections") {
-      o.connections = std::stoi(v);
-    } else if (a == "--businesses") {
-      o.businesses = std::stoi(v);
-    } else if (a == "--rss-businesses") {
-      o.rss_businesses = std::stoi(v);
-    } else if (a == "--json") {
-      o.json_path = v;
-    } else {
-      std::cerr << "unknown option " << a << "\n";
-      return 2;
-    }
-  }
-  if (o.command_binary.empty()) {
-    std::cerr << "usage: booking_bench --command BIN [--seconds S] [--connections C] "
-                 "[--businesses B] [--rss-businesses N] [--json PATH]\n";
-    return 2;
-  }
   try {
+    Options o;
+    CLI::App app{"booking benchmark (issue 4): bookings/s through slotwise-command"};
+    app.add_option("--command", o.command_binary, "the slotwise-command binary")->required();
+    app.add_option("--seconds", o.seconds, "seconds per phase")->check(CLI::PositiveNumber);
+    app.add_option("--connections", o.connections, "HTTP connections")->check(CLI::PositiveNumber);
+    app.add_option("--businesses", o.businesses, "businesses booked into")
+        ->check(CLI::PositiveNumber);
+    app.add_option("--rss-businesses", o.rss_businesses, "businesses for the RSS measurement")
+        ->check(CLI::NonNegativeNumber);
+    app.add_option("--json", o.json_path, "where to write the JSON results");
+    CLI11_PARSE(app, argc, argv);
     double raw_rate = 0;
     {
       slotwise::testing::NatsServerFixture nats;

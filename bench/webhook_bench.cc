@@ -27,6 +27,8 @@
 //
 // Signing happens before each clock starts, so the client's HMAC is not
 // part of any figure.
+#include <CLI/CLI.hpp>
+
 #include <chrono>
 #include <csignal>
 #include <cstdint>
@@ -144,41 +146,22 @@ std::string load_json(const Load& l) {
                       {"p99_ms", num(l.p99_ms)}});
 }
 
-Options parse(int argc, char** argv) {
-  Options o;
-  for (int i = 1; i + 1 < argc; i += 2) {
-    const std::string a = argv[i];
-    const std::string v = argv[i + 1];
-    if (a == "--command") {
-      o.command_binary = v;
-    } else if (a == "--bookings") {
-      o.bookings = std::stoi(v);
-    } else if (a == "--businesses") {
-      o.businesses = std::stoi(v);
-    } else if (a == "--connections") {
-      o.connections = std::stoi(v);
-    } else if (a == "--seconds") {
-      o.seconds = std::stoi(v);
-    } else if (a == "--json") {
-      o.json_path = v;
-    } else {
-      throw std::invalid_argument("unknown option " + a);
-    }
-  }
-  if (o.command_binary.empty() || o.bookings < 1 || o.businesses < 1 || o.connections < 1) {
-    throw std::invalid_argument(
-        "usage: webhook_bench --command BIN [--bookings N] [--businesses B] [--connections K] "
-        "[--seconds S] [--json PATH]");
-  }
-  return o;
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
   namespace sb = slotwise::bench;
   try {
-    const Options o = parse(argc, argv);
+    Options o;
+    CLI::App app{"webhook benchmark (issue 7): signed payment webhooks/s through slotwise-command"};
+    app.add_option("--command", o.command_binary, "the slotwise-command binary")->required();
+    app.add_option("--bookings", o.bookings, "pending bookings to confirm")
+        ->check(CLI::PositiveNumber);
+    app.add_option("--businesses", o.businesses, "businesses they belong to")
+        ->check(CLI::PositiveNumber);
+    app.add_option("--connections", o.connections, "HTTP connections")->check(CLI::PositiveNumber);
+    app.add_option("--seconds", o.seconds, "seconds for the baselines")->check(CLI::PositiveNumber);
+    app.add_option("--json", o.json_path, "where to write the JSON results");
+    CLI11_PARSE(app, argc, argv);
     double raw_rate = 0;
     {
       slotwise::testing::NatsServerFixture nats;
