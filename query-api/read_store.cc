@@ -225,8 +225,7 @@ ReadStore::ReadStore(ConnectionPool& pool) : pool_(pool) {
 }
 
 Result<std::optional<BusinessRow>> ReadStore::business(const std::string& id_or_slug) const {
-  return read(pool_, "business",
-              [&](Tx& tx) { return find_business(tx, id_or_slug); });
+  return read(pool_, "business", [&](Tx& tx) { return find_business(tx, id_or_slug); });
 }
 
 Result<std::vector<ServiceRow>> ReadStore::services(const std::string& business_id) const {
