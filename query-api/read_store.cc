@@ -161,35 +161,38 @@ std::vector<BookingRow> busy_bookings_of_json(const char* json) {
   return out;
 }
 
-constexpr const char* kAvailabilityStatement = "sw_availability";
+constexpr const char* kAvailabilityById = "sw_availability_by_id";
+constexpr const char* kAvailabilityBySlug = "sw_availability_by_slug";
 
-const std::string& availability_sql() {
+// Two statements rather than one with "(id = $1 AND by_id) OR (slug = $1
+// AND NOT by_id)": a prepared statement soon runs on a generic plan, which
+// could not pick the id or the slug index for such a predicate.
+std::string availability_sql(bool by_id) {
   // The hottest public route: one statement (one round trip, one snapshot,
   // no BEGIN/COMMIT) instead of a transaction of five queries, which the
   // query benchmark showed as most of a request's time (docs/benchmarks.md).
   // Overrides and bookings come back as JSON arrays in single columns.
-  static const std::string sql =
-      "SELECT " + prefixed("b.", kBusinessFields) + ", " + prefixed("s.", kServiceFields) +
-      ", s.service_id IS NOT NULL, c.time_zone, c.schedule::text,"
-      " (SELECT coalesce(json_agg(json_build_array(o.local_date::text, o.closed,"
-      "   o.intervals::text) ORDER BY o.local_date), '[]'::json)::text"
-      "  FROM date_overrides o WHERE o.business_id = b.business_id),"
-      // busy_calendar() skips bookings whose buffered end is 3 days or more
-      // before now; fetch a margin more and let it decide. Only the columns
-      // availability.cc's calendar_state() reads.
-      " (SELECT coalesce(json_agg(json_build_array(k.booking_id, k.service_id, k.status,"
-      "   extract(epoch from k.start_at)::bigint, extract(epoch from k.end_at)::bigint,"
-      "   k.buffer_before_minutes, k.buffer_after_minutes, k.time_zone,"
-      "   extract(epoch from k.hold_expires_at)::bigint)), '[]'::json)::text"
-      "  FROM bookings k WHERE k.business_id = b.business_id"
-      "  AND k.status IN ('tentative','confirmed','completed','no_show')"
-      "  AND k.end_at >= to_timestamp($3) AND k.start_at >= to_timestamp($5)"
-      "  AND k.start_at < to_timestamp($6))"
-      " FROM (SELECT * FROM businesses WHERE (business_id = $1 AND $4) OR (slug = $1 AND NOT $4)"
-      "       ORDER BY business_id LIMIT 1) b"
-      " LEFT JOIN services s ON s.business_id = b.business_id AND s.service_id = $2"
-      " LEFT JOIN calendars c ON c.business_id = b.business_id";
-  return sql;
+  return "SELECT " + prefixed("b.", kBusinessFields) + ", " + prefixed("s.", kServiceFields) +
+         ", s.service_id IS NOT NULL, c.time_zone, c.schedule::text,"
+         " (SELECT coalesce(json_agg(json_build_array(o.local_date::text, o.closed,"
+         "   o.intervals::text) ORDER BY o.local_date), '[]'::json)::text"
+         "  FROM date_overrides o WHERE o.business_id = b.business_id),"
+         // busy_calendar() skips bookings whose buffered end is 3 days or more
+         // before now; fetch a margin more and let it decide. Only the columns
+         // availability.cc's calendar_state() reads.
+         " (SELECT coalesce(json_agg(json_build_array(k.booking_id, k.service_id, k.status,"
+         "   extract(epoch from k.start_at)::bigint, extract(epoch from k.end_at)::bigint,"
+         "   k.buffer_before_minutes, k.buffer_after_minutes, k.time_zone,"
+         "   extract(epoch from k.hold_expires_at)::bigint)), '[]'::json)::text"
+         "  FROM bookings k WHERE k.business_id = b.business_id"
+         "  AND k.status IN ('tentative','confirmed','completed','no_show')"
+         "  AND k.end_at >= to_timestamp($3) AND k.start_at >= to_timestamp($4)"
+         "  AND k.start_at < to_timestamp($5))"
+         " FROM (SELECT * FROM businesses WHERE " +
+         std::string(by_id ? "business_id" : "slug") +
+         " = $1 ORDER BY business_id LIMIT 1) b"
+         " LEFT JOIN services s ON s.business_id = b.business_id AND s.service_id = $2"
+         " LEFT JOIN calendars c ON c.business_id = b.business_id";
 }
 
 // Every read is a single statement (atomic, one snapshot) in autocommit: a
@@ -221,7 +224,8 @@ auto read(ConnectionPool& pool, std::string_view what, F&& f)
 }  // namespace
 
 ReadStore::ReadStore(ConnectionPool& pool) : pool_(pool) {
-  pool_.prepare(kAvailabilityStatement, availability_sql());
+  pool_.prepare(kAvailabilityById, availability_sql(true));
+  pool_.prepare(kAvailabilityBySlug, availability_sql(false));
 }
 
 Result<std::optional<BusinessRow>> ReadStore::business(const std::string& id_or_slug) const {
@@ -249,10 +253,11 @@ Result<std::optional<AvailabilityData>> ReadStore::availability_data(const std::
   if (!lease) return common::Unexpected<Error>{lease.error()};
   return projections::guarded("availability", [&]() -> std::optional<AvailabilityData> {
     pqxx::nontransaction tx(lease.value().conn());
-    const pqxx::result r = tx.exec_prepared(
-        kAvailabilityStatement, id_or_slug, service_id,
-        now.time_since_epoch().count() - 5LL * 86400, id_or_slug.starts_with("biz_"),
-        seconds_of(from - date::days{3}), seconds_of(to + date::days{4}));
+    // The same rule as find_business(): "biz_..." is an id, anything else a slug.
+    const pqxx::result r =
+        tx.exec_prepared(id_or_slug.starts_with("biz_") ? kAvailabilityById : kAvailabilityBySlug,
+                         id_or_slug, service_id, now.time_since_epoch().count() - 5LL * 86400,
+                         seconds_of(from - date::days{3}), seconds_of(to + date::days{4}));
     if (r.empty()) return std::nullopt;
     const pqxx::row row = r[0];
     constexpr pqxx::row::size_type kB = 18;             // business fields
