@@ -240,14 +240,13 @@ int main(int argc, char** argv) {
     const int port = slotwise::testing::free_port();
     std::ofstream(dir.path() + "/jwt.key") << kSecret << "\n";
     // slotwise-query's defaults otherwise (32 HTTP workers, 2 connections per core).
+    // Experiment knob: extra config lines, e.g. "pool_size = 4".
+    const char* extra = std::getenv("QUERY_BENCH_CONFIG");  // NOLINT(concurrency-mt-unsafe)
+    const std::string extra_config = extra != nullptr ? extra : "";
     std::ofstream(dir.path() + "/query.conf")
         << "pg_url = " << url << "\nhttp_port = " << port << "\njwt_secret_file = " << dir.path()
         << "/jwt.key\n"
-        // Experiment knob: extra config lines, e.g. "pool_size = 4".
-        << (std::getenv("QUERY_BENCH_CONFIG") != nullptr  // NOLINT(concurrency-mt-unsafe)
-                ? std::getenv("QUERY_BENCH_CONFIG")       // NOLINT(concurrency-mt-unsafe)
-                : "")
-        << "\n";
+        << extra_config << "\n";
     slotwise::testing::Process query({SLOTWISE_QUERY_BIN, dir.path() + "/query.conf"},
                                      dir.path() + "/query.log");
     if (!slotwise::testing::wait_for_port(port, std::chrono::seconds(20))) {

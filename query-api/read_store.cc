@@ -2,6 +2,7 @@
 
 #include <rapidjson/document.h>
 
+#include <algorithm>
 #include <stdexcept>
 #include <utility>
 
@@ -28,6 +29,13 @@ constexpr std::string_view kBusinessFields =
 constexpr std::string_view kServiceFields =
     "service_id, name, description, duration_minutes, buffer_before_minutes,"
     " buffer_after_minutes, price_minor, currency, payment_mode, deposit_minor, active";
+
+constexpr std::size_t field_count(std::string_view fields) {
+  return static_cast<std::size_t>(std::count(fields.begin(), fields.end(), ',')) + 1;
+}
+
+// Business ids are "biz_..."; anything else in their place is a slug.
+bool is_business_id(std::string_view key) { return key.starts_with("biz_"); }
 
 // "a, b" -> "p.a, p.b": the same columns qualified for a join.
 std::string prefixed(std::string_view prefix, std::string_view fields) {
@@ -201,11 +209,11 @@ std::string availability_sql(bool by_id) {
 using Tx = pqxx::nontransaction;
 
 std::optional<BusinessRow> find_business(Tx& tx, const std::string& key) {
-  const bool by_id = key.starts_with("biz_");
-  const pqxx::result r = tx.exec_params(std::string(kBusinessColumns) +
-                                            (by_id ? "WHERE business_id = $1" : "WHERE slug = $1") +
-                                            " ORDER BY business_id LIMIT 1",
-                                        key);
+  const bool by_id = is_business_id(key);
+  const pqxx::result r =
+      tx.exec_params(kBusinessColumns + (by_id ? "WHERE business_id = $1" : "WHERE slug = $1") +
+                         " ORDER BY business_id LIMIT 1",
+                     key);
   if (r.empty()) return std::nullopt;
   return business_of(r[0]);
 }
@@ -235,9 +243,8 @@ Result<std::optional<BusinessRow>> ReadStore::business(const std::string& id_or_
 Result<std::vector<ServiceRow>> ReadStore::services(const std::string& business_id) const {
   return read(pool_, "services", [&](Tx& tx) {
     std::vector<ServiceRow> out;
-    for (const auto& r :
-         tx.exec_params(std::string(kServiceColumns) + "WHERE business_id = $1 ORDER BY service_id",
-                        business_id)) {
+    for (const auto& r : tx.exec_params(
+             kServiceColumns + "WHERE business_id = $1 ORDER BY service_id", business_id)) {
       out.push_back(service_of(r));
     }
     return out;
@@ -249,19 +256,15 @@ Result<std::optional<AvailabilityData>> ReadStore::availability_data(const std::
                                                                      domain::LocalDate from,
                                                                      domain::LocalDate to,
                                                                      domain::Instant now) const {
-  auto lease = pool_.acquire();
-  if (!lease) return common::Unexpected<Error>{lease.error()};
-  return projections::guarded("availability", [&]() -> std::optional<AvailabilityData> {
-    pqxx::nontransaction tx(lease.value().conn());
-    // The same rule as find_business(): "biz_..." is an id, anything else a slug.
+  return read(pool_, "availability", [&](Tx& tx) -> std::optional<AvailabilityData> {
     const pqxx::result r =
-        tx.exec_prepared(id_or_slug.starts_with("biz_") ? kAvailabilityById : kAvailabilityBySlug,
+        tx.exec_prepared(is_business_id(id_or_slug) ? kAvailabilityById : kAvailabilityBySlug,
                          id_or_slug, service_id, now.time_since_epoch().count() - 5LL * 86400,
                          seconds_of(from - date::days{3}), seconds_of(to + date::days{4}));
     if (r.empty()) return std::nullopt;
     const pqxx::row row = r[0];
-    constexpr pqxx::row::size_type kB = 18;             // business fields
-    constexpr pqxx::row::size_type kS = 11;             // service fields
+    constexpr pqxx::row::size_type kB = field_count(kBusinessFields);
+    constexpr pqxx::row::size_type kS = field_count(kServiceFields);
     if (!row[kB + kS].as<bool>()) return std::nullopt;  // no such service
     AvailabilityData d;
     d.business = business_of(row.slice(0, kB));
