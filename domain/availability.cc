@@ -256,4 +256,18 @@ std::vector<Instant> free_slots(const BookingContext& context, LocalDate first, 
   return out;
 }
 
+Instant free_slots_valid_until(const BookingContext& context, LocalDate last,
+                               const std::vector<Instant>& slots, Instant now) {
+  const Rules rules = rules_of(context.policy, context.timing);
+  Instant until = Instant::max();
+  if (!slots.empty()) until = slots.front() - rules.notice + std::chrono::seconds{1};
+  // Every instant of local dates up to `last` lies before last + 2 days read
+  // as UTC (a local clock is at most 12 h behind UTC, 36 h < 2 days).
+  const Instant beyond_last{(last + date::days{2}).time_since_epoch()};
+  if (beyond_last > now + rules.horizon) {
+    until = std::min(until, Instant{std::chrono::floor<minutes>(now) + minutes{1}});
+  }
+  return std::max(until, now + std::chrono::seconds{1});
+}
+
 }  // namespace slotwise::domain

@@ -97,4 +97,18 @@ struct BookingContext {
 [[nodiscard]] std::vector<Instant> free_slots(const BookingContext& context, LocalDate first,
                                               LocalDate last, Instant now);
 
+// How long `slots` = free_slots(context, first, last, now) stays the answer
+// as the clock moves on with everything else fixed: free_slots(context,
+// first, last, t) == slots for every t in [now, returned). The clock acts
+// through two rules only. Notice: starts leave, never join, so the answer
+// first changes one second after the earliest listed start minus the notice.
+// Horizon: starts join, at instants of the form start - horizon_days, which
+// are whole minutes (grid starts are whole minutes in every zone's modern
+// offsets), so if a start of these dates could still lie beyond now's
+// horizon the answer is only known to hold until the next whole minute.
+// (Bookings whose liveness depends on the clock, tentative holds, are in
+// context.busy; see next_hold_expiry() in calendar.h.) Always > now.
+[[nodiscard]] Instant free_slots_valid_until(const BookingContext& context, LocalDate last,
+                                             const std::vector<Instant>& slots, Instant now);
+
 }  // namespace slotwise::domain

@@ -105,4 +105,14 @@ BusyCalendar busy_calendar(const CalendarState& state, Instant now,
   return BusyCalendar(std::move(busy));
 }
 
+std::optional<Instant> next_hold_expiry(const CalendarState& state, Instant now) {
+  std::optional<Instant> next;
+  for (const auto& [id, booking] : state.bookings) {
+    if (booking.status != BookingStatus::tentative || !booking.hold_expires_at) continue;
+    const Instant expiry = *booking.hold_expires_at;
+    if (expiry > now && (!next || expiry < *next)) next = expiry;
+  }
+  return next;
+}
+
 }  // namespace slotwise::domain

@@ -236,4 +236,10 @@ struct CalendarDecision {
 [[nodiscard]] BusyCalendar busy_calendar(const CalendarState& state, Instant now,
                                          std::string_view except_booking_id = {});
 
+// The earliest hold expiry after `now`: the first instant at which a booking
+// that occupies time at `now` stops doing so (occupies_time() is otherwise
+// independent of the clock, and the bookings busy_calendar() skips for being
+// past cannot affect a start at or after `now`). nullopt if there is none.
+[[nodiscard]] std::optional<Instant> next_hold_expiry(const CalendarState& state, Instant now);
+
 }  // namespace slotwise::domain

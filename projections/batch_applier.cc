@@ -3,6 +3,7 @@
 #include <nats/nats.h>
 
 #include "events/commit_codec.h"
+#include "projections/change_notice.h"
 
 namespace slotwise::projections {
 namespace {
@@ -103,6 +104,9 @@ Result<BatchOutcome> BatchApplier::apply(pqxx::connection& conn,
     tx.exec_prepared("checkpoint_write", projection_, out.checkpoint.position,
                      events::format_time_ns(out.checkpoint.position_time_ns), out.applied_commits,
                      out.unknown_events, out.dead_letters);
+    if (notify_changes_) {
+      notify(tx, encode_changes(projection_, out.checkpoint.position, effects.changed_businesses));
+    }
     tx.commit();
     return out;
   });

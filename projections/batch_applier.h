@@ -58,12 +58,16 @@ class BatchApplier {
   // Bulk replay into empty tables (a rebuild's shadow): daily_stats and
   // customers are not maintained per batch until recompute_aggregates().
   void set_defer_aggregates(bool defer) { defer_aggregates_ = defer; }
+  // The live projector announces each batch's changes (change_notice.h); a
+  // rebuild's shadow must not (its rows are not the ones being read).
+  void set_notify_changes(bool notify) { notify_changes_ = notify; }
   // Recomputes daily_stats and customers from bookings in one transaction.
   [[nodiscard]] static Status recompute_aggregates(pqxx::connection& conn);
 
  private:
   std::string projection_;
   bool defer_aggregates_ = false;
+  bool notify_changes_ = false;
 };
 
 }  // namespace slotwise::projections

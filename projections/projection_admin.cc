@@ -2,6 +2,8 @@
 
 #include <thread>
 
+#include "projections/change_notice.h"
+
 namespace slotwise::projections {
 
 const std::vector<ProjectionInfo>& projection_catalog() {
@@ -114,6 +116,7 @@ Status reset_projection(pqxx::connection& conn, const ProjectionInfo& projection
         "UPDATE projection_checkpoints SET position = 0, position_time = NULL,"
         " applied_commits = 0, unknown_events = 0, dead_letters = 0 WHERE projection = $1",
         projection.name);
+    notify(tx, {encode_everything_changed(projection.name, 0)});
     // The projector's consumer is positioned after its old checkpoint: end
     // its session (it is waiting on the row lock above, so it applies
     // nothing more) and wait until it is gone; it reconnects, reads

@@ -104,7 +104,8 @@ void Projector::session() {
       logger_.warn("read-only role not managed", {{"error", r.error().message}});
     }
   }
-  const BatchApplier applier(options_.projection);
+  BatchApplier applier(options_.projection);
+  applier.set_notify_changes(true);
   if (auto p = applier.prepare(*conn); !p) {
     errors_.inc();
     logger_.error("prepare failed", {{"error", p.error().message}});

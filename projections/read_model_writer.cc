@@ -367,7 +367,10 @@ void ReadModelWriter::prepare(pqxx::connection& conn) {
 }
 
 void ReadModelWriter::apply(const events::StoredCommit& commit) {
+  const std::uint64_t applied = fx_.events_applied;
   for (int i = 0; i < commit.commit.events_size(); ++i) apply_event(commit, i);
+  // Business and calendar aggregates are keyed by the business id.
+  if (fx_.events_applied != applied) fx_.changed_businesses.insert(commit.commit.aggregate_id());
 }
 
 void ReadModelWriter::apply_event(const events::StoredCommit& commit, int index) {

@@ -58,6 +58,8 @@ struct BatchEffects {
   std::set<std::pair<std::string, std::string>> stat_days;         // (business, local date)
   std::set<std::pair<std::string, std::string>> customer_keys;     // (business, email)
   std::set<std::pair<std::string, std::string>> touched_bookings;  // (business, booking)
+  // Businesses with an applied business or calendar event (change_notice.h).
+  std::set<std::string> changed_businesses;
   std::vector<HistoryRow> history;
   std::map<std::string, UnknownType> unknown_types;
   std::vector<DeadLetter> dead_letters;

@@ -2,6 +2,7 @@
 
 #include <optional>
 
+#include "projections/change_notice.h"
 #include "projections/migrations.h"
 
 namespace slotwise::projections {
@@ -149,6 +150,10 @@ Result<double> ShadowRebuild::exchange_tables(pqxx::work& tx, const SwapOptions&
         " FROM " +
             shadow + ".projection_checkpoints s WHERE p.projection = $1 AND s.projection = $1",
         projection_.name);
+    const pqxx::row swapped =
+        tx.exec_params1("SELECT position FROM public.projection_checkpoints WHERE projection = $1",
+                        projection_.name);
+    notify(tx, {encode_everything_changed(projection_.name, swapped[0].as<std::uint64_t>())});
     tx.commit();
     return std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
   });

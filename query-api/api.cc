@@ -68,8 +68,8 @@ bool etag_matches(const std::string& if_none_match, const std::string& etag) {
 }
 
 // Public, cacheable JSON: ETag + Cache-Control, 304 on a matching If-None-Match.
-void reply_public(const service::RequestContext& ctx, Res& res, std::string body, int max_age) {
-  const std::string etag = etag_of(body);
+void reply_public(const service::RequestContext& ctx, Res& res, std::string body,
+                  const std::string& etag, int max_age) {
   res.set_header("ETag", etag);
   res.set_header("Cache-Control", "public, max-age=" + std::to_string(max_age));
   const auto& req = ctx.request();
@@ -79,6 +79,11 @@ void reply_public(const service::RequestContext& ctx, Res& res, std::string body
     return;
   }
   service::reply_json(res, 200, std::move(body));
+}
+
+void reply_public(const service::RequestContext& ctx, Res& res, std::string body, int max_age) {
+  const std::string etag = etag_of(body);
+  reply_public(ctx, res, std::move(body), etag, max_age);
 }
 
 void reply_private(Res& res, std::string body) {
@@ -121,6 +126,14 @@ std::optional<std::pair<std::int64_t, std::string>> parse_cursor(const std::stri
   return std::make_pair(t, decoded.substr(bar + 1));
 }
 
+service::CounterFamily& cache_lookups(service::MetricsRegistry& metrics) {
+  return metrics.counter_family(
+      "slotwise_query_availability_cache_total",
+      "Availability requests by cache outcome: hit, miss (read and cached), bypass (cache not"
+      " usable: listener down or SlotWise-Min-Position ahead of its notices)",
+      {"result"});
+}
+
 bool is_status(std::string_view s) {
   return s == "tentative" || s == "confirmed" || s == "cancelled" || s == "expired" ||
          s == "completed" || s == "no_show";
@@ -129,13 +142,17 @@ bool is_status(std::string_view s) {
 }  // namespace
 
 QueryApi::QueryApi(const ReadStore& store, const Access& access, QueryOptions options,
-                   service::MetricsRegistry& metrics)
+                   service::MetricsRegistry& metrics, AvailabilityCache* cache)
     : store_(store),
       access_(access),
       options_(std::move(options)),
       position_timeouts_(metrics.counter(
           "slotwise_query_min_position_timeouts_total",
-          "Requests answered 503 because the projection did not reach SlotWise-Min-Position")) {}
+          "Requests answered 503 because the projection did not reach SlotWise-Min-Position")),
+      cache_(cache),
+      cache_hits_(cache_lookups(metrics).with({"hit"})),
+      cache_misses_(cache_lookups(metrics).with({"miss"})),
+      cache_bypassed_(cache_lookups(metrics).with({"bypass"})) {}
 
 domain::Instant QueryApi::now() const {
   if (options_.clock) return options_.clock();
@@ -215,17 +232,64 @@ void QueryApi::availability(const Ctx& ctx, Res& res) const {
     display = z.value();
   }
   const domain::Instant t = now();
-  auto data =
-      store_.availability_data(std::string(ctx.path_param("slug")), service_id, *from, *to, t);
-  if (!data) return db_error(res, data.error());
-  if (!data.value()) return not_found(res, "business or service");
-  if (!display) {
-    auto z = domain::TimeZone::locate(data.value()->business.time_zone);
-    if (!z) z = domain::TimeZone::locate("UTC");
-    display = z.value();
+  auto entry = availability_entry(ctx, service_id, *from, *to, t);
+  if (!entry) return db_error(res, entry.error());
+  if (!entry.value()) return not_found(res, "business or service");
+  const AvailabilityData& data = entry.value()->data();
+  const std::string variant = req.has_param("tz") ? req.get_param_value("tz") : std::string();
+  auto rendered = entry.value()->rendered(variant, t);
+  if (!rendered) {
+    if (!display) {
+      auto z = domain::TimeZone::locate(data.business.time_zone);
+      if (!z) z = domain::TimeZone::locate("UTC");
+      display = z.value();
+    }
+    const AvailabilityAnswer answer = compute_availability(data, *from, *to, *display, t);
+    std::string body = availability_json(data.business, service_id, *display, answer.days);
+    std::string etag = etag_of(body);
+    rendered = std::make_shared<const AvailabilityCache::Rendered>(
+        AvailabilityCache::Rendered{std::move(body), std::move(etag)});
+    entry.value()->remember(variant, t, answer.valid_until, rendered);
   }
-  const auto days = compute_availability(*data.value(), *from, *to, *display, t);
-  reply_public(ctx, res, availability_json(data.value()->business, service_id, *display, days), 5);
+  reply_public(ctx, res, rendered->body, rendered->etag, 5);
+}
+
+Result<std::shared_ptr<const AvailabilityCache::Entry>> QueryApi::availability_entry(
+    const Ctx& ctx, const std::string& service_id, domain::LocalDate from, domain::LocalDate to,
+    domain::Instant now) const {
+  using Entry = AvailabilityCache::Entry;
+  const std::string id_or_slug(ctx.path_param("slug"));
+  std::optional<std::uint64_t> min_position;
+  if (ctx.request().has_header(kMinPositionHeader)) {
+    min_position = parse_u64(ctx.request().get_header_value(kMinPositionHeader));
+  }
+  const bool cached = cache_ != nullptr && cache_->usable(min_position);
+  // Only found rows are cached, and real slugs, ids and dates hold no '\n',
+  // so a key with a crafted '\n' never names another request's entry.
+  std::string key;
+  std::uint64_t token = 0;
+  if (cached) {
+    key.append(id_or_slug)
+        .append("\n")
+        .append(service_id)
+        .append("\n")
+        .append(domain::format_local_date(from))
+        .append("\n")
+        .append(domain::format_local_date(to));
+    if (auto hit = cache_->find(key)) {
+      cache_hits_.inc();
+      return hit;
+    }
+    cache_misses_.inc();
+    token = cache_->read_token();  // before the read: see availability_cache.h
+  } else if (cache_ != nullptr) {
+    cache_bypassed_.inc();
+  }
+  auto data = store_.availability_data(id_or_slug, service_id, from, to, now);
+  if (!data) return common::Unexpected<Error>{data.error()};
+  if (!data.value()) return std::shared_ptr<const Entry>{};
+  if (cached) return cache_->insert(key, token, std::move(*data.value()));
+  return std::make_shared<const Entry>(0, std::move(*data.value()));
 }
 
 void QueryApi::booking(const Ctx& ctx, Res& res) const {

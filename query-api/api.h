@@ -14,6 +14,8 @@
 // Read-your-writes: a request with `SlotWise-Min-Position: N` first waits
 // (polling the projection checkpoint, bounded by min_position_wait) until
 // the projection has applied position N; otherwise 503 with Retry-After.
+// Availability is answered from an AvailabilityCache when one is given and
+// usable for the request (availability_cache.h); otherwise from the database.
 // Errors are {"error":{"code","message"}}: 400 bad parameters, 401 no or
 // invalid credentials, 403 another tenant's business, 404 unknown ids (and
 // bookings the caller may not see), 503 database unavailable.
@@ -28,6 +30,7 @@
 #include <string>
 
 #include "query-api/access.h"
+#include "query-api/availability_cache.h"
 #include "query-api/read_store.h"
 #include "service/http_server.h"
 #include "service/metrics.h"
@@ -50,9 +53,9 @@ struct QueryOptions {
 
 class QueryApi {
  public:
-  // `store`, `access` and `metrics` must outlive the API.
+  // `store`, `access`, `metrics` and `cache` (optional) must outlive the API.
   QueryApi(const ReadStore& store, const Access& access, QueryOptions options,
-           service::MetricsRegistry& metrics);
+           service::MetricsRegistry& metrics, AvailabilityCache* cache = nullptr);
 
   void install(service::HttpServer& server);
 
@@ -65,6 +68,10 @@ class QueryApi {
   bool await_position(const Ctx& ctx, Res& res) const;
   void business(const Ctx& ctx, Res& res) const;
   void availability(const Ctx& ctx, Res& res) const;
+  // The rows for an availability request, from the cache when it may answer.
+  [[nodiscard]] Result<std::shared_ptr<const AvailabilityCache::Entry>> availability_entry(
+      const Ctx& ctx, const std::string& service_id, domain::LocalDate from, domain::LocalDate to,
+      domain::Instant now) const;
   void booking(const Ctx& ctx, Res& res) const;
   void bookings(const Ctx& ctx, Res& res) const;
   void calendar_ics(const Ctx& ctx, Res& res) const;
@@ -78,6 +85,10 @@ class QueryApi {
   const Access& access_;
   QueryOptions options_;
   service::Counter& position_timeouts_;
+  AvailabilityCache* cache_;
+  service::Counter& cache_hits_;
+  service::Counter& cache_misses_;
+  service::Counter& cache_bypassed_;
 };
 
 }  // namespace slotwise::query

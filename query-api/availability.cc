@@ -1,5 +1,7 @@
 #include "query-api/availability.h"
 
+#include <algorithm>
+
 #include <rapidjson/document.h>
 
 #include <map>
@@ -80,14 +82,13 @@ domain::CalendarState calendar_state(const AvailabilityData& data) {
   return state;
 }
 
-std::vector<AvailabilityDay> compute_availability(const AvailabilityData& data,
-                                                  domain::LocalDate from, domain::LocalDate to,
-                                                  const domain::TimeZone& display,
-                                                  domain::Instant now) {
-  std::vector<AvailabilityDay> days;
-  for (domain::LocalDate d = from; d <= to; d += date::days{1}) days.push_back({d, {}});
+AvailabilityAnswer compute_availability(const AvailabilityData& data, domain::LocalDate from,
+                                        domain::LocalDate to, const domain::TimeZone& display,
+                                        domain::Instant now) {
+  AvailabilityAnswer answer{{}, domain::Instant::max()};
+  for (domain::LocalDate d = from; d <= to; d += date::days{1}) answer.days.push_back({d, {}});
   const domain::CalendarState state = calendar_state(data);
-  if (!state.zone || !data.service.active) return days;
+  if (!state.zone || !data.service.active) return answer;
   domain::BookingPolicy policy;
   policy.slot_interval_minutes = data.business.slot_interval_minutes;
   policy.min_notice_minutes = data.business.min_notice_minutes;
@@ -100,13 +101,19 @@ std::vector<AvailabilityDay> compute_availability(const AvailabilityData& data,
   const domain::BusyCalendar busy = domain::busy_calendar(state, now);
   const domain::BookingContext ctx{state.schedule, state.overrides, *state.zone,
                                    policy,         timing,          busy};
-  for (const domain::Instant slot :
-       domain::free_slots(ctx, from - date::days{2}, to + date::days{2}, now)) {
+  const domain::LocalDate last = to + date::days{2};
+  const std::vector<domain::Instant> slots =
+      domain::free_slots(ctx, from - date::days{2}, last, now);
+  for (const domain::Instant slot : slots) {
     const domain::LocalDate day = display.reading(slot).date;
     if (day < from || day > to) continue;
-    days[static_cast<std::size_t>((day - from).count())].slots.push_back(slot);
+    answer.days[static_cast<std::size_t>((day - from).count())].slots.push_back(slot);
   }
-  return days;
+  answer.valid_until = domain::free_slots_valid_until(ctx, last, slots, now);
+  if (const auto expiry = domain::next_hold_expiry(state, now)) {
+    answer.valid_until = std::min(answer.valid_until, *expiry);
+  }
+  return answer;
 }
 
 }  // namespace slotwise::query

@@ -39,10 +39,16 @@ struct AvailabilityDay {
 // The calendar state the availability rules read, rebuilt from rows.
 [[nodiscard]] domain::CalendarState calendar_state(const AvailabilityData& data);
 
-[[nodiscard]] std::vector<AvailabilityDay> compute_availability(const AvailabilityData& data,
-                                                                domain::LocalDate from,
-                                                                domain::LocalDate to,
-                                                                const domain::TimeZone& display,
-                                                                domain::Instant now);
+struct AvailabilityAnswer {
+  std::vector<AvailabilityDay> days;
+  // The answer holds for every clock reading in [now, valid_until) while the
+  // rows stay the same (domain::free_slots_valid_until, next_hold_expiry).
+  domain::Instant valid_until;
+};
+
+[[nodiscard]] AvailabilityAnswer compute_availability(const AvailabilityData& data,
+                                                      domain::LocalDate from, domain::LocalDate to,
+                                                      const domain::TimeZone& display,
+                                                      domain::Instant now);
 
 }  // namespace slotwise::query

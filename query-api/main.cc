@@ -6,6 +6,7 @@
 //   pool_size 2 x CPU cores (at least 2), pool_acquire_timeout 2s
 //   jwt_secret_file (required), jwt_issuer, jwt_audience, feed_secret_file
 //   min_position_wait 2s, projection main, public_base_url ""
+//   availability_cache_entries 10000 (0: no cache; availability_cache.h)
 // Logs are JSON lines on stderr; SIGTERM/SIGINT stop it gracefully.
 #include <algorithm>
 #include <exception>
@@ -13,6 +14,7 @@
 #include <thread>
 
 #include "query-api/api.h"
+#include "query-api/change_listener.h"
 #include "query-api/connection_pool.h"
 #include "query-api/query_config.h"
 #include "service/config.h"
@@ -63,7 +65,17 @@ int run(const Config& config) {
   options.min_position_wait =
       must(config.get_duration("min_position_wait", std::chrono::milliseconds(2000)));
   options.public_base_url = config.get_string("public_base_url", "");
-  QueryApi api(store, access, options, metrics);
+  const auto cache_entries =
+      must(config.get_int("availability_cache_entries", 10000, 0, 10'000'000));
+  std::unique_ptr<AvailabilityCache> cache;
+  std::unique_ptr<ChangeListener> listener;
+  if (cache_entries > 0) {
+    cache = std::make_unique<AvailabilityCache>(options.projection,
+                                                static_cast<std::size_t>(cache_entries));
+    listener = std::make_unique<ChangeListener>(query_url, options.projection, *cache, logger);
+    listener->start();
+  }
+  QueryApi api(store, access, options, metrics, cache.get());
 
   service::HttpServerOptions http;
   http.host = config.get_string("http_host", "127.0.0.1");
@@ -89,6 +101,7 @@ int run(const Config& config) {
   }
   signals.value()->wait();
   server.stop();
+  if (listener) listener->stop();
   logger.info("stopped");
   return 0;
 }

@@ -208,5 +208,48 @@ TEST_CASE("free_slots == every minute whose local date is in range and check_boo
   }
 }
 
+// free_slots_valid_until(): the answer holds at readings sampled across
+// [now, until) (the next second, random ones, the last one), and where the
+// bound comes from the notice rule the answer really changes there.
+TEST_CASE(
+    "free_slots stays the same until free_slots_valid_until(), and changes at a notice "
+    "bound") {
+  Generator g(20261126);
+  int tight = 0;
+  int long_lived = 0;
+  for (int iteration = 0; iteration < 300; ++iteration) {
+    const Case c = random_case(g);
+    const BookingContext ctx = c.calendar.ctx();
+    const std::vector<Instant> free = free_slots(ctx, c.first, c.last, c.now);
+    const Instant until = free_slots_valid_until(ctx, c.last, free, c.now);
+    CAPTURE(iteration);
+    CAPTURE(c.calendar.zone.name());
+    CAPTURE(iso(c.now));
+    CAPTURE(iso(until));
+    REQUIRE(until > c.now);
+    const Instant end = std::min(until, c.now + date::days{8});
+    std::vector<Instant> readings = {c.now + seconds{1}, end - seconds{1}};
+    const int span = static_cast<int>((end - c.now).count());
+    for (int k = 0; k < 4; ++k) readings.push_back(c.now + seconds{g.uniform(0, span - 1)});
+    bool same = true;
+    for (const Instant t : readings) {
+      if (t >= until) continue;
+      CAPTURE(iso(t));
+      CHECK(iso(free_slots(ctx, c.first, c.last, t)) == iso(free));
+      same = same && iso(free_slots(ctx, c.first, c.last, t)) == iso(free);
+    }
+    if (!free.empty() &&
+        until == free.front() - minutes{c.calendar.policy.min_notice_minutes} + seconds{1}) {
+      CHECK(iso(free_slots(ctx, c.first, c.last, until)) != iso(free));
+      ++tight;
+    }
+    if (until - c.now >= minutes{10}) ++long_lived;
+    if (!same) break;
+  }
+  MESSAGE(tight << " notice bounds met exactly, " << long_lived << " answers valid >= 10 min");
+  CHECK(tight >= 20);
+  CHECK(long_lived >= 30);
+}
+
 }  // namespace
 }  // namespace slotwise::domain

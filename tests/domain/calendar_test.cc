@@ -511,6 +511,25 @@ TEST_CASE("expire: only a tentative booking, and only once its hold has run out"
   CHECK(code_of(expire(paid_in_time, "bkg_1", kNow + minutes{15})) == "invalid_state");
 }
 
+TEST_CASE("next_hold_expiry: the earliest hold still running, so an answer knows when it changes") {
+  CHECK_FALSE(next_hold_expiry(open_calendar(), kNow).has_value());
+  // Holds of 15 min (booked at kNow) and of 15 min booked 5 min later.
+  CalendarState s = apply(open_calendar(), book("bkg_1", mon(10), paid()));
+  s = apply(s, book("bkg_2", mon(12), paid(), kNow + minutes{5}));
+  s = apply(s, book("bkg_3", mon(14)));  // confirmed at once: no hold
+  CHECK(next_hold_expiry(s, kNow) == std::optional<Instant>(kNow + minutes{15}));
+  CHECK(next_hold_expiry(s, kNow + minutes{15} - std::chrono::seconds{1}) ==
+        std::optional<Instant>(kNow + minutes{15}));
+  // At its expiry the first hold no longer occupies time; the second is next.
+  CHECK(busy_calendar(s, kNow + minutes{15}).intervals().size() == 2);
+  CHECK(next_hold_expiry(s, kNow + minutes{15}) == std::optional<Instant>(kNow + minutes{20}));
+  CHECK_FALSE(next_hold_expiry(s, kNow + minutes{20}).has_value());
+  // A hold that was paid in time no longer expires.
+  s = apply(s, ConfirmBooking{kBiz, "bkg_1", kOwner, Actor{ActorKind::payment_provider, "stripe"},
+                              "payment_succeeded", kNow + minutes{10}});
+  CHECK(next_hold_expiry(s, kNow + minutes{11}) == std::optional<Instant>(kNow + minutes{20}));
+}
+
 TEST_CASE("confirm: payment confirms a hold; after the hold ran out only if the slot is free") {
   const CalendarState s = apply(open_calendar(), book("bkg_1", mon(10), paid()));
   const Actor stripe{ActorKind::payment_provider, "stripe"};

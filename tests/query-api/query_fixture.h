@@ -1,19 +1,23 @@
 // The query API in-process over real servers: nats-server + PostgreSQL, a
 // running projector (which also creates the read-only role), and
 // slotwise-query's routes on a real HTTP server on a free port, connected to
-// PostgreSQL as the read-only role, with a fixed clock. Owner tokens are real
-// HS256 JWTs.
+// PostgreSQL as the read-only role, with a fixed clock and, as in
+// production, the availability cache kept exact by a ChangeListener. Owner
+// tokens are real HS256 JWTs.
 #pragma once
 
 #include <httplib.h>
 
 #include <atomic>
+#include <chrono>
 #include <memory>
 #include <string>
+#include <thread>
 
 #include "auth/jwt.h"
 #include "auth/tokens.h"
 #include "query-api/api.h"
+#include "query-api/change_listener.h"
 #include "query-api/connection_pool.h"
 #include "query-api/query_config.h"
 #include "service/http_server.h"
@@ -41,6 +45,8 @@ struct QueryFixture : ReadSideFixture {
                              std::chrono::milliseconds(2000)};
   query::ReadStore read_store{pool};
   query::Access access{test_jwt(), "feed-secret-for-tests"};
+  query::AvailabilityCache cache{"main", 1000};
+  std::unique_ptr<query::ChangeListener> listener;
   std::unique_ptr<query::QueryApi> api;
   std::unique_ptr<service::HttpServer> server;
   std::unique_ptr<httplib::Client> client;
@@ -51,10 +57,14 @@ struct QueryFixture : ReadSideFixture {
   explicit QueryFixture(
       std::chrono::milliseconds min_position_wait = std::chrono::milliseconds(2000)) {
     REQUIRE(projector->wait_leader());
+    listener = std::make_unique<query::ChangeListener>(query::with_user(db, "slotwise_query"),
+                                                       "main", cache, logger);
+    listener->start();
+    REQUIRE(wait_cache_connected());
     query::QueryOptions o;
     o.clock = [this] { return domain::Instant{std::chrono::seconds{now_seconds.load()}}; };
     o.min_position_wait = min_position_wait;
-    api = std::make_unique<query::QueryApi>(read_store, access, o, metrics);
+    api = std::make_unique<query::QueryApi>(read_store, access, o, metrics, &cache);
     server = std::make_unique<service::HttpServer>(service::HttpServerOptions{}, logger, metrics);
     api->install(*server);
     auto port = server->start();
@@ -66,11 +76,32 @@ struct QueryFixture : ReadSideFixture {
   QueryFixture& operator=(const QueryFixture&) = delete;
   ~QueryFixture() {
     server->stop();
+    listener->stop();
     projector->stop();
   }
 
-  // Waits until the projector has applied everything appended so far.
-  void sync() { REQUIRE(projector->wait_for(last_position())); }
+  // Waits until the projector has applied everything appended so far and
+  // the cache has seen the change notices up to there.
+  void sync() {
+    const std::uint64_t position = last_position();
+    REQUIRE(projector->wait_for(position));
+    REQUIRE(wait_cache_position(position));
+  }
+  [[nodiscard]] bool wait_cache_connected() const {
+    return eventually([&] { return cache.stats().connected; });
+  }
+  [[nodiscard]] bool wait_cache_position(std::uint64_t position) const {
+    return eventually([&] { return cache.usable(position); });
+  }
+  template <class F>
+  [[nodiscard]] static bool eventually(F&& done) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (!done()) {
+      if (std::chrono::steady_clock::now() > deadline) return false;
+      std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    }
+    return true;
+  }
 
   static std::string token_for(const std::string& user) {
     return test_jwt().issue(user, fixed_now(), std::chrono::hours(1)).value();

@@ -16,9 +16,12 @@ TEST_CASE_FIXTURE(ReadSideFixture, "reset, then the running projector rebuilds i
   const std::string replayed_metric =
       "slotwise_projection_commits_total{projection=\"main\"} " + std::to_string(2 * last);
 
+  NoticeRecorder notices(db);
   const CliRun r = projections_cli(*this, db, {"reset", "main", "--yes"});
   REQUIRE_MESSAGE(r.code == 0, r.out);
   CHECK(contains(r.out, "serves empty data"));
+  // Caches of the read models hear that everything changed.
+  CHECK(notices.wait_for([](const std::string& n) { return n == "main|0|*"; }));
 
   REQUIRE(wait_checkpoint(db, last));
   CHECK(dump(db) == before);
@@ -32,6 +35,12 @@ TEST_CASE_FIXTURE(ReadSideFixture, "reset, then the running projector rebuilds i
   const std::uint64_t more = append_bookings(*this, 300, 20);
   REQUIRE(wait_checkpoint(db, more));
   CHECK(count(db, "SELECT count(*) FROM bookings") == 320);
+  // ... and the replaying projector announces what each batch changed,
+  // ending at the last position.
+  const std::string last_batch = "main|" + std::to_string(more) + "|";
+  CHECK(notices.wait_for([&](const std::string& n) {
+    return n.starts_with(last_batch) && contains(n, "biz_p1");  // bkg_p319's business
+  }));
 }
 
 }  // namespace slotwise::testing

@@ -8,12 +8,14 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "projections/change_notice.h"
 #include "tests/read_side/read_side_fixture.h"
 #include "tests/tools/cli_support.h"
 
@@ -112,6 +114,39 @@ inline bool wait_checkpoint(const std::string& db, std::uint64_t position,
   }
   return count(db, sql) == static_cast<std::int64_t>(position);
 }
+
+// Records the change notices (projections/change_notice.h) sent in `db`
+// from its construction on.
+class NoticeRecorder {
+ public:
+  explicit NoticeRecorder(const std::string& db) : conn_(db), receiver_(conn_, *this) {}
+
+  // Waits (bounded) until a notice for which match(payload) holds arrived.
+  template <class Match>
+  [[nodiscard]] bool wait_for(Match match,
+                              std::chrono::seconds timeout = std::chrono::seconds(30)) {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (std::find_if(seen_.begin(), seen_.end(), match) == seen_.end()) {
+      if (std::chrono::steady_clock::now() > deadline) return false;
+      (void)conn_.await_notification(0, 50'000);
+    }
+    return true;
+  }
+  [[nodiscard]] const std::vector<std::string>& seen() const { return seen_; }
+
+ private:
+  struct Receiver final : pqxx::notification_receiver {
+    Receiver(pqxx::connection& c, NoticeRecorder& r)
+        : pqxx::notification_receiver(c, projections::kChangeChannel), recorder(r) {}
+    void operator()(const std::string& payload, int /*pid*/) override {
+      recorder.seen_.push_back(payload);
+    }
+    NoticeRecorder& recorder;
+  };
+  pqxx::connection conn_;
+  std::vector<std::string> seen_;
+  Receiver receiver_;
+};
 
 // The rows of a clean projection of the whole log into a new database.
 inline std::string clean_rebuild_dump(ReadSideFixture& f, const std::string& name) {

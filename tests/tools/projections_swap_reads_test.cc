@@ -61,8 +61,13 @@ TEST_CASE_FIXTURE(QueryFixture, "no query fails while a rebuild swaps the tables
   std::vector<std::thread> readers;
   for (std::size_t k = 0; k < 3; ++k) readers.emplace_back(reader, k);
 
+  const std::uint64_t invalidations_before = cache.stats().invalidations;
   const CliRun r = projections_cli(*this, db, {"rebuild", "main", "--batch", "200"});
   cli_done.store(true);
+  // The swap told the query API's cache that everything changed.
+  // (The rebuild's shadow replay announces nothing: its rows are not read.)
+  REQUIRE(eventually([&] { return cache.stats().invalidations > invalidations_before; }));
+  CHECK(cache.stats().invalidations == invalidations_before + 1);
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
   while (after.load() < 50 && std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));

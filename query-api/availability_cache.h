@@ -1,0 +1,134 @@
+// AvailabilityCache: availability answers kept in memory, so a popular
+// booking page costs no database round trip per visitor
+// (docs/adr/0013-availability-cache.md). It stays exact, not merely fresh-ish:
+//
+//  * Per request key (business id or slug, service, from, to) it keeps the
+//    rows ReadStore::availability_data() read. They do not go stale with
+//    time (the read's "now - 5 days" cut only leaves out bookings the engine
+//    ignores anyway), only when the projector changes the business.
+//  * Per entry it memoizes the rendered answer (body + ETag) for a display
+//    zone with the span of clock readings it holds for: the engine's answer
+//    depends on the clock (notice, horizon, expiring holds), and
+//    compute_availability() says until when it stays the same (typically
+//    until the first listed slot leaves the notice window or the next hold
+//    expires; the next minute when the days reach the horizon's edge).
+//
+// Invalidation: the projector's change notices (projections/change_notice.h)
+// name each business it changed, in commit order; ChangeListener feeds them
+// to apply(). Every invalidation takes the next number of a counter. A
+// reader takes read_token() (the counter's value) BEFORE it reads the
+// database; its entry is valid while no invalidation of its business and no
+// "everything" invalidation has a larger number. A notice is delivered only
+// after its commit, so a read whose snapshot missed a commit started before
+// that commit's notice was applied: its token is smaller, and the entry is
+// dropped. No window exists in which a stale entry survives a notice.
+//
+// Read-your-writes: usable(min_position) is true only while the listener is
+// connected and has applied every notice up to min_position (the caller has
+// already waited until the read models reached it); otherwise the caller
+// reads the database. While the listener is disconnected the cache is not
+// used, and (re)connecting invalidates everything (notices sent meanwhile
+// are lost).
+//
+// Memory: at most `capacity` entries (least recently used evicted); the
+// per-business invalidation numbers are folded into one "everything" number
+// when they outgrow 4 x capacity.
+//
+// Thread safety: every member is thread-safe. One mutex guards the maps and
+// is never held while reading the database or rendering.
+// Errors: none.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "common/lru_cache.h"
+#include "projections/change_notice.h"
+#include "query-api/read_store.h"
+
+namespace slotwise::query {
+
+class AvailabilityCache {
+ public:
+  struct Rendered {
+    std::string body;
+    std::string etag;
+  };
+
+  // The rows of one key and the answers rendered from them.
+  class Entry {
+   public:
+    Entry(std::uint64_t token, AvailabilityData data) : token_(token), data_(std::move(data)) {}
+    [[nodiscard]] const AvailabilityData& data() const { return data_; }
+    [[nodiscard]] std::uint64_t token() const { return token_; }
+    // The answer for `variant` (the display zone as requested) at `now`, if
+    // one rendered for a span holding `now` is kept.
+    [[nodiscard]] std::shared_ptr<const Rendered> rendered(const std::string& variant,
+                                                           domain::Instant now) const;
+    // Keeps an answer that holds for clock readings in [from, until); it
+    // replaces the variant's previous one unless that starts later.
+    void remember(const std::string& variant, domain::Instant from, domain::Instant until,
+                  std::shared_ptr<const Rendered> rendered) const;
+
+   private:
+    struct Memo {
+      std::string variant;
+      domain::Instant from;
+      domain::Instant until;
+      std::shared_ptr<const Rendered> rendered;
+    };
+    const std::uint64_t token_;
+    const AvailabilityData data_;
+    mutable std::mutex mu_;
+    mutable std::vector<Memo> memos_;  // a few display zones at most
+  };
+
+  struct Stats {
+    std::uint64_t entries = 0;
+    std::uint64_t invalidations = 0;
+    bool connected = false;
+    std::optional<std::uint64_t> position;  // of the last notice applied
+  };
+
+  AvailabilityCache(std::string projection, std::size_t capacity);
+
+  [[nodiscard]] bool usable(std::optional<std::uint64_t> min_position) const;
+  [[nodiscard]] std::uint64_t read_token() const;
+  // A valid entry, or nullptr (an invalidated one is dropped).
+  [[nodiscard]] std::shared_ptr<const Entry> find(const std::string& key);
+  // Keeps data read after read_token() returned `token`, unless an
+  // invalidation overtook the read; returns the entry either way.
+  std::shared_ptr<const Entry> insert(const std::string& key, std::uint64_t token,
+                                      AvailabilityData data);
+
+  // The listener's side.
+  void connected(std::uint64_t position);
+  void disconnected();
+  void apply(const projections::ChangeNotice& notice);
+
+  [[nodiscard]] Stats stats() const;
+
+ private:
+  [[nodiscard]] bool valid(const Entry& entry) const;  // mu_ held
+  void invalidate_everything();                        // mu_ held
+
+  const std::string projection_;
+  const std::size_t capacity_;
+  mutable std::mutex mu_;
+  common::LruCache<std::string, std::shared_ptr<const Entry>> entries_;
+  std::unordered_map<std::string, std::uint64_t> invalidated_;  // business -> number
+  std::uint64_t everything_ = 0;  // number of the last "everything" invalidation
+  std::atomic<std::uint64_t> counter_{1};
+  std::atomic<bool> connected_{false};
+  std::atomic<bool> has_position_{false};
+  std::atomic<std::uint64_t> position_{0};
+  std::uint64_t invalidations_ = 0;
+};
+
+}  // namespace slotwise::query
