@@ -208,12 +208,40 @@ std::string availability_sql(bool by_id) {
 // COMMIT) per request. The connection is read-only anyway (connection_pool.h).
 using Tx = pqxx::nontransaction;
 
+// Every read is a prepared statement: parsed and planned once per pooled
+// connection instead of per request (planning cost more than executing the
+// indexed reads). One statement per shape, so each generic plan can use its
+// index (availability_sql() says why).
+constexpr const char* kBusinessById = "sw_business_by_id";
+constexpr const char* kBusinessBySlug = "sw_business_by_slug";
+constexpr const char* kServicesOf = "sw_services_of";
+constexpr const char* kBookingById = "sw_booking_by_id";
+constexpr const char* kHistoryOf = "sw_history_of";
+constexpr const char* kBookingsPage = "sw_bookings_page";
+constexpr const char* kBookingsPageAfter = "sw_bookings_page_after";
+constexpr const char* kPosition = "sw_position";
+
+// $1 business, $2/$3 start bounds (epoch seconds), $4 statuses ('{}': all),
+// $5 limit; after a cursor also $6/$7 = (start, booking_id) to continue after.
+std::string bookings_page_sql(bool after) {
+  std::string sql = std::string("SELECT ") + kBookingColumns +
+                    "WHERE b.business_id = $1 AND b.start_at >= to_timestamp($2::bigint)"
+                    " AND b.start_at < to_timestamp($3::bigint)"
+                    " AND (cardinality($4::text[]) = 0 OR b.status = ANY($4::text[]))";
+  if (after) sql += " AND (b.start_at, b.booking_id) > (to_timestamp($6::bigint), $7::text)";
+  return sql + " ORDER BY b.start_at, b.booking_id LIMIT $5";
+}
+
+// A PostgreSQL array literal of statuses (validated names: no quoting needed).
+std::string text_array(const std::vector<std::string>& items) {
+  std::string out = "{";
+  for (std::size_t i = 0; i < items.size(); ++i) out += (i > 0 ? "," : "") + items[i];
+  return out + "}";
+}
+
 std::optional<BusinessRow> find_business(Tx& tx, const std::string& key) {
-  const bool by_id = is_business_id(key);
   const pqxx::result r =
-      tx.exec_params(kBusinessColumns + (by_id ? "WHERE business_id = $1" : "WHERE slug = $1") +
-                         " ORDER BY business_id LIMIT 1",
-                     key);
+      tx.exec_prepared(is_business_id(key) ? kBusinessById : kBusinessBySlug, key);
   if (r.empty()) return std::nullopt;
   return business_of(r[0]);
 }
@@ -234,6 +262,18 @@ auto read(ConnectionPool& pool, std::string_view what, F&& f)
 ReadStore::ReadStore(ConnectionPool& pool) : pool_(pool) {
   pool_.prepare(kAvailabilityById, availability_sql(true));
   pool_.prepare(kAvailabilityBySlug, availability_sql(false));
+  pool_.prepare(kBusinessById,
+                kBusinessColumns + "WHERE business_id = $1 ORDER BY business_id LIMIT 1");
+  pool_.prepare(kBusinessBySlug, kBusinessColumns + "WHERE slug = $1 ORDER BY business_id LIMIT 1");
+  pool_.prepare(kServicesOf, kServiceColumns + "WHERE business_id = $1 ORDER BY service_id");
+  pool_.prepare(kBookingById, std::string("SELECT ") + kBookingColumns + "WHERE b.booking_id = $1");
+  pool_.prepare(kHistoryOf,
+                "SELECT seq, event_index, event_type, extract(epoch from occurred_at)::bigint,"
+                " actor_kind, actor_id, detail::text FROM booking_history WHERE booking_id = $1"
+                " ORDER BY seq, event_index");
+  pool_.prepare(kBookingsPage, bookings_page_sql(false));
+  pool_.prepare(kBookingsPageAfter, bookings_page_sql(true));
+  pool_.prepare(kPosition, "SELECT position FROM projection_checkpoints WHERE projection = $1");
 }
 
 Result<std::optional<BusinessRow>> ReadStore::business(const std::string& id_or_slug) const {
@@ -243,8 +283,7 @@ Result<std::optional<BusinessRow>> ReadStore::business(const std::string& id_or_
 Result<std::vector<ServiceRow>> ReadStore::services(const std::string& business_id) const {
   return read(pool_, "services", [&](Tx& tx) {
     std::vector<ServiceRow> out;
-    for (const auto& r : tx.exec_params(
-             kServiceColumns + "WHERE business_id = $1 ORDER BY service_id", business_id)) {
+    for (const auto& r : tx.exec_prepared(kServicesOf, business_id)) {
       out.push_back(service_of(r));
     }
     return out;
@@ -282,8 +321,7 @@ Result<std::optional<AvailabilityData>> ReadStore::availability_data(const std::
 Result<std::optional<BookingRow>> ReadStore::booking(const std::string& booking_id) const {
   return read(pool_, "booking", [&](Tx& tx) {
     std::optional<BookingRow> out;
-    const pqxx::result r = tx.exec_params(
-        std::string("SELECT ") + kBookingColumns + "WHERE b.booking_id = $1", booking_id);
+    const pqxx::result r = tx.exec_prepared(kBookingById, booking_id);
     if (!r.empty()) out = booking_of(r[0]);
     return out;
   });
@@ -292,11 +330,7 @@ Result<std::optional<BookingRow>> ReadStore::booking(const std::string& booking_
 Result<std::vector<HistoryEntry>> ReadStore::history(const std::string& booking_id) const {
   return read(pool_, "history", [&](Tx& tx) {
     std::vector<HistoryEntry> out;
-    for (const auto& r : tx.exec_params(
-             "SELECT seq, event_index, event_type, extract(epoch from occurred_at)::bigint,"
-             " actor_kind, actor_id, detail::text FROM booking_history WHERE booking_id = $1"
-             " ORDER BY seq, event_index",
-             booking_id)) {
+    for (const auto& r : tx.exec_prepared(kHistoryOf, booking_id)) {
       out.push_back(HistoryEntry{r[0].as<std::uint64_t>(), r[1].as<int>(), r[2].as<std::string>(),
                                  instant(r[3]), r[4].as<std::string>(), r[5].as<std::string>(),
                                  r[6].as<std::string>()});
@@ -307,25 +341,16 @@ Result<std::vector<HistoryEntry>> ReadStore::history(const std::string& booking_
 
 Result<std::vector<BookingRow>> ReadStore::bookings(const BookingFilter& f) const {
   return read(pool_, "bookings", [&](Tx& tx) {
-    std::string sql =
-        std::string("SELECT ") + kBookingColumns +
-        "WHERE b.business_id = " + tx.quote(f.business_id) + " AND b.start_at >= to_timestamp(" +
-        std::to_string(f.from.time_since_epoch().count()) + ") AND b.start_at < to_timestamp(" +
-        std::to_string(f.to.time_since_epoch().count()) + ")";
-    if (!f.statuses.empty()) {
-      sql += " AND b.status IN (";
-      for (std::size_t i = 0; i < f.statuses.size(); ++i) {
-        sql += (i > 0 ? "," : "") + tx.quote(f.statuses[i]);
-      }
-      sql += ")";
-    }
-    if (f.after) {
-      sql += " AND (b.start_at, b.booking_id) > (to_timestamp(" + std::to_string(f.after->first) +
-             "), " + tx.quote(f.after->second) + ")";
-    }
-    sql += " ORDER BY b.start_at, b.booking_id LIMIT " + std::to_string(f.limit + 1);
+    const std::int64_t from = f.from.time_since_epoch().count();
+    const std::int64_t to = f.to.time_since_epoch().count();
+    const std::string statuses = text_array(f.statuses);
+    const pqxx::result r =
+        f.after ? tx.exec_prepared(kBookingsPageAfter, f.business_id, from, to, statuses,
+                                   f.limit + 1, f.after->first, f.after->second)
+                : tx.exec_prepared(kBookingsPage, f.business_id, from, to, statuses, f.limit + 1);
     std::vector<BookingRow> out;
-    for (const auto& r : tx.exec(sql)) out.push_back(booking_of(r));
+    out.reserve(r.size());
+    for (const auto& row : r) out.push_back(booking_of(row));
     return out;
   });
 }
@@ -396,8 +421,7 @@ Result<std::vector<NotificationRow>> ReadStore::notifications(const std::string&
 
 Result<std::uint64_t> ReadStore::position(const std::string& projection) const {
   return read(pool_, "position", [&](Tx& tx) {
-    const pqxx::result r = tx.exec_params(
-        "SELECT position FROM projection_checkpoints WHERE projection = $1", projection);
+    const pqxx::result r = tx.exec_prepared(kPosition, projection);
     return r.empty() ? std::uint64_t{0} : r[0][0].as<std::uint64_t>();
   });
 }
