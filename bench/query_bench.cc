@@ -5,7 +5,10 @@
 //   3. GET /v1/businesses/avail/availability for one service over 7 days,
 //      over read models the real projector built from real events;
 //   4. GET /v1/businesses/list/bookings (owner token) with random windows and
-//      keyset cursors, with N bookings (default 1M) stored;
+//      keyset cursors, with N bookings (default 1M) stored: at 32 connections
+//      (saturating the 2 cores: throughput, and the tail that queueing adds)
+//      and at 4 (an unsaturated owner-dashboard load: the latency of the
+//      query itself, which is what growing the table could hurt);
 // all against the real slotwise-query process, in the same run. Checks a
 // sample of each reply first (200, non-empty); prints a markdown table with
 // rate, p50/p90/p99, non-2xx and the ratio to the baseline; writes JSON.
@@ -24,6 +27,8 @@
 #include <iostream>
 #include <random>
 #include <thread>
+
+#include <unistd.h>
 
 #include "auth/jwt.h"
 #include "bench/query_seed.h"
@@ -233,6 +238,9 @@ int main(int argc, char** argv) {
       std::this_thread::sleep_for(std::chrono::milliseconds(5));
     std::cerr << "projected " << commits << " commits; storing " << bookings << " bookings\n";
     const double seed_seconds = bench::copy_bookings(url, bookings);
+    // Write back what the bulk load left in the page cache now: the kernel
+    // flushing ~1 GB in the middle of a phase stalls this VM's 2 cores.
+    ::sync();
     std::cerr << "stored in " << seed_seconds << " s\n";
     explain_list_query(url);
 
@@ -287,9 +295,11 @@ int main(int argc, char** argv) {
     std::vector<Phase> phases;
     // One log per phase: testing::Process appends to its log file.
     const auto measure = [&](const std::string& name, const std::string& target,
-                             const std::string& script) {
+                             const std::string& script, int connections = 0) {
       const std::string log = dir.path() + "/wrk-" + std::to_string(phases.size()) + ".log";
-      phases.push_back({name, bench::run_wrk(target, dir.path() + "/" + script, log, wrk)});
+      bench::WrkOptions o = wrk;
+      if (connections > 0) o.connections = connections;
+      phases.push_back({name, bench::run_wrk(target, dir.path() + "/" + script, log, o)});
     };
     {
       const TrivialServer trivial(32);
@@ -300,6 +310,8 @@ int main(int argc, char** argv) {
     measure("availability, 1 service, 7 days", base + avail_path, "plain.lua");
     measure("bookings list, " + std::to_string(bookings) + " stored",
             base + "/v1/businesses/list/bookings", "list.lua");
+    measure("bookings list, " + std::to_string(bookings) + " stored, 4 connections",
+            base + "/v1/businesses/list/bookings", "list.lua", 4);
     query.stop(SIGTERM);
 
     std::printf(
@@ -310,13 +322,16 @@ int main(int argc, char** argv) {
     print_table(phases);
     const auto& avail = phases[2].r;
     const auto& list = phases[3].r;
+    const auto& list4 = phases[4].r;
     const double ratio = avail.rate() / phases[0].r.rate();
     const bool avail_ok = ratio >= 0.5 && avail.p99_ms <= 10;
-    const bool list_ok = list.p99_ms <= 10;
     std::printf("\navailability: ratio %.2f (target >= 0.50), p99 %.2f ms (target <= 10): %s\n",
                 ratio, avail.p99_ms, avail_ok ? "met" : "MISSED");
-    std::printf("bookings list: p99 %.2f ms (target <= 10): %s\n", list.p99_ms,
-                list_ok ? "met" : "MISSED");
+    std::printf(
+        "bookings list: p99 %.2f ms at %d connections (saturated), %.2f ms at 4 (target <= 10:"
+        " %s, %s)\n",
+        list.p99_ms, wrk.connections, list4.p99_ms, list.p99_ms <= 10 ? "met" : "MISSED",
+        list4.p99_ms <= 10 ? "met" : "MISSED");
     if (!json.empty())
       write_json(json, phases, bookings, seed_seconds, wrk.connections, wrk.seconds);
     long bad = 0;

@@ -146,6 +146,7 @@ QueryApi::QueryApi(const ReadStore& store, const Access& access, QueryOptions op
     : store_(store),
       access_(access),
       options_(std::move(options)),
+      owners_(store, options_.owner_cache_entries),
       position_timeouts_(metrics.counter(
           "slotwise_query_min_position_timeouts_total",
           "Requests answered 503 because the projection did not reach SlotWise-Min-Position")),
@@ -308,7 +309,7 @@ void QueryApi::booking(const Ctx& ctx, Res& res) const {
     const auto user = access_.bearer_user(req, now());
     if (!user && token.empty()) return unauthorized(res);
     if (user) {
-      auto business = store_.business(b.value()->business_id);
+      auto business = owners_.find(b.value()->business_id);
       if (!business) return db_error(res, business.error());
       allowed = business.value() && business.value()->owner_user_id == *user;
     }
@@ -319,13 +320,13 @@ void QueryApi::booking(const Ctx& ctx, Res& res) const {
   reply_private(res, booking_json(*b.value(), history.value()));
 }
 
-std::optional<BusinessRow> QueryApi::owned_business(const Ctx& ctx, Res& res) const {
+std::optional<std::string> QueryApi::owned_business(const Ctx& ctx, Res& res) const {
   const auto user = access_.bearer_user(ctx.request(), now());
   if (!user) {
     unauthorized(res);
     return std::nullopt;
   }
-  auto b = store_.business(std::string(ctx.path_param("slug")));
+  auto b = owners_.find(std::string(ctx.path_param("slug")));
   if (!b) {
     db_error(res, b.error());
     return std::nullopt;
@@ -338,7 +339,19 @@ std::optional<BusinessRow> QueryApi::owned_business(const Ctx& ctx, Res& res) co
     reply_error(res, ApiError{403, "forbidden", "not the owner of this business"});
     return std::nullopt;
   }
-  return b.value();
+  return b.value()->business_id;
+}
+
+std::optional<BusinessRow> QueryApi::owned_business_row(const Ctx& ctx, Res& res) const {
+  const auto id = owned_business(ctx, res);
+  if (!id) return std::nullopt;
+  auto row = store_.business(*id);  // the profile (zone) may have changed: read it
+  if (!row) {
+    db_error(res, row.error());
+    return std::nullopt;
+  }
+  if (!row.value()) not_found(res, "business");
+  return row.value();
 }
 
 void QueryApi::bookings(const Ctx& ctx, Res& res) const {
@@ -382,7 +395,7 @@ void QueryApi::bookings(const Ctx& ctx, Res& res) const {
   }
   const auto business = owned_business(ctx, res);
   if (!business) return;
-  f.business_id = business->business_id;
+  f.business_id = *business;
   auto rows = store_.bookings(f);
   if (!rows) return db_error(res, rows.error());
   std::optional<std::string> next;
@@ -412,9 +425,9 @@ void QueryApi::calendar_ics(const Ctx& ctx, Res& res) const {
 void QueryApi::calendar_feed(const Ctx& ctx, Res& res) const {
   const auto business = owned_business(ctx, res);
   if (!business) return;
-  const std::string token = access_.feed_token(business->business_id);
-  const std::string url = options_.public_base_url + "/v1/businesses/" + business->business_id +
-                          "/calendar.ics?token=" + token;
+  const std::string token = access_.feed_token(*business);
+  const std::string url =
+      options_.public_base_url + "/v1/businesses/" + *business + "/calendar.ics?token=" + token;
   reply_private(res, feed_json(url, token));
 }
 
@@ -428,7 +441,7 @@ void QueryApi::stats(const Ctx& ctx, Res& res) const {
     return bad_request(res,
                        "at most " + std::to_string(options_.max_stats_days) + " days per request");
   }
-  const auto business = owned_business(ctx, res);
+  const auto business = owned_business_row(ctx, res);
   if (!business) return;
   const std::string f = domain::format_local_date(*from);
   const std::string t = domain::format_local_date(*to);
@@ -452,7 +465,7 @@ void QueryApi::notifications(const Ctx& ctx, Res& res) const {
     }
     limit = static_cast<int>(*l);
   }
-  const auto business = owned_business(ctx, res);
+  const auto business = owned_business_row(ctx, res);
   if (!business) return;
   auto rows = store_.notifications(business->business_id, status, limit);
   if (!rows) return db_error(res, rows.error());

@@ -31,6 +31,7 @@
 
 #include "query-api/access.h"
 #include "query-api/availability_cache.h"
+#include "query-api/business_owners.h"
 #include "query-api/read_store.h"
 #include "service/http_server.h"
 #include "service/metrics.h"
@@ -45,6 +46,8 @@ struct QueryOptions {
   int max_stats_days = 366;
   int default_page_size = 50;
   int max_page_size = 200;
+  // Businesses whose id/slug -> owner is remembered (business_owners.h).
+  std::size_t owner_cache_entries = 100'000;
   // Prefix of the calendar feed URL, e.g. "https://api.slotwise.example".
   std::string public_base_url;
   // "now" for availability and token checks; the system clock when empty.
@@ -78,12 +81,16 @@ class QueryApi {
   void calendar_feed(const Ctx& ctx, Res& res) const;
   void stats(const Ctx& ctx, Res& res) const;
   void notifications(const Ctx& ctx, Res& res) const;
-  // The business `id` if the request's bearer owns it; else the error is written.
-  std::optional<BusinessRow> owned_business(const Ctx& ctx, Res& res) const;
+  // The business id if the request's bearer owns the business in the path;
+  // else the error is written.
+  std::optional<std::string> owned_business(const Ctx& ctx, Res& res) const;
+  // The same, with the business's current row.
+  std::optional<BusinessRow> owned_business_row(const Ctx& ctx, Res& res) const;
 
   const ReadStore& store_;
   const Access& access_;
   QueryOptions options_;
+  BusinessOwners owners_;
   service::Counter& position_timeouts_;
   AvailabilityCache* cache_;
   service::Counter& cache_hits_;

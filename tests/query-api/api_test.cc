@@ -181,10 +181,26 @@ TEST_CASE_FIXTURE(QueryFixture, "query API endpoints") {
   }
 
   {
+    INFO("owners are remembered, unknown businesses are not: one created later is found");
+    CHECK(get_as("usr_c", "/v1/businesses/biz_c/bookings")->status == 404);
+    CHECK(get_as("usr_c", "/v1/businesses/later-c/bookings")->status == 404);
+    append<domain::BusinessEvent>(
+        "business", "biz_c",
+        {business_created("biz_c", "later-c", "usr_c", "UTC", policy(30, 0, 30, 0))});
+    sync();
+    CHECK(get_as("usr_c", "/v1/businesses/biz_c/bookings")->status == 200);
+    CHECK(get_as("usr_c", "/v1/businesses/later-c/bookings")->status == 200);
+    // Remembered now, and still only for its owner.
+    CHECK(get_as("usr_a", "/v1/businesses/biz_c/bookings")->status == 403);
+    CHECK(get_as("usr_a", "/v1/businesses/later-c/bookings")->status == 403);
+    CHECK(get_as("usr_c", "/v1/businesses/biz_a/bookings")->status == 403);
+  }
+
+  {
     INFO("the query role can read but not write");
     pqxx::connection c(query::with_user(db, "slotwise_query"));
     pqxx::work tx(c);
-    CHECK(tx.exec1("SELECT count(*) FROM businesses")[0].as<int>() == 2);
+    CHECK(tx.exec1("SELECT count(*) FROM businesses")[0].as<int>() == 3);
     CHECK_THROWS_AS(tx.exec0("DELETE FROM bookings"), pqxx::insufficient_privilege);
   }
 }
