@@ -1,10 +1,13 @@
 // kill -9 of the slotwise-projector process in the middle of a catch-up:
 // after a restart the tables equal a clean rebuild and nothing is counted
-// twice. (The issue's 1M-event run is a benchmark-sized variant of this;
-// the test uses enough commits for many batches.)
+// twice. The suite uses 6,000 commits (many batches); the issue's 1M-event
+// run is the same test with SLOTWISE_CRASH_TEST_BOOKINGS=500000 (commits of
+// 2 events), run outside CI (docs/benchmarks.md records it).
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <csignal>
+#include <cstdlib>
 #include <fstream>
 
 #include "tests/read_side/read_side_fixture.h"
@@ -13,7 +16,10 @@
 namespace slotwise::testing {
 namespace {
 
-constexpr int kBookings = 6000;
+int bookings_to_append() {
+  const char* env = std::getenv("SLOTWISE_CRASH_TEST_BOOKINGS");  // NOLINT(concurrency-mt-unsafe)
+  return env != nullptr ? std::max(100, std::atoi(env)) : 6000;   // NOLINT(cert-err34-c)
+}
 
 Process start_projector(const TempDir& dir, const std::string& nats_url, const std::string& db,
                         const std::string& name) {
@@ -43,6 +49,9 @@ bool wait_position(const std::string& db, std::int64_t at_least, std::chrono::se
 }  // namespace
 
 TEST_CASE_FIXTURE(ReadSideFixture, "kill -9 during catch-up loses and doubles nothing") {
+  const int kBookings = bookings_to_append();
+  // Generous bounds: ~3,000 commits/s of catch-up on a loaded 2-core machine.
+  const auto bound = std::chrono::seconds(120 + kBookings / 500);
   const std::string db = create_database("crash");
   append<domain::BusinessEvent>(
       "business", "biz_k",
@@ -52,25 +61,30 @@ TEST_CASE_FIXTURE(ReadSideFixture, "kill -9 during catch-up loses and doubles no
     const std::string bkg = "bkg_k" + std::to_string(i);
     append<domain::CalendarEvent>(
         "calendar", biz,
-        {booking_created(biz, bkg, "svc", 1'790'000'000 + i * 1800, 30, "Asia/Tokyo",
+        {booking_created(biz, bkg, "svc", 1'790'000'000 + std::int64_t{i} * 1800, 30, "Asia/Tokyo",
                          "c" + std::to_string(i % 300) + "@example.com", 1000 + i),
          confirmed(biz, bkg)});
   }
+  MESSAGE(kBookings << " commits of 2 events appended");
   const auto last = static_cast<std::int64_t>(last_position());
 
   TempDir dir("slotwise-crash");
   {
     Process p = start_projector(dir, nats.url(), db, "first");
-    REQUIRE(wait_position(db, last / 3, std::chrono::seconds(120)));
+    REQUIRE(wait_position(db, last / 3, bound));
     p.stop(SIGKILL);
   }
   const std::int64_t at_kill = position(db);
-  INFO("killed at position " << at_kill << " of " << last);
+  MESSAGE("killed at position " << at_kill << " of " << last);
   CHECK(at_kill < last);  // it really was in the middle
 
   {
     Process p = start_projector(dir, nats.url(), db, "second");
-    REQUIRE(wait_position(db, last, std::chrono::seconds(180)));
+    const auto t0 = std::chrono::steady_clock::now();
+    REQUIRE(wait_position(db, last, bound));
+    MESSAGE("restarted projector caught up in "
+            << std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count()
+            << " s");
     CHECK(WIFEXITED(p.stop(SIGTERM)));
   }
 
@@ -83,7 +97,7 @@ TEST_CASE_FIXTURE(ReadSideFixture, "kill -9 during catch-up loses and doubles no
   const std::string rebuild = create_database("rebuild");
   {
     RunningProjector r(*store, rebuild, "projector-rebuild");
-    REQUIRE(r.wait_for(last_position(), std::chrono::seconds(180)));
+    REQUIRE(r.wait_for(last_position(), bound));
   }
   CHECK(dump(db) == dump(rebuild));
 }
