@@ -277,7 +277,7 @@ Result<std::shared_ptr<const AvailabilityCache::Entry>> QueryApi::availability_e
         .append(domain::format_local_date(from))
         .append("\n")
         .append(domain::format_local_date(to));
-    if (auto hit = cache_->find(key)) {
+    if (auto hit = cache_->find(key, now)) {
       cache_hits_.inc();
       return hit;
     }
@@ -289,8 +289,8 @@ Result<std::shared_ptr<const AvailabilityCache::Entry>> QueryApi::availability_e
   auto data = store_.availability_data(id_or_slug, service_id, from, to, now);
   if (!data) return common::Unexpected<Error>{data.error()};
   if (!data.value()) return std::shared_ptr<const Entry>{};
-  if (cached) return cache_->insert(key, token, std::move(*data.value()));
-  return std::make_shared<const Entry>(0, std::move(*data.value()));
+  if (cached) return cache_->insert(key, token, now, std::move(*data.value()));
+  return std::make_shared<const Entry>(0, now, std::move(*data.value()));
 }
 
 void QueryApi::booking(const Ctx& ctx, Res& res) const {

@@ -59,7 +59,8 @@ void AvailabilityCache::invalidate_everything() {
   ++invalidations_;
 }
 
-std::shared_ptr<const AvailabilityCache::Entry> AvailabilityCache::find(const std::string& key) {
+std::shared_ptr<const AvailabilityCache::Entry> AvailabilityCache::find(const std::string& key,
+                                                                        domain::Instant now) {
   const std::lock_guard lock(mu_);
   auto* found = entries_.find(key);
   if (found == nullptr) return nullptr;
@@ -67,13 +68,15 @@ std::shared_ptr<const AvailabilityCache::Entry> AvailabilityCache::find(const st
     entries_.erase(key);
     return nullptr;
   }
+  if (now < (*found)->read_at()) return nullptr;  // rows cut for a later clock
   return *found;
 }
 
 std::shared_ptr<const AvailabilityCache::Entry> AvailabilityCache::insert(const std::string& key,
                                                                           std::uint64_t token,
+                                                                          domain::Instant read_at,
                                                                           AvailabilityData data) {
-  auto entry = std::make_shared<const Entry>(token, std::move(data));
+  auto entry = std::make_shared<const Entry>(token, read_at, std::move(data));
   const std::lock_guard lock(mu_);
   if (connected_.load() && valid(*entry)) entries_.put(key, entry);
   return entry;

@@ -3,9 +3,11 @@
 // (docs/adr/0013-availability-cache.md). It stays exact, not merely fresh-ish:
 //
 //  * Per request key (business id or slug, service, from, to) it keeps the
-//    rows ReadStore::availability_data() read. They do not go stale with
-//    time (the read's "now - 5 days" cut only leaves out bookings the engine
-//    ignores anyway), only when the projector changes the business.
+//    rows ReadStore::availability_data() read. They do not go stale as time
+//    moves on (the read's "now - 5 days" cut only leaves out bookings the
+//    engine ignores at any later now), only when the projector changes the
+//    business; a request whose clock reads earlier than the read's (a clock
+//    set back) is not served from them.
 //  * Per entry it memoizes the rendered answer (body + ETag) for a display
 //    zone with the span of clock readings it holds for: the engine's answer
 //    depends on the clock (notice, horizon, expiring holds), and
@@ -64,9 +66,12 @@ class AvailabilityCache {
   // The rows of one key and the answers rendered from them.
   class Entry {
    public:
-    Entry(std::uint64_t token, AvailabilityData data) : token_(token), data_(std::move(data)) {}
+    Entry(std::uint64_t token, domain::Instant read_at, AvailabilityData data)
+        : token_(token), read_at_(read_at), data_(std::move(data)) {}
     [[nodiscard]] const AvailabilityData& data() const { return data_; }
     [[nodiscard]] std::uint64_t token() const { return token_; }
+    // The `now` of the read: its rows serve requests at or after it.
+    [[nodiscard]] domain::Instant read_at() const { return read_at_; }
     // The answer for `variant` (the display zone as requested) at `now`, if
     // one rendered for a span holding `now` is kept.
     [[nodiscard]] std::shared_ptr<const Rendered> rendered(const std::string& variant,
@@ -84,6 +89,7 @@ class AvailabilityCache {
       std::shared_ptr<const Rendered> rendered;
     };
     const std::uint64_t token_;
+    const domain::Instant read_at_;
     const AvailabilityData data_;
     mutable std::mutex mu_;
     mutable std::vector<Memo> memos_;  // a few display zones at most
@@ -100,12 +106,13 @@ class AvailabilityCache {
 
   [[nodiscard]] bool usable(std::optional<std::uint64_t> min_position) const;
   [[nodiscard]] std::uint64_t read_token() const;
-  // A valid entry, or nullptr (an invalidated one is dropped).
-  [[nodiscard]] std::shared_ptr<const Entry> find(const std::string& key);
-  // Keeps data read after read_token() returned `token`, unless an
-  // invalidation overtook the read; returns the entry either way.
+  // A valid entry whose rows serve `now`, or nullptr (an invalidated one is
+  // dropped).
+  [[nodiscard]] std::shared_ptr<const Entry> find(const std::string& key, domain::Instant now);
+  // Keeps data read at `read_at` after read_token() returned `token`, unless
+  // an invalidation overtook the read; returns the entry either way.
   std::shared_ptr<const Entry> insert(const std::string& key, std::uint64_t token,
-                                      AvailabilityData data);
+                                      domain::Instant read_at, AvailabilityData data);
 
   // The listener's side.
   void connected(std::uint64_t position);

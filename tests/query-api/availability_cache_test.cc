@@ -22,10 +22,16 @@ ChangeNotice changed(std::vector<std::string> businesses, std::optional<std::uin
   return ChangeNotice{std::move(projection), position, false, std::move(businesses)};
 }
 
+const domain::Instant kReadAt{std::chrono::seconds{1'000'000}};
+
 // Reads "the database" (the rows) the way the API does: token first.
 void cache_rows(AvailabilityCache& c, const std::string& key, const std::string& business) {
   const std::uint64_t token = c.read_token();
-  (void)c.insert(key, token, rows_of(business));
+  (void)c.insert(key, token, kReadAt, rows_of(business));
+}
+
+std::shared_ptr<const AvailabilityCache::Entry> find(AvailabilityCache& c, const std::string& key) {
+  return c.find(key, kReadAt);
 }
 
 }  // namespace
@@ -36,16 +42,16 @@ TEST_CASE("an entry whose read started before its business's notice is dropped")
   const std::uint64_t token = c.read_token();
   // The projector commits and its notice is applied while the read runs.
   c.apply(changed({"biz_a"}, 11));
-  (void)c.insert("k", token, rows_of("biz_a"));
-  CHECK(c.find("k") == nullptr);
+  (void)c.insert("k", token, kReadAt, rows_of("biz_a"));
+  CHECK(find(c, "k") == nullptr);
   // Read again after the notice: kept and found.
   cache_rows(c, "k", "biz_a");
-  auto hit = c.find("k");
+  auto hit = find(c, "k");
   REQUIRE(hit != nullptr);
   CHECK(hit->data().business.business_id == "biz_a");
   // A later notice for the business drops it.
   c.apply(changed({"biz_a"}, 12));
-  CHECK(c.find("k") == nullptr);
+  CHECK(find(c, "k") == nullptr);
 }
 
 TEST_CASE("notices for other businesses or another projection leave an entry alone") {
@@ -54,7 +60,7 @@ TEST_CASE("notices for other businesses or another projection leave an entry alo
   cache_rows(c, "k", "biz_a");
   c.apply(changed({"biz_b", "biz_c"}, 5));
   c.apply(changed({"biz_a"}, 6, "other"));
-  CHECK(c.find("k") != nullptr);
+  CHECK(find(c, "k") != nullptr);
   CHECK(c.stats().invalidations == 3);  // connected + biz_b + biz_c
 }
 
@@ -64,8 +70,8 @@ TEST_CASE("a notice that everything changed drops every entry") {
   cache_rows(c, "k1", "biz_a");
   cache_rows(c, "k2", "biz_b");
   c.apply(ChangeNotice{"main", 0, true, {}});
-  CHECK(c.find("k1") == nullptr);
-  CHECK(c.find("k2") == nullptr);
+  CHECK(find(c, "k1") == nullptr);
+  CHECK(find(c, "k2") == nullptr);
   CHECK(c.stats().position == std::optional<std::uint64_t>(0));
 }
 
@@ -74,7 +80,7 @@ TEST_CASE("the cache answers only while connected and caught up with the request
   CHECK_FALSE(c.usable(std::nullopt));
   cache_rows(c, "k", "biz_a");  // not connected: not kept
   c.connected(10);
-  CHECK(c.find("k") == nullptr);
+  CHECK(find(c, "k") == nullptr);
   CHECK(c.usable(std::nullopt));
   CHECK(c.usable(10));
   CHECK_FALSE(c.usable(11));
@@ -85,12 +91,12 @@ TEST_CASE("the cache answers only while connected and caught up with the request
   CHECK_FALSE(c.usable(12));
 
   cache_rows(c, "k", "biz_a");
-  REQUIRE(c.find("k") != nullptr);
+  REQUIRE(find(c, "k") != nullptr);
   c.disconnected();
   CHECK_FALSE(c.usable(std::nullopt));
   c.connected(20);
   // Notices may have been missed while disconnected: nothing older survives.
-  CHECK(c.find("k") == nullptr);
+  CHECK(find(c, "k") == nullptr);
   CHECK(c.usable(20));
 }
 
@@ -104,17 +110,26 @@ TEST_CASE("a reset moves the position back, so requests ahead of it read the dat
   CHECK(c.usable(400));
 }
 
+TEST_CASE("rows read for a later clock do not serve a request whose clock reads earlier") {
+  AvailabilityCache c("main", 10);
+  c.connected(0);
+  cache_rows(c, "k", "biz_a");
+  CHECK(c.find("k", kReadAt + std::chrono::hours(24 * 30)) != nullptr);
+  CHECK(c.find("k", kReadAt - std::chrono::seconds(1)) == nullptr);
+  CHECK(c.find("k", kReadAt) != nullptr);  // and it was not dropped
+}
+
 TEST_CASE("at most `capacity` entries, the least recently used evicted") {
   AvailabilityCache c("main", 2);
   c.connected(0);
   cache_rows(c, "k1", "biz_a");
   cache_rows(c, "k2", "biz_b");
-  REQUIRE(c.find("k1") != nullptr);  // k2 is now the least recently used
+  REQUIRE(find(c, "k1") != nullptr);  // k2 is now the least recently used
   cache_rows(c, "k3", "biz_c");
   CHECK(c.stats().entries == 2);
-  CHECK(c.find("k2") == nullptr);
-  CHECK(c.find("k1") != nullptr);
-  CHECK(c.find("k3") != nullptr);
+  CHECK(find(c, "k2") == nullptr);
+  CHECK(find(c, "k1") != nullptr);
+  CHECK(find(c, "k3") != nullptr);
 }
 
 TEST_CASE("per-business invalidations are folded into one when they outgrow the bound") {
@@ -124,16 +139,16 @@ TEST_CASE("per-business invalidations are folded into one when they outgrow the 
   // 4 x capacity numbers are kept; the fifth business folds them into an
   // "everything" invalidation, which also drops the unrelated entry.
   c.apply(changed({"b1", "b2", "b3", "b4"}, 1));
-  CHECK(c.find("k") != nullptr);
+  CHECK(find(c, "k") != nullptr);
   c.apply(changed({"b5"}, 2));
-  CHECK(c.find("k") == nullptr);
+  CHECK(find(c, "k") == nullptr);
   cache_rows(c, "k", "biz_keep");
-  CHECK(c.find("k") != nullptr);
+  CHECK(find(c, "k") != nullptr);
 }
 
 TEST_CASE(
     "a rendered answer is kept per display zone for the span of clock readings it holds for") {
-  AvailabilityCache::Entry e(1, rows_of("biz_a"));
+  AvailabilityCache::Entry e(1, kReadAt, rows_of("biz_a"));
   using Rendered = AvailabilityCache::Rendered;
   const auto at = [](std::int64_t s) { return domain::Instant{std::chrono::seconds{s}}; };
   CHECK(e.rendered("", at(100)) == nullptr);

@@ -121,7 +121,17 @@ PostgresServerFixture::PostgresServerFixture() : dir_("slotwise-pg"), port_(free
   }
 }
 
-PostgresServerFixture::~PostgresServerFixture() { process_.stop(SIGINT); }  // fast shutdown
+PostgresServerFixture::~PostgresServerFixture() {
+  // SIGINT asks for a fast shutdown. Signal the postmaster itself: under root
+  // the process is `runuser`, which turns any signal into SIGTERM (a smart
+  // shutdown that waits for every client) and was then killed after the
+  // 10 s timeout, leaving postgres running until it noticed its data
+  // directory was gone. The postmaster's pid is the first line of its pid file.
+  std::ifstream pid_file(dir_.path() + "/data/postmaster.pid");
+  long postmaster = 0;
+  if (pid_file >> postmaster && postmaster > 1) ::kill(static_cast<pid_t>(postmaster), SIGINT);
+  process_.stop(SIGINT);  // runuser exits with its child
+}
 
 std::string PostgresServerFixture::url(const std::string& database) const {
   return "postgresql://postgres@127.0.0.1:" + std::to_string(port_) + "/" + database;
