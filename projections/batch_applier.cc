@@ -61,8 +61,19 @@ Status BatchApplier::recompute_aggregates(pqxx::connection& conn) {
   });
 }
 
+Result<bool> BatchApplier::work_off_backlog(pqxx::connection& conn) const {
+  return guarded("work off aggregate backlog", [&]() -> bool {
+    pqxx::work tx(conn);
+    (void)tx.exec_prepared("checkpoint_lock", projection_);
+    const bool any = ReadModelWriter::work_off_backlog(tx);
+    tx.commit();
+    return any;
+  });
+}
+
 Result<BatchOutcome> BatchApplier::apply(pqxx::connection& conn,
-                                         const std::vector<events::Delivery>& batch) const {
+                                         const std::vector<events::Delivery>& batch,
+                                         bool behind) const {
   return guarded("apply batch", [&]() -> BatchOutcome {
     pqxx::work tx(conn);
     BatchOutcome out;
@@ -70,7 +81,10 @@ Result<BatchOutcome> BatchApplier::apply(pqxx::connection& conn,
     out.checkpoint.position = locked.empty() ? 0 : locked[0][0].as<std::uint64_t>();
     const std::uint64_t start = out.checkpoint.position;
     BatchEffects effects;
-    ReadModelWriter writer(tx, projection_, effects, defer_aggregates_);
+    const AggregateUpkeep upkeep = defer_aggregates_ ? AggregateUpkeep::kDeferred
+                                   : behind          ? AggregateUpkeep::kBacklog
+                                                     : AggregateUpkeep::kNow;
+    ReadModelWriter writer(tx, projection_, effects, upkeep);
     for (const events::Delivery& d : batch) {
       if (d.sequence <= out.checkpoint.position) {
         ++out.skipped;

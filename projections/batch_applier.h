@@ -50,13 +50,20 @@ class BatchApplier {
   // per connection.
   [[nodiscard]] Status prepare(pqxx::connection& conn) const;
   [[nodiscard]] Result<Checkpoint> checkpoint(pqxx::connection& conn) const;
+  // `behind`: many events follow this batch, so its daily_stats and
+  // customers keys only go to the backlog (AggregateUpkeep::kBacklog);
+  // otherwise they and the whole backlog are recomputed in this batch.
   [[nodiscard]] Result<BatchOutcome> apply(pqxx::connection& conn,
-                                           const std::vector<events::Delivery>& batch) const;
+                                           const std::vector<events::Delivery>& batch,
+                                           bool behind = false) const;
+  // Caught up and idle: recomputes what the backlog holds, in a transaction
+  // that holds the checkpoint row like a batch. True when there was any.
+  [[nodiscard]] Result<bool> work_off_backlog(pqxx::connection& conn) const;
 
   [[nodiscard]] const std::string& projection() const { return projection_; }
 
   // Bulk replay into empty tables (a rebuild's shadow): daily_stats and
-  // customers are not maintained per batch until recompute_aggregates().
+  // customers are not maintained at all until recompute_aggregates().
   void set_defer_aggregates(bool defer) { defer_aggregates_ = defer; }
   // The live projector announces each batch's changes (change_notice.h); a
   // rebuild's shadow must not (its rows are not the ones being read).

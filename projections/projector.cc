@@ -178,7 +178,13 @@ bool Projector::consume(pqxx::connection& conn, const BatchApplier& applier) {
       return idle == Idle::kReposition;
     }
     const auto t0 = std::chrono::steady_clock::now();
-    auto out = applier.apply(conn, batch.value());
+    // Defer daily stats and customers only while many events follow this
+    // batch: the batch that brings the projection near the head works the
+    // backlog off in its own transaction, so reaching the head always means
+    // fresh aggregates.
+    const bool behind = batch.value().back().num_pending > options_.catchup_threshold;
+    auto out = applier.apply(conn, batch.value(), behind);
+    if (out) backlog_ = behind;
     if (!out) {
       errors_.inc();
       logger_.error("batch failed", {{"error", out.error().message}});
@@ -223,6 +229,17 @@ Projector::Idle Projector::on_idle(pqxx::connection& conn, const BatchApplier& a
     logger_.info("checkpoint moved by an admin: repositioning the consumer",
                  {{"checkpoint", now.value().position}});
     return Idle::kReposition;
+  }
+  if (backlog_) {
+    // Caught up right after catching up: bring daily stats and customers
+    // up to date now rather than with the next event.
+    auto worked = applier.work_off_backlog(conn);
+    if (!worked) {
+      errors_.inc();
+      logger_.warn("aggregate backlog not worked off", {{"error", worked.error().message}});
+      return Idle::kFail;
+    }
+    backlog_ = false;
   }
   return Idle::kCarryOn;
 }

@@ -80,6 +80,9 @@ class Projector {
   service::StopFlag stop_;
   std::atomic<bool> leader_{false};
   std::atomic<std::uint64_t> position_{0};
+  // aggregate_backlog may hold keys (a catch-up batch was applied, or a
+  // previous session may have left some): worked off when idle.
+  bool backlog_ = true;
 
   service::Gauge& position_gauge_;
   service::Gauge& lag_events_;

@@ -441,38 +441,42 @@ std::string customers_upsert(const std::string& join) {
 
 }  // namespace
 
-// Daily stats of every (business, local date) the batch touched, recomputed
-// from bookings in two set-based statements per chunk of keys.
-void ReadModelWriter::recompute_stats() {
-  const std::vector<std::pair<std::string, std::string>> keys(fx_.stat_days.begin(),
-                                                              fx_.stat_days.end());
-  for (std::size_t at = 0; at < keys.size(); at += kKeysPerStatement) {
-    const auto first = keys.begin() + static_cast<std::ptrdiff_t>(at);
-    const auto last =
-        keys.begin() + static_cast<std::ptrdiff_t>(std::min(keys.size(), at + kKeysPerStatement));
-    const std::string k = keys_table(tx_, first, last, "::date");
-    tx_.exec0("DELETE FROM daily_stats d USING " + k +
-              " WHERE d.business_id = k.business_id AND d.local_date = k.key");
-    tx_.exec0(
-        stats_insert(" JOIN " + k + " ON b.business_id = k.business_id AND b.local_date = k.key"));
-  }
+// The batch's daily_stats and customers keys, added to aggregate_backlog.
+void ReadModelWriter::record_backlog() {
+  const auto record = [&](const std::set<std::pair<std::string, std::string>>& set,
+                          const char* kind) {
+    const std::vector<std::pair<std::string, std::string>> keys(set.begin(), set.end());
+    for (std::size_t at = 0; at < keys.size(); at += kKeysPerStatement) {
+      const auto first = keys.begin() + static_cast<std::ptrdiff_t>(at);
+      const auto last =
+          keys.begin() + static_cast<std::ptrdiff_t>(std::min(keys.size(), at + kKeysPerStatement));
+      tx_.exec0("INSERT INTO aggregate_backlog (business_id, kind, key) SELECT k.business_id, " +
+                tx_.quote(kind) + ", k.key FROM " + keys_table(tx_, first, last, "") +
+                " ON CONFLICT DO NOTHING");
+    }
+  };
+  record(fx_.stat_days, "day");
+  record(fx_.customer_keys, "customer");
 }
 
-// Customers of every (business, normalized email) the batch touched.
-void ReadModelWriter::recompute_customers() {
-  const std::vector<std::pair<std::string, std::string>> keys(fx_.customer_keys.begin(),
-                                                              fx_.customer_keys.end());
-  for (std::size_t at = 0; at < keys.size(); at += kKeysPerStatement) {
-    const auto first = keys.begin() + static_cast<std::ptrdiff_t>(at);
-    const auto last =
-        keys.begin() + static_cast<std::ptrdiff_t>(std::min(keys.size(), at + kKeysPerStatement));
-    tx_.exec0(customers_upsert(
-        " JOIN " + keys_table(tx_, first, last, "") +
-        " ON b.business_id = k.business_id AND b.customer_email_normalized = k.key"));
-  }
+// Every key of the backlog recomputed from bookings in set-based statements.
+bool ReadModelWriter::work_off_backlog(pqxx::work& tx) {
+  if (tx.exec("SELECT 1 FROM aggregate_backlog LIMIT 1").empty()) return false;
+  const std::string days =
+      "(SELECT business_id, key::date AS key FROM aggregate_backlog WHERE kind = 'day') k";
+  tx.exec0("DELETE FROM daily_stats d USING " + days +
+           " WHERE d.business_id = k.business_id AND d.local_date = k.key");
+  tx.exec0(
+      stats_insert(" JOIN " + days + " ON b.business_id = k.business_id AND b.local_date = k.key"));
+  tx.exec0(customers_upsert(
+      " JOIN (SELECT business_id, key FROM aggregate_backlog WHERE kind = 'customer') k"
+      " ON b.business_id = k.business_id AND b.customer_email_normalized = k.key"));
+  tx.exec0("DELETE FROM aggregate_backlog");
+  return true;
 }
 
 void ReadModelWriter::recompute_all_aggregates(pqxx::work& tx) {
+  tx.exec0("DELETE FROM aggregate_backlog");
   tx.exec0("DELETE FROM daily_stats");
   tx.exec0("DELETE FROM customers");
   tx.exec0(stats_insert(""));
@@ -480,12 +484,12 @@ void ReadModelWriter::recompute_all_aggregates(pqxx::work& tx) {
 }
 
 ReadModelWriter::ReadModelWriter(pqxx::work& tx, std::string projection, BatchEffects& effects,
-                                 bool defer_aggregates)
+                                 AggregateUpkeep upkeep)
     : tx_(tx),
       batch_(tx, statements()),
       projection_(std::move(projection)),
       fx_(effects),
-      defer_aggregates_(defer_aggregates) {}
+      upkeep_(upkeep) {}
 
 // The stats day and customer of every booking whose status changed.
 void ReadModelWriter::touched_keys() {
@@ -535,12 +539,10 @@ void ReadModelWriter::insert_history() {
 
 void ReadModelWriter::flush() {
   batch_.send();
-  if (!defer_aggregates_) touched_keys();
+  if (upkeep_ != AggregateUpkeep::kDeferred) touched_keys();
   insert_history();
-  if (!defer_aggregates_) {
-    recompute_stats();
-    recompute_customers();
-  }
+  if (upkeep_ != AggregateUpkeep::kDeferred) record_backlog();
+  if (upkeep_ == AggregateUpkeep::kNow) (void)work_off_backlog(tx_);
   for (const auto& [type, u] : fx_.unknown_types) {
     tx_.exec_prepared("unknown_type", projection_, type, u.count, u.last_sequence);
   }

@@ -68,19 +68,33 @@ struct BatchEffects {
   std::uint64_t unknown_events = 0;
 };
 
+// How flush() keeps daily_stats and customers (derived from bookings) up to date.
+enum class AggregateUpkeep {
+  // Recompute the batch's keys and every key in aggregate_backlog now, and
+  // empty the backlog (live batches).
+  kNow,
+  // Only add the batch's keys to aggregate_backlog (catch-up: each key's
+  // bookings are then scanned once, when the backlog is worked off, instead
+  // of once per batch that touches it).
+  kBacklog,
+  // Leave them alone; recompute_all_aggregates() follows (a rebuild's
+  // shadow, replayed into empty tables).
+  kDeferred,
+};
+
 class ReadModelWriter {
  public:
   // Prepares the statements on a fresh connection (call once per connection).
   static void prepare(pqxx::connection& conn);
 
-  // With `defer_aggregates`, flush() leaves daily_stats and customers alone
-  // (a bulk replay into empty tables: recomputing the touched keys per batch
-  // rescans their growing bookings, quadratic over a long log); call
-  // recompute_all_aggregates() once afterwards.
   ReadModelWriter(pqxx::work& tx, std::string projection, BatchEffects& effects,
-                  bool defer_aggregates = false);
-  // Recomputes every daily_stats and customers row from bookings.
+                  AggregateUpkeep upkeep = AggregateUpkeep::kNow);
+  // Recomputes every daily_stats and customers row from bookings (and
+  // empties the backlog).
   static void recompute_all_aggregates(pqxx::work& tx);
+  // Recomputes the keys in aggregate_backlog and empties it; false when it
+  // was empty.
+  static bool work_off_backlog(pqxx::work& tx);
 
   void apply(const events::StoredCommit& commit);
   // Records a message that could not be decoded at all.
@@ -90,8 +104,7 @@ class ReadModelWriter {
 
  private:
   void apply_event(const events::StoredCommit& commit, int index);
-  void recompute_stats();
-  void recompute_customers();
+  void record_backlog();
 
   void touched_keys();
   void insert_history();
@@ -100,7 +113,7 @@ class ReadModelWriter {
   StatementBatch batch_;
   std::string projection_;
   BatchEffects& fx_;
-  bool defer_aggregates_;
+  AggregateUpkeep upkeep_;
 };
 
 // "Ada@Example.COM " -> "ada@example.com".
