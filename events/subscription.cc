@@ -51,22 +51,41 @@ Result<std::unique_ptr<DurableSubscription>> DurableSubscription::open(const Eve
       new DurableSubscription(std::move(sub), store.stream().subject_prefix));
 }
 
-Result<std::vector<Delivery>> DurableSubscription::fetch(int batch,
-                                                         std::chrono::milliseconds timeout) {
+Status DurableSubscription::pull(std::vector<Delivery>& out, int batch, bool no_wait,
+                                 std::chrono::milliseconds timeout) {
+  jsFetchRequest req;
+  jsFetchRequest_Init(&req);
+  req.Batch = batch;
+  req.NoWait = no_wait;
+  req.Expires = std::chrono::duration_cast<std::chrono::nanoseconds>(timeout).count();
   MsgList list;
-  auto code = static_cast<jsErrCode>(0);
-  const natsStatus s =
-      natsSubscription_Fetch(list.get(), sub_.get(), batch, timeout.count(), &code);
-  std::vector<Delivery> out;
-  if (s == NATS_TIMEOUT || s == NATS_NOT_FOUND) return out;
-  if (s != NATS_OK) return common::Unexpected<Error>{from_nats(s, code, "fetch")};
-  out.reserve(static_cast<std::size_t>(list.size()));
+  const natsStatus s = natsSubscription_FetchRequest(list.get(), sub_.get(), &req);
+  if (s == NATS_TIMEOUT || s == NATS_NOT_FOUND) return common::Unit{};
+  if (s != NATS_OK)
+    return common::Unexpected<Error>{from_nats(s, static_cast<jsErrCode>(0), "fetch")};
+  out.reserve(out.size() + static_cast<std::size_t>(list.size()));
   for (int i = 0; i < list.size(); ++i) {
     natsMsg* m = list.at(i);
     list.get()->Msgs[i] = nullptr;  // ownership moves to the Delivery
     auto d = to_delivery(m, prefix_);
     if (!d) return common::Unexpected<Error>{d.error()};
     out.push_back(std::move(d).value());
+  }
+  return common::Unit{};
+}
+
+Result<std::vector<Delivery>> DurableSubscription::fetch(int batch,
+                                                         std::chrono::milliseconds timeout) {
+  std::vector<Delivery> out;
+  if (batch <= 0) return out;
+  if (auto s = pull(out, batch, true, timeout); !s || !out.empty()) {
+    if (!s) return common::Unexpected<Error>{s.error()};
+    return out;
+  }
+  if (auto s = pull(out, 1, false, timeout); !s) return common::Unexpected<Error>{s.error()};
+  if (out.empty() || batch == 1) return out;
+  if (auto s = pull(out, batch - 1, true, timeout); !s) {
+    return common::Unexpected<Error>{s.error()};
   }
   return out;
 }

@@ -48,7 +48,11 @@ class DurableSubscription {
   // Creates the durable consumer if missing (see ensure_consumer) and binds.
   [[nodiscard]] static Result<std::unique_ptr<DurableSubscription>> open(const EventStore& store,
                                                                          const ConsumerSpec& spec);
-  // Up to `batch` deliveries, waiting at most `timeout` for the first.
+  // Up to `batch` deliveries: those ready now; when none is, waits at most
+  // `timeout` for the first and takes what is ready with it. (nats.c's own
+  // Fetch, finding nothing ready, asks the server for the whole batch and
+  // waits until it is full or the timeout passes: a live consumer then saw
+  // each event up to a batch's filling time late.)
   [[nodiscard]] Result<std::vector<Delivery>> fetch(int batch, std::chrono::milliseconds timeout);
   // Acknowledges one delivery (and, the policy being explicit, only it).
   [[nodiscard]] static Status ack(Delivery& d);
@@ -58,6 +62,10 @@ class DurableSubscription {
   [[nodiscard]] static Status nak(Delivery& d);
 
  private:
+  // One pull request: `batch` ready deliveries (no_wait), or waiting up to
+  // `timeout` for `batch` of them.
+  Status pull(std::vector<Delivery>& out, int batch, bool no_wait,
+              std::chrono::milliseconds timeout);
   DurableSubscription(SubscriptionPtr sub, std::string prefix)
       : sub_(std::move(sub)), prefix_(std::move(prefix)) {}
   SubscriptionPtr sub_;

@@ -18,7 +18,7 @@ std::string raw_bytes(const events::Delivery& d) {
 
 }  // namespace
 
-Status BatchApplier::prepare(pqxx::connection& conn) const {
+Status BatchApplier::prepare(pqxx::connection& conn) {
   return guarded("prepare projection", [&]() -> common::Unit {
     ReadModelWriter::prepare(conn);
     conn.prepare("checkpoint_read",
@@ -34,6 +34,7 @@ Status BatchApplier::prepare(pqxx::connection& conn) const {
     tx.exec_params(
         "INSERT INTO projection_checkpoints (projection) VALUES ($1) ON CONFLICT DO NOTHING",
         projection_);
+    upkeep_.start(tx);
     tx.commit();
     return common::Unit{};
   });
@@ -55,25 +56,25 @@ Result<Checkpoint> BatchApplier::checkpoint(pqxx::connection& conn) const {
 Status BatchApplier::recompute_aggregates(pqxx::connection& conn) {
   return guarded("recompute aggregates", [&]() -> common::Unit {
     pqxx::work tx(conn);
-    ReadModelWriter::recompute_all_aggregates(tx);
+    AggregateUpkeep::recompute_all(tx);
     tx.commit();
     return common::Unit{};
   });
 }
 
-Result<bool> BatchApplier::work_off_backlog(pqxx::connection& conn) const {
+Result<bool> BatchApplier::work_off_backlog(pqxx::connection& conn) {
   return guarded("work off aggregate backlog", [&]() -> bool {
     pqxx::work tx(conn);
     (void)tx.exec_prepared("checkpoint_lock", projection_);
-    const bool any = ReadModelWriter::work_off_backlog(tx);
+    const bool any = upkeep_.work_off(tx);
     tx.commit();
+    upkeep_.committed();
     return any;
   });
 }
 
 Result<BatchOutcome> BatchApplier::apply(pqxx::connection& conn,
-                                         const std::vector<events::Delivery>& batch,
-                                         bool behind) const {
+                                         const std::vector<events::Delivery>& batch, bool behind) {
   return guarded("apply batch", [&]() -> BatchOutcome {
     pqxx::work tx(conn);
     BatchOutcome out;
@@ -81,10 +82,7 @@ Result<BatchOutcome> BatchApplier::apply(pqxx::connection& conn,
     out.checkpoint.position = locked.empty() ? 0 : locked[0][0].as<std::uint64_t>();
     const std::uint64_t start = out.checkpoint.position;
     BatchEffects effects;
-    const AggregateUpkeep upkeep = defer_aggregates_ ? AggregateUpkeep::kDeferred
-                                   : behind          ? AggregateUpkeep::kBacklog
-                                                     : AggregateUpkeep::kNow;
-    ReadModelWriter writer(tx, projection_, effects, upkeep);
+    ReadModelWriter writer(tx, projection_, effects);
     for (const events::Delivery& d : batch) {
       if (d.sequence <= out.checkpoint.position) {
         ++out.skipped;
@@ -112,6 +110,7 @@ Result<BatchOutcome> BatchApplier::apply(pqxx::connection& conn,
       return out;
     }
     writer.flush();
+    if (!defer_aggregates_) upkeep_.batch(tx, std::move(effects.aggregates), behind);
     out.events_applied = effects.events_applied;
     out.unknown_events = effects.unknown_events;
     out.dead_letters = effects.dead_letters.size();
@@ -122,6 +121,7 @@ Result<BatchOutcome> BatchApplier::apply(pqxx::connection& conn,
       notify(tx, encode_changes(projection_, out.checkpoint.position, effects.changed_businesses));
     }
     tx.commit();
+    if (!defer_aggregates_) upkeep_.committed();
     return out;
   });
 }

@@ -46,19 +46,22 @@ class BatchApplier {
  public:
   explicit BatchApplier(std::string projection) : projection_(std::move(projection)) {}
 
-  // Creates the checkpoint row if missing and prepares statements; call once
-  // per connection.
-  [[nodiscard]] Status prepare(pqxx::connection& conn) const;
+  // Creates the checkpoint row if missing, prepares statements and reads
+  // whether a catch-up left aggregates to recompute; call once per
+  // connection.
+  [[nodiscard]] Status prepare(pqxx::connection& conn);
   [[nodiscard]] Result<Checkpoint> checkpoint(pqxx::connection& conn) const;
   // `behind`: many events follow this batch, so its daily_stats and
-  // customers keys only go to the backlog (AggregateUpkeep::kBacklog);
-  // otherwise they and the whole backlog are recomputed in this batch.
+  // customers keys are only remembered (aggregate_upkeep.h); otherwise they
+  // and whatever a catch-up left are recomputed in this batch.
   [[nodiscard]] Result<BatchOutcome> apply(pqxx::connection& conn,
                                            const std::vector<events::Delivery>& batch,
-                                           bool behind = false) const;
-  // Caught up and idle: recomputes what the backlog holds, in a transaction
+                                           bool behind = false);
+  // Caught up and idle: recomputes what a catch-up left, in a transaction
   // that holds the checkpoint row like a batch. True when there was any.
-  [[nodiscard]] Result<bool> work_off_backlog(pqxx::connection& conn) const;
+  [[nodiscard]] Result<bool> work_off_backlog(pqxx::connection& conn);
+  // A catch-up left daily_stats and customers to recompute.
+  [[nodiscard]] bool backlog() const { return upkeep_.pending(); }
 
   [[nodiscard]] const std::string& projection() const { return projection_; }
 
@@ -73,6 +76,7 @@ class BatchApplier {
 
  private:
   std::string projection_;
+  AggregateUpkeep upkeep_;
   bool defer_aggregates_ = false;
   bool notify_changes_ = false;
 };

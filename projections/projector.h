@@ -67,9 +67,9 @@ class Projector {
  private:
   // One session: connect, migrate, lease, consume until error or stop.
   void session();
-  bool consume(pqxx::connection& conn, const BatchApplier& applier);
+  bool consume(pqxx::connection& conn, BatchApplier& applier);
   enum class Idle { kCarryOn, kReposition, kFail };
-  Idle on_idle(pqxx::connection& conn, const BatchApplier& applier);
+  Idle on_idle(pqxx::connection& conn, BatchApplier& applier);
   void pause(std::chrono::milliseconds d);
   void record(const BatchOutcome& out, std::uint64_t pending, std::int64_t last_time_ns,
               bool catchup, double seconds);
@@ -80,9 +80,6 @@ class Projector {
   service::StopFlag stop_;
   std::atomic<bool> leader_{false};
   std::atomic<std::uint64_t> position_{0};
-  // aggregate_backlog may hold keys (a catch-up batch was applied, or a
-  // previous session may have left some): worked off when idle.
-  bool backlog_ = true;
 
   service::Gauge& position_gauge_;
   service::Gauge& lag_events_;

@@ -13,6 +13,7 @@
 #include "domain/event_conversion.h"
 #include "domain/proto_values.h"
 #include "domain/time_zone.h"
+#include "projections/booking_writer.h"
 #include "service/rfc3339.h"
 
 namespace slotwise::projections {
@@ -20,8 +21,6 @@ namespace {
 
 namespace v1 = slotwise::events::v1;
 using domain::Instant;
-
-constexpr std::size_t kHistoryRowsPerInsert = 500;
 
 std::string ts(Instant t) { return service::format_rfc3339(t); }
 std::string ts(const google::protobuf::Timestamp& t) { return ts(domain::to_instant(t)); }
@@ -73,17 +72,6 @@ const char* actor_kind_name(v1::ActorKind k) {
     default:
       return "unspecified";
   }
-}
-
-// Local date of t in zone `tz` ("UTC" when the zone is unknown).
-std::string local_date_of(Instant t, const std::string& tz) {
-  auto zone = domain::TimeZone::locate(tz);
-  if (!zone) zone = domain::TimeZone::locate("UTC");
-  if (!zone) {
-    return domain::format_local_date(
-        date::local_days{date::floor<date::days>(t).time_since_epoch()});
-  }
-  return domain::format_local_date(zone.value().reading(t).date);
 }
 
 std::string to_json(const google::protobuf::Message& m) {
@@ -155,19 +143,28 @@ struct CalendarApplier {
   [[nodiscard]] std::uint64_t seq() const { return commit.sequence; }
   [[nodiscard]] std::string committed_at() const { return ts(commit.commit.committed_at()); }
 
-  void touch(const std::string& local_date, const std::string& email_normalized) const {
-    fx.stat_days.emplace(business_id(), local_date);
-    if (!email_normalized.empty()) fx.customer_keys.emplace(business_id(), email_normalized);
-  }
-
-  void history(const std::string& booking_id, const google::protobuf::Message& event,
-               const v1::Actor* actor) const {
+  // Its history row (kept at flush only if the event found its booking).
+  std::size_t history(const std::string& booking_id, const google::protobuf::Message& event,
+                      const v1::Actor* actor) const {
     const v1::Actor& who = (actor != nullptr && actor->kind() != v1::ACTOR_KIND_UNSPECIFIED)
                                ? *actor
                                : commit.commit.actor();
     fx.history.push_back(HistoryRow{booking_id, seq(), index, business_id(),
                                     event.GetDescriptor()->name(), committed_at(),
                                     actor_kind_name(who.kind()), who.id(), to_json(event)});
+    return fx.history.size() - 1;
+  }
+
+  BookingOp op(BookingOp::Kind kind, const std::string& booking_id,
+               const google::protobuf::Message& event, const v1::Actor* actor) const {
+    BookingOp o;
+    o.kind = kind;
+    o.booking_id = booking_id;
+    o.business_id = business_id();
+    o.seq = seq();
+    o.at = committed_at();
+    o.history = history(booking_id, event, actor);
+    return o;
   }
 
   void operator()(const v1::WeeklyScheduleSet& e) const {
@@ -187,33 +184,44 @@ struct CalendarApplier {
     tx.exec_prepared("override_cleared", business_id(), domain::format_local_date(*date));
   }
   void operator()(const v1::BookingTentativelyCreated& e) const {
-    const Instant start = domain::to_instant(e.start());
-    const std::string local_date = local_date_of(start, e.time_zone());
-    const std::string email = normalize_email(e.customer().email());
-    const std::string hold = e.has_hold_expires_at() ? ts(e.hold_expires_at()) : std::string();
-    tx.exec_prepared(
-        "booking_created", e.booking_id(), business_id(), e.service_id(), ts(start), ts(e.end()),
-        local_date, e.buffer_before_minutes(), e.buffer_after_minutes(), e.time_zone(),
-        e.customer().name(), e.customer().email(), email, e.customer().phone(),
-        e.customer_time_zone(), e.notes(), e.price().amount_minor(), e.amount_due().amount_minor(),
-        e.price().currency().empty() ? e.amount_due().currency() : e.price().currency(),
-        e.manage_token_sha256(), nullable(e.has_hold_expires_at(), hold), committed_at(), seq());
-    // A second create of a known booking changes no row (evolve() keeps the
-    // first); the history row is filtered at flush like every other.
-    touch(local_date, email);
     v1::BookingTentativelyCreated shown = e;
     shown.clear_manage_token_sha256();
     shown.clear_idempotency_key();
     shown.clear_request_sha256();
-    history(e.booking_id(), shown, &e.created_by());
+    BookingOp o = op(BookingOp::Kind::kCreate, e.booking_id(), shown, &e.created_by());
+    const Instant start = domain::to_instant(e.start());
+    BookingRow& r = o.row;
+    r.booking_id = e.booking_id();
+    r.business_id = business_id();
+    r.service_id = e.service_id();
+    r.status = "tentative";
+    r.start_at = ts(start);
+    r.end_at = ts(e.end());
+    r.local_date = local_date_in(start, e.time_zone());
+    r.buffer_before_minutes = e.buffer_before_minutes();
+    r.buffer_after_minutes = e.buffer_after_minutes();
+    r.time_zone = e.time_zone();
+    r.customer_name = e.customer().name();
+    r.customer_email = e.customer().email();
+    r.customer_email_normalized = normalize_email(e.customer().email());
+    r.customer_phone = e.customer().phone();
+    r.customer_time_zone = e.customer_time_zone();
+    r.notes = e.notes();
+    r.price_minor = e.price().amount_minor();
+    r.amount_due_minor = e.amount_due().amount_minor();
+    r.currency = e.price().currency().empty() ? e.amount_due().currency() : e.price().currency();
+    r.manage_token_sha256 = e.manage_token_sha256();
+    if (e.has_hold_expires_at()) r.hold_expires_at = ts(e.hold_expires_at());
+    r.created_at = o.at;
+    r.updated_at = o.at;
+    r.version = seq();
+    fx.booking_ops.push_back(std::move(o));
   }
   void status(const std::string& booking_id, const char* status,
               const google::protobuf::Message& event, const v1::Actor* actor) const {
-    tx.exec_prepared("booking_status", booking_id, business_id(), status, committed_at(), seq());
-    // Its stats day and customer are looked up at flush; the history row is
-    // kept only if the booking exists then.
-    fx.touched_bookings.emplace(business_id(), booking_id);
-    history(booking_id, event, actor);
+    BookingOp o = op(BookingOp::Kind::kStatus, booking_id, event, actor);
+    o.status = status;
+    fx.booking_ops.push_back(std::move(o));
   }
   void operator()(const v1::BookingConfirmed& e) const {
     status(e.booking_id(), "confirmed", e, &e.confirmed_by());
@@ -231,18 +239,11 @@ struct CalendarApplier {
     status(e.booking_id(), "no_show", e, &e.marked_by());
   }
   void operator()(const v1::BookingRescheduled& e) const {
-    tx.send();  // the lookup must see every earlier statement
-    const pqxx::result before =
-        tx.tx().exec_prepared("booking_lookup", e.booking_id(), business_id());
-    if (before.empty()) return;
-    const std::string tz = before[0][0].c_str();
-    touch(before[0][1].c_str(), before[0][2].c_str());
-    const Instant start = domain::to_instant(e.start());
-    const std::string local_date = local_date_of(start, tz);
-    tx.exec_prepared("booking_moved", e.booking_id(), business_id(), ts(start), ts(e.end()),
-                     local_date, committed_at(), seq());
-    touch(local_date, before[0][2].c_str());
-    history(e.booking_id(), e, &e.rescheduled_by());
+    BookingOp o = op(BookingOp::Kind::kMove, e.booking_id(), e, &e.rescheduled_by());
+    o.start = domain::to_instant(e.start());
+    o.start_at = ts(o.start);
+    o.end_at = ts(e.end());
+    fx.booking_ops.push_back(std::move(o));
   }
 };
 
@@ -251,19 +252,6 @@ bool is_known_type(std::string_view type) {
              std::string(type)) != nullptr &&
          type.starts_with("slotwise.events.v1.");
 }
-
-// "(VALUES ('a','b'::date), ...) AS k(business_id, key)" over keys [first, last).
-template <class It>
-std::string keys_table(pqxx::work& tx, It first, It last, const char* cast) {
-  std::string sql = "(VALUES ";
-  for (It it = first; it != last; ++it) {
-    if (it != first) sql += ',';
-    sql += '(' + tx.quote(it->first) + ',' + tx.quote(it->second) + cast + ')';
-  }
-  return sql + ") AS k(business_id, key)";
-}
-
-constexpr std::size_t kKeysPerStatement = 1000;
 
 }  // namespace
 
@@ -328,26 +316,6 @@ const Statements& statements() {
        " version=EXCLUDED.version"},
       {"override_cleared",
        "DELETE FROM date_overrides WHERE business_id=$1 AND local_date=$2::date"},
-      {"booking_created",
-       "INSERT INTO bookings (booking_id, business_id, service_id, status, start_at, end_at,"
-       " local_date, buffer_before_minutes, buffer_after_minutes, time_zone, customer_name,"
-       " customer_email, customer_email_normalized, customer_phone, customer_time_zone, notes,"
-       " price_minor, amount_due_minor, currency, manage_token_sha256, hold_expires_at,"
-       " created_at, updated_at, version) VALUES ($1,$2,$3,'tentative',$4::timestamptz,"
-       "$5::timestamptz,$6::date,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,"
-       "$20::timestamptz,$21::timestamptz,$21::timestamptz,$22)"
-       " ON CONFLICT (booking_id) DO NOTHING RETURNING 1"},
-      {"booking_status",
-       "UPDATE bookings SET status=$3, updated_at=$4::timestamptz, version=$5"
-       " WHERE booking_id=$1 AND business_id=$2"
-       " RETURNING local_date::text, customer_email_normalized"},
-      {"booking_lookup",
-       "SELECT time_zone, local_date::text, customer_email_normalized FROM bookings"
-       " WHERE booking_id=$1 AND business_id=$2"},
-      {"booking_moved",
-       "UPDATE bookings SET start_at=$3::timestamptz, end_at=$4::timestamptz,"
-       " local_date=$5::date, updated_at=$6::timestamptz, version=$7"
-       " WHERE booking_id=$1 AND business_id=$2"},
       {"unknown_type",
        "INSERT INTO unknown_event_types (projection, event_type, count, last_sequence)"
        " VALUES ($1,$2,$3,$4) ON CONFLICT (projection, event_type) DO UPDATE SET"
@@ -363,6 +331,7 @@ const Statements& statements() {
 }  // namespace
 
 void ReadModelWriter::prepare(pqxx::connection& conn) {
+  booking_writer::prepare(conn);
   for (const auto& [name, sql] : statements()) conn.prepare(name, sql);
 }
 
@@ -408,141 +377,18 @@ void ReadModelWriter::apply_event(const events::StoredCommit& commit, int index)
   u.last_sequence = commit.sequence;
 }
 
-namespace {
-
-// Daily stats from bookings, for the keys `join` selects ("" = every key).
-std::string stats_insert(const std::string& join) {
-  return "INSERT INTO daily_stats (business_id, local_date, tentative, confirmed, cancelled,"
-         " expired, completed, no_show, total, revenue_minor, currency)"
-         " SELECT b.business_id, b.local_date,"
-         " count(*) FILTER (WHERE status='tentative'), count(*) FILTER (WHERE status='confirmed'),"
-         " count(*) FILTER (WHERE status='cancelled'), count(*) FILTER (WHERE status='expired'),"
-         " count(*) FILTER (WHERE status='completed'), count(*) FILTER (WHERE status='no_show'),"
-         " count(*), coalesce(sum(price_minor) FILTER (WHERE status IN ('confirmed','completed')),"
-         " 0), min(currency) FROM bookings b" +
-         join + " GROUP BY b.business_id, b.local_date";
-}
-
-// Customers from bookings, for the keys `join` selects ("" = every key).
-std::string customers_upsert(const std::string& join) {
-  return "INSERT INTO customers (business_id, email_normalized, name, email, phone,"
-         " bookings_count, last_booking_at) SELECT b.business_id, b.customer_email_normalized,"
-         " (array_agg(customer_name ORDER BY created_at DESC, booking_id DESC))[1],"
-         " (array_agg(customer_email ORDER BY created_at DESC, booking_id DESC))[1],"
-         " (array_agg(customer_phone ORDER BY created_at DESC, booking_id DESC))[1],"
-         " count(*), max(start_at) FROM bookings b" +
-         join +
-         " WHERE b.customer_email_normalized <> ''"
-         " GROUP BY b.business_id, b.customer_email_normalized"
-         " ON CONFLICT (business_id, email_normalized) DO UPDATE SET name=EXCLUDED.name,"
-         " email=EXCLUDED.email, phone=EXCLUDED.phone, bookings_count=EXCLUDED.bookings_count,"
-         " last_booking_at=EXCLUDED.last_booking_at";
-}
-
-}  // namespace
-
-// The batch's daily_stats and customers keys, added to aggregate_backlog.
-void ReadModelWriter::record_backlog() {
-  const auto record = [&](const std::set<std::pair<std::string, std::string>>& set,
-                          const char* kind) {
-    const std::vector<std::pair<std::string, std::string>> keys(set.begin(), set.end());
-    for (std::size_t at = 0; at < keys.size(); at += kKeysPerStatement) {
-      const auto first = keys.begin() + static_cast<std::ptrdiff_t>(at);
-      const auto last =
-          keys.begin() + static_cast<std::ptrdiff_t>(std::min(keys.size(), at + kKeysPerStatement));
-      tx_.exec0("INSERT INTO aggregate_backlog (business_id, kind, key) SELECT k.business_id, " +
-                tx_.quote(kind) + ", k.key FROM " + keys_table(tx_, first, last, "") +
-                " ON CONFLICT DO NOTHING");
-    }
-  };
-  record(fx_.stat_days, "day");
-  record(fx_.customer_keys, "customer");
-}
-
-// Every key of the backlog recomputed from bookings in set-based statements.
-bool ReadModelWriter::work_off_backlog(pqxx::work& tx) {
-  if (tx.exec("SELECT 1 FROM aggregate_backlog LIMIT 1").empty()) return false;
-  const std::string days =
-      "(SELECT business_id, key::date AS key FROM aggregate_backlog WHERE kind = 'day') k";
-  tx.exec0("DELETE FROM daily_stats d USING " + days +
-           " WHERE d.business_id = k.business_id AND d.local_date = k.key");
-  tx.exec0(
-      stats_insert(" JOIN " + days + " ON b.business_id = k.business_id AND b.local_date = k.key"));
-  tx.exec0(customers_upsert(
-      " JOIN (SELECT business_id, key FROM aggregate_backlog WHERE kind = 'customer') k"
-      " ON b.business_id = k.business_id AND b.customer_email_normalized = k.key"));
-  tx.exec0("DELETE FROM aggregate_backlog");
-  return true;
-}
-
-void ReadModelWriter::recompute_all_aggregates(pqxx::work& tx) {
-  tx.exec0("DELETE FROM aggregate_backlog");
-  tx.exec0("DELETE FROM daily_stats");
-  tx.exec0("DELETE FROM customers");
-  tx.exec0(stats_insert(""));
-  tx.exec0(customers_upsert(""));
-}
-
-ReadModelWriter::ReadModelWriter(pqxx::work& tx, std::string projection, BatchEffects& effects,
-                                 AggregateUpkeep upkeep)
-    : tx_(tx),
-      batch_(tx, statements()),
-      projection_(std::move(projection)),
-      fx_(effects),
-      upkeep_(upkeep) {}
-
-// The stats day and customer of every booking whose status changed.
-void ReadModelWriter::touched_keys() {
-  const std::vector<std::pair<std::string, std::string>> keys(fx_.touched_bookings.begin(),
-                                                              fx_.touched_bookings.end());
-  for (std::size_t at = 0; at < keys.size(); at += kKeysPerStatement) {
-    const auto first = keys.begin() + static_cast<std::ptrdiff_t>(at);
-    const auto last =
-        keys.begin() + static_cast<std::ptrdiff_t>(std::min(keys.size(), at + kKeysPerStatement));
-    const pqxx::result r = tx_.exec(
-        "SELECT b.business_id, b.local_date::text, b.customer_email_normalized FROM bookings b"
-        " JOIN " +
-        keys_table(tx_, first, last, "") +
-        " ON b.business_id = k.business_id AND b.booking_id = k.key");
-    for (const auto& row : r) {
-      fx_.stat_days.emplace(row[0].as<std::string>(), row[1].as<std::string>());
-      auto email = row[2].as<std::string>();
-      if (!email.empty()) fx_.customer_keys.emplace(row[0].as<std::string>(), std::move(email));
-    }
-  }
-}
-
-// History rows, many per statement; only for bookings that exist (an event
-// about an unknown booking changes nothing, as in evolve()).
-void ReadModelWriter::insert_history() {
-  for (std::size_t at = 0; at < fx_.history.size(); at += kHistoryRowsPerInsert) {
-    const std::size_t end = std::min(fx_.history.size(), at + kHistoryRowsPerInsert);
-    std::string sql =
-        "INSERT INTO booking_history (booking_id, seq, event_index, business_id, event_type,"
-        " occurred_at, actor_kind, actor_id, detail) SELECT v.* FROM (VALUES ";
-    for (std::size_t i = at; i < end; ++i) {
-      const HistoryRow& h = fx_.history[i];
-      if (i > at) sql += ',';
-      sql += '(' + tx_.quote(h.booking_id) + ',' + std::to_string(h.seq) + "::bigint," +
-             std::to_string(h.event_index) + ',' + tx_.quote(h.business_id) + ',' +
-             tx_.quote(h.event_type) + ',' + tx_.quote(h.occurred_at) + "::timestamptz," +
-             tx_.quote(h.actor_kind) + ',' + tx_.quote(h.actor_id) + ',' +
-             tx_.quote(h.detail_json) + "::jsonb)";
-    }
-    sql +=
-        ") AS v(booking_id, seq, event_index, business_id, event_type, occurred_at, actor_kind,"
-        " actor_id, detail) WHERE EXISTS (SELECT 1 FROM bookings b WHERE b.booking_id ="
-        " v.booking_id AND b.business_id = v.business_id) ON CONFLICT DO NOTHING";
-    tx_.exec0(sql);
-  }
-}
+ReadModelWriter::ReadModelWriter(pqxx::work& tx, std::string projection, BatchEffects& effects)
+    : tx_(tx), batch_(tx, statements()), projection_(std::move(projection)), fx_(effects) {}
 
 void ReadModelWriter::flush() {
   batch_.send();
-  if (upkeep_ != AggregateUpkeep::kDeferred) touched_keys();
-  insert_history();
-  if (upkeep_ != AggregateUpkeep::kDeferred) record_backlog();
-  if (upkeep_ == AggregateUpkeep::kNow) (void)work_off_backlog(tx_);
+  if (!fx_.booking_ops.empty()) {
+    FoldedBookings folded = fold_bookings(
+        fx_.booking_ops, booking_writer::lookup(tx_, fx_.booking_ops), fx_.history.size());
+    booking_writer::write(tx_, folded, fx_.history);
+    fx_.aggregates.days.merge(folded.stat_days);
+    fx_.aggregates.customers.merge(folded.customer_keys);
+  }
   for (const auto& [type, u] : fx_.unknown_types) {
     tx_.exec_prepared("unknown_type", projection_, type, u.count, u.last_sequence);
   }

@@ -1,7 +1,9 @@
 // ReadModelWriter: applies the events of one commit to the read-model tables
 // inside the batch's transaction, and, at the end of the batch, writes what
-// is cheaper per batch than per event (booking history as multi-row inserts,
-// recomputed customers and daily stats, unknown-type counts, dead letters).
+// is cheaper per batch than per event: bookings folded to one row each and
+// streamed with COPY with their history (booking_writer.h), unknown-type
+// counts, dead letters. The daily_stats and customers keys the batch touched
+// are left in BatchEffects for AggregateUpkeep.
 //
 // Rows mirror the aggregates' evolve() exactly (business.h, calendar.h):
 // created rows are inserted only if absent (try_emplace), updates set the
@@ -24,21 +26,11 @@
 #include <vector>
 
 #include "events/append_request.h"
+#include "projections/aggregate_upkeep.h"
+#include "projections/booking_fold.h"
 #include "projections/statement_batch.h"
 
 namespace slotwise::projections {
-
-struct HistoryRow {
-  std::string booking_id;
-  std::uint64_t seq = 0;
-  int event_index = 0;
-  std::string business_id;
-  std::string event_type;
-  std::string occurred_at;  // RFC 3339
-  std::string actor_kind;
-  std::string actor_id;
-  std::string detail_json;
-};
 
 struct DeadLetter {
   std::uint64_t sequence = 0;
@@ -55,11 +47,10 @@ struct UnknownType {
 
 // What one batch accumulates before flush().
 struct BatchEffects {
-  std::set<std::pair<std::string, std::string>> stat_days;         // (business, local date)
-  std::set<std::pair<std::string, std::string>> customer_keys;     // (business, email)
-  std::set<std::pair<std::string, std::string>> touched_bookings;  // (business, booking)
+  AggregateKeys aggregates;  // touched by the batch's bookings
   // Businesses with an applied business or calendar event (change_notice.h).
   std::set<std::string> changed_businesses;
+  std::vector<BookingOp> booking_ops;  // folded at flush (booking_fold.h)
   std::vector<HistoryRow> history;
   std::map<std::string, UnknownType> unknown_types;
   std::vector<DeadLetter> dead_letters;
@@ -68,33 +59,12 @@ struct BatchEffects {
   std::uint64_t unknown_events = 0;
 };
 
-// How flush() keeps daily_stats and customers (derived from bookings) up to date.
-enum class AggregateUpkeep {
-  // Recompute the batch's keys and every key in aggregate_backlog now, and
-  // empty the backlog (live batches).
-  kNow,
-  // Only add the batch's keys to aggregate_backlog (catch-up: each key's
-  // bookings are then scanned once, when the backlog is worked off, instead
-  // of once per batch that touches it).
-  kBacklog,
-  // Leave them alone; recompute_all_aggregates() follows (a rebuild's
-  // shadow, replayed into empty tables).
-  kDeferred,
-};
-
 class ReadModelWriter {
  public:
   // Prepares the statements on a fresh connection (call once per connection).
   static void prepare(pqxx::connection& conn);
 
-  ReadModelWriter(pqxx::work& tx, std::string projection, BatchEffects& effects,
-                  AggregateUpkeep upkeep = AggregateUpkeep::kNow);
-  // Recomputes every daily_stats and customers row from bookings (and
-  // empties the backlog).
-  static void recompute_all_aggregates(pqxx::work& tx);
-  // Recomputes the keys in aggregate_backlog and empties it; false when it
-  // was empty.
-  static bool work_off_backlog(pqxx::work& tx);
+  ReadModelWriter(pqxx::work& tx, std::string projection, BatchEffects& effects);
 
   void apply(const events::StoredCommit& commit);
   // Records a message that could not be decoded at all.
@@ -104,16 +74,11 @@ class ReadModelWriter {
 
  private:
   void apply_event(const events::StoredCommit& commit, int index);
-  void record_backlog();
-
-  void touched_keys();
-  void insert_history();
 
   pqxx::work& tx_;
   StatementBatch batch_;
   std::string projection_;
   BatchEffects& fx_;
-  AggregateUpkeep upkeep_;
 };
 
 // "Ada@Example.COM " -> "ada@example.com".

@@ -3,6 +3,8 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <chrono>
+#include <thread>
 
 #include "events/subscription.h"
 #include "tests/events/store_fixture.h"
@@ -55,6 +57,37 @@ TEST_CASE_FIXTURE(StoreFixture, "a durable consumer resumes after the last ackno
   auto empty = again.value()->fetch(10, std::chrono::milliseconds(200));
   REQUIRE(empty.ok());
   CHECK(empty->empty());
+}
+
+TEST_CASE_FIXTURE(StoreFixture,
+                  "an idle fetch returns the first new commit without waiting for a full batch") {
+  const ConsumerSpec spec{"test-eager", "sw.evt.calendar.>", std::chrono::seconds(5)};
+  auto sub = DurableSubscription::open(*store, spec);
+  REQUIRE(sub.ok());
+  std::thread appender([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    (void)store->append(request("biz_eager", ExpectedVersion::any(), "e0"));
+  });
+  const auto t0 = std::chrono::steady_clock::now();
+  auto got = sub.value()->fetch(100, std::chrono::seconds(10));
+  const auto waited = std::chrono::steady_clock::now() - t0;
+  appender.join();
+  REQUIRE(got.ok());
+  REQUIRE(got->size() == 1);
+  CHECK((*got)[0].commit->commit.commit_id() == "e0");
+  // nats.c's plain Fetch would hold the delivery until 100 had arrived or
+  // the 10 s passed.
+  CHECK(waited < std::chrono::seconds(5));
+  // Ready deliveries come back together, up to the batch size.
+  for (int i = 1; i <= 5; ++i) {
+    REQUIRE(
+        store->append(request("biz_eager", ExpectedVersion::any(), "e" + std::to_string(i))).ok());
+  }
+  auto ready = sub.value()->fetch(3, std::chrono::seconds(2));
+  REQUIRE(ready.ok());
+  REQUIRE(ready->size() == 3);
+  CHECK((*ready)[0].sequence == 2);
+  CHECK((*ready)[2].sequence == 4);
 }
 
 TEST_CASE_FIXTURE(StoreFixture, "a tail subscription sees history then new commits in order") {

@@ -1,0 +1,178 @@
+#include "projections/aggregate_upkeep.h"
+
+#include <algorithm>
+#include <tuple>
+#include <vector>
+
+namespace slotwise::projections {
+namespace {
+
+constexpr std::size_t kKeysPerStatement = 1000;
+constexpr const char* kKeysTable = "pg_temp.sw_aggregate_keys";
+
+// Daily stats from bookings, for the keys `join` selects ("" = every key).
+std::string stats_insert(const std::string& join) {
+  return "INSERT INTO daily_stats (business_id, local_date, tentative, confirmed, cancelled,"
+         " expired, completed, no_show, total, revenue_minor, currency)"
+         " SELECT b.business_id, b.local_date,"
+         " count(*) FILTER (WHERE status='tentative'), count(*) FILTER (WHERE status='confirmed'),"
+         " count(*) FILTER (WHERE status='cancelled'), count(*) FILTER (WHERE status='expired'),"
+         " count(*) FILTER (WHERE status='completed'), count(*) FILTER (WHERE status='no_show'),"
+         " count(*), coalesce(sum(price_minor) FILTER (WHERE status IN ('confirmed','completed')),"
+         " 0), min(currency) FROM bookings b" +
+         join + " GROUP BY b.business_id, b.local_date";
+}
+
+// Customers from bookings, for the keys `join` selects ("" = every key).
+std::string customers_upsert(const std::string& join) {
+  return "INSERT INTO customers (business_id, email_normalized, name, email, phone,"
+         " bookings_count, last_booking_at) SELECT b.business_id, b.customer_email_normalized,"
+         " (array_agg(customer_name ORDER BY created_at DESC, booking_id DESC))[1],"
+         " (array_agg(customer_email ORDER BY created_at DESC, booking_id DESC))[1],"
+         " (array_agg(customer_phone ORDER BY created_at DESC, booking_id DESC))[1],"
+         " count(*), max(start_at) FROM bookings b" +
+         join +
+         " WHERE b.customer_email_normalized <> ''"
+         " GROUP BY b.business_id, b.customer_email_normalized"
+         " ON CONFLICT (business_id, email_normalized) DO UPDATE SET name=EXCLUDED.name,"
+         " email=EXCLUDED.email, phone=EXCLUDED.phone, bookings_count=EXCLUDED.bookings_count,"
+         " last_booking_at=EXCLUDED.last_booking_at";
+}
+
+// Calls `f` with "(VALUES (...),...) AS k(business_id, key)" for each chunk
+// of at most kKeysPerStatement keys; `cast` types the key column.
+template <class F>
+void for_each_chunk(pqxx::work& tx, const KeySet& keys, const char* cast, F f) {
+  auto it = keys.begin();
+  while (it != keys.end()) {
+    std::string sql = "(VALUES ";
+    for (std::size_t n = 0; n < kKeysPerStatement && it != keys.end(); ++n, ++it) {
+      if (n > 0) sql += ',';
+      sql += '(' + tx.quote(it->first) + ',' + tx.quote(it->second) + cast + ')';
+    }
+    f(sql + ") AS k(business_id, key)");
+  }
+}
+
+// Many keys: streamed into a temporary table and recomputed by three
+// set-based statements (a thousand-row VALUES list per chunk spent its time
+// in the parser).
+void recompute_many(pqxx::work& tx, const AggregateKeys& keys) {
+  tx.exec0("DELETE FROM " + std::string(kKeysTable));
+  {
+    pqxx::stream_to s(tx, kKeysTable, std::vector<std::string>{"business_id", "kind", "key"});
+    for (const auto& [business, day] : keys.days) s << std::tie(business, "day", day);
+    for (const auto& [business, email] : keys.customers) s << std::tie(business, "customer", email);
+    s.complete();
+  }
+  const std::string table(kKeysTable);
+  tx.exec0("DELETE FROM daily_stats d USING " + table +
+           " k WHERE k.kind = 'day' AND d.business_id = k.business_id"
+           " AND d.local_date = k.key::date");
+  tx.exec0(stats_insert(" JOIN (SELECT business_id, key::date AS key FROM " + table +
+                        " WHERE kind = 'day') k"
+                        " ON b.business_id = k.business_id AND b.local_date = k.key"));
+  tx.exec0(customers_upsert(" JOIN (SELECT business_id, key FROM " + table +
+                            " WHERE kind = 'customer') k ON b.business_id = k.business_id"
+                            " AND b.customer_email_normalized = k.key"));
+}
+
+}  // namespace
+
+void AggregateUpkeep::recompute_all(pqxx::work& tx) {
+  tx.exec0("DELETE FROM aggregate_backlog");
+  tx.exec0("DELETE FROM daily_stats");
+  tx.exec0("DELETE FROM customers");
+  tx.exec0(stats_insert(""));
+  tx.exec0(customers_upsert(""));
+}
+
+void AggregateUpkeep::recompute(pqxx::work& tx, const AggregateKeys& keys) {
+  if (keys.size() > kKeysPerStatement) {
+    recompute_many(tx, keys);
+    return;
+  }
+  for_each_chunk(tx, keys.days, "::date", [&](const std::string& k) {
+    tx.exec0("DELETE FROM daily_stats d USING " + k +
+             " WHERE d.business_id = k.business_id AND d.local_date = k.key");
+    tx.exec0(
+        stats_insert(" JOIN " + k + " ON b.business_id = k.business_id AND b.local_date = k.key"));
+  });
+  for_each_chunk(tx, keys.customers, "", [&](const std::string& k) {
+    tx.exec0(customers_upsert(" JOIN " + k +
+                              " ON b.business_id = k.business_id"
+                              " AND b.customer_email_normalized = k.key"));
+  });
+}
+
+void AggregateUpkeep::start(pqxx::work& tx) {
+  tx.exec0(
+      "CREATE TEMP TABLE IF NOT EXISTS sw_aggregate_keys (business_id text NOT NULL,"
+      " kind text NOT NULL, key text NOT NULL) ON COMMIT DELETE ROWS");
+  marked_ = !tx.exec("SELECT 1 FROM aggregate_backlog LIMIT 1").empty();
+  everything_ = marked_;
+  remembered_ = {};
+  staged_ = {};
+  next_ = Next::kNothing;
+}
+
+void AggregateUpkeep::finish(pqxx::work& tx, const AggregateKeys& batch_keys) {
+  if (marked_ && everything_) {
+    recompute_all(tx);
+    return;
+  }
+  if (marked_) {
+    recompute(tx, remembered_);
+    tx.exec0("DELETE FROM aggregate_backlog");
+  }
+  recompute(tx, batch_keys);
+}
+
+void AggregateUpkeep::batch(pqxx::work& tx, AggregateKeys keys, bool behind) {
+  staged_ = std::move(keys);
+  if (behind) {
+    if (!marked_) {
+      tx.exec0(
+          "INSERT INTO aggregate_backlog (business_id, kind, key) VALUES ('', 'all', '')"
+          " ON CONFLICT DO NOTHING");
+    }
+    next_ = Next::kRemember;
+    return;
+  }
+  finish(tx, staged_);
+  next_ = marked_ ? Next::kClear : Next::kNothing;
+}
+
+bool AggregateUpkeep::work_off(pqxx::work& tx) {
+  if (!marked_) return false;
+  finish(tx, {});
+  next_ = Next::kClear;
+  return true;
+}
+
+void AggregateUpkeep::committed() {
+  switch (next_) {
+    case Next::kRemember:
+      marked_ = true;
+      if (!everything_) {
+        remembered_.days.merge(staged_.days);
+        remembered_.customers.merge(staged_.customers);
+        if (remembered_.size() > kMaxRemembered) {
+          everything_ = true;
+          remembered_ = {};
+        }
+      }
+      break;
+    case Next::kClear:
+      marked_ = false;
+      everything_ = false;
+      remembered_ = {};
+      break;
+    case Next::kNothing:
+      break;
+  }
+  staged_ = {};
+  next_ = Next::kNothing;
+}
+
+}  // namespace slotwise::projections
