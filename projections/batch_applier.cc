@@ -73,8 +73,68 @@ Result<bool> BatchApplier::work_off_backlog(pqxx::connection& conn) {
   });
 }
 
+BatchEffects translate(const std::vector<events::Delivery>& batch) {
+  BatchEffects effects;
+  ReadModelWriter writer(effects);
+  for (const events::Delivery& d : batch) {
+    if (d.commit) {
+      writer.apply(d.commit.value());
+    } else {
+      writer.dead_letter(
+          DeadLetter{d.sequence, -1, d.subject, d.commit.error().describe(), raw_bytes(d)});
+    }
+  }
+  return effects;
+}
+
+namespace {
+
+// `effects` (translated ahead) are exactly the commits this batch applies:
+// every delivery, in an unbroken run starting right after the checkpoint.
+bool covers(const BatchEffects& effects, const std::vector<events::Delivery>& batch,
+            std::uint64_t checkpoint) {
+  if (batch.empty() || effects.commits != batch.size()) return false;
+  if (effects.first_sequence != batch.front().sequence) return false;
+  if (checkpoint != 0 && batch.front().sequence != checkpoint + 1) return false;
+  for (std::size_t i = 1; i < batch.size(); ++i) {
+    if (batch[i].sequence != batch[i - 1].sequence + 1) return false;
+  }
+  return effects.last_sequence == batch.back().sequence;
+}
+
+// Redeliveries, a gap, or nothing translated ahead: translates the commits
+// right after out.checkpoint, skipping redeliveries, stopping at a gap.
+void walk(const std::vector<events::Delivery>& batch, BatchOutcome& out, BatchEffects& effects) {
+  ReadModelWriter writer(effects);
+  for (const events::Delivery& d : batch) {
+    if (d.sequence <= out.checkpoint.position) {
+      ++out.skipped;
+      ++out.handled;
+      continue;
+    }
+    // The very first commit may be any sequence (a stream need not start at 1).
+    if (out.checkpoint.position != 0 && d.sequence != out.checkpoint.position + 1) {
+      out.gap = true;
+      break;
+    }
+    if (d.commit) {
+      writer.apply(d.commit.value());
+    } else {
+      writer.dead_letter(
+          DeadLetter{d.sequence, -1, d.subject, d.commit.error().describe(), raw_bytes(d)});
+    }
+    out.checkpoint.position = d.sequence;
+    out.checkpoint.position_time_ns = d.timestamp_ns;
+    ++out.applied_commits;
+    ++out.handled;
+  }
+}
+
+}  // namespace
+
 Result<BatchOutcome> BatchApplier::apply(pqxx::connection& conn,
-                                         const std::vector<events::Delivery>& batch, bool behind) {
+                                         const std::vector<events::Delivery>& batch, bool behind,
+                                         BatchEffects* translated) {
   return guarded("apply batch", [&]() -> BatchOutcome {
     pqxx::work tx(conn);
     BatchOutcome out;
@@ -82,34 +142,20 @@ Result<BatchOutcome> BatchApplier::apply(pqxx::connection& conn,
     out.checkpoint.position = locked.empty() ? 0 : locked[0][0].as<std::uint64_t>();
     const std::uint64_t start = out.checkpoint.position;
     BatchEffects effects;
-    ReadModelWriter writer(tx, projection_, effects);
-    for (const events::Delivery& d : batch) {
-      if (d.sequence <= out.checkpoint.position) {
-        ++out.skipped;
-        ++out.handled;
-        continue;
-      }
-      // The very first commit may be any sequence (a stream need not start at 1).
-      if (out.checkpoint.position != 0 && d.sequence != out.checkpoint.position + 1) {
-        out.gap = true;
-        break;
-      }
-      if (d.commit) {
-        writer.apply(d.commit.value());
-      } else {
-        writer.dead_letter(
-            DeadLetter{d.sequence, -1, d.subject, d.commit.error().describe(), raw_bytes(d)});
-      }
-      out.checkpoint.position = d.sequence;
-      out.checkpoint.position_time_ns = d.timestamp_ns;
-      ++out.applied_commits;
-      ++out.handled;
+    if (translated != nullptr && covers(*translated, batch, start)) {
+      effects = std::move(*translated);
+      out.checkpoint.position = batch.back().sequence;
+      out.checkpoint.position_time_ns = batch.back().timestamp_ns;
+      out.applied_commits = batch.size();
+      out.handled = batch.size();
+    } else {
+      walk(batch, out, effects);
     }
     if (out.checkpoint.position == start) {
       tx.abort();
       return out;
     }
-    writer.flush();
+    ReadModelWriter::flush(tx, projection_, effects);
     if (!defer_aggregates_) upkeep_.batch(tx, std::move(effects.aggregates), behind);
     out.events_applied = effects.events_applied;
     out.unknown_events = effects.unknown_events;

@@ -42,6 +42,10 @@ struct BatchOutcome {
   std::uint64_t dead_letters = 0;
 };
 
+// Everything the batch's commits mean for the read models, computed without
+// the database (read_model_writer.h). Pure: any thread.
+[[nodiscard]] BatchEffects translate(const std::vector<events::Delivery>& batch);
+
 class BatchApplier {
  public:
   explicit BatchApplier(std::string projection) : projection_(std::move(projection)) {}
@@ -54,9 +58,12 @@ class BatchApplier {
   // `behind`: many events follow this batch, so its daily_stats and
   // customers keys are only remembered (aggregate_upkeep.h); otherwise they
   // and whatever a catch-up left are recomputed in this batch.
+  // `translated`: translate(batch) done ahead (by a prefetching thread);
+  // used when the batch is exactly the commits after the checkpoint (the
+  // usual case), else the batch is translated again here.
   [[nodiscard]] Result<BatchOutcome> apply(pqxx::connection& conn,
                                            const std::vector<events::Delivery>& batch,
-                                           bool behind = false);
+                                           bool behind = false, BatchEffects* translated = nullptr);
   // Caught up and idle: recomputes what a catch-up left, in a transaction
   // that holds the checkpoint row like a batch. True when there was any.
   [[nodiscard]] Result<bool> work_off_backlog(pqxx::connection& conn);

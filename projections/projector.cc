@@ -4,6 +4,7 @@
 
 #include "projections/consumer_reset.h"
 #include "projections/migrations.h"
+#include "projections/prefetcher.h"
 
 namespace slotwise::projections {
 namespace {
@@ -170,17 +171,18 @@ bool Projector::consume(pqxx::connection& conn, BatchApplier& applier) {
   leader_gauge_.set(1);
   logger_.info("consuming",
                {{"projection", options_.projection}, {"from_sequence", cp.value().position + 1}});
-  bool catchup = true;
+  Prefetcher prefetcher(*sub.value(),
+                        FetchPlan{options_.catchup_batch, options_.live_batch,
+                                  options_.catchup_threshold, options_.fetch_timeout});
   while (!stop_.requested()) {
-    auto batch = sub.value()->fetch(catchup ? options_.catchup_batch : options_.live_batch,
-                                    options_.fetch_timeout);
+    PrefetchedBatch fetched = prefetcher.next();
+    auto& batch = fetched.deliveries;
     if (!batch) {
       errors_.inc();
       logger_.warn("fetch failed", {{"error", batch.error().describe()}});
       return false;
     }
     if (batch.value().empty()) {
-      catchup = false;
       const Idle idle = on_idle(conn, applier);
       if (idle == Idle::kCarryOn) continue;
       return idle == Idle::kReposition;
@@ -191,7 +193,7 @@ bool Projector::consume(pqxx::connection& conn, BatchApplier& applier) {
     // backlog off in its own transaction, so reaching the head always means
     // fresh aggregates.
     const bool behind = batch.value().back().num_pending > options_.catchup_threshold;
-    auto out = applier.apply(conn, batch.value(), behind);
+    auto out = applier.apply(conn, batch.value(), behind, &fetched.effects);
     if (!out) {
       errors_.inc();
       logger_.error("batch failed", {{"error", out.error().message}});
@@ -208,8 +210,7 @@ bool Projector::consume(pqxx::connection& conn, BatchApplier& applier) {
         batch.value()[out.value().handled == 0 ? 0 : out.value().handled - 1];
     const double secs =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    record(out.value(), last.num_pending, last.timestamp_ns, catchup, secs);
-    catchup = last.num_pending > options_.catchup_threshold;
+    record(out.value(), last.num_pending, last.timestamp_ns, fetched.catchup, secs);
     if (out.value().gap) {
       logger_.warn("gap in deliveries: repositioning the consumer",
                    {{"checkpoint", out.value().checkpoint.position}});

@@ -336,6 +336,7 @@ void ReadModelWriter::prepare(pqxx::connection& conn) {
 }
 
 void ReadModelWriter::apply(const events::StoredCommit& commit) {
+  count(commit.sequence);
   const std::uint64_t applied = fx_.events_applied;
   for (int i = 0; i < commit.commit.events_size(); ++i) apply_event(commit, i);
   // Business and calendar aggregates are keyed by the business id.
@@ -377,25 +378,36 @@ void ReadModelWriter::apply_event(const events::StoredCommit& commit, int index)
   u.last_sequence = commit.sequence;
 }
 
-ReadModelWriter::ReadModelWriter(pqxx::work& tx, std::string projection, BatchEffects& effects)
-    : tx_(tx), batch_(tx, statements()), projection_(std::move(projection)), fx_(effects) {}
+ReadModelWriter::ReadModelWriter(BatchEffects& effects)
+    : batch_(effects.statements, statements()), fx_(effects) {}
 
-void ReadModelWriter::flush() {
-  batch_.send();
-  if (!fx_.booking_ops.empty()) {
-    FoldedBookings folded = fold_bookings(
-        fx_.booking_ops, booking_writer::lookup(tx_, fx_.booking_ops), fx_.history.size());
-    booking_writer::write(tx_, folded, fx_.history);
-    fx_.aggregates.days.merge(folded.stat_days);
-    fx_.aggregates.customers.merge(folded.customer_keys);
+void ReadModelWriter::count(std::uint64_t sequence) {
+  if (fx_.commits == 0) fx_.first_sequence = sequence;
+  fx_.last_sequence = sequence;
+  ++fx_.commits;
+}
+
+void ReadModelWriter::dead_letter(DeadLetter letter) {
+  count(letter.sequence);
+  fx_.dead_letters.push_back(std::move(letter));
+}
+
+void ReadModelWriter::flush(pqxx::work& tx, const std::string& projection, BatchEffects& effects) {
+  send_statements(tx, effects.statements);
+  if (!effects.booking_ops.empty()) {
+    FoldedBookings folded =
+        fold_bookings(effects.booking_ops, booking_writer::lookup(tx, effects.booking_ops),
+                      effects.history.size());
+    booking_writer::write(tx, folded, effects.history);
+    effects.aggregates.days.merge(folded.stat_days);
+    effects.aggregates.customers.merge(folded.customer_keys);
   }
-  for (const auto& [type, u] : fx_.unknown_types) {
-    tx_.exec_prepared("unknown_type", projection_, type, u.count, u.last_sequence);
+  for (const auto& [type, u] : effects.unknown_types) {
+    tx.exec_prepared("unknown_type", projection, type, u.count, u.last_sequence);
   }
-  for (const DeadLetter& d : fx_.dead_letters) {
+  for (const DeadLetter& d : effects.dead_letters) {
     const pqxx::binarystring raw(d.raw.data(), d.raw.size());
-    tx_.exec_prepared("dead_letter", projection_, d.sequence, d.event_index, d.subject, d.error,
-                      raw);
+    tx.exec_prepared("dead_letter", projection, d.sequence, d.event_index, d.subject, d.error, raw);
   }
 }
 

@@ -45,9 +45,11 @@ struct UnknownType {
   std::uint64_t last_sequence = 0;
 };
 
-// What one batch accumulates before flush().
+// What one batch accumulates before flush(): everything its events mean,
+// translated without the database.
 struct BatchEffects {
-  AggregateKeys aggregates;  // touched by the batch's bookings
+  std::vector<PendingStatement> statements;  // business, service, calendar rows
+  AggregateKeys aggregates;                  // touched by the batch's bookings (at flush)
   // Businesses with an applied business or calendar event (change_notice.h).
   std::set<std::string> changed_businesses;
   std::vector<BookingOp> booking_ops;  // folded at flush (booking_fold.h)
@@ -57,6 +59,9 @@ struct BatchEffects {
   std::uint64_t events_applied = 0;
   std::uint64_t events_ignored = 0;  // known types this projection does not use
   std::uint64_t unknown_events = 0;
+  std::uint64_t first_sequence = 0;  // of the commits translated, in order
+  std::uint64_t last_sequence = 0;
+  std::uint64_t commits = 0;
 };
 
 class ReadModelWriter {
@@ -64,20 +69,24 @@ class ReadModelWriter {
   // Prepares the statements on a fresh connection (call once per connection).
   static void prepare(pqxx::connection& conn);
 
-  ReadModelWriter(pqxx::work& tx, std::string projection, BatchEffects& effects);
+  // Translates into `effects` (no database needed: a prefetching thread may
+  // do it while the previous batch is written).
+  explicit ReadModelWriter(BatchEffects& effects);
 
+  // The commit at `sequence` (decoded or not, for the sequence bookkeeping).
   void apply(const events::StoredCommit& commit);
   // Records a message that could not be decoded at all.
-  void dead_letter(DeadLetter letter) { fx_.dead_letters.push_back(std::move(letter)); }
-  // Writes the batch-level rows; call once, before the checkpoint.
-  void flush();
+  void dead_letter(DeadLetter letter);
+  // Writes everything `effects` holds in `tx`; call once, before the
+  // checkpoint. Leaves the aggregate keys the bookings touched in
+  // effects.aggregates.
+  static void flush(pqxx::work& tx, const std::string& projection, BatchEffects& effects);
 
  private:
   void apply_event(const events::StoredCommit& commit, int index);
+  void count(std::uint64_t sequence);
 
-  pqxx::work& tx_;
   StatementBatch batch_;
-  std::string projection_;
   BatchEffects& fx_;
 };
 

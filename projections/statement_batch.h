@@ -1,12 +1,14 @@
-// StatementBatch: statements whose results nobody reads, buffered and sent
-// many per round trip (the simple-query protocol runs a string of
-// statements in order), instead of one round trip each. The SQL is that of
-// the named prepared statement with its $n parameters replaced by quoted
-// literals (pqxx quoting on the transaction's connection).
+// StatementBatch: records statements whose results nobody reads, so they can
+// be translated from events away from the database (a prefetching thread)
+// and later sent many per round trip (send_statements(): the simple-query
+// protocol runs a string of statements in order) instead of one round trip
+// each. The SQL sent is that of the named statement with its $n parameters
+// replaced by literals quoted on the transaction's connection.
 //
-// Thread safety: none; belongs to one transaction.
-// Errors: send() (and exec_prepared() when the buffer fills) throws what
-// libpqxx throws; the caller runs inside projections::guarded().
+// Thread safety: none; a recorder and its list belong to one thread at a time.
+// Errors: exec_prepared() throws std::out_of_range for an unknown statement
+// name (a programming error); send_statements() throws what libpqxx throws,
+// and the caller runs inside projections::guarded().
 #pragma once
 
 #include <pqxx/pqxx>
@@ -22,61 +24,47 @@ namespace slotwise::projections {
 // Statement name -> SQL with $1..$n parameters.
 using Statements = std::map<std::string, std::string, std::less<>>;
 
-// Statements without results, sent many per round trip (simple-query
-// protocol, one string): the prepared statements' SQL with the arguments
-// substituted as quoted literals.
+struct SqlArg {
+  enum class Kind { kQuoted, kRaw, kNull };
+  std::string text;
+  Kind kind = Kind::kQuoted;
+};
+
+struct PendingStatement {
+  const std::string* sql = nullptr;  // owned by the Statements map
+  std::vector<SqlArg> args;
+};
+
 class StatementBatch {
  public:
-  StatementBatch(pqxx::work& tx, const Statements& statements) : tx_(tx), statements_(statements) {}
+  StatementBatch(std::vector<PendingStatement>& out, const Statements& statements)
+      : out_(out), statements_(statements) {}
 
   template <class... Args>
   void exec_prepared(const char* name, const Args&... args) {
-    const std::vector<std::string> values{literal(args)...};
-    const std::string& sql = statements_.at(name);
-    for (std::size_t i = 0; i < sql.size(); ++i) {
-      if (sql[i] != '$' || i + 1 >= sql.size() || !is_digit(sql[i + 1])) {
-        pending_ += sql[i];
-        continue;
-      }
-      std::size_t n = 0;
-      while (i + 1 < sql.size() && is_digit(sql[i + 1])) {
-        n = n * 10 + static_cast<std::size_t>(sql[++i] - '0');
-      }
-      pending_ += values.at(n - 1);
-    }
-    pending_ += ";\n";
-    if (++count_ >= kStatementsPerRoundTrip) send();
+    out_.push_back(PendingStatement{&statements_.at(name), {arg(args)...}});
   }
-  void send() {
-    if (pending_.empty()) return;
-    tx_.exec(pending_);
-    pending_.clear();
-    count_ = 0;
-  }
-  [[nodiscard]] pqxx::work& tx() { return tx_; }
 
  private:
-  static constexpr int kStatementsPerRoundTrip = 1000;
-
-  static bool is_digit(char c) { return c >= '0' && c <= '9'; }
-  std::string literal(const std::string& s) const { return tx_.quote(s); }
-  std::string literal(const char* s) const {
-    return s == nullptr ? std::string("NULL") : tx_.quote(std::string(s));
+  static SqlArg arg(const std::string& s) { return {s, SqlArg::Kind::kQuoted}; }
+  static SqlArg arg(const char* s) {
+    return s == nullptr ? SqlArg{{}, SqlArg::Kind::kNull} : SqlArg{s, SqlArg::Kind::kQuoted};
   }
   template <class T>
-  std::string literal(T v) const {
+  static SqlArg arg(T v) {
     if constexpr (std::is_same_v<T, bool>) {
-      return v ? "true" : "false";
+      return {v ? "true" : "false", SqlArg::Kind::kRaw};
     } else {
       static_assert(std::is_integral_v<T>);
-      return std::to_string(v);
+      return {std::to_string(v), SqlArg::Kind::kRaw};
     }
   }
 
-  pqxx::work& tx_;
+  std::vector<PendingStatement>& out_;
   const Statements& statements_;
-  std::string pending_;
-  int count_ = 0;
 };
+
+// Sends `pending` in order, up to 1,000 statements per round trip.
+void send_statements(pqxx::work& tx, const std::vector<PendingStatement>& pending);
 
 }  // namespace slotwise::projections
