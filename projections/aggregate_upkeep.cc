@@ -4,10 +4,15 @@
 #include <tuple>
 #include <vector>
 
+#include "projections/statement_batch.h"
+
 namespace slotwise::projections {
 namespace {
 
 constexpr std::size_t kKeysPerStatement = 1000;
+// Up to this many keys go in VALUES lists (whose row counts the planner
+// knows); more through the temporary table.
+constexpr std::size_t kKeysViaValues = 5 * kKeysPerStatement;
 constexpr const char* kKeysTable = "pg_temp.sw_aggregate_keys";
 
 // Daily stats from bookings, for the keys `join` selects ("" = every key).
@@ -23,20 +28,49 @@ std::string stats_insert(const std::string& join) {
          join + " GROUP BY b.business_id, b.local_date";
 }
 
+// The customers columns computed from a set of bookings `b` (grouped by
+// business and normalized email): the latest created booking names the
+// customer.
+constexpr const char* kCustomerColumns =
+    "INSERT INTO customers (business_id, email_normalized, name, email, phone,"
+    " bookings_count, last_booking_at, latest_created_at, latest_booking_id)"
+    " SELECT b.business_id, b.customer_email_normalized,"
+    " (array_agg(customer_name ORDER BY created_at DESC, booking_id DESC))[1],"
+    " (array_agg(customer_email ORDER BY created_at DESC, booking_id DESC))[1],"
+    " (array_agg(customer_phone ORDER BY created_at DESC, booking_id DESC))[1],"
+    " count(*), max(start_at), max(created_at),"
+    " (array_agg(booking_id ORDER BY created_at DESC, booking_id DESC))[1] FROM bookings b";
+
 // Customers from bookings, for the keys `join` selects ("" = every key).
 std::string customers_upsert(const std::string& join) {
-  return "INSERT INTO customers (business_id, email_normalized, name, email, phone,"
-         " bookings_count, last_booking_at) SELECT b.business_id, b.customer_email_normalized,"
-         " (array_agg(customer_name ORDER BY created_at DESC, booking_id DESC))[1],"
-         " (array_agg(customer_email ORDER BY created_at DESC, booking_id DESC))[1],"
-         " (array_agg(customer_phone ORDER BY created_at DESC, booking_id DESC))[1],"
-         " count(*), max(start_at) FROM bookings b" +
-         join +
+  return std::string(kCustomerColumns) + join +
          " WHERE b.customer_email_normalized <> ''"
          " GROUP BY b.business_id, b.customer_email_normalized"
          " ON CONFLICT (business_id, email_normalized) DO UPDATE SET name=EXCLUDED.name,"
          " email=EXCLUDED.email, phone=EXCLUDED.phone, bookings_count=EXCLUDED.bookings_count,"
-         " last_booking_at=EXCLUDED.last_booking_at";
+         " last_booking_at=EXCLUDED.last_booking_at,"
+         " latest_created_at=EXCLUDED.latest_created_at,"
+         " latest_booking_id=EXCLUDED.latest_booking_id";
+}
+
+// Bookings just inserted (ids in $1), folded into their customers' rows:
+// counted once more, the later last booking, and the newer name.
+std::string customers_add_new() {
+  const char* newer =
+      "(EXCLUDED.latest_created_at, EXCLUDED.latest_booking_id) >"
+      " (customers.latest_created_at, customers.latest_booking_id)";
+  const auto pick = [&](const char* col) {
+    return std::string(" ") + col + " = CASE WHEN " + newer + " THEN EXCLUDED." + col +
+           " ELSE customers." + col + " END";
+  };
+  return std::string(kCustomerColumns) +
+         " WHERE b.booking_id = ANY($1::text[]) AND b.customer_email_normalized <> ''"
+         " GROUP BY b.business_id, b.customer_email_normalized"
+         " ON CONFLICT (business_id, email_normalized) DO UPDATE SET" +
+         pick("name") + "," + pick("email") + "," + pick("phone") + "," +
+         pick("latest_booking_id") + "," + pick("latest_created_at") +
+         ", bookings_count = customers.bookings_count + EXCLUDED.bookings_count,"
+         " last_booking_at = greatest(customers.last_booking_at, EXCLUDED.last_booking_at)";
 }
 
 // Calls `f` with "(VALUES (...),...) AS k(business_id, key)" for each chunk
@@ -66,6 +100,9 @@ void recompute_many(pqxx::work& tx, const AggregateKeys& keys) {
     s.complete();
   }
   const std::string table(kKeysTable);
+  // Without statistics the planner guesses the key count and may join by
+  // scanning every booking.
+  tx.exec0("ANALYZE " + table);
   tx.exec0("DELETE FROM daily_stats d USING " + table +
            " k WHERE k.kind = 'day' AND d.business_id = k.business_id"
            " AND d.local_date = k.key::date");
@@ -88,7 +125,7 @@ void AggregateUpkeep::recompute_all(pqxx::work& tx) {
 }
 
 void AggregateUpkeep::recompute(pqxx::work& tx, const AggregateKeys& keys) {
-  if (keys.size() > kKeysPerStatement) {
+  if (keys.size() > kKeysViaValues) {
     recompute_many(tx, keys);
     return;
   }
@@ -105,6 +142,19 @@ void AggregateUpkeep::recompute(pqxx::work& tx, const AggregateKeys& keys) {
   });
 }
 
+void AggregateUpkeep::apply_live(pqxx::work& tx, const AggregateKeys& keys) {
+  recompute(tx, AggregateKeys{keys.days, {}, {}, {}});
+  if (!keys.new_bookings.empty()) {
+    std::vector<const std::string*> ids;
+    ids.reserve(keys.new_bookings.size());
+    for (const std::string& id : keys.new_bookings) ids.push_back(&id);
+    tx.exec_params0(customers_add_new(), text_array(ids));
+  }
+  // After the additions: a moved customer's row is rebuilt from all of its
+  // bookings, the new ones included.
+  recompute(tx, AggregateKeys{{}, keys.moved_customers, {}, {}});
+}
+
 void AggregateUpkeep::start(pqxx::work& tx) {
   tx.exec0(
       "CREATE TEMP TABLE IF NOT EXISTS sw_aggregate_keys (business_id text NOT NULL,"
@@ -117,15 +167,24 @@ void AggregateUpkeep::start(pqxx::work& tx) {
 }
 
 void AggregateUpkeep::finish(pqxx::work& tx, const AggregateKeys& batch_keys) {
-  if (marked_ && everything_) {
-    recompute_all(tx);
+  if (!marked_) {
+    apply_live(tx, batch_keys);
     return;
   }
-  if (marked_) {
+  // A long catch-up may have multiplied the tables since autovacuum last
+  // sampled them: the recompute below and every live batch after it (a
+  // DELETE ... USING on daily_stats planned for an empty table scans all of
+  // it) need today's row counts. A short lapse behind is not worth it.
+  const bool long_catch_up = everything_ || remembered_.size() >= kAnalyzeAfter;
+  if (long_catch_up) tx.exec0("ANALYZE bookings");
+  if (everything_) {
+    recompute_all(tx);
+  } else {
     recompute(tx, remembered_);
     tx.exec0("DELETE FROM aggregate_backlog");
+    recompute(tx, batch_keys);
   }
-  recompute(tx, batch_keys);
+  if (long_catch_up) tx.exec0("ANALYZE booking_history, daily_stats, customers");
 }
 
 void AggregateUpkeep::batch(pqxx::work& tx, AggregateKeys keys, bool behind) {

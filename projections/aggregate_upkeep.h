@@ -1,7 +1,10 @@
 // AggregateUpkeep: keeps daily_stats and customers (derived from bookings)
 // up to date across batches.
 //
-// A live batch recomputes the keys it touched in its own transaction. A
+// A live batch recomputes the days it touched in its own transaction and
+// folds its new bookings into their customers' rows (count, last booking,
+// latest name: migration 0004) rather than re-reading each customer's whole
+// history, which grew with the log; customers a move touched are recomputed. A
 // catch-up batch (many events follow it) only marks the aggregates stale (a
 // row in aggregate_backlog, written once per catch-up in a batch's
 // transaction) and remembers its keys in memory; the batch that reaches the
@@ -27,6 +30,7 @@
 #include <set>
 #include <string>
 #include <utility>
+#include <vector>
 
 namespace slotwise::projections {
 
@@ -36,7 +40,11 @@ using KeySet = std::set<std::pair<std::string, std::string>>;
 // normalized email) whose rows must be recomputed.
 struct AggregateKeys {
   KeySet days;
-  KeySet customers;
+  KeySet customers;  // every customer the batch changed
+  // Of those, the ones a move changed (their last booking may be earlier
+  // now): recomputed even live. The others changed only by new bookings.
+  KeySet moved_customers;
+  std::vector<std::string> new_bookings;  // inserted by the batch
 
   [[nodiscard]] std::size_t size() const { return days.size() + customers.size(); }
   [[nodiscard]] bool empty() const { return days.empty() && customers.empty(); }
@@ -45,6 +53,8 @@ struct AggregateKeys {
 class AggregateUpkeep {
  public:
   static constexpr std::size_t kMaxRemembered = 200'000;
+  // A catch-up that touched this many keys ends with ANALYZE of the tables.
+  static constexpr std::size_t kAnalyzeAfter = 20'000;
 
   // Reads whether a mark is present (call at the start of a session).
   void start(pqxx::work& tx);
@@ -63,8 +73,11 @@ class AggregateUpkeep {
 
   // Recomputes every daily_stats and customers row and removes the mark.
   static void recompute_all(pqxx::work& tx);
-  // Recomputes the rows of `keys`.
+  // Recomputes the rows of keys.days and keys.customers.
   static void recompute(pqxx::work& tx, const AggregateKeys& keys);
+  // A live batch's keys: days recomputed, new bookings added to their
+  // customers, moved customers recomputed.
+  static void apply_live(pqxx::work& tx, const AggregateKeys& keys);
 
  private:
   void finish(pqxx::work& tx, const AggregateKeys& batch_keys);

@@ -44,12 +44,16 @@ class Folder {
       return;
     }
     if (b == nullptr || b->business_id != op.business_id) return;
-    touch(*b);
     if (op.kind == BookingOp::Kind::kStatus) {
+      // A customer row counts bookings of any status: only the day's
+      // counts change.
+      out_.stat_days.emplace(b->business_id, b->local_date);
       set_status(*b, op);
     } else {
+      touch(*b);  // the day it leaves
       move(*b, op);
       touch(*b);
+      if (!b->email.empty()) out_.moved_customer_keys.emplace(b->business_id, b->email);
     }
     keep(op, *b);
   }

@@ -117,6 +117,9 @@ struct FoldedBookings {
   // Daily stats days and customers whose bookings changed.
   std::set<std::pair<std::string, std::string>> stat_days;      // (business, local date)
   std::set<std::pair<std::string, std::string>> customer_keys;  // (business, email)
+  // Of customer_keys, those a move touched (their last booking may be
+  // earlier now); the others only gained new bookings.
+  std::set<std::pair<std::string, std::string>> moved_customer_keys;
 };
 
 // Local date of `t` in IANA zone `tz` (UTC when the zone is unknown).

@@ -3,25 +3,12 @@
 #include <algorithm>
 #include <tuple>
 
+#include "projections/statement_batch.h"
+
 namespace slotwise::projections::booking_writer {
 namespace {
 
 constexpr std::size_t kPatchesPerStatement = 1000;
-
-// {"a","b\"c"}: a text[] literal, every element quoted.
-std::string text_array(const std::vector<const std::string*>& values) {
-  std::string out = "{";
-  for (std::size_t i = 0; i < values.size(); ++i) {
-    if (i > 0) out += ',';
-    out += '"';
-    for (const char c : *values[i]) {
-      if (c == '"' || c == '\\') out += '\\';
-      out += c;
-    }
-    out += '"';
-  }
-  return out + '}';
-}
 
 std::string literal_or_null(pqxx::work& tx, const std::optional<std::string>& v, const char* cast) {
   return v ? tx.quote(*v) + cast : std::string("NULL") + cast;

@@ -8,6 +8,8 @@
 //   http_host       127.0.0.1
 //   projection      main
 //   catchup_batch   2000,  live_batch 100,  fetch_timeout 200ms
+//   defer_aggregates_after  20000  (events behind at which daily stats and
+//                   customers wait for the head: aggregate_upkeep.h)
 //   query_role      slotwise_query   (read-only role granted SELECT; "" = off)
 // Logs are JSON lines on stderr; SIGTERM/SIGINT stop it cleanly (the batch
 // in progress is committed and acknowledged first).
@@ -48,6 +50,8 @@ int run(const Config& config) {
   options.live_batch = static_cast<int>(check(config.get_int("live_batch", 100, 1, 10000)));
   options.fetch_timeout =
       check(config.get_duration("fetch_timeout", std::chrono::milliseconds(200)));
+  options.defer_aggregates_after = static_cast<std::uint64_t>(
+      check(config.get_int("defer_aggregates_after", 20000, 0, 100'000'000)));
   options.read_only_role = config.get_string("query_role", "slotwise_query");
 
   auto store = slotwise::events::EventStore::open(store_options);

@@ -192,7 +192,7 @@ bool Projector::consume(pqxx::connection& conn, BatchApplier& applier) {
     // batch: the batch that brings the projection near the head works the
     // backlog off in its own transaction, so reaching the head always means
     // fresh aggregates.
-    const bool behind = batch.value().back().num_pending > options_.catchup_threshold;
+    const bool behind = batch.value().back().num_pending > options_.defer_aggregates_after;
     auto out = applier.apply(conn, batch.value(), behind, &fetched.effects);
     if (!out) {
       errors_.inc();

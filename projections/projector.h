@@ -45,6 +45,11 @@ struct ProjectorOptions {
   int catchup_batch = 2000;               // fetch size while far behind
   int live_batch = 100;                   // fetch size when caught up
   std::uint64_t catchup_threshold = 500;  // pending deliveries that mean "far behind"
+  // Pending deliveries after a batch at which its daily stats and customers
+  // wait for the head (aggregate_upkeep.h). Far above catchup_threshold: a
+  // live projector that lapses a few batches behind keeps them per batch
+  // (cheap), rather than piling keys up and recomputing them all at once.
+  std::uint64_t defer_aggregates_after = 20000;
   std::chrono::milliseconds fetch_timeout{200};
   std::chrono::milliseconds standby_poll{500};
   std::chrono::milliseconds retry_backoff{500};

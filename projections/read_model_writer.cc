@@ -401,6 +401,10 @@ void ReadModelWriter::flush(pqxx::work& tx, const std::string& projection, Batch
     booking_writer::write(tx, folded, effects.history);
     effects.aggregates.days.merge(folded.stat_days);
     effects.aggregates.customers.merge(folded.customer_keys);
+    effects.aggregates.moved_customers.merge(folded.moved_customer_keys);
+    for (const BookingRow& r : folded.inserts) {
+      effects.aggregates.new_bookings.push_back(r.booking_id);
+    }
   }
   for (const auto& [type, u] : effects.unknown_types) {
     tx.exec_prepared("unknown_type", projection, type, u.count, u.last_sequence);

@@ -36,6 +36,20 @@ void render(pqxx::work& tx, const PendingStatement& p, std::string& out) {
 
 }  // namespace
 
+std::string text_array(const std::vector<const std::string*>& values) {
+  std::string out = "{";
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    if (i > 0) out += ',';
+    out += '"';
+    for (const char c : *values[i]) {
+      if (c == '"' || c == '\\') out += '\\';
+      out += c;
+    }
+    out += '"';
+  }
+  return out + '}';
+}
+
 void send_statements(pqxx::work& tx, const std::vector<PendingStatement>& pending) {
   std::string sql;
   int count = 0;

@@ -64,6 +64,10 @@ class StatementBatch {
   const Statements& statements_;
 };
 
+// {"a","b\"c"}: a text[] literal (every element quoted), to pass as one
+// parameter for `= ANY($1::text[])`.
+[[nodiscard]] std::string text_array(const std::vector<const std::string*>& values);
+
 // Sends `pending` in order, up to 1,000 statements per round trip.
 void send_statements(pqxx::work& tx, const std::vector<PendingStatement>& pending);
 

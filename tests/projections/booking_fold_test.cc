@@ -85,6 +85,7 @@ TEST_CASE("a booking created and confirmed in one batch is one inserted row") {
   CHECK(f.keep_history == std::vector<bool>{true, true});
   CHECK(f.stat_days == Keys{{"biz_a", "2026-06-01"}});
   CHECK(f.customer_keys == Keys{{"biz_a", "ada@example.com"}});
+  CHECK(f.moved_customer_keys.empty());  // only a new booking
 }
 
 TEST_CASE("the first create wins, in the batch and against the table") {
@@ -137,6 +138,7 @@ TEST_CASE("changes to a booking already in the table become one patch, last chan
   // The day it left and the day it moved to are both recomputed.
   CHECK(f.stat_days == Keys{{"biz_a", "2026-05-20"}, {"biz_a", "2026-06-01"}});
   CHECK(f.customer_keys == Keys{{"biz_a", "ada@example.com"}});
+  CHECK(f.moved_customer_keys == Keys{{"biz_a", "ada@example.com"}});
   CHECK(f.keep_history == std::vector<bool>{true, true});
 }
 
@@ -144,12 +146,21 @@ TEST_CASE("a status change alone patches only the status") {
   Batch b;
   b.status("bkg_1", "biz_a", 30, "no_show");
   const FoldedBookings f =
-      b.fold({{"bkg_1", KnownBooking{"biz_a", "Europe/London", "2026-05-20", ""}}});
+      b.fold({{"bkg_1", KnownBooking{"biz_a", "Europe/London", "2026-05-20", "ada@example.com"}}});
   REQUIRE(f.patches.size() == 1);
   CHECK(f.patches[0] ==
         BookingPatch{"bkg_1", "no_show", std::nullopt, std::nullopt, std::nullopt, "at-30", 30});
   CHECK(f.stat_days == Keys{{"biz_a", "2026-05-20"}});
-  CHECK(f.customer_keys.empty());  // no email, no customer row
+  CHECK(f.customer_keys.empty());  // a status does not change the customer row
+}
+
+TEST_CASE("a booking without an email touches no customer row") {
+  Batch b;
+  b.move("bkg_1", "biz_a", 31, 1'780'367'400);
+  const FoldedBookings f =
+      b.fold({{"bkg_1", KnownBooking{"biz_a", "Europe/London", "2026-05-20", ""}}});
+  CHECK(f.stat_days == Keys{{"biz_a", "2026-05-20"}, {"biz_a", "2026-06-02"}});
+  CHECK(f.customer_keys.empty());
 }
 
 TEST_CASE("a booking moved within its creating batch keeps one row in its new place") {

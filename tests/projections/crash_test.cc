@@ -25,7 +25,7 @@ Process start_projector(const TempDir& dir, const std::string& nats_url, const s
                         const std::string& name) {
   const std::string conf = dir.path() + "/" + name + ".conf";
   std::ofstream(conf) << "nats_url = " << nats_url << "\npg_url = " << db
-                      << "\nhttp_port = 0\ncatchup_batch = 200\n";
+                      << "\nhttp_port = 0\ncatchup_batch = 200\ndefer_aggregates_after = 1000\n";
   return Process({SLOTWISE_PROJECTOR_BIN, conf}, dir.path() + "/" + name + ".log");
 }
 
