@@ -8,7 +8,7 @@
 //   http_host       127.0.0.1
 //   projection      main
 //   catchup_batch   2000,  live_batch 100,  fetch_timeout 200ms
-//   defer_aggregates_after  20000  (events behind at which daily stats and
+//   defer_aggregates_after  5000   (events behind at which daily stats and
 //                   customers wait for the head: aggregate_upkeep.h)
 //   query_role      slotwise_query   (read-only role granted SELECT; "" = off)
 // Logs are JSON lines on stderr; SIGTERM/SIGINT stop it cleanly (the batch
@@ -51,7 +51,7 @@ int run(const Config& config) {
   options.fetch_timeout =
       check(config.get_duration("fetch_timeout", std::chrono::milliseconds(200)));
   options.defer_aggregates_after = static_cast<std::uint64_t>(
-      check(config.get_int("defer_aggregates_after", 20000, 0, 100'000'000)));
+      check(config.get_int("defer_aggregates_after", 5000, 0, 100'000'000)));
   options.read_only_role = config.get_string("query_role", "slotwise_query");
 
   auto store = slotwise::events::EventStore::open(store_options);

@@ -49,7 +49,7 @@ struct ProjectorOptions {
   // wait for the head (aggregate_upkeep.h). Far above catchup_threshold: a
   // live projector that lapses a few batches behind keeps them per batch
   // (cheap), rather than piling keys up and recomputing them all at once.
-  std::uint64_t defer_aggregates_after = 20000;
+  std::uint64_t defer_aggregates_after = 5000;
   std::chrono::milliseconds fetch_timeout{200};
   std::chrono::milliseconds standby_poll{500};
   std::chrono::milliseconds retry_backoff{500};
