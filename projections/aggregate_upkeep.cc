@@ -91,12 +91,12 @@ void for_each_chunk(pqxx::work& tx, const KeySet& keys, const char* cast, F f) {
 // Many keys: streamed into a temporary table and recomputed by three
 // set-based statements (a thousand-row VALUES list per chunk spent its time
 // in the parser).
-void recompute_many(pqxx::work& tx, const AggregateKeys& keys) {
+void recompute_many(pqxx::work& tx, const KeySet& days, const KeySet& customers) {
   tx.exec0("DELETE FROM " + std::string(kKeysTable));
   {
     pqxx::stream_to s(tx, kKeysTable, std::vector<std::string>{"business_id", "kind", "key"});
-    for (const auto& [business, day] : keys.days) s << std::tie(business, "day", day);
-    for (const auto& [business, email] : keys.customers) s << std::tie(business, "customer", email);
+    for (const auto& [business, day] : days) s << std::tie(business, "day", day);
+    for (const auto& [business, email] : customers) s << std::tie(business, "customer", email);
     s.complete();
   }
   const std::string table(kKeysTable);
@@ -124,18 +124,18 @@ void AggregateUpkeep::recompute_all(pqxx::work& tx) {
   tx.exec0(customers_upsert(""));
 }
 
-void AggregateUpkeep::recompute(pqxx::work& tx, const AggregateKeys& keys) {
-  if (keys.size() > kKeysViaValues) {
-    recompute_many(tx, keys);
+void AggregateUpkeep::recompute(pqxx::work& tx, const KeySet& days, const KeySet& customers) {
+  if (days.size() + customers.size() > kKeysViaValues) {
+    recompute_many(tx, days, customers);
     return;
   }
-  for_each_chunk(tx, keys.days, "::date", [&](const std::string& k) {
+  for_each_chunk(tx, days, "::date", [&](const std::string& k) {
     tx.exec0("DELETE FROM daily_stats d USING " + k +
              " WHERE d.business_id = k.business_id AND d.local_date = k.key");
     tx.exec0(
         stats_insert(" JOIN " + k + " ON b.business_id = k.business_id AND b.local_date = k.key"));
   });
-  for_each_chunk(tx, keys.customers, "", [&](const std::string& k) {
+  for_each_chunk(tx, customers, "", [&](const std::string& k) {
     tx.exec0(customers_upsert(" JOIN " + k +
                               " ON b.business_id = k.business_id"
                               " AND b.customer_email_normalized = k.key"));
@@ -143,7 +143,7 @@ void AggregateUpkeep::recompute(pqxx::work& tx, const AggregateKeys& keys) {
 }
 
 void AggregateUpkeep::apply_live(pqxx::work& tx, const AggregateKeys& keys) {
-  recompute(tx, AggregateKeys{keys.days, {}, {}, {}});
+  recompute(tx, keys.days, {});
   if (!keys.new_bookings.empty()) {
     std::vector<const std::string*> ids;
     ids.reserve(keys.new_bookings.size());
@@ -152,7 +152,7 @@ void AggregateUpkeep::apply_live(pqxx::work& tx, const AggregateKeys& keys) {
   }
   // After the additions: a moved customer's row is rebuilt from all of its
   // bookings, the new ones included.
-  recompute(tx, AggregateKeys{{}, keys.moved_customers, {}, {}});
+  recompute(tx, {}, keys.moved_customers);
 }
 
 void AggregateUpkeep::start(pqxx::work& tx) {
@@ -180,9 +180,9 @@ void AggregateUpkeep::finish(pqxx::work& tx, const AggregateKeys& batch_keys) {
   if (everything_) {
     recompute_all(tx);
   } else {
-    recompute(tx, remembered_);
+    recompute(tx, remembered_.days, remembered_.customers);
     tx.exec0("DELETE FROM aggregate_backlog");
-    recompute(tx, batch_keys);
+    recompute(tx, batch_keys.days, batch_keys.customers);
   }
   if (long_catch_up) tx.exec0("ANALYZE booking_history, daily_stats, customers");
 }

@@ -47,7 +47,6 @@ struct AggregateKeys {
   std::vector<std::string> new_bookings;  // inserted by the batch
 
   [[nodiscard]] std::size_t size() const { return days.size() + customers.size(); }
-  [[nodiscard]] bool empty() const { return days.empty() && customers.empty(); }
 };
 
 class AggregateUpkeep {
@@ -73,8 +72,9 @@ class AggregateUpkeep {
 
   // Recomputes every daily_stats and customers row and removes the mark.
   static void recompute_all(pqxx::work& tx);
-  // Recomputes the rows of keys.days and keys.customers.
-  static void recompute(pqxx::work& tx, const AggregateKeys& keys);
+  // Recomputes the daily_stats rows of `days` and the customers rows of
+  // `customers`.
+  static void recompute(pqxx::work& tx, const KeySet& days, const KeySet& customers);
   // A live batch's keys: days recomputed, new bookings added to their
   // customers, moved customers recomputed.
   static void apply_live(pqxx::work& tx, const AggregateKeys& keys);

@@ -73,17 +73,25 @@ Result<bool> BatchApplier::work_off_backlog(pqxx::connection& conn) {
   });
 }
 
+namespace {
+
+// One delivery into `writer`: its commit, or a dead letter when it did not
+// decode.
+void translate_one(ReadModelWriter& writer, const events::Delivery& d) {
+  if (d.commit) {
+    writer.apply(d.commit.value());
+  } else {
+    writer.dead_letter(
+        DeadLetter{d.sequence, -1, d.subject, d.commit.error().describe(), raw_bytes(d)});
+  }
+}
+
+}  // namespace
+
 BatchEffects translate(const std::vector<events::Delivery>& batch) {
   BatchEffects effects;
   ReadModelWriter writer(effects);
-  for (const events::Delivery& d : batch) {
-    if (d.commit) {
-      writer.apply(d.commit.value());
-    } else {
-      writer.dead_letter(
-          DeadLetter{d.sequence, -1, d.subject, d.commit.error().describe(), raw_bytes(d)});
-    }
-  }
+  for (const events::Delivery& d : batch) translate_one(writer, d);
   return effects;
 }
 
@@ -117,12 +125,7 @@ void walk(const std::vector<events::Delivery>& batch, BatchOutcome& out, BatchEf
       out.gap = true;
       break;
     }
-    if (d.commit) {
-      writer.apply(d.commit.value());
-    } else {
-      writer.dead_letter(
-          DeadLetter{d.sequence, -1, d.subject, d.commit.error().describe(), raw_bytes(d)});
-    }
+    translate_one(writer, d);
     out.checkpoint.position = d.sequence;
     out.checkpoint.position_time_ns = d.timestamp_ns;
     ++out.applied_commits;
