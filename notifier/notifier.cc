@@ -9,6 +9,12 @@ Notifier::Notifier(const events::EventStore& store, const NotifierSettings& sett
   if (settings.smtp.url.empty()) {
     logger.warn("email is off: smtp_url is not set; notifications stay planned until it is");
   }
+  if (settings.smtp.url.rfind("smtp://", 0) == 0 && settings.smtp.starttls == StartTls::kOff &&
+      !settings.smtp.username.empty()) {
+    logger.warn(
+        "smtp_starttls is off: the SMTP credentials are sent in clear (use try or required "
+        "unless the relay is local)");
+  }
   if (settings.smtp.url.empty() && settings.sms_provider.empty()) return;
   for (int i = 0; i < settings.sender_threads; ++i) {
     SenderOptions o = settings.sender;

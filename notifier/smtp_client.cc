@@ -59,11 +59,17 @@ DeliveryResult SmtpClient::send(const std::string& from, const std::string& to,
   curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS,
                    static_cast<long>(options_.connect_timeout.count()));
   curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, static_cast<long>(options_.timeout.count()));
+  // Opportunistic STARTTLS ("try") would carry on in clear, AUTH included,
+  // when the server does not offer it (or a man in the middle strips the
+  // offer): with credentials configured, "try" therefore insists on TLS.
+  const bool credentials = !options_.username.empty();
+  const bool try_insists = options_.starttls == StartTls::kTry && credentials;
   switch (options_.starttls) {
     case StartTls::kOff:
       break;
     case StartTls::kTry:
-      curl_easy_setopt(c, CURLOPT_USE_SSL, static_cast<long>(CURLUSESSL_TRY));
+      curl_easy_setopt(c, CURLOPT_USE_SSL,
+                       static_cast<long>(try_insists ? CURLUSESSL_ALL : CURLUSESSL_TRY));
       break;
     case StartTls::kRequired:
       curl_easy_setopt(c, CURLOPT_USE_SSL, static_cast<long>(CURLUSESSL_ALL));
@@ -74,7 +80,7 @@ DeliveryResult SmtpClient::send(const std::string& from, const std::string& to,
     curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 0L);
     curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 0L);
   }
-  if (!options_.username.empty()) {
+  if (credentials) {
     curl_easy_setopt(c, CURLOPT_USERNAME, options_.username.c_str());
     curl_easy_setopt(c, CURLOPT_PASSWORD, options_.password.c_str());
   }
@@ -82,7 +88,10 @@ DeliveryResult SmtpClient::send(const std::string& from, const std::string& to,
   if (rc == CURLE_OK) return common::Unit{};
   long reply = 0;
   curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &reply);
-  const std::string what = error[0] != '\0' ? std::string(error.data()) : curl_easy_strerror(rc);
+  std::string what = error[0] != '\0' ? std::string(error.data()) : curl_easy_strerror(rc);
+  if (try_insists && rc == CURLE_USE_SSL_FAILED) {
+    what += " (smtp_starttls = try never sends the SMTP credentials in clear)";
+  }
   const bool permanent = reply >= 500 && reply < 600;
   return common::fail(DeliveryError{permanent, static_cast<int>(reply), what});
 }

@@ -3,6 +3,9 @@
 // AUTH). The curl easy handle is owned (RAII) and reused, so consecutive
 // sends keep one SMTP connection open.
 //
+// STARTTLS "try" is opportunistic only without credentials: with AUTH
+// configured it requires TLS, so the password is never sent in clear.
+//
 // Reply classification: a 5xx reply (to MAIL, RCPT, DATA or AUTH) is a
 // permanent failure; everything else that fails (connection refused or
 // lost, timeouts, 4xx) is transient and worth retrying.

@@ -190,18 +190,52 @@ TEST_CASE("skip-verify (verify_peer = false) accepts a certificate no CA vouches
   CHECK(s.user == kUser);
 }
 
-TEST_CASE("STARTTLS try against a server without it: delivered in clear, AUTH included") {
+TEST_CASE("STARTTLS try with credentials and no STARTTLS offered: an error, AUTH never sent") {
   FakeSmtpOptions no_tls = tls_and_auth();
-  no_tls.starttls = false;
+  no_tls.starttls = false;  // AUTH is still advertised, in clear
   FakeSmtpServer server(no_tls);
   SmtpOptions o = client_for(server);
   o.starttls = StartTls::kTry;
+  o.ca_file.clear();
   const DeliveryResult r = send_one(o, "try-1");
+  REQUIRE(!r.ok());
+  CHECK_MESSAGE(why(r).find("STARTTLS not supported") != std::string::npos, why(r));
+  CHECK_MESSAGE(why(r).find("never sends the SMTP credentials in clear") != std::string::npos,
+                why(r));
+  CHECK(!r.error().permanent);  // retried: the server may offer it again
+  CHECK(server.count() == 0);
+  const SmtpSession s = only_session(server);
+  CHECK(!s.tls);
+  CHECK(!s.saw("AUTH"));
+  CHECK(!s.saw("MAIL"));
+  CHECK(s.user.empty());
+}
+
+TEST_CASE("STARTTLS try with credentials upgrades when the server offers it") {
+  FakeSmtpServer server(tls_and_auth());
+  SmtpOptions o = client_for(server);
+  o.starttls = StartTls::kTry;
+  const DeliveryResult r = send_one(o, "try-2");
+  REQUIRE_MESSAGE(r.ok(), why(r));
+  CHECK(server.count() == 1);
+  const SmtpSession s = only_session(server);
+  CHECK(s.tls);
+  CHECK(s.user == kUser);
+  CHECK(s.verbs == kFullTlsDialogue);
+}
+
+TEST_CASE("STARTTLS try without credentials against a server without it: delivered in clear") {
+  FakeSmtpServer server;  // neither STARTTLS nor AUTH
+  SmtpOptions o;
+  o.url = server.url();
+  o.starttls = StartTls::kTry;
+  const DeliveryResult r = send_one(o, "try-3");
   REQUIRE_MESSAGE(r.ok(), why(r));
   CHECK(server.count() == 1);
   const SmtpSession s = only_session(server);
   CHECK(!s.tls);
-  CHECK(s.user == kUser);  // why `try` is no protection for the password
+  CHECK(s.user.empty());
+  CHECK(s.verbs == std::vector<std::string>{"EHLO", "MAIL", "RCPT", "DATA", "QUIT"});
 }
 
 TEST_CASE("the default fake offers neither STARTTLS nor AUTH and takes plain SMTP") {
