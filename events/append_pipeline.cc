@@ -1,6 +1,7 @@
 #include "events/append_pipeline.h"
 
 #include <algorithm>
+#include <charconv>
 #include <shared_mutex>
 
 #include "events/commit_codec.h"
@@ -19,6 +20,8 @@ struct AppendPipeline::Pending {
   // Once prepared, retries after a timeout republish these exact bytes under
   // the same message id, so the server deduplicates instead of writing twice.
   bool prepared = false;
+  std::uint64_t token = 0;  // of the attempt in flight (its reply subject)
+  MsgPtr sent;              // that attempt's message, until its ack
   std::uint64_t previous_version = 0;
   EncodedCommit encoded;
   std::chrono::system_clock::time_point committed_at;
@@ -27,7 +30,7 @@ struct AppendPipeline::Pending {
 
 namespace {
 
-// nats.c hands the ack handler a void* closure; a registry of weak pointers
+// nats.c hands the reply handler a void* closure; a registry of weak pointers
 // turns it back into a live pipeline or nothing, so a late acknowledgement can
 // never touch a destroyed pipeline. Every acknowledgement looks itself up, on
 // as many threads as there are connections; a shared lock keeps those lookups
@@ -57,6 +60,19 @@ Error error_of(ErrorCode code, std::string message) {
   e.code = code;
   e.message = std::move(message);
   return e;
+}
+
+// The token after the inbox in a reply subject ("<inbox>.<token>"); 0 if none.
+std::uint64_t token_of(const char* subject) {
+  if (subject == nullptr) return 0;
+  const std::string_view s(subject);
+  const auto dot = s.rfind('.');
+  if (dot == std::string_view::npos) return 0;
+  std::uint64_t v = 0;
+  const auto* first = s.data() + dot + 1;
+  const auto* last = s.data() + s.size();
+  const auto r = std::from_chars(first, last, v);
+  return r.ec == std::errc() && r.ptr == last ? v : 0;
 }
 
 }  // namespace
@@ -90,6 +106,7 @@ AppendPipeline::~AppendPipeline() {
       const std::unique_lock<std::shared_mutex> lock(registry_mutex());
       registry().erase(registry_id_);
     }
+    detach();
     // No acknowledgement can reach this pipeline any more.
     for (natsMsg* m : acked_msgs_) natsMsg_Destroy(m);
   } catch (...) {  // NOLINT(bugprone-empty-catch): a destructor must not throw
@@ -97,14 +114,53 @@ AppendPipeline::~AppendPipeline() {
   }
 }
 
-void* AppendPipeline::ack_closure() const {
-  // The id, not the address: see registry() above.
-  // NOLINTNEXTLINE(performance-no-int-to-ptr): an opaque id for a C callback, never dereferenced
-  return reinterpret_cast<void*>(static_cast<std::uintptr_t>(registry_id_));
+Result<AppendPipeline::Route> AppendPipeline::subscribe_route(natsConnection* nc, void* closure) {
+  Route r;
+  r.nc = nc;
+  natsInbox* inbox = nullptr;
+  natsStatus s = natsInbox_Create(&inbox);
+  if (s == NATS_OK) {
+    r.inbox = inbox;
+    natsInbox_Destroy(inbox);
+    natsSubscription* sub = nullptr;
+    s = natsConnection_Subscribe(&sub, nc, (r.inbox + ".*").c_str(), &reply_handler, closure);
+    r.sub.reset(sub);
+  }
+  if (s == NATS_OK) s = natsSubscription_SetPendingLimits(r.sub.get(), -1, -1);
+  if (s != NATS_OK) {
+    return common::Unexpected<Error>{
+        from_nats(s, static_cast<jsErrCode>(0), "subscribe the acknowledgement inbox")};
+  }
+  return r;
 }
 
-void AppendPipeline::ack_handler(jsCtx* /*js*/, natsMsg* msg, jsPubAck* pa, jsPubAckErr* pae,
-                                 void* closure) {
+Status AppendPipeline::attach(natsConnection* low_latency, natsConnection* bulk) {
+  // The id, not the address: see registry() above.
+  // NOLINTNEXTLINE(performance-no-int-to-ptr): an opaque id for a C callback, never dereferenced
+  void* closure = reinterpret_cast<void*>(static_cast<std::uintptr_t>(registry_id_));
+  auto fast = subscribe_route(low_latency, closure);
+  if (!fast) return common::Unexpected<Error>{fast.error()};
+  fast_ = std::move(fast).value();
+  if (bulk == low_latency) {
+    bulk_.nc = fast_.nc;
+    bulk_.inbox = fast_.inbox;  // same subscription; bulk_.sub stays empty
+    return common::Unit{};
+  }
+  auto slow = subscribe_route(bulk, closure);
+  if (!slow) return common::Unexpected<Error>{slow.error()};
+  bulk_ = std::move(slow).value();
+  return common::Unit{};
+}
+
+void AppendPipeline::detach() {
+  for (Route* r : {&fast_, &bulk_}) {
+    if (r->sub) (void)natsSubscription_Unsubscribe(r->sub.get());
+    r->sub.reset();
+  }
+}
+
+void AppendPipeline::reply_handler(natsConnection* /*nc*/, natsSubscription* /*sub*/, natsMsg* msg,
+                                   void* closure) {
   std::shared_ptr<AppendPipeline> self;
   {
     const std::shared_lock<std::shared_mutex> lock(registry_mutex());
@@ -116,12 +172,7 @@ void AppendPipeline::ack_handler(jsCtx* /*js*/, natsMsg* msg, jsPubAck* pa, jsPu
     natsMsg_Destroy(msg);
     return;
   }
-  self->on_ack(msg, pa, pae);
-}
-
-void AppendPipeline::attach(jsCtx* low_latency, jsCtx* bulk) {
-  js_fast_ = low_latency;
-  js_bulk_ = bulk;
+  self->on_reply(msg);
 }
 
 void AppendPipeline::submit(AppendRequest request, AppendCallback done) {
@@ -242,88 +293,98 @@ AppendPipeline::Pending* AppendPipeline::prepare(Pending* p,
 }
 
 AppendPipeline::Pending* AppendPipeline::publish(Pending* p) {
-  auto built = build_message(p->subject, p->req, p->encoded, p->previous_version, p->committed_at);
+  std::uint64_t token = 0;
+  const Route* route = &fast_;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    token = next_token_++;
+    if (stats_.in_flight + 1 > options_.low_latency_in_flight) route = &bulk_;
+  }
+  auto built = build_message(p->subject, p->req, p->encoded, p->previous_version, p->committed_at,
+                             route->inbox + "." + std::to_string(token));
   if (!built) return finish(p, common::Unexpected<Error>{built.error()});
-  natsMsg* msg = built.value().release();
-  const natsMsg* key = msg;
-  jsCtx* js = js_fast_;
+  natsMsg* msg = built.value().get();
   {
     std::lock_guard<std::mutex> lock(mu_);
     p->ack_due = Clock::now() + options_.ack_timeout;
-    in_flight_[key] = p;
-    if (++stats_.in_flight > options_.low_latency_in_flight) js = js_bulk_;
+    p->token = token;
+    // Owned by p until its acknowledgement (then destroyed in a batch): the
+    // reply can only come after nats.c has copied the message out.
+    p->sent = std::move(built).value();
+    in_flight_[token] = p;
+    ++stats_.in_flight;
   }
-  // No MaxWait: nats.c would allocate a deadline record per publish and later
-  // deliver a timeout message for every one of them, acknowledged or not.
-  // sweep_unacknowledged() enforces ack_timeout instead.
-  const natsStatus s = js_PublishMsgAsync(js, &msg, nullptr);
+  // sweep_unacknowledged() enforces ack_timeout.
+  const natsStatus s = natsConnection_PublishMsg(route->nc, msg);
   if (s == NATS_OK) return nullptr;  // p may already be completed by the ack thread
   bool still_ours = false;
   {
     std::lock_guard<std::mutex> lock(mu_);
-    still_ours = in_flight_.erase(key) > 0;
-    --stats_.in_flight;
+    still_ours = in_flight_.erase(token) > 0;
+    if (still_ours) --stats_.in_flight;
   }
-  natsMsg_Destroy(msg);             // still ours: nats.c only clears it on success
   if (!still_ours) return nullptr;  // cancelled by shutdown meanwhile
   Error e = from_nats(s, static_cast<jsErrCode>(0), "publish to " + p->subject);
   if (e.code == ErrorCode::kUnavailable) return retry_later(p, e);
   return finish(p, common::Unexpected<Error>{std::move(e)});
 }
 
-void AppendPipeline::on_ack(natsMsg* msg, jsPubAck* pa, jsPubAckErr* pae) {
+void AppendPipeline::on_reply(natsMsg* msg) {
+  const std::uint64_t token = token_of(natsMsg_GetSubject(msg));
   Pending* p = nullptr;
+  Result<PubAck> ack = PubAck{};
   Detached detached;  // the common case, a stored commit: completed in this one lock region
   std::vector<natsMsg*> to_destroy;
   {
     std::lock_guard<std::mutex> lock(mu_);
     // nats.c frees messages on its garbage-collector thread and wakes that
-    // thread whenever it is idle; destroying acknowledged messages in batches
-    // costs one wake-up per batch instead of up to one per append.
+    // thread whenever it is idle; destroying acknowledgements and the
+    // commits they acknowledge in batches costs one wake-up per batch
+    // instead of up to two per append.
     acked_msgs_.push_back(msg);
-    if (acked_msgs_.size() >= kDestroyBatch) to_destroy.swap(acked_msgs_);
-    auto it = in_flight_.find(msg);
+    auto it = in_flight_.find(token);
     if (it != in_flight_.end()) {
       p = it->second;
       in_flight_.erase(it);
       --stats_.in_flight;
-      if (pa != nullptr && !pa->Duplicate) {
-        tails_.put(p->subject, SubjectTail{pa->Sequence, p->encoded.hash});
+      acked_msgs_.push_back(p->sent.release());
+      ack = parse_pub_ack(msg, "append to " + p->subject);
+      if (ack && !ack->duplicate) {
+        tails_.put(p->subject, SubjectTail{ack->sequence, p->encoded.hash});
         ++stats_.appended;
         detached = detach_locked(p);
       }
     }
+    if (acked_msgs_.size() >= kDestroyBatch) to_destroy.swap(acked_msgs_);
   }
   for (natsMsg* m : to_destroy) natsMsg_Destroy(m);
   if (p == nullptr) return;  // a stale attempt, or cancelled by shutdown
   if (detached.done) {
-    complete(std::move(detached.done), AppendResult{pa->Sequence, false});
+    complete(std::move(detached.done), AppendResult{ack->sequence, false});
     drive(detached.next);
     return;
   }
-  drive(after_ack(p, pa, pae));
+  drive(after_ack(p, std::move(ack)));
 }
 
-AppendPipeline::Pending* AppendPipeline::after_ack(Pending* p, jsPubAck* pa, jsPubAckErr* pae) {
-  if (pa != nullptr) {
+AppendPipeline::Pending* AppendPipeline::after_ack(Pending* p, Result<PubAck> ack) {
+  if (ack) {
+    const PubAck& pa = ack.value();
     {
       std::lock_guard<std::mutex> lock(mu_);
-      if (pa->Duplicate) {
+      if (pa.duplicate) {
         // The stored commit may differ from ours (an earlier request with the
         // same id), so its hash is unknown here.
         tails_.erase(p->subject);
         ++stats_.duplicates;
       } else {
-        tails_.put(p->subject, SubjectTail{pa->Sequence, p->encoded.hash});
+        tails_.put(p->subject, SubjectTail{pa.sequence, p->encoded.hash});
         ++stats_.appended;
       }
     }
-    return finish(p, AppendResult{pa->Sequence, pa->Duplicate});
+    return finish(p, AppendResult{pa.sequence, pa.duplicate});
   }
-  if (pae == nullptr) {
-    return finish(p, common::Unexpected<Error>{error_of(ErrorCode::kInternal, "empty ack")});
-  }
-  Error e = from_pub_ack_error(*pae, "append to " + p->subject);
+  Error e = std::move(ack).error();
   if (e.code == ErrorCode::kConcurrencyConflict) {
     forget_tail(p->subject);
     if (p->req.expected.kind() == ExpectedVersion::Kind::kAny) {
@@ -468,8 +529,8 @@ void AppendPipeline::sweep_unacknowledged() {
     const auto now = Clock::now();
     for (auto it = in_flight_.begin(); it != in_flight_.end();) {
       if (it->second->ack_due <= now) {
-        // The message stays nats.c's until its ack (or the context) goes; a
-        // late ack finds no entry here and is dropped (see on_ack).
+        // A late ack finds no entry here and is dropped (see on_reply); the
+        // retry replaces the message p holds.
         overdue.push_back(it->second);
         it = in_flight_.erase(it);
         --stats_.in_flight;
@@ -500,7 +561,7 @@ void AppendPipeline::shutdown() {
     shutting_down_ = true;
     for (const auto& [due, p] : timers_) cancel.push_back(p);
     timers_.clear();
-    for (const auto& [msg, p] : in_flight_) cancel.push_back(p);
+    for (const auto& [token, p] : in_flight_) cancel.push_back(p);
     stats_.in_flight -= in_flight_.size();
     in_flight_.clear();
   }

@@ -13,6 +13,13 @@
 // get. Timeouts and "no responders" are retried with the same message id and
 // bytes until the append deadline, so a retry never writes twice.
 //
+// Commits go out as core NATS publishes whose reply subject is one of the
+// pipeline's own inboxes (one per connection, "<inbox>.<token>"); the
+// pipeline reads JetStream's PubAck itself (pub_ack.h). nats.c's
+// js_PublishMsgAsync did the same with a per-publish hash map entry and freed
+// every acknowledgement on its collector thread, waking it for each one;
+// here acknowledgements are freed in batches (ADR 0012).
+//
 // Thread safety: thread-safe. Callbacks run on the submitting thread or on
 // nats.c's acknowledgement thread; they must not block for long.
 // Errors (delivered to the callback): kInvalidArgument, kConcurrencyConflict
@@ -40,6 +47,8 @@
 #include "common/lru_cache.h"
 #include "events/append_request.h"
 #include "events/hash_chain.h"
+#include "events/nats_handles.h"
+#include "events/pub_ack.h"
 
 namespace slotwise::events {
 
@@ -92,13 +101,11 @@ class AppendPipeline : public std::enable_shared_from_this<AppendPipeline> {
   AppendPipeline& operator=(const AppendPipeline&) = delete;
   ~AppendPipeline();
 
-  // The closure to register with nats.c for this pipeline's ack handler.
-  [[nodiscard]] void* ack_closure() const;
-  static void ack_handler(jsCtx* js, natsMsg* msg, jsPubAck* pa, jsPubAckErr* pae, void* closure);
-
-  // Must be called once before submit(): the contexts to publish on (they may
-  // be the same). Both must deliver acks to ack_handler with ack_closure().
-  void attach(jsCtx* low_latency, jsCtx* bulk);
+  // Must be called once before submit(): the connections to publish on (they
+  // may be the same); subscribes the acknowledgement inbox on each.
+  [[nodiscard]] Status attach(natsConnection* low_latency, natsConnection* bulk);
+  // Unsubscribes the inboxes; call before closing the connections.
+  void detach();
 
   void submit(AppendRequest request, AppendCallback done);
 
@@ -130,7 +137,16 @@ class AppendPipeline : public std::enable_shared_from_this<AppendPipeline> {
   };
   using Clock = std::chrono::steady_clock;
 
+  // Where commits are published and their acknowledgements arrive.
+  struct Route {
+    natsConnection* nc = nullptr;
+    std::string inbox;  // replies come to "<inbox>.<token>"
+    SubscriptionPtr sub;
+  };
+
   AppendPipeline(PipelineOptions options, Io io);
+  static Result<Route> subscribe_route(natsConnection* nc, void* closure);
+  static void reply_handler(natsConnection* nc, natsSubscription* sub, natsMsg* msg, void* closure);
   // Each step returns the next pending to work on (the same one to retry, the
   // next of its subject, or one waiting for a slot), or nullptr when the
   // current one is now in flight or parked on a timer.
@@ -139,8 +155,8 @@ class AppendPipeline : public std::enable_shared_from_this<AppendPipeline> {
   // Finds the tail to append after (cached or looked up) and encodes the commit.
   Pending* prepare(Pending* p, const std::optional<SubjectTail>& cached);
   Pending* publish(Pending* p);
-  void on_ack(natsMsg* msg, jsPubAck* pa, jsPubAckErr* pae);
-  Pending* after_ack(Pending* p, jsPubAck* pa, jsPubAckErr* pae);
+  void on_reply(natsMsg* msg);
+  Pending* after_ack(Pending* p, Result<PubAck> ack);
   Pending* resolve_conflict(Pending* p, std::uint64_t current_version);
   Pending* retry_later(Pending* p, const Error& why);
   Pending* finish(Pending* p, Result<AppendResult> result);
@@ -154,8 +170,8 @@ class AppendPipeline : public std::enable_shared_from_this<AppendPipeline> {
   PipelineOptions options_;
   Io io_;
   std::uint64_t registry_id_ = 0;
-  jsCtx* js_fast_ = nullptr;
-  jsCtx* js_bulk_ = nullptr;
+  Route fast_;
+  Route bulk_;
 
   mutable std::mutex mu_;
   std::condition_variable idle_cv_;
@@ -166,9 +182,13 @@ class AppendPipeline : public std::enable_shared_from_this<AppendPipeline> {
   // Submitted, not yet completed. Atomic so that completing an append takes
   // no second lock; drain() is woken under mu_ when it reaches zero.
   std::atomic<std::size_t> outstanding_{0};
-  std::unordered_map<const natsMsg*, Pending*> in_flight_;
+  // By the token of the reply subject of the publish awaiting its ack.
+  std::unordered_map<std::uint64_t, Pending*> in_flight_;
+  std::uint64_t next_token_ = 1;
   static constexpr std::size_t kDestroyBatch = 64;
-  std::vector<natsMsg*> acked_msgs_;  // acknowledged, destroyed in batches
+  // Published commits and their acknowledgements, destroyed in batches: every
+  // nats.c message is freed on its collector thread, woken per destroy.
+  std::vector<natsMsg*> acked_msgs_;
   common::LruCache<std::string, SubjectTail> tails_;
   PipelineStats stats_;
 

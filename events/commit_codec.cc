@@ -98,7 +98,7 @@ EncodedCommit encode_commit(const AppendRequest& req, std::uint64_t previous_ver
 
 Result<MsgPtr> build_message(const std::string& subject, const AppendRequest& req,
                              const EncodedCommit& encoded, std::uint64_t previous_version,
-                             std::chrono::system_clock::time_point now) {
+                             std::chrono::system_clock::time_point now, std::string_view reply) {
   std::string types;
   for (const auto& ev : req.events) {
     if (!types.empty()) types += ',';
@@ -127,7 +127,7 @@ Result<MsgPtr> build_message(const std::string& subject, const AppendRequest& re
           // be empty, which is how "no stream" is enforced.
           {kHeaderExpectedLastSubjectSeq, expected},
       },
-      encoded.payload);
+      encoded.payload, reply);
 }
 
 Result<StoredCommit> decode_message(natsMsg* msg, std::string_view subject_prefix,

@@ -39,11 +39,13 @@ struct EncodedCommit {
                                           const Digest& previous_hash,
                                           std::chrono::system_clock::time_point now);
 
-// A ready-to-publish message carrying `encoded` with every header above.
+// A ready-to-publish message carrying `encoded` with every header above;
+// `reply` (optional) is where the server sends its acknowledgement.
 [[nodiscard]] Result<MsgPtr> build_message(const std::string& subject, const AppendRequest& req,
                                            const EncodedCommit& encoded,
                                            std::uint64_t previous_version,
-                                           std::chrono::system_clock::time_point now);
+                                           std::chrono::system_clock::time_point now,
+                                           std::string_view reply = {});
 
 // Decodes a message read from the stream. `sequence` and `timestamp_ns` come
 // from the JetStream metadata of the delivery.

@@ -1,15 +1,12 @@
 #include "events/connection.h"
 
-#include <limits>
 #include <string_view>
 
 #include "events/nats_status.h"
 
 namespace slotwise::events {
 
-Result<std::unique_ptr<Connection>> Connection::open(const ConnectionOptions& options,
-                                                     jsPubAckHandler ack_handler,
-                                                     void* ack_closure) {
+Result<std::unique_ptr<Connection>> Connection::open(const ConnectionOptions& options) {
   natsOptions* raw_opts = nullptr;
   natsStatus s = natsOptions_Create(&raw_opts);
   OptionsPtr opts(raw_opts);
@@ -40,11 +37,8 @@ Result<std::unique_ptr<Connection>> Connection::open(const ConnectionOptions& op
   jsOptions jo;
   jsOptions_Init(&jo);
   jo.Wait = 5000;  // default request timeout for JetStream API calls, ms
-  // The event store enforces its own in-flight limit; never let nats.c stall a
-  // publish (which could deadlock when called from the ack handler thread).
-  jo.PublishAsync.MaxPending = std::numeric_limits<int32_t>::max();
-  jo.PublishAsync.AckHandler = ack_handler;
-  jo.PublishAsync.AckHandlerClosure = ack_closure;
+  // Appends do not use this context's asynchronous publishes: the append
+  // pipeline reads its acknowledgements itself (append_pipeline.h).
   jsCtx* raw_js = nullptr;
   s = natsConnection_JetStream(&raw_js, conn->nc_.get(), &jo);
   conn->js_.reset(raw_js);

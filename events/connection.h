@@ -36,11 +36,7 @@ struct ConnectionOptions {
 
 class Connection {
  public:
-  // ack_handler/ack_closure receive every asynchronous publish acknowledgement
-  // of this connection's JetStream context.
-  [[nodiscard]] static Result<std::unique_ptr<Connection>> open(const ConnectionOptions& options,
-                                                                jsPubAckHandler ack_handler,
-                                                                void* ack_closure);
+  [[nodiscard]] static Result<std::unique_ptr<Connection>> open(const ConnectionOptions& options);
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;
   ~Connection();

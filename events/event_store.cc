@@ -36,18 +36,20 @@ Result<std::unique_ptr<EventStore>> EventStore::open(StoreOptions options) {
   };
   store->pipeline_ = AppendPipeline::create(store->options_.pipeline, std::move(io));
 
-  auto conn = Connection::open(store->options_.connection, &AppendPipeline::ack_handler,
-                               store->pipeline_->ack_closure());
+  auto conn = Connection::open(store->options_.connection);
   if (!conn) return common::Unexpected<Error>{conn.error()};
   store->connection_ = std::move(conn).value();
   ConnectionOptions bulk_options = store->options_.connection;
   bulk_options.send_asap = false;
   bulk_options.name += "-bulk";
-  auto bulk =
-      Connection::open(bulk_options, &AppendPipeline::ack_handler, store->pipeline_->ack_closure());
+  auto bulk = Connection::open(bulk_options);
   if (!bulk) return common::Unexpected<Error>{bulk.error()};
   store->bulk_connection_ = std::move(bulk).value();
-  store->pipeline_->attach(store->connection_->js(), store->bulk_connection_->js());
+  if (auto attached =
+          store->pipeline_->attach(store->connection_->nc(), store->bulk_connection_->nc());
+      !attached) {
+    return common::Unexpected<Error>{attached.error()};
+  }
   store->reader_ = std::make_unique<Reader>(store->connection_->js(), store->options_.stream,
                                             store->options_.request_timeout);
   return store;
@@ -57,6 +59,7 @@ EventStore::~EventStore() {
   if (pipeline_) {
     pipeline_->drain(options_.shutdown_drain);
     pipeline_->shutdown();
+    pipeline_->detach();
   }
   reader_.reset();
   bulk_connection_.reset();

@@ -32,11 +32,12 @@ bool valid_value(std::string_view v) {
 }
 
 Result<MsgPtr> via_public_api(std::string_view subject, std::initializer_list<Header> headers,
-                              std::string_view data) {
+                              std::string_view data, std::string_view reply) {
   natsMsg* raw = nullptr;
   const std::string subj(subject);
-  if (natsMsg_Create(&raw, subj.c_str(), nullptr, data.data(), static_cast<int>(data.size())) !=
-      NATS_OK) {
+  const std::string reply_to(reply);
+  if (natsMsg_Create(&raw, subj.c_str(), reply_to.empty() ? nullptr : reply_to.c_str(), data.data(),
+                     static_cast<int>(data.size())) != NATS_OK) {
     return make_error(ErrorCode::kInternal, "cannot create message");
   }
   MsgPtr msg(raw);
@@ -52,7 +53,8 @@ Result<MsgPtr> via_public_api(std::string_view subject, std::initializer_list<He
 }
 
 Result<MsgPtr> via_wire_format(NatsMsgCreate create, std::string_view subject,
-                               std::initializer_list<Header> headers, std::string_view data) {
+                               std::initializer_list<Header> headers, std::string_view data,
+                               std::string_view reply) {
   std::size_t size = kStatusLine.size() + 2 + data.size();
   for (const auto& h : headers) {
     if (!h.value.empty()) size += h.name.size() + 2 + h.value.size() + 2;
@@ -71,7 +73,8 @@ Result<MsgPtr> via_wire_format(NatsMsgCreate create, std::string_view subject,
     return make_error(ErrorCode::kInvalidArgument, "message too large");
   }
   natsMsg* raw = nullptr;
-  if (create(&raw, subject.data(), static_cast<int>(subject.size()), nullptr, 0, buf.data(),
+  if (create(&raw, subject.data(), static_cast<int>(subject.size()),
+             reply.empty() ? nullptr : reply.data(), static_cast<int>(reply.size()), buf.data(),
              static_cast<int>(buf.size()), header_len) != NATS_OK) {
     return make_error(ErrorCode::kInternal, "cannot create message");
   }
@@ -82,16 +85,18 @@ Result<MsgPtr> via_wire_format(NatsMsgCreate create, std::string_view subject,
 // proof that this libnats's natsMsg_create still has the layout assumed above.
 bool round_trips(NatsMsgCreate create) {
   constexpr std::string_view kData = "payload";
-  auto m =
-      via_wire_format(create, "selftest.subject", {{"A-Name", "one"}, {"B-Name", "two 2"}}, kData);
+  auto m = via_wire_format(create, "selftest.subject", {{"A-Name", "one"}, {"B-Name", "two 2"}},
+                           kData, "selftest.reply");
   if (!m) return false;
   const char* a = nullptr;
   const char* b = nullptr;
   const char* subject = natsMsg_GetSubject(m.value().get());
+  const char* reply = natsMsg_GetReply(m.value().get());
   return natsMsgHeader_Get(m.value().get(), "A-Name", &a) == NATS_OK &&
          natsMsgHeader_Get(m.value().get(), "B-Name", &b) == NATS_OK && a != nullptr &&
          b != nullptr && std::string_view(a) == "one" && std::string_view(b) == "two 2" &&
          subject != nullptr && std::string_view(subject) == "selftest.subject" &&
+         reply != nullptr && std::string_view(reply) == "selftest.reply" &&
          natsMsg_GetDataLength(m.value().get()) == static_cast<int>(kData.size()) &&
          std::memcmp(natsMsg_GetData(m.value().get()), kData.data(), kData.size()) == 0;
 }
@@ -114,7 +119,7 @@ NatsMsgCreate wire_create() {
 }  // namespace
 
 Result<MsgPtr> make_header_message(std::string_view subject, std::initializer_list<Header> headers,
-                                   std::string_view data) {
+                                   std::string_view data, std::string_view reply) {
   if (subject.empty()) return make_error(ErrorCode::kInvalidArgument, "empty subject");
   for (const auto& h : headers) {
     if (!valid_name(h.name)) {
@@ -127,9 +132,9 @@ Result<MsgPtr> make_header_message(std::string_view subject, std::initializer_li
     }
   }
   if (const NatsMsgCreate create = wire_create()) {
-    return via_wire_format(create, subject, headers, data);
+    return via_wire_format(create, subject, headers, data, reply);
   }
-  return via_public_api(subject, headers, data);
+  return via_public_api(subject, headers, data, reply);
 }
 
 bool header_messages_use_wire_format() { return wire_create() != nullptr; }

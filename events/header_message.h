@@ -35,9 +35,12 @@ struct Header {
   std::string_view value;  // empty values are left out
 };
 
+// `reply`, when not empty, is the subject the server answers to (the
+// append pipeline's own acknowledgement inbox).
 [[nodiscard]] Result<MsgPtr> make_header_message(std::string_view subject,
                                                  std::initializer_list<Header> headers,
-                                                 std::string_view data);
+                                                 std::string_view data,
+                                                 std::string_view reply = {});
 
 // True when messages are built through nats.c's natsMsg_create (the fast
 // path); false when the public-API fallback is in use.

@@ -3,6 +3,7 @@
 
 #include <signal.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -90,6 +91,51 @@ TEST_CASE("more appends than the in-flight limit all complete") {
   REQUIRE(store->drain(std::chrono::seconds(60)));
   CHECK(ok == 500);
   CHECK(store->state()->messages == 500);
+}
+
+TEST_CASE("appends before the stream exists are retried and land once it is provisioned") {
+  slotwise::testing::NatsServerFixture nats;
+  auto options = slotwise::testing::store_options(nats.url());
+  auto opened = slotwise::events::EventStore::open(options);
+  REQUIRE(opened.ok());
+  auto& store = opened.value();
+  // No stream takes the subjects yet: the server answers each publish with a
+  // "503 no responders" status on the pipeline's inbox, which is retried.
+  std::atomic<int> ok{0};
+  std::atomic<std::uint64_t> max_position{0};
+  for (int i = 0; i < 3; ++i) {
+    store->append_async(request("biz_n" + std::to_string(i), ExpectedVersion::no_stream(),
+                                "n-" + std::to_string(i)),
+                        [&](const Result<AppendResult>& r) {
+                          if (r.ok()) {
+                            ++ok;
+                            max_position = std::max(max_position.load(), r->position);
+                          }
+                        });
+  }
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (store->stats().retries < 3 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  CHECK(store->stats().retries >= 3);
+  CHECK(ok == 0);
+  REQUIRE(store->provision().ok());
+  REQUIRE(store->drain(std::chrono::seconds(30)));
+  CHECK(ok == 3);
+  CHECK(max_position == 3);
+  CHECK(store->state()->messages == 3);
+}
+
+TEST_CASE("an append to a stream that never appears fails as unavailable at its deadline") {
+  slotwise::testing::NatsServerFixture nats;
+  auto options = slotwise::testing::store_options(nats.url());
+  options.pipeline.append_deadline = std::chrono::milliseconds(300);
+  auto opened = slotwise::events::EventStore::open(options);
+  REQUIRE(opened.ok());
+  auto r = opened.value()->append(request("biz_u", ExpectedVersion::no_stream(), "u-1"));
+  REQUIRE(!r.ok());
+  CHECK(r.error().code == slotwise::events::ErrorCode::kUnavailable);
+  CHECK_MESSAGE(r.error().message.find("No responders") != std::string::npos, r.error().message);
 }
 
 TEST_CASE("destroying the store with appends queued completes every callback") {
