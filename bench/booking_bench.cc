@@ -2,7 +2,14 @@
 // writes JSON, each figure with its baseline measured in the same run.
 //
 //   booking_bench --command BIN [--seconds S] [--connections C]
-//                 [--businesses B] [--rss-businesses N] [--json PATH]
+//                 [--businesses B] [--rss-businesses N] [--client wrk|threads]
+//                 [--json PATH]
+//
+// The load client (phases 2 and 3 alike) is Debian's wrk by default, with a
+// generated Lua script that gives each wrk thread its own businesses and
+// books their slots in order; `--client threads` uses one blocking
+// cpp-httplib client thread per connection instead (64 threads on a 2-core
+// machine: the client then takes ~30 % of the CPU the server could use).
 //
 // Phases, each against a fresh local nats-server:
 //  1. baseline: raw JetStream sync publish rate (one publisher, as a
@@ -33,6 +40,7 @@
 #include <date/date.h>
 
 #include "bench/http_load.h"
+#include "bench/wrk_runner.h"
 #include "tests/support/nats_server.h"
 #include "tests/support/process.h"
 
@@ -44,6 +52,7 @@ struct Options {
   int connections = 64;
   int businesses = 1000;
   int rss_businesses = 100000;
+  std::string client = "wrk";
   std::string json_path;
 };
 
@@ -100,8 +109,38 @@ Load run_load(int port, int connections, int seconds, MakeRequest make_request) 
   return load;
 }
 
-Load trivial_handler(const Options& o) {
+// A wrk run as a Load: 2xx responses count, anything else is a failure.
+Load from_wrk(const slotwise::bench::WrkResult& w) {
+  Load l;
+  l.failed = w.non2xx + w.socket_errors;
+  l.ok = std::max(0L, w.requests - w.non2xx);
+  l.seconds = w.seconds;
+  l.p50_ms = w.p50_ms;
+  l.p99_ms = w.p99_ms;
+  return l;
+}
+
+Load run_wrk_script(const Options& o, int port, const std::string& path, const std::string& script,
+                    const std::string& log) {
+  slotwise::bench::WrkOptions w;
+  w.threads = 2;
+  w.connections = o.connections;
+  w.seconds = o.seconds;
+  return from_wrk(
+      slotwise::bench::run_wrk("http://127.0.0.1:" + std::to_string(port) + path, script, log, w));
+}
+
+Load trivial_handler(const Options& o, const slotwise::testing::TempDir& dir) {
   const slotwise::bench::TrivialServer server("/v1/trivial", o.connections);
+  if (o.client == "wrk") {
+    const std::string script = dir.path() + "/trivial.lua";
+    std::ofstream(script) << "dofile(" << slotwise::bench::lua_string(SLOTWISE_WRK_REPORT_LUA)
+                          << ")\n"
+                          << "wrk.method = \"POST\"\n"
+                          << "wrk.body = \"{}\"\n"
+                          << "wrk.headers[\"Content-Type\"] = \"application/json\"\n";
+    return run_wrk_script(o, server.port(), "/v1/trivial", script, dir.path() + "/trivial.log");
+  }
   return run_load(server.port(), o.connections, o.seconds, [](int, long) {
     return std::tuple<std::string, std::string, httplib::Headers>{"/v1/trivial", "{}", {}};
   });
@@ -197,6 +236,46 @@ std::string slot_start(long k) {
                                                 base + std::chrono::minutes(15 * k)));
 }
 
+// The wrk script of the booking phase: each wrk thread takes every
+// threads-th business and books slot 0 of each of them, then slot 1, ...
+// (the order the threaded client uses per connection), so no two requests
+// ask for the same slot and none is refused for a conflict.
+void write_booking_script(const std::string& path, const std::vector<Business>& businesses,
+                          int wrk_threads, long slots) {
+  using slotwise::bench::lua_string;
+  std::ofstream out(path);
+  out << "dofile(" << lua_string(SLOTWISE_WRK_REPORT_LUA) << ")\n"
+      << "local businesses = {\n";
+  for (const Business& b : businesses) {
+    out << "  {" << lua_string(b.id) << ", " << lua_string(b.service) << "},\n";
+  }
+  out << "}\nlocal slots = {\n";
+  for (long k = 0; k < slots; ++k) out << "  " << lua_string(slot_start(k)) << ",\n";
+  out << "}\n"
+      << "local threads = " << wrk_threads << "\n"
+      << "local started = 0\n"
+      << "setup = function(thread)\n"
+      << "  thread:set(\"tid\", started)\n"
+      << "  started = started + 1\n"
+      << "end\n"
+      << "local mine = {}\n"
+      << "local count = 0\n"
+      << "init = function(args)\n"
+      << "  for i, b in ipairs(businesses) do\n"
+      << "    if (i - 1) % threads == tid then mine[#mine + 1] = b end\n"
+      << "  end\n"
+      << "  wrk.headers[\"Content-Type\"] = \"application/json\"\n"
+      << "end\n"
+      << "request = function()\n"
+      << "  local b = mine[count % #mine + 1]\n"
+      << "  local s = slots[math.floor(count / #mine) + 1]\n"
+      << "  count = count + 1\n"
+      << "  return wrk.format(\"POST\", \"/v1/businesses/\" .. b[1] .. \"/bookings\", nil,\n"
+      << "    '{\"service_id\":\"' .. b[2] .. '\",\"start\":\"' .. s ..\n"
+      << "    '\",\"customer\":{\"name\":\"C\",\"email\":\"c@example.com\"}}')\n"
+      << "end\n";
+}
+
 long rss_kib(pid_t pid) {
   std::ifstream status("/proc/" + std::to_string(pid) + "/status");
   std::string line;
@@ -219,6 +298,8 @@ int main(int argc, char** argv) {
         ->check(CLI::PositiveNumber);
     app.add_option("--rss-businesses", o.rss_businesses, "businesses for the RSS measurement")
         ->check(CLI::NonNegativeNumber);
+    app.add_option("--client", o.client, "load client: wrk, or threads (cpp-httplib)")
+        ->check(CLI::IsMember({"wrk", "threads"}));
     app.add_option("--json", o.json_path, "where to write the JSON results");
     CLI11_PARSE(app, argc, argv);
     double raw_rate = 0;
@@ -226,7 +307,8 @@ int main(int argc, char** argv) {
       slotwise::testing::NatsServerFixture nats;
       raw_rate = slotwise::bench::raw_sync_publish_rate(nats.url(), o.seconds);
     }
-    const Load trivial = trivial_handler(o);
+    const slotwise::testing::TempDir wrk_dir("slotwise-booking-wrk");
+    const Load trivial = trivial_handler(o, wrk_dir);
 
     Load booking;
     {
@@ -238,18 +320,26 @@ int main(int argc, char** argv) {
       // Each connection books its own businesses' slots in order, so no
       // request conflicts: the figure is the accept path.
       std::vector<long> next_slot(businesses.size(), 0);
-      booking = run_load(cmd.port, o.connections, o.seconds, [&](int t, long i) {
-        const std::size_t per = businesses.size() / static_cast<std::size_t>(o.connections);
-        const std::size_t b = static_cast<std::size_t>(t) * per +
-                              static_cast<std::size_t>(i) % std::max<std::size_t>(per, 1);
-        const Business& biz = businesses[b];
-        const long k = next_slot[b]++;
-        return std::tuple<std::string, std::string, httplib::Headers>{
-            "/v1/businesses/" + biz.id + "/bookings",
-            R"({"service_id":")" + biz.service + R"(","start":")" + slot_start(k) +
-                R"(","customer":{"name":"C","email":"c@example.com"}})",
-            {}};
-      });
+      if (o.client == "wrk") {
+        // Enough slots for 20,000 bookings/s per 1,000 businesses.
+        const long slots = 20L * o.seconds * 1000 / std::max(1, o.businesses) + 8;
+        write_booking_script(dir.path() + "/booking.lua", businesses, 2, slots);
+        booking = run_wrk_script(o, cmd.port, "/", dir.path() + "/booking.lua",
+                                 dir.path() + "/booking-wrk.log");
+      } else {
+        booking = run_load(cmd.port, o.connections, o.seconds, [&](int t, long i) {
+          const std::size_t per = businesses.size() / static_cast<std::size_t>(o.connections);
+          const std::size_t b = static_cast<std::size_t>(t) * per +
+                                static_cast<std::size_t>(i) % std::max<std::size_t>(per, 1);
+          const Business& biz = businesses[b];
+          const long k = next_slot[b]++;
+          return std::tuple<std::string, std::string, httplib::Headers>{
+              "/v1/businesses/" + biz.id + "/bookings",
+              R"({"service_id":")" + biz.service + R"(","start":")" + slot_start(k) +
+                  R"(","customer":{"name":"C","email":"c@example.com"}})",
+              {}};
+        });
+      }
       cmd.process.stop(SIGTERM);
     }
 
@@ -289,6 +379,7 @@ int main(int argc, char** argv) {
     std::ostringstream table;
     table << "| figure | value | baseline ratio |\n|---|---|---|\n";
     table << "| raw JetStream sync publish | " << static_cast<long>(raw_rate) << " /s | |\n";
+    table << "| load client | " << o.client << " | |\n";
     table << "| trivial cpp-httplib handler (" << o.connections << " conns) | "
           << static_cast<long>(trivial.rate()) << " /s, p50 " << trivial.p50_ms << " ms, p99 "
           << trivial.p99_ms << " ms | |\n";
@@ -309,7 +400,8 @@ int main(int argc, char** argv) {
          << ",\"booking_vs_trivial\":" << booking.rate() / trivial.rate()
          << ",\"booking_vs_raw_sync\":" << booking.rate() / raw_rate
          << ",\"rss_businesses\":" << o.rss_businesses << ",\"rss_kib\":" << rss
-         << ",\"connections\":" << o.connections << ",\"businesses\":" << o.businesses << "}\n";
+         << ",\"connections\":" << o.connections << ",\"businesses\":" << o.businesses
+         << ",\"client\":\"" << o.client << "\"}\n";
     if (!o.json_path.empty()) std::ofstream(o.json_path) << json.str();
     std::cout << json.str();
   } catch (const std::exception& e) {

@@ -160,8 +160,6 @@ void explain_list_query(const std::string& url) {
   for (const auto& row : plan) std::cerr << "  " << row[0].c_str() << "\n";
 }
 
-std::string lua_string(const std::string& s) { return "\"" + s + "\""; }
-
 struct Phase {
   std::string name;
   WrkResult r;
@@ -284,12 +282,12 @@ int main(int argc, char** argv) {
               << " list paths\n";
 
     const std::string report = SLOTWISE_WRK_REPORT_LUA;
-    std::ofstream(dir.path() + "/plain.lua") << "dofile(" << lua_string(report) << ")\n";
+    std::ofstream(dir.path() + "/plain.lua") << "dofile(" << bench::lua_string(report) << ")\n";
     {
       std::ofstream list(dir.path() + "/list.lua");
-      list << "auth = " << lua_string(auth) << "\npaths = {\n";
-      for (const auto& p : paths) list << "  " << lua_string(p) << ",\n";
-      list << "}\ndofile(" << lua_string(report) << ")\n";
+      list << "auth = " << bench::lua_string(auth) << "\npaths = {\n";
+      for (const auto& p : paths) list << "  " << bench::lua_string(p) << ",\n";
+      list << "}\ndofile(" << bench::lua_string(report) << ")\n";
     }
     const std::string base = "http://127.0.0.1:" + std::to_string(port);
     std::vector<Phase> phases;

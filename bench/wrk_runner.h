@@ -48,6 +48,9 @@ inline const rapidjson::Value& json_member(const rapidjson::Value& v, const char
   return it->value;
 }
 
+// A Lua string literal of s (ids, paths, tokens: no quotes or backslashes).
+inline std::string lua_string(const std::string& s) { return "\"" + s + "\""; }
+
 // `script` is a Lua file that ends up loading wrk_report.lua; wrk's output
 // goes to `log_path` (appended: one file per call).
 inline WrkResult run_wrk(const std::string& url, const std::string& script,
