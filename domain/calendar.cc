@@ -82,7 +82,16 @@ bool operator==(const CalendarState& a, const CalendarState& b) {
   // WeeklySchedule (the engine's type) has no operator==; its days do.
   return a.business_id == b.business_id && a.time_zone == b.time_zone && a.zone == b.zone &&
          a.schedule.days == b.schedule.days && a.overrides == b.overrides &&
-         a.bookings == b.bookings && a.idempotency_keys == b.idempotency_keys;
+         a.bookings == b.bookings && a.starts == b.starts &&
+         a.idempotency_keys == b.idempotency_keys;
+}
+
+bool add_booking(CalendarState& state, Booking booking) {
+  if (state.bookings.contains(booking.booking_id)) return false;
+  state.starts.emplace(booking.start, booking.booking_id);
+  std::string id = booking.booking_id;
+  state.bookings.emplace(std::move(id), std::move(booking));
+  return true;
 }
 
 common::Result<CalendarDecision, DomainError> decide(const CalendarState& state,
@@ -90,17 +99,41 @@ common::Result<CalendarDecision, DomainError> decide(const CalendarState& state,
   return std::visit(Decider{state}, command);
 }
 
+namespace {
+
+void add_busy(const CalendarState& state, const Booking& booking, Instant now,
+              std::vector<BusyInterval>& busy) {
+  if (!occupies_time(booking, now)) return;
+  const BusyInterval interval =
+      busy_interval_for_booking(*state.zone, booking.start, booking.end,
+                                booking.buffer_before_minutes, booking.buffer_after_minutes);
+  if (interval.end + kRelevantPast <= now) return;
+  busy.push_back(interval);
+}
+
+}  // namespace
+
 BusyCalendar busy_calendar(const CalendarState& state, Instant now,
                            std::string_view except_booking_id) {
   if (!state.zone) return BusyCalendar{};
   std::vector<BusyInterval> busy;
   for (const auto& [id, booking] : state.bookings) {
-    if (id == except_booking_id || !occupies_time(booking, now)) continue;
-    const BusyInterval interval =
-        busy_interval_for_booking(*state.zone, booking.start, booking.end,
-                                  booking.buffer_before_minutes, booking.buffer_after_minutes);
-    if (interval.end + kRelevantPast <= now) continue;
-    busy.push_back(interval);
+    if (id != except_booking_id) add_busy(state, booking, now, busy);
+  }
+  return BusyCalendar(std::move(busy));
+}
+
+BusyCalendar busy_calendar_around(const CalendarState& state, Instant now, Instant start,
+                                  std::string_view except_booking_id) {
+  if (!state.zone) return BusyCalendar{};
+  std::vector<BusyInterval> busy;
+  const Instant until = start + kDecisionWindow;
+  for (auto it = state.starts.lower_bound({start - kDecisionWindow, std::string()});
+       it != state.starts.end() && it->first < until; ++it) {
+    if (it->second == except_booking_id) continue;
+    if (const auto b = state.bookings.find(it->second); b != state.bookings.end()) {
+      add_busy(state, b->second, now, busy);
+    }
   }
   return BusyCalendar(std::move(busy));
 }

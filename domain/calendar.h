@@ -23,6 +23,7 @@
 
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -62,10 +63,18 @@ struct CalendarState {
   WeeklySchedule schedule;
   DateOverrides overrides;
   std::map<std::string, Booking> bookings;
+  // (start, booking id) of every booking: a decision visits only the
+  // bookings that start near its own start (busy_calendar_around) instead of
+  // walking a calendar's whole history. Kept by add_booking() and evolve().
+  std::set<std::pair<Instant, std::string>> starts;
   std::map<std::string, IdempotencyRecord> idempotency_keys;
 
   friend bool operator==(const CalendarState& a, const CalendarState& b);
 };
+
+// Adds a booking (and its start to the index); false, changing nothing, when
+// the id is already there (the first creation of an id wins).
+bool add_booking(CalendarState& state, Booking booking);
 
 // --- commands ---------------------------------------------------------------
 // owner_user_id is the business's owner as the business aggregate says; the
@@ -235,6 +244,19 @@ struct CalendarDecision {
 // out keeps the busy set of a long-lived calendar small.
 [[nodiscard]] BusyCalendar busy_calendar(const CalendarState& state, Instant now,
                                          std::string_view except_booking_id = {});
+
+// busy_calendar() for one booking decision: only the bookings starting less
+// than kDecisionWindow before or after `start`. Every other booking can
+// neither overlap a booking that starts at `start` (durations are at most
+// 8 h and buffers at most 24 h, so overlapping starts lie within 56 h) nor
+// count against its local date (same zone: local days are at most 26 h long
+// with a DST shift), so a decision against this set is the decision against
+// the whole calendar, without converting every booking of a long-lived
+// calendar to local time on every command.
+inline constexpr std::chrono::hours kDecisionWindow{72};
+[[nodiscard]] BusyCalendar busy_calendar_around(const CalendarState& state, Instant now,
+                                                Instant start,
+                                                std::string_view except_booking_id = {});
 
 // The earliest hold expiry after `now`: the first instant at which a booking
 // that occupies time at `now` stops doing so (occupies_time() is otherwise

@@ -157,8 +157,8 @@ Decided decide_create(const CalendarState& state, const CreateBooking& c) {
   if (needs_payment && (c.hold_minutes < 1 || c.hold_minutes > 1440)) {
     return error(error_code::validation_failed, "hold_minutes: must be 1 to 1440");
   }
-  if (auto r =
-          check_slot(state, c.policy, service.timing, busy_calendar(state, c.now), c.start, c.now);
+  if (auto r = check_slot(state, c.policy, service.timing,
+                          busy_calendar_around(state, c.now, c.start), c.start, c.now);
       !r) {
     return common::fail(r.error());
   }
@@ -221,7 +221,7 @@ Decided decide_confirm(const CalendarState& state, const ConfirmBooking& c) {
   if (!is_live(booking, c.now)) {
     // The hold ran out and another booking may have taken the time since:
     // confirm only if it is still free (else the payment is refunded).
-    const BusyCalendar busy = busy_calendar(state, c.now, c.booking_id);
+    const BusyCalendar busy = busy_calendar_around(state, c.now, booking.start, c.booking_id);
     if (!state.zone) return common::fail(to_domain_error(BookingRejection::slot_unavailable));
     const BusyInterval mine =
         busy_interval_for_booking(*state.zone, booking.start, booking.end,
@@ -283,7 +283,8 @@ Decided decide_reschedule(const CalendarState& state, const RescheduleBooking& c
   // The booking's own interval is left out, so moving by less than its
   // length (overlapping its old time) is fine; both halves of the move are
   // this one event.
-  if (auto r = check_slot(state, c.policy, timing, busy_calendar(state, c.now, c.booking_id),
+  if (auto r = check_slot(state, c.policy, timing,
+                          busy_calendar_around(state, c.now, c.new_start, c.booking_id),
                           c.new_start, c.now);
       !r) {
     return common::fail(r.error());

@@ -74,16 +74,17 @@ struct Evolver {
       s.idempotency_keys.try_emplace(b.idempotency_key,
                                      IdempotencyRecord{b.booking_id, b.request_sha256});
     }
-    std::string id = b.booking_id;
-    s.bookings.try_emplace(std::move(id), std::move(b));
+    add_booking(s, std::move(b));
   }
   void operator()(const v1::BookingConfirmed& e) const {
     set_status(s, e.booking_id(), BookingStatus::confirmed);
   }
   void operator()(const v1::BookingRescheduled& e) const {
     if (Booking* b = booking_of(s, e.booking_id())) {
+      s.starts.erase({b->start, b->booking_id});
       b->start = to_instant(e.start());
       b->end = to_instant(e.end());
+      s.starts.emplace(b->start, b->booking_id);
     }
   }
   void operator()(const v1::BookingCancelled& e) const {

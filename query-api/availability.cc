@@ -77,7 +77,7 @@ domain::CalendarState calendar_state(const AvailabilityData& data) {
     b.buffer_after_minutes = r.buffer_after_minutes;
     b.time_zone = r.time_zone;
     b.hold_expires_at = r.hold_expires_at;
-    state.bookings.emplace(r.booking_id, std::move(b));
+    domain::add_booking(state, std::move(b));
   }
   return state;
 }

@@ -705,5 +705,81 @@ TEST_CASE("replaying the decided events, through the log's encoding, rebuilds th
   CHECK(replayed.idempotency_keys.size() == 5);
 }
 
+// A confirmed booking put straight into the state (no decision), so it can
+// carry the longest duration and buffers a calendar allows.
+CalendarState with_booking(CalendarState s, const std::string& id, Instant start, int length,
+                           int before, int after) {
+  v1::BookingTentativelyCreated created;
+  created.set_booking_id(id);
+  created.set_business_id(kBiz);
+  *created.mutable_start() = to_timestamp(start);
+  *created.mutable_end() = to_timestamp(start + minutes{length});
+  created.set_buffer_before_minutes(before);
+  created.set_buffer_after_minutes(after);
+  v1::BookingConfirmed confirmed;
+  confirmed.set_booking_id(id);
+  confirmed.set_business_id(kBiz);
+  std::vector<CalendarEvent> events;
+  events.emplace_back(std::move(created));
+  events.emplace_back(std::move(confirmed));
+  return fold(std::move(s), events);
+}
+
+TEST_CASE("busy_calendar_around gives every decision the answer of the whole calendar") {
+  // Twenty days of bookings across New York's spring-forward night, some of
+  // the longest kind (8 h with 24 h buffers on both sides), every 7 h 10 min.
+  CalendarState s = open_calendar("America/New_York");
+  const Instant first = utc(2026, 3, 1, 0);
+  int n = 0;
+  for (Instant t = first; t < first + std::chrono::hours{24 * 20}; t += minutes{430}) {
+    const bool longest = n % 5 == 0;
+    s = with_booking(std::move(s), "bkg_" + std::to_string(n++), t, longest ? 480 : 45,
+                     longest ? 1440 : 10, longest ? 1440 : 5);
+  }
+  REQUIRE(s.bookings.size() > 60);
+  const Instant now = first - std::chrono::hours{1};
+  const BusyCalendar whole = busy_calendar(s, now);
+  int overlapping = 0;
+  for (Instant start = first - std::chrono::hours{48}; start < first + std::chrono::hours{24 * 22};
+       start += minutes{97}) {
+    CAPTURE(start.time_since_epoch().count());
+    const BusyCalendar near = busy_calendar_around(s, now, start);
+    CHECK(near.intervals().size() < whole.intervals().size());
+    const LocalDate day = s.zone->reading(start).date;
+    CHECK(near.bookings_on(day) == whole.bookings_on(day));
+    for (const auto& [length, before, after] :
+         {std::tuple{15, 0, 0}, std::tuple{480, 1440, 1440}, std::tuple{60, 240, 0}}) {
+      const Instant from = start - minutes{before};
+      const Instant until = start + minutes{length + after};
+      CHECK(near.overlaps(from, until) == whole.overlaps(from, until));
+      if (whole.overlaps(from, until)) ++overlapping;
+    }
+  }
+  CHECK(overlapping > 100);  // the comparison covered blocked starts, not only free ones
+  // A rescheduled booking is found near its new start only.
+  const Instant old_start = s.bookings.at("bkg_5").start;
+  const Instant new_start = old_start + std::chrono::hours{24 * 9};
+  v1::BookingRescheduled moved;
+  moved.set_booking_id("bkg_5");
+  moved.set_business_id(kBiz);
+  *moved.mutable_start() = to_timestamp(new_start);
+  *moved.mutable_end() = to_timestamp(new_start + minutes{480});
+  const CalendarState after = fold(s, std::vector<CalendarEvent>{moved});
+  CHECK(after.starts.size() == after.bookings.size());
+  CHECK(after.starts.contains({new_start, "bkg_5"}));
+  CHECK_FALSE(after.starts.contains({old_start, "bkg_5"}));
+  for (const Instant at : {old_start, new_start, new_start - std::chrono::hours{50}}) {
+    const BusyCalendar near = busy_calendar_around(after, now, at);
+    const BusyCalendar whole_after = busy_calendar(after, now);
+    CHECK(near.overlaps(at - minutes{1440}, at + minutes{480 + 1440}) ==
+          whole_after.overlaps(at - minutes{1440}, at + minutes{480 + 1440}));
+    CHECK(near.bookings_on(after.zone->reading(at).date) ==
+          whole_after.bookings_on(after.zone->reading(at).date));
+  }
+  // The booking being moved is left out as by busy_calendar().
+  CHECK(busy_calendar_around(s, now, first, "bkg_0").bookings_on(s.zone->reading(first).date) ==
+        busy_calendar(s, now, "bkg_0").bookings_on(s.zone->reading(first).date));
+}
+
 }  // namespace
 }  // namespace slotwise::domain
