@@ -72,6 +72,19 @@ SmtpSession only_session(const FakeSmtpServer& server) {
   return sessions[0];
 }
 
+// A send that must have gone through: one message accepted, on a connection
+// that upgraded to TLS before authenticating as kUser. Returns the session
+// for further checks.
+SmtpSession delivered_over_tls(const FakeSmtpServer& server, const DeliveryResult& r) {
+  REQUIRE_MESSAGE(r.ok(), why(r));
+  CHECK(server.count() == 1);
+  SmtpSession s = only_session(server);
+  CHECK(s.tls);
+  CHECK(s.user == kUser);
+  CHECK(s.verbs == kFullTlsDialogue);
+  return s;
+}
+
 }  // namespace
 
 TEST_CASE("STARTTLS required, the server's CA and the right credentials: delivered over TLS") {
@@ -96,14 +109,8 @@ TEST_CASE("AUTH LOGIN when it is the only mechanism offered") {
   FakeSmtpOptions o = tls_and_auth();
   o.auth_mechanisms = {"LOGIN"};
   FakeSmtpServer server(o);
-  const DeliveryResult r = send_one(client_for(server), "login-1");
-  REQUIRE_MESSAGE(r.ok(), why(r));
-  CHECK(server.count() == 1);
-  const SmtpSession s = only_session(server);
-  CHECK(s.tls);
-  CHECK(s.user == kUser);
+  const SmtpSession s = delivered_over_tls(server, send_one(client_for(server), "login-1"));
   CHECK(s.auth_mechanism == "LOGIN");
-  CHECK(s.verbs == kFullTlsDialogue);
 }
 
 TEST_CASE("a wrong password is a permanent failure (535) and nothing is delivered") {
@@ -215,13 +222,7 @@ TEST_CASE("STARTTLS try with credentials upgrades when the server offers it") {
   FakeSmtpServer server(tls_and_auth());
   SmtpOptions o = client_for(server);
   o.starttls = StartTls::kTry;
-  const DeliveryResult r = send_one(o, "try-2");
-  REQUIRE_MESSAGE(r.ok(), why(r));
-  CHECK(server.count() == 1);
-  const SmtpSession s = only_session(server);
-  CHECK(s.tls);
-  CHECK(s.user == kUser);
-  CHECK(s.verbs == kFullTlsDialogue);
+  delivered_over_tls(server, send_one(o, "try-2"));
 }
 
 TEST_CASE("STARTTLS try without credentials against a server without it: delivered in clear") {
@@ -271,13 +272,7 @@ TEST_CASE("the smtp_* config keys reach the client: required STARTTLS, CA file, 
   CHECK(smtp.ca_file == server.ca_file());
   CHECK(smtp.verify_peer);
   CHECK(smtp.timeout == std::chrono::seconds(20));
-  const DeliveryResult r = send_one(smtp, "config-1");
-  REQUIRE_MESSAGE(r.ok(), why(r));
-  CHECK(server.count() == 1);
-  const SmtpSession s = only_session(server);
-  CHECK(s.tls);
-  CHECK(s.user == kUser);
-  CHECK(s.verbs == kFullTlsDialogue);
+  delivered_over_tls(server, send_one(smtp, "config-1"));
 }
 
 }  // namespace slotwise::testing
