@@ -20,8 +20,6 @@ struct AppendPipeline::Pending {
   // Once prepared, retries after a timeout republish these exact bytes under
   // the same message id, so the server deduplicates instead of writing twice.
   bool prepared = false;
-  std::uint64_t token = 0;  // of the attempt in flight (its reply subject)
-  MsgPtr sent;              // that attempt's message, until its ack
   std::uint64_t previous_version = 0;
   EncodedCommit encoded;
   std::chrono::system_clock::time_point committed_at;
@@ -303,20 +301,29 @@ AppendPipeline::Pending* AppendPipeline::publish(Pending* p) {
   auto built = build_message(p->subject, p->req, p->encoded, p->previous_version, p->committed_at,
                              route->inbox + "." + std::to_string(token));
   if (!built) return finish(p, common::Unexpected<Error>{built.error()});
-  natsMsg* msg = built.value().get();
+  // The message stays this call's until the publish returns: from the moment
+  // p is registered, the ack thread (or shutdown) may complete and free p.
+  MsgPtr msg = std::move(built).value();
   {
     std::lock_guard<std::mutex> lock(mu_);
     p->ack_due = Clock::now() + options_.ack_timeout;
-    p->token = token;
-    // Owned by p until its acknowledgement (then destroyed in a batch): the
-    // reply can only come after nats.c has copied the message out.
-    p->sent = std::move(built).value();
     in_flight_[token] = p;
     ++stats_.in_flight;
   }
   // sweep_unacknowledged() enforces ack_timeout.
-  const natsStatus s = natsConnection_PublishMsg(route->nc, msg);
-  if (s == NATS_OK) return nullptr;  // p may already be completed by the ack thread
+  const natsStatus s = natsConnection_PublishMsg(route->nc, msg.get());
+  if (s == NATS_OK) {
+    // p may already be completed by the ack thread: only the message is
+    // touched here, freed with the acknowledgements in a batch.
+    std::vector<natsMsg*> to_destroy;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      acked_msgs_.push_back(msg.release());
+      if (acked_msgs_.size() >= kDestroyBatch) to_destroy.swap(acked_msgs_);
+    }
+    for (natsMsg* m : to_destroy) natsMsg_Destroy(m);
+    return nullptr;
+  }
   bool still_ours = false;
   {
     std::lock_guard<std::mutex> lock(mu_);
@@ -347,8 +354,7 @@ void AppendPipeline::on_reply(natsMsg* msg) {
       p = it->second;
       in_flight_.erase(it);
       --stats_.in_flight;
-      acked_msgs_.push_back(p->sent.release());
-      ack = parse_pub_ack(msg, "append to " + p->subject);
+      ack = parse_pub_ack(msg, p->subject);
       if (ack && !ack->duplicate) {
         tails_.put(p->subject, SubjectTail{ack->sequence, p->encoded.hash});
         ++stats_.appended;
@@ -529,8 +535,7 @@ void AppendPipeline::sweep_unacknowledged() {
     const auto now = Clock::now();
     for (auto it = in_flight_.begin(); it != in_flight_.end();) {
       if (it->second->ack_due <= now) {
-        // A late ack finds no entry here and is dropped (see on_reply); the
-        // retry replaces the message p holds.
+        // A late ack finds no entry here and is dropped (see on_reply).
         overdue.push_back(it->second);
         it = in_flight_.erase(it);
         --stats_.in_flight;

@@ -28,9 +28,11 @@ struct PubAck {
   bool duplicate = false;
 };
 
-[[nodiscard]] Result<PubAck> parse_pub_ack(natsMsg* reply, std::string_view context);
+// `subject` is the commit's subject; error messages read "append to
+// <subject>: ..." (built only for an error: this runs once per append).
+[[nodiscard]] Result<PubAck> parse_pub_ack(natsMsg* reply, std::string_view subject);
 
 // The same for a reply body alone (what the tests feed it).
-[[nodiscard]] Result<PubAck> parse_pub_ack_json(std::string_view body, std::string_view context);
+[[nodiscard]] Result<PubAck> parse_pub_ack_json(std::string_view body, std::string_view subject);
 
 }  // namespace slotwise::events

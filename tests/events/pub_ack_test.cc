@@ -9,14 +9,14 @@ using slotwise::events::ErrorCode;
 using slotwise::events::parse_pub_ack_json;
 
 TEST_CASE("a stored commit gives its sequence") {
-  auto r = parse_pub_ack_json(R"({"stream":"SLOTWISE","seq":42})", "append");
+  auto r = parse_pub_ack_json(R"({"stream":"SLOTWISE","seq":42})", "sw.evt.x.y");
   REQUIRE(r.ok());
   CHECK(r->sequence == 42);
   CHECK(!r->duplicate);
 }
 
 TEST_CASE("a repeated message id is reported as a duplicate of the original position") {
-  auto r = parse_pub_ack_json(R"({"stream":"SLOTWISE","seq":7,"duplicate":true})", "append");
+  auto r = parse_pub_ack_json(R"({"stream":"SLOTWISE","seq":7,"duplicate":true})", "sw.evt.x.y");
   REQUIRE(r.ok());
   CHECK(r->sequence == 7);
   CHECK(r->duplicate);
@@ -25,7 +25,7 @@ TEST_CASE("a repeated message id is reported as a duplicate of the original posi
 TEST_CASE("wrong last sequence is a conflict carrying the current version") {
   auto r = parse_pub_ack_json(
       R"({"error":{"code":400,"err_code":10071,"description":"wrong last sequence: 19"},"stream":"SLOTWISE","seq":0})",
-      "append to sw.evt.calendar.biz_1");
+      "sw.evt.calendar.biz_1");
   REQUIRE(!r.ok());
   CHECK(r.error().code == ErrorCode::kConcurrencyConflict);
   CHECK(r.error().current_version == 19);
@@ -34,10 +34,10 @@ TEST_CASE("wrong last sequence is a conflict carrying the current version") {
 
 TEST_CASE("other JetStream API errors keep their classification and text") {
   auto r = parse_pub_ack_json(
-      R"({"error":{"code":404,"err_code":10059,"description":"stream not found"}})", "append");
+      R"({"error":{"code":404,"err_code":10059,"description":"stream not found"}})", "sw.evt.x.y");
   REQUIRE(!r.ok());
   CHECK(r.error().code == ErrorCode::kNotFound);
-  CHECK(r.error().message == "append: stream not found");
+  CHECK(r.error().message == "append to sw.evt.x.y: stream not found");
 }
 
 TEST_CASE("answers that are not a PubAck are internal errors, never a position") {
@@ -52,15 +52,15 @@ TEST_CASE("answers that are not a PubAck are internal errors, never a position")
            R"({"error":"boom"})",
        }) {
     CAPTURE(body);
-    auto r = parse_pub_ack_json(body, "append");
+    auto r = parse_pub_ack_json(body, "sw.evt.x.y");
     REQUIRE(!r.ok());
     CHECK(r.error().code == ErrorCode::kInternal);
-    CHECK(r.error().message.rfind("append: unexpected acknowledgement", 0) == 0);
+    CHECK(r.error().message.rfind("append to sw.evt.x.y: unexpected acknowledgement", 0) == 0);
   }
 }
 
 TEST_CASE("an error without err_code or description is still an error") {
-  auto r = parse_pub_ack_json(R"({"error":{"code":503}})", "append");
+  auto r = parse_pub_ack_json(R"({"error":{"code":503}})", "sw.evt.x.y");
   REQUIRE(!r.ok());
   CHECK(r.error().code == ErrorCode::kInternal);
 }
