@@ -106,7 +106,7 @@ AppendPipeline::~AppendPipeline() {
     }
     detach();
     // No acknowledgement can reach this pipeline any more.
-    for (natsMsg* m : acked_msgs_) natsMsg_Destroy(m);
+    destroy_all(acked_msgs_);
   } catch (...) {  // NOLINT(bugprone-empty-catch): a destructor must not throw
     // Only a failing mutex or thread join can get here; nothing is left to do.
   }
@@ -139,11 +139,6 @@ Status AppendPipeline::attach(natsConnection* low_latency, natsConnection* bulk)
   auto fast = subscribe_route(low_latency, closure);
   if (!fast) return common::Unexpected<Error>{fast.error()};
   fast_ = std::move(fast).value();
-  if (bulk == low_latency) {
-    bulk_.nc = fast_.nc;
-    bulk_.inbox = fast_.inbox;  // same subscription; bulk_.sub stays empty
-    return common::Unit{};
-  }
   auto slow = subscribe_route(bulk, closure);
   if (!slow) return common::Unexpected<Error>{slow.error()};
   bulk_ = std::move(slow).value();
@@ -318,10 +313,9 @@ AppendPipeline::Pending* AppendPipeline::publish(Pending* p) {
     std::vector<natsMsg*> to_destroy;
     {
       std::lock_guard<std::mutex> lock(mu_);
-      acked_msgs_.push_back(msg.release());
-      if (acked_msgs_.size() >= kDestroyBatch) to_destroy.swap(acked_msgs_);
+      to_destroy = retire_locked(msg.release());
     }
-    for (natsMsg* m : to_destroy) natsMsg_Destroy(m);
+    destroy_all(to_destroy);
     return nullptr;
   }
   bool still_ours = false;
@@ -344,11 +338,6 @@ void AppendPipeline::on_reply(natsMsg* msg) {
   std::vector<natsMsg*> to_destroy;
   {
     std::lock_guard<std::mutex> lock(mu_);
-    // nats.c frees messages on its garbage-collector thread and wakes that
-    // thread whenever it is idle; destroying acknowledgements and the
-    // commits they acknowledge in batches costs one wake-up per batch
-    // instead of up to two per append.
-    acked_msgs_.push_back(msg);
     auto it = in_flight_.find(token);
     if (it != in_flight_.end()) {
       p = it->second;
@@ -361,9 +350,9 @@ void AppendPipeline::on_reply(natsMsg* msg) {
         detached = detach_locked(p);
       }
     }
-    if (acked_msgs_.size() >= kDestroyBatch) to_destroy.swap(acked_msgs_);
+    to_destroy = retire_locked(msg);  // after parsing: msg is read above
   }
-  for (natsMsg* m : to_destroy) natsMsg_Destroy(m);
+  destroy_all(to_destroy);
   if (p == nullptr) return;  // a stale attempt, or cancelled by shutdown
   if (detached.done) {
     complete(std::move(detached.done), AppendResult{ack->sequence, false});
@@ -467,6 +456,20 @@ AppendPipeline::Pending* AppendPipeline::finish(Pending* p, Result<AppendResult>
   }
   complete(std::move(d.done), std::move(result));
   return d.next;
+}
+
+std::vector<natsMsg*> AppendPipeline::retire_locked(natsMsg* msg) {
+  // nats.c frees messages on its garbage-collector thread and wakes that
+  // thread whenever it is idle; destroying commits and acknowledgements in
+  // batches costs one wake-up per batch instead of up to two per append.
+  std::vector<natsMsg*> full;
+  acked_msgs_.push_back(msg);
+  if (acked_msgs_.size() >= kDestroyBatch) full.swap(acked_msgs_);
+  return full;
+}
+
+void AppendPipeline::destroy_all(const std::vector<natsMsg*>& msgs) {
+  for (natsMsg* m : msgs) natsMsg_Destroy(m);
 }
 
 AppendPipeline::Detached AppendPipeline::detach_locked(Pending* p) {

@@ -101,8 +101,8 @@ class AppendPipeline : public std::enable_shared_from_this<AppendPipeline> {
   AppendPipeline& operator=(const AppendPipeline&) = delete;
   ~AppendPipeline();
 
-  // Must be called once before submit(): the connections to publish on (they
-  // may be the same); subscribes the acknowledgement inbox on each.
+  // Must be called once before submit(): the connections to publish on;
+  // subscribes an acknowledgement inbox on each.
   [[nodiscard]] Status attach(natsConnection* low_latency, natsConnection* bulk);
   // Unsubscribes the inboxes; call before closing the connections.
   void detach();
@@ -162,6 +162,10 @@ class AppendPipeline : public std::enable_shared_from_this<AppendPipeline> {
   Pending* finish(Pending* p, Result<AppendResult> result);
   Pending* finish_locked_out(Pending* p);
   Detached detach_locked(Pending* p);  // requires mu_
+  // Queues a published commit or an acknowledgement for destruction; returns
+  // a full batch to destroy (outside mu_) or nothing. Requires mu_.
+  [[nodiscard]] std::vector<natsMsg*> retire_locked(natsMsg* msg);
+  static void destroy_all(const std::vector<natsMsg*>& msgs);
   void complete(std::unique_ptr<Pending> p, Result<AppendResult> result);
   void timer_loop();
   // Gives up waiting for acknowledgements older than ack_timeout (retried).

@@ -76,10 +76,7 @@ TEST_CASE("more appends than the in-flight limit all complete") {
   slotwise::testing::NatsServerFixture nats;
   auto options = slotwise::testing::store_options(nats.url());
   options.pipeline.max_in_flight = 4;
-  auto opened = slotwise::events::EventStore::open(options);
-  REQUIRE(opened.ok());
-  auto& store = opened.value();
-  REQUIRE(store->provision().ok());
+  const auto store = slotwise::testing::open_store(options);
   std::atomic<int> ok{0};
   for (int i = 0; i < 500; ++i) {
     store->append_async(
@@ -96,9 +93,7 @@ TEST_CASE("more appends than the in-flight limit all complete") {
 TEST_CASE("appends before the stream exists are retried and land once it is provisioned") {
   slotwise::testing::NatsServerFixture nats;
   auto options = slotwise::testing::store_options(nats.url());
-  auto opened = slotwise::events::EventStore::open(options);
-  REQUIRE(opened.ok());
-  auto& store = opened.value();
+  const auto store = slotwise::testing::open_store(options, /*provision=*/false);
   // No stream takes the subjects yet: the server answers each publish with a
   // "503 no responders" status on the pipeline's inbox, which is retried.
   std::atomic<int> ok{0};
@@ -130,9 +125,8 @@ TEST_CASE("an append to a stream that never appears fails as unavailable at its 
   slotwise::testing::NatsServerFixture nats;
   auto options = slotwise::testing::store_options(nats.url());
   options.pipeline.append_deadline = std::chrono::milliseconds(300);
-  auto opened = slotwise::events::EventStore::open(options);
-  REQUIRE(opened.ok());
-  auto r = opened.value()->append(request("biz_u", ExpectedVersion::no_stream(), "u-1"));
+  const auto store = slotwise::testing::open_store(options, /*provision=*/false);
+  auto r = store->append(request("biz_u", ExpectedVersion::no_stream(), "u-1"));
   REQUIRE(!r.ok());
   CHECK(r.error().code == slotwise::events::ErrorCode::kUnavailable);
   CHECK_MESSAGE(r.error().message.find("No responders") != std::string::npos, r.error().message);
@@ -155,10 +149,7 @@ TEST_CASE("appends whose acks do not come in time are retried and stored exactly
   slotwise::testing::NatsServerFixture nats;
   auto options = slotwise::testing::store_options(nats.url());
   options.pipeline.ack_timeout = std::chrono::milliseconds(100);
-  auto opened = slotwise::events::EventStore::open(options);
-  REQUIRE(opened.ok());
-  auto& store = opened.value();
-  REQUIRE(store->provision().ok());
+  const auto store = slotwise::testing::open_store(options);
   constexpr int kAppends = 40;
   std::atomic<int> ok{0};
   // A frozen server reads nothing and acknowledges nothing; the publishes wait

@@ -22,12 +22,21 @@ inline events::StoreOptions store_options(const std::string& url) {
   return o;
 }
 
-inline std::unique_ptr<events::EventStore> open_store(const std::string& url) {
-  auto store = events::EventStore::open(store_options(url));
+// Opens a store with `options`; provisions the stream unless told not to
+// (a test of appends before the stream exists).
+inline std::unique_ptr<events::EventStore> open_store(const events::StoreOptions& options,
+                                                      bool provision = true) {
+  auto store = events::EventStore::open(options);
   REQUIRE_MESSAGE(store.ok(), (store.ok() ? "" : store.error().describe()));
-  auto provisioned = store.value()->provision();
-  REQUIRE_MESSAGE(provisioned.ok(), (provisioned.ok() ? "" : provisioned.error().describe()));
+  if (provision) {
+    auto provisioned = store.value()->provision();
+    REQUIRE_MESSAGE(provisioned.ok(), (provisioned.ok() ? "" : provisioned.error().describe()));
+  }
   return std::move(store).value();
+}
+
+inline std::unique_ptr<events::EventStore> open_store(const std::string& url) {
+  return open_store(store_options(url));
 }
 
 struct StoreFixture {
