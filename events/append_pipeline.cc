@@ -24,6 +24,9 @@ struct AppendPipeline::Pending {
   EncodedCommit encoded;
   std::chrono::system_clock::time_point committed_at;
   std::unique_ptr<Pending> next_in_subject;  // SubjectQueue's link
+  // This attempt's reply token and connection, chosen by step().
+  std::uint64_t token = 0;
+  const Route* route = nullptr;
 };
 
 namespace {
@@ -234,6 +237,10 @@ AppendPipeline::Pending* AppendPipeline::step(Pending* p) {
     if (!stopping && !p->prepared) {
       if (const auto* t = tails_.find(p->subject)) cached = *t;
     }
+    // Each attempt gets a fresh token (an older attempt's late ack then finds
+    // nothing); drawn here so that publish() needs one lock fewer per append.
+    p->token = next_token_++;
+    p->route = stats_.in_flight + 1 > options_.low_latency_in_flight ? &bulk_ : &fast_;
   }
   if (stopping) return finish_locked_out(p);
   if (p->prepared) return publish(p);
@@ -286,13 +293,8 @@ AppendPipeline::Pending* AppendPipeline::prepare(Pending* p,
 }
 
 AppendPipeline::Pending* AppendPipeline::publish(Pending* p) {
-  std::uint64_t token = 0;
-  const Route* route = &fast_;
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    token = next_token_++;
-    if (stats_.in_flight + 1 > options_.low_latency_in_flight) route = &bulk_;
-  }
+  const std::uint64_t token = p->token;
+  const Route* route = p->route;
   auto built = build_message(p->subject, p->req, p->encoded, p->previous_version, p->committed_at,
                              route->inbox + "." + std::to_string(token));
   if (!built) return finish(p, common::Unexpected<Error>{built.error()});
@@ -464,7 +466,10 @@ std::vector<natsMsg*> AppendPipeline::retire_locked(natsMsg* msg) {
   // batches costs one wake-up per batch instead of up to two per append.
   std::vector<natsMsg*> full;
   acked_msgs_.push_back(msg);
-  if (acked_msgs_.size() >= kDestroyBatch) full.swap(acked_msgs_);
+  if (acked_msgs_.size() >= kDestroyBatch) {
+    full.swap(acked_msgs_);
+    acked_msgs_.reserve(kDestroyBatch);
+  }
   return full;
 }
 

@@ -189,7 +189,7 @@ class AppendPipeline : public std::enable_shared_from_this<AppendPipeline> {
   // By the token of the reply subject of the publish awaiting its ack.
   std::unordered_map<std::uint64_t, Pending*> in_flight_;
   std::uint64_t next_token_ = 1;
-  static constexpr std::size_t kDestroyBatch = 64;
+  static constexpr std::size_t kDestroyBatch = 1024;
   // Published commits and their acknowledgements, destroyed in batches: every
   // nats.c message is freed on its collector thread, woken per destroy.
   std::vector<natsMsg*> acked_msgs_;

@@ -3,6 +3,7 @@
 #include <dlfcn.h>
 
 #include <algorithm>
+#include <array>
 #include <cstring>
 #include <limits>
 #include <string>
@@ -18,6 +19,7 @@ using NatsMsgCreate = natsStatus (*)(natsMsg** msg, const char* subject, int sub
                                      int hdr_len);
 
 constexpr std::string_view kStatusLine = "NATS/1.0\r\n";
+constexpr std::array<char, 3> kForbiddenInValue = {'\r', '\n', '\0'};
 
 bool valid_name(std::string_view n) {
   return !n.empty() && std::none_of(n.begin(), n.end(), [](char c) {
@@ -27,8 +29,11 @@ bool valid_name(std::string_view n) {
 }
 
 bool valid_value(std::string_view v) {
-  return std::none_of(v.begin(), v.end(),
-                      [](char c) { return c == '\r' || c == '\n' || c == '\0'; });
+  // memchr is vectorised; a per-character predicate over every commit's
+  // ~600 header bytes showed up in the append profile.
+  return std::all_of(kForbiddenInValue.begin(), kForbiddenInValue.end(), [v](char c) {
+    return v.empty() || std::memchr(v.data(), c, v.size()) == nullptr;
+  });
 }
 
 Result<MsgPtr> via_public_api(std::string_view subject, std::initializer_list<Header> headers,

@@ -1,7 +1,10 @@
 // Server-free units of the event store: subjects, event packing, error text.
 #include <doctest/doctest.h>
 
+#include <chrono>
+
 #include "events/aggregate.h"
+#include "events/commit_codec.h"
 #include "events/event_codec.h"
 #include "events/nats_status.h"
 #include "slotwise/events/v1/calendar.pb.h"
@@ -59,4 +62,27 @@ TEST_CASE("the current version is read out of a wrong-last-sequence error") {
   CHECK(slotwise::events::parse_wrong_last_sequence("wrong last sequence: 42") == 42);
   CHECK(slotwise::events::parse_wrong_last_sequence("nothing here") == 0);
   CHECK(slotwise::events::parse_wrong_last_sequence("wrong last sequence: ") == 0);
+}
+
+TEST_CASE("commit times format as RFC 3339 UTC with microseconds, zero-padded") {
+  namespace chrono = std::chrono;
+  using chrono::days;
+  using chrono::microseconds;
+  using chrono::sys_days;
+  using chrono::system_clock;
+  using chrono::year;
+  const sys_days day = year{2026} / chrono::November / 5;
+  CHECK(slotwise::events::format_rfc3339(day + chrono::hours{3} + chrono::minutes{4} +
+                                         chrono::seconds{5} + microseconds{42}) ==
+        "2026-11-05T03:04:05.000042Z");
+  CHECK(slotwise::events::format_rfc3339(system_clock::time_point{}) ==
+        "1970-01-01T00:00:00.000000Z");
+  // Leap day, last nanosecond of the day: truncated to microseconds, not rounded.
+  const auto next_day = sys_days{year{2024} / chrono::February / 29} + days{1};
+  CHECK(slotwise::events::format_time_ns(
+            chrono::duration_cast<chrono::nanoseconds>(next_day.time_since_epoch()).count() - 1) ==
+        "2024-02-29T23:59:59.999999Z");
+  // Before the epoch the time still counts forward within its second.
+  CHECK(slotwise::events::format_rfc3339(system_clock::time_point{} - microseconds{1}) ==
+        "1969-12-31T23:59:59.999999Z");
 }
