@@ -1,6 +1,8 @@
 #include "domain/calendar.h"
 
+#include <algorithm>
 #include <chrono>
+#include <ranges>
 #include <utility>
 
 #include "domain/calendar_deciders.h"
@@ -78,20 +80,41 @@ constexpr std::chrono::hours kRelevantPast{72};
 
 }  // namespace
 
+CalendarState::CalendarState(const CalendarState& other) : CalendarData(other) {
+  for (const auto& [id, booking] : bookings) starts.emplace(std::pair{booking.start, id}, &booking);
+}
+
+CalendarState& CalendarState::operator=(const CalendarState& other) {
+  if (this != &other) *this = CalendarState(other);
+  return *this;
+}
+
 bool operator==(const CalendarState& a, const CalendarState& b) {
-  // WeeklySchedule (the engine's type) has no operator==; its days do.
+  // WeeklySchedule (the engine's type) has no operator==; its days do. The
+  // index is compared by its keys: its pointers differ between copies.
   return a.business_id == b.business_id && a.time_zone == b.time_zone && a.zone == b.zone &&
          a.schedule.days == b.schedule.days && a.overrides == b.overrides &&
-         a.bookings == b.bookings && a.starts == b.starts &&
-         a.idempotency_keys == b.idempotency_keys;
+         a.bookings == b.bookings && a.longest_reach == b.longest_reach &&
+         a.idempotency_keys == b.idempotency_keys &&
+         std::ranges::equal(a.starts, b.starts,
+                            [](const auto& x, const auto& y) { return x.first == y.first; });
+}
+
+void note_reach(CalendarState& state, const Booking& booking) {
+  // Rounded up: a log may hold a duration that is not whole minutes.
+  const auto reach = std::chrono::ceil<std::chrono::minutes>(booking.end - booking.start) +
+                     std::chrono::minutes{booking.buffer_before_minutes} +
+                     std::chrono::minutes{booking.buffer_after_minutes};
+  state.longest_reach = std::max(state.longest_reach, reach);
 }
 
 bool add_booking(CalendarState& state, Booking booking) {
   if (state.bookings.contains(booking.booking_id)) return false;
-  state.starts.emplace(booking.start, booking.booking_id);
+  note_reach(state, booking);
   std::string id = booking.booking_id;
-  state.bookings.emplace(std::move(id), std::move(booking));
-  return true;
+  const auto [it, added] = state.bookings.emplace(std::move(id), std::move(booking));
+  state.starts.emplace(std::pair{it->second.start, it->first}, &it->second);
+  return added;
 }
 
 common::Result<CalendarDecision, DomainError> decide(const CalendarState& state,
@@ -123,17 +146,20 @@ BusyCalendar busy_calendar(const CalendarState& state, Instant now,
   return BusyCalendar(std::move(busy));
 }
 
+std::chrono::minutes decision_window(const CalendarState& state) {
+  const std::chrono::minutes reach = std::max(state.longest_reach, kMaxCandidateReach);
+  return std::max<std::chrono::minutes>(2 * reach, kSameLocalDateReach);
+}
+
 BusyCalendar busy_calendar_around(const CalendarState& state, Instant now, Instant start,
                                   std::string_view except_booking_id) {
   if (!state.zone) return BusyCalendar{};
   std::vector<BusyInterval> busy;
-  const Instant until = start + kDecisionWindow;
-  for (auto it = state.starts.lower_bound({start - kDecisionWindow, std::string()});
-       it != state.starts.end() && it->first < until; ++it) {
-    if (it->second == except_booking_id) continue;
-    if (const auto b = state.bookings.find(it->second); b != state.bookings.end()) {
-      add_busy(state, b->second, now, busy);
-    }
+  const std::chrono::minutes window = decision_window(state);
+  const Instant until = start + window;
+  for (auto it = state.starts.lower_bound({start - window, std::string()});
+       it != state.starts.end() && it->first.first < until; ++it) {
+    if (it->first.second != except_booking_id) add_busy(state, *it->second, now, busy);
   }
   return BusyCalendar(std::move(busy));
 }

@@ -21,6 +21,7 @@
 // allow the command). A refused command yields no events.
 #pragma once
 
+#include <chrono>
 #include <map>
 #include <optional>
 #include <set>
@@ -52,7 +53,8 @@ struct IdempotencyRecord {
   friend bool operator==(const IdempotencyRecord&, const IdempotencyRecord&) = default;
 };
 
-struct CalendarState {
+// The calendar's own data; CalendarState adds an index over its bookings.
+struct CalendarData {
   // Set by the first event; empty for a calendar with no history.
   std::string business_id;
   // IANA zone of the local times, from the latest schedule or override
@@ -62,12 +64,30 @@ struct CalendarState {
   std::optional<TimeZone> zone;
   WeeklySchedule schedule;
   DateOverrides overrides;
+  // Bookings are added, never removed (a cancelled one keeps its history).
   std::map<std::string, Booking> bookings;
-  // (start, booking id) of every booking: a decision visits only the
-  // bookings that start near its own start (busy_calendar_around) instead of
-  // walking a calendar's whole history. Kept by add_booking() and evolve().
-  std::set<std::pair<Instant, std::string>> starts;
+  // The longest duration + buffer before + buffer after of any booking ever
+  // added (or rescheduled): how far apart two overlapping bookings' starts
+  // can be, whatever the log holds (see decision_window()).
+  std::chrono::minutes longest_reach{0};
   std::map<std::string, IdempotencyRecord> idempotency_keys;
+};
+
+struct CalendarState : CalendarData {
+  CalendarState() = default;
+  // A copy indexes its own bookings (the index points into `bookings`).
+  CalendarState(const CalendarState& other);
+  CalendarState& operator=(const CalendarState& other);
+  // std::map nodes keep their addresses when moved, so the index stays valid.
+  CalendarState(CalendarState&&) = default;
+  CalendarState& operator=(CalendarState&&) = default;
+  ~CalendarState() = default;
+
+  // (start, booking id) -> the booking, for every booking: a decision visits
+  // only the bookings that start near its own start (busy_calendar_around)
+  // without a lookup by id each, instead of walking a calendar's whole
+  // history. Kept by add_booking() and evolve().
+  std::map<std::pair<Instant, std::string>, const Booking*> starts;
 
   friend bool operator==(const CalendarState& a, const CalendarState& b);
 };
@@ -75,6 +95,9 @@ struct CalendarState {
 // Adds a booking (and its start to the index); false, changing nothing, when
 // the id is already there (the first creation of an id wins).
 bool add_booking(CalendarState& state, Booking booking);
+// Widens state.longest_reach to cover `booking` (add_booking and a
+// reschedule call it).
+void note_reach(CalendarState& state, const Booking& booking);
 
 // --- commands ---------------------------------------------------------------
 // owner_user_id is the business's owner as the business aggregate says; the
@@ -246,14 +269,23 @@ struct CalendarDecision {
                                          std::string_view except_booking_id = {});
 
 // busy_calendar() for one booking decision: only the bookings starting less
-// than kDecisionWindow before or after `start`. Every other booking can
-// neither overlap a booking that starts at `start` (durations are at most
-// 8 h and buffers at most 24 h, so overlapping starts lie within 56 h) nor
-// count against its local date (same zone: local days are at most 26 h long
-// with a DST shift), so a decision against this set is the decision against
-// the whole calendar, without converting every booking of a long-lived
-// calendar to local time on every command.
-inline constexpr std::chrono::hours kDecisionWindow{72};
+// than decision_window(state) before or after `start`. Every other booking
+// can neither overlap a booking that starts at `start` nor count against its
+// local date, so a decision against this set is the decision against the
+// whole calendar, without converting every booking of a long-lived calendar
+// to local time on every command.
+//
+// Why the window suffices: two bookings' busy intervals [s - before, s +
+// duration + after) can only overlap if their starts lie less than the sum of
+// their reaches apart (reach = duration + both buffers). A new booking's reach
+// is at most kMaxCandidateReach (service limits: 8 h + 2 x 4 h); a
+// rescheduled one's is at most state.longest_reach; every stored one's too.
+// Bookings on the same local date start less than kSameLocalDateReach apart
+// (a local day lasts at most 25 h with a DST shift; 26 h leaves a margin).
+inline constexpr std::chrono::minutes kMaxCandidateReach{kMaxServiceMinutes +
+                                                         2 * kMaxBufferMinutes};
+inline constexpr std::chrono::hours kSameLocalDateReach{26};
+[[nodiscard]] std::chrono::minutes decision_window(const CalendarState& state);
 [[nodiscard]] BusyCalendar busy_calendar_around(const CalendarState& state, Instant now,
                                                 Instant start,
                                                 std::string_view except_booking_id = {});

@@ -84,7 +84,8 @@ struct Evolver {
       s.starts.erase({b->start, b->booking_id});
       b->start = to_instant(e.start());
       b->end = to_instant(e.end());
-      s.starts.emplace(b->start, b->booking_id);
+      note_reach(s, *b);
+      s.starts.emplace(std::pair{b->start, b->booking_id}, b);
     }
   }
   void operator()(const v1::BookingCancelled& e) const {

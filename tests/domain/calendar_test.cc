@@ -6,6 +6,8 @@
 
 #include <doctest/doctest.h>
 
+#include <memory>
+
 #include <chrono>
 
 #include "aggregate_test_support.h"
@@ -725,36 +727,57 @@ CalendarState with_booking(CalendarState s, const std::string& id, Instant start
   return fold(std::move(s), events);
 }
 
+// Twenty days of bookings from `first`, one every `step`: every
+// `longest_every`-th is 8 h with `long_buffer` minutes on both sides, the
+// others 45 min with 10 / 5 minutes.
+CalendarState with_bookings_every(CalendarState s, Instant first, minutes step, int longest_every,
+                                  int long_buffer) {
+  int n = 0;
+  for (Instant t = first; t < first + std::chrono::hours{24 * 20}; t += step) {
+    const bool longest = n % longest_every == 0;
+    s = with_booking(std::move(s), "bkg_" + std::to_string(n++), t, longest ? 480 : 45,
+                     longest ? long_buffer : 10, longest ? long_buffer : 5);
+  }
+  return s;
+}
+
+// Compares busy_calendar_around() with busy_calendar() for a start every
+// `step` in [from, until): the local date's count and, for each candidate
+// (length, buffer before, buffer after), whether it overlaps. Returns how
+// many candidates overlapped; `most_near` bounds the near set's size.
+int compare_near_with_whole(const CalendarState& s, Instant now, Instant from, Instant until,
+                            minutes step,
+                            std::initializer_list<std::tuple<int, int, int>> candidates,
+                            std::size_t most_near) {
+  const BusyCalendar whole = busy_calendar(s, now);
+  int overlapping = 0;
+  for (Instant start = from; start < until; start += step) {
+    CAPTURE(start.time_since_epoch().count());
+    const BusyCalendar near = busy_calendar_around(s, now, start);
+    CHECK(near.intervals().size() <= most_near);
+    const LocalDate day = s.zone->reading(start).date;
+    CHECK(near.bookings_on(day) == whole.bookings_on(day));
+    for (const auto& [length, before, after] : candidates) {
+      const Instant busy_from = start - minutes{before};
+      const Instant busy_until = start + minutes{length + after};
+      CHECK(near.overlaps(busy_from, busy_until) == whole.overlaps(busy_from, busy_until));
+      if (whole.overlaps(busy_from, busy_until)) ++overlapping;
+    }
+  }
+  return overlapping;
+}
+
 TEST_CASE("busy_calendar_around gives every decision the answer of the whole calendar") {
   // Twenty days of bookings across New York's spring-forward night, some of
   // the longest kind (8 h with 24 h buffers on both sides), every 7 h 10 min.
   CalendarState s = open_calendar("America/New_York");
   const Instant first = utc(2026, 3, 1, 0);
-  int n = 0;
-  for (Instant t = first; t < first + std::chrono::hours{24 * 20}; t += minutes{430}) {
-    const bool longest = n % 5 == 0;
-    s = with_booking(std::move(s), "bkg_" + std::to_string(n++), t, longest ? 480 : 45,
-                     longest ? 1440 : 10, longest ? 1440 : 5);
-  }
+  s = with_bookings_every(std::move(s), first, minutes{430}, 5, 1440);
   REQUIRE(s.bookings.size() > 60);
   const Instant now = first - std::chrono::hours{1};
-  const BusyCalendar whole = busy_calendar(s, now);
-  int overlapping = 0;
-  for (Instant start = first - std::chrono::hours{48}; start < first + std::chrono::hours{24 * 22};
-       start += minutes{97}) {
-    CAPTURE(start.time_since_epoch().count());
-    const BusyCalendar near = busy_calendar_around(s, now, start);
-    CHECK(near.intervals().size() < whole.intervals().size());
-    const LocalDate day = s.zone->reading(start).date;
-    CHECK(near.bookings_on(day) == whole.bookings_on(day));
-    for (const auto& [length, before, after] :
-         {std::tuple{15, 0, 0}, std::tuple{480, 1440, 1440}, std::tuple{60, 240, 0}}) {
-      const Instant from = start - minutes{before};
-      const Instant until = start + minutes{length + after};
-      CHECK(near.overlaps(from, until) == whole.overlaps(from, until));
-      if (whole.overlaps(from, until)) ++overlapping;
-    }
-  }
+  const int overlapping = compare_near_with_whole(
+      s, now, first - std::chrono::hours{48}, first + std::chrono::hours{24 * 22}, minutes{97},
+      {{15, 0, 0}, {480, 1440, 1440}, {60, 240, 0}}, busy_calendar(s, now).intervals().size() - 1);
   CHECK(overlapping > 100);  // the comparison covered blocked starts, not only free ones
   // A rescheduled booking is found near its new start only.
   const Instant old_start = s.bookings.at("bkg_5").start;
@@ -779,6 +802,66 @@ TEST_CASE("busy_calendar_around gives every decision the answer of the whole cal
   // The booking being moved is left out as by busy_calendar().
   CHECK(busy_calendar_around(s, now, first, "bkg_0").bookings_on(s.zone->reading(first).date) ==
         busy_calendar(s, now, "bkg_0").bookings_on(s.zone->reading(first).date));
+}
+
+TEST_CASE("within the service limits a decision looks 32 hours each way, and is still exact") {
+  // Bookings at the service limits (8 h, 4 h buffers each side) and short
+  // ones, every 2 h 10 min across London's fall-back night (a 25-hour day).
+  CalendarState s = open_calendar("Europe/London");
+  CHECK(decision_window(s) == std::chrono::hours{32});  // an empty calendar: the limits
+  const Instant first = utc(2026, 10, 15, 0);
+  s = with_bookings_every(std::move(s), first, minutes{130}, 4, 240);
+  CHECK(decision_window(s) == std::chrono::hours{32});
+  const Instant now = first - std::chrono::hours{1};
+  // ~30 bookings in 64 hours near each start instead of the ~80 a 72-hour
+  // window held.
+  const int overlapping = compare_near_with_whole(s, now, first - std::chrono::hours{30},
+                                                  first + std::chrono::hours{24 * 21}, minutes{53},
+                                                  {{15, 0, 0}, {480, 240, 240}, {60, 240, 0}}, 32);
+  CHECK(overlapping > 500);
+  // A booking beyond the limits (only a foreign or old log could hold one)
+  // widens the window instead of being missed.
+  s = with_booking(std::move(s), "bkg_long", first + std::chrono::hours{24 * 30}, 480, 1440, 1440);
+  CHECK(decision_window(s) == 2 * minutes{480 + 2 * 1440});
+  // Its busy time ends 32 h after its start; a start 34 h after it with a
+  // 4-hour buffer before reaches back into it.
+  const Instant far = first + std::chrono::hours{24 * 30} + std::chrono::hours{34};
+  CHECK(busy_calendar(s, now).overlaps(far - minutes{240}, far + minutes{15}));
+  CHECK(busy_calendar_around(s, now, far).overlaps(far - minutes{240}, far + minutes{15}));
+}
+
+TEST_CASE("a copied calendar indexes its own bookings and outlives the original") {
+  // The start index points into the bookings; a copy must point into its own.
+  const Instant first = utc(2026, 6, 1, 9);
+  auto original = std::make_unique<CalendarState>(open_calendar("Europe/London"));
+  for (int i = 0; i < 10; ++i) {
+    *original = with_booking(std::move(*original), "bkg_" + std::to_string(i),
+                             first + std::chrono::hours{i}, 45, 10, 5);
+  }
+  const CalendarState copy(*original);
+  CalendarState assigned;
+  assigned = *original;
+  CHECK(copy == *original);
+  CHECK(assigned == *original);
+  const CalendarState moved(std::move(*original));
+  original.reset();  // frees the original's bookings
+  const Instant now = first - std::chrono::hours{1};
+  for (const CalendarState* s :
+       std::initializer_list<const CalendarState*>{&copy, &assigned, &moved}) {
+    REQUIRE(s->starts.size() == 10);
+    for (const auto& [key, booking] : s->starts) {
+      CHECK(booking == &s->bookings.at(key.second));  // into its own map
+    }
+    const BusyCalendar near = busy_calendar_around(*s, now, first + minutes{30});
+    CHECK(near.overlaps(first + minutes{30}, first + minutes{45}));
+    CHECK(near.intervals().size() == 10);
+  }
+  // A self-assignment keeps the index valid.
+  CalendarState self = copy;
+  const CalendarState& alias = self;
+  self = alias;
+  CHECK(self == copy);
+  CHECK(self.starts.begin()->second == &self.bookings.at("bkg_0"));
 }
 
 }  // namespace
