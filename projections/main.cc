@@ -46,9 +46,10 @@ int run(const Config& config) {
   options.projection = config.get_string("projection", "main");
   options.consumer.durable_name = "projector-" + options.projection;
   options.consumer.filter_subject = store_options.stream.wildcard();
-  options.catchup_batch = static_cast<int>(check(config.get_int("catchup_batch", 2000, 1, 10000)));
-  options.live_batch = static_cast<int>(check(config.get_int("live_batch", 100, 1, 10000)));
-  options.fetch_timeout =
+  options.fetch.catchup_batch =
+      static_cast<int>(check(config.get_int("catchup_batch", 2000, 1, 10000)));
+  options.fetch.live_batch = static_cast<int>(check(config.get_int("live_batch", 100, 1, 10000)));
+  options.fetch.timeout =
       check(config.get_duration("fetch_timeout", std::chrono::milliseconds(200)));
   options.defer_aggregates_after = static_cast<std::uint64_t>(
       check(config.get_int("defer_aggregates_after", 5000, 0, 100'000'000)));

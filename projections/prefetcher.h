@@ -24,16 +24,10 @@
 #include <vector>
 
 #include "events/subscription.h"
+#include "projections/fetch_plan.h"
 #include "projections/read_model_writer.h"
 
 namespace slotwise::projections {
-
-struct FetchPlan {
-  int catchup_batch = 2000;
-  int live_batch = 100;
-  std::uint64_t catchup_threshold = 500;
-  std::chrono::milliseconds timeout{200};
-};
 
 struct PrefetchedBatch {
   events::Result<std::vector<events::Delivery>> deliveries{std::vector<events::Delivery>{}};

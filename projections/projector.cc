@@ -171,9 +171,7 @@ bool Projector::consume(pqxx::connection& conn, BatchApplier& applier) {
   leader_gauge_.set(1);
   logger_.info("consuming",
                {{"projection", options_.projection}, {"from_sequence", cp.value().position + 1}});
-  Prefetcher prefetcher(*sub.value(),
-                        FetchPlan{options_.catchup_batch, options_.live_batch,
-                                  options_.catchup_threshold, options_.fetch_timeout});
+  Prefetcher prefetcher(*sub.value(), options_.fetch);
   while (!stop_.requested()) {
     PrefetchedBatch fetched = prefetcher.next();
     auto& batch = fetched.deliveries;

@@ -32,6 +32,7 @@
 #include "events/event_store.h"
 #include "events/subscription.h"
 #include "projections/batch_applier.h"
+#include "projections/fetch_plan.h"
 #include "service/log.h"
 #include "service/metrics.h"
 #include "service/stop_flag.h"
@@ -42,15 +43,12 @@ struct ProjectorOptions {
   std::string projection = "main";
   std::string pg_url;
   events::ConsumerSpec consumer{"projector-main", "sw.evt.>", std::chrono::seconds(30), 20000};
-  int catchup_batch = 2000;               // fetch size while far behind
-  int live_batch = 100;                   // fetch size when caught up
-  std::uint64_t catchup_threshold = 500;  // pending deliveries that mean "far behind"
+  FetchPlan fetch;
   // Pending deliveries after a batch at which its daily stats and customers
-  // wait for the head (aggregate_upkeep.h). Far above catchup_threshold: a
+  // wait for the head (aggregate_upkeep.h). Far above fetch.catchup_threshold: a
   // live projector that lapses a few batches behind keeps them per batch
   // (cheap), rather than piling keys up and recomputing them all at once.
   std::uint64_t defer_aggregates_after = 5000;
-  std::chrono::milliseconds fetch_timeout{200};
   std::chrono::milliseconds standby_poll{500};
   std::chrono::milliseconds retry_backoff{500};
   std::string read_only_role = "slotwise_query";  // empty: do not manage it

@@ -81,7 +81,7 @@ class RunningProjector {
     projections::ProjectorOptions o;
     o.pg_url = pg_url;
     o.consumer.durable_name = durable;
-    o.catchup_batch = catchup_batch;
+    o.fetch.catchup_batch = catchup_batch;
     o.standby_poll = std::chrono::milliseconds(50);
     o.retry_backoff = std::chrono::milliseconds(100);
     projector_ = std::make_unique<projections::Projector>(store, o, logger_, metrics_);
