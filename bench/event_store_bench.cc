@@ -94,19 +94,6 @@ void check(natsStatus s, const char* what) {
     throw std::runtime_error(std::string(what) + " failed: " + natsStatus_GetText(s));
 }
 
-void add_raw_stream(jsCtx* js) {
-  jsStreamConfig cfg;
-  jsStreamConfig_Init(&cfg);
-  std::array<const char*, 1> subjects = {"raw.>"};
-  cfg.Name = "RAW";
-  cfg.Subjects = subjects.data();
-  cfg.SubjectsLen = 1;
-  cfg.Storage = js_FileStorage;
-  cfg.Duplicates = 120LL * 1000000000LL;
-  cfg.AllowDirect = true;
-  check(js_AddStream(nullptr, js, &cfg, nullptr, nullptr), "add RAW stream");
-}
-
 // Every pipelined row, raw or library, writes into a stream of its own that
 // is deleted after the row: each starts on an empty stream with an empty
 // duplicate-detection map, so no row pays for the messages of those before
@@ -122,7 +109,7 @@ void add_fresh_stream(jsCtx* js, const std::string& name, const std::string& sub
   cfg.Storage = js_FileStorage;
   cfg.Duplicates = 120LL * 1000000000LL;  // the library's default window
   cfg.AllowDirect = true;
-  check(js_AddStream(nullptr, js, &cfg, nullptr, nullptr), "add a row's stream");
+  check(js_AddStream(nullptr, js, &cfg, nullptr, nullptr), ("add stream " + name).c_str());
 }
 
 void delete_stream(jsCtx* js, const std::string& name) {
@@ -492,7 +479,7 @@ int run(int argc, char** argv) {
   jsOptions_Init(&jo);
   jo.PublishAsync.MaxPending = 1 << 30;
   check(natsConnection_JetStream(&js, nc, &jo), "jetstream");
-  add_raw_stream(js);
+  add_fresh_stream(js, "RAW", "raw.>");  // sync, plain async and fetch rows
 
   // A commit of the library is ~190 bytes of payload; use the same for raw.
   const std::string payload(190, 'x');

@@ -112,9 +112,9 @@ bool add_booking(CalendarState& state, Booking booking) {
   if (state.bookings.contains(booking.booking_id)) return false;
   note_reach(state, booking);
   std::string id = booking.booking_id;
-  const auto [it, added] = state.bookings.emplace(std::move(id), std::move(booking));
+  const auto it = state.bookings.emplace(std::move(id), std::move(booking)).first;
   state.starts.emplace(std::pair{it->second.start, it->first}, &it->second);
-  return added;
+  return true;
 }
 
 common::Result<CalendarDecision, DomainError> decide(const CalendarState& state,
