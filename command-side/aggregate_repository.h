@@ -105,7 +105,8 @@ class AggregateRepository {
     {
       std::lock_guard<std::mutex> lock(cache_mu_);
       if (auto* found = cache_.find(id);
-          found != nullptr && std::chrono::steady_clock::now() - (*found)->checked_at < max_age) {
+          found != nullptr && !(*found)->invalidated &&
+          std::chrono::steady_clock::now() - (*found)->checked_at < max_age) {
         hits_.fetch_add(1, std::memory_order_relaxed);
         return std::make_pair((*found)->state, (*found)->version);
       }
@@ -113,6 +114,16 @@ class AggregateRepository {
     auto entry = catch_up(id);
     if (!entry) return common::Unexpected<events::Error>{entry.error()};
     return std::make_pair(entry.value()->state, entry.value()->version);
+  }
+
+  // Marks a cached state as unchecked: the next load_recent() reads the log
+  // whatever its max_age. For a follower of the log that sees commits other
+  // processes made (command_server.cc's business watch). Waits for a command
+  // running on the aggregate to finish.
+  void invalidate(const std::string& id) {
+    std::lock_guard<std::mutex> aggregate_lock(stripe(id));
+    std::lock_guard<std::mutex> lock(cache_mu_);
+    if (auto* found = cache_.find(id)) (*found)->invalidated = true;
   }
 
   [[nodiscard]] common::Result<Executed, ExecuteError> execute(const std::string& id,
@@ -174,8 +185,11 @@ class AggregateRepository {
   struct Entry {
     State state{};
     std::uint64_t version = 0;
-    // When `version` was last known to be the aggregate's latest.
+    // When `version` was last known to be the aggregate's latest, and
+    // whether a later commit was seen since (both written with the
+    // aggregate's stripe held).
     std::chrono::steady_clock::time_point checked_at{};
+    bool invalidated = false;
   };
 
   static common::Unexpected<ExecuteError> store_error(events::Error e) {
@@ -219,6 +233,7 @@ class AggregateRepository {
     for (const Event& e : decided) entry.state = evolve(std::move(entry.state), e);
     entry.version = appended.position;
     entry.checked_at = std::chrono::steady_clock::now();
+    entry.invalidated = false;  // appended at the exact version: nothing came between
   }
 
   // The cached entry, without checking it against the log (nullptr when not
@@ -248,6 +263,7 @@ class AggregateRepository {
     auto commits = store_.read({category_, id}, entry->version);
     if (!commits) return common::Unexpected<events::Error>{commits.error()};
     entry->checked_at = read_at;
+    entry->invalidated = false;
     if (!commits->empty()) {
       // Apply to a copy so a corrupt commit leaves the cached entry intact.
       auto next = std::make_shared<Entry>(*entry);

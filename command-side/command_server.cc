@@ -51,6 +51,7 @@ common::Result<int, std::string> CommandServer::start(CommandContext::Clock cloc
       *store_, auth::JwtCodec(std::move(*key), {config_.jwt_issuer, config_.jwt_audience}),
       manage_key, logger_, options, std::move(clock));
   command_metrics_ = std::make_unique<CommandMetrics>(metrics_, *ctx_);
+  if (auto watch = start_business_watch(); !watch) return common::fail(watch.error());
   if (config_.hold_expiry) {
     hold_expiry_ = std::make_unique<HoldExpiry>(*ctx_, HoldExpiryOptions{});
     if (auto r = hold_expiry_->start(); !r) return common::fail(r.error());
@@ -83,6 +84,22 @@ common::Result<int, std::string> CommandServer::start(CommandContext::Clock cloc
   return port_;
 }
 
+common::Result<common::Unit, std::string> CommandServer::start_business_watch() {
+  auto state = store_->state();
+  if (!state) return common::fail("business watch: stream state: " + state.error().message);
+  const std::string prefix = store_->stream().subject_prefix + "." + kBusinessCategory + ".";
+  business_watch_ = std::make_unique<LogFollower>(
+      *store_, logger_, "business watch", prefix + ">",
+      [this, prefix](const std::string& subject, const events::StoredCommit&) {
+        if (subject.starts_with(prefix))
+          ctx_->businesses().invalidate(subject.substr(prefix.size()));
+      });
+  // Earlier commits are in the log, which is where an uncached business is
+  // read from.
+  business_watch_->start(state->last_sequence + 1);
+  return common::Unit{};
+}
+
 void CommandServer::refresh_loop() {
   std::unique_lock<std::mutex> lock(refresh_mu_);
   while (!stopping_) {
@@ -99,6 +116,7 @@ void CommandServer::stop() {
   refresh_cv_.notify_all();
   if (refresher_.joinable()) refresher_.join();
   if (hold_expiry_) hold_expiry_->stop();
+  if (business_watch_) business_watch_->stop();
   // Stop taking requests first; running handlers finish their appends.
   if (http_) http_->stop();
   if (responder_) responder_->stop();
@@ -108,6 +126,7 @@ void CommandServer::stop() {
   responder_.reset();
   http_.reset();
   hold_expiry_.reset();
+  business_watch_.reset();
   command_metrics_.reset();
   ctx_.reset();
   store_.reset();

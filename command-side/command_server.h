@@ -4,7 +4,10 @@
 // the real server in-process.
 //
 // Lifecycle: start() connects to NATS, verifies (or creates) the stream,
-// starts the hold expiry scheduler (unless hold_expiry = false), binds HTTP
+// starts the business watch (a LogFollower of business commits that marks
+// the cached business stale, so a booking sees another process's service or
+// policy change at once; docs/adr/0007-command-api.md) and the hold expiry
+// scheduler (unless hold_expiry = false), binds HTTP
 // and subscribes sw.cmd.*; stop() stops taking requests, lets
 // running ones finish, then drains in-flight appends (bounded by
 // shutdown_drain) before closing the connection.
@@ -26,6 +29,7 @@
 #include "command-side/command_context.h"
 #include "command-side/command_metrics.h"
 #include "command-side/hold_expiry.h"
+#include "command-side/log_follower.h"
 #include "command-side/nats_adapter.h"
 #include "common/result.h"
 #include "events/event_store.h"
@@ -52,6 +56,7 @@ class CommandServer {
 
  private:
   void refresh_loop();
+  [[nodiscard]] common::Result<common::Unit, std::string> start_business_watch();
 
   CommandConfig config_;
   service::Logger& logger_;
@@ -61,6 +66,7 @@ class CommandServer {
   std::unique_ptr<CommandMetrics> command_metrics_;
   std::unique_ptr<service::HttpServer> http_;
   std::unique_ptr<NatsCommandResponder> responder_;
+  std::unique_ptr<LogFollower> business_watch_;
   std::unique_ptr<HoldExpiry> hold_expiry_;
   std::thread refresher_;
   std::mutex refresh_mu_;

@@ -7,7 +7,6 @@
 
 #include "command-side/calendar_execution.h"
 #include "domain/proto_values.h"
-#include "events/subscription.h"
 
 namespace slotwise::command {
 namespace {
@@ -15,7 +14,6 @@ namespace {
 namespace v1 = slotwise::events::v1;
 
 const domain::Actor kHoldExpiryActor{domain::ActorKind::system, "hold-expiry"};
-constexpr auto kTailPoll = std::chrono::milliseconds(200);
 
 }  // namespace
 
@@ -24,16 +22,19 @@ HoldExpiry::HoldExpiry(CommandContext& ctx, HoldExpiryOptions options)
 
 HoldExpiry::~HoldExpiry() { stop(); }
 
-void HoldExpiry::apply(Holds& holds, const events::StoredCommit& commit) {
+bool HoldExpiry::apply(Holds& holds, const events::StoredCommit& commit) {
+  bool added = false;
   for (const auto& rec : commit.commit.events()) {
     auto decoded = domain::from_any<domain::CalendarEvent>(rec.payload());
     if (!decoded || !decoded.value()) continue;
     const domain::CalendarEvent& event = *decoded.value();
     if (const auto* created = std::get_if<v1::BookingTentativelyCreated>(&event)) {
       if (created->has_hold_expires_at()) {
-        holds.try_emplace(
-            created->booking_id(),
-            Hold{created->business_id(), domain::to_instant(created->hold_expires_at())});
+        added |= holds
+                     .try_emplace(created->booking_id(),
+                                  Hold{created->business_id(),
+                                       domain::to_instant(created->hold_expires_at())})
+                     .second;
       }
     } else if (const auto* confirmed = std::get_if<v1::BookingConfirmed>(&event)) {
       holds.erase(confirmed->booking_id());
@@ -43,6 +44,7 @@ void HoldExpiry::apply(Holds& holds, const events::StoredCommit& commit) {
       holds.erase(expired->booking_id());
     }
   }
+  return added;
 }
 
 common::Result<common::Unit, std::string> HoldExpiry::start() {
@@ -62,73 +64,58 @@ common::Result<common::Unit, std::string> HoldExpiry::start() {
         ctx_.logger().warn("hold expiry: skipping a commit", {{"error", c.error().message}});
         return true;
       }
-      apply(holds, *c);
+      (void)apply(holds, *c);
       return true;
     });
     if (!scanned) return common::fail("hold expiry: scan: " + scanned.error().message);
   }
-  holds_ = std::move(holds);
-  pending_ = holds_.size();
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    holds_ = std::move(holds);
+    pending_ = holds_.size();
+  }
   ctx_.logger().info(
       "hold expiry started",
       {{"pending_holds", static_cast<std::uint64_t>(holds_.size())}, {"from_sequence", last + 1}});
   work_.emplace(io_.get_executor());
   boost::asio::post(io_, [this] { arm(); });
   io_thread_ = std::thread([this] { io_.run(); });
-  tail_thread_ = std::thread([this, last] { tail_loop(last + 1); });
+  follower_ = std::make_unique<LogFollower>(
+      ctx_.store(), ctx_.logger(), "hold expiry", filter,
+      [this](const std::string&, const events::StoredCommit& commit) { on_commit(commit); });
+  follower_->start(last + 1);
   return common::Unit{};
 }
 
 void HoldExpiry::stop() {
   if (stopping_.exchange(true)) return;
-  if (tail_thread_.joinable()) tail_thread_.join();
+  if (follower_) follower_->stop();
   boost::asio::post(io_, [this] { timer_.cancel(); });
   work_.reset();
   io_.stop();
   if (io_thread_.joinable()) io_thread_.join();
 }
 
-void HoldExpiry::tail_loop(std::uint64_t from_sequence) {
-  const std::string filter = ctx_.store().stream().subject_prefix + "." + kCalendarCategory + ".>";
-  std::unique_ptr<events::TailSubscription> tail;
-  while (!stopping_.load()) {
-    if (!tail) {
-      events::TailStart start;
-      start.kind = events::TailStart::Kind::kFromSequence;
-      start.sequence = from_sequence;
-      auto opened = events::TailSubscription::open(ctx_.store(), filter, start);
-      if (!opened) {
-        ctx_.logger().warn("hold expiry: cannot follow the log",
-                           {{"error", opened.error().message}});
-        std::this_thread::sleep_for(std::chrono::seconds(1));
-        continue;
-      }
-      tail = std::move(*opened);
-    }
-    auto next = tail->next(kTailPoll);
-    if (!next) {
-      ctx_.logger().warn("hold expiry: tail failed", {{"error", next.error().message}});
-      tail.reset();
-      continue;
-    }
-    if (!next.value()) continue;
-    events::Delivery& d = *next.value();
-    from_sequence = d.sequence + 1;
-    if (!d.commit) continue;
-    boost::asio::post(io_, [this, commit = std::move(d.commit.value())] { on_commit(commit); });
-  }
-}
-
 void HoldExpiry::on_commit(const events::StoredCommit& commit) {
-  apply(holds_, commit);
-  pending_ = holds_.size();
-  arm();
+  // Applied on the follower's thread, not the timer's: most commits
+  // (bookings that need no payment, completions, cancellations of confirmed
+  // bookings) add no hold, and handing each to the timer's thread cost a
+  // wake-up per commit. Only a new hold can need an earlier wake-up; a
+  // removed one at most makes the timer fire for nothing.
+  bool added = false;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    added = apply(holds_, commit);
+    pending_ = holds_.size();
+  }
+  if (added) boost::asio::post(io_, [this] { arm(); });
 }
 
 void HoldExpiry::arm() {
   if (stopping_.load()) return;
   auto wait = std::chrono::steady_clock::duration(options_.max_wait);
   const domain::Instant now = ctx_.now();
+  std::lock_guard<std::mutex> lock(mu_);
   for (const auto& [id, hold] : holds_) {
     auto until = hold.expires_at - now;
     if (auto r = retry_at_.find(id); r != retry_at_.end()) until = std::max(until, r->second - now);
@@ -145,10 +132,13 @@ void HoldExpiry::fire() {
   if (stopping_.load()) return;
   const domain::Instant now = ctx_.now();
   std::vector<std::pair<std::string, Hold>> due;
-  for (const auto& [id, hold] : holds_) {
-    auto r = retry_at_.find(id);
-    if (hold.expires_at <= now && (r == retry_at_.end() || r->second <= now)) {
-      due.emplace_back(id, hold);
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    for (const auto& [id, hold] : holds_) {
+      auto r = retry_at_.find(id);
+      if (hold.expires_at <= now && (r == retry_at_.end() || r->second <= now)) {
+        due.emplace_back(id, hold);
+      }
     }
   }
   for (const auto& [booking_id, hold] : due) {
@@ -160,6 +150,7 @@ void HoldExpiry::fire() {
     if (!outcome && !outcome.error().is_domain()) {
       ctx_.logger().warn("hold expiry failed; retrying",
                          {{"booking_id", booking_id}, {"error", outcome.error().store().message}});
+      std::lock_guard<std::mutex> lock(mu_);
       retry_at_[booking_id] = now + options_.retry_after;
       continue;
     }
@@ -167,10 +158,14 @@ void HoldExpiry::fire() {
       ctx_.logger().info("hold expired", {{"booking_id", booking_id}});
     }
     // Expired now, or already expired/confirmed/cancelled: nothing to wait for.
+    std::lock_guard<std::mutex> lock(mu_);
     holds_.erase(booking_id);
     retry_at_.erase(booking_id);
   }
-  pending_ = holds_.size();
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    pending_ = holds_.size();
+  }
   arm();
 }
 

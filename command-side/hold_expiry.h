@@ -7,8 +7,8 @@
 // start() rebuilds the pending holds from the log: a scan of the calendar
 // category up to the stream's last sequence (tentative bookings with a hold
 // not yet confirmed, cancelled or expired), then follows new calendar
-// commits live (TailSubscription from the next sequence), adding and
-// removing holds. A hold that ran out while no process was running expires
+// commits live (a LogFollower from the next sequence, applied on its
+// thread), adding and removing holds. A hold that ran out while no process was running expires
 // at once after start. Deadlines are kept in one Boost.Asio steady timer on
 // the scheduler's own thread; it wakes at the earliest deadline and at
 // least every `max_wait`, and compares against the CommandContext clock
@@ -28,6 +28,8 @@
 #include <chrono>
 #include <cstdint>
 #include <map>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <set>
 #include <string>
@@ -35,6 +37,7 @@
 #include <utility>
 
 #include "command-side/command_context.h"
+#include "command-side/log_follower.h"
 #include "common/result.h"
 #include "domain/instant.h"
 #include "events/append_request.h"
@@ -68,13 +71,13 @@ class HoldExpiry {
     domain::Instant expires_at{};
   };
   using Holds = std::map<std::string, Hold>;  // by booking id
-  // Applies one calendar commit's events to `holds`.
-  static void apply(Holds& holds, const events::StoredCommit& commit);
+  // Applies one calendar commit's events to `holds`; true when it added a
+  // hold.
+  [[nodiscard]] static bool apply(Holds& holds, const events::StoredCommit& commit);
 
   void on_commit(const events::StoredCommit& commit);
   void arm();
   void fire();
-  void tail_loop(std::uint64_t from_sequence);
 
   CommandContext& ctx_;
   HoldExpiryOptions options_;
@@ -82,10 +85,13 @@ class HoldExpiry {
   boost::asio::steady_timer timer_;
   std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> work_;
   std::thread io_thread_;
-  std::thread tail_thread_;
+  std::unique_ptr<LogFollower> follower_;
   std::atomic<bool> stopping_{false};
   std::atomic<std::size_t> pending_{0};
-  // Owned by the io thread once started.
+  // holds_ is written by the tail thread (commits) and the io thread
+  // (expiries), read by the io thread; retry_at_ is the io thread's, kept
+  // under the same lock for fire()'s joint look at both.
+  std::mutex mu_;
   Holds holds_;
   // Booking id -> when a failed expiry may be tried again.
   std::map<std::string, domain::Instant> retry_at_;

@@ -101,11 +101,7 @@ bool operator==(const CalendarState& a, const CalendarState& b) {
 }
 
 void note_reach(CalendarState& state, const Booking& booking) {
-  // Rounded up: a log may hold a duration that is not whole minutes.
-  const auto reach = std::chrono::ceil<std::chrono::minutes>(booking.end - booking.start) +
-                     std::chrono::minutes{booking.buffer_before_minutes} +
-                     std::chrono::minutes{booking.buffer_after_minutes};
-  state.longest_reach = std::max(state.longest_reach, reach);
+  state.longest_reach = std::max(state.longest_reach, reach_of(booking));
 }
 
 bool add_booking(CalendarState& state, Booking booking) {
@@ -146,16 +142,29 @@ BusyCalendar busy_calendar(const CalendarState& state, Instant now,
   return BusyCalendar(std::move(busy));
 }
 
-std::chrono::minutes decision_window(const CalendarState& state) {
-  const std::chrono::minutes reach = std::max(state.longest_reach, kMaxCandidateReach);
-  return std::max<std::chrono::minutes>(2 * reach, kSameLocalDateReach);
+std::chrono::minutes reach_of(const ServiceTiming& timing) {
+  return std::chrono::minutes{timing.duration_minutes + timing.buffer_before_minutes +
+                              timing.buffer_after_minutes};
+}
+
+std::chrono::minutes reach_of(const Booking& booking) {
+  return std::chrono::ceil<std::chrono::minutes>(booking.end - booking.start) +
+         std::chrono::minutes{booking.buffer_before_minutes} +
+         std::chrono::minutes{booking.buffer_after_minutes};
+}
+
+std::chrono::minutes decision_window(const CalendarState& state, const DecisionScope& scope) {
+  const std::chrono::minutes overlap =
+      std::max(scope.candidate_reach, std::chrono::minutes{0}) + state.longest_reach;
+  return scope.counts_per_day ? std::max<std::chrono::minutes>(overlap, kSameLocalDateReach)
+                              : overlap;
 }
 
 BusyCalendar busy_calendar_around(const CalendarState& state, Instant now, Instant start,
-                                  std::string_view except_booking_id) {
+                                  std::string_view except_booking_id, const DecisionScope& scope) {
   if (!state.zone) return BusyCalendar{};
   std::vector<BusyInterval> busy;
-  const std::chrono::minutes window = decision_window(state);
+  const std::chrono::minutes window = decision_window(state, scope);
   const Instant until = start + window;
   for (auto it = state.starts.lower_bound({start - window, std::string()});
        it != state.starts.end() && it->first.first < until; ++it) {

@@ -268,27 +268,40 @@ struct CalendarDecision {
 [[nodiscard]] BusyCalendar busy_calendar(const CalendarState& state, Instant now,
                                          std::string_view except_booking_id = {});
 
+// What one booking decision asks of the calendar: how far the candidate's
+// busy time reaches (duration + both buffers) and whether its policy limits
+// bookings per local date.
+struct DecisionScope {
+  std::chrono::minutes candidate_reach;
+  bool counts_per_day = false;
+};
+// Duration + both buffers; a stored booking's duration rounded up to whole
+// minutes (a log may hold one that is not).
+[[nodiscard]] std::chrono::minutes reach_of(const ServiceTiming& timing);
+[[nodiscard]] std::chrono::minutes reach_of(const Booking& booking);
+
 // busy_calendar() for one booking decision: only the bookings starting less
-// than decision_window(state) before or after `start`. Every other booking
-// can neither overlap a booking that starts at `start` nor count against its
-// local date, so a decision against this set is the decision against the
-// whole calendar, without converting every booking of a long-lived calendar
-// to local time on every command.
+// than decision_window(state, scope) before or after `start`. Every other
+// booking can neither overlap the candidate nor count against its local
+// date, so a decision against this set is the decision against the whole
+// calendar, without converting every booking of a long-lived calendar to
+// local time on every command.
 //
 // Why the window suffices: two bookings' busy intervals [s - before, s +
 // duration + after) can only overlap if their starts lie less than the sum of
-// their reaches apart (reach = duration + both buffers). A new booking's reach
-// is at most kMaxCandidateReach (service limits: 8 h + 2 x 4 h); a
-// rescheduled one's is at most state.longest_reach; every stored one's too.
-// Bookings on the same local date start less than kSameLocalDateReach apart
-// (a local day lasts at most 25 h with a DST shift; 26 h leaves a margin).
-inline constexpr std::chrono::minutes kMaxCandidateReach{kMaxServiceMinutes +
-                                                         2 * kMaxBufferMinutes};
+// their reaches apart; every stored booking's reach is at most
+// state.longest_reach, the candidate's is scope.candidate_reach. Bookings on
+// the same local date start less than kSameLocalDateReach apart (a local day
+// lasts at most 25 h with a DST shift; 26 h leaves a margin), which only
+// matters when the policy counts bookings per day. So a calendar of
+// 15-minute bookings without a daily limit looks 30 minutes each way, not a
+// day.
 inline constexpr std::chrono::hours kSameLocalDateReach{26};
-[[nodiscard]] std::chrono::minutes decision_window(const CalendarState& state);
+[[nodiscard]] std::chrono::minutes decision_window(const CalendarState& state,
+                                                   const DecisionScope& scope);
 [[nodiscard]] BusyCalendar busy_calendar_around(const CalendarState& state, Instant now,
-                                                Instant start,
-                                                std::string_view except_booking_id = {});
+                                                Instant start, std::string_view except_booking_id,
+                                                const DecisionScope& scope);
 
 // The earliest hold expiry after `now`: the first instant at which a booking
 // that occupies time at `now` stops doing so (occupies_time() is otherwise

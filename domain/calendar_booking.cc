@@ -114,14 +114,18 @@ common::Result<common::Unit, DomainError> check_create_input(const CreateBooking
   return common::Unit{};
 }
 
-// The engine's verdict on `start` for a booking of `timing`, with `busy`.
+// The engine's verdict on `start` for a booking of `timing`, against the
+// calendar's other bookings (all but `except_booking_id`).
 common::Result<common::Unit, DomainError> check_slot(const CalendarState& state,
                                                      const BookingPolicy& policy,
-                                                     const ServiceTiming& timing,
-                                                     const BusyCalendar& busy, Instant start,
-                                                     Instant now) {
+                                                     const ServiceTiming& timing, Instant start,
+                                                     Instant now,
+                                                     std::string_view except_booking_id = {}) {
   // No schedule yet means no opening hours at all.
   if (!state.zone) return common::fail(to_domain_error(BookingRejection::outside_hours));
+  const DecisionScope scope{.candidate_reach = reach_of(timing),
+                            .counts_per_day = policy.max_bookings_per_day > 0};
+  const BusyCalendar busy = busy_calendar_around(state, now, start, except_booking_id, scope);
   const BookingContext ctx{state.schedule, state.overrides, *state.zone, policy, timing, busy};
   if (auto r = check_bookable(ctx, start, now); !r) return common::fail(to_domain_error(r.error()));
   return common::Unit{};
@@ -157,9 +161,7 @@ Decided decide_create(const CalendarState& state, const CreateBooking& c) {
   if (needs_payment && (c.hold_minutes < 1 || c.hold_minutes > 1440)) {
     return error(error_code::validation_failed, "hold_minutes: must be 1 to 1440");
   }
-  if (auto r = check_slot(state, c.policy, service.timing,
-                          busy_calendar_around(state, c.now, c.start), c.start, c.now);
-      !r) {
+  if (auto r = check_slot(state, c.policy, service.timing, c.start, c.now); !r) {
     return common::fail(r.error());
   }
 
@@ -221,7 +223,10 @@ Decided decide_confirm(const CalendarState& state, const ConfirmBooking& c) {
   if (!is_live(booking, c.now)) {
     // The hold ran out and another booking may have taken the time since:
     // confirm only if it is still free (else the payment is refunded).
-    const BusyCalendar busy = busy_calendar_around(state, c.now, booking.start, c.booking_id);
+    // Only overlaps matter here: the booking already counted on its date.
+    const BusyCalendar busy =
+        busy_calendar_around(state, c.now, booking.start, c.booking_id,
+                             DecisionScope{.candidate_reach = reach_of(booking)});
     if (!state.zone) return common::fail(to_domain_error(BookingRejection::slot_unavailable));
     const BusyInterval mine =
         busy_interval_for_booking(*state.zone, booking.start, booking.end,
@@ -283,10 +288,7 @@ Decided decide_reschedule(const CalendarState& state, const RescheduleBooking& c
   // The booking's own interval is left out, so moving by less than its
   // length (overlapping its old time) is fine; both halves of the move are
   // this one event.
-  if (auto r = check_slot(state, c.policy, timing,
-                          busy_calendar_around(state, c.now, c.new_start, c.booking_id),
-                          c.new_start, c.now);
-      !r) {
+  if (auto r = check_slot(state, c.policy, timing, c.new_start, c.now, c.booking_id); !r) {
     return common::fail(r.error());
   }
   v1::BookingRescheduled moved;

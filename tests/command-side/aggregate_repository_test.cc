@@ -133,3 +133,59 @@ TEST_CASE_FIXTURE(slotwise::testing::StoreFixture,
   CHECK(same->attempts == 2);
   CHECK(store->state()->messages == 2);
 }
+
+TEST_CASE_FIXTURE(slotwise::testing::StoreFixture,
+                  "a recent snapshot is served from the cache until its age passes or it is "
+                  "invalidated") {
+  auto other_store = slotwise::testing::open_store(nats.url());
+  Repo a(*store, "email", 100);
+  Repo b(*other_store, "email", 100);
+  const auto long_age = std::chrono::hours(1);
+  auto unclaimed = a.load_recent("e5", long_age);  // a reads and caches "unclaimed"
+  REQUIRE(unclaimed.ok());
+  CHECK(unclaimed->second == 0);
+  REQUIRE(b.execute("e5", claim("eve@example.com", "usr_b"), "b1", {}).ok());
+
+  // Within its age the snapshot is the cached one, without a read.
+  const auto misses = a.stats().cache_misses;
+  auto cached = a.load_recent("e5", long_age);
+  REQUIRE(cached.ok());
+  CHECK_FALSE(cached->first.claimed());
+  CHECK(cached->second == 0);
+  // Past its age (zero here) it is read on.
+  auto aged = a.load_recent("e5", std::chrono::seconds(0));
+  REQUIRE(aged.ok());
+  CHECK(aged->first.user_id == "usr_b");
+  CHECK(aged->second == 1);
+  CHECK(a.stats().cache_misses == misses);  // caught up, not reloaded
+
+  // Invalidated, it is read on whatever its age; then cached again.
+  REQUIRE(b.execute("e6", claim("fay@example.com", "usr_f"), "b2", {}).ok());
+  REQUIRE(a.load_recent("e6", long_age).ok());
+  a.invalidate("e6");
+  a.invalidate("never-loaded");  // nothing cached: nothing to do
+  auto after = a.load_recent("e6", long_age);
+  REQUIRE(after.ok());
+  CHECK(after->first.user_id == "usr_f");
+  {
+    // A second commit to e6 (the claim repeated; a decision would make it a
+    // no-op), appended straight to the log as another process could.
+    slotwise::events::AppendRequest req;
+    req.aggregate = {"email", "e6"};
+    req.expected = slotwise::events::ExpectedVersion::exact(after->second);
+    req.commit_id = "foreign";
+    slotwise::events::v1::EmailClaimed again;
+    again.set_email("fay@example.com");
+    again.set_user_id("usr_f");
+    auto [type, data] = slotwise::domain::to_packed(EmailClaimEvent{again});
+    req.events.push_back(slotwise::events::PackedEvent{std::move(type), std::move(data)});
+    REQUIRE(other_store->append(std::move(req)).ok());
+  }
+  auto still_cached = a.load_recent("e6", long_age);
+  REQUIRE(still_cached.ok());
+  CHECK(still_cached->second == after->second);  // not invalidated: not read
+  a.invalidate("e6");
+  auto reread = a.load_recent("e6", long_age);
+  REQUIRE(reread.ok());
+  CHECK(reread->second > after->second);
+}

@@ -742,25 +742,34 @@ CalendarState with_bookings_every(CalendarState s, Instant first, minutes step, 
 }
 
 // Compares busy_calendar_around() with busy_calendar() for a start every
-// `step` in [from, until): the local date's count and, for each candidate
-// (length, buffer before, buffer after), whether it overlaps. Returns how
-// many candidates overlapped; `most_near` bounds the near set's size.
+// `step` in [from, until) and each candidate (length, buffer before, buffer
+// after): whether it overlaps, and, for a policy that counts per day, the
+// local date's count. Returns how many candidates overlapped; `most_near`
+// bounds the near set's size when the policy counts per day,
+// `most_near_uncounted` when it does not.
 int compare_near_with_whole(const CalendarState& s, Instant now, Instant from, Instant until,
                             minutes step,
                             std::initializer_list<std::tuple<int, int, int>> candidates,
-                            std::size_t most_near) {
+                            std::size_t most_near, std::size_t most_near_uncounted) {
   const BusyCalendar whole = busy_calendar(s, now);
   int overlapping = 0;
   for (Instant start = from; start < until; start += step) {
     CAPTURE(start.time_since_epoch().count());
-    const BusyCalendar near = busy_calendar_around(s, now, start);
-    CHECK(near.intervals().size() <= most_near);
     const LocalDate day = s.zone->reading(start).date;
-    CHECK(near.bookings_on(day) == whole.bookings_on(day));
-    for (const auto& [length, before, after] : candidates) {
+    for (const auto& candidate : candidates) {
+      const auto [length, before, after] = candidate;
+      const int candidate_length = length;  // CAPTURE cannot name a structured binding
+      CAPTURE(candidate_length);
       const Instant busy_from = start - minutes{before};
       const Instant busy_until = start + minutes{length + after};
-      CHECK(near.overlaps(busy_from, busy_until) == whole.overlaps(busy_from, busy_until));
+      const minutes reach{length + before + after};
+      const BusyCalendar counted = busy_calendar_around(s, now, start, {}, {reach, true});
+      const BusyCalendar uncounted = busy_calendar_around(s, now, start, {}, {reach, false});
+      CHECK(counted.intervals().size() <= most_near);
+      CHECK(uncounted.intervals().size() <= most_near_uncounted);
+      CHECK(counted.bookings_on(day) == whole.bookings_on(day));
+      CHECK(counted.overlaps(busy_from, busy_until) == whole.overlaps(busy_from, busy_until));
+      CHECK(uncounted.overlaps(busy_from, busy_until) == whole.overlaps(busy_from, busy_until));
       if (whole.overlaps(busy_from, busy_until)) ++overlapping;
     }
   }
@@ -775,9 +784,10 @@ TEST_CASE("busy_calendar_around gives every decision the answer of the whole cal
   s = with_bookings_every(std::move(s), first, minutes{430}, 5, 1440);
   REQUIRE(s.bookings.size() > 60);
   const Instant now = first - std::chrono::hours{1};
+  const std::size_t all = busy_calendar(s, now).intervals().size();
   const int overlapping = compare_near_with_whole(
       s, now, first - std::chrono::hours{48}, first + std::chrono::hours{24 * 22}, minutes{97},
-      {{15, 0, 0}, {480, 1440, 1440}, {60, 240, 0}}, busy_calendar(s, now).intervals().size() - 1);
+      {{15, 0, 0}, {480, 1440, 1440}, {60, 240, 0}}, all - 1, all - 1);
   CHECK(overlapping > 100);  // the comparison covered blocked starts, not only free ones
   // A rescheduled booking is found near its new start only.
   const Instant old_start = s.bookings.at("bkg_5").start;
@@ -791,8 +801,9 @@ TEST_CASE("busy_calendar_around gives every decision the answer of the whole cal
   CHECK(after.starts.size() == after.bookings.size());
   CHECK(after.starts.contains({new_start, "bkg_5"}));
   CHECK_FALSE(after.starts.contains({old_start, "bkg_5"}));
+  const DecisionScope longest{minutes{480 + 2 * 1440}, true};
   for (const Instant at : {old_start, new_start, new_start - std::chrono::hours{50}}) {
-    const BusyCalendar near = busy_calendar_around(after, now, at);
+    const BusyCalendar near = busy_calendar_around(after, now, at, {}, longest);
     const BusyCalendar whole_after = busy_calendar(after, now);
     CHECK(near.overlaps(at - minutes{1440}, at + minutes{480 + 1440}) ==
           whole_after.overlaps(at - minutes{1440}, at + minutes{480 + 1440}));
@@ -800,34 +811,70 @@ TEST_CASE("busy_calendar_around gives every decision the answer of the whole cal
           whole_after.bookings_on(after.zone->reading(at).date));
   }
   // The booking being moved is left out as by busy_calendar().
-  CHECK(busy_calendar_around(s, now, first, "bkg_0").bookings_on(s.zone->reading(first).date) ==
+  CHECK(busy_calendar_around(s, now, first, "bkg_0", longest)
+            .bookings_on(s.zone->reading(first).date) ==
         busy_calendar(s, now, "bkg_0").bookings_on(s.zone->reading(first).date));
+  CHECK(busy_calendar_around(s, now, first, "bkg_0", longest).intervals().size() ==
+        busy_calendar_around(s, now, first, {}, longest).intervals().size() - 1);
 }
 
-TEST_CASE("within the service limits a decision looks 32 hours each way, and is still exact") {
+TEST_CASE("a decision looks as far as the two reaches, a day with a daily limit, and is exact") {
   // Bookings at the service limits (8 h, 4 h buffers each side) and short
   // ones, every 2 h 10 min across London's fall-back night (a 25-hour day).
   CalendarState s = open_calendar("Europe/London");
-  CHECK(decision_window(s) == std::chrono::hours{32});  // an empty calendar: the limits
+  const DecisionScope short_uncounted{minutes{15}, false};
+  const DecisionScope short_counted{minutes{15}, true};
+  const DecisionScope at_limits{minutes{480 + 2 * 240}, true};
+  // An empty calendar: the candidate's own reach, or a day's span.
+  CHECK(decision_window(s, short_uncounted) == minutes{15});
+  CHECK(decision_window(s, short_counted) == std::chrono::hours{26});
+  CHECK(decision_window(s, at_limits) == std::chrono::hours{26});
   const Instant first = utc(2026, 10, 15, 0);
   s = with_bookings_every(std::move(s), first, minutes{130}, 4, 240);
-  CHECK(decision_window(s) == std::chrono::hours{32});
+  CHECK(s.longest_reach == minutes{480 + 2 * 240});
+  CHECK(decision_window(s, short_uncounted) == minutes{15 + 960});
+  CHECK(decision_window(s, at_limits) == std::chrono::hours{32});
   const Instant now = first - std::chrono::hours{1};
-  // ~30 bookings in 64 hours near each start instead of the ~80 a 72-hour
-  // window held.
-  const int overlapping = compare_near_with_whole(s, now, first - std::chrono::hours{30},
-                                                  first + std::chrono::hours{24 * 21}, minutes{53},
-                                                  {{15, 0, 0}, {480, 240, 240}, {60, 240, 0}}, 32);
+  // At most ~30 bookings in 64 hours near each start with a daily limit (a
+  // 72-hour window held ~80); without one, at most the 16 h + the
+  // candidate's reach each way.
+  const int overlapping = compare_near_with_whole(
+      s, now, first - std::chrono::hours{30}, first + std::chrono::hours{24 * 21}, minutes{53},
+      {{15, 0, 0}, {480, 240, 240}, {60, 240, 0}}, 32, 32);
   CHECK(overlapping > 500);
   // A booking beyond the limits (only a foreign or old log could hold one)
   // widens the window instead of being missed.
   s = with_booking(std::move(s), "bkg_long", first + std::chrono::hours{24 * 30}, 480, 1440, 1440);
-  CHECK(decision_window(s) == 2 * minutes{480 + 2 * 1440});
+  CHECK(decision_window(s, short_uncounted) == minutes{15 + 480 + 2 * 1440});
   // Its busy time ends 32 h after its start; a start 34 h after it with a
   // 4-hour buffer before reaches back into it.
   const Instant far = first + std::chrono::hours{24 * 30} + std::chrono::hours{34};
   CHECK(busy_calendar(s, now).overlaps(far - minutes{240}, far + minutes{15}));
-  CHECK(busy_calendar_around(s, now, far).overlaps(far - minutes{240}, far + minutes{15}));
+  CHECK(busy_calendar_around(s, now, far, {}, {minutes{255}, false})
+            .overlaps(far - minutes{240}, far + minutes{15}));
+}
+
+TEST_CASE("a dense calendar of short bookings without a daily limit looks at its neighbours only") {
+  // 15-minute bookings back to back for three days (as a busy day looks in
+  // the booking benchmark): a 15-minute candidate needs the bookings within
+  // 30 minutes of its start, not the 26 h a daily limit needs.
+  CalendarState s = open_calendar("Europe/London");
+  const Instant first = utc(2026, 6, 1, 0);
+  for (int i = 0; i < 3 * 96; ++i) {
+    s = with_booking(std::move(s), "bkg_" + std::to_string(i), first + minutes{15 * i}, 15, 0, 0);
+  }
+  const Instant now = first - std::chrono::hours{1};
+  const Instant at = first + std::chrono::hours{36};
+  const BusyCalendar near = busy_calendar_around(s, now, at, {}, {minutes{15}, false});
+  CHECK(near.intervals().size() == 4);  // those starting 30 and 15 minutes before, at, 15 after
+  CHECK(near.overlaps(at, at + minutes{15}));
+  CHECK(busy_calendar_around(s, now, at, {}, {minutes{15}, true}).intervals().size() == 208);
+  // The free minute after the last booking is found free either way.
+  const Instant after_last = first + minutes{15 * 3 * 96};
+  CHECK_FALSE(busy_calendar_around(s, now, after_last, {}, {minutes{15}, false})
+                  .overlaps(after_last, after_last + minutes{15}));
+  CHECK(busy_calendar_around(s, now, after_last - minutes{1}, {}, {minutes{15}, false})
+            .overlaps(after_last - minutes{1}, after_last + minutes{14}));
 }
 
 TEST_CASE("a copied calendar indexes its own bookings and outlives the original") {
@@ -852,7 +899,8 @@ TEST_CASE("a copied calendar indexes its own bookings and outlives the original"
     for (const auto& [key, booking] : s->starts) {
       CHECK(booking == &s->bookings.at(key.second));  // into its own map
     }
-    const BusyCalendar near = busy_calendar_around(*s, now, first + minutes{30});
+    const BusyCalendar near =
+        busy_calendar_around(*s, now, first + minutes{30}, {}, {minutes{60}, true});
     CHECK(near.overlaps(first + minutes{30}, first + minutes{45}));
     CHECK(near.intervals().size() == 10);
   }
