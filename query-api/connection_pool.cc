@@ -1,5 +1,7 @@
 #include "query-api/connection_pool.h"
 
+#include <algorithm>
+
 namespace slotwise::query {
 
 ConnectionPool::Lease::~Lease() {
@@ -8,17 +10,38 @@ ConnectionPool::Lease::~Lease() {
 
 Result<ConnectionPool::Lease> ConnectionPool::acquire() {
   std::unique_lock<std::mutex> lock(mu_);
-  const bool got =
-      cv_.wait_for(lock, acquire_timeout_, [&] { return !idle_.empty() || open_ < size_; });
-  if (!got) return projections::make_error(ErrorCode::kUnavailable, "connection pool exhausted");
-  if (!idle_.empty()) {
-    auto conn = std::move(idle_.back());
-    idle_.pop_back();
-    return Lease(this, std::move(conn));
+  if (waiters_.empty()) {  // nobody is ahead: take what is free
+    if (!idle_.empty()) {
+      auto conn = std::move(idle_.back());
+      idle_.pop_back();
+      return Lease(this, std::move(conn));
+    }
+    if (open_ < size_) {
+      ++open_;
+      lock.unlock();
+      return open_counted();
+    }
   }
-  ++open_;
-  const auto statements = prepared_;
+  Waiter me;
+  waiters_.push_back(&me);
+  const bool served =
+      me.cv.wait_for(lock, acquire_timeout_, [&] { return me.conn != nullptr || me.may_open; });
+  if (!served) {
+    // Still queued (whoever serves a waiter dequeues it first).
+    waiters_.erase(std::find(waiters_.begin(), waiters_.end(), &me));
+    return projections::make_error(ErrorCode::kUnavailable, "connection pool exhausted");
+  }
+  if (me.conn) return Lease(this, std::move(me.conn));
   lock.unlock();
+  return open_counted();  // the slot was counted for us by release_slot_locked()
+}
+
+Result<ConnectionPool::Lease> ConnectionPool::open_counted() {
+  std::vector<std::pair<std::string, std::string>> statements;
+  {
+    const std::lock_guard<std::mutex> lock(mu_);
+    statements = prepared_;
+  }
   auto opened = projections::guarded("connect", [&]() -> std::unique_ptr<pqxx::connection> {
     auto c = std::make_unique<pqxx::connection>(url_);
     {
@@ -35,12 +58,27 @@ Result<ConnectionPool::Lease> ConnectionPool::acquire() {
     return c;
   });
   if (!opened) {
-    const std::lock_guard<std::mutex> relock(mu_);
-    --open_;
-    cv_.notify_one();
+    const std::lock_guard<std::mutex> lock(mu_);
+    release_slot_locked();
     return common::Unexpected<Error>{opened.error()};
   }
   return Lease(this, std::move(opened).value());
+}
+
+void ConnectionPool::release_slot_locked() {
+  if (waiters_.empty()) {
+    --open_;
+    return;
+  }
+  Waiter* next = waiters_.front();  // the slot stays counted: it is theirs now
+  waiters_.pop_front();
+  next->may_open = true;
+  next->cv.notify_one();
+}
+
+std::size_t ConnectionPool::waiting() const {
+  const std::lock_guard<std::mutex> lock(mu_);
+  return waiters_.size();
 }
 
 void ConnectionPool::prepare(const std::string& name, const std::string& sql) {
@@ -51,12 +89,18 @@ void ConnectionPool::prepare(const std::string& name, const std::string& sql) {
 
 void ConnectionPool::give_back(std::unique_ptr<pqxx::connection> conn) {
   const std::lock_guard<std::mutex> lock(mu_);
-  if (conn->is_open()) {
-    idle_.push_back(std::move(conn));
-  } else {
-    --open_;
+  if (!conn->is_open()) {
+    release_slot_locked();
+    return;
   }
-  cv_.notify_one();
+  if (waiters_.empty()) {
+    idle_.push_back(std::move(conn));
+    return;
+  }
+  Waiter* next = waiters_.front();
+  waiters_.pop_front();
+  next->conn = std::move(conn);
+  next->cv.notify_one();
 }
 
 }  // namespace slotwise::query

@@ -25,6 +25,14 @@ Repo::Decide claim(const std::string& email, const std::string& user) {
     return slotwise::domain::decide(s, ClaimEmail{email, user});
   };
 }
+// Two repositories on two connections stand for two command processes.
+struct TwoProcesses : slotwise::testing::StoreFixture {
+  std::unique_ptr<slotwise::events::EventStore> other_store =
+      slotwise::testing::open_store(nats.url());
+  Repo a{*store, "email", 100};
+  Repo b{*other_store, "email", 100};
+};
+
 }  // namespace
 
 TEST_CASE_FIXTURE(slotwise::testing::StoreFixture, "a decision is appended and the state cached") {
@@ -49,12 +57,7 @@ TEST_CASE_FIXTURE(slotwise::testing::StoreFixture, "a decision is appended and t
   CHECK(store->state()->messages == 1);
 }
 
-TEST_CASE_FIXTURE(slotwise::testing::StoreFixture,
-                  "two processes race for one claim: exactly one wins") {
-  // Two repositories on two connections stand for two command processes.
-  auto other_store = slotwise::testing::open_store(nats.url());
-  Repo a(*store, "email", 100);
-  Repo b(*other_store, "email", 100);
+TEST_CASE_FIXTURE(TwoProcesses, "two processes race for one claim: exactly one wins") {
   for (int round = 0; round < 20; ++round) {
     const std::string id = "race" + std::to_string(round);
     std::atomic<int> wins{0};
@@ -108,12 +111,9 @@ TEST_CASE_FIXTURE(slotwise::testing::StoreFixture,
   CHECK(taken.error().domain().code == "email_taken");
 }
 
-TEST_CASE_FIXTURE(slotwise::testing::StoreFixture,
+TEST_CASE_FIXTURE(TwoProcesses,
                   "a cached state another process made stale costs one conflict, not a wrong "
                   "decision") {
-  auto other_store = slotwise::testing::open_store(nats.url());
-  Repo a(*store, "email", 100);
-  Repo b(*other_store, "email", 100);
   REQUIRE(a.load("e3").ok());  // a caches "unclaimed"
   REQUIRE(b.execute("e3", claim("cy@example.com", "usr_b"), "b1", {}).ok());
 
@@ -134,12 +134,9 @@ TEST_CASE_FIXTURE(slotwise::testing::StoreFixture,
   CHECK(store->state()->messages == 2);
 }
 
-TEST_CASE_FIXTURE(slotwise::testing::StoreFixture,
+TEST_CASE_FIXTURE(TwoProcesses,
                   "a recent snapshot is served from the cache until its age passes or it is "
                   "invalidated") {
-  auto other_store = slotwise::testing::open_store(nats.url());
-  Repo a(*store, "email", 100);
-  Repo b(*other_store, "email", 100);
   const auto long_age = std::chrono::hours(1);
   auto unclaimed = a.load_recent("e5", long_age);  // a reads and caches "unclaimed"
   REQUIRE(unclaimed.ok());
