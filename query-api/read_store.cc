@@ -54,27 +54,31 @@ domain::Instant instant(const pqxx::field& f) {
   return domain::Instant{std::chrono::seconds{f.as<std::int64_t>()}};
 }
 
+// A text column's value (NOT NULL in the schema). Built from the bytes
+// directly: pqxx's generic conversion was ~7 % of a list page's CPU.
+std::string text(const pqxx::field& f) { return {f.c_str(), f.size()}; }
+
 BookingRow booking_of(const pqxx::row& r) {
   BookingRow b;
-  b.booking_id = r[0].as<std::string>();
-  b.business_id = r[1].as<std::string>();
-  b.service_id = r[2].as<std::string>();
-  b.service_name = r[3].as<std::string>();
-  b.status = r[4].as<std::string>();
+  b.booking_id = text(r[0]);
+  b.business_id = text(r[1]);
+  b.service_id = text(r[2]);
+  b.service_name = text(r[3]);
+  b.status = text(r[4]);
   b.start = instant(r[5]);
   b.end = instant(r[6]);
-  b.local_date = r[7].as<std::string>();
+  b.local_date = text(r[7]);
   b.buffer_before_minutes = r[8].as<int>();
   b.buffer_after_minutes = r[9].as<int>();
-  b.time_zone = r[10].as<std::string>();
-  b.customer_name = r[11].as<std::string>();
-  b.customer_email = r[12].as<std::string>();
-  b.customer_phone = r[13].as<std::string>();
-  b.notes = r[14].as<std::string>();
+  b.time_zone = text(r[10]);
+  b.customer_name = text(r[11]);
+  b.customer_email = text(r[12]);
+  b.customer_phone = text(r[13]);
+  b.notes = text(r[14]);
   b.price_minor = r[15].as<std::int64_t>();
   b.amount_due_minor = r[16].as<std::int64_t>();
-  b.currency = r[17].as<std::string>();
-  b.manage_token_sha256 = r[18].as<std::string>();
+  b.currency = text(r[17]);
+  b.manage_token_sha256 = text(r[18]);
   if (!r[19].is_null()) b.hold_expires_at = instant(r[19]);
   b.created_at = instant(r[20]);
   b.updated_at = instant(r[21]);

@@ -57,8 +57,8 @@ domain::TimeZone zone_or_utc(const std::string& name) {
   return domain::TimeZone::locate("UTC").value();
 }
 
-void booking_fields(Writer& w, const BookingRow& b) {
-  const domain::TimeZone zone = zone_or_utc(b.time_zone);
+// `zone` is the booking's own (zone_or_utc(b.time_zone)).
+void booking_fields(Writer& w, const BookingRow& b, const domain::TimeZone& zone) {
   str(w, "id", b.booking_id);
   str(w, "business_id", b.business_id);
   str(w, "service_id", b.service_id);
@@ -180,7 +180,7 @@ std::string booking_json(const BookingRow& booking, const std::vector<HistoryEnt
   rapidjson::StringBuffer sb;
   Writer w(sb);
   w.StartObject();
-  booking_fields(w, booking);
+  booking_fields(w, booking, zone_or_utc(booking.time_zone));
   key(w, "history");
   w.StartArray();
   for (const HistoryEntry& h : history) {
@@ -218,9 +218,12 @@ std::string booking_page_json(const std::vector<BookingRow>& items,
   w.StartObject();
   key(w, "items");
   w.StartArray();
+  // A page's bookings nearly always share one zone: looked up once.
+  std::optional<std::pair<std::string, domain::TimeZone>> zone;
   for (const BookingRow& b : items) {
+    if (!zone || zone->first != b.time_zone) zone.emplace(b.time_zone, zone_or_utc(b.time_zone));
     w.StartObject();
-    booking_fields(w, b);
+    booking_fields(w, b, zone->second);
     w.EndObject();
   }
   w.EndArray();
