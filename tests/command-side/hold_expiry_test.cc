@@ -30,7 +30,10 @@ bool expired(CommandFixture& f, const std::string& business, const std::string& 
 
 TEST_CASE_FIXTURE(CommandFixture, "an unpaid hold expires and frees the slot") {
   const auto s = paid_setup(*this, "hold-expire");
-  auto r = book(*this, s, slot(3, 10));
+  // Bound before the clock moves: near midnight UTC, slot(3, 10) after
+  // advance() would name the next day.
+  const std::string at = slot(3, 10);
+  auto r = book(*this, s, at);
   REQUIRE(r.status == 201);
   const std::string booking = r.str("booking_id");
   // Not before its time.
@@ -38,13 +41,16 @@ TEST_CASE_FIXTURE(CommandFixture, "an unpaid hold expires and frees the slot") {
   CHECK(booking_status(*this, s.business, booking) == "tentative");
   advance(kPastHold);
   CHECK(eventually([&] { return expired(*this, s.business, booking); }));
-  auto again = book(*this, s, slot(3, 10), "", "second@example.com");
+  auto again = book(*this, s, at, "", "second@example.com");
   CHECK_MESSAGE(again.status == 201, again.body);
 }
 
 TEST_CASE_FIXTURE(CommandFixture, "a paid hold does not expire") {
   const auto s = paid_setup(*this, "hold-paid");
-  auto r = book(*this, s, slot(3, 10));
+  // Bound before the clock moves: near midnight UTC, slot(3, 10) after
+  // advance() would name the next day.
+  const std::string at = slot(3, 10);
+  auto r = book(*this, s, at);
   REQUIRE(r.status == 201);
   const std::string booking = r.str("booking_id");
   const auto intent = *stripe.intent_for_booking(booking);
@@ -58,7 +64,10 @@ TEST_CASE_FIXTURE(CommandFixture, "a paid hold does not expire") {
 TEST_CASE_FIXTURE(CommandFixture,
                   "a hold that ran out while the server was down expires at start") {
   const auto s = paid_setup(*this, "hold-down");
-  auto r = book(*this, s, slot(3, 10));
+  // Bound before the clock moves: near midnight UTC, slot(3, 10) after
+  // advance() would name the next day.
+  const std::string at = slot(3, 10);
+  auto r = book(*this, s, at);
   REQUIRE(r.status == 201);
   const std::string booking = r.str("booking_id");
   stop_server();
@@ -67,13 +76,16 @@ TEST_CASE_FIXTURE(CommandFixture,
   start_server();
   CHECK(eventually([&] { return expired(*this, s.business, booking); }));
   CHECK(std::chrono::steady_clock::now() - restarted < std::chrono::seconds(5));
-  CHECK(book(*this, s, slot(3, 10), "", "second@example.com").status == 201);
+  CHECK(book(*this, s, at, "", "second@example.com").status == 201);
 }
 
 TEST_CASE_FIXTURE(CommandFixture,
                   "a late payment confirms the expired booking if the slot is free") {
   const auto s = paid_setup(*this, "late-free");
-  auto r = book(*this, s, slot(3, 10));
+  // Bound before the clock moves: near midnight UTC, slot(3, 10) after
+  // advance() would name the next day.
+  const std::string at = slot(3, 10);
+  auto r = book(*this, s, at);
   REQUIRE(r.status == 201);
   const std::string booking = r.str("booking_id");
   const auto intent = *stripe.intent_for_booking(booking);
@@ -87,13 +99,16 @@ TEST_CASE_FIXTURE(CommandFixture,
 
 TEST_CASE_FIXTURE(CommandFixture, "a late payment is refunded when the slot was taken") {
   const auto s = paid_setup(*this, "late-taken");
-  auto r = book(*this, s, slot(3, 10));
+  // Bound before the clock moves: near midnight UTC, slot(3, 10) after
+  // advance() would name the next day.
+  const std::string at = slot(3, 10);
+  auto r = book(*this, s, at);
   REQUIRE(r.status == 201);
   const std::string booking = r.str("booking_id");
   const auto intent = *stripe.intent_for_booking(booking);
   advance(kPastHold);
   REQUIRE(eventually([&] { return expired(*this, s.business, booking); }));
-  auto taker = book(*this, s, slot(3, 10), "", "taker@example.com");
+  auto taker = book(*this, s, at, "", "taker@example.com");
   REQUIRE(taker.status == 201);
   const std::string body =
       FakeStripe::intent_event("evt_late2", "payment_intent.succeeded", intent);
