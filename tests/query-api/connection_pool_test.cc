@@ -103,12 +103,10 @@ TEST_CASE_FIXTURE(PostgresServerFixture, "a broken connection's slot goes to the
     next_pid = backend_pid(*lease);
   });
   wait_until_waiting(pool, 1);
-  {
-    // The server ends the backend; the next use finds the connection broken.
-    pqxx::connection admin(url());
-    pqxx::nontransaction(admin).exec_params("SELECT pg_terminate_backend($1)", broken_pid);
-  }
-  CHECK_THROWS_AS(pqxx::nontransaction(held->conn()).exec("SELECT 1"), pqxx::broken_connection);
+  // Closed as a lost server connection leaves it. (Not by ending the backend
+  // and failing a query: libpqxx 6.4 leaks the error result of that query,
+  // which LeakSanitizer reports.)
+  held->conn().disconnect();
   CHECK_FALSE(held->conn().is_open());
   held.reset();
   waiter.join();
