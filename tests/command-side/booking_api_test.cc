@@ -159,6 +159,10 @@ TEST_CASE_FIXTURE(CommandFixture, "complete and no-show are for the owner after 
   CHECK(early.status == 409);
   CHECK(early.error_code() == "invalid_state");
   advance(std::chrono::hours(24 * 4));
+  // The fixture's slots count from the day it started, not from the moved
+  // clock: the same name is the same instant (and a run across midnight UTC
+  // cannot shift it).
+  CHECK(slot(3, 10) == a.str("start"));
   CHECK(api->post(complete, "", bearer(s.token)).status == 401);  // the token expired meanwhile
   auto login =
       api->post("/v1/auth/login", R"({"email":"done-biz@example.com","password":"correct horse"})");

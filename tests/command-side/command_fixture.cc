@@ -150,7 +150,7 @@ std::pair<std::string, std::string> CommandFixture::business_with_hours(
 }
 
 std::string CommandFixture::slot(int days_ahead, int hour, int minute) const {
-  const auto day = date::floor<date::days>(now()) + date::days(days_ahead);
+  const auto day = start_day_ + date::days(days_ahead);
   const auto t = day + std::chrono::hours(hour) + std::chrono::minutes(minute);
   return date::format("%Y-%m-%dT%H:%M:%SZ", t);
 }

@@ -10,6 +10,7 @@
 // Errors: setup failures throw (test boundary).
 #pragma once
 
+#include <date/date.h>
 #include <httplib.h>
 #include <rapidjson/document.h>
 
@@ -86,7 +87,10 @@ class CommandFixture {
   std::pair<std::string, std::string> business_with_hours(
       const std::string& token, const std::string& slug, const std::string& zone = "UTC",
       const std::string& service_extra = "") const;
-  // The next day (UTC date, >= 2 days ahead) at hh:00 UTC as RFC 3339.
+  // `days_ahead` days after the UTC date on which the fixture started, at
+  // hh:mm UTC, as RFC 3339. Counted from that fixed date, not from now():
+  // a test that moves the clock, or runs across midnight UTC, names the same
+  // instant every time it asks for the same slot.
   [[nodiscard]] std::string slot(int days_ahead, int hour, int minute = 0) const;
   // The stream's last sequence (to prove refused requests append nothing).
   [[nodiscard]] std::uint64_t last_sequence() const;
@@ -111,6 +115,7 @@ class CommandFixture {
   // rule): the settings hook and the clock offset behind advance()/now().
   Configure configure_;
   std::atomic<std::int64_t> offset_seconds_{0};
+  date::sys_days start_day_ = date::floor<date::days>(std::chrono::system_clock::now());
 };
 
 }  // namespace slotwise::testing

@@ -30,8 +30,6 @@ bool expired(CommandFixture& f, const std::string& business, const std::string& 
 
 TEST_CASE_FIXTURE(CommandFixture, "an unpaid hold expires and frees the slot") {
   const auto s = paid_setup(*this, "hold-expire");
-  // Bound before the clock moves: near midnight UTC, slot(3, 10) after
-  // advance() would name the next day.
   const std::string at = slot(3, 10);
   auto r = book(*this, s, at);
   REQUIRE(r.status == 201);
@@ -47,8 +45,6 @@ TEST_CASE_FIXTURE(CommandFixture, "an unpaid hold expires and frees the slot") {
 
 TEST_CASE_FIXTURE(CommandFixture, "a paid hold does not expire") {
   const auto s = paid_setup(*this, "hold-paid");
-  // Bound before the clock moves: near midnight UTC, slot(3, 10) after
-  // advance() would name the next day.
   const std::string at = slot(3, 10);
   auto r = book(*this, s, at);
   REQUIRE(r.status == 201);
@@ -64,8 +60,6 @@ TEST_CASE_FIXTURE(CommandFixture, "a paid hold does not expire") {
 TEST_CASE_FIXTURE(CommandFixture,
                   "a hold that ran out while the server was down expires at start") {
   const auto s = paid_setup(*this, "hold-down");
-  // Bound before the clock moves: near midnight UTC, slot(3, 10) after
-  // advance() would name the next day.
   const std::string at = slot(3, 10);
   auto r = book(*this, s, at);
   REQUIRE(r.status == 201);
@@ -82,8 +76,6 @@ TEST_CASE_FIXTURE(CommandFixture,
 TEST_CASE_FIXTURE(CommandFixture,
                   "a late payment confirms the expired booking if the slot is free") {
   const auto s = paid_setup(*this, "late-free");
-  // Bound before the clock moves: near midnight UTC, slot(3, 10) after
-  // advance() would name the next day.
   const std::string at = slot(3, 10);
   auto r = book(*this, s, at);
   REQUIRE(r.status == 201);
@@ -99,8 +91,6 @@ TEST_CASE_FIXTURE(CommandFixture,
 
 TEST_CASE_FIXTURE(CommandFixture, "a late payment is refunded when the slot was taken") {
   const auto s = paid_setup(*this, "late-taken");
-  // Bound before the clock moves: near midnight UTC, slot(3, 10) after
-  // advance() would name the next day.
   const std::string at = slot(3, 10);
   auto r = book(*this, s, at);
   REQUIRE(r.status == 201);
