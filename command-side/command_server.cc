@@ -90,9 +90,10 @@ common::Result<common::Unit, std::string> CommandServer::start_business_watch() 
   const std::string prefix = store_->stream().subject_prefix + "." + kBusinessCategory + ".";
   business_watch_ = std::make_unique<LogFollower>(
       *store_, logger_, "business watch", prefix + ">",
+      // The filter `prefix.>` delivers only subjects that start with prefix
+      // and name at least one more token: the business id.
       [this, prefix](const std::string& subject, const events::StoredCommit&) {
-        if (subject.starts_with(prefix))
-          ctx_->businesses().invalidate(subject.substr(prefix.size()));
+        ctx_->businesses().invalidate(subject.substr(prefix.size()));
       });
   // Earlier commits are in the log, which is where an uncached business is
   // read from.
