@@ -168,7 +168,10 @@ void QueryApi::install(service::HttpServer& server) {
     };
   };
   server.get("/v1/businesses/{slug}", bind(&QueryApi::business));
-  server.get("/v1/businesses/{slug}/availability", bind(&QueryApi::availability));
+  // Availability also needs the position (whether its cache may answer).
+  server.get("/v1/businesses/{slug}/availability", [this](Ctx& ctx, Res& res) {
+    if (const auto admitted = await_position(ctx, res)) availability(ctx, res, *admitted);
+  });
   server.get("/v1/bookings/{id}", bind(&QueryApi::booking));
   server.get("/v1/businesses/{slug}/bookings", bind(&QueryApi::bookings));
   server.get("/v1/businesses/{slug}/calendar.ics", bind(&QueryApi::calendar_ics));
@@ -177,22 +180,22 @@ void QueryApi::install(service::HttpServer& server) {
   server.get("/v1/businesses/{slug}/notifications", bind(&QueryApi::notifications));
 }
 
-bool QueryApi::await_position(const Ctx& ctx, Res& res) const {
+std::optional<QueryApi::Admitted> QueryApi::await_position(const Ctx& ctx, Res& res) const {
   const auto& req = ctx.request();
-  if (!req.has_header(kMinPositionHeader)) return true;
+  if (!req.has_header(kMinPositionHeader)) return Admitted{};
   const auto wanted = parse_u64(req.get_header_value(kMinPositionHeader));
   if (!wanted) {
     bad_request(res, std::string(kMinPositionHeader) + " must be a non-negative integer");
-    return false;
+    return std::nullopt;
   }
   const auto deadline = std::chrono::steady_clock::now() + options_.min_position_wait;
   while (true) {
     auto pos = store_.position(options_.projection);
     if (!pos) {
       db_error(res, pos.error());
-      return false;
+      return std::nullopt;
     }
-    if (pos.value() >= *wanted) return true;
+    if (pos.value() >= *wanted) return Admitted{wanted};
     if (std::chrono::steady_clock::now() >= deadline) break;
     std::this_thread::sleep_for(options_.min_position_poll);
   }
@@ -201,7 +204,7 @@ bool QueryApi::await_position(const Ctx& ctx, Res& res) const {
   reply_error(res, ApiError{503, "projection_behind",
                             "the read models have not reached position " + std::to_string(*wanted) +
                                 " yet"});
-  return false;
+  return std::nullopt;
 }
 
 void QueryApi::business(const Ctx& ctx, Res& res) const {
@@ -214,7 +217,7 @@ void QueryApi::business(const Ctx& ctx, Res& res) const {
   reply_public(ctx, res, business_json(*b.value(), services.value()), 30);
 }
 
-void QueryApi::availability(const Ctx& ctx, Res& res) const {
+void QueryApi::availability(const Ctx& ctx, Res& res, const Admitted& admitted) const {
   const auto& req = ctx.request();
   const std::string service_id = req.get_param_value("service_id");
   if (service_id.empty()) return bad_request(res, "service_id is required");
@@ -233,7 +236,7 @@ void QueryApi::availability(const Ctx& ctx, Res& res) const {
     display = z.value();
   }
   const domain::Instant t = now();
-  auto entry = availability_entry(ctx, service_id, *from, *to, t);
+  auto entry = availability_entry(ctx, admitted, service_id, *from, *to, t);
   if (!entry) return db_error(res, entry.error());
   if (!entry.value()) return not_found(res, "business or service");
   const AvailabilityData& data = entry.value()->data();
@@ -256,15 +259,11 @@ void QueryApi::availability(const Ctx& ctx, Res& res) const {
 }
 
 Result<std::shared_ptr<const AvailabilityCache::Entry>> QueryApi::availability_entry(
-    const Ctx& ctx, const std::string& service_id, domain::LocalDate from, domain::LocalDate to,
-    domain::Instant now) const {
+    const Ctx& ctx, const Admitted& admitted, const std::string& service_id, domain::LocalDate from,
+    domain::LocalDate to, domain::Instant now) const {
   using Entry = AvailabilityCache::Entry;
   const std::string id_or_slug(ctx.path_param("slug"));
-  std::optional<std::uint64_t> min_position;
-  if (ctx.request().has_header(kMinPositionHeader)) {
-    min_position = parse_u64(ctx.request().get_header_value(kMinPositionHeader));
-  }
-  const bool cached = cache_ != nullptr && cache_->usable(min_position);
+  const bool cached = cache_ != nullptr && cache_->usable(admitted.min_position);
   // Only found rows are cached, and real slugs, ids and dates hold no '\n',
   // so a key with a crafted '\n' never names another request's entry.
   std::string key;

@@ -67,14 +67,20 @@ class QueryApi {
   using Res = httplib::Response;
 
   [[nodiscard]] domain::Instant now() const;
-  // False (and the response written) when the request must not proceed.
-  bool await_position(const Ctx& ctx, Res& res) const;
+  // A request allowed to proceed, with its SlotWise-Min-Position (nullopt
+  // when it sent none), which the projection has reached.
+  struct Admitted {
+    std::optional<std::uint64_t> min_position;
+  };
+  // Waits for the request's SlotWise-Min-Position; nullopt (and the
+  // response written) when the request must not proceed.
+  [[nodiscard]] std::optional<Admitted> await_position(const Ctx& ctx, Res& res) const;
   void business(const Ctx& ctx, Res& res) const;
-  void availability(const Ctx& ctx, Res& res) const;
+  void availability(const Ctx& ctx, Res& res, const Admitted& admitted) const;
   // The rows for an availability request, from the cache when it may answer.
   [[nodiscard]] Result<std::shared_ptr<const AvailabilityCache::Entry>> availability_entry(
-      const Ctx& ctx, const std::string& service_id, domain::LocalDate from, domain::LocalDate to,
-      domain::Instant now) const;
+      const Ctx& ctx, const Admitted& admitted, const std::string& service_id,
+      domain::LocalDate from, domain::LocalDate to, domain::Instant now) const;
   void booking(const Ctx& ctx, Res& res) const;
   void bookings(const Ctx& ctx, Res& res) const;
   void calendar_ics(const Ctx& ctx, Res& res) const;
