@@ -85,10 +85,8 @@ CommandReply signup(CommandContext& ctx, const CommandRequest& request) {
   return json_reply(
       201,
       [&](JsonWriter& w) {
-        w.Key("user_id");
-        w.String(user_id->c_str());
-        w.Key("token");
-        w.String(token->c_str());
+        service::json_member(w, "user_id", *user_id);
+        service::json_member(w, "token", *token);
       },
       claimed->version);
 }
@@ -137,10 +135,8 @@ CommandReply login(CommandContext& ctx, const CommandRequest& request) {
   auto token = issue_token(ctx, account->first.user_id);
   if (!token) return error_reply(token.error());
   return json_reply(200, [&](JsonWriter& w) {
-    w.Key("token");
-    w.String(token->c_str());
-    w.Key("user_id");
-    w.String(account->first.user_id.c_str());
+    service::json_member(w, "token", *token);
+    service::json_member(w, "user_id", account->first.user_id);
   });
 }
 

@@ -4,6 +4,9 @@
 
 namespace slotwise::command {
 
+using service::json_member;
+using service::json_string;
+
 std::string api_status(domain::BookingStatus status) {
   if (status == domain::BookingStatus::tentative) return "pending_payment";
   return std::string(domain::to_string(status));
@@ -15,44 +18,31 @@ CommandReply booking_reply(int status, const domain::Booking& booking,
   return json_reply(
       status,
       [&](JsonWriter& w) {
-        w.Key("booking_id");
-        w.String(booking.booking_id.c_str());
-        w.Key("business_id");
-        w.String(business_id.c_str());
-        w.Key("service_id");
-        w.String(booking.service_id.c_str());
-        w.Key("status");
-        w.String(api_status(booking.status).c_str());
-        w.Key("start");
-        w.String(format_in_zone(booking.start, booking.time_zone).c_str());
-        w.Key("end");
-        w.String(format_in_zone(booking.end, booking.time_zone).c_str());
+        json_member(w, "booking_id", booking.booking_id);
+        json_member(w, "business_id", business_id);
+        json_member(w, "service_id", booking.service_id);
+        json_member(w, "status", api_status(booking.status));
+        json_member(w, "start", format_in_zone(booking.start, booking.time_zone));
+        json_member(w, "end", format_in_zone(booking.end, booking.time_zone));
         if (booking.status == domain::BookingStatus::tentative && booking.hold_expires_at) {
-          w.Key("hold_expires_at");
-          w.String(format_in_zone(*booking.hold_expires_at, booking.time_zone).c_str());
-          w.Key("amount_due");
+          json_member(w, "hold_expires_at",
+                      format_in_zone(*booking.hold_expires_at, booking.time_zone));
+          json_string(w, "amount_due");
           w.StartObject();
-          w.Key("amount_minor");
-          w.Int64(booking.amount_due.amount_minor);
-          w.Key("currency");
-          w.String(booking.amount_due.currency.c_str());
+          json_member(w, "amount_minor", booking.amount_due.amount_minor);
+          json_member(w, "currency", booking.amount_due.currency);
           w.EndObject();
         }
         if (!manage_token.empty()) {
-          w.Key("manage_token");
-          w.String(manage_token.c_str());
+          json_member(w, "manage_token", manage_token);
         }
         if (payment) {
-          w.Key("payment");
+          json_string(w, "payment");
           w.StartObject();
-          w.Key("payment_intent_id");
-          w.String(payment->payment_intent_id.c_str());
-          w.Key("client_secret");
-          w.String(payment->client_secret.c_str());
-          w.Key("amount_minor");
-          w.Int64(payment->amount_minor);
-          w.Key("currency");
-          w.String(payment->currency.c_str());
+          json_member(w, "payment_intent_id", payment->payment_intent_id);
+          json_member(w, "client_secret", payment->client_secret);
+          json_member(w, "amount_minor", payment->amount_minor);
+          json_member(w, "currency", payment->currency);
           w.EndObject();
         }
       },

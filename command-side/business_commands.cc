@@ -103,10 +103,8 @@ CommandReply create_business(CommandContext& ctx, const CommandRequest& request)
   return json_reply(
       201,
       [&](JsonWriter& w) {
-        w.Key("business_id");
-        w.String(business_id->c_str());
-        w.Key("slug");
-        w.String(slug->c_str());
+        service::json_member(w, "business_id", *business_id);
+        service::json_member(w, "slug", *slug);
       },
       created->version);
 }
@@ -197,11 +195,7 @@ CommandReply define_service(CommandContext& ctx, const CommandRequest& request) 
       new_commit_id(), commit_metadata(ctx, request, {domain::ActorKind::owner, *user}));
   if (!executed) return error_reply(to_api_error(executed.error()));
   return json_reply(
-      201,
-      [&](JsonWriter& w) {
-        w.Key("service_id");
-        w.String(service_id->c_str());
-      },
+      201, [&](JsonWriter& w) { service::json_member(w, "service_id", *service_id); },
       executed->version);
 }
 

@@ -77,7 +77,7 @@ CommandReply json_reply(int status, const std::function<void(JsonWriter&)>& writ
   w.StartObject();
   write(w);
   if (position) {
-    w.Key("position");
+    service::json_string(w, "position");
     w.Uint64(*position);
   }
   w.EndObject();

@@ -9,9 +9,6 @@
 // Errors: ApiError values as documented per function.
 #pragma once
 
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
-
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -25,10 +22,11 @@
 #include "domain/instant.h"
 #include "events/append_request.h"
 #include "service/json_body.h"
+#include "service/json_write.h"
 
 namespace slotwise::command {
 
-using JsonWriter = rapidjson::Writer<rapidjson::StringBuffer>;
+using service::JsonWriter;
 
 // The user id of a valid owner token, or 401 unauthorized.
 [[nodiscard]] service::ApiResult<std::string> authenticate(CommandContext& ctx,

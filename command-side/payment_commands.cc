@@ -36,9 +36,9 @@ std::string upper(std::string text) {
 
 CommandReply received(bool ignored) {
   return json_reply(200, [ignored](JsonWriter& w) {
-    w.Key("received");
+    service::json_string(w, "received");
     w.Bool(true);
-    w.Key("ignored");
+    service::json_string(w, "ignored");
     w.Bool(ignored);
   });
 }
