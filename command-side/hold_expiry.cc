@@ -22,7 +22,7 @@ HoldExpiry::HoldExpiry(CommandContext& ctx, HoldExpiryOptions options)
 
 HoldExpiry::~HoldExpiry() { stop(); }
 
-bool HoldExpiry::apply(Holds& holds, const events::StoredCommit& commit) {
+bool HoldExpiry::apply(HoldSchedule& holds, const events::StoredCommit& commit) {
   bool added = false;
   for (const auto& rec : commit.commit.events()) {
     auto decoded = domain::from_any<domain::CalendarEvent>(rec.payload());
@@ -30,18 +30,15 @@ bool HoldExpiry::apply(Holds& holds, const events::StoredCommit& commit) {
     const domain::CalendarEvent& event = *decoded.value();
     if (const auto* created = std::get_if<v1::BookingTentativelyCreated>(&event)) {
       if (created->has_hold_expires_at()) {
-        added |= holds
-                     .try_emplace(created->booking_id(),
-                                  Hold{created->business_id(),
-                                       domain::to_instant(created->hold_expires_at())})
-                     .second;
+        added |= holds.add(created->booking_id(), created->business_id(),
+                           domain::to_instant(created->hold_expires_at()));
       }
     } else if (const auto* confirmed = std::get_if<v1::BookingConfirmed>(&event)) {
-      holds.erase(confirmed->booking_id());
+      holds.remove(confirmed->booking_id());
     } else if (const auto* cancelled = std::get_if<v1::BookingCancelled>(&event)) {
-      holds.erase(cancelled->booking_id());
+      holds.remove(cancelled->booking_id());
     } else if (const auto* expired = std::get_if<v1::BookingExpired>(&event)) {
-      holds.erase(expired->booking_id());
+      holds.remove(expired->booking_id());
     }
   }
   return added;
@@ -52,7 +49,7 @@ common::Result<common::Unit, std::string> HoldExpiry::start() {
   if (!state) return common::fail("hold expiry: stream state: " + state.error().message);
   const std::uint64_t last = state->last_sequence;
   const std::string filter = ctx_.store().stream().subject_prefix + "." + kCalendarCategory + ".>";
-  Holds holds;
+  HoldSchedule holds;
   if (last > 0) {
     events::ScanRange range;
     range.filter_subject = filter;
@@ -116,11 +113,9 @@ void HoldExpiry::arm() {
   auto wait = std::chrono::steady_clock::duration(options_.max_wait);
   const domain::Instant now = ctx_.now();
   std::lock_guard<std::mutex> lock(mu_);
-  for (const auto& [id, hold] : holds_) {
-    auto until = hold.expires_at - now;
-    if (auto r = retry_at_.find(id); r != retry_at_.end()) until = std::max(until, r->second - now);
+  if (const auto next = holds_.next_due()) {
     wait = std::min<std::chrono::steady_clock::duration>(
-        wait, std::max<std::chrono::steady_clock::duration>(until, std::chrono::seconds(0)));
+        wait, std::max<std::chrono::steady_clock::duration>(*next - now, std::chrono::seconds(0)));
   }
   timer_.expires_after(wait);
   timer_.async_wait([this](const boost::system::error_code& ec) {
@@ -131,15 +126,10 @@ void HoldExpiry::arm() {
 void HoldExpiry::fire() {
   if (stopping_.load()) return;
   const domain::Instant now = ctx_.now();
-  std::vector<std::pair<std::string, Hold>> due;
+  std::vector<std::pair<std::string, HoldSchedule::Hold>> due;
   {
     std::lock_guard<std::mutex> lock(mu_);
-    for (const auto& [id, hold] : holds_) {
-      auto r = retry_at_.find(id);
-      if (hold.expires_at <= now && (r == retry_at_.end() || r->second <= now)) {
-        due.emplace_back(id, hold);
-      }
-    }
+    due = holds_.due(now);
   }
   for (const auto& [booking_id, hold] : due) {
     if (stopping_.load()) return;
@@ -151,7 +141,7 @@ void HoldExpiry::fire() {
       ctx_.logger().warn("hold expiry failed; retrying",
                          {{"booking_id", booking_id}, {"error", outcome.error().store().message}});
       std::lock_guard<std::mutex> lock(mu_);
-      retry_at_[booking_id] = now + options_.retry_after;
+      holds_.retry_at(booking_id, now + options_.retry_after);
       continue;
     }
     if (outcome) {
@@ -159,8 +149,7 @@ void HoldExpiry::fire() {
     }
     // Expired now, or already expired/confirmed/cancelled: nothing to wait for.
     std::lock_guard<std::mutex> lock(mu_);
-    holds_.erase(booking_id);
-    retry_at_.erase(booking_id);
+    holds_.remove(booking_id);
   }
   {
     std::lock_guard<std::mutex> lock(mu_);

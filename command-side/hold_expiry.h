@@ -27,16 +27,14 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
-#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
-#include <set>
 #include <string>
 #include <thread>
-#include <utility>
 
 #include "command-side/command_context.h"
+#include "command-side/hold_schedule.h"
 #include "command-side/log_follower.h"
 #include "common/result.h"
 #include "domain/instant.h"
@@ -66,14 +64,9 @@ class HoldExpiry {
   [[nodiscard]] std::size_t pending() const { return pending_.load(); }
 
  private:
-  struct Hold {
-    std::string business_id;
-    domain::Instant expires_at{};
-  };
-  using Holds = std::map<std::string, Hold>;  // by booking id
   // Applies one calendar commit's events to `holds`; true when it added a
   // hold.
-  [[nodiscard]] static bool apply(Holds& holds, const events::StoredCommit& commit);
+  [[nodiscard]] static bool apply(HoldSchedule& holds, const events::StoredCommit& commit);
 
   void on_commit(const events::StoredCommit& commit);
   void arm();
@@ -89,12 +82,9 @@ class HoldExpiry {
   std::atomic<bool> stopping_{false};
   std::atomic<std::size_t> pending_{0};
   // holds_ is written by the tail thread (commits) and the io thread
-  // (expiries), read by the io thread; retry_at_ is the io thread's, kept
-  // under the same lock for fire()'s joint look at both.
+  // (expiries and retries), read by the io thread.
   std::mutex mu_;
-  Holds holds_;
-  // Booking id -> when a failed expiry may be tried again.
-  std::map<std::string, domain::Instant> retry_at_;
+  HoldSchedule holds_;
 };
 
 }  // namespace slotwise::command
