@@ -3,10 +3,12 @@
 // strings and members.
 //
 // RapidJSON's Writer::String() examines and appends every character on its
-// own; on a query API list page (50 bookings x 25 keys and ~15 text values)
-// that was ~25 % of the process's CPU. json_string() copies a string that
-// holds nothing JSON must escape (nearly all ids, keys, times and names) in
-// one piece and hands anything else to String(), so the output is
+// own (and RawValue() copies one character at a time too); on a query API
+// list page (50 bookings x 25 keys and ~15 text values) that was the
+// largest user-space cost of the process. json_string() checks a string for
+// anything JSON must escape with a table lookup per byte and, finding none
+// (nearly all ids, keys, times and names), copies it into the output buffer
+// in one memcpy; anything else goes to String(), so the output is
 // byte-for-byte what String() writes: without kWriteValidateEncodingFlag
 // RapidJSON escapes exactly the control characters, '"' and '\\'.
 //
@@ -23,7 +25,13 @@
 
 namespace slotwise::service {
 
-using JsonWriter = rapidjson::Writer<rapidjson::StringBuffer>;
+// RapidJSON's Writer over a StringBuffer, with access to the buffer it
+// appends to (json_string() copies plain strings there itself).
+class JsonWriter : public rapidjson::Writer<rapidjson::StringBuffer> {
+ public:
+  using Writer::Writer;
+  [[nodiscard]] rapidjson::StringBuffer& buffer() { return *os_; }
+};
 
 // Writes `text` as a JSON string: a value, or an object's key (to the
 // Writer's state a key is a string, with the same separators).

@@ -1,7 +1,7 @@
 // json_string()/json_member() must write exactly what RapidJSON's own
 // String() writes, for texts that take the one-piece copy and for every
-// kind that must not (escapes, control characters, NUL, the 254-byte
-// boundary of the copy buffer), in values and in keys.
+// kind that must not (escapes, control characters, NUL), short and long,
+// in values and in keys, with the separators right.
 #include "service/json_write.h"
 
 #include <doctest/doctest.h>
@@ -56,8 +56,8 @@ TEST_CASE("strings are written exactly as RapidJSON writes them") {
                                     "\x1f unit separator",
                                     "\x7f delete is not escaped",
                                     "/ slash is not escaped"};
-  // Around the one-piece copy's 256-byte buffer (254 bytes + two quotes).
-  for (std::size_t n : {253, 254, 255, 256, 1000}) {
+  // Long texts, plain and with one character to escape.
+  for (std::size_t n : {253, 254, 255, 256, 1000, 100000}) {
     texts.emplace_back(n, 'x');
     std::string escaped(n, 'y');
     escaped[n / 2] = '"';
