@@ -69,6 +69,26 @@ TEST_CASE("strings are written exactly as RapidJSON writes them") {
   }
 }
 
+TEST_CASE("every byte value at every position of a word is written as RapidJSON writes it") {
+  // Each byte value at each offset of texts of several lengths, in plain
+  // surroundings: the plain-text check must send exactly the bytes String()
+  // escapes the slow way.
+  for (std::size_t length : {1, 7, 8, 9, 16, 23}) {
+    for (std::size_t at = 0; at < length; ++at) {
+      for (int b = 1; b < 256; ++b) {
+        std::string t(length, 'a');
+        t[at] = static_cast<char>(b);
+        if (by_helpers(t, 1) != by_rapidjson(t, 1)) {
+          FAIL("length " << length << ", byte " << b << " at " << at);
+        }
+      }
+    }
+  }
+  std::string with_nul(12, 'a');
+  with_nul[9] = '\0';
+  CHECK(by_helpers(with_nul, 1) == by_rapidjson(with_nul, 1));
+}
+
 TEST_CASE("a plain string is one quoted piece and separators stay right in arrays") {
   rapidjson::StringBuffer b;
   JsonWriter w(b);
