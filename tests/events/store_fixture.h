@@ -4,6 +4,9 @@
 
 #include <doctest/doctest.h>
 
+#include <nats/nats.h>
+
+#include <cstdint>
 #include <memory>
 #include <string>
 
@@ -64,6 +67,35 @@ inline events::AppendRequest request(const std::string& aggregate_id,
     r.events.push_back(cancelled_event("bkg_" + std::to_string(i), commit_id));
   }
   return r;
+}
+
+// Bytes that are not a commit at all.
+inline const std::string kGarbage = "\x01\x02not a commit\xff";
+
+// Publishes `bytes` raw on `subject`, bypassing the event store, as a buggy
+// or hostile writer would; returns the message's stream sequence.
+inline std::uint64_t publish_raw(const events::EventStore& store, const std::string& subject,
+                                 const std::string& bytes = kGarbage) {
+  jsPubAck* ack = nullptr;
+  auto code = static_cast<jsErrCode>(0);
+  REQUIRE(js_Publish(&ack, store.js(), subject.c_str(), bytes.data(),
+                     static_cast<int>(bytes.size()), nullptr, &code) == NATS_OK);
+  const std::uint64_t sequence = ack->Sequence;
+  jsPubAck_Destroy(ack);
+  return sequence;
+}
+
+// Appends a well-formed commit to calendar `business_id` whose one event
+// claims to be a BookingConfirmed but holds bytes that do not parse;
+// returns its position.
+inline std::uint64_t append_undecodable(events::EventStore& store, const std::string& business_id) {
+  events::AppendRequest bad;
+  bad.aggregate = {"calendar", business_id};
+  bad.commit_id = "bad-bytes";
+  bad.events.push_back(events::PackedEvent{"slotwise.events.v1.BookingConfirmed", "\x0a\xff"});
+  auto appended = store.append(bad);
+  REQUIRE(appended.ok());
+  return appended.value().position;
 }
 
 }  // namespace slotwise::testing

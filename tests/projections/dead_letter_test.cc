@@ -4,8 +4,6 @@
 // carries on with what follows.
 #include <doctest/doctest.h>
 
-#include <nats/nats.h>
-
 #include "tests/read_side/read_side_fixture.h"
 
 namespace slotwise::testing {
@@ -17,21 +15,9 @@ TEST_CASE_FIXTURE(ReadSideFixture, "corrupt and unknown events are dead-lettered
       {business_created("biz_d", "dead-d", "usr_d", "Europe/Paris", policy(15, 0, 30, 0))});
 
   // A message that is not a commit at all.
-  jsPubAck* ack = nullptr;
-  auto code = static_cast<jsErrCode>(0);
-  const std::string garbage = "\x01\x02not a commit\xff";
-  REQUIRE(js_Publish(&ack, store->js(), "sw.evt.calendar.biz_junk", garbage.data(),
-                     static_cast<int>(garbage.size()), nullptr, &code) == NATS_OK);
-  const std::uint64_t garbage_seq = ack->Sequence;
-  jsPubAck_Destroy(ack);
-
+  const std::uint64_t garbage_seq = publish_raw(*store, "sw.evt.calendar.biz_junk");
   // A commit whose event claims a known type but holds bytes that do not parse.
-  events::AppendRequest bad;
-  bad.aggregate = {"calendar", "biz_d"};
-  bad.commit_id = "bad-bytes";
-  bad.events.push_back(events::PackedEvent{"slotwise.events.v1.BookingConfirmed", "\x0a\xff"});
-  auto bad_pos = store->append(bad);
-  REQUIRE(bad_pos.ok());
+  const std::uint64_t bad_pos = append_undecodable(*store, "biz_d");
 
   // Two events of a type this build does not know.
   events::AppendRequest future;
@@ -57,8 +43,8 @@ TEST_CASE_FIXTURE(ReadSideFixture, "corrupt and unknown events are dead-lettered
   CHECK(letters[0][0].as<std::uint64_t>() == garbage_seq);
   CHECK(letters[0][1].as<int>() == -1);
   CHECK(letters[0][2].as<std::string>() == "sw.evt.calendar.biz_junk");
-  CHECK(letters[0][4].as<std::size_t>() == garbage.size());
-  CHECK(letters[1][0].as<std::uint64_t>() == bad_pos.value().position);
+  CHECK(letters[0][4].as<std::size_t>() == kGarbage.size());
+  CHECK(letters[1][0].as<std::uint64_t>() == bad_pos);
   CHECK(letters[1][1].as<int>() == 0);
   CHECK(letters[1][2].as<std::string>() == "sw.evt.calendar.biz_d");
   CHECK(letters[1][3].as<std::string>().find("BookingConfirmed") != std::string::npos);

@@ -3,8 +3,6 @@
 // codes for unknown projections, an unconfirmed reset and unreachable servers.
 #include <doctest/doctest.h>
 
-#include <nats/nats.h>
-
 #include "tests/tools/projections_support.h"
 
 namespace slotwise::testing {
@@ -12,12 +10,7 @@ namespace slotwise::testing {
 TEST_CASE_FIXTURE(ReadSideFixture, "status counts lag and dead letters") {
   const std::string db = create_database("rm");
   append_bookings(*this, 0, 50);
-  jsPubAck* ack = nullptr;
-  auto code = static_cast<jsErrCode>(0);
-  const std::string garbage = "\x01\x02not a commit\xff";
-  REQUIRE(js_Publish(&ack, store->js(), "sw.evt.calendar.biz_junk", garbage.data(),
-                     static_cast<int>(garbage.size()), nullptr, &code) == NATS_OK);
-  jsPubAck_Destroy(ack);
+  (void)publish_raw(*store, "sw.evt.calendar.biz_junk");
   const std::uint64_t applied = last_position();
   {
     RunningProjector p(*store, db, "projector-main");
