@@ -116,23 +116,39 @@ TEST_CASE_FIXTURE(QueryFixture, "query API endpoints") {
     auto other = get_as("usr_b", base);
     CHECK(other->status == 403);
     CHECK(error_code(other) == "forbidden");
-    std::vector<std::string> ids;
-    std::string cursor;
-    for (int page = 0; page < 10; ++page) {
-      std::string path = base;
-      if (!cursor.empty()) path += "&cursor=" + cursor;
-      auto r = get_as("usr_a", path);
-      REQUIRE(r->status == 200);
-      auto d = json(r);
-      for (const auto& item : d["items"].GetArray()) ids.emplace_back(item["id"].GetString());
-      if (d["next_cursor"].IsNull()) break;
-      cursor = d["next_cursor"].GetString();
-    }
+    // Every page of `first` (following next_cursor): the ids in order.
+    const auto all_pages = [&](const std::string& first) {
+      std::vector<std::string> out;
+      std::string cursor;
+      for (int page = 0; page < 20; ++page) {
+        std::string path = first;
+        if (!cursor.empty()) path += "&cursor=" + cursor;
+        auto r = get_as("usr_a", path);
+        REQUIRE(r->status == 200);
+        auto d = json(r);
+        for (const auto& item : d["items"].GetArray()) out.emplace_back(item["id"].GetString());
+        if (d["next_cursor"].IsNull()) break;
+        cursor = d["next_cursor"].GetString();
+      }
+      return out;
+    };
+    const std::vector<std::string> ids = all_pages(base);
     CHECK(ids.size() == 12);
     CHECK(ids.front() == "bkg_100");
     auto cancelled_only = json(get_as("usr_a", "/v1/businesses/biz_a/bookings?status=cancelled"));
     REQUIRE(cancelled_only["items"].Size() == 1);
     CHECK(std::string(cancelled_only["items"][0]["id"].GetString()) == "bkg_101");
+    // Status pages are read per status and merged: several statuses (one
+    // listed twice) paged 5 at a time give the unfiltered list, in order,
+    // each booking once; one status paged 1 at a time ends after its one.
+    CHECK(all_pages(base + "&status=confirmed,cancelled,confirmed") == ids);
+    CHECK(all_pages(base + "&status=cancelled,confirmed") == ids);
+    std::vector<std::string> confirmed = ids;
+    std::erase(confirmed, "bkg_101");
+    CHECK(all_pages(base + "&status=confirmed") == confirmed);
+    CHECK(all_pages("/v1/businesses/biz_a/bookings?status=cancelled&limit=1") ==
+          std::vector<std::string>{"bkg_101"});
+    CHECK(all_pages(base + "&status=tentative,no_show").empty());
     CHECK(get_as("usr_a", "/v1/businesses/biz_a/bookings?status=lost")->status == 400);
     CHECK(get_as("usr_a", "/v1/businesses/biz_a/bookings?cursor=%%%")->status == 400);
     CHECK(get_as("usr_a", "/v1/businesses/biz_a/bookings?from=yesterday")->status == 400);
