@@ -20,6 +20,7 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include <concepts>
 #include <cstdint>
 #include <string_view>
 
@@ -40,5 +41,10 @@ void json_string(JsonWriter& w, std::string_view text);
 // Writes the member "name": value.
 void json_member(JsonWriter& w, std::string_view name, std::string_view value);
 void json_member(JsonWriter& w, std::string_view name, std::int64_t value);
+// A bool would otherwise convert to the integer overload and be written as
+// 0 or 1: write it with w.Bool() after json_string(w, name).
+template <class T>
+requires std::same_as<T, bool>
+void json_member(JsonWriter& w, std::string_view name, T value) = delete;
 
 }  // namespace slotwise::service
