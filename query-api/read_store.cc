@@ -233,29 +233,37 @@ constexpr const char* kStatusPage = "sw_status_page";
 constexpr const char* kStatusPageAfter = "sw_status_page_after";
 constexpr const char* kPosition = "sw_position";
 
-// A page of any status: $1 business, $2/$3 start bounds (epoch seconds), $4
-// limit; after a cursor also $5/$6 = (start, booking_id) to continue after.
+// The conditions of a bookings page on alias `t`: business $1, start in
+// [$2, $3) (epoch seconds), and after a cursor (start, booking_id) beyond
+// ($cursor, $cursor+1).
+std::string page_conditions(const std::string& t, bool after, int cursor) {
+  std::string sql = " WHERE " + t + ".business_id = $1 AND " + t +
+                    ".start_at >= to_timestamp($2::bigint) AND " + t +
+                    ".start_at < to_timestamp($3::bigint)";
+  if (after) {
+    sql += " AND (" + t + ".start_at, " + t + ".booking_id) > (to_timestamp($" +
+           std::to_string(cursor) + "::bigint), $" + std::to_string(cursor + 1) + "::text)";
+  }
+  return sql;
+}
+
+// A page of any status: $1 business, $2/$3 start bounds, $4 limit; after a
+// cursor also $5/$6 = (start, booking_id) to continue after.
 std::string bookings_page_sql(bool after) {
-  std::string sql = select_bookings() +
-                    "WHERE b.business_id = $1 AND b.start_at >= to_timestamp($2::bigint)"
-                    " AND b.start_at < to_timestamp($3::bigint)";
-  if (after) sql += " AND (b.start_at, b.booking_id) > (to_timestamp($5::bigint), $6::text)";
-  return sql + " ORDER BY b.start_at, b.booking_id LIMIT $4";
+  return select_bookings() + page_conditions("b", after, 5) +
+         " ORDER BY b.start_at, b.booking_id LIMIT $4";
 }
 
 // A page of some statuses ($4, distinct): each status's first $5 bookings
 // from bookings_business_status (business, status, start, id), merged. A
 // filter on the start index instead scans the whole range to find a rare
 // status (~140 ms per page at 1M bookings); this reads at most $5 index
-// entries per status. $6/$7 as $5/$6 above.
+// entries per status. After a cursor $6/$7.
 std::string bookings_status_page_sql(bool after) {
-  std::string sql =
-      std::string("SELECT ") + kBookingFields +
-      " FROM unnest($4::text[]) AS st(status) CROSS JOIN LATERAL (SELECT * FROM bookings k"
-      " WHERE k.business_id = $1 AND k.status = st.status"
-      " AND k.start_at >= to_timestamp($2::bigint) AND k.start_at < to_timestamp($3::bigint)";
-  if (after) sql += " AND (k.start_at, k.booking_id) > (to_timestamp($6::bigint), $7::text)";
-  return sql + " ORDER BY k.start_at, k.booking_id LIMIT $5) b" + kServiceJoin +
+  return std::string("SELECT ") + kBookingFields +
+         " FROM unnest($4::text[]) AS st(status) CROSS JOIN LATERAL (SELECT * FROM bookings k" +
+         page_conditions("k", after, 6) +
+         " AND k.status = st.status ORDER BY k.start_at, k.booking_id LIMIT $5) b" + kServiceJoin +
          "ORDER BY b.start_at, b.booking_id LIMIT $5";
 }
 
