@@ -56,7 +56,7 @@ void booking_fields(Writer& w, const BookingRow& b, const domain::TimeZone& zone
   json_string(w, "hold_expires_at");
   if (b.hold_expires_at) {
     const std::string t = service::format_rfc3339(*b.hold_expires_at);
-    w.String(t.c_str());
+    json_string(w, t);
   } else {
     w.Null();
   }
@@ -140,7 +140,7 @@ std::string availability_json(const BusinessRow& business, const std::string& se
     w.StartArray();
     for (const domain::Instant s : d.slots) {
       const std::string t = format_in(display, s);
-      w.String(t.c_str(), static_cast<rapidjson::SizeType>(t.size()));
+      json_string(w, t);
     }
     w.EndArray();
     w.EndObject();
@@ -203,7 +203,7 @@ std::string booking_page_json(const std::vector<BookingRow>& items,
   w.EndArray();
   json_string(w, "next_cursor");
   if (next_cursor) {
-    w.String(next_cursor->c_str());
+    json_string(w, *next_cursor);
   } else {
     w.Null();
   }
@@ -292,7 +292,7 @@ std::string notifications_json(const BusinessRow& business,
     json_string(w, "sent_at");
     if (n.sent_at) {
       const std::string t = format_in(tz, *n.sent_at);
-      w.String(t.c_str(), static_cast<rapidjson::SizeType>(t.size()));
+      json_string(w, t);
     } else {
       w.Null();
     }
