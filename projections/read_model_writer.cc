@@ -1,7 +1,6 @@
 #include "projections/read_model_writer.h"
 
 #include <google/protobuf/descriptor.h>
-#include <google/protobuf/util/json_util.h>
 
 #include <algorithm>
 #include <cctype>
@@ -13,6 +12,7 @@
 #include "domain/event_conversion.h"
 #include "domain/proto_values.h"
 #include "domain/time_zone.h"
+#include "events/event_json.h"
 #include "projections/booking_writer.h"
 #include "service/rfc3339.h"
 
@@ -75,11 +75,8 @@ const char* actor_kind_name(v1::ActorKind k) {
 }
 
 std::string to_json(const google::protobuf::Message& m) {
-  google::protobuf::util::JsonPrintOptions o;
-  o.preserve_proto_field_names = true;
-  std::string out;
-  if (!google::protobuf::util::MessageToJsonString(m, &out, o).ok()) return "{}";
-  return out;
+  auto json = events::event_json(m, events::JsonNames::kProto);
+  return json ? std::move(json).value() : "{}";
 }
 
 // Parameter that is SQL NULL when `present` is false.

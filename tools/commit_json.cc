@@ -1,7 +1,6 @@
 #include "tools/commit_json.h"
 
 #include <google/protobuf/descriptor.h>
-#include <google/protobuf/util/json_util.h>
 #include <google/protobuf/util/time_util.h>
 #include <rapidjson/document.h>
 #include <rapidjson/prettywriter.h>
@@ -13,6 +12,7 @@
 
 #include "events/commit_codec.h"
 #include "events/event_codec.h"
+#include "events/event_json.h"
 #include "slotwise/events/v1/account.pb.h"
 #include "slotwise/events/v1/business.pb.h"
 #include "slotwise/events/v1/calendar.pb.h"
@@ -41,14 +41,7 @@ bool event_types_linked() {
 }
 
 common::Result<std::string, std::string> to_json(const google::protobuf::Message& message) {
-  std::string out;
-  google::protobuf::util::JsonPrintOptions options;
-  const auto status = google::protobuf::util::MessageToJsonString(message, &out, options);
-  if (!status.ok()) {
-    std::string why(status.message());
-    return common::fail(std::move(why));
-  }
-  return out;
+  return events::event_json(message, events::JsonNames::kLowerCamel);
 }
 
 namespace {

@@ -1,5 +1,5 @@
 // Rendering commits of the log as JSON for people and programs: the proto3
-// JSON mapping (google::protobuf::util::MessageToJsonString) of each event,
+// JSON mapping (events::event_json, i.e. MessageToJsonString's output) of each event,
 // resolved from its google.protobuf.Any through the generated descriptor
 // pool, plus the commit's envelope (sequence, subject, time, commit id,
 // correlation/causation, actor, version).
