@@ -16,7 +16,11 @@
 //
 // The memory is bounded: past kMaxRemembered keys, or when the mark was
 // already there at start (a projector died mid catch-up, its keys lost), the
-// work-off recomputes every row instead.
+// work-off recomputes every row instead. It does so too when the keys are
+// at least as many as the rows the two tables held before the catch-up: one
+// pass over all bookings is then cheaper than joining every key; and a
+// catch-up that starts on empty tables (a first start, a rebuild) does not
+// remember keys at all.
 //
 // State changes only after the caller's transaction commits (committed()),
 // so a failed batch leaves the upkeep as it was.
@@ -70,6 +74,10 @@ class AggregateUpkeep {
   // A catch-up left work to do.
   [[nodiscard]] bool pending() const { return marked_; }
 
+  // How the last batch()/work_off() that recomputed anything did it.
+  enum class Recompute { kNone, kLive, kKeys, kAll };
+  [[nodiscard]] Recompute last_recompute() const { return last_; }
+
   // Recomputes every daily_stats and customers row and removes the mark.
   static void recompute_all(pqxx::work& tx);
   // Recomputes the daily_stats rows of `days` and the customers rows of
@@ -81,6 +89,7 @@ class AggregateUpkeep {
 
  private:
   void finish(pqxx::work& tx, const AggregateKeys& batch_keys);
+  [[nodiscard]] bool whole_is_cheaper(pqxx::work& tx) const;
 
   bool marked_ = false;      // a mark is (or will be, at commit) in the table
   bool everything_ = false;  // the remembered keys are not all of them
@@ -88,6 +97,8 @@ class AggregateUpkeep {
   // What committed() applies.
   enum class Next { kNothing, kRemember, kClear } next_ = Next::kNothing;
   AggregateKeys staged_;
+  bool staged_everything_ = false;  // the catch-up starts on empty tables
+  Recompute last_ = Recompute::kNone;
 };
 
 }  // namespace slotwise::projections
