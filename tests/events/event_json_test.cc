@@ -297,6 +297,21 @@ TEST_CASE("the event types take the direct path; types with Any go to protobuf")
   }
 }
 
+TEST_CASE("fields this build does not know are left out, as protobuf's printer does") {
+  v1::BookingConfirmed e;
+  e.set_booking_id("bkg_1");
+  e.set_reason("payment_succeeded");
+  std::string wire = e.SerializeAsString();
+  wire += std::string("\xa2\x06\x03new", 6);  // field 100, length-delimited "new"
+  wire += std::string("\xa8\x06\x07", 3);     // field 101, varint 7
+  v1::BookingConfirmed parsed;
+  REQUIRE(parsed.ParseFromString(wire));
+  REQUIRE(parsed.GetReflection()->GetUnknownFields(parsed).field_count() == 2);
+  CHECK(ours(parsed, JsonNames::kProto) == protobuf_json(parsed, JsonNames::kProto));
+  CHECK(ours(parsed, JsonNames::kProto) ==
+        R"({"booking_id":"bkg_1","reason":"payment_succeeded"})");
+}
+
 TEST_CASE("a Timestamp beyond the mapping's range is protobuf's error") {
   v1::BookingTentativelyCreated e;
   e.set_booking_id("bkg_1");
