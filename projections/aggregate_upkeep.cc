@@ -165,6 +165,7 @@ void AggregateUpkeep::start(pqxx::work& tx) {
   remembered_ = {};
   staged_ = {};
   staged_everything_ = false;
+  staged_last_ = Recompute::kNone;
   next_ = Next::kNothing;
 }
 
@@ -172,9 +173,10 @@ void AggregateUpkeep::start(pqxx::work& tx) {
 // customers held before it (a catch-up does not write them, so that is
 // what they hold now): recomputing every row is then one scan and hash
 // aggregate of the bookings, cheaper than joining that many keys to them
-// (a 200,000-commit catch-up into empty tables: its last batch ~1.3 s
-// shorter, docs/benchmarks.md). Only asked for more keys than fit VALUES
-// lists, so a short catch-up costs no count.
+// (measured where it matters most, a catch-up into empty tables, which
+// takes that way from its start: docs/benchmarks.md, session 12). Only
+// asked for more keys than fit VALUES lists, so a short catch-up costs no
+// count.
 bool AggregateUpkeep::whole_is_cheaper(pqxx::work& tx) const {
   if (remembered_.size() <= kKeysViaValues) return false;
   const auto rows =
@@ -186,7 +188,7 @@ bool AggregateUpkeep::whole_is_cheaper(pqxx::work& tx) const {
 void AggregateUpkeep::finish(pqxx::work& tx, const AggregateKeys& batch_keys) {
   if (!marked_) {
     apply_live(tx, batch_keys);
-    last_ = Recompute::kLive;
+    staged_last_ = Recompute::kLive;
     return;
   }
   // A long catch-up may have multiplied the tables since autovacuum last
@@ -197,9 +199,9 @@ void AggregateUpkeep::finish(pqxx::work& tx, const AggregateKeys& batch_keys) {
   if (long_catch_up) tx.exec0("ANALYZE bookings");
   if (everything_ || whole_is_cheaper(tx)) {
     recompute_all(tx);
-    last_ = Recompute::kAll;
+    staged_last_ = Recompute::kAll;
   } else {
-    last_ = Recompute::kKeys;
+    staged_last_ = Recompute::kKeys;
     recompute(tx, remembered_.days, remembered_.customers);
     tx.exec0("DELETE FROM aggregate_backlog");
     recompute(tx, batch_keys.days, batch_keys.customers);
@@ -262,8 +264,10 @@ void AggregateUpkeep::committed() {
     case Next::kNothing:
       break;
   }
+  if (staged_last_ != Recompute::kNone) last_ = staged_last_;
   staged_ = {};
   staged_everything_ = false;
+  staged_last_ = Recompute::kNone;
   next_ = Next::kNothing;
 }
 

@@ -74,7 +74,8 @@ class AggregateUpkeep {
   // A catch-up left work to do.
   [[nodiscard]] bool pending() const { return marked_; }
 
-  // How the last batch()/work_off() that recomputed anything did it.
+  // How the last committed batch()/work_off() that recomputed anything
+  // did it.
   enum class Recompute { kNone, kLive, kKeys, kAll };
   [[nodiscard]] Recompute last_recompute() const { return last_; }
 
@@ -98,6 +99,7 @@ class AggregateUpkeep {
   enum class Next { kNothing, kRemember, kClear } next_ = Next::kNothing;
   AggregateKeys staged_;
   bool staged_everything_ = false;  // the catch-up starts on empty tables
+  Recompute staged_last_ = Recompute::kNone;
   Recompute last_ = Recompute::kNone;
 };
 
