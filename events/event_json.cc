@@ -261,6 +261,7 @@ class Writer {
     out_ += '{';
     bool first = true;
     for (const FieldDescriptor* f : fields) {
+      if (f->is_extension()) return false;  // printed as "[full.name]": protobuf's way
       if (!first) out_ += ',';
       first = false;
       out_ += '"';
