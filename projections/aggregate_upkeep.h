@@ -16,11 +16,11 @@
 //
 // The memory is bounded: past kMaxRemembered keys, or when the mark was
 // already there at start (a projector died mid catch-up, its keys lost), the
-// work-off recomputes every row instead. It does so too when the keys are
-// at least as many as the rows the two tables held before the catch-up: one
-// pass over all bookings is then cheaper than joining every key; and a
-// catch-up that starts on empty tables (a first start, a rebuild) does not
-// remember keys at all.
+// work-off recomputes every row instead. It does so too, and stops
+// remembering, once the keys are as many as the rows the two tables held
+// when the catch-up began: one pass over all bookings is then cheaper than
+// joining every key (a catch-up into empty tables, a first start or a
+// rebuild, remembers nothing).
 //
 // State changes only after the caller's transaction commits (committed()),
 // so a failed batch leaves the upkeep as it was.
@@ -31,6 +31,8 @@
 
 #include <pqxx/pqxx>
 
+#include <cstdint>
+#include <optional>
 #include <set>
 #include <string>
 #include <utility>
@@ -90,7 +92,6 @@ class AggregateUpkeep {
 
  private:
   void finish(pqxx::work& tx, const AggregateKeys& batch_keys);
-  [[nodiscard]] bool whole_is_cheaper(pqxx::work& tx) const;
 
   bool marked_ = false;      // a mark is (or will be, at commit) in the table
   bool everything_ = false;  // the remembered keys are not all of them
@@ -98,7 +99,10 @@ class AggregateUpkeep {
   // What committed() applies.
   enum class Next { kNothing, kRemember, kClear } next_ = Next::kNothing;
   AggregateKeys staged_;
-  bool staged_everything_ = false;  // the catch-up starts on empty tables
+  // Rows of daily_stats + customers when the catch-up began (staged by its
+  // first batch): remembering stops once the keys are as many.
+  std::optional<std::int64_t> staged_rows_;
+  std::int64_t rows_before_ = 0;
   Recompute staged_last_ = Recompute::kNone;
   Recompute last_ = Recompute::kNone;
 };
