@@ -15,6 +15,7 @@
 #include "command-side/payment_flow.h"
 #include "command-side/stripe_json.h"
 #include "command-side/stripe_signature.h"
+#include "service/utf8.h"
 
 namespace slotwise::command {
 namespace {
@@ -26,6 +27,13 @@ const domain::Actor kStripeActor{domain::ActorKind::payment_provider, "stripe"};
 
 std::string metadata_booking_id(const rapidjson::Value* object) {
   return string_at(member(object, "metadata"), "booking_id");
+}
+
+// Text from Stripe as a field of a logged event: valid UTF-8 (an event
+// with a string that is not can never be read back) and at most
+// `max_bytes`, cut between code points.
+std::string bounded_text(const std::string& text, std::size_t max_bytes) {
+  return std::string(service::truncate_utf8(service::sanitize_utf8(text), max_bytes));
 }
 
 std::string upper(std::string text) {
@@ -109,8 +117,8 @@ CommandReply on_failed(CommandContext& ctx, const CommandRequest& request, const
   domain::RecordFailed failed{e.booking_id,
                               e.business_id,
                               string_at(pi, "id"),
-                              string_at(error, "code").substr(0, 100),
-                              string_at(error, "message").substr(0, 500),
+                              bounded_text(string_at(error, "code"), 100),
+                              bounded_text(string_at(error, "message"), 500),
                               e.id};
   if (auto r = record(ctx, request, e.booking_id, failed); !r) {
     return failure(to_api_error(r.error()));

@@ -66,6 +66,11 @@ struct Booking {
   std::string idempotency_key;
   std::string request_sha256;
   Actor created_by;
+  // A payment confirmed it (a BookingConfirmed by the payment provider),
+  // whatever happened to it since. That payment reported again after the
+  // booking was completed, marked a no-show or cancelled is a duplicate
+  // (Stripe redelivers events), not a late payment to refund.
+  bool confirmed_by_payment = false;
 
   friend bool operator==(const Booking&, const Booking&) = default;
 };

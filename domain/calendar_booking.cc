@@ -212,6 +212,12 @@ Decided decide_confirm(const CalendarState& state, const ConfirmBooking& c) {
   if (!allowed) return error(error_code::forbidden, "not allowed to confirm this booking");
   if (auto r = check_text("reason", c.reason, 1, 100); !r) return common::fail(r.error());
   if (booking.status == BookingStatus::confirmed) return already_done(c.booking_id);
+  // The payment that confirmed it, reported again after the booking was
+  // completed, marked a no-show or cancelled: nothing to confirm, and
+  // nothing for the webhook to refund (a cancellation refunded per policy).
+  if (booking.confirmed_by_payment && c.actor.kind == ActorKind::payment_provider) {
+    return already_done(c.booking_id);
+  }
   // A payment that arrives after the hold expiry was recorded is handled
   // like one that arrives after the hold ran out (docs/adr/0008-payments.md).
   const bool late_payment =

@@ -78,6 +78,10 @@ struct Evolver {
   }
   void operator()(const v1::BookingConfirmed& e) const {
     set_status(s, e.booking_id(), BookingStatus::confirmed);
+    if (Booking* b = booking_of(s, e.booking_id());
+        b != nullptr && from_proto(e.confirmed_by()).kind == ActorKind::payment_provider) {
+      b->confirmed_by_payment = true;
+    }
   }
   void operator()(const v1::BookingRescheduled& e) const {
     if (Booking* b = booking_of(s, e.booking_id())) {

@@ -27,4 +27,9 @@ namespace slotwise::service {
 // written into JSON without producing an invalid document.
 [[nodiscard]] std::string sanitize_utf8(std::string_view text);
 
+// `text` (valid UTF-8) cut to at most `max_bytes` without splitting a code
+// point, so a cut of valid text stays valid (a proto3 string field that is
+// not valid UTF-8 makes its whole message unparsable).
+[[nodiscard]] std::string_view truncate_utf8(std::string_view text, std::size_t max_bytes);
+
 }  // namespace slotwise::service

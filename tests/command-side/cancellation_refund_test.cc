@@ -1,7 +1,8 @@
 // Cancelling a paid booking refunds through Stripe's Refunds API per the
 // business's policy: in full when the customer cancels at least
 // free_cancellation_cutoff_minutes before the start or the owner cancels,
-// else late_cancellation_refund_percent; recorded as PaymentRefunded.
+// else late_cancellation_refund_percent; recorded as PaymentRefunded. The
+// payment's webhook delivered again later refunds nothing more.
 #include <doctest/doctest.h>
 
 #include <string>
@@ -20,11 +21,13 @@ namespace {
 const std::string kPolicy =
     R"("free_cancellation_cutoff_minutes":2880,"late_cancellation_refund_percent":40)";
 
-// Books slot(days, 10) and pays; returns {booking id, manage token}.
+// Books slot(days, hour) and pays; returns {booking id, manage token}.
 std::pair<std::string, std::string> book_and_pay(CommandFixture& f,
-                                                 const slotwise::testing::PaidSetup& s, int days) {
-  auto r = book(f, s, f.slot(days, 10));
-  REQUIRE_MESSAGE(r.status == 201, r.body);
+                                                 const slotwise::testing::PaidSetup& s, int days,
+                                                 int hour = 10) {
+  auto r = book(f, s, f.slot(days, hour));
+  const std::string why = r.body + " at " + f.slot(days, hour);
+  REQUIRE_MESSAGE(r.status == 201, why);
   const std::string booking = r.str("booking_id");
   const auto intent = *f.stripe.intent_for_booking(booking);
   REQUIRE(f.deliver_webhook(FakeStripe::intent_event("evt_pay_" + booking,
@@ -94,4 +97,47 @@ TEST_CASE_FIXTURE(CommandFixture, "cancelling an unpaid hold refunds nothing") {
                      {{"X-Manage-Token", r.str("manage_token")}});
   CHECK(c.status == 200);
   CHECK(stripe.refunds().empty());
+}
+
+TEST_CASE_FIXTURE(CommandFixture,
+                  "the payment reported again after cancellation or completion refunds nothing") {
+  const auto s = paid_setup(*this, "pay-again", kPolicy);
+  const auto redeliver = [&](const std::string& booking) {
+    return deliver_webhook(FakeStripe::intent_event(
+        "evt_pay_" + booking, "payment_intent.succeeded", *stripe.intent_for_booking(booking)));
+  };
+  auto [done, done_token] = book_and_pay(*this, s, 1);
+  // Cancelled late by the customer (the policy's 40 %), then Stripe sends
+  // the success again.
+  auto [late, late_token] = book_and_pay(*this, s, 1, 12);
+  REQUIRE(
+      api->post("/v1/bookings/" + late + "/cancel", "", {{"X-Manage-Token", late_token}}).status ==
+      200);
+  CHECK(redeliver(late) == 200);
+  auto refunds = stripe.refunds();
+  REQUIRE(refunds.size() == 1);
+  CHECK(refunds[0].amount == 2000);
+  // A hold cancelled before its payment went through: that payment is for
+  // a booking that is gone, and goes back in full.
+  auto r = book(*this, s, slot(5, 12));
+  REQUIRE(r.status == 201);
+  const std::string gone = r.str("booking_id");
+  REQUIRE(
+      api->post("/v1/bookings/" + gone + "/cancel", "", {{"X-Manage-Token", r.str("manage_token")}})
+          .status == 200);
+  CHECK(redeliver(gone) == 200);
+  refunds = stripe.refunds();
+  REQUIRE(refunds.size() == 2);
+  CHECK(refunds[1].amount == 5000);
+  CHECK(refunds[1].reason == "booking_unavailable");
+  // Completed by the owner after the appointment, then the same.
+  advance(std::chrono::hours(48));
+  auto login = api->post("/v1/auth/login",
+                         R"({"email":"pay-again@example.com","password":"correct horse"})");
+  REQUIRE(login.status == 200);
+  REQUIRE(api->post("/v1/bookings/" + done + "/complete", "", bearer(login.str("token"))).status ==
+          200);
+  CHECK(redeliver(done) == 200);
+  CHECK(stripe.refunds().size() == 2);
+  CHECK(payment_events(*this, done) == "PaymentIntentCreated PaymentSucceeded");
 }

@@ -6,6 +6,8 @@
 
 #include <string>
 
+#include "service/utf8.h"
+#include "slotwise/events/v1/payment.pb.h"
 #include "tests/command-side/payment_test_support.h"
 
 using slotwise::testing::book;
@@ -165,4 +167,34 @@ TEST_CASE_FIXTURE(CommandFixture, "charge.refunded records each refund once") {
   auto state = server->context().payments().load(booking);
   REQUIRE(state.ok());
   CHECK(state->first.refunded_minor == 1500);
+}
+
+TEST_CASE_FIXTURE(CommandFixture,
+                  "a long failure message is kept readable, cut between characters") {
+  const auto s = paid_setup(*this, "pay-long-error");
+  auto r = book(*this, s, slot(3, 10));
+  REQUIRE(r.status == 201);
+  const std::string booking = r.str("booking_id");
+  const auto intent = *stripe.intent_for_booking(booking);
+  // 501 bytes whose 500th and 501st are one character ("é"), as Stripe's
+  // localized decline messages can be.
+  std::string failed =
+      FakeStripe::intent_event("evt_long", "payment_intent.payment_failed", intent);
+  const std::string declined = "Your card was declined.";
+  failed.replace(failed.find(declined), declined.size(), std::string(499, 'x') + "\xC3\xA9");
+  CHECK(deliver_webhook(failed) == 200);
+  CHECK(payment_events(*this, booking) == "PaymentIntentCreated PaymentFailed");
+  // Recorded cut before the "é", not inside it: a proto3 string that is not
+  // valid UTF-8 is refused by strict readers of the log.
+  auto commits = reader->read({"payment", booking}, 0);
+  REQUIRE(commits.ok());
+  slotwise::events::v1::PaymentFailed recorded;
+  REQUIRE(commits.value().back().commit.events(0).payload().UnpackTo(&recorded));
+  CHECK(recorded.failure_message() == std::string(499, 'x'));
+  CHECK(slotwise::service::is_valid_utf8(recorded.failure_message()));
+  // The payment's history still loads: the success after it is recorded.
+  CHECK(deliver_webhook(FakeStripe::intent_event("evt_ok", "payment_intent.succeeded", intent)) ==
+        200);
+  CHECK(payment_events(*this, booking) == "PaymentIntentCreated PaymentFailed PaymentSucceeded");
+  CHECK(booking_status(*this, s.business, booking) == "confirmed");
 }

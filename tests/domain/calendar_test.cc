@@ -573,6 +573,41 @@ TEST_CASE("confirm: payment confirms a hold; after the hold ran out only if the 
   CHECK(code_of(confirm(expired_retaken, stripe, kNow + minutes{20})) == "slot_unavailable");
 }
 
+TEST_CASE("confirm: the payment reported again after the booking moved on is a duplicate") {
+  const Actor stripe{ActorKind::payment_provider, "stripe"};
+  const auto confirm = [&](const CalendarState& st, const Actor& a) {
+    return decide(st, ConfirmBooking{kBiz, "bkg_1", kOwner, a, "payment_succeeded", mon(11)});
+  };
+  const CalendarState held = apply(open_calendar(), book("bkg_1", mon(10), paid()));
+  const CalendarState paid_for = apply(
+      held, ConfirmBooking{kBiz, "bkg_1", kOwner, stripe, "payment_succeeded", kNow + minutes{5}});
+  CHECK(paid_for.bookings.at("bkg_1").confirmed_by_payment);
+  const CalendarState completed =
+      apply(paid_for, CompleteBooking{kBiz, "bkg_1", kOwner, kOwnerActor, mon(10, 30)});
+  const CalendarState cancelled_after_paying =
+      apply(paid_for, CancelBooking{kBiz, "bkg_1", kOwner, kOwnerActor, "", "", kNow});
+  for (const CalendarState* st : {&completed, &cancelled_after_paying}) {
+    auto again = confirm(*st, stripe);
+    REQUIRE(code_of(again) == "ok");
+    CHECK(again.value().outcome == DecideOutcome::already_done);
+    CHECK(again.value().events.empty());
+    // Anyone else confirming a finished booking is still refused.
+    CHECK(code_of(confirm(*st, kOwnerActor)) == "invalid_state");
+  }
+  // Never confirmed by a payment: a payment after the cancellation is a
+  // payment for a booking that is gone (the webhook refunds it) ...
+  const CalendarState cancelled_unpaid =
+      apply(held, CancelBooking{kBiz, "bkg_1", kOwner, kOwnerActor, "", "", kNow});
+  CHECK(code_of(confirm(cancelled_unpaid, stripe)) == "invalid_state");
+  // ... and so is one after a cancellation of a booking the owner confirmed.
+  const CalendarState owner_confirmed = apply(
+      held, ConfirmBooking{kBiz, "bkg_1", kOwner, kOwnerActor, "paid_in_cash", kNow + minutes{1}});
+  CHECK_FALSE(owner_confirmed.bookings.at("bkg_1").confirmed_by_payment);
+  const CalendarState owner_cancelled =
+      apply(owner_confirmed, CancelBooking{kBiz, "bkg_1", kOwner, kOwnerActor, "", "", kNow});
+  CHECK(code_of(confirm(owner_cancelled, stripe)) == "invalid_state");
+}
+
 TEST_CASE("DST: New York's repeated 01:30 on 2026-11-01 is two bookable instants") {
   CalendarState s =
       apply(CalendarState{}, SetWeeklySchedule{kBiz, kOwner, kOwnerActor, "America/New_York",

@@ -7,6 +7,7 @@
 
 using slotwise::service::is_valid_utf8;
 using slotwise::service::sanitize_utf8;
+using slotwise::service::truncate_utf8;
 using slotwise::service::utf8_length;
 
 TEST_CASE("well-formed text of every sequence length is valid") {
@@ -43,4 +44,24 @@ TEST_CASE("sanitising replaces each invalid byte with U+FFFD and keeps the rest"
         "b");
   CHECK(sanitize_utf8("\xED\xA0\x80") == "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");
   CHECK(is_valid_utf8(sanitize_utf8("\xC0\xAF\xE2\x82")));
+}
+
+TEST_CASE("truncating never splits a code point, so valid text stays valid") {
+  CHECK(truncate_utf8("abc", 5) == "abc");
+  CHECK(truncate_utf8("abc", 3) == "abc");
+  CHECK(truncate_utf8("abc", 2) == "ab");
+  CHECK(truncate_utf8("abc", 0).empty());
+  const std::string euro = "\xE2\x82\xAC";  // €, 3 bytes
+  CHECK(truncate_utf8("a" + euro, 3) == "a");
+  CHECK(truncate_utf8("a" + euro, 4) == "a" + euro);
+  const std::string grin = "\xF0\x9F\x98\x80";  // 😀, 4 bytes
+  for (std::size_t max = 0; max <= 9; ++max) {
+    const std::string text = grin + "x" + grin;
+    const std::string_view cut = truncate_utf8(text, max);
+    CHECK(cut.size() <= max);
+    CHECK(is_valid_utf8(cut));
+    CHECK(text.starts_with(cut));
+  }
+  CHECK(truncate_utf8(grin + "x" + grin, 8) == grin + "x");
+  CHECK(truncate_utf8(grin + "x" + grin, 9) == grin + "x" + grin);
 }
