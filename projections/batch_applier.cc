@@ -40,6 +40,15 @@ Status BatchApplier::prepare(pqxx::connection& conn) {
   });
 }
 
+Status BatchApplier::resume(pqxx::connection& conn) {
+  return guarded("resume aggregate upkeep", [&]() -> common::Unit {
+    pqxx::work tx(conn);
+    upkeep_.start(tx);
+    tx.commit();
+    return common::Unit{};
+  });
+}
+
 Result<Checkpoint> BatchApplier::checkpoint(pqxx::connection& conn) const {
   return guarded("read checkpoint", [&]() -> Checkpoint {
     pqxx::read_transaction tx(conn);

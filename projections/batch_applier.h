@@ -54,6 +54,12 @@ class BatchApplier {
   // whether a catch-up left aggregates to recompute; call once per
   // connection.
   [[nodiscard]] Status prepare(pqxx::connection& conn);
+  // Reads again whether a catch-up left aggregates to recompute, forgetting
+  // what this applier remembered. Call when this applier becomes the
+  // projection's only writer again (a lease taken after standing by, a
+  // consumer repositioned): meanwhile another writer may have left a
+  // catch-up unfinished, or finished one (a rebuild's swap).
+  [[nodiscard]] Status resume(pqxx::connection& conn);
   [[nodiscard]] Result<Checkpoint> checkpoint(pqxx::connection& conn) const;
   // `behind`: many events follow this batch, so its daily_stats and
   // customers keys are only remembered (aggregate_upkeep.h); otherwise they

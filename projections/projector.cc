@@ -153,6 +153,14 @@ void Projector::session() {
 // One consumer life: positioned at checkpoint + 1; returns true to
 // reposition (gap), false to end the session (error or stop).
 bool Projector::consume(pqxx::connection& conn, BatchApplier& applier) {
+  // What prepare() read may be stale by now: while this instance stood by,
+  // the lease holder may have left a catch-up's aggregates unfinished (its
+  // mark in aggregate_backlog), and a rebuild's swap replaces the tables.
+  if (auto r = applier.resume(conn); !r) {
+    errors_.inc();
+    logger_.warn("aggregate state unreadable", {{"error", r.error().message}});
+    return false;
+  }
   auto cp = applier.checkpoint(conn);
   if (!cp) {
     errors_.inc();

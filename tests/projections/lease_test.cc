@@ -1,6 +1,7 @@
 // Two projector instances on one database: only the lease holder applies;
 // the other stands by and takes over, from the checkpoint, when the holder
-// stops. Nothing is applied twice.
+// stops. Nothing is applied twice, and a catch-up the holder left
+// unfinished is finished by the instance that takes over.
 #include <doctest/doctest.h>
 
 #include "tests/read_side/read_side_fixture.h"
@@ -42,6 +43,51 @@ TEST_CASE_FIXTURE(ReadSideFixture, "a second projector waits for the lease and t
   CHECK(count(db, "SELECT sum(total) FROM daily_stats") == 60);
   CHECK(count(db, "SELECT applied_commits FROM projection_checkpoints") ==
         static_cast<std::int64_t>(last_position()));
+}
+
+TEST_CASE_FIXTURE(ReadSideFixture,
+                  "the instance taking over finishes the aggregates of a catch-up left behind") {
+  const std::string db = create_database("rm");
+  append<domain::BusinessEvent>(
+      "business", "biz_t",
+      {business_created("biz_t", "lease-t", "usr_t", "UTC", policy(15, 0, 30, 0))});
+  // Small batches, and daily_stats and customers deferred while more than
+  // 10 commits follow a batch, so a backlog of 300 is a long catch-up.
+  const auto small = [](projections::ProjectorOptions& o) {
+    o.fetch.catchup_batch = 5;
+    o.fetch.live_batch = 5;
+    o.fetch.catchup_threshold = 0;
+    o.defer_aggregates_after = 10;
+  };
+  auto first = std::make_unique<RunningProjector>(*store, db, "projector-main", 5, small);
+  REQUIRE(first->wait_leader());
+  REQUIRE(first->wait_for(last_position()));
+  // Standing by from before the catch-up begins: it read "nothing pending".
+  RunningProjector second(*store, db, "projector-main", 5, small);
+  constexpr int kBookings = 300;
+  for (int i = 0; i < kBookings; ++i) {
+    const std::string bkg = "bkg_t" + std::to_string(i);
+    append<domain::CalendarEvent>(
+        "calendar", "biz_t",
+        {booking_created("biz_t", bkg, "svc", 1'790'000'000 + std::int64_t{i} * 3600, 30, "UTC",
+                         "c" + std::to_string(i) + "@example.com", 100),
+         confirmed("biz_t", bkg)});
+  }
+  // The holder stops part-way: aggregates deferred, the mark left.
+  REQUIRE(first->wait_for(last_position() - kBookings + 40));
+  first->stop();
+  const auto stopped_at = first->projector().position();
+  first.reset();
+  REQUIRE(stopped_at < last_position());
+  CHECK(count(db, "SELECT count(*) FROM aggregate_backlog") == 1);
+
+  REQUIRE(second.wait_leader());
+  REQUIRE(second.wait_for(last_position()));
+  // Every booking counted once, by day and by customer; no mark left.
+  CHECK(count(db, "SELECT sum(total) FROM daily_stats") == kBookings);
+  CHECK(count(db, "SELECT sum(bookings_count) FROM customers") == kBookings);
+  CHECK(count(db, "SELECT count(*) FROM customers") == kBookings);
+  CHECK(count(db, "SELECT count(*) FROM aggregate_backlog") == 0);
 }
 
 }  // namespace slotwise::testing

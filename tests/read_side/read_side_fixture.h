@@ -8,6 +8,7 @@
 #include <doctest/doctest.h>
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <string>
 #include <thread>
@@ -75,8 +76,10 @@ struct ReadSideFixture {
 // A projector on its own thread; stopped (cleanly) on destruction.
 class RunningProjector {
  public:
+  // `adjust` changes the test's options further (batch sizes, deferral).
   RunningProjector(const events::EventStore& store, const std::string& pg_url,
-                   const std::string& durable, int catchup_batch = 2000)
+                   const std::string& durable, int catchup_batch = 2000,
+                   const std::function<void(projections::ProjectorOptions&)>& adjust = {})
       : logger_("projector-test", service::LogLevel::kWarn) {
     projections::ProjectorOptions o;
     o.pg_url = pg_url;
@@ -84,6 +87,7 @@ class RunningProjector {
     o.fetch.catchup_batch = catchup_batch;
     o.standby_poll = std::chrono::milliseconds(50);
     o.retry_backoff = std::chrono::milliseconds(100);
+    if (adjust) adjust(o);
     projector_ = std::make_unique<projections::Projector>(store, o, logger_, metrics_);
     thread_ = std::thread([this] { projector_->run(); });
   }
