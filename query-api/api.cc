@@ -1,5 +1,6 @@
 #include "query-api/api.h"
 
+#include <algorithm>
 #include <charconv>
 #include <thread>
 
@@ -10,6 +11,7 @@
 #include "query-api/ics.h"
 #include "query-api/views.h"
 #include "service/rfc3339.h"
+#include "service/utf8.h"
 
 namespace slotwise::query {
 namespace {
@@ -19,6 +21,7 @@ using service::reply_error;
 using Res = httplib::Response;
 
 constexpr const char* kMinPositionHeader = "SlotWise-Min-Position";
+constexpr std::chrono::milliseconds kLongestPositionPoll{50};
 
 void bad_request(Res& res, std::string message) {
   reply_error(res, service::invalid_request(std::move(message)));
@@ -72,6 +75,9 @@ void reply_public(const service::RequestContext& ctx, Res& res, std::string body
                   const std::string& etag, int max_age) {
   res.set_header("ETag", etag);
   res.set_header("Cache-Control", "public, max-age=" + std::to_string(max_age));
+  // A read after the client's own write (SlotWise-Min-Position) must reach
+  // this server, not a browser or CDN copy stored for a read without it.
+  res.set_header("Vary", kMinPositionHeader);
   const auto& req = ctx.request();
   if (req.has_header("If-None-Match") &&
       etag_matches(req.get_header_value("If-None-Match"), etag)) {
@@ -123,6 +129,14 @@ std::optional<std::pair<std::int64_t, std::string>> parse_cursor(const std::stri
   std::int64_t t = 0;
   const auto [p, ec] = std::from_chars(head.data(), head.data() + head.size(), t);
   if (ec != std::errc{} || p != head.data() + head.size()) return std::nullopt;
+  // A cursor is ours (cursor_of) or tampered with: a start outside years
+  // 0001-9999 or an id that is not text would make PostgreSQL refuse the
+  // page (a 500) instead of the 400 it deserves.
+  constexpr std::int64_t kFirst = -62135596800;  // 0001-01-01T00:00:00Z
+  constexpr std::int64_t kLast = 253402300799;   // 9999-12-31T23:59:59Z
+  if (t < kFirst || t > kLast || !service::is_valid_utf8(whole.substr(bar + 1))) {
+    return std::nullopt;
+  }
   return std::make_pair(t, decoded.substr(bar + 1));
 }
 
@@ -163,13 +177,14 @@ domain::Instant QueryApi::now() const {
 void QueryApi::install(service::HttpServer& server) {
   auto bind = [this](void (QueryApi::*handler)(const Ctx&, Res&) const) {
     return [this, handler](Ctx& ctx, Res& res) {
-      if (!await_position(ctx, res)) return;
+      if (!text_request(ctx, res) || !await_position(ctx, res)) return;
       (this->*handler)(ctx, res);
     };
   };
   server.get("/v1/businesses/{slug}", bind(&QueryApi::business));
   // Availability also needs the position (whether its cache may answer).
   server.get("/v1/businesses/{slug}/availability", [this](Ctx& ctx, Res& res) {
+    if (!text_request(ctx, res)) return;
     if (const auto admitted = await_position(ctx, res)) availability(ctx, res, *admitted);
   });
   server.get("/v1/bookings/{id}", bind(&QueryApi::booking));
@@ -178,6 +193,19 @@ void QueryApi::install(service::HttpServer& server) {
   server.get("/v1/businesses/{slug}/calendar-feed", bind(&QueryApi::calendar_feed));
   server.get("/v1/businesses/{slug}/stats", bind(&QueryApi::stats));
   server.get("/v1/businesses/{slug}/notifications", bind(&QueryApi::notifications));
+}
+
+bool QueryApi::text_request(const Ctx& ctx, Res& res) {
+  // Ids, slugs and parameters go to PostgreSQL as text, which refuses bytes
+  // that are not UTF-8 (%FF in a path decodes to one): bad input, not a
+  // server error.
+  const auto& req = ctx.request();
+  bool valid = service::is_valid_utf8(req.path);
+  for (const auto& [name, value] : req.params) {
+    valid = valid && service::is_valid_utf8(name) && service::is_valid_utf8(value);
+  }
+  if (!valid) bad_request(res, "the path and query parameters must be UTF-8 text");
+  return valid;
 }
 
 std::optional<QueryApi::Admitted> QueryApi::await_position(const Ctx& ctx, Res& res) const {
@@ -189,6 +217,12 @@ std::optional<QueryApi::Admitted> QueryApi::await_position(const Ctx& ctx, Res& 
     return std::nullopt;
   }
   const auto deadline = std::chrono::steady_clock::now() + options_.min_position_wait;
+  // Doubling pauses: a read right after its write usually waits a few
+  // milliseconds, and a long wait (or a position that never comes) should
+  // not read the checkpoint every 5 ms (~400 queries in 2 s per request).
+  const std::chrono::steady_clock::duration longest =
+      std::max(options_.min_position_poll, kLongestPositionPoll);
+  std::chrono::steady_clock::duration pause = options_.min_position_poll;
   while (true) {
     auto pos = store_.position(options_.projection);
     if (!pos) {
@@ -196,8 +230,10 @@ std::optional<QueryApi::Admitted> QueryApi::await_position(const Ctx& ctx, Res& 
       return std::nullopt;
     }
     if (pos.value() >= *wanted) return Admitted{wanted};
-    if (std::chrono::steady_clock::now() >= deadline) break;
-    std::this_thread::sleep_for(options_.min_position_poll);
+    const auto now = std::chrono::steady_clock::now();
+    if (now >= deadline) break;
+    std::this_thread::sleep_for(std::min(pause, deadline - now));
+    pause = std::min(pause * 2, longest);
   }
   position_timeouts_.inc();
   res.set_header("Retry-After", "1");

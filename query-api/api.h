@@ -12,7 +12,8 @@
 //                                                (?status=planned|sent|failed|cancelled)
 //
 // Read-your-writes: a request with `SlotWise-Min-Position: N` first waits
-// (polling the projection checkpoint, bounded by min_position_wait) until
+// (polling the projection checkpoint, pauses doubling from 5 to 50 ms,
+// bounded by min_position_wait) until
 // the projection has applied position N; otherwise 503 with Retry-After.
 // Availability is answered from an AvailabilityCache when one is given and
 // usable for the request (availability_cache.h); otherwise from the database.
@@ -72,6 +73,9 @@ class QueryApi {
   struct Admitted {
     std::optional<std::uint64_t> min_position;
   };
+  // False (and a 400 written) when the path or a query parameter is not
+  // UTF-8 text.
+  [[nodiscard]] static bool text_request(const Ctx& ctx, Res& res);
   // Waits for the request's SlotWise-Min-Position; nullopt (and the
   // response written) when the request must not proceed.
   [[nodiscard]] std::optional<Admitted> await_position(const Ctx& ctx, Res& res) const;

@@ -4,6 +4,7 @@
 // validation, and the read-only database role.
 #include <doctest/doctest.h>
 
+#include "auth/base64url.h"
 #include "tests/query-api/query_scenario.h"
 
 namespace slotwise::testing {
@@ -21,6 +22,8 @@ TEST_CASE_FIXTURE(QueryFixture, "query API endpoints") {
     CHECK(d["services"].Size() == 1);  // the retired one is not offered
     CHECK(std::string(d["services"][0]["id"].GetString()) == "svc_cut");
     CHECK(r->get_header_value("Cache-Control").find("public") != std::string::npos);
+    // A browser's copy must not answer a read-your-writes request.
+    CHECK(r->get_header_value("Vary") == "SlotWise-Min-Position");
     const std::string etag = r->get_header_value("ETag");
     REQUIRE_FALSE(etag.empty());
     auto by_id = get("/v1/businesses/biz_a");
@@ -151,6 +154,27 @@ TEST_CASE_FIXTURE(QueryFixture, "query API endpoints") {
     CHECK(all_pages(base + "&status=tentative,no_show").empty());
     CHECK(get_as("usr_a", "/v1/businesses/biz_a/bookings?status=lost")->status == 400);
     CHECK(get_as("usr_a", "/v1/businesses/biz_a/bookings?cursor=%%%")->status == 400);
+    // Cursors that decode but were not ours: a start beyond year 9999, an
+    // id that is not UTF-8 text (PostgreSQL would refuse both: no 500).
+    for (const std::string& raw :
+         {std::string("9223372036854775807|bkg_101"), std::string("1790000000|bkg_\xFF")}) {
+      CAPTURE(raw);
+      auto r = get_as(
+          "usr_a", "/v1/businesses/biz_a/bookings?cursor=" + slotwise::auth::base64url_encode(raw));
+      CHECK(r->status == 400);
+      CHECK(error_code(r) == "invalid_request");
+    }
+    // Bytes that are not UTF-8 in a path or a parameter: 400, not 500.
+    for (const std::string& path :
+         {std::string("/v1/businesses/%FF"),
+          std::string("/v1/businesses/studio-a/availability?service_id=%FF&from=2026-05-26"
+                      "&to=2026-05-27"),
+          std::string("/v1/bookings/bkg_%C3?manage_token=x")}) {
+      CAPTURE(path);
+      auto r = get(path);
+      CHECK(r->status == 400);
+      CHECK(error_code(r) == "invalid_request");
+    }
     CHECK(get_as("usr_a", "/v1/businesses/biz_a/bookings?from=yesterday")->status == 400);
   }
 
