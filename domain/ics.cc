@@ -17,6 +17,9 @@ std::string ics_fold_line(std::string_view line) {
   while (line.size() > limit) {
     std::size_t cut = limit;
     while (cut > 0 && is_continuation(static_cast<unsigned char>(line[cut]))) --cut;
+    // Only bytes that are not UTF-8 (a run of 75 continuation bytes) leave
+    // no character boundary to fold at: fold at the limit rather than loop.
+    if (cut == 0) cut = limit;
     out.append(line.substr(0, cut));
     out.append("\r\n ");
     line.remove_prefix(cut);

@@ -37,6 +37,21 @@ TEST_CASE("content lines are folded at 75 octets, never inside a UTF-8 character
   }
 }
 
+TEST_CASE("a line of bytes that are not UTF-8 is still folded, and the fold ends") {
+  const std::string junk = "X:" + std::string(300, '\x80');
+  const std::string folded = fold_line(junk);
+  std::string unfolded;
+  std::size_t at = 0;
+  while (at < folded.size()) {
+    const std::size_t end = folded.find("\r\n", at);
+    REQUIRE(end != std::string::npos);
+    CHECK(end - at <= 75);
+    unfolded += folded.substr(at == 0 ? at : at + 1, end - (at == 0 ? at : at + 1));
+    at = end + 2;
+  }
+  CHECK(unfolded == junk);
+}
+
 TEST_CASE("TEXT values escape backslash, semicolon, comma and newline") {
   CHECK(escape_text("a\\b;c,d\ne\r") == "a\\\\b\\;c\\,d\\ne");
 }
