@@ -13,8 +13,8 @@
 //
 // Read-your-writes: a request with `SlotWise-Min-Position: N` first waits
 // (polling the projection checkpoint, pauses doubling from 5 to 50 ms,
-// bounded by min_position_wait) until
-// the projection has applied position N; otherwise 503 with Retry-After.
+// bounded by min_position_wait) until the projection has applied position
+// N; otherwise 503 with Retry-After.
 // Availability is answered from an AvailabilityCache when one is given and
 // usable for the request (availability_cache.h); otherwise from the database.
 // Errors are {"error":{"code","message"}}: 400 bad parameters, 401 no or
