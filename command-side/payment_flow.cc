@@ -142,8 +142,12 @@ service::ApiResult<common::Unit> refund_cancellation(CommandContext& ctx,
   auto payment = ctx.payments().load(booking_id);
   if (!payment) return common::fail(command::to_api_error(payment.error()));
   if (payment->first.status != domain::PaymentStatus::succeeded) return common::Unit{};
+  // The share the cancellation earned, also when this is a retry made
+  // later or by someone else (the owner repeating a customer's cancel).
+  const domain::Booking& booking = it->second;
   const std::int64_t amount = cancellation_refund_minor(
-      policy, it->second, payment->first.paid.amount_minor, actor, ctx.now());
+      policy, booking, payment->first.paid.amount_minor, booking.cancelled_by.value_or(actor),
+      booking.cancelled_at.value_or(ctx.now()));
   if (amount <= 0) return common::Unit{};
   return refund_once(ctx, request, booking_id, amount, kRefundCancellation);
 }

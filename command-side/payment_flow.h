@@ -64,7 +64,10 @@ inline constexpr int kPaymentRetryAfterSeconds = 5;
                                                      const domain::Actor& actor,
                                                      domain::Instant now);
 
-// After a booking was cancelled: refunds its payment per the policy.
+// After a booking was cancelled: refunds its payment per the policy, with
+// the share the cancellation earned (its actor and time, as logged), also
+// on a retry made later or by someone else; `actor` and the current time
+// stand in only for cancellations logged without them.
 [[nodiscard]] service::ApiResult<common::Unit> refund_cancellation(
     CommandContext& ctx, const CommandRequest& request, const std::string& business_id,
     const std::string& booking_id, const domain::BusinessPolicy& policy,

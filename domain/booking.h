@@ -71,6 +71,11 @@ struct Booking {
   // booking was completed, marked a no-show or cancelled is a duplicate
   // (Stripe redelivers events), not a late payment to refund.
   bool confirmed_by_payment = false;
+  // Who cancelled it and when (BookingCancelled): what a cancellation
+  // refund is computed from, whenever the refund is made. No time for
+  // cancellations logged before events carried it.
+  std::optional<Actor> cancelled_by;
+  std::optional<Instant> cancelled_at;
 
   friend bool operator==(const Booking&, const Booking&) = default;
 };

@@ -267,6 +267,7 @@ Decided decide_cancel(const CalendarState& state, const CancelBooking& c) {
   cancelled.set_business_id(c.business_id);
   *cancelled.mutable_cancelled_by() = to_proto(c.actor);
   cancelled.set_reason(c.reason);
+  *cancelled.mutable_cancelled_at() = to_timestamp(c.now);
   return accepted({std::move(cancelled)}, c.booking_id);
 }
 

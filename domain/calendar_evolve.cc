@@ -94,6 +94,10 @@ struct Evolver {
   }
   void operator()(const v1::BookingCancelled& e) const {
     set_status(s, e.booking_id(), BookingStatus::cancelled);
+    if (Booking* b = booking_of(s, e.booking_id())) {
+      b->cancelled_by = from_proto(e.cancelled_by());
+      if (e.has_cancelled_at()) b->cancelled_at = to_instant(e.cancelled_at());
+    }
   }
   void operator()(const v1::BookingExpired& e) const {
     set_status(s, e.booking_id(), BookingStatus::expired);

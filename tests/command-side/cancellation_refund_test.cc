@@ -141,3 +141,31 @@ TEST_CASE_FIXTURE(CommandFixture,
   CHECK(stripe.refunds().size() == 2);
   CHECK(payment_events(*this, done) == "PaymentIntentCreated PaymentSucceeded");
 }
+
+TEST_CASE_FIXTURE(CommandFixture,
+                  "a refund retried later keeps the share the cancellation earned") {
+  const auto s = paid_setup(*this, "cancel-share", kPolicy);
+  auto [early, early_token] = book_and_pay(*this, s, 3);
+  auto [late, late_token] = book_and_pay(*this, s, 1);
+  // The customer cancels late while Stripe is down; the owner repeats the
+  // cancel: the customer's late share, not the owner's full refund.
+  stripe.fail_next(1);
+  CHECK(
+      api->post("/v1/bookings/" + late + "/cancel", "", {{"X-Manage-Token", late_token}}).status ==
+      503);
+  CHECK(api->post("/v1/bookings/" + late + "/cancel", "", bearer(s.token)).status == 200);
+  auto refunds = stripe.refunds();
+  REQUIRE(refunds.size() == 1);
+  CHECK(refunds[0].amount == 2000);
+  // The customer cancels three days ahead while Stripe is down and retries
+  // only after the cutoff has passed: still everything back.
+  stripe.fail_next(1);
+  CHECK(api->post("/v1/bookings/" + early + "/cancel", "", {{"X-Manage-Token", early_token}})
+            .status == 503);
+  advance(std::chrono::hours(48));
+  CHECK(api->post("/v1/bookings/" + early + "/cancel", "", {{"X-Manage-Token", early_token}})
+            .status == 200);
+  refunds = stripe.refunds();
+  REQUIRE(refunds.size() == 2);
+  CHECK(refunds[1].amount == 5000);
+}

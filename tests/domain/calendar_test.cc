@@ -608,6 +608,21 @@ TEST_CASE("confirm: the payment reported again after the booking moved on is a d
   CHECK(code_of(confirm(owner_cancelled, stripe)) == "invalid_state");
 }
 
+TEST_CASE("cancel: the booking keeps who cancelled it and when") {
+  const CalendarState s = apply(open_calendar(), book("bkg_1", mon(10), paid()));
+  CHECK_FALSE(s.bookings.at("bkg_1").cancelled_at.has_value());
+  auto cancelled =
+      decide(s, CancelBooking{kBiz, "bkg_1", kOwner, Actor{ActorKind::customer, "bkg_1"}, kToken,
+                              "", kNow + minutes{3}});
+  REQUIRE(code_of(cancelled) == "ok");
+  const CalendarState after = fold(s, cancelled.value().events);
+  const Booking& b = after.bookings.at("bkg_1");
+  CHECK(b.status == BookingStatus::cancelled);
+  REQUIRE(b.cancelled_by.has_value());
+  CHECK(b.cancelled_by->kind == ActorKind::customer);
+  CHECK(b.cancelled_at == std::optional<Instant>(kNow + minutes{3}));
+}
+
 TEST_CASE("DST: New York's repeated 01:30 on 2026-11-01 is two bookable instants") {
   CalendarState s =
       apply(CalendarState{}, SetWeeklySchedule{kBiz, kOwner, kOwnerActor, "America/New_York",

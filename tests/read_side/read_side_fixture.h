@@ -7,6 +7,7 @@
 
 #include <doctest/doctest.h>
 
+#include <atomic>
 #include <chrono>
 #include <functional>
 #include <memory>
@@ -49,6 +50,39 @@ struct ReadSideFixture {
   template <class Event>
   std::uint64_t append(const std::string& category, const std::string& id,
                        const std::vector<Event>& evs, v1::ActorKind actor = v1::ACTOR_KIND_OWNER) {
+    auto res = store->append(request_for(category, id, evs, actor));
+    REQUIRE_MESSAGE(res.ok(), (res.ok() ? "" : res.error().describe()));
+    return res.value().position;
+  }
+
+  // The same without waiting: commits to different aggregates are in
+  // flight together, so many reach the log at once. Then drain().
+  template <class Event>
+  void append_pipelined(const std::string& category, const std::string& id,
+                        const std::vector<Event>& evs) {
+    store->append_async(request_for(category, id, evs, v1::ACTOR_KIND_OWNER),
+                        [this](const events::Result<events::AppendResult>& r) {
+                          if (!r) pipelined_failures.fetch_add(1);
+                        });
+  }
+  void drain() {
+    REQUIRE(store->drain(std::chrono::seconds(30)));
+    REQUIRE(pipelined_failures.load() == 0);
+  }
+
+  [[nodiscard]] std::uint64_t last_position() const {
+    auto s = store->state();
+    REQUIRE(s.ok());
+    return s.value().last_sequence;
+  }
+
+  int commit_counter = 0;  // commit ids of append()
+  std::atomic<int> pipelined_failures{0};
+
+ private:
+  template <class Event>
+  events::AppendRequest request_for(const std::string& category, const std::string& id,
+                                    const std::vector<Event>& evs, v1::ActorKind actor) {
     events::AppendRequest r;
     r.aggregate = {category, id};
     r.commit_id = "c" + std::to_string(++commit_counter);
@@ -59,18 +93,8 @@ struct ReadSideFixture {
       auto packed = domain::to_packed(e);
       r.events.push_back(events::PackedEvent{packed.first, packed.second});
     }
-    auto res = store->append(std::move(r));
-    REQUIRE_MESSAGE(res.ok(), (res.ok() ? "" : res.error().describe()));
-    return res.value().position;
+    return r;
   }
-
-  [[nodiscard]] std::uint64_t last_position() const {
-    auto s = store->state();
-    REQUIRE(s.ok());
-    return s.value().last_sequence;
-  }
-
-  int commit_counter = 0;  // commit ids of append()
 };
 
 // A projector on its own thread; stopped (cleanly) on destruction.
