@@ -252,11 +252,15 @@ CommandReply cancel_booking(CommandContext& ctx, const CommandRequest& request) 
                                ctx.now()};
   CommandReply reply = run_action(ctx, request, *target, cancel);
   if (reply.status != 200) return reply;
-  // A paid booking's refund, per the business's policy. A retry of the
-  // cancellation (after a 503 here) finds it cancelled and refunds then.
+  // A paid booking's refund, per the business's policy. When it fails, a
+  // retry of the cancellation (after the 503) finds it cancelled and
+  // refunds then, and so does the refund reconciler without one.
   auto refunded = refund_cancellation(ctx, request, target->business_id, target->booking_id,
                                       target->business.policy, target->actor);
-  if (!refunded) return payment_failure(refunded.error());
+  if (!refunded) {
+    ctx.retry_refund_later(target->business_id, target->booking_id);
+    return payment_failure(refunded.error());
+  }
   return reply;
 }
 

@@ -45,7 +45,8 @@ ConfigResult<CommandConfig> command_config_from(const service::Config& config) {
                                            "stripe_webhook_secrets",
                                            "stripe_webhook_tolerance",
                                            "stripe_timeout",
-                                           "hold_expiry"});
+                                           "hold_expiry",
+                                           "refund_retry"});
   if (!known) return common::fail(known.error());
 
   CommandConfig c;
@@ -106,6 +107,8 @@ ConfigResult<CommandConfig> command_config_from(const service::Config& config) {
   if (auto e = set(c.stripe_timeout, config.get_duration("stripe_timeout", c.stripe_timeout)))
     return common::fail(*e);
   if (auto e = set(c.hold_expiry, config.get_bool("hold_expiry", c.hold_expiry)))
+    return common::fail(*e);
+  if (auto e = set(c.refund_retry, config.get_bool("refund_retry", c.refund_retry)))
     return common::fail(*e);
   return c;
 }

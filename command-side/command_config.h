@@ -61,6 +61,9 @@ struct CommandConfig {
 
   // Expire unpaid holds (hold_expiry.h).
   bool hold_expiry = true;
+  // Retry failed cancellation refunds (refund_reconciler.h); only with
+  // payments on.
+  bool refund_retry = true;
 };
 
 // The secrets of `stripe_webhook_secrets` (the list itself, or the file's

@@ -103,6 +103,16 @@ class CommandContext {
   [[nodiscard]] service::Logger& logger() const { return logger_; }
   [[nodiscard]] std::chrono::sys_seconds now() const { return clock_(); }
 
+  // Where a cancelled booking whose refund failed goes to be retried
+  // without the client (RefundReconciler). Set once, before the context
+  // serves requests; without it only a repeated cancel retries.
+  using RefundRetry =
+      std::function<void(const std::string& business_id, const std::string& booking_id)>;
+  void set_refund_retry(RefundRetry retry) { refund_retry_ = std::move(retry); }
+  void retry_refund_later(const std::string& business_id, const std::string& booking_id) const {
+    if (refund_retry_) refund_retry_(business_id, booking_id);
+  }
+
  private:
   events::EventStore& store_;
   AccountRepository accounts_;
@@ -123,6 +133,7 @@ class CommandContext {
   std::string source_;
   service::Logger& logger_;
   Clock clock_;
+  RefundRetry refund_retry_;
 };
 
 }  // namespace slotwise::command

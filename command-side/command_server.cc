@@ -56,6 +56,14 @@ common::Result<int, std::string> CommandServer::start(CommandContext::Clock cloc
     hold_expiry_ = std::make_unique<HoldExpiry>(*ctx_, HoldExpiryOptions{});
     if (auto r = hold_expiry_->start(); !r) return common::fail(r.error());
   }
+  if (config_.refund_retry && ctx_->stripe() != nullptr) {
+    refund_reconciler_ = std::make_unique<RefundReconciler>(*ctx_, RefundReconcilerOptions{});
+    ctx_->set_refund_retry([r = refund_reconciler_.get()](const std::string& business_id,
+                                                          const std::string& booking_id) {
+      r->retry_later(business_id, booking_id);
+    });
+    refund_reconciler_->start();
+  }
 
   service::HttpServerOptions http_options;
   http_options.host = config_.http_host;
@@ -117,6 +125,7 @@ void CommandServer::stop() {
   refresh_cv_.notify_all();
   if (refresher_.joinable()) refresher_.join();
   if (hold_expiry_) hold_expiry_->stop();
+  if (refund_reconciler_) refund_reconciler_->stop();
   if (business_watch_) business_watch_->stop();
   // Stop taking requests first; running handlers finish their appends.
   if (http_) http_->stop();
@@ -127,6 +136,7 @@ void CommandServer::stop() {
   responder_.reset();
   http_.reset();
   hold_expiry_.reset();
+  refund_reconciler_.reset();
   business_watch_.reset();
   command_metrics_.reset();
   ctx_.reset();

@@ -7,7 +7,8 @@
 // starts the business watch (a LogFollower of business commits that marks
 // the cached business stale, so a booking sees another process's service or
 // policy change at once; docs/adr/0007-command-api.md) and the hold expiry
-// scheduler (unless hold_expiry = false), binds HTTP
+// scheduler (unless hold_expiry = false) and, with payments on, the refund
+// reconciler (unless refund_retry = false), binds HTTP
 // and subscribes sw.cmd.*; stop() stops taking requests, lets
 // running ones finish, then drains in-flight appends (bounded by
 // shutdown_drain) before closing the connection.
@@ -31,6 +32,7 @@
 #include "command-side/hold_expiry.h"
 #include "command-side/log_follower.h"
 #include "command-side/nats_adapter.h"
+#include "command-side/refund_reconciler.h"
 #include "common/result.h"
 #include "events/event_store.h"
 #include "service/http_server.h"
@@ -53,6 +55,10 @@ class CommandServer {
 
   [[nodiscard]] int port() const { return port_; }
   [[nodiscard]] CommandContext& context() { return *ctx_; }
+  // Null unless it runs (payments on and refund_retry).
+  [[nodiscard]] const RefundReconciler* refund_reconciler() const {
+    return refund_reconciler_.get();
+  }
 
  private:
   void refresh_loop();
@@ -68,6 +74,7 @@ class CommandServer {
   std::unique_ptr<NatsCommandResponder> responder_;
   std::unique_ptr<LogFollower> business_watch_;
   std::unique_ptr<HoldExpiry> hold_expiry_;
+  std::unique_ptr<RefundReconciler> refund_reconciler_;
   std::thread refresher_;
   std::mutex refresh_mu_;
   std::condition_variable refresh_cv_;
