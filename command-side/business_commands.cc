@@ -31,6 +31,18 @@ common::Result<std::string, ApiError> id_for(const CommandRequest& request, auth
   return std::move(*id);
 }
 
+}  // namespace
+
+std::string new_business_id(const std::string& user_id, const std::string& slug,
+                            const std::string& idempotency_key) {
+  if (!idempotency_key.empty()) {
+    return auth::derived_id(auth::IdKind::business, user_id + "|business|" + idempotency_key);
+  }
+  return auth::derived_id(auth::IdKind::business, user_id + "|business-slug|" + slug);
+}
+
+namespace {
+
 CommandReply position_reply(int status, std::uint64_t position) {
   return json_reply(
       status, [](JsonWriter&) {}, position);
@@ -77,33 +89,40 @@ CommandReply create_business(CommandContext& ctx, const CommandRequest& request)
   // The slug names a subject: refuse bad ones before any I/O.
   if (auto r = domain::validate_slug(*slug); !r) return error_reply(to_api_error(r.error()));
 
-  auto business_id = id_for(request, auth::IdKind::business, *user, "business");
-  if (!business_id) return error_reply(business_id.error());
+  const std::string business_id = new_business_id(*user, *slug, request.idempotency_key);
   const domain::Actor actor{domain::ActorKind::owner, *user};
 
-  const domain::CreateBusiness create{*business_id, *user,     *slug,   std::move(*profile),
-                                      *zone,        *currency, *policy, ctx.now()};
+  const domain::CreateBusiness create{business_id, *user,     *slug,   std::move(*profile),
+                                      *zone,       *currency, *policy, ctx.now()};
   // Validate the whole business before claiming the slug, so an invalid
   // request never holds a slug.
   if (auto dry = domain::decide(domain::BusinessState{}, domain::BusinessCommand{create}); !dry) {
     return error_reply(to_api_error(dry.error()));
   }
-  const domain::ClaimSlug claim{*slug, *business_id};
+  const domain::ClaimSlug claim{*slug, business_id};
   auto claimed = ctx.slugs().execute(
       *slug, [&](const domain::SlugClaimState& s) { return domain::decide(s, claim); },
       new_commit_id(), commit_metadata(ctx, request, actor));
   if (!claimed) return error_reply(to_api_error(claimed.error()));
   auto created = ctx.businesses().execute(
-      *business_id,
+      business_id,
       [&](const domain::BusinessState& s) {
         return domain::decide(s, domain::BusinessCommand{create});
       },
       new_commit_id(), commit_metadata(ctx, request, actor));
   if (!created) return error_reply(to_api_error(created.error()));
+  if (!created->appended && request.idempotency_key.empty()) {
+    // Without a key this is not a retry of a create that failed half-way
+    // (that one appends BusinessCreated now): the owner already has a
+    // business with this slug.
+    return error_reply(to_api_error(
+        domain::make_error(domain::error_code::slug_taken,
+                           "the slug '" + *slug + "' is taken by your business " + business_id)));
+  }
   return json_reply(
       201,
       [&](JsonWriter& w) {
-        service::json_member(w, "business_id", *business_id);
+        service::json_member(w, "business_id", business_id);
         service::json_member(w, "slug", *slug);
       },
       created->version);
@@ -129,7 +148,6 @@ CommandReply update_business(CommandContext& ctx, const CommandRequest& request)
   auto zone = body->optional_string("time_zone", {1, 200});
   if (!zone) return error_reply(zone.error());
 
-  bool zone_changed = false;
   auto reply = run_business(
       ctx, request, *business_id, *user, [&](const domain::BusinessState& s) -> BusinessDecision {
         std::vector<domain::BusinessEvent> events;
@@ -144,18 +162,22 @@ CommandReply update_business(CommandContext& ctx, const CommandRequest& request)
         auto q = domain::decide(s, domain::BusinessCommand{policy});
         if (!q) return common::fail(q.error());
         events.insert(events.end(), q->begin(), q->end());
-        zone_changed = s.time_zone != profile.time_zone;
         return events;
       });
-  if (reply.status != 200 || !zone_changed) return reply;
+  if (reply.status != 200) return reply;
 
   // Opening hours are local times of the business's zone: re-state them in
-  // the new zone (bookings already made keep their instants).
+  // the new zone (bookings already made keep their instants). Compared on
+  // every PATCH, not only one that changed the zone: when this second
+  // commit failed, the PATCH sent again finds the business in the new zone
+  // already, and must still move the hours.
   auto business = load_business(ctx, *business_id);
   if (!business) return error_reply(business.error());
   auto calendar = ctx.calendars().load(*business_id);
   if (!calendar) return error_reply(to_api_error(calendar.error()));
-  if (calendar->first.time_zone.empty()) return reply;
+  if (calendar->first.time_zone.empty() || calendar->first.time_zone == business->time_zone) {
+    return reply;
+  }
   const domain::Actor actor{domain::ActorKind::owner, *user};
   auto moved =
       execute_calendar(ctx, request, *business_id,

@@ -6,6 +6,8 @@
 #include <thread>
 #include <vector>
 
+#include "command-side/business_commands.h"
+#include "command-side/handler_support.h"
 #include "tests/command-side/command_fixture.h"
 
 using slotwise::testing::ApiClient;
@@ -85,6 +87,39 @@ TEST_CASE_FIXTURE(CommandFixture,
   REQUIRE(first.status == 201);
   CHECK(second.status == 201);
   CHECK(first.str("business_id") == second.str("business_id"));
+}
+
+TEST_CASE_FIXTURE(CommandFixture,
+                  "a create without a key that failed after claiming its slug finishes when sent "
+                  "again") {
+  auto [user, token] = signup("owner@example.com");
+  auto [other_user, other_token] = signup("other@example.com");
+  (void)other_user;
+  // What a create that died between its two appends leaves: the slug
+  // claimed for the business id it derived, and no business.
+  const std::string id = slotwise::command::new_business_id(user, "half-made", "");
+  auto claimed = server->context().slugs().execute(
+      "half-made",
+      [&](const slotwise::domain::SlugClaimState& s) {
+        return slotwise::domain::decide(s, slotwise::domain::ClaimSlug{"half-made", id});
+      },
+      slotwise::command::new_commit_id(), {});
+  REQUIRE(claimed.ok());
+  // Another owner cannot have it.
+  auto theirs = api->post("/v1/businesses", business_body("half-made"), bearer(other_token));
+  CHECK(theirs.status == 409);
+  CHECK(theirs.error_code() == "slug_taken");
+  // The owner sending the create again gets the business.
+  auto again = api->post("/v1/businesses", business_body("half-made"), bearer(token));
+  REQUIRE_MESSAGE(again.status == 201, again.body);
+  CHECK(again.str("business_id") == id);
+  CHECK(server->context().businesses().load(id).value().first.slug == "half-made");
+  // Once made, sending it again is 409, as for anyone else.
+  const auto before = last_sequence();
+  auto twice = api->post("/v1/businesses", business_body("half-made"), bearer(token));
+  CHECK(twice.status == 409);
+  CHECK(twice.error_code() == "slug_taken");
+  CHECK(last_sequence() == before);
 }
 
 TEST_CASE_FIXTURE(CommandFixture, "PATCH merges profile and policy fields and validates them") {
@@ -204,5 +239,37 @@ TEST_CASE_FIXTURE(CommandFixture, "changing the business's zone moves the openin
   CHECK(r.status == 200);
   auto cal = server->context().calendars().load(b.str("business_id")).value().first;
   CHECK(cal.time_zone == "America/New_York");
+  CHECK(cal.schedule.days[0].size() == 1);
+}
+
+TEST_CASE_FIXTURE(CommandFixture,
+                  "a zone change whose calendar commit failed is finished by a retry") {
+  auto [user, token] = signup("owner@example.com");
+  auto b = api->post("/v1/businesses", business_body("zone-retry"), bearer(token));
+  const std::string id = b.str("business_id");
+  const std::string base = "/v1/businesses/" + id;
+  REQUIRE(api->send("PUT", base + "/schedule",
+                    R"({"days":{"monday":[{"start":"09:00","end":"17:00"}]}})", bearer(token))
+              .status == 200);
+  // What a PATCH that failed between its two commits leaves: the business
+  // in the new zone, its calendar in the old one.
+  auto& ctx = server->context();
+  const std::string owner = user;
+  auto moved = ctx.businesses().execute(
+      id,
+      [&](const slotwise::domain::BusinessState& s) {
+        return slotwise::domain::decide(
+            s, slotwise::domain::BusinessCommand{
+                   slotwise::domain::UpdateProfile{id, owner, s.profile, "Asia/Tokyo"}});
+      },
+      slotwise::command::new_commit_id(), {});
+  REQUIRE(moved.ok());
+  REQUIRE(ctx.calendars().load(id).value().first.time_zone == "Europe/London");
+  // The owner sends the PATCH again: the business has the zone already,
+  // and the hours move now.
+  auto r = api->send("PATCH", base, R"({"time_zone":"Asia/Tokyo"})", bearer(token));
+  CHECK(r.status == 200);
+  auto cal = ctx.calendars().load(id).value().first;
+  CHECK(cal.time_zone == "Asia/Tokyo");
   CHECK(cal.schedule.days[0].size() == 1);
 }
