@@ -64,6 +64,16 @@ std::string render_ics(const IcsCalendar& calendar) {
   out += ics_fold_line("METHOD:" + calendar.method);
   if (!calendar.name.empty())
     out += ics_fold_line("X-WR-CALNAME:" + ics_escape_text(calendar.name));
+  if (calendar.events.empty()) {
+    // RFC 5545 requires at least one component. A feed with no bookings yet
+    // gets the time zone its times are in (UTC), which every client accepts
+    // and shows nothing for.
+    for (const char* line : {"BEGIN:VTIMEZONE", "TZID:UTC", "BEGIN:STANDARD",
+                             "DTSTART:19700101T000000", "TZOFFSETFROM:+0000", "TZOFFSETTO:+0000",
+                             "TZNAME:UTC", "END:STANDARD", "END:VTIMEZONE"}) {
+      out += ics_fold_line(line);
+    }
+  }
   for (const IcsEvent& e : calendar.events) {
     out += ics_fold_line("BEGIN:VEVENT");
     out += ics_fold_line("UID:" + e.uid);

@@ -1,7 +1,8 @@
 // RFC 5545 (iCalendar) rendering shared by the query API's calendar feed and
 // the notifier's .ics attachments: UTC times (no VTIMEZONE needed), CRLF line
 // ends, lines folded at 75 octets (never inside a UTF-8 sequence), TEXT
-// values escaped, one VEVENT per IcsEvent.
+// values escaped, one VEVENT per IcsEvent (a calendar without events holds
+// a UTC VTIMEZONE instead: RFC 5545 requires one component).
 //
 // Thread safety: pure functions.
 // Errors: none.

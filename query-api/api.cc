@@ -175,18 +175,18 @@ domain::Instant QueryApi::now() const {
 }
 
 void QueryApi::install(service::HttpServer& server) {
+  // Each handler checks its parameters and credentials first and waits for
+  // SlotWise-Min-Position (await_position) only before it reads the read
+  // models: a request that can never succeed gets its 400/401 at once, not
+  // a 503 "retry" after the wait.
   auto bind = [this](void (QueryApi::*handler)(const Ctx&, Res&) const) {
     return [this, handler](Ctx& ctx, Res& res) {
-      if (!text_request(ctx, res) || !await_position(ctx, res)) return;
+      if (!text_request(ctx, res)) return;
       (this->*handler)(ctx, res);
     };
   };
   server.get("/v1/businesses/{slug}", bind(&QueryApi::business));
-  // Availability also needs the position (whether its cache may answer).
-  server.get("/v1/businesses/{slug}/availability", [this](Ctx& ctx, Res& res) {
-    if (!text_request(ctx, res)) return;
-    if (const auto admitted = await_position(ctx, res)) availability(ctx, res, *admitted);
-  });
+  server.get("/v1/businesses/{slug}/availability", bind(&QueryApi::availability));
   server.get("/v1/bookings/{id}", bind(&QueryApi::booking));
   server.get("/v1/businesses/{slug}/bookings", bind(&QueryApi::bookings));
   server.get("/v1/businesses/{slug}/calendar.ics", bind(&QueryApi::calendar_ics));
@@ -244,6 +244,7 @@ std::optional<QueryApi::Admitted> QueryApi::await_position(const Ctx& ctx, Res& 
 }
 
 void QueryApi::business(const Ctx& ctx, Res& res) const {
+  if (!await_position(ctx, res)) return;
   const std::string key(ctx.path_param("slug"));
   auto b = store_.business(key);
   if (!b) return db_error(res, b.error());
@@ -253,7 +254,7 @@ void QueryApi::business(const Ctx& ctx, Res& res) const {
   reply_public(ctx, res, business_json(*b.value(), services.value()), 30);
 }
 
-void QueryApi::availability(const Ctx& ctx, Res& res, const Admitted& admitted) const {
+void QueryApi::availability(const Ctx& ctx, Res& res) const {
   const auto& req = ctx.request();
   const std::string service_id = req.get_param_value("service_id");
   if (service_id.empty()) return bad_request(res, "service_id is required");
@@ -271,8 +272,11 @@ void QueryApi::availability(const Ctx& ctx, Res& res, const Admitted& admitted) 
     if (!z) return bad_request(res, "tz must be an IANA time zone");
     display = z.value();
   }
+  // The position also tells whether the cache may answer.
+  const auto admitted = await_position(ctx, res);
+  if (!admitted) return;
   const domain::Instant t = now();
-  auto entry = availability_entry(ctx, admitted, service_id, *from, *to, t);
+  auto entry = availability_entry(ctx, *admitted, service_id, *from, *to, t);
   if (!entry) return db_error(res, entry.error());
   if (!entry.value()) return not_found(res, "business or service");
   const AvailabilityData& data = entry.value()->data();
@@ -335,19 +339,21 @@ void QueryApi::booking(const Ctx& ctx, Res& res) const {
   if (token.empty()) token = req.get_header_value("X-Manage-Token");
   const bool has_bearer = Access::has_bearer(req);
   if (token.empty() && !has_bearer) return unauthorized(res);
+  std::optional<std::string> user;
+  if (has_bearer) {
+    user = access_.bearer_user(req, now());
+    if (!user && token.empty()) return unauthorized(res);
+  }
+  if (!await_position(ctx, res)) return;
   auto b = store_.booking(id);
   if (!b) return db_error(res, b.error());
   if (!b.value()) return not_found(res, "booking");
   bool allowed =
       !token.empty() && auth::manage_token_matches(token, b.value()->manage_token_sha256);
-  if (!allowed && has_bearer) {
-    const auto user = access_.bearer_user(req, now());
-    if (!user && token.empty()) return unauthorized(res);
-    if (user) {
-      auto business = owners_.find(b.value()->business_id);
-      if (!business) return db_error(res, business.error());
-      allowed = business.value() && business.value()->owner_user_id == *user;
-    }
+  if (!allowed && user) {
+    auto business = owners_.find(b.value()->business_id);
+    if (!business) return db_error(res, business.error());
+    allowed = business.value() && business.value()->owner_user_id == *user;
   }
   if (!allowed) return not_found(res, "booking");
   auto history = store_.history(id);
@@ -361,6 +367,7 @@ std::optional<std::string> QueryApi::owned_business(const Ctx& ctx, Res& res) co
     unauthorized(res);
     return std::nullopt;
   }
+  if (!await_position(ctx, res)) return std::nullopt;
   auto b = owners_.find(std::string(ctx.path_param("slug")));
   if (!b) {
     db_error(res, b.error());
@@ -447,10 +454,13 @@ void QueryApi::calendar_ics(const Ctx& ctx, Res& res) const {
   if (token.empty() || !access_.feed_token_matches(id, token)) {
     return not_found(res, "calendar feed");
   }
+  if (!await_position(ctx, res)) return;
   auto b = store_.business(id);
   if (!b) return db_error(res, b.error());
   if (!b.value()) return not_found(res, "calendar feed");
-  auto rows = store_.feed(b.value()->business_id, now() - std::chrono::days{90});
+  const domain::Instant t = now();
+  auto rows =
+      store_.feed(b.value()->business_id, t - std::chrono::days{90}, t, options_.feed_max_events);
   if (!rows) return db_error(res, rows.error());
   res.set_header("Cache-Control", "private, max-age=300");
   res.status = 200;

@@ -47,6 +47,9 @@ struct QueryOptions {
   int max_stats_days = 366;
   int default_page_size = 50;
   int max_page_size = 200;
+  // The calendar feed holds bookings from 90 days ago on, at most this
+  // many: the upcoming ones first, then the most recent past ones.
+  int feed_max_events = 5000;
   // Businesses whose id/slug -> owner is remembered (business_owners.h).
   std::size_t owner_cache_entries = 100'000;
   // Prefix of the calendar feed URL, e.g. "https://api.slotwise.example".
@@ -77,10 +80,11 @@ class QueryApi {
   // UTF-8 text.
   [[nodiscard]] static bool text_request(const Ctx& ctx, Res& res);
   // Waits for the request's SlotWise-Min-Position; nullopt (and the
-  // response written) when the request must not proceed.
+  // response written) when the request must not proceed. Each handler
+  // calls it after its own checks, right before it reads the read models.
   [[nodiscard]] std::optional<Admitted> await_position(const Ctx& ctx, Res& res) const;
   void business(const Ctx& ctx, Res& res) const;
-  void availability(const Ctx& ctx, Res& res, const Admitted& admitted) const;
+  void availability(const Ctx& ctx, Res& res) const;
   // The rows for an availability request, from the cache when it may answer.
   [[nodiscard]] Result<std::shared_ptr<const AvailabilityCache::Entry>> availability_entry(
       const Ctx& ctx, const Admitted& admitted, const std::string& service_id,
@@ -91,8 +95,9 @@ class QueryApi {
   void calendar_feed(const Ctx& ctx, Res& res) const;
   void stats(const Ctx& ctx, Res& res) const;
   void notifications(const Ctx& ctx, Res& res) const;
-  // The business id if the request's bearer owns the business in the path;
-  // else the error is written.
+  // The business id if the request's bearer owns the business in the path
+  // (after await_position: the owner is read from the read models); else
+  // the error is written.
   std::optional<std::string> owned_business(const Ctx& ctx, Res& res) const;
   // The same, with the business's current row.
   std::optional<BusinessRow> owned_business_row(const Ctx& ctx, Res& res) const;

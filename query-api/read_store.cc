@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <stdexcept>
+#include <tuple>
 #include <utility>
 
 namespace slotwise::query {
@@ -404,15 +405,32 @@ Result<std::vector<BookingRow>> ReadStore::bookings(const BookingFilter& f) cons
 }
 
 Result<std::vector<BookingRow>> ReadStore::feed(const std::string& business_id,
-                                                domain::Instant since) const {
+                                                domain::Instant since, domain::Instant now,
+                                                int limit) const {
   return read(pool_, "feed", [&](Tx& tx) {
     std::vector<BookingRow> out;
+    // The upcoming bookings first (what a subscribed calendar is for), then
+    // the past ones from the newest back, within the limit.
     for (const auto& r : tx.exec_params(
              select_bookings() + "WHERE b.business_id = $1 AND b.start_at >= to_timestamp($2)"
-                                 " ORDER BY b.start_at, b.booking_id LIMIT 5000",
-             business_id, since.time_since_epoch().count())) {
+                                 " ORDER BY b.start_at, b.booking_id LIMIT $3",
+             business_id, now.time_since_epoch().count(), limit)) {
       out.push_back(booking_of(r));
     }
+    const int left = limit - static_cast<int>(out.size());
+    if (left > 0) {
+      for (const auto& r : tx.exec_params(
+               select_bookings() + "WHERE b.business_id = $1 AND b.start_at >= to_timestamp($2)"
+                                   " AND b.start_at < to_timestamp($3)"
+                                   " ORDER BY b.start_at DESC, b.booking_id DESC LIMIT $4",
+               business_id, since.time_since_epoch().count(), now.time_since_epoch().count(),
+               left)) {
+        out.push_back(booking_of(r));
+      }
+    }
+    std::sort(out.begin(), out.end(), [](const BookingRow& a, const BookingRow& b) {
+      return std::tie(a.start, a.booking_id) < std::tie(b.start, b.booking_id);
+    });
     return out;
   });
 }

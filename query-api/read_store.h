@@ -161,9 +161,12 @@ class ReadStore {
   [[nodiscard]] Result<std::vector<HistoryEntry>> history(const std::string& booking_id) const;
   // Up to filter.limit + 1 rows (the extra one tells there is a next page).
   [[nodiscard]] Result<std::vector<BookingRow>> bookings(const BookingFilter& filter) const;
-  // Bookings starting at or after `since`, for the calendar feed.
+  // The calendar feed's bookings, by start: those starting at or after
+  // `since`, at most `limit`; when there are more, the next `limit` from
+  // `now` on, then the most recent before `now`.
   [[nodiscard]] Result<std::vector<BookingRow>> feed(const std::string& business_id,
-                                                     domain::Instant since) const;
+                                                     domain::Instant since, domain::Instant now,
+                                                     int limit) const;
   [[nodiscard]] Result<std::vector<DayStats>> stats(const std::string& business_id,
                                                     const std::string& from,
                                                     const std::string& to) const;

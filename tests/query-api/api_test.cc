@@ -217,6 +217,21 @@ TEST_CASE_FIXTURE(QueryFixture, "query API endpoints") {
       at = end + 2;
     }
     CHECK(get("/v1/businesses/biz_a/calendar.ics?token=wrong")->status == 404);
+    // More bookings than the feed holds: the upcoming ones come first, then
+    // the latest past ones (bkg_100..107 on Tuesday 08:00Z-15:00Z,
+    // bkg_108..111 on Wednesday 08:00Z-11:00Z; "now" is Wednesday 00:00Z).
+    const domain::Instant wednesday{std::chrono::seconds{kMonday + 2LL * 86400}};
+    const auto feed_ids = [&](int limit) {
+      auto rows = read_store.feed("biz_a", wednesday - std::chrono::days{90}, wednesday, limit);
+      REQUIRE(rows.ok());
+      std::vector<std::string> ids;
+      for (const auto& r : rows.value()) ids.push_back(r.booking_id);
+      return ids;
+    };
+    CHECK(feed_ids(3) == std::vector<std::string>{"bkg_108", "bkg_109", "bkg_110"});
+    CHECK(feed_ids(6) == std::vector<std::string>{"bkg_106", "bkg_107", "bkg_108", "bkg_109",
+                                                  "bkg_110", "bkg_111"});
+    CHECK(feed_ids(5000).size() == 12);
     CHECK(get("/v1/businesses/biz_b/calendar.ics?token=" + token)->status == 404);
   }
 

@@ -55,6 +55,20 @@ TEST_CASE("TEXT values escape backslash, semicolon, comma and newline") {
   CHECK(escape_text("a\\b;c,d\ne\r") == "a\\\\b\\;c\\,d\\ne");
 }
 
+TEST_CASE("a calendar without bookings still holds one component, as RFC 5545 requires") {
+  BusinessRow b;
+  b.name = "New";
+  const std::string ics = render_calendar(b, {});
+  CHECK(ics.find("BEGIN:VTIMEZONE\r\nTZID:UTC\r\nBEGIN:STANDARD\r\n") != std::string::npos);
+  CHECK(ics.find("END:STANDARD\r\nEND:VTIMEZONE\r\nEND:VCALENDAR\r\n") != std::string::npos);
+  CHECK(ics.find("VEVENT") == std::string::npos);
+  // With bookings the events are the components.
+  BookingRow k;
+  k.booking_id = "bkg_1";
+  k.status = "confirmed";
+  CHECK(render_calendar(b, {k}).find("VTIMEZONE") == std::string::npos);
+}
+
 TEST_CASE("a calendar has stable UIDs, UTC times and cancelled bookings") {
   BusinessRow b;
   b.name = "Studio, A";

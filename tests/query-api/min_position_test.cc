@@ -60,4 +60,30 @@ TEST_CASE_FIXTURE(SlowFixture, "SlotWise-Min-Position waits for the projection o
   CHECK(metrics.render().find("slotwise_query_min_position_timeouts_total 1") != std::string::npos);
 }
 
+TEST_CASE_FIXTURE(SlowFixture,
+                  "a request that can never succeed is refused without waiting for the position") {
+  const httplib::Headers ahead{{"SlotWise-Min-Position", "1000000000"}};
+  const auto refused = [&](const std::string& path) {
+    auto r = get(path, ahead);
+    REQUIRE(r);
+    CAPTURE(path);
+    CAPTURE(r->body);
+    return r->status;
+  };
+  CHECK(refused("/v1/businesses/min-x/availability?from=2030-01-01&to=2030-01-07") == 400);
+  CHECK(refused("/v1/businesses/min-x/availability?service_id=svc_x&from=2030-01-07&to=x") == 400);
+  CHECK(refused("/v1/businesses/min-x/bookings") == 401);
+  CHECK(refused("/v1/businesses/min-x/bookings?limit=0") == 400);
+  CHECK(refused("/v1/businesses/min-x/stats?from=2030-01-07") == 400);
+  CHECK(refused("/v1/businesses/min-x/notifications") == 401);
+  CHECK(refused("/v1/businesses/min-x/calendar-feed") == 401);
+  CHECK(refused("/v1/businesses/min-x/calendar.ics?token=wrong") == 404);
+  CHECK(refused("/v1/bookings/bkg_x") == 401);
+  // None of them waited the 1.5 s bound out.
+  CHECK(metrics.render().find("slotwise_query_min_position_timeouts_total 0") != std::string::npos);
+  // A request that may succeed still waits, and then answers 503.
+  CHECK(refused("/v1/businesses/min-x") == 503);
+  CHECK(metrics.render().find("slotwise_query_min_position_timeouts_total 1") != std::string::npos);
+}
+
 }  // namespace slotwise::testing
