@@ -28,19 +28,30 @@ class LruCache {
     return &it->second->second;
   }
 
-  void put(const K& key, V value) {
+  // Returns the value it displaced: the key's previous one, or the least
+  // recently used entry evicted to stay within the capacity (callers that
+  // account for their values' memory need it; others ignore it).
+  std::optional<V> put(const K& key, V value) {
     auto it = index_.find(key);
     if (it != index_.end()) {
+      std::optional<V> old(std::move(it->second->second));
       it->second->second = std::move(value);
       order_.splice(order_.begin(), order_, it->second);
-      return;
+      return old;
     }
     order_.emplace_front(key, std::move(value));
     index_.emplace(key, order_.begin());
-    if (index_.size() > capacity_) {
-      index_.erase(order_.back().first);
-      order_.pop_back();
-    }
+    if (index_.size() > capacity_) return pop_oldest();
+    return std::nullopt;
+  }
+
+  // Removes and returns the least recently used value; nullopt when empty.
+  std::optional<V> pop_oldest() {
+    if (order_.empty()) return std::nullopt;
+    std::optional<V> out(std::move(order_.back().second));
+    index_.erase(order_.back().first);
+    order_.pop_back();
+    return out;
   }
 
   void erase(const K& key) {

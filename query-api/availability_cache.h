@@ -32,9 +32,13 @@
 // used, and (re)connecting invalidates everything (notices sent meanwhile
 // are lost).
 //
-// Memory: at most `capacity` entries (least recently used evicted); the
-// per-business invalidation numbers are folded into one "everything" number
-// when they outgrow 4 x capacity.
+// Memory: at most `capacity` entries and about `max_bytes` of rows and
+// rendered answers (estimated; least recently used evicted first, one entry
+// always kept), so cycling from/to/tz over a busy business cannot grow the
+// process. An answer rendered after its entry was inserted counts at once,
+// and the budget is enforced at the next insert. The per-business
+// invalidation numbers are folded into one "everything" number when they
+// outgrow 4 x capacity.
 //
 // Thread safety: every member is thread-safe. One mutex guards the maps and
 // is never held while reading the database or rendering.
@@ -66,8 +70,7 @@ class AvailabilityCache {
   // The rows of one key and the answers rendered from them.
   class Entry {
    public:
-    Entry(std::uint64_t token, domain::Instant read_at, AvailabilityData data)
-        : token_(token), read_at_(read_at), data_(std::move(data)) {}
+    Entry(std::uint64_t token, domain::Instant read_at, AvailabilityData data);
     [[nodiscard]] const AvailabilityData& data() const { return data_; }
     [[nodiscard]] std::uint64_t token() const { return token_; }
     // The `now` of the read: its rows serve requests at or after it.
@@ -80,8 +83,15 @@ class AvailabilityCache {
     // replaces the variant's previous one unless that starts later.
     void remember(const std::string& variant, domain::Instant from, domain::Instant until,
                   std::shared_ptr<const Rendered> rendered) const;
+    // Estimated memory of the rows and the kept answers.
+    [[nodiscard]] std::size_t bytes() const;
 
    private:
+    friend class AvailabilityCache;
+    // While the entry is in the cache, its bytes are counted in `total`.
+    void attach(std::shared_ptr<std::atomic<std::int64_t>> total) const;
+    void detach() const;
+
     struct Memo {
       std::string variant;
       domain::Instant from;
@@ -91,18 +101,25 @@ class AvailabilityCache {
     const std::uint64_t token_;
     const domain::Instant read_at_;
     const AvailabilityData data_;
+    const std::size_t data_bytes_;
     mutable std::mutex mu_;
     mutable std::vector<Memo> memos_;  // a few display zones at most
+    mutable std::size_t memo_bytes_ = 0;
+    mutable std::shared_ptr<std::atomic<std::int64_t>> total_;  // set while cached
   };
 
   struct Stats {
     std::uint64_t entries = 0;
+    std::uint64_t bytes = 0;  // estimated, of the entries kept
     std::uint64_t invalidations = 0;
     bool connected = false;
     std::optional<std::uint64_t> position;  // of the last notice applied
   };
 
-  AvailabilityCache(std::string projection, std::size_t capacity);
+  static constexpr std::size_t kDefaultMaxBytes = std::size_t{256} << 20;
+
+  AvailabilityCache(std::string projection, std::size_t capacity,
+                    std::size_t max_bytes = kDefaultMaxBytes);
 
   [[nodiscard]] bool usable(std::optional<std::uint64_t> min_position) const;
   [[nodiscard]] std::uint64_t read_token() const;
@@ -122,11 +139,15 @@ class AvailabilityCache {
   [[nodiscard]] Stats stats() const;
 
  private:
-  [[nodiscard]] bool valid(const Entry& entry) const;  // mu_ held
-  void invalidate_everything();                        // mu_ held
+  [[nodiscard]] bool valid(const Entry& entry) const;    // mu_ held
+  void invalidate_everything();                          // mu_ held
+  void drop(const std::shared_ptr<const Entry>& entry);  // mu_ held; uncounts it
 
   const std::string projection_;
   const std::size_t capacity_;
+  const std::size_t max_bytes_;
+  const std::shared_ptr<std::atomic<std::int64_t>> bytes_ =
+      std::make_shared<std::atomic<std::int64_t>>(0);
   mutable std::mutex mu_;
   common::LruCache<std::string, std::shared_ptr<const Entry>> entries_;
   std::unordered_map<std::string, std::uint64_t> invalidated_;  // business -> number

@@ -7,6 +7,7 @@
 //   jwt_secret_file (required), jwt_issuer, jwt_audience, feed_secret_file
 //   min_position_wait 2s, projection main, public_base_url ""
 //   availability_cache_entries 10000 (0: no cache; availability_cache.h)
+//   availability_cache_bytes   256MiB (estimated rows + rendered answers)
 // Logs are JSON lines on stderr; SIGTERM/SIGINT stop it gracefully.
 #include <algorithm>
 #include <exception>
@@ -67,11 +68,13 @@ int run(const Config& config) {
   options.public_base_url = config.get_string("public_base_url", "");
   const auto cache_entries =
       must(config.get_int("availability_cache_entries", 10000, 0, 10'000'000));
+  const auto cache_bytes =
+      must(config.get_size("availability_cache_bytes", AvailabilityCache::kDefaultMaxBytes));
   std::unique_ptr<AvailabilityCache> cache;
   std::unique_ptr<ChangeListener> listener;
   if (cache_entries > 0) {
-    cache = std::make_unique<AvailabilityCache>(options.projection,
-                                                static_cast<std::size_t>(cache_entries));
+    cache = std::make_unique<AvailabilityCache>(
+        options.projection, static_cast<std::size_t>(cache_entries), cache_bytes);
     listener = std::make_unique<ChangeListener>(query_url, options.projection, *cache, logger);
     listener->start();
   }

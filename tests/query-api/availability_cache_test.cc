@@ -132,6 +132,63 @@ TEST_CASE("at most `capacity` entries, the least recently used evicted") {
   CHECK(find(c, "k3") != nullptr);
 }
 
+TEST_CASE("at most about `max_bytes` of rows and answers, the least recently used evicted") {
+  // Rows of a busy business: 2,000 bookings with their strings.
+  const auto busy = [](const std::string& business) {
+    AvailabilityData d = rows_of(business);
+    for (int i = 0; i < 2000; ++i) {
+      BookingRow r;
+      r.booking_id = "bkg_" + std::string(40, 'x') + std::to_string(i);
+      r.time_zone = "America/Argentina/Buenos_Aires";
+      d.bookings.push_back(r);
+    }
+    return d;
+  };
+  const std::size_t one = AvailabilityCache::Entry(1, kReadAt, busy("biz_x")).bytes();
+  CHECK(one > 2000 * (sizeof(BookingRow) + 40));
+  AvailabilityCache c("main", 100, 2 * one + one / 2);  // room for two
+  c.connected(0);
+  const auto insert = [&](const std::string& key, const std::string& business) {
+    return c.insert(key, c.read_token(), kReadAt, busy(business));
+  };
+  (void)insert("k1", "biz_a");
+  (void)insert("k2", "biz_b");
+  CHECK(c.stats().bytes == 2 * one);
+  REQUIRE(find(c, "k1") != nullptr);  // k2 is now the least recently used
+  (void)insert("k3", "biz_c");
+  CHECK(c.stats().entries == 2);
+  CHECK(c.stats().bytes == 2 * one);
+  CHECK(find(c, "k2") == nullptr);
+  // An answer rendered for an entry counts as soon as it is kept...
+  auto k3 = find(c, "k3");
+  REQUIRE(k3 != nullptr);
+  k3->remember("", kReadAt, kReadAt + std::chrono::seconds(60),
+               std::make_shared<const AvailabilityCache::Rendered>(
+                   AvailabilityCache::Rendered{std::string(one, 'b'), "\"1\""}));
+  CHECK(c.stats().bytes > 3 * one);
+  // ...and the next insert evicts down to the budget: k1 and then k3 (the
+  // least recently used first) leave, the new entry stays.
+  (void)insert("k4", "biz_d");
+  CHECK(c.stats().entries == 1);
+  CHECK(c.stats().bytes == one);
+  CHECK(find(c, "k4") != nullptr);
+  // An entry dropped by a notice no longer counts; a reader still holding
+  // an evicted one does not count it back when it renders.
+  c.apply(changed({"biz_d"}, 1));
+  CHECK(find(c, "k4") == nullptr);
+  CHECK(c.stats().bytes == 0);
+  k3->remember("UTC", kReadAt, kReadAt + std::chrono::seconds(60),
+               std::make_shared<const AvailabilityCache::Rendered>(
+                   AvailabilityCache::Rendered{std::string(1000, 'c'), "\"2\""}));
+  CHECK(c.stats().bytes == 0);
+  // One entry larger than the whole budget is still kept (and answers).
+  AvailabilityCache tiny("main", 100, 1);
+  tiny.connected(0);
+  (void)tiny.insert("k", tiny.read_token(), kReadAt, busy("biz_a"));
+  CHECK(tiny.stats().entries == 1);
+  CHECK(find(tiny, "k") != nullptr);
+}
+
 TEST_CASE("per-business invalidations are folded into one when they outgrow the bound") {
   AvailabilityCache c("main", 1);
   c.connected(0);
