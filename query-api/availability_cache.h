@@ -139,9 +139,9 @@ class AvailabilityCache {
   [[nodiscard]] Stats stats() const;
 
  private:
-  [[nodiscard]] bool valid(const Entry& entry) const;    // mu_ held
-  void invalidate_everything();                          // mu_ held
-  void drop(const std::shared_ptr<const Entry>& entry);  // mu_ held; uncounts it
+  [[nodiscard]] bool valid(const Entry& entry) const;           // mu_ held
+  void invalidate_everything();                                 // mu_ held
+  static void drop(const std::shared_ptr<const Entry>& entry);  // uncounts it
 
   const std::string projection_;
   const std::size_t capacity_;
