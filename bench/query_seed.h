@@ -30,6 +30,7 @@
 
 #include "domain/event_conversion.h"
 #include "events/event_store.h"
+#include "tests/read_side/pipelined_appender.h"
 #include "tests/read_side/read_side_events.h"
 
 namespace slotwise::bench {
@@ -39,40 +40,10 @@ inline constexpr std::int64_t kWeek = 1'796'601'600;
 inline constexpr const char* kWeekFrom = "2026-12-07";
 inline constexpr const char* kWeekTo = "2026-12-13";
 
-class LogSeeder {
- public:
-  explicit LogSeeder(events::EventStore& store) : store_(store) {}
-
-  template <class Event>
-  void append(const std::string& category, const std::string& id,
-              const std::vector<Event>& events) {
-    events::AppendRequest r;
-    r.aggregate = {category, id};
-    r.commit_id = "query-bench-" + std::to_string(next_++);
-    for (const auto& e : events) {
-      auto p = domain::to_packed(e);
-      r.events.push_back({p.first, p.second});
-    }
-    store_.append_async(std::move(r), [this](const auto& res) {
-      if (!res) failed_.fetch_add(1);
-    });
-  }
-  void drain() {
-    if (!store_.drain(std::chrono::minutes(5)) || failed_.load() > 0) {
-      throw std::runtime_error("appends failed");
-    }
-  }
-
- private:
-  events::EventStore& store_;
-  long next_ = 0;
-  std::atomic<long> failed_{0};
-};
-
 inline void seed_log(events::EventStore& store) {
   using testing::booking_created;
   using testing::confirmed;
-  LogSeeder log(store);
+  testing::PipelinedAppender log(store, "query-bench-");
   // The projector writes each row from its own event, so the order of
   // commits across aggregates does not matter.
   log.append<domain::BusinessEvent>(
@@ -109,7 +80,7 @@ inline void seed_log(events::EventStore& store) {
       }
     }
   }
-  log.drain();
+  if (!log.drain(std::chrono::minutes(5))) throw std::runtime_error("appends failed");
 }
 
 // n bookings of biz_list, one every 10 minutes from 2024-01-01T00:00Z (1M

@@ -34,7 +34,6 @@ Status BatchApplier::prepare(pqxx::connection& conn) {
     tx.exec_params(
         "INSERT INTO projection_checkpoints (projection) VALUES ($1) ON CONFLICT DO NOTHING",
         projection_);
-    upkeep_.start(tx);
     tx.commit();
     return common::Unit{};
   });

@@ -50,15 +50,15 @@ class BatchApplier {
  public:
   explicit BatchApplier(std::string projection) : projection_(std::move(projection)) {}
 
-  // Creates the checkpoint row if missing, prepares statements and reads
-  // whether a catch-up left aggregates to recompute; call once per
-  // connection.
+  // Creates the checkpoint row if missing and prepares statements; call
+  // once per connection, then resume() before the first apply().
   [[nodiscard]] Status prepare(pqxx::connection& conn);
-  // Reads again whether a catch-up left aggregates to recompute, forgetting
-  // what this applier remembered. Call when this applier becomes the
-  // projection's only writer again (a lease taken after standing by, a
-  // consumer repositioned): meanwhile another writer may have left a
-  // catch-up unfinished, or finished one (a rebuild's swap).
+  // Reads whether a catch-up left aggregates to recompute, forgetting what
+  // this applier remembered. Call before applying as the projection's only
+  // writer: first, and again whenever it becomes that writer again (a lease
+  // taken after standing by, a consumer repositioned), because meanwhile
+  // another writer may have left a catch-up unfinished, or finished one (a
+  // rebuild's swap).
   [[nodiscard]] Status resume(pqxx::connection& conn);
   [[nodiscard]] Result<Checkpoint> checkpoint(pqxx::connection& conn) const;
   // `behind`: many events follow this batch, so its daily_stats and

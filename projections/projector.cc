@@ -153,9 +153,10 @@ void Projector::session() {
 // One consumer life: positioned at checkpoint + 1; returns true to
 // reposition (gap), false to end the session (error or stop).
 bool Projector::consume(pqxx::connection& conn, BatchApplier& applier) {
-  // What prepare() read may be stale by now: while this instance stood by,
-  // the lease holder may have left a catch-up's aggregates unfinished (its
-  // mark in aggregate_backlog), and a rebuild's swap replaces the tables.
+  // Read here, as the lease holder, not when the connection was prepared:
+  // while this instance stood by, the previous holder may have left a
+  // catch-up's aggregates unfinished (its mark in aggregate_backlog), and a
+  // rebuild's swap replaces the tables.
   if (auto r = applier.resume(conn); !r) {
     errors_.inc();
     logger_.warn("aggregate state unreadable", {{"error", r.error().message}});

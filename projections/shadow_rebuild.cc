@@ -85,6 +85,7 @@ Result<std::unique_ptr<ShadowRebuild>> ShadowRebuild::start(const std::string& p
     return common::Unexpected<Error>{m.error()};
   }
   if (auto p = r->applier_.prepare(*r->shadow_); !p) return common::Unexpected<Error>{p.error()};
+  if (auto p = r->applier_.resume(*r->shadow_); !p) return common::Unexpected<Error>{p.error()};
   r->applier_.set_defer_aggregates(true);
   return r;
 }

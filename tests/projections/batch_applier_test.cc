@@ -60,6 +60,7 @@ struct ApplierFixture : ReadSideFixture {
     auto c = std::make_unique<pqxx::connection>(url);
     REQUIRE(projections::apply_migrations(*c, projections::embedded_migrations()).ok());
     REQUIRE(applier.prepare(*c).ok());
+    REQUIRE(applier.resume(*c).ok());
     return c;
   }
 

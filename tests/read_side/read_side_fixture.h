@@ -26,6 +26,7 @@
 #include "service/log.h"
 #include "service/metrics.h"
 #include "tests/events/store_fixture.h"
+#include "tests/read_side/pipelined_appender.h"
 #include "tests/read_side/read_side_events.h"
 #include "tests/support/postgres_server.h"
 
@@ -60,14 +61,11 @@ struct ReadSideFixture {
   template <class Event>
   void append_pipelined(const std::string& category, const std::string& id,
                         const std::vector<Event>& evs) {
-    store->append_async(request_for(category, id, evs, v1::ACTOR_KIND_OWNER),
-                        [this](const events::Result<events::AppendResult>& r) {
-                          if (!r) pipelined_failures.fetch_add(1);
-                        });
+    if (!pipeline_) pipeline_ = std::make_unique<PipelinedAppender>(*store, "pipelined-");
+    pipeline_->append(category, id, evs, metadata_for(v1::ACTOR_KIND_OWNER));
   }
   void drain() {
-    REQUIRE(store->drain(std::chrono::seconds(30)));
-    REQUIRE(pipelined_failures.load() == 0);
+    if (pipeline_) REQUIRE(pipeline_->drain(std::chrono::seconds(30)));
   }
 
   [[nodiscard]] std::uint64_t last_position() const {
@@ -77,24 +75,31 @@ struct ReadSideFixture {
   }
 
   int commit_counter = 0;  // commit ids of append()
-  std::atomic<int> pipelined_failures{0};
 
  private:
+  static events::CommitMetadata metadata_for(v1::ActorKind actor) {
+    events::CommitMetadata m;
+    m.source = "slotwise-test";
+    m.actor.set_kind(actor);
+    m.actor.set_id("usr_owner");
+    return m;
+  }
+
   template <class Event>
   events::AppendRequest request_for(const std::string& category, const std::string& id,
                                     const std::vector<Event>& evs, v1::ActorKind actor) {
     events::AppendRequest r;
     r.aggregate = {category, id};
     r.commit_id = "c" + std::to_string(++commit_counter);
-    r.metadata.source = "slotwise-test";
-    r.metadata.actor.set_kind(actor);
-    r.metadata.actor.set_id("usr_owner");
+    r.metadata = metadata_for(actor);
     for (const auto& e : evs) {
       auto packed = domain::to_packed(e);
       r.events.push_back(events::PackedEvent{packed.first, packed.second});
     }
     return r;
   }
+
+  std::unique_ptr<PipelinedAppender> pipeline_;
 };
 
 // A projector on its own thread; stopped (cleanly) on destruction.
