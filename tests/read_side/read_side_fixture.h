@@ -61,11 +61,11 @@ struct ReadSideFixture {
   template <class Event>
   void append_pipelined(const std::string& category, const std::string& id,
                         const std::vector<Event>& evs) {
-    if (!pipeline_) pipeline_ = std::make_unique<PipelinedAppender>(*store, "pipelined-");
-    pipeline_->append(category, id, evs, metadata_for(v1::ACTOR_KIND_OWNER));
+    if (!pipeline) pipeline = std::make_unique<PipelinedAppender>(*store, "pipelined-");
+    pipeline->append(category, id, evs, metadata_for(v1::ACTOR_KIND_OWNER));
   }
   void drain() {
-    if (pipeline_) REQUIRE(pipeline_->drain(std::chrono::seconds(30)));
+    if (pipeline) REQUIRE(pipeline->drain(std::chrono::seconds(30)));
   }
 
   [[nodiscard]] std::uint64_t last_position() const {
@@ -74,7 +74,8 @@ struct ReadSideFixture {
     return s.value().last_sequence;
   }
 
-  int commit_counter = 0;  // commit ids of append()
+  int commit_counter = 0;                       // commit ids of append()
+  std::unique_ptr<PipelinedAppender> pipeline;  // of append_pipelined(), made on first use
 
  private:
   static events::CommitMetadata metadata_for(v1::ActorKind actor) {
@@ -98,8 +99,6 @@ struct ReadSideFixture {
     }
     return r;
   }
-
-  std::unique_ptr<PipelinedAppender> pipeline_;
 };
 
 // A projector on its own thread; stopped (cleanly) on destruction.
