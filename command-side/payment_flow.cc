@@ -118,9 +118,12 @@ std::int64_t cancellation_refund_minor(const domain::BusinessPolicy& policy,
                                        const domain::Booking& booking, std::int64_t paid_minor,
                                        const domain::Actor& actor, domain::Instant now) {
   if (actor.kind != domain::ActorKind::customer) return paid_minor;
-  if (booking.start - now >= std::chrono::minutes(policy.free_cancellation_cutoff_minutes)) {
-    return paid_minor;
-  }
+  const std::chrono::minutes cutoff(policy.free_cancellation_cutoff_minutes);
+  // A move the customer made inside the cutoff counts as the late notice
+  // it was: moving first and cancelling later is still late.
+  const bool moved_late =
+      booking.least_customer_move_notice && *booking.least_customer_move_notice < cutoff;
+  if (booking.start - now >= cutoff && !moved_late) return paid_minor;
   return paid_minor * policy.late_cancellation_refund_percent / 100;
 }
 

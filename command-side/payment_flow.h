@@ -56,7 +56,8 @@ inline constexpr int kPaymentRetryAfterSeconds = 5;
 
 // What a cancellation refunds of `paid_minor`: everything when the owner
 // (or the system) cancels or the customer cancels at least
-// free_cancellation_cutoff_minutes before the start, else
+// free_cancellation_cutoff_minutes before the start (and never moved the
+// booking with less notice than that), else
 // late_cancellation_refund_percent of it (rounded down).
 [[nodiscard]] std::int64_t cancellation_refund_minor(const domain::BusinessPolicy& policy,
                                                      const domain::Booking& booking,

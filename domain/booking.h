@@ -76,6 +76,13 @@ struct Booking {
   // cancellations logged before events carried it.
   std::optional<Actor> cancelled_by;
   std::optional<Instant> cancelled_at;
+  // The shortest notice the customer gave when moving it (the start it had
+  // then minus the time of the move), over every move the customer made:
+  // a move inside the free-cancellation cutoff makes a later cancellation
+  // by the customer late too, so a late cancellation cannot be turned into
+  // an early one by first moving the booking. None when the customer never
+  // moved it (or only in events logged before moves carried their time).
+  std::optional<std::chrono::seconds> least_customer_move_notice;
 
   friend bool operator==(const Booking&, const Booking&) = default;
 };

@@ -306,6 +306,7 @@ Decided decide_reschedule(const CalendarState& state, const RescheduleBooking& c
   *moved.mutable_start() = to_timestamp(c.new_start);
   *moved.mutable_end() = to_timestamp(c.new_start + duration);
   *moved.mutable_rescheduled_by() = to_proto(c.actor);
+  *moved.mutable_rescheduled_at() = to_timestamp(c.now);
   return accepted({std::move(moved)}, c.booking_id);
 }
 

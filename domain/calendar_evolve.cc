@@ -88,6 +88,13 @@ struct Evolver {
       s.starts.erase({b->start, b->booking_id});
       b->start = to_instant(e.start());
       b->end = to_instant(e.end());
+      if (e.has_rescheduled_at() && e.rescheduled_by().kind() == v1::ACTOR_KIND_CUSTOMER) {
+        const auto notice = std::chrono::duration_cast<std::chrono::seconds>(
+            to_instant(e.previous_start()) - to_instant(e.rescheduled_at()));
+        if (!b->least_customer_move_notice || notice < *b->least_customer_move_notice) {
+          b->least_customer_move_notice = notice;
+        }
+      }
       note_reach(s, *b);
       s.starts.emplace(std::pair{b->start, b->booking_id}, b);
     }

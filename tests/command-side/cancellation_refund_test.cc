@@ -169,3 +169,32 @@ TEST_CASE_FIXTURE(CommandFixture,
   REQUIRE(refunds.size() == 2);
   CHECK(refunds[1].amount == 5000);
 }
+
+TEST_CASE_FIXTURE(CommandFixture,
+                  "a customer's move inside the cutoff makes a later cancellation late") {
+  const auto s = paid_setup(*this, "move-late", kPolicy);
+  const auto move = [&](const std::string& booking, const httplib::Headers& who, int days) {
+    auto r = api->post("/v1/bookings/" + booking + "/reschedule",
+                       R"({"start":")" + slot(days, 10) + "\"}", who);
+    REQUIRE_MESSAGE(r.status == 200, r.body);
+  };
+  const auto cancel = [&](const std::string& booking, const std::string& token) {
+    auto r = api->post("/v1/bookings/" + booking + "/cancel", "", {{"X-Manage-Token", token}});
+    REQUIRE_MESSAGE(r.status == 200, r.body);
+    return stripe.refunds().back().amount;
+  };
+  // Tomorrow's booking (inside the 48 h cutoff) moved by the customer to
+  // next week, then cancelled a week ahead: still the late share.
+  auto [late, late_token] = book_and_pay(*this, s, 1);
+  move(late, {{"X-Manage-Token", late_token}}, 9);
+  CHECK(cancel(late, late_token) == 2000);
+  // Moved by the customer with notice to spare: the cancellation is early.
+  auto [early, early_token] = book_and_pay(*this, s, 5);
+  move(early, {{"X-Manage-Token", early_token}}, 10);
+  CHECK(cancel(early, early_token) == 5000);
+  // Moved by the owner at short notice: not the customer's late change.
+  auto [owner, owner_token] = book_and_pay(*this, s, 1, 12);
+  move(owner, bearer(s.token), 11);
+  CHECK(cancel(owner, owner_token) == 5000);
+  CHECK(stripe.refunds().size() == 3);
+}
