@@ -107,11 +107,18 @@ namespace {
 
 // `effects` (translated ahead) are exactly the commits this batch applies:
 // every delivery, in an unbroken run starting right after the checkpoint.
+// The sequence the next commit applied must have; 0 when any will do (at
+// checkpoint 0 without a known log start).
+std::uint64_t next_expected(std::uint64_t checkpoint, std::uint64_t log_start) {
+  return checkpoint != 0 ? checkpoint + 1 : log_start;
+}
+
 bool covers(const BatchEffects& effects, const std::vector<events::Delivery>& batch,
-            std::uint64_t checkpoint) {
+            std::uint64_t checkpoint, std::uint64_t log_start) {
   if (batch.empty() || effects.commits != batch.size()) return false;
   if (effects.first_sequence != batch.front().sequence) return false;
-  if (checkpoint != 0 && batch.front().sequence != checkpoint + 1) return false;
+  const std::uint64_t expected = next_expected(checkpoint, log_start);
+  if (expected != 0 && batch.front().sequence != expected) return false;
   for (std::size_t i = 1; i < batch.size(); ++i) {
     if (batch[i].sequence != batch[i - 1].sequence + 1) return false;
   }
@@ -120,7 +127,8 @@ bool covers(const BatchEffects& effects, const std::vector<events::Delivery>& ba
 
 // Redeliveries, a gap, or nothing translated ahead: translates the commits
 // right after out.checkpoint, skipping redeliveries, stopping at a gap.
-void walk(const std::vector<events::Delivery>& batch, BatchOutcome& out, BatchEffects& effects) {
+void walk(const std::vector<events::Delivery>& batch, BatchOutcome& out, BatchEffects& effects,
+          std::uint64_t log_start) {
   ReadModelWriter writer(effects);
   for (const events::Delivery& d : batch) {
     if (d.sequence <= out.checkpoint.position) {
@@ -128,8 +136,9 @@ void walk(const std::vector<events::Delivery>& batch, BatchOutcome& out, BatchEf
       ++out.handled;
       continue;
     }
-    // The very first commit may be any sequence (a stream need not start at 1).
-    if (out.checkpoint.position != 0 && d.sequence != out.checkpoint.position + 1) {
+    // The very first commit must be the log's first (when known).
+    const std::uint64_t expected = next_expected(out.checkpoint.position, log_start);
+    if (expected != 0 && d.sequence != expected) {
       out.gap = true;
       break;
     }
@@ -153,14 +162,14 @@ Result<BatchOutcome> BatchApplier::apply(pqxx::connection& conn,
     out.checkpoint.position = locked.empty() ? 0 : locked[0][0].as<std::uint64_t>();
     const std::uint64_t start = out.checkpoint.position;
     BatchEffects effects;
-    if (translated != nullptr && covers(*translated, batch, start)) {
+    if (translated != nullptr && covers(*translated, batch, start, log_start_)) {
       effects = std::move(*translated);
       out.checkpoint.position = batch.back().sequence;
       out.checkpoint.position_time_ns = batch.back().timestamp_ns;
       out.applied_commits = batch.size();
       out.handled = batch.size();
     } else {
-      walk(batch, out, effects);
+      walk(batch, out, effects, log_start_);
     }
     if (out.checkpoint.position == start) {
       tx.abort();

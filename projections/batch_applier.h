@@ -84,6 +84,13 @@ class BatchApplier {
   // The live projector announces each batch's changes (change_notice.h); a
   // rebuild's shadow must not (its rows are not the ones being read).
   void set_notify_changes(bool notify) { notify_changes_ = notify; }
+  // The sequence the log starts at (its first stored message): at
+  // checkpoint 0 the first commit applied must be that one, and a batch
+  // that starts later is a gap. Deliveries 1..k taken by another consumer
+  // session of the same durable name (a former leader still pulling right
+  // after a reset, ADR 0010) would otherwise leave them out for good.
+  // 0 (the default): any first sequence is accepted.
+  void set_log_start(std::uint64_t first_sequence) { log_start_ = first_sequence; }
   // Recomputes daily_stats and customers from bookings in one transaction.
   [[nodiscard]] static Status recompute_aggregates(pqxx::connection& conn);
 
@@ -92,6 +99,7 @@ class BatchApplier {
   AggregateUpkeep upkeep_;
   bool defer_aggregates_ = false;
   bool notify_changes_ = false;
+  std::uint64_t log_start_ = 0;
 };
 
 }  // namespace slotwise::projections

@@ -1,5 +1,6 @@
 #include "projections/projector.h"
 
+#include <algorithm>
 #include <thread>
 
 #include "projections/consumer_reset.h"
@@ -170,6 +171,17 @@ bool Projector::consume(pqxx::connection& conn, BatchApplier& applier) {
   }
   position_.store(cp.value().position);
   position_gauge_.set(static_cast<std::int64_t>(cp.value().position));
+  if (cp.value().position == 0) {
+    // From the start (first run, or after a reset): the first commit must
+    // be the log's first, or another session took some (batch_applier.h).
+    auto state = store_.state();
+    if (!state) {
+      errors_.inc();
+      logger_.warn("stream state unreadable", {{"error", state.error().describe()}});
+      return false;
+    }
+    applier.set_log_start(std::max<std::uint64_t>(state->first_sequence, 1));
+  }
   auto sub = open_consumer_at(store_, options_.consumer, cp.value().position + 1);
   if (!sub) {
     errors_.inc();

@@ -126,6 +126,40 @@ TEST_CASE_FIXTURE(ApplierFixture, "a delivery after a hole stops the batch with 
   CHECK(count(url, "SELECT count(*) FROM bookings") == 1);  // commit 2 only
 }
 
+TEST_CASE_FIXTURE(ApplierFixture,
+                  "from checkpoint 0 the first commit must be the log's first, when it is known") {
+  // Commits 1..3 taken by another consumer session (a former leader still
+  // pulling after a reset): the batch that starts at 4 is a gap, translated
+  // ahead or not, and nothing is written.
+  const std::string url = create_database("log-start");
+  BatchApplier applier("main");
+  applier.set_log_start(1);
+  auto c = connect(url, applier);
+  projections::BatchEffects ahead = projections::translate(slice(3, 3));
+  for (projections::BatchEffects* translated :
+       {&ahead, static_cast<projections::BatchEffects*>(nullptr)}) {
+    auto out = applier.apply(*c, slice(3, 3), false, translated);
+    REQUIRE(out.ok());
+    CHECK(out->gap);
+    CHECK(out->applied_commits == 0);
+    CHECK(count(url, "SELECT position FROM projection_checkpoints") == 0);
+    CHECK(count(url, "SELECT count(*) FROM bookings") == 0);
+  }
+  // From the log's first commit it applies.
+  auto from_start = applier.apply(*c, slice(0, 6));
+  REQUIRE(from_start.ok());
+  CHECK_FALSE(from_start->gap);
+  CHECK(from_start->checkpoint.position == 6);
+  // Without a known start (the default) any first sequence is accepted.
+  const std::string any_url = create_database("any-start");
+  BatchApplier lenient("main");
+  auto d = connect(any_url, lenient);
+  auto out = lenient.apply(*d, slice(3, 3));
+  REQUIRE(out.ok());
+  CHECK_FALSE(out->gap);
+  CHECK(out->checkpoint.position == 6);
+}
+
 TEST_CASE_FIXTURE(ApplierFixture, "effects translated ahead are used only when they fit") {
   const std::string expected = reference();
   const std::string url = create_database("translated");
