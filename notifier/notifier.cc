@@ -19,6 +19,12 @@ Notifier::Notifier(const events::EventStore& store, const NotifierSettings& sett
   for (int i = 0; i < settings.sender_threads; ++i) {
     SenderOptions o = settings.sender;
     o.clock = clock;
+    o.planner_consumer = settings.planner.consumer.durable_name;
+    o.log_end = [&store]() -> std::optional<std::uint64_t> {
+      auto state = store.state();
+      if (!state) return std::nullopt;
+      return state->last_sequence;
+    };
     std::unique_ptr<SmtpClient> smtp;
     if (!settings.smtp.url.empty()) smtp = std::make_unique<SmtpClient>(settings.smtp);
     std::unique_ptr<SmsProvider> sms;

@@ -2,6 +2,7 @@
 
 #include <date/date.h>
 
+#include <algorithm>
 #include <array>
 #include <optional>
 
@@ -82,7 +83,10 @@ void plan(Ctx& c, Kind kind, const BusinessFacts& biz, const BookingFacts& b, In
   if (e.to.address.empty()) return;  // nobody to tell (e.g. business events not in the log)
   e.subject = r.subject;
   e.message_id = message_id(id, c.options.message_id_domain);
-  e.date = rfc5322(c.committed);
+  // When it goes out (a reminder weeks after the booking was made), not
+  // when it was planned: a Date far in the past files it among old mail
+  // and looks like spam. Still from the log alone, so replanning repeats it.
+  e.date = rfc5322(std::max(due, c.committed));
   e.text = r.text;
   e.html = r.html;
   e.ics = r.ics;
@@ -121,6 +125,23 @@ void cancel_reminders(Ctx& c, const std::string& booking_id) {
       " WHERE booking_id = $1 AND status = 'planned' AND kind IN ('reminder_1', 'reminder_2')"
       " RETURNING id",
       booking_id);
+  c.fx.cancelled += r.size();
+}
+
+// Notices about the booking's earlier state that are still waiting (SMTP
+// down, retrying, or planned in the same catch-up): sent after this
+// change's own notice, "confirmed" would arrive after "cancelled", or an
+// old time after the new one. A cancellation supersedes every confirmation
+// and reschedule notice; a reschedule those of earlier reschedules
+// (revisions before `revision`; the confirmation still tells of the
+// booking, and its calendar entry is replaced by the higher SEQUENCE).
+void cancel_superseded(Ctx& c, const std::string& booking_id, std::optional<int> revision) {
+  const pqxx::result r = c.tx.exec_params(
+      "UPDATE notifications SET status = 'cancelled', last_error = 'superseded'"
+      " WHERE booking_id = $1 AND status = 'planned' AND CASE WHEN $2::int IS NULL"
+      " THEN kind IN ('confirmation', 'owner_new_booking', 'reschedule', 'owner_reschedule')"
+      " ELSE kind IN ('reschedule', 'owner_reschedule') AND revision < $2 END RETURNING id",
+      booking_id, revision);
   c.fx.cancelled += r.size();
 }
 
@@ -189,6 +210,7 @@ void on(Ctx& c, const v1::BookingConfirmed& e) {
 void on(Ctx& c, const v1::BookingCancelled& e) {
   const std::string before = set_status(c, e.booking_id(), "cancelled");
   cancel_reminders(c, e.booking_id());
+  cancel_superseded(c, e.booking_id(), std::nullopt);
   if (before != "confirmed") return;
   const auto biz = business_facts(c, e.business_id());
   auto b = booking_facts(c, e.booking_id());
@@ -209,6 +231,7 @@ void on(Ctx& c, const v1::BookingRescheduled& e) {
   auto b = booking_facts(c, e.booking_id());
   if (!biz || !b) return;
   if (e.has_previous_start()) b->previous_start = instant_of(e.previous_start());
+  cancel_superseded(c, e.booking_id(), b->revision);
   plan(c, Kind::kReschedule, *biz, *b, c.committed);
   plan(c, Kind::kOwnerReschedule, *biz, *b, c.committed);
   plan_reminders(c, *biz, *b);

@@ -1,5 +1,7 @@
 #include "notifier/planner.h"
 
+#include <algorithm>
+
 #include <nats/nats.h>
 
 #include <memory>
@@ -135,6 +137,18 @@ bool Planner::consume(pqxx::connection& conn) {
   }
   position_.store(cp.value());
   position_gauge_.set(static_cast<std::int64_t>(cp.value()));
+  log_start_ = 0;
+  if (cp.value() == 0) {
+    // From the start: the first commit must be the log's first, or another
+    // session of this durable consumer took some (as in the projector).
+    auto state = store_.state();
+    if (!state) {
+      errors_.inc();
+      logger_.warn("stream state unreadable", {{"error", state.error().describe()}});
+      return false;
+    }
+    log_start_ = std::max<std::uint64_t>(state->first_sequence, 1);
+  }
   auto sub = projections::open_consumer_at(store_, options_.consumer, cp.value() + 1);
   if (!sub) {
     errors_.inc();
@@ -186,7 +200,8 @@ projections::Result<std::pair<std::size_t, bool>> Planner::apply(
         ++handled;
         continue;
       }
-      if (position != 0 && d.sequence != position + 1) {
+      const std::uint64_t expected = position != 0 ? position + 1 : log_start_;
+      if (expected != 0 && d.sequence != expected) {
         gap = true;
         break;
       }

@@ -69,6 +69,8 @@ class Planner {
   service::StopFlag stop_;
   std::atomic<bool> leader_{false};
   std::atomic<std::uint64_t> position_{0};
+  // At checkpoint 0: the sequence the first commit must have (0: any).
+  std::uint64_t log_start_ = 0;
 
   service::Gauge& position_gauge_;
   service::Counter& planned_;

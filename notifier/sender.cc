@@ -11,6 +11,18 @@ std::string pg_time(std::chrono::system_clock::time_point t) {
   return date::format("%Y-%m-%dT%H:%M:%SZ", std::chrono::floor<std::chrono::milliseconds>(t));
 }
 
+// Why a claimed row must not be sent; nullptr to send it. A reminder is
+// only worth sending for the booking as it stands, and before it starts (a
+// long outage, or email configured late, leaves reminders due for
+// appointments that are over). Columns 6-8 of the claim: is a reminder,
+// booking confirmed at the reminder's revision, start still ahead.
+const char* why_stale(const pqxx::row& claimed) {
+  if (!claimed[6].as<bool>()) return nullptr;
+  if (!claimed[7].as<bool>(false)) return "booking changed";
+  if (!claimed[8].as<bool>(false)) return "the appointment has started";
+  return nullptr;
+}
+
 }  // namespace
 
 SenderMetrics::SenderMetrics(service::MetricsRegistry& metrics)
@@ -61,6 +73,17 @@ void Sender::run() {
       continue;
     }
     while (!stop_.requested()) {
+      auto ready = planning_caught_up(*conn);
+      if (!ready) {
+        metrics_.errors.inc();
+        logger_.warn("sender: planning position unreadable", {{"error", ready.error().message}});
+        pause(std::chrono::milliseconds(500));
+        break;  // reconnect
+      }
+      if (!ready.value()) {
+        pause(options_.poll);
+        continue;
+      }
       auto handled = send_one(*conn);
       if (!handled) {
         metrics_.errors.inc();
@@ -73,16 +96,40 @@ void Sender::run() {
   }
 }
 
+projections::Result<bool> Sender::planning_caught_up(pqxx::connection& conn) {
+  if (caught_up_ || !options_.log_end) return true;
+  if (!wait_for_position_) {
+    wait_for_position_ = options_.log_end();
+    if (!wait_for_position_) return false;  // the log is unreachable: ask again
+  }
+  return projections::guarded("planning position", [&]() -> bool {
+    pqxx::read_transaction tx(conn);
+    const pqxx::result r = tx.exec_params(
+        "SELECT position FROM notifier_checkpoints WHERE consumer = $1", options_.planner_consumer);
+    const std::uint64_t position = r.empty() ? 0 : r[0][0].as<std::uint64_t>();
+    if (position >= *wait_for_position_) {
+      caught_up_ = true;
+      logger_.info("sender: planning has caught up; sending",
+                   {{"position", position}, {"log_end", *wait_for_position_}});
+    }
+    return caught_up_;
+  });
+}
+
 projections::Result<bool> Sender::send_one(pqxx::connection& conn) {
   return projections::guarded("send notification", [&]() -> bool {
     const auto t = now();
     pqxx::work tx(conn);
     std::string channels = "'sms'";
     if (smtp_) channels += ",'email'";
+    // With the booking as the planner last saw it, for reminders.
     const pqxx::result r = tx.exec_params(
-        "SELECT id, channel, recipient, message, attempts, trace_id FROM notifications"
-        " WHERE status = 'planned' AND next_attempt_at <= $1::timestamptz AND channel IN (" +
-            channels + ") ORDER BY next_attempt_at LIMIT 1 FOR UPDATE SKIP LOCKED",
+        "SELECT n.id, n.channel, n.recipient, n.message, n.attempts, n.trace_id,"
+        " n.kind IN ('reminder_1', 'reminder_2'), b.status IS NOT DISTINCT FROM 'confirmed'"
+        " AND b.revision = n.revision, b.start_at > $1::timestamptz"
+        " FROM notifications n LEFT JOIN notifier_bookings b ON b.booking_id = n.booking_id"
+        " WHERE n.status = 'planned' AND n.next_attempt_at <= $1::timestamptz AND n.channel IN (" +
+            channels + ") ORDER BY n.next_attempt_at LIMIT 1 FOR UPDATE OF n SKIP LOCKED",
         pg_time(t));
     if (r.empty()) return false;
     const auto id = r[0][0].as<std::string>();
@@ -90,6 +137,14 @@ projections::Result<bool> Sender::send_one(pqxx::connection& conn) {
     const auto recipient = r[0][2].as<std::string>();
     const int attempts = r[0][4].as<int>() + 1;
     const auto trace_id = r[0][5].as<std::string>();
+    if (const char* stale = why_stale(r[0])) {
+      tx.exec_params("UPDATE notifications SET status = 'cancelled', last_error = $2 WHERE id = $1",
+                     id, std::string(stale));
+      tx.commit();
+      logger_.info("reminder not sent",
+                   {{"trace_id", trace_id}, {"notification_id", id}, {"reason", stale}});
+      return true;
+    }
     DeliveryResult sent = common::fail(DeliveryError{true, 0, "sms is not configured"});
     if (channel == "email") {
       sent = smtp_->send(options_.envelope_from, recipient, r[0][3].as<std::string>());
@@ -111,7 +166,10 @@ projections::Result<bool> Sender::send_one(pqxx::connection& conn) {
     }
     const DeliveryError& e = sent.error();
     const std::string error = (e.code != 0 ? std::to_string(e.code) + " " : "") + e.message;
-    if (e.permanent || attempts >= options_.max_attempts) {
+    // The provider being down (no reply at all, or SMTP's "service not
+    // available") says nothing about this message: it waits, however long.
+    const bool outage = e.code == 0 || e.code == 421;
+    if (e.permanent || (attempts >= options_.max_attempts && !outage)) {
       tx.exec_params(
           "UPDATE notifications SET status = 'failed', attempts = $2, last_error = $3"
           " WHERE id = $1",

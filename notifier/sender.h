@@ -6,9 +6,18 @@
 //   sent      -> status 'sent', sent_at, attempts + 1
 //   transient -> attempts + 1, next_attempt_at = now + min(max_backoff,
 //                base_backoff * 2^(attempts)), last_error; 'failed' once
-//                attempts reach max_attempts
+//                attempts reach max_attempts, except while the provider is
+//                down (no reply at all, or SMTP 421): an outage of any
+//                length loses nothing
+//   stale     -> a reminder whose booking is no longer confirmed at that
+//                revision, or whose appointment has started: 'cancelled'
+//                with the reason in last_error, never sent
 //   permanent -> status 'failed' (5xx), last_error (visible to the owner
 //                through the query API)
+// A sender claims nothing until planning has reached the end the log had
+// when the sender started (the planner's checkpoint, whichever instance
+// holds its lease): after a restart, a reminder planned before a
+// cancellation the planner has not read yet must not go out.
 // Several senders (threads or processes) never send the same row at once
 // (the row lock); a crash after the server accepted a message but before the
 // commit resends that one message on restart with the same Message-ID
@@ -23,6 +32,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 
 #include "notifier/sms.h"
@@ -44,6 +54,11 @@ struct SenderOptions {
   std::chrono::milliseconds max_backoff{3600000};
   int max_attempts = 12;
   Clock clock;  // "now" for due times and backoff; system clock when empty
+  // The planner's checkpoint row (notifier_checkpoints.consumer) and the
+  // log's last sequence (nullopt when unknown: asked again). Without
+  // log_end the sender does not wait for planning.
+  std::string planner_consumer;
+  std::function<std::optional<std::uint64_t>()> log_end;
 };
 
 struct SenderMetrics {
@@ -70,6 +85,8 @@ class Sender {
  private:
   [[nodiscard]] std::chrono::system_clock::time_point now() const;
   void pause(std::chrono::milliseconds d);
+  // Whether planning has reached the log's end as of this sender's start.
+  [[nodiscard]] projections::Result<bool> planning_caught_up(pqxx::connection& conn);
 
   SenderOptions options_;
   std::unique_ptr<SmtpClient> smtp_;
@@ -77,6 +94,8 @@ class Sender {
   service::Logger& logger_;
   SenderMetrics& metrics_;
   service::StopFlag stop_;
+  std::optional<std::uint64_t> wait_for_position_;  // the log's end at start
+  bool caught_up_ = false;
 };
 
 }  // namespace slotwise::notifier

@@ -122,6 +122,25 @@ struct NotifierFixture : ReadSideFixture {
   [[nodiscard]] std::int64_t sql(const std::string& query) const { return count(db, query); }
 };
 
+// Polls the count `query` returns until it is `expected` (20 s at most);
+// a failing query (tables not created yet) counts as not yet.
+inline bool eventually_sql(const NotifierFixture& f, const std::string& query,
+                           std::int64_t expected) {
+  const auto matches = [&] {
+    try {
+      return f.sql(query) == expected;
+    } catch (const std::exception&) {
+      return false;
+    }
+  };
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (matches()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return matches();
+}
+
 inline constexpr std::int64_t kDay = 86400;  // seconds
 inline constexpr std::int64_t kHour = 3600;
 
