@@ -52,18 +52,21 @@ Lines lines_for(Kind kind, const BusinessFacts& biz, const BookingFacts& b) {
 
 std::string ics_for(Kind kind, const BusinessFacts& biz, const BookingFacts& b,
                     domain::Instant stamp) {
-  if (kind != Kind::kConfirmation && kind != Kind::kReschedule) return {};
+  const bool cancelled = kind == Kind::kCancellation;
+  if (kind != Kind::kConfirmation && kind != Kind::kReschedule && !cancelled) return {};
   domain::IcsCalendar cal;
   domain::IcsEvent e;
   e.uid = b.booking_id + "@slotwise";
   e.stamp = stamp;
   e.start = b.start;
   e.end = b.end;
-  e.sequence = b.revision;
+  // The cancellation replaces the entry the confirmation (or the last
+  // reschedule) added, so calendar apps that imported it mark it cancelled.
+  e.sequence = cancelled ? b.revision + 1 : b.revision;
   e.summary = b.service_name + " - " + biz.name;
   e.description = "Booking " + b.booking_id + " with " + biz.name;
   e.location = biz.address;
-  e.status = "CONFIRMED";
+  e.status = cancelled ? "CANCELLED" : "CONFIRMED";
   cal.events.push_back(std::move(e));
   return domain::render_ics(cal);
 }

@@ -49,6 +49,27 @@ TEST_CASE("the email is multipart/mixed with alternative bodies and the .ics att
   CHECK(render_mime(e).find("multipart/mixed") == std::string::npos);
 }
 
+TEST_CASE("the client's cancellation carries the calendar entry as cancelled, one SEQUENCE on") {
+  BusinessFacts biz{"biz_1", "Studio", "Europe/Paris", "owner@example.com", ""};
+  BookingFacts b;
+  b.booking_id = "bkg_1";
+  b.service_name = "Cut";
+  b.start = domain::Instant{std::chrono::seconds{1'779'782'400}};
+  b.end = b.start + std::chrono::hours(1);
+  b.revision = 1;  // moved once
+  const domain::Instant stamp = b.start - std::chrono::hours(48);
+  const Rendered moved = render(Kind::kReschedule, biz, b, stamp);
+  CHECK(moved.ics.find("SEQUENCE:1\r\n") != std::string::npos);
+  CHECK(moved.ics.find("STATUS:CONFIRMED\r\n") != std::string::npos);
+  const Rendered cancelled = render(Kind::kCancellation, biz, b, stamp);
+  CHECK(cancelled.ics.find("UID:bkg_1@slotwise\r\n") != std::string::npos);
+  CHECK(cancelled.ics.find("SEQUENCE:2\r\n") != std::string::npos);
+  CHECK(cancelled.ics.find("STATUS:CANCELLED\r\n") != std::string::npos);
+  // The owner's notices and reminders carry none.
+  CHECK(render(Kind::kOwnerCancellation, biz, b, stamp).ics.empty());
+  CHECK(render(Kind::kReminderFirst, biz, b, stamp).ics.empty());
+}
+
 TEST_CASE("times are shown in the business's zone and the client's when it differs") {
   // 2026-05-26T08:00:00Z: 10:00 in Paris, 04:00 in New York.
   const domain::Instant t{std::chrono::seconds{1'779'782'400}};
