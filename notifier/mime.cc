@@ -51,6 +51,9 @@ std::string encode_header_value(std::string_view value) {
            (static_cast<unsigned char>(value[at + len]) & 0xC0U) == 0x80U) {
       --len;
     }
+    // Only bytes that are not UTF-8 (45 continuation bytes in a row) leave
+    // no character start to cut at: cut at 45 rather than loop forever.
+    if (len == 0) len = std::min<std::size_t>(45, value.size() - at);
     if (!out.empty()) out += "\r\n ";
     out += "=?UTF-8?B?" + base64(value.substr(at, len)) + "?=";
     at += len;

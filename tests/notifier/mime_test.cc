@@ -18,6 +18,11 @@ TEST_CASE("header values with non-ASCII text become encoded words; ASCII stays a
   const std::string long_name(100, 'e');
   const std::string encoded = encode_header_value("é" + long_name);
   CHECK(encoded.find("\r\n =?UTF-8?B?") != std::string::npos);  // split into several words
+  // Bytes that are not UTF-8 leave no character start to cut at: still
+  // encoded, in words of 45 octets, and the encoding ends.
+  const std::string junk = encode_header_value(std::string(100, '\x80'));
+  CHECK(junk.rfind("=?UTF-8?B?", 0) == 0);
+  CHECK(junk.find("\r\n =?UTF-8?B?") != std::string::npos);
 }
 
 TEST_CASE("the email is multipart/mixed with alternative bodies and the .ics attached") {
