@@ -68,6 +68,7 @@ service::ConfigResult<NotifierSettings> load_settings(const service::Config& con
                                            "max_attempts",
                                            "sender_threads",
                                            "poll_interval",
+                                           "retention",
                                            "sms_provider",
                                            "twilio_base_url",
                                            "twilio_account_sid",
@@ -95,10 +96,12 @@ service::ConfigResult<NotifierSettings> load_settings(const service::Config& con
   auto max_attempts = config.get_int("max_attempts", 12, 1, 1000);
   auto threads = config.get_int("sender_threads", 1, 1, 64);
   auto poll = config.get_duration("poll_interval", std::chrono::milliseconds(200));
+  auto retention = config.get_duration("retention", std::chrono::hours(24 * 90));
   for (const auto* r : {&port, &batch, &max_attempts, &threads}) {
     if (!*r) return common::fail(r->error());
   }
-  for (const auto* r : {&fetch_timeout, &smtp_timeout, &retry_base, &retry_max, &poll}) {
+  for (const auto* r :
+       {&fetch_timeout, &smtp_timeout, &retry_base, &retry_max, &poll, &retention}) {
     if (!*r) return common::fail(r->error());
   }
   if (!verify) return common::fail(verify.error());
@@ -111,6 +114,7 @@ service::ConfigResult<NotifierSettings> load_settings(const service::Config& con
   s.planner.batch = static_cast<int>(batch.value());
   s.planner.fetch_timeout = fetch_timeout.value();
   s.planner.read_only_role = config.get_string("query_role", "slotwise_query");
+  s.planner.retention = retention.value();
   s.planner.plan.reminders = reminders.value();
   s.planner.plan.from.address = config.get_string("mail_from", "notifications@slotwise.localhost");
   s.planner.plan.from.name = config.get_string("mail_from_name", "SlotWise");

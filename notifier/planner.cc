@@ -1,12 +1,12 @@
 #include "notifier/planner.h"
 
-#include <algorithm>
-
 #include <nats/nats.h>
 
+#include <algorithm>
 #include <memory>
 
 #include "notifier/notifier_migrations.h"
+#include "notifier/outbox_retention.h"
 #include "projections/consumer_reset.h"
 #include "projections/migrations.h"
 
@@ -47,7 +47,23 @@ Planner::Planner(const events::EventStore& store, PlannerOptions options, servic
       dead_letters_(metrics.counter("slotwise_notifier_dead_letters_total",
                                     "Messages or events that failed to decode")),
       errors_(metrics.counter("slotwise_notifier_planner_errors_total",
-                              "Planner sessions ended by an error (then retried)")) {}
+                              "Planner sessions ended by an error (then retried)")),
+      pruned_(metrics.counter("slotwise_notifier_pruned_total",
+                              "Done outbox rows deleted after the retention")) {}
+
+void Planner::maybe_prune(pqxx::connection& conn) {
+  if (options_.retention.count() <= 0) return;
+  const auto now = std::chrono::steady_clock::now();
+  if (last_prune_ && now - *last_prune_ < options_.prune_every) return;
+  last_prune_ = now;
+  auto deleted = prune_outbox(conn, options_.retention);
+  if (!deleted) {
+    logger_.warn("outbox pruning failed", {{"error", deleted.error().message}});
+    return;
+  }
+  pruned_.inc(deleted.value());
+  if (deleted.value() > 0) logger_.info("outbox pruned", {{"rows", deleted.value()}});
+}
 
 void Planner::stop() { stop_.request(); }
 
@@ -164,7 +180,10 @@ bool Planner::consume(pqxx::connection& conn) {
       logger_.warn("fetch failed", {{"error", batch.error().describe()}});
       return false;
     }
-    if (batch.value().empty()) continue;
+    if (batch.value().empty()) {
+      maybe_prune(conn);
+      continue;
+    }
     auto out = apply(conn, batch.value());
     if (!out) {
       errors_.inc();

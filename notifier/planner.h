@@ -20,6 +20,7 @@
 #include <chrono>
 #include <cstdint>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -42,6 +43,10 @@ struct PlannerOptions {
   std::chrono::milliseconds retry_backoff{500};
   PlanOptions plan;
   std::string read_only_role = "slotwise_query";  // granted SELECT (the query API); "" = off
+  // Done outbox rows (sent, failed, cancelled) due longer ago than this are
+  // deleted (outbox_retention.h); 0 keeps them forever.
+  std::chrono::milliseconds retention{std::chrono::hours(24 * 90)};
+  std::chrono::milliseconds prune_every{std::chrono::hours(1)};
 };
 
 class Planner {
@@ -62,6 +67,8 @@ class Planner {
   projections::Result<std::pair<std::size_t, bool>> apply(pqxx::connection& conn,
                                                           std::vector<events::Delivery>& batch);
   void pause(std::chrono::milliseconds d);
+  // Prunes the outbox when retention is on and prune_every has passed.
+  void maybe_prune(pqxx::connection& conn);
 
   const events::EventStore& store_;
   PlannerOptions options_;
@@ -71,12 +78,14 @@ class Planner {
   std::atomic<std::uint64_t> position_{0};
   // At checkpoint 0: the sequence the first commit must have (0: any).
   std::uint64_t log_start_ = 0;
+  std::optional<std::chrono::steady_clock::time_point> last_prune_;
 
   service::Gauge& position_gauge_;
   service::Counter& planned_;
   service::Counter& cancelled_;
   service::Counter& dead_letters_;
   service::Counter& errors_;
+  service::Counter& pruned_;
 };
 
 }  // namespace slotwise::notifier
