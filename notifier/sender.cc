@@ -73,18 +73,9 @@ void Sender::run() {
       continue;
     }
     while (!stop_.requested()) {
-      auto ready = planning_caught_up(*conn);
-      if (!ready) {
-        metrics_.errors.inc();
-        logger_.warn("sender: planning position unreadable", {{"error", ready.error().message}});
-        pause(std::chrono::milliseconds(500));
-        break;  // reconnect
-      }
-      if (!ready.value()) {
-        pause(options_.poll);
-        continue;
-      }
-      auto handled = send_one(*conn);
+      // Nothing is claimed before planning has caught up (sender.h).
+      auto handled = planning_caught_up(*conn);
+      if (handled && handled.value()) handled = send_one(*conn);
       if (!handled) {
         metrics_.errors.inc();
         logger_.warn("sender: claim failed", {{"error", handled.error().message}});

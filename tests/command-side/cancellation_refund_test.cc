@@ -11,6 +11,7 @@
 
 using slotwise::testing::bearer;
 using slotwise::testing::book;
+using slotwise::testing::book_and_pay;
 using slotwise::testing::CommandFixture;
 using slotwise::testing::FakeStripe;
 using slotwise::testing::paid_setup;
@@ -20,20 +21,6 @@ namespace {
 
 const std::string kPolicy =
     R"("free_cancellation_cutoff_minutes":2880,"late_cancellation_refund_percent":40)";
-
-// Books slot(days, hour) and pays; returns {booking id, manage token}.
-std::pair<std::string, std::string> book_and_pay(CommandFixture& f,
-                                                 const slotwise::testing::PaidSetup& s, int days,
-                                                 int hour = 10) {
-  auto r = book(f, s, f.slot(days, hour));
-  const std::string why = r.body + " at " + f.slot(days, hour);
-  REQUIRE_MESSAGE(r.status == 201, why);
-  const std::string booking = r.str("booking_id");
-  const auto intent = *f.stripe.intent_for_booking(booking);
-  REQUIRE(f.deliver_webhook(FakeStripe::intent_event("evt_pay_" + booking,
-                                                     "payment_intent.succeeded", intent)) == 200);
-  return {booking, r.str("manage_token")};
-}
 
 }  // namespace
 

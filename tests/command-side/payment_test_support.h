@@ -9,6 +9,7 @@
 #include <functional>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "domain/booking.h"
@@ -82,6 +83,20 @@ inline std::string payment_events(CommandFixture& f, const std::string& booking_
     }
   }
   return out;
+}
+
+// Books slot(days, hour) and pays (payment_intent.succeeded delivered to
+// the webhook); returns {booking id, manage token}.
+inline std::pair<std::string, std::string> book_and_pay(CommandFixture& f, const PaidSetup& s,
+                                                        int days, int hour = 10) {
+  auto r = book(f, s, f.slot(days, hour));
+  const std::string why = r.body + " at " + f.slot(days, hour);
+  REQUIRE_MESSAGE(r.status == 201, why);
+  const std::string booking = r.str("booking_id");
+  const auto intent = *f.stripe.intent_for_booking(booking);
+  REQUIRE(f.deliver_webhook(FakeStripe::intent_event("evt_pay_" + booking,
+                                                     "payment_intent.succeeded", intent)) == 200);
+  return {booking, r.str("manage_token")};
 }
 
 // Polls `done` every 50 ms for up to `timeout`.

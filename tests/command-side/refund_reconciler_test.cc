@@ -12,6 +12,7 @@
 #include "tests/command-side/payment_test_support.h"
 
 using slotwise::testing::book;
+using slotwise::testing::book_and_pay;
 using slotwise::testing::CommandFixture;
 using slotwise::testing::eventually;
 using slotwise::testing::FakeStripe;
@@ -19,19 +20,6 @@ using slotwise::testing::paid_setup;
 using slotwise::testing::payment_events;
 
 namespace {
-
-// Books slot(days, hour) and pays; returns {booking id, manage token}.
-std::pair<std::string, std::string> book_and_pay(CommandFixture& f,
-                                                 const slotwise::testing::PaidSetup& s, int days,
-                                                 int hour = 10) {
-  auto r = book(f, s, f.slot(days, hour));
-  REQUIRE_MESSAGE(r.status == 201, r.body);
-  const std::string booking = r.str("booking_id");
-  const auto intent = *f.stripe.intent_for_booking(booking);
-  REQUIRE(f.deliver_webhook(FakeStripe::intent_event("evt_pay_" + booking,
-                                                     "payment_intent.succeeded", intent)) == 200);
-  return {booking, r.str("manage_token")};
-}
 
 int cancel(CommandFixture& f, const std::string& booking, const std::string& token) {
   return f.api->post("/v1/bookings/" + booking + "/cancel", "", {{"X-Manage-Token", token}}).status;
