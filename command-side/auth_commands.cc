@@ -51,6 +51,17 @@ CommandReply signup(CommandContext& ctx, const CommandRequest& request) {
   if (!domain::is_email_shaped(normalized)) {
     return error_reply(ApiError{422, "validation_failed", "email: is not an email address"});
   }
+  // Before anything that tells whether the email has an account, and
+  // before the Argon2 hash: probing emails or making accounts in bulk is
+  // limited per client address.
+  const auto decision =
+      ctx.signup_by_address().acquire(request.client_address, auth::RateLimiter::Clock::now());
+  if (!decision.allowed) {
+    const auto seconds =
+        std::chrono::duration_cast<std::chrono::seconds>(decision.retry_after).count() + 1;
+    return error_reply(ApiError{429, "rate_limited", "too many signups; retry later"},
+                       static_cast<int>(seconds));
+  }
   const std::string claim_id = auth::sha256_hex(normalized);
   // Cheap early answer for the common case; the claim below decides races.
   auto existing = ctx.emails().load(claim_id);

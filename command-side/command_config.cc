@@ -20,6 +20,22 @@ template <class T, class V>
   return std::nullopt;
 }
 
+// "a, b,,c" -> {"a", "b", "c"}.
+std::vector<std::string> comma_list(const std::string& text) {
+  std::vector<std::string> out;
+  std::size_t at = 0;
+  while (at < text.size()) {
+    std::size_t end = text.find(',', at);
+    if (end == std::string::npos) end = text.size();
+    std::string one = text.substr(at, end - at);
+    one.erase(0, one.find_first_not_of(" \t"));
+    one.erase(one.find_last_not_of(" \t") + 1);
+    if (!one.empty()) out.push_back(std::move(one));
+    at = end + 1;
+  }
+  return out;
+}
+
 }  // namespace
 
 ConfigResult<CommandConfig> command_config_from(const service::Config& config) {
@@ -39,6 +55,9 @@ ConfigResult<CommandConfig> command_config_from(const service::Config& config) {
                                            "max_attempts",
                                            "login_burst",
                                            "login_refill_per_minute",
+                                           "signup_burst",
+                                           "signup_refill_per_minute",
+                                           "trusted_proxies",
                                            "shutdown_drain",
                                            "stripe_api_base",
                                            "stripe_secret_key_file",
@@ -91,6 +110,12 @@ ConfigResult<CommandConfig> command_config_from(const service::Config& config) {
   if (auto e = set(per_minute, config.get_int("login_refill_per_minute", 12, 1, 60'000'000)))
     return common::fail(*e);
   c.login_refill_per_second = static_cast<double>(per_minute) / 60.0;
+  if (auto e = set(c.signup_burst, config.get_int("signup_burst", 10, 1, 1'000'000)))
+    return common::fail(*e);
+  if (auto e = set(per_minute, config.get_int("signup_refill_per_minute", 12, 1, 60'000'000)))
+    return common::fail(*e);
+  c.signup_refill_per_second = static_cast<double>(per_minute) / 60.0;
+  c.trusted_proxies = comma_list(config.get_string("trusted_proxies", ""));
   if (auto e = set(c.shutdown_drain, config.get_duration("shutdown_drain", c.shutdown_drain)))
     return common::fail(*e);
   c.stripe_api_base = config.get_string("stripe_api_base", c.stripe_api_base);

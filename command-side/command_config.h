@@ -44,6 +44,11 @@ struct CommandConfig {
   // Login attempts: a bucket per email and one per client address.
   double login_burst = 10;
   double login_refill_per_second = 0.2;
+  // Signups: a bucket per client address.
+  double signup_burst = 10;
+  double signup_refill_per_second = 0.2;
+  // Peers whose X-Forwarded-For names the client (auth/client_address.h).
+  std::vector<std::string> trusted_proxies;
 
   // In-flight appends drained on shutdown for at most this long.
   std::chrono::milliseconds shutdown_drain{5000};

@@ -68,6 +68,9 @@ struct CommandContextOptions {
   auth::Argon2Params argon2;
   std::chrono::seconds jwt_ttl{12 * 3600};
   auth::RateLimiter::Options login_limits;
+  auth::RateLimiter::Options signup_limits;
+  // Peers whose X-Forwarded-For names the client (auth/client_address.h).
+  std::vector<std::string> trusted_proxies;
   // ce-source of every commit.
   std::string source = "slotwise-command";
   PaymentOptions payments;
@@ -97,6 +100,8 @@ class CommandContext {
   [[nodiscard]] const auth::PasswordHasher& passwords() const { return passwords_; }
   [[nodiscard]] auth::RateLimiter& login_by_email() { return login_by_email_; }
   [[nodiscard]] auth::RateLimiter& login_by_address() { return login_by_address_; }
+  [[nodiscard]] auth::RateLimiter& signup_by_address() { return signup_by_address_; }
+  [[nodiscard]] const std::vector<std::string>& trusted_proxies() const { return trusted_proxies_; }
   [[nodiscard]] const std::string& manage_key() const { return manage_key_; }
   [[nodiscard]] std::chrono::seconds jwt_ttl() const { return jwt_ttl_; }
   [[nodiscard]] const std::string& source() const { return source_; }
@@ -128,6 +133,8 @@ class CommandContext {
   auth::PasswordHasher passwords_;
   auth::RateLimiter login_by_email_;
   auth::RateLimiter login_by_address_;
+  auth::RateLimiter signup_by_address_;
+  std::vector<std::string> trusted_proxies_;
   std::string manage_key_;
   std::chrono::seconds jwt_ttl_;
   std::string source_;

@@ -36,6 +36,9 @@ common::Result<int, std::string> CommandServer::start(CommandContext::Clock cloc
   options.jwt_ttl = config_.jwt_ttl;
   options.login_limits.burst = config_.login_burst;
   options.login_limits.refill_per_second = config_.login_refill_per_second;
+  options.signup_limits.burst = config_.signup_burst;
+  options.signup_limits.refill_per_second = config_.signup_refill_per_second;
+  options.trusted_proxies = config_.trusted_proxies;
   if (!config_.stripe_secret_key_file.empty()) {
     auto secret = read_secret_key_file(config_.stripe_secret_key_file);
     if (!secret) return common::fail(secret.error());

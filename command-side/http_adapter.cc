@@ -3,6 +3,7 @@
 #include <string>
 #include <vector>
 
+#include "auth/client_address.h"
 #include "command-side/command_table.h"
 #include "service/http_reply.h"
 
@@ -23,7 +24,9 @@ void register_http_routes(service::HttpServer& server, CommandContext& ctx) {
                    req.stripe_signature = http.get_header_value("Stripe-Signature");
                    req.traceparent = rc.trace().traceparent();
                    req.trace_id = rc.trace().trace_id;
-                   req.client_address = http.remote_addr;
+                   req.client_address = auth::rate_limit_client(
+                       http.remote_addr, http.get_header_value("X-Forwarded-For"),
+                       ctx.trusted_proxies());
                    req.body = http.body;
                    const CommandReply reply = handler(ctx, req);
                    if (reply.position) {

@@ -88,6 +88,33 @@ TEST_CASE_FIXTURE(CommandFixture, "login attempts are rate limited per email wit
   CHECK(limited == 3);
 }
 
+TEST_CASE("signups are rate limited per client address, before the email is looked at") {
+  CommandFixture f([](slotwise::command::CommandConfig& c) {
+    c.signup_burst = 2;
+    c.trusted_proxies = {"127.0.0.1"};
+  });
+  const auto signup = [&](const std::string& email, const std::string& client) {
+    return f.api->post("/v1/auth/signup",
+                       R"({"email":")" + email + R"(","password":"correct horse","name":"N"})",
+                       {{"X-Forwarded-For", client}});
+  };
+  CHECK(signup("a1@example.com", "198.51.100.1").status == 201);
+  CHECK(signup("a1@example.com", "198.51.100.1").status == 409);  // counts too
+  const auto before = f.last_sequence();
+  auto limited = signup("a2@example.com", "198.51.100.1");
+  CHECK(limited.status == 429);
+  CHECK(limited.error_code() == "rate_limited");
+  CHECK(std::stoi(limited.retry_after) >= 1);
+  // Refused before telling whether the email exists.
+  CHECK(signup("a1@example.com", "198.51.100.1").status == 429);
+  CHECK(f.last_sequence() == before);
+  // Another client behind the same (trusted) proxy has its own bucket; an
+  // address the client puts in front of the proxy's entry is not believed.
+  CHECK(signup("b1@example.com", "198.51.100.2").status == 201);
+  CHECK(signup("b2@example.com", "198.51.100.1, 198.51.100.2").status == 201);
+  CHECK(signup("b3@example.com", "198.51.100.1, 198.51.100.2").status == 429);
+}
+
 TEST_CASE_FIXTURE(CommandFixture, "bad signup bodies are 4xx JSON errors and append nothing") {
   const auto before = last_sequence();
   struct Case {

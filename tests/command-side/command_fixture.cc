@@ -62,6 +62,7 @@ command::CommandConfig test_command_config(const std::string& nats_url,
   c.argon2.time_cost = 1;
   c.login_burst = 5;
   c.login_refill_per_second = 0.01;
+  c.signup_burst = 1e6;  // tests sign up many owners from one address
   return c;
 }
 

@@ -15,7 +15,6 @@ using slotwise::testing::book;
 using slotwise::testing::book_and_pay;
 using slotwise::testing::CommandFixture;
 using slotwise::testing::eventually;
-using slotwise::testing::FakeStripe;
 using slotwise::testing::paid_setup;
 using slotwise::testing::payment_events;
 
