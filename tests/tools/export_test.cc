@@ -190,3 +190,25 @@ TEST_CASE("export and verify --file: bad input gets a message and a non-zero exi
   CHECK(cli({"audit", "verify", "--file", junk}).code == 1);
   CHECK(cli({"audit", "verify", "--file", file, "--all"}).code == 2);
 }
+
+TEST_CASE("export exits 1 with a message when its summary cannot be written") {
+  slotwise::testing::StoreFixture f;
+  slotwise::testing::seed_log(*f.store);
+  slotwise::testing::TempDir dir("slotwise-export");
+  auto full = slotwise::testing::cli_to_full_device(
+      {"--nats=" + f.nats.url(), "export", "--out", dir.path() + "/log.ndjson"});
+  CHECK(full.code == 1);
+  // The reason is lost when stderr's progress line flushed stdout first.
+  CHECK(contains(full.out, "slotwise: cannot write output"));
+}
+
+TEST_CASE("verify --file exits 1 with a message when its verdict cannot be written") {
+  slotwise::testing::StoreFixture f;
+  slotwise::testing::seed_log(*f.store);
+  slotwise::testing::TempDir dir("slotwise-export");
+  const std::string file = dir.path() + "/log.ndjson";
+  REQUIRE(cli({"--nats=" + f.nats.url(), "export", "--out", file}).code == 0);
+  auto full = slotwise::testing::cli_to_full_device({"audit", "verify", "--file", file});
+  CHECK(full.code == 1);
+  CHECK(contains(full.out, "slotwise: cannot write output: No space left on device"));
+}

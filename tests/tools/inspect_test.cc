@@ -83,3 +83,12 @@ TEST_CASE("inspect: bad input gets a message and a non-zero exit") {
   CHECK(cli({url, "inspect", "calendar", "biz_1", "--at-time", "soon"}).code == 2);
   (void)seeded;
 }
+
+TEST_CASE("inspect exits 1 with a message when its output cannot be written") {
+  slotwise::testing::StoreFixture f;
+  slotwise::testing::seed_log(*f.store);
+  auto full = slotwise::testing::cli_to_full_device(
+      {"--nats=" + f.nats.url(), "--json", "inspect", "calendar", "biz_1"});
+  CHECK(full.code == 1);
+  CHECK(contains(full.out, "slotwise: cannot write output"));
+}
