@@ -111,6 +111,28 @@ TEST_CASE("export writes the log as NDJSON that verifies intact; one changed byt
   }
 }
 
+TEST_CASE("verify --file breaks at a record whose subject is outside the stream's prefix") {
+  slotwise::testing::StoreFixture f;
+  const auto seeded = slotwise::testing::seed_log(*f.store);
+  slotwise::testing::TempDir dir("slotwise-export");
+  const std::string file = dir.path() + "/log.ndjson";
+  REQUIRE(cli({"--nats=" + f.nats.url(), "export", "--out", file}).code == 0);
+  // Still ends in .business.biz_1 (the commit's own category and id), and the
+  // hash chain does not cover the subject.
+  std::string text = read_file(file);
+  const std::string subject = R"("subject":"sw.evt.business.biz_1")";
+  REQUIRE(text.find(subject) != std::string::npos);
+  text.replace(text.find(subject), subject.size(), R"("subject":"zz.business.biz_1")");
+  write_file(file, text);
+
+  auto broken = cli({"audit", "verify", "--file", file});
+  CHECK(broken.code == 1);
+  CHECK(contains(broken.out, "BROKEN at subject zz.business.biz_1 sequence " +
+                                 std::to_string(seeded.business) + " (line " +
+                                 std::to_string(seeded.business + 1) +
+                                 "): the subject is not sw.evt.<category>.<id> of this stream"));
+}
+
 TEST_CASE("export ranges and categories, gzip, and partial chains verify on their own") {
   slotwise::testing::StoreFixture f;
   const auto seeded = slotwise::testing::seed_log(*f.store);
