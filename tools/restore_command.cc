@@ -167,10 +167,10 @@ int check_file(const std::string& file, ExportVerifier& pre) {
   return kExitOk;
 }
 
-// The stream exists (created if missing) and has never held a message.
+// The stream exists (created if missing) with the configuration `streams
+// init` would give it (else exit 4), and has never held a message.
 int check_target(const CliContext& ctx, const events::EventStore& store) {
-  auto state = store.state();
-  if (!state && state.error().code == events::ErrorCode::kNotFound) state = store.provision();
+  auto state = store.provision();
   if (!state) {
     print_error(state.error().describe());
     return exit_code_for(state.error());

@@ -124,3 +124,21 @@ TEST_CASE("restore refuses a broken or partial export and writes nothing") {
   REQUIRE(state.ok());
   CHECK(state->messages == 0);
 }
+
+TEST_CASE("restore refuses an empty stream with another configuration, exit 4") {
+  slotwise::testing::StoreFixture source;
+  slotwise::testing::seed_log(*source.store);
+  slotwise::testing::TempDir dir("slotwise-restore");
+  const std::string file = dir.path() + "/log.ndjson";
+  REQUIRE(cli({"--nats=" + source.nats.url(), "export", "--out", file}).code == 0);
+
+  slotwise::testing::StoreFixture target;  // empty, with a 120 s duplicate window
+  auto refused = cli({"--nats=" + target.nats.url(), "--duplicate-window", "300", "restore", file});
+  CHECK(refused.code == 4);
+  CHECK(contains(refused.out,
+                 "stream SLOTWISE exists with an incompatible configuration: "
+                 "duplicate window is 120s, want 300s;"));
+  auto state = target.store->state();
+  REQUIRE(state.ok());
+  CHECK(state->messages == 0);
+}
