@@ -86,6 +86,17 @@ void print_table(const InspectOptions& o, const std::string& subject,
   }
 }
 
+// kExitOk when the stream exists, else the exit code after a message
+// (reading a missing stream would wait for its timeout and look unreachable).
+int require_stream(const CliContext& ctx, const events::EventStore& store) {
+  auto st = store.state();
+  if (st) return kExitOk;
+  print_error(st.error().code == events::ErrorCode::kNotFound
+                  ? "stream " + ctx.stream + " does not exist"
+                  : st.error().describe());
+  return exit_code_for(st.error());
+}
+
 int inspect(const CliContext& ctx, const InspectOptions& o) {
   if (!is_known_category(o.category)) {
     print_error("unknown category '" + o.category + "' (one of " + kCategories + ")");
@@ -108,6 +119,7 @@ int inspect(const CliContext& ctx, const InspectOptions& o) {
   if (!store) return kExitUnavailable;
   const events::AggregateRef ref{o.category, o.id};
   const std::string subject = events::subject_of(store->stream().subject_prefix, ref);
+  if (const int code = require_stream(ctx, *store); code != kExitOk) return code;
   auto all = store->read(ref, 0);
   if (!all) {
     print_error(all.error().code == events::ErrorCode::kNotFound
