@@ -10,6 +10,7 @@
 
 #include "events/event_codec.h"
 #include "tools/commit_json.h"
+#include "tools/json_out.h"
 
 namespace slotwise::tools {
 
@@ -147,13 +148,12 @@ int audit_booking(const CliContext& ctx, const BookingAuditOptions& opts) {
   std::string status = "unknown";
   for (const auto& e : entries) status = status_after(e.event.type, status);
   if (ctx.json) {
-    std::cout << R"({"booking_id":")" << opts.booking_id << R"(","status":")" << status
-              << R"(","events":[)";
-    for (std::size_t i = 0; i < entries.size(); ++i) {
-      std::cout << (i == 0 ? "" : ",")
-                << event_envelope_json(entries[i].commit, entries[i].event, false);
-    }
-    std::cout << "]}\n";
+    JsonOut out;
+    out.str("booking_id", opts.booking_id).str("status", status).key("events");
+    out.writer().StartArray();
+    for (const auto& e : entries) out.raw_value(event_envelope_json(e.commit, e.event, false));
+    out.writer().EndArray();
+    std::cout << out.finish() << "\n";
   } else {
     print_history(opts.booking_id, status, entries);
   }

@@ -9,6 +9,7 @@
 #include "events/hash_chain.h"
 #include "tools/audit_booking.h"
 #include "tools/export_verifier.h"
+#include "tools/json_out.h"
 #include "tools/line_file.h"
 
 namespace slotwise::tools {
@@ -23,8 +24,13 @@ struct VerifyOptions {
 
 void print_file_break(const CliContext& ctx, const ExportBreak& b) {
   if (ctx.json) {
-    std::cout << R"({"intact":false,"line":)" << b.line << R"(,"subject":")" << b.subject
-              << R"(","sequence":)" << b.sequence << "}\n";
+    std::cout << JsonOut()
+                     .boolean("intact", false)
+                     .num("line", b.line)
+                     .str("subject", b.subject)
+                     .num("sequence", b.sequence)
+                     .finish()
+              << "\n";
   } else {
     std::cout << "BROKEN at " << b.describe() << "\n";
   }
@@ -55,9 +61,14 @@ int verify_file(const CliContext& ctx, const std::string& path) {
     return kExitFailed;
   }
   if (ctx.json) {
-    std::cout << R"({"intact":true,"commits_verified":)" << verifier.commits() << R"(,"subjects":)"
-              << verifier.subjects() << R"(,"first_sequence":)" << verifier.first_sequence()
-              << R"(,"last_sequence":)" << verifier.last_sequence() << "}\n";
+    std::cout << JsonOut()
+                     .boolean("intact", true)
+                     .num("commits_verified", verifier.commits())
+                     .num("subjects", verifier.subjects())
+                     .num("first_sequence", verifier.first_sequence())
+                     .num("last_sequence", verifier.last_sequence())
+                     .finish()
+              << "\n";
   } else {
     std::cout << "intact: " << verifier.commits() << " commits over " << verifier.subjects()
               << " aggregates in " << path << " (sequences " << verifier.first_sequence() << ".."
@@ -139,8 +150,13 @@ std::optional<events::Error> check_end(const events::StreamState& state, std::ui
 void print_live_break(const CliContext& ctx, const events::Error& broken,
                       std::uint64_t commits_verified) {
   if (ctx.json) {
-    std::cout << R"({"intact":false,"subject":")" << broken.subject << R"(","sequence":)"
-              << broken.sequence << R"(,"commits_verified":)" << commits_verified << "}\n";
+    std::cout << JsonOut()
+                     .boolean("intact", false)
+                     .str("subject", broken.subject)
+                     .num("sequence", broken.sequence)
+                     .num("commits_verified", commits_verified)
+                     .finish()
+              << "\n";
   } else if (broken.subject.empty()) {
     std::cout << "BROKEN at sequence " << broken.sequence << ": " << broken.message << "\n";
   } else {
@@ -191,8 +207,12 @@ int verify_live(const CliContext& ctx, const VerifyOptions& opts) {
     return kExitFailed;
   }
   if (ctx.json) {
-    std::cout << R"({"intact":true,"commits_verified":)" << verifier.commits_verified()
-              << R"(,"subjects":)" << verifier.subjects() << "}\n";
+    std::cout << JsonOut()
+                     .boolean("intact", true)
+                     .num("commits_verified", verifier.commits_verified())
+                     .num("subjects", verifier.subjects())
+                     .finish()
+              << "\n";
   } else {
     std::cout << "intact: " << verifier.commits_verified() << " commits over "
               << verifier.subjects() << " aggregates\n";

@@ -14,6 +14,7 @@
 #include "events/commit_codec.h"
 #include "tools/aggregate_state.h"
 #include "tools/commit_json.h"
+#include "tools/json_out.h"
 #include "tools/subject_filter.h"
 #include "tools/time_arg.h"
 
@@ -46,19 +47,20 @@ std::string pretty(const std::string& json) {
 void print_json(const InspectOptions& o, const std::string& subject,
                 const std::vector<events::StoredCommit>& commits,
                 const std::optional<std::string>& state) {
-  std::string out = R"({"category":")" + o.category + R"(","id":")" + o.id + R"(","subject":")" +
-                    subject + R"(","version":)" + std::to_string(commits.back().sequence) +
-                    R"(,"commits":)" + std::to_string(commits.size()) + R"(,"events":[)";
-  bool first = true;
+  JsonOut out;
+  out.str("category", o.category)
+      .str("id", o.id)
+      .str("subject", subject)
+      .num("version", commits.back().sequence)
+      .num("commits", commits.size())
+      .key("events");
+  out.writer().StartArray();
   for (const auto& c : commits) {
-    for (const auto& e : events_of(c)) {
-      if (!first) out += ",";
-      first = false;
-      out += event_envelope_json(c, e, false);
-    }
+    for (const auto& e : events_of(c)) out.raw_value(event_envelope_json(c, e, false));
   }
-  out += R"(],"state":)" + state.value_or("null") + "}";
-  std::cout << out << "\n";
+  out.writer().EndArray();
+  out.raw("state", state.value_or("null"));
+  std::cout << out.finish() << "\n";
 }
 
 void print_table(const InspectOptions& o, const std::string& subject,

@@ -12,6 +12,7 @@
 #include "events/commit_codec.h"
 #include "events/nats_handles.h"
 #include "tools/export_verifier.h"
+#include "tools/json_out.h"
 #include "tools/line_file.h"
 #include "tools/progress.h"
 
@@ -243,8 +244,12 @@ int restore(const CliContext& ctx, const RestoreOptions& opts) {
   const std::uint64_t restored = acked_count(acks);
   progress.finish(restored);
   if (ctx.json) {
-    std::cout << R"({"restored":)" << restored << R"(,"subjects":)" << verifier.subjects()
-              << R"(,"last_sequence":)" << verifier.last_sequence() << "}\n";
+    std::cout << JsonOut()
+                     .num("restored", restored)
+                     .num("subjects", verifier.subjects())
+                     .num("last_sequence", verifier.last_sequence())
+                     .finish()
+              << "\n";
   } else {
     std::cout << "restored " << restored << " commits over " << verifier.subjects()
               << " aggregates into stream " << ctx.stream << " (sequences 1.."

@@ -3,6 +3,7 @@
 // when — as text and JSON; unknown and invalid ids; undecodable commits and
 // events reported, with exit 1.
 #include <doctest/doctest.h>
+#include <rapidjson/document.h>
 
 #include "tests/tools/cli_support.h"
 
@@ -76,4 +77,22 @@ TEST_CASE("audit booking warns about an undecodable event and exits 1") {
                                   std::to_string(bad) + " (sw.evt.calendar.biz_1): "));
   CHECK(contains(audited.out,
                  "slotwise: history incomplete: 1 undecodable commit(s) or event(s) skipped"));
+}
+
+TEST_CASE("audit booking --json escapes a booking id with a quote") {
+  slotwise::testing::StoreFixture f;
+  slotwise::testing::seed_log(*f.store);
+  const std::string id = "bkg_\"q";
+  slotwise::testing::append(
+      *f.store, "calendar", "biz_1",
+      {slotwise::events::pack(slotwise::testing::booking_created(id, 0))},
+      slotwise::testing::actor(slotwise::testing::v1::ACTOR_KIND_CUSTOMER, id), "c-q");
+  auto json = cli({"--nats=" + f.nats.url(), "--json", "audit", "booking", id});
+  CHECK(json.code == 0);
+  rapidjson::Document doc;
+  doc.Parse(json.out.c_str());
+  REQUIRE_FALSE(doc.HasParseError());
+  CHECK(std::string(doc["booking_id"].GetString()) == id);
+  CHECK(std::string(doc["status"].GetString()) == "tentative");
+  CHECK(doc["events"].Size() == 1);
 }

@@ -234,3 +234,31 @@ TEST_CASE("verify --file exits 1 with a message when its verdict cannot be writt
   CHECK(full.code == 1);
   CHECK(contains(full.out, "slotwise: cannot write output: No space left on device"));
 }
+
+TEST_CASE("verify --file --json escapes the subject it names") {
+  slotwise::testing::StoreFixture f;
+  const auto seeded = slotwise::testing::seed_log(*f.store);
+  slotwise::testing::TempDir dir("slotwise-export");
+  const std::string file = dir.path() + "/log.ndjson";
+  REQUIRE(cli({"--nats=" + f.nats.url(), "export", "--out", file}).code == 0);
+  std::string text = read_file(file);
+  const std::string subject = R"("subject":"sw.evt.business.biz_1")";
+  REQUIRE(text.find(subject) != std::string::npos);
+  text.replace(text.find(subject), subject.size(), R"("subject":"zz.\"x")");
+  write_file(file, text);
+  auto broken = cli({"--json", "audit", "verify", "--file", file});
+  CHECK(broken.code == 1);
+  CHECK(broken.out == R"({"intact":false,"line":)" + std::to_string(seeded.business + 1) +
+                          R"(,"subject":"zz.\"x","sequence":)" + std::to_string(seeded.business) +
+                          "}\n");
+}
+
+TEST_CASE("export --json escapes the file name") {
+  slotwise::testing::StoreFixture f;
+  slotwise::testing::seed_log(*f.store);
+  slotwise::testing::TempDir dir("slotwise-export");
+  auto exported =
+      cli({"--nats=" + f.nats.url(), "--json", "export", "--out", dir.path() + "/a\"b.ndjson"});
+  CHECK(exported.code == 0);
+  CHECK(contains(exported.out, R"({"file":")" + dir.path() + R"(/a\"b.ndjson","commits":8,)"));
+}
