@@ -10,6 +10,7 @@
 
 #include "events/event_codec.h"
 #include "tools/commit_json.h"
+#include "tools/json_out.h"
 
 namespace slotwise::tools {
 
@@ -57,19 +58,42 @@ std::string status_after(const std::string& type, const std::string& current) {
   return current;
 }
 
-void collect(const events::StoredCommit& c, const std::string& booking_id, bool all_events,
-             std::vector<Entry>& out) {
+// Adds the commit's events about the booking (all of them with `all_events`)
+// to `out`; returns how many events could not be decoded (each reported on
+// stderr: whether they mention the booking is unknown).
+std::uint64_t collect(const events::StoredCommit& c, const std::string& booking_id, bool all_events,
+                      std::vector<Entry>& out) {
+  std::uint64_t skipped = 0;
   int index = 0;
   for (const auto& rec : c.commit.events()) {
     auto message = events::unpack(rec.payload());
     const int i = index++;
-    if (!message) continue;
+    if (!message) {
+      print_error("skipping undecodable event " + std::to_string(i) +
+                  " of the commit at sequence " + std::to_string(c.sequence) + " (" + c.subject +
+                  "): " + message.error().describe());
+      ++skipped;
+      continue;
+    }
     if (!all_events && booking_of(*message.value()) != booking_id) continue;
     Entry e;
     e.commit = c;
     e.event = events_of(c)[static_cast<std::size_t>(i)];
     e.actor = actor_of(*message.value()).value_or(describe_actor(c.commit.actor()));
     out.push_back(std::move(e));
+  }
+  return skipped;
+}
+
+void print_history(const std::string& booking_id, const std::string& status,
+                   const std::vector<Entry>& entries) {
+  std::cout << "booking " << booking_id << ": " << entries.size() << " events, status " << status
+            << "\n";
+  for (const auto& e : entries) {
+    const std::string type = e.event.type.substr(e.event.type.rfind('.') + 1);
+    std::cout << "  " << committed_at(e.commit.commit) << "  seq " << e.commit.sequence << "  "
+              << e.actor << "  " << type << "  (" << e.commit.subject << ")\n      " << e.event.json
+              << "\n";
   }
 }
 
@@ -91,8 +115,14 @@ int audit_booking(const CliContext& ctx, const BookingAuditOptions& opts) {
   events::ScanRange range;
   range.filter_subject =
       prefix + ".calendar." + (opts.business_id.empty() ? ">" : opts.business_id);
+  std::uint64_t skipped = 0;  // undecodable commits and events: the history may be incomplete
   auto scanned = store->scan(range, [&](events::Result<events::StoredCommit>&& c) {
-    if (c) collect(c.value(), opts.booking_id, false, entries);
+    if (!c) {
+      print_error("skipping undecodable commit: " + c.error().describe());
+      ++skipped;
+      return true;
+    }
+    skipped += collect(c.value(), opts.booking_id, false, entries);
     return true;
   });
   if (!scanned) {
@@ -106,9 +136,10 @@ int audit_booking(const CliContext& ctx, const BookingAuditOptions& opts) {
     print_error(payments.error().describe());
     return exit_code_for(payments.error());
   }
-  for (const auto& c : payments.value()) collect(c, opts.booking_id, true, entries);
+  for (const auto& c : payments.value()) skipped += collect(c, opts.booking_id, true, entries);
   if (entries.empty()) {
-    print_error("no events mention booking '" + opts.booking_id + "'");
+    print_error("no events mention booking '" + opts.booking_id + "'" +
+                (skipped > 0 ? " (" + std::to_string(skipped) + " undecodable skipped)" : ""));
     return kExitFailed;
   }
   std::stable_sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) {
@@ -117,22 +148,19 @@ int audit_booking(const CliContext& ctx, const BookingAuditOptions& opts) {
   std::string status = "unknown";
   for (const auto& e : entries) status = status_after(e.event.type, status);
   if (ctx.json) {
-    std::cout << R"({"booking_id":")" << opts.booking_id << R"(","status":")" << status
-              << R"(","events":[)";
-    for (std::size_t i = 0; i < entries.size(); ++i) {
-      std::cout << (i == 0 ? "" : ",")
-                << event_envelope_json(entries[i].commit, entries[i].event, false);
-    }
-    std::cout << "]}\n";
-    return kExitOk;
+    JsonOut out;
+    out.str("booking_id", opts.booking_id).str("status", status).key("events");
+    out.writer().StartArray();
+    for (const auto& e : entries) out.raw_value(event_envelope_json(e.commit, e.event, false));
+    out.writer().EndArray();
+    std::cout << out.finish() << "\n";
+  } else {
+    print_history(opts.booking_id, status, entries);
   }
-  std::cout << "booking " << opts.booking_id << ": " << entries.size() << " events, status "
-            << status << "\n";
-  for (const auto& e : entries) {
-    const std::string type = e.event.type.substr(e.event.type.rfind('.') + 1);
-    std::cout << "  " << committed_at(e.commit.commit) << "  seq " << e.commit.sequence << "  "
-              << e.actor << "  " << type << "  (" << e.commit.subject << ")\n      " << e.event.json
-              << "\n";
+  if (skipped > 0) {
+    print_error("history incomplete: " + std::to_string(skipped) +
+                " undecodable commit(s) or event(s) skipped");
+    return kExitFailed;
   }
   return kExitOk;
 }

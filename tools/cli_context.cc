@@ -2,8 +2,10 @@
 
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdlib>
 #include <iostream>
+#include <system_error>
 
 #include "service/config.h"
 
@@ -63,6 +65,22 @@ std::optional<std::string> apply_config_file(CliContext& ctx, GivenFlags given) 
 }
 
 bool stdout_is_terminal() { return isatty(STDOUT_FILENO) == 1; }
+
+bool flush_output() {
+  static bool reported = false;  // single-threaded CLI: one message per process
+  const bool was_good = static_cast<bool>(std::cout);
+  errno = 0;
+  std::cout.flush();
+  if (std::cout) return true;
+  const int err = errno;
+  if (!reported) {
+    reported = true;
+    print_error(was_good && err != 0
+                    ? "cannot write output: " + std::generic_category().message(err)
+                    : std::string("cannot write output"));
+  }
+  return false;
+}
 
 std::string env_or(const char* name, const std::string& fallback) {
   const char* v =

@@ -63,5 +63,10 @@ void print_error(const std::string& message);
 std::string env_or(const char* name, const std::string& fallback);
 // Whether standard output is a terminal (tables) rather than a pipe (JSON).
 [[nodiscard]] bool stdout_is_terminal();
+// Flushes std::cout; false when output was lost (the reader of a pipe went
+// away, the disk is full), after printing "cannot write output: reason" on
+// stderr the first time. nats.c ignores SIGPIPE, so such writes fail with
+// EPIPE instead of ending the process: whoever writes must check.
+[[nodiscard]] bool flush_output();
 
 }  // namespace slotwise::tools

@@ -11,6 +11,7 @@
 
 #include "events/commit_codec.h"
 #include "tools/export_format.h"
+#include "tools/json_out.h"
 #include "tools/line_file.h"
 #include "tools/progress.h"
 #include "tools/subject_filter.h"
@@ -124,9 +125,14 @@ int finish_export(const CliContext& ctx, const std::string& partial, const std::
   std::filesystem::rename(partial, out, ec);
   if (ec) return finish_failed(partial, "cannot rename to " + out + ": " + ec.message(), 1);
   if (ctx.json) {
-    std::cout << R"({"file":")" << out << R"(","commits":)" << st.end.commits
-              << R"(,"first_sequence":)" << st.end.first_sequence << R"(,"last_sequence":)"
-              << st.end.last_sequence << R"(,"subjects":)" << st.subjects.size() << "}\n";
+    std::cout << JsonOut()
+                     .str("file", out)
+                     .num("commits", st.end.commits)
+                     .num("first_sequence", st.end.first_sequence)
+                     .num("last_sequence", st.end.last_sequence)
+                     .num("subjects", st.subjects.size())
+                     .finish()
+              << "\n";
   } else {
     std::cout << "exported " << st.end.commits << " commits (sequences " << st.end.first_sequence
               << ".." << st.end.last_sequence << ", " << st.subjects.size() << " aggregates) to "

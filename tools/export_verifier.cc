@@ -2,6 +2,7 @@
 
 #include <unordered_set>
 
+#include "events/aggregate.h"
 #include "slotwise/events/v1/commit.pb.h"
 #include "tools/commit_json.h"
 
@@ -75,9 +76,15 @@ std::optional<ExportBreak> ExportVerifier::check_commit(const ExportRecord& r) {
   }
   slotwise::events::v1::Commit commit;
   if (!commit.ParseFromString(r.payload)) return broken("commit bytes do not parse");
-  const std::string tail = "." + commit.category() + "." + commit.aggregate_id();
-  if (r.subject.size() <= tail.size() ||
-      r.subject.compare(r.subject.size() - tail.size(), tail.size(), tail) != 0) {
+  // Exactly <prefix>.<category>.<id> of the commit: a subject that only ends
+  // like it (another prefix) would be refused by the stream half-way through
+  // a restore.
+  auto ref = events::aggregate_of(prefix_, r.subject);
+  if (!ref) {
+    return broken("the subject is not " + prefix_ + ".<category>.<id> of this stream (" +
+                  ref.error().message + ")");
+  }
+  if (ref->category != commit.category() || ref->id != commit.aggregate_id()) {
     return broken("commit bytes name another aggregate than the subject");
   }
   if (const std::string id = r.header("ce-id"); !id.empty() && id != commit.commit_id()) {

@@ -1,6 +1,7 @@
 // Verifies an export file offline, line by line: the format (header first,
-// end record last), each record's consistency (the commit bytes parse and
-// name the record's subject, the reader-facing "commit" copy matches them),
+// end record last), each record's consistency (the subject is
+// <prefix>.<category>.<id> of the stream's subject prefix, the commit bytes
+// parse and name exactly that category and id, the reader-facing "commit" copy matches them),
 // the audit hash chain and per-subject sequence continuity (previous_version)
 // as events/hash_chain.h's ChainVerifier does for the live log, and — for an
 // export of the whole log — that sequences are contiguous. The end record's
@@ -16,8 +17,10 @@
 #include <string>
 #include <string_view>
 #include <unordered_set>
+#include <utility>
 
 #include "events/hash_chain.h"
+#include "events/stream_spec.h"
 #include "tools/export_format.h"
 
 namespace slotwise::tools {
@@ -34,6 +37,10 @@ struct ExportBreak {
 
 class ExportVerifier {
  public:
+  // `subject_prefix`: the stream's, e.g. "sw.evt" (subjects outside it break).
+  explicit ExportVerifier(std::string subject_prefix = events::StreamSpec{}.subject_prefix)
+      : prefix_(std::move(subject_prefix)) {}
+
   // Checks the next line; nullopt while everything is intact. After a
   // commit line, record() is the parsed commit.
   [[nodiscard]] std::optional<ExportBreak> add_line(std::string_view line);
@@ -55,6 +62,7 @@ class ExportVerifier {
   [[nodiscard]] std::optional<ExportBreak> check_commit(const ExportRecord& r);
   [[nodiscard]] bool seen_subject(const std::string& s) const { return subjects_seen_.contains(s); }
 
+  std::string prefix_;
   events::ChainVerifier chain_;
   std::unordered_set<std::string> subjects_seen_;
   ExportHeader header_;

@@ -14,6 +14,7 @@
 #include "events/commit_codec.h"
 #include "tools/aggregate_state.h"
 #include "tools/commit_json.h"
+#include "tools/json_out.h"
 #include "tools/subject_filter.h"
 #include "tools/time_arg.h"
 
@@ -46,19 +47,20 @@ std::string pretty(const std::string& json) {
 void print_json(const InspectOptions& o, const std::string& subject,
                 const std::vector<events::StoredCommit>& commits,
                 const std::optional<std::string>& state) {
-  std::string out = R"({"category":")" + o.category + R"(","id":")" + o.id + R"(","subject":")" +
-                    subject + R"(","version":)" + std::to_string(commits.back().sequence) +
-                    R"(,"commits":)" + std::to_string(commits.size()) + R"(,"events":[)";
-  bool first = true;
+  JsonOut out;
+  out.str("category", o.category)
+      .str("id", o.id)
+      .str("subject", subject)
+      .num("version", commits.back().sequence)
+      .num("commits", commits.size())
+      .key("events");
+  out.writer().StartArray();
   for (const auto& c : commits) {
-    for (const auto& e : events_of(c)) {
-      if (!first) out += ",";
-      first = false;
-      out += event_envelope_json(c, e, false);
-    }
+    for (const auto& e : events_of(c)) out.raw_value(event_envelope_json(c, e, false));
   }
-  out += R"(],"state":)" + state.value_or("null") + "}";
-  std::cout << out << "\n";
+  out.writer().EndArray();
+  out.raw("state", state.value_or("null"));
+  std::cout << out.finish() << "\n";
 }
 
 void print_table(const InspectOptions& o, const std::string& subject,
@@ -86,6 +88,17 @@ void print_table(const InspectOptions& o, const std::string& subject,
   }
 }
 
+// kExitOk when the stream exists, else the exit code after a message
+// (reading a missing stream would wait for its timeout and look unreachable).
+int require_stream(const CliContext& ctx, const events::EventStore& store) {
+  auto st = store.state();
+  if (st) return kExitOk;
+  print_error(st.error().code == events::ErrorCode::kNotFound
+                  ? "stream " + ctx.stream + " does not exist"
+                  : st.error().describe());
+  return exit_code_for(st.error());
+}
+
 int inspect(const CliContext& ctx, const InspectOptions& o) {
   if (!is_known_category(o.category)) {
     print_error("unknown category '" + o.category + "' (one of " + kCategories + ")");
@@ -108,6 +121,7 @@ int inspect(const CliContext& ctx, const InspectOptions& o) {
   if (!store) return kExitUnavailable;
   const events::AggregateRef ref{o.category, o.id};
   const std::string subject = events::subject_of(store->stream().subject_prefix, ref);
+  if (const int code = require_stream(ctx, *store); code != kExitOk) return code;
   auto all = store->read(ref, 0);
   if (!all) {
     print_error(all.error().code == events::ErrorCode::kNotFound

@@ -74,6 +74,8 @@ int run(int argc, char** argv) {
     print_error(std::string("unexpected error: ") + e.what());
     return kExitFailed;
   }
+  // Output that did not arrive is a failure, whatever the command found.
+  if (!slotwise::tools::flush_output() && exit_code == kExitOk) return kExitFailed;
   return exit_code;
 }
 

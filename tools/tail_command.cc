@@ -89,10 +89,11 @@ int follow(events::TailSubscription& sub, const service::ShutdownSignals& signal
       print_event(format, d.commit.value(), event);
       ++printed;
     }
-    std::cout.flush();
+    // Without this a tail whose reader has gone (nats.c ignores SIGPIPE, so
+    // writes fail with EPIPE) would follow forever, printing nowhere.
+    if (!flush_output()) return kExitFailed;
   }
-  std::cout.flush();
-  return kExitOk;
+  return flush_output() ? kExitOk : kExitFailed;
 }
 
 int tail(const CliContext& ctx, const TailOptions& opts) {

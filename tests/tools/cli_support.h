@@ -46,6 +46,20 @@ inline CliRun cli(const std::vector<std::string>& args) {
   return r;
 }
 
+// Runs the CLI with its standard output on /dev/full, where every write
+// fails (ENOSPC); `out` holds what it wrote to stderr.
+inline CliRun cli_to_full_device(const std::vector<std::string>& args) {
+  TempDir dir("slotwise-cli");
+  const std::string log = dir.path() + "/err";
+  std::vector<std::string> argv = {"/bin/sh", "-c", R"(exec "$0" "$@" >/dev/full)",
+                                   SLOTWISE_CLI_PATH};
+  argv.insert(argv.end(), args.begin(), args.end());
+  CliRun r;
+  r.code = run_command(argv, log);
+  r.out = read_file(log);
+  return r;
+}
+
 inline bool contains(const std::string& haystack, const std::string& needle) {
   return haystack.find(needle) != std::string::npos;
 }

@@ -1,9 +1,11 @@
 // The `slotwise` CLI against a real nats-server: streams init/status and
-// audit verify, including exit codes for bad input and a tampered log.
+// audit verify, including exit codes for bad input, a tampered log and a
+// log with deleted commits (sequence gaps).
 #include <doctest/doctest.h>
 #include <nats/nats.h>
 #include <sys/wait.h>
 
+#include <array>
 #include <fstream>
 #include <sstream>
 
@@ -31,6 +33,30 @@ Run cli(const std::vector<std::string>& args) {
   ss << in.rdbuf();
   r.out = ss.str();
   return r;
+}
+
+// A SLOTWISE stream without DenyDelete (a misconfigured deployment), holding
+// one commit each of `aggregates` in that order, so a test can delete some.
+std::unique_ptr<slotwise::events::EventStore> deletable_log(
+    const std::string& url, const std::vector<std::string>& aggregates) {
+  auto store = slotwise::testing::open_store(slotwise::testing::store_options(url), false);
+  jsStreamConfig cfg;
+  jsStreamConfig_Init(&cfg);
+  std::array<const char*, 1> subjects = {"sw.evt.>"};
+  cfg.Name = "SLOTWISE";
+  cfg.Subjects = subjects.data();
+  cfg.SubjectsLen = 1;
+  cfg.Storage = js_FileStorage;
+  cfg.AllowDirect = true;
+  REQUIRE(js_AddStream(nullptr, store->js(), &cfg, nullptr, nullptr) == NATS_OK);
+  for (const auto& id : aggregates) {
+    REQUIRE(store->append(slotwise::testing::request(id, ExpectedVersion::any(), "c-" + id)).ok());
+  }
+  return store;
+}
+
+void delete_message(const slotwise::events::EventStore& store, std::uint64_t sequence) {
+  REQUIRE(js_DeleteMsg(store.js(), "SLOTWISE", sequence, nullptr, nullptr) == NATS_OK);
 }
 
 }  // namespace
@@ -104,4 +130,40 @@ TEST_CASE("audit verify: intact log exits 0; a forged commit exits 1 naming subj
   CHECK(json.code == 1);
   CHECK(json.out.find(R"("intact":false)") != std::string::npos);
   CHECK(json.out.find(R"("sequence":)" + std::to_string(forged_seq)) != std::string::npos);
+}
+
+TEST_CASE("audit verify --all breaks at a gap in the log's sequences") {
+  slotwise::testing::NatsServerFixture nats;
+  auto store = deletable_log(nats.url(), {"biz_x", "biz_y", "biz_z"});
+  delete_message(*store, 2);  // biz_y's only commit: no chain notices
+  auto gap = cli({"--nats=" + nats.url(), "audit", "verify", "--all"});
+  CHECK(gap.code == 1);
+  CHECK(gap.out ==
+        "BROKEN at subject sw.evt.calendar.biz_z sequence 3: sequence gap: the log jumps from 1 "
+        "to 3 (commits were deleted)\n");
+}
+
+TEST_CASE("audit verify --all breaks when the log does not start at sequence 1") {
+  slotwise::testing::NatsServerFixture nats;
+  auto store = deletable_log(nats.url(), {"biz_x", "biz_y"});
+  delete_message(*store, 1);
+  auto late = cli({"--nats=" + nats.url(), "audit", "verify", "--all"});
+  CHECK(late.code == 1);
+  CHECK(late.out ==
+        "BROKEN at subject sw.evt.calendar.biz_y sequence 2: the log starts at sequence 2, not 1 "
+        "(commits were deleted or purged)\n");
+}
+
+TEST_CASE("audit verify --all breaks when the last commits were deleted") {
+  slotwise::testing::NatsServerFixture nats;
+  auto store = deletable_log(nats.url(), {"biz_x", "biz_y", "biz_z"});
+  delete_message(*store, 3);
+  auto json = cli({"--nats=" + nats.url(), "--json", "audit", "verify", "--all"});
+  CHECK(json.code == 1);
+  CHECK(json.out == R"({"intact":false,"subject":"","sequence":3,"commits_verified":2})"
+                    "\n");
+  auto text = cli({"--nats=" + nats.url(), "audit", "verify", "--all"});
+  CHECK(text.out ==
+        "BROKEN at sequence 3: the stream holds 2 messages and its last sequence is 3, but "
+        "sequences 1..2 were read (commits were deleted)\n");
 }

@@ -111,6 +111,28 @@ TEST_CASE("export writes the log as NDJSON that verifies intact; one changed byt
   }
 }
 
+TEST_CASE("verify --file breaks at a record whose subject is outside the stream's prefix") {
+  slotwise::testing::StoreFixture f;
+  const auto seeded = slotwise::testing::seed_log(*f.store);
+  slotwise::testing::TempDir dir("slotwise-export");
+  const std::string file = dir.path() + "/log.ndjson";
+  REQUIRE(cli({"--nats=" + f.nats.url(), "export", "--out", file}).code == 0);
+  // Still ends in .business.biz_1 (the commit's own category and id), and the
+  // hash chain does not cover the subject.
+  std::string text = read_file(file);
+  const std::string subject = R"("subject":"sw.evt.business.biz_1")";
+  REQUIRE(text.find(subject) != std::string::npos);
+  text.replace(text.find(subject), subject.size(), R"("subject":"zz.business.biz_1")");
+  write_file(file, text);
+
+  auto broken = cli({"audit", "verify", "--file", file});
+  CHECK(broken.code == 1);
+  CHECK(contains(broken.out, "BROKEN at subject zz.business.biz_1 sequence " +
+                                 std::to_string(seeded.business) + " (line " +
+                                 std::to_string(seeded.business + 1) +
+                                 "): the subject is not sw.evt.<category>.<id> of this stream"));
+}
+
 TEST_CASE("export ranges and categories, gzip, and partial chains verify on their own") {
   slotwise::testing::StoreFixture f;
   const auto seeded = slotwise::testing::seed_log(*f.store);
@@ -189,4 +211,54 @@ TEST_CASE("export and verify --file: bad input gets a message and a non-zero exi
   write_file(junk, "");
   CHECK(cli({"audit", "verify", "--file", junk}).code == 1);
   CHECK(cli({"audit", "verify", "--file", file, "--all"}).code == 2);
+}
+
+TEST_CASE("export exits 1 with a message when its summary cannot be written") {
+  slotwise::testing::StoreFixture f;
+  slotwise::testing::seed_log(*f.store);
+  slotwise::testing::TempDir dir("slotwise-export");
+  auto full = slotwise::testing::cli_to_full_device(
+      {"--nats=" + f.nats.url(), "export", "--out", dir.path() + "/log.ndjson"});
+  CHECK(full.code == 1);
+  // The reason is lost when stderr's progress line flushed stdout first.
+  CHECK(contains(full.out, "slotwise: cannot write output"));
+}
+
+TEST_CASE("verify --file exits 1 with a message when its verdict cannot be written") {
+  slotwise::testing::StoreFixture f;
+  slotwise::testing::seed_log(*f.store);
+  slotwise::testing::TempDir dir("slotwise-export");
+  const std::string file = dir.path() + "/log.ndjson";
+  REQUIRE(cli({"--nats=" + f.nats.url(), "export", "--out", file}).code == 0);
+  auto full = slotwise::testing::cli_to_full_device({"audit", "verify", "--file", file});
+  CHECK(full.code == 1);
+  CHECK(contains(full.out, "slotwise: cannot write output: No space left on device"));
+}
+
+TEST_CASE("verify --file --json escapes the subject it names") {
+  slotwise::testing::StoreFixture f;
+  const auto seeded = slotwise::testing::seed_log(*f.store);
+  slotwise::testing::TempDir dir("slotwise-export");
+  const std::string file = dir.path() + "/log.ndjson";
+  REQUIRE(cli({"--nats=" + f.nats.url(), "export", "--out", file}).code == 0);
+  std::string text = read_file(file);
+  const std::string subject = R"("subject":"sw.evt.business.biz_1")";
+  REQUIRE(text.find(subject) != std::string::npos);
+  text.replace(text.find(subject), subject.size(), R"("subject":"zz.\"x")");
+  write_file(file, text);
+  auto broken = cli({"--json", "audit", "verify", "--file", file});
+  CHECK(broken.code == 1);
+  CHECK(broken.out == R"({"intact":false,"line":)" + std::to_string(seeded.business + 1) +
+                          R"(,"subject":"zz.\"x","sequence":)" + std::to_string(seeded.business) +
+                          "}\n");
+}
+
+TEST_CASE("export --json escapes the file name") {
+  slotwise::testing::StoreFixture f;
+  slotwise::testing::seed_log(*f.store);
+  slotwise::testing::TempDir dir("slotwise-export");
+  auto exported =
+      cli({"--nats=" + f.nats.url(), "--json", "export", "--out", dir.path() + "/a\"b.ndjson"});
+  CHECK(exported.code == 0);
+  CHECK(contains(exported.out, R"({"file":")" + dir.path() + R"(/a\"b.ndjson","commits":8,)"));
 }

@@ -3,6 +3,8 @@
 // sequence or time (time travel), as JSON and as a table; bad input.
 #include <doctest/doctest.h>
 
+#include <chrono>
+
 #include "tests/tools/cli_support.h"
 
 using slotwise::testing::cli;
@@ -82,4 +84,23 @@ TEST_CASE("inspect: bad input gets a message and a non-zero exit") {
             .code == 2);
   CHECK(cli({url, "inspect", "calendar", "biz_1", "--at-time", "soon"}).code == 2);
   (void)seeded;
+}
+
+TEST_CASE("inspect on a missing stream exits 1 at once naming the stream") {
+  slotwise::testing::NatsServerFixture nats;  // no stream
+  const auto started = std::chrono::steady_clock::now();
+  auto missing = cli({"--nats=" + nats.url(), "inspect", "calendar", "biz_1"});
+  const auto took = std::chrono::steady_clock::now() - started;
+  CHECK(missing.code == 1);
+  CHECK(contains(missing.out, "slotwise: stream SLOTWISE does not exist"));
+  CHECK(took < std::chrono::seconds(3));  // no read timeout (5 s) first
+}
+
+TEST_CASE("inspect exits 1 with a message when its output cannot be written") {
+  slotwise::testing::StoreFixture f;
+  slotwise::testing::seed_log(*f.store);
+  auto full = slotwise::testing::cli_to_full_device(
+      {"--nats=" + f.nats.url(), "--json", "inspect", "calendar", "biz_1"});
+  CHECK(full.code == 1);
+  CHECK(contains(full.out, "slotwise: cannot write output"));
 }

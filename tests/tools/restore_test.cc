@@ -92,6 +92,19 @@ TEST_CASE("restore refuses a broken or partial export and writes nothing") {
                                    std::to_string(seeded.booking_confirmed)));
     CHECK(contains(broken.out, "nothing restored"));
   }
+  SUBCASE("a subject outside the stream") {
+    // Ends like the commit's own subject, so only an exact check catches it
+    // before the stream refuses that commit half-way through the restore.
+    std::string text = read_file(file);
+    const std::string subject = R"("subject":"sw.evt.business.biz_1")";
+    REQUIRE(text.find(subject) != std::string::npos);
+    text.replace(text.find(subject), subject.size(), R"("subject":"zz.business.biz_1")");
+    std::ofstream(file, std::ios::trunc) << text;
+    auto broken = cli({url, "restore", file});
+    CHECK(broken.code == 1);
+    CHECK(contains(broken.out, "nothing restored: BROKEN at subject zz.business.biz_1 sequence " +
+                                   std::to_string(seeded.business)));
+  }
   SUBCASE("a partial export") {
     const std::string partial = dir.path() + "/partial.ndjson";
     REQUIRE(
@@ -107,6 +120,24 @@ TEST_CASE("restore refuses a broken or partial export and writes nothing") {
     CHECK(contains(missing.out, "cannot read"));
     CHECK(cli({url, "restore"}).code == 2);
   }
+  auto state = target.store->state();
+  REQUIRE(state.ok());
+  CHECK(state->messages == 0);
+}
+
+TEST_CASE("restore refuses an empty stream with another configuration, exit 4") {
+  slotwise::testing::StoreFixture source;
+  slotwise::testing::seed_log(*source.store);
+  slotwise::testing::TempDir dir("slotwise-restore");
+  const std::string file = dir.path() + "/log.ndjson";
+  REQUIRE(cli({"--nats=" + source.nats.url(), "export", "--out", file}).code == 0);
+
+  slotwise::testing::StoreFixture target;  // empty, with a 120 s duplicate window
+  auto refused = cli({"--nats=" + target.nats.url(), "--duplicate-window", "300", "restore", file});
+  CHECK(refused.code == 4);
+  CHECK(contains(refused.out,
+                 "stream SLOTWISE exists with an incompatible configuration: "
+                 "duplicate window is 120s, want 300s;"));
   auto state = target.store->state();
   REQUIRE(state.ok());
   CHECK(state->messages == 0);

@@ -1,6 +1,7 @@
 // `slotwise tail` against a real nats-server: decoded events with their
 // envelope, filters, start positions, --limit / --until-idle, following live
-// appends, a clean exit on SIGINT/SIGTERM, and bad input.
+// appends, a clean exit on SIGINT/SIGTERM, exit 1 when its output is lost
+// (a full device, a pipe whose reader has gone), and bad input.
 #include <doctest/doctest.h>
 #include <sys/wait.h>
 
@@ -12,6 +13,7 @@
 using slotwise::testing::cli;
 using slotwise::testing::contains;
 using slotwise::testing::count_lines;
+using slotwise::testing::read_file;
 
 TEST_CASE("tail decodes every event with its envelope, and filters") {
   slotwise::testing::StoreFixture f;
@@ -127,4 +129,46 @@ TEST_CASE("tail: bad input gets a message and a non-zero exit") {
   auto help = cli({"tail", "--help"});
   CHECK(help.code == 0);
   CHECK(contains(help.out, "--until-idle"));
+}
+
+TEST_CASE("tail exits 1 with a message when its output cannot be written") {
+  slotwise::testing::StoreFixture f;
+  slotwise::testing::seed_log(*f.store);
+  auto full = slotwise::testing::cli_to_full_device(
+      {"--nats=" + f.nats.url(), "tail", "--from-seq", "1", "--limit", "3"});
+  CHECK(full.code == 1);
+  CHECK(contains(full.out, "slotwise: cannot write output: No space left on device"));
+}
+
+TEST_CASE("tail ends with exit 1 when the reader of its pipe goes away") {
+  slotwise::testing::StoreFixture f;
+  slotwise::testing::seed_log(*f.store);
+  slotwise::testing::TempDir dir("slotwise-tail");
+  const std::string log = dir.path() + "/pipe.out";
+  // `head -n 1` exits after the first line; tail then writes into a pipe
+  // nobody reads (EPIPE: nats.c ignores SIGPIPE) as soon as a commit arrives.
+  // `timeout` ends a tail that never notices (status 124), so none outlives the test.
+  slotwise::testing::Process shell(
+      {"/bin/bash", "-c",
+       R"(timeout 30 "$0" "$@" | head -n 1; echo "tail exited ${PIPESTATUS[0]}")",
+       SLOTWISE_CLI_PATH, "--nats=" + f.nats.url(), "tail", "--from-seq", "1", "--format",
+       "ndjson"},
+      log);
+  bool ended = false;
+  for (int i = 0; i < 100 && !ended; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    if (!contains(read_file(log), R"("type":)")) continue;  // head has not printed yet
+    // Whether head has already gone is unknown here: append until tail notices.
+    REQUIRE(
+        f.store
+            ->append(slotwise::testing::request(
+                "biz_pipe", slotwise::events::ExpectedVersion::any(), "c-pipe" + std::to_string(i)))
+            .ok());
+    ended = !shell.running();
+  }
+  CHECK(ended);
+  const std::string out = read_file(log);
+  CHECK(count_lines(out, R"("type":)") == 1);
+  CHECK(contains(out, "slotwise: cannot write output: Broken pipe"));
+  CHECK(contains(out, "tail exited 1"));
 }
