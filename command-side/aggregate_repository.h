@@ -20,13 +20,16 @@
 //   write by another process shows up as one conflict and a re-read.
 //
 // Event is a std::variant of the aggregate's protobuf messages; decoding uses
-// domain/event_conversion.h, and types the aggregate does not know are
-// skipped (and counted), never fatal.
+// domain/event_conversion.h. Known types of other aggregates are skipped (and
+// counted); a type this build does not know at all (written by a newer
+// build) is an error, because deciding without it could accept what it
+// forbids (docs/adr/0003).
 //
 // Thread safety: thread-safe.
 // Errors: ExecuteError carries either the DomainError of decide() or the
 // events::Error of the store (kConcurrencyConflict after max_attempts,
-// kUnavailable, kDecodeError for a corrupt commit of this aggregate).
+// kUnavailable, kDecodeError for a corrupt commit of this aggregate,
+// kUnknownEventType for an event type this build does not know).
 #pragma once
 
 #include <array>
@@ -41,6 +44,8 @@
 #include <utility>
 #include <variant>
 #include <vector>
+
+#include <google/protobuf/descriptor.h>
 
 #include "common/lru_cache.h"
 #include "domain/domain_error.h"
@@ -279,6 +284,22 @@ class AggregateRepository {
             return common::Unexpected<events::Error>{std::move(e)};
           }
           if (!decoded.value()) {
+            // A type this build has never heard of was written by a newer
+            // one (a rolling deploy): deciding without it could accept
+            // what it forbids (a booking overlapping one it records), so
+            // refuse until this process is upgraded. A known type of
+            // another aggregate is foreign to this one and skipped.
+            const std::string type(domain::type_name_of(rec.payload()));
+            if (google::protobuf::DescriptorPool::generated_pool()->FindMessageTypeByName(type) ==
+                nullptr) {
+              events::Error e;
+              e.code = events::ErrorCode::kUnknownEventType;
+              e.message = "event of type '" + type + "' is unknown to this build";
+              e.subject = c.subject;
+              e.sequence = c.sequence;
+              e.event_type = type;
+              return common::Unexpected<events::Error>{std::move(e)};
+            }
             unknown_.fetch_add(1, std::memory_order_relaxed);
             continue;
           }

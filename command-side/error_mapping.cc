@@ -45,6 +45,9 @@ service::ApiError to_api_error(const events::Error& error) {
     case events::ErrorCode::kUnavailable:
     case events::ErrorCode::kCancelled:
       return {503, "unavailable", "the event log is unavailable; retry shortly"};
+    case events::ErrorCode::kUnknownEventType:
+      // Written by a newer build; this process must be upgraded first.
+      return {503, "unavailable", "this server is older than the data; retry shortly"};
     case events::ErrorCode::kConcurrencyConflict:
       return {409, "concurrent_update",
               "the resource changed concurrently too often; retry the request"};

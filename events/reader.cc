@@ -46,7 +46,8 @@ Result<SubscriptionPtr> open_range_consumer(jsCtx* js, const StreamSpec& stream,
 }
 
 // How many messages the new consumer has to deliver.
-Result<std::uint64_t> pending_of(natsSubscription* sub, jsOptions* jo, const std::string& filter) {
+Result<ConsumerInfoPtr> consumer_info(natsSubscription* sub, jsOptions* jo,
+                                      const std::string& filter) {
   jsConsumerInfo* raw = nullptr;
   auto code = static_cast<jsErrCode>(0);
   const natsStatus s = natsSubscription_GetConsumerInfo(&raw, sub, jo, &code);
@@ -54,7 +55,24 @@ Result<std::uint64_t> pending_of(natsSubscription* sub, jsOptions* jo, const std
   if (s != NATS_OK) {
     return common::Unexpected<Error>{from_nats(s, code, "consumer info for " + filter)};
   }
-  return info->NumPending;
+  return info;
+}
+
+Result<std::uint64_t> pending_of(natsSubscription* sub, jsOptions* jo, const std::string& filter) {
+  auto info = consumer_info(sub, jo, filter);
+  if (!info) return common::Unexpected<Error>{info.error()};
+  return info.value()->NumPending;
+}
+
+// Whether the consumer still holds commits at or below `end`: some are
+// pending and the last one delivered is before `end`. (Pending commits
+// may all lie beyond `end`; then this says yes and the read fails, which
+// is safe, where ending the read early is not.)
+Result<bool> left_before(natsSubscription* sub, jsOptions* jo, const std::string& filter,
+                         std::uint64_t end) {
+  auto info = consumer_info(sub, jo, filter);
+  if (!info) return common::Unexpected<Error>{info.error()};
+  return info.value()->NumPending > 0 && info.value()->Delivered.Stream < end;
 }
 
 enum class BatchOutcome { kMore, kDone };
@@ -115,7 +133,20 @@ Status Reader::scan_impl(const ScanRange& range, const CommitVisitor& visit,
     req.Expires = request_timeout_.count() * kNanosPerMilli;
     MsgList list;
     const natsStatus s = natsSubscription_FetchRequest(list.get(), sub->get(), &req);
-    if (s == NATS_NOT_FOUND || (s == NATS_TIMEOUT && list.size() == 0)) break;  // nothing left
+    if (s == NATS_NOT_FOUND) break;  // nothing left
+    if (s == NATS_TIMEOUT && list.size() == 0) {
+      // The server's "nothing left" can come back as a timeout; so does a
+      // slow server or a lost connection, which must not pass for the end
+      // of the log (a reader would take a cut-off aggregate as current).
+      auto left = left_before(sub->get(), &jo, filter, end);
+      if (!left) {
+        result = common::Unexpected<Error>{left.error()};
+      } else if (left.value()) {
+        result = make_error(ErrorCode::kUnavailable,
+                            "fetch " + filter + " timed out before the end of the range");
+      }
+      break;
+    }
     if (s != NATS_OK) {
       result =
           common::Unexpected<Error>{from_nats(s, static_cast<jsErrCode>(0), "fetch " + filter)};
@@ -156,6 +187,13 @@ Result<std::vector<StoredCommit>> Reader::read_aggregate(const AggregateRef& ref
       false);
   if (!st) return common::Unexpected<Error>{st.error()};
   if (failure) return common::Unexpected<Error>{*failure};
+  // The subject's last commit is `to_sequence`: a read that did not reach
+  // it ended early, and an aggregate rebuilt from it would be stale.
+  if (out.empty() || out.back().sequence != range.to_sequence) {
+    return make_error(ErrorCode::kUnavailable, "the read of " + subject +
+                                                   " ended before its last commit (" +
+                                                   std::to_string(range.to_sequence) + ")");
+  }
   return out;
 }
 

@@ -111,6 +111,29 @@ TEST_CASE_FIXTURE(slotwise::testing::StoreFixture,
   CHECK(taken.error().domain().code == "email_taken");
 }
 
+TEST_CASE_FIXTURE(slotwise::testing::StoreFixture,
+                  "an event type this build does not know stops decisions on the aggregate") {
+  Repo repo(*store, "email", 100);
+  REQUIRE(repo.execute("e3", claim("carol@example.com", "usr_c"), "c1", {}).ok());
+  // A newer build appends a type this one has never heard of.
+  slotwise::events::AppendRequest future;
+  future.aggregate = {"email", "e3"};
+  future.expected = slotwise::events::ExpectedVersion::any();
+  future.commit_id = "future";
+  future.events.push_back({"slotwise.events.v2.EmailReleased", std::string("\x0a\x03" "abc")});
+  REQUIRE(store->append(future).ok());
+  auto loaded = repo.load("e3");
+  REQUIRE_FALSE(loaded.ok());
+  CHECK(loaded.error().code == slotwise::events::ErrorCode::kUnknownEventType);
+  CHECK(loaded.error().event_type == "slotwise.events.v2.EmailReleased");
+  // No decision on the state without it: not even one the cache would allow.
+  auto again = repo.execute("e3", claim("carol@example.com", "usr_d"), "c2", {});
+  REQUIRE_FALSE(again.ok());
+  REQUIRE_FALSE(again.error().is_domain());
+  CHECK(again.error().store().code == slotwise::events::ErrorCode::kUnknownEventType);
+  CHECK(store->version({"email", "e3"}).value() == 2);  // nothing appended
+}
+
 TEST_CASE_FIXTURE(TwoProcesses,
                   "a cached state another process made stale costs one conflict, not a wrong "
                   "decision") {
