@@ -64,15 +64,22 @@ Result<std::uint64_t> pending_of(natsSubscription* sub, jsOptions* jo, const std
   return info.value()->NumPending;
 }
 
-// Whether the consumer still holds commits at or below `end`: some are
-// pending and the last one delivered is before `end`. (Pending commits
-// may all lie beyond `end`; then this says yes and the read fails, which
-// is safe, where ending the read early is not.)
-Result<bool> left_before(natsSubscription* sub, jsOptions* jo, const std::string& filter,
+// After a fetch that timed out with nothing. The server's "nothing left"
+// can come back as a timeout; so does a slow server or a lost connection,
+// which must not pass for the end of the log (a reader would take a
+// cut-off aggregate as current). An error when the consumer still holds
+// commits at or below `end`: some are pending and the last one delivered
+// is before `end` (pending ones may all lie beyond `end`; then the read
+// fails, which is safe, where ending it early is not).
+Status end_after_timeout(natsSubscription* sub, jsOptions* jo, const std::string& filter,
                          std::uint64_t end) {
   auto info = consumer_info(sub, jo, filter);
   if (!info) return common::Unexpected<Error>{info.error()};
-  return info.value()->NumPending > 0 && info.value()->Delivered.Stream < end;
+  if (info.value()->NumPending > 0 && info.value()->Delivered.Stream < end) {
+    return make_error(ErrorCode::kUnavailable,
+                      "fetch " + filter + " timed out before the end of the range");
+  }
+  return common::Unit{};
 }
 
 enum class BatchOutcome { kMore, kDone };
@@ -135,16 +142,7 @@ Status Reader::scan_impl(const ScanRange& range, const CommitVisitor& visit,
     const natsStatus s = natsSubscription_FetchRequest(list.get(), sub->get(), &req);
     if (s == NATS_NOT_FOUND) break;  // nothing left
     if (s == NATS_TIMEOUT && list.size() == 0) {
-      // The server's "nothing left" can come back as a timeout; so does a
-      // slow server or a lost connection, which must not pass for the end
-      // of the log (a reader would take a cut-off aggregate as current).
-      auto left = left_before(sub->get(), &jo, filter, end);
-      if (!left) {
-        result = common::Unexpected<Error>{left.error()};
-      } else if (left.value()) {
-        result = make_error(ErrorCode::kUnavailable,
-                            "fetch " + filter + " timed out before the end of the range");
-      }
+      result = end_after_timeout(sub->get(), &jo, filter, end);
       break;
     }
     if (s != NATS_OK) {
