@@ -1,8 +1,10 @@
 #include "command-side/handler_support.h"
 
 #include <openssl/rand.h>
+#include <unistd.h>
 
 #include <array>
+#include <atomic>
 #include <chrono>
 
 #include "domain/proto_values.h"
@@ -32,11 +34,19 @@ service::ApiResult<std::string> authenticate(CommandContext& ctx, const CommandR
 std::string new_commit_id() {
   std::array<unsigned char, 16> random{};
   if (RAND_bytes(random.data(), static_cast<int>(random.size())) != 1) {
-    // No CSPRNG output: fall back to the clock; commit ids need uniqueness,
-    // not secrecy, and the stream's duplicate check is per aggregate.
-    const auto ns = std::chrono::steady_clock::now().time_since_epoch().count();
-    for (std::size_t i = 0; i < random.size(); ++i) {
-      random[i] = static_cast<unsigned char>(static_cast<std::uint64_t>(ns) >> ((i % 8) * 8));
+    // No CSPRNG output. Commit ids need uniqueness, not secrecy, but
+    // across the whole stream: the duplicate check (Nats-Msg-Id) is
+    // stream-wide, so an id repeated on another aggregate would be taken
+    // for that commit. Wall clock (ns), process id and a counter.
+    static std::atomic<std::uint32_t> counter{0};
+    const auto ns =
+        static_cast<std::uint64_t>(std::chrono::system_clock::now().time_since_epoch().count());
+    const auto pid = static_cast<std::uint32_t>(getpid());
+    const std::uint32_t n = counter.fetch_add(1);
+    for (std::size_t i = 0; i < 8; ++i) random[i] = static_cast<unsigned char>(ns >> (i * 8));
+    for (std::size_t i = 0; i < 4; ++i) {
+      random[8 + i] = static_cast<unsigned char>(pid >> (i * 8));
+      random[12 + i] = static_cast<unsigned char>(n >> (i * 8));
     }
   }
   constexpr std::string_view kHex = "0123456789abcdef";

@@ -30,7 +30,9 @@ struct AppendRequest {
   ExpectedVersion expected = ExpectedVersion::any();
   std::vector<PackedEvent> events;  // 1..n, appended atomically as one commit
   // Idempotency id (Nats-Msg-Id). Appending the same id to the same aggregate
-  // again returns the original position and writes nothing.
+  // again returns the original position and writes nothing. The server's
+  // duplicate window is stream-wide: an id must be unique across all
+  // aggregates, or an append to another aggregate is taken for this one.
   std::string commit_id;
   CommitMetadata metadata;
 };
