@@ -120,7 +120,8 @@ TEST_CASE_FIXTURE(slotwise::testing::StoreFixture,
   future.aggregate = {"email", "e3"};
   future.expected = slotwise::events::ExpectedVersion::any();
   future.commit_id = "future";
-  future.events.push_back({"slotwise.events.v2.EmailReleased", std::string("\x0a\x03" "abc")});
+  future.events.push_back({"slotwise.events.v2.EmailReleased", std::string("\x0a\x03"
+                                                                           "abc")});
   REQUIRE(store->append(future).ok());
   auto loaded = repo.load("e3");
   REQUIRE_FALSE(loaded.ok());
