@@ -94,15 +94,24 @@ AppendPipeline::AppendPipeline(PipelineOptions options, Io io)
   timer_thread_ = std::thread([this] { timer_loop(); });
 }
 
+void AppendPipeline::join_timer() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    shutting_down_ = true;
+  }
+  timer_cv_.notify_all();
+  if (!timer_thread_.joinable()) return;
+  if (timer_thread_.get_id() == std::this_thread::get_id()) {
+    timer_thread_.detach();  // the last owner let go on the timer thread itself
+  } else {
+    timer_thread_.join();
+  }
+}
+
 AppendPipeline::~AppendPipeline() {
   try {
     shutdown();
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      shutting_down_ = true;
-    }
-    timer_cv_.notify_all();
-    if (timer_thread_.joinable()) timer_thread_.join();
+    join_timer();
     {
       const std::unique_lock<std::shared_mutex> lock(registry_mutex());
       registry().erase(registry_id_);

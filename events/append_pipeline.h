@@ -114,6 +114,10 @@ class AppendPipeline : public std::enable_shared_from_this<AppendPipeline> {
   // Fails everything still queued or in flight with kCancelled; later
   // submissions fail at once.
   void shutdown();
+  // Stops the retry timer and waits for its thread (which may be inside a
+  // tail lookup or a publish): call before the reader and the connections
+  // the pipeline uses are freed. Idempotent.
+  void join_timer();
 
   [[nodiscard]] PipelineStats stats() const;
   // Forgets a subject's cached tail (e.g. after reading it proved stale).

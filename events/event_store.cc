@@ -59,6 +59,10 @@ EventStore::~EventStore() {
   if (pipeline_) {
     pipeline_->drain(options_.shutdown_drain);
     pipeline_->shutdown();
+    // When the drain timed out, the timer thread may be inside a retry's
+    // tail lookup (the reader) or publish (the connections): wait for it
+    // before they are freed, not in the pipeline's destructor after.
+    pipeline_->join_timer();
     pipeline_->detach();
   }
   reader_.reset();

@@ -186,3 +186,33 @@ TEST_CASE("appends whose acks do not come in time are retried and stored exactly
     CHECK(expected_i >= kAppends);
   }
 }
+
+TEST_CASE("a store closed while a retry waits on a frozen server frees nothing still in use") {
+  slotwise::testing::NatsServerFixture nats;
+  auto options = slotwise::testing::store_options(nats.url());
+  options.request_timeout = std::chrono::milliseconds(400);
+  options.shutdown_drain = std::chrono::milliseconds(100);
+  std::atomic<int> callbacks{0};
+  std::atomic<int> ok{0};
+  {
+    const auto store = slotwise::testing::open_store(options);
+    REQUIRE(::kill(nats.pid(), SIGSTOP) == 0);
+    // No cached tail: each attempt looks the tail up, which waits for the
+    // frozen server; a failed lookup is retried on the timer thread.
+    for (int i = 0; i < 3; ++i) {
+      store->append_async(
+          request("biz_f" + std::to_string(i), ExpectedVersion::exact(3), "f-" + std::to_string(i)),
+          [&](const Result<AppendResult>& r) {
+            ++callbacks;
+            if (r.ok()) ++ok;
+          });
+    }
+    // Let a retry start its lookup, then close the store in the middle of
+    // it: the drain times out, and the reader and the connections must
+    // outlive the timer thread (AddressSanitizer reports it otherwise).
+    std::this_thread::sleep_for(std::chrono::milliseconds(700));
+  }
+  REQUIRE(::kill(nats.pid(), SIGCONT) == 0);
+  CHECK(callbacks == 3);
+  CHECK(ok == 0);
+}
