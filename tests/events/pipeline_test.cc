@@ -187,7 +187,7 @@ TEST_CASE("appends whose acks do not come in time are retried and stored exactly
   }
 }
 
-TEST_CASE("a store closed while a retry waits on a frozen server frees nothing still in use") {
+TEST_CASE("a store closed while appends wait on a frozen server fails each of them, once") {
   slotwise::testing::NatsServerFixture nats;
   auto options = slotwise::testing::store_options(nats.url());
   options.request_timeout = std::chrono::milliseconds(400);
@@ -207,9 +207,11 @@ TEST_CASE("a store closed while a retry waits on a frozen server frees nothing s
             if (r.ok()) ++ok;
           });
     }
-    // Let a retry start its lookup, then close the store in the middle of
-    // it: the drain times out, and the reader and the connections must
-    // outlive the timer thread (AddressSanitizer reports it otherwise).
+    // Close the store while retries are scheduled or running: the drain
+    // times out and every append is failed exactly once. (Closing it while
+    // a retry is inside its tail lookup, the case EventStore's destructor
+    // now waits for, is not forced here: the timing is not controllable
+    // from outside, and this test did not catch the old order under ASan.)
     std::this_thread::sleep_for(std::chrono::milliseconds(700));
   }
   REQUIRE(::kill(nats.pid(), SIGCONT) == 0);
