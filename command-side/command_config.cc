@@ -20,18 +20,23 @@ template <class T, class V>
   return std::nullopt;
 }
 
-// "a, b,,c" -> {"a", "b", "c"}.
-std::vector<std::string> comma_list(const std::string& text) {
+std::string trim(std::string_view text) {
+  const auto first = text.find_first_not_of(" \t\r\n");
+  if (first == std::string_view::npos) return {};
+  const auto last = text.find_last_not_of(" \t\r\n");
+  return std::string(text.substr(first, last - first + 1));
+}
+
+// The non-empty items of `text` split at any of `separators`, trimmed.
+std::vector<std::string> split_list(std::string_view text, std::string_view separators) {
   std::vector<std::string> out;
-  std::size_t at = 0;
-  while (at < text.size()) {
-    std::size_t end = text.find(',', at);
-    if (end == std::string::npos) end = text.size();
-    std::string one = text.substr(at, end - at);
-    one.erase(0, one.find_first_not_of(" \t"));
-    one.erase(one.find_last_not_of(" \t") + 1);
-    if (!one.empty()) out.push_back(std::move(one));
-    at = end + 1;
+  std::size_t pos = 0;
+  while (pos <= text.size()) {
+    std::size_t end = text.find_first_of(separators, pos);
+    if (end == std::string_view::npos) end = text.size();
+    std::string item = trim(text.substr(pos, end - pos));
+    if (!item.empty()) out.push_back(std::move(item));
+    pos = end + 1;
   }
   return out;
 }
@@ -115,7 +120,7 @@ ConfigResult<CommandConfig> command_config_from(const service::Config& config) {
   if (auto e = set(per_minute, config.get_int("signup_refill_per_minute", 12, 1, 60'000'000)))
     return common::fail(*e);
   c.signup_refill_per_second = static_cast<double>(per_minute) / 60.0;
-  c.trusted_proxies = comma_list(config.get_string("trusted_proxies", ""));
+  c.trusted_proxies = split_list(config.get_string("trusted_proxies", ""), ",");
   if (auto e = set(c.shutdown_drain, config.get_duration("shutdown_drain", c.shutdown_drain)))
     return common::fail(*e);
   c.stripe_api_base = config.get_string("stripe_api_base", c.stripe_api_base);
@@ -147,13 +152,6 @@ ConfigResult<CommandConfig> load_command_config(const std::string& path) {
 
 namespace {
 
-std::string trim(std::string_view text) {
-  const auto first = text.find_first_not_of(" \t\r\n");
-  if (first == std::string_view::npos) return {};
-  const auto last = text.find_last_not_of(" \t\r\n");
-  return std::string(text.substr(first, last - first + 1));
-}
-
 common::Result<std::string, std::string> read_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return common::fail("cannot read " + path);
@@ -172,17 +170,7 @@ common::Result<std::vector<std::string>, std::string> read_webhook_secrets(
     if (!contents) return common::fail("stripe_webhook_secrets: " + contents.error());
     list = std::move(*contents);
   }
-  std::vector<std::string> secrets;
-  std::size_t pos = 0;
-  while (pos <= list.size()) {
-    std::size_t end = list.find_first_of(",\n", pos);
-    if (end == std::string::npos) end = list.size();
-    const std::string_view all = list;
-    std::string secret = trim(all.substr(pos, end - pos));
-    if (!secret.empty()) secrets.push_back(std::move(secret));
-    pos = end + 1;
-  }
-  return secrets;
+  return split_list(list, ",\n");
 }
 
 common::Result<std::string, std::string> read_secret_key_file(const std::string& path) {

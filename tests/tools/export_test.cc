@@ -35,6 +35,18 @@ std::string join(const std::vector<std::string>& lines) {
   return out;
 }
 
+// Exports `f`'s log to `file` and replaces the subject of biz_1's business
+// commit with `subject` (a JSON string body, escapes included).
+void export_with_subject(const slotwise::testing::StoreFixture& f, const std::string& file,
+                         const std::string& subject) {
+  REQUIRE(cli({"--nats=" + f.nats.url(), "export", "--out", file}).code == 0);
+  std::string text = read_file(file);
+  const std::string original = R"("subject":"sw.evt.business.biz_1")";
+  REQUIRE(text.find(original) != std::string::npos);
+  text.replace(text.find(original), original.size(), R"("subject":")" + subject + "\"");
+  write_file(file, text);
+}
+
 }  // namespace
 
 TEST_CASE("export writes the log as NDJSON that verifies intact; one changed byte is caught") {
@@ -116,14 +128,9 @@ TEST_CASE("verify --file breaks at a record whose subject is outside the stream'
   const auto seeded = slotwise::testing::seed_log(*f.store);
   slotwise::testing::TempDir dir("slotwise-export");
   const std::string file = dir.path() + "/log.ndjson";
-  REQUIRE(cli({"--nats=" + f.nats.url(), "export", "--out", file}).code == 0);
   // Still ends in .business.biz_1 (the commit's own category and id), and the
   // hash chain does not cover the subject.
-  std::string text = read_file(file);
-  const std::string subject = R"("subject":"sw.evt.business.biz_1")";
-  REQUIRE(text.find(subject) != std::string::npos);
-  text.replace(text.find(subject), subject.size(), R"("subject":"zz.business.biz_1")");
-  write_file(file, text);
+  export_with_subject(f, file, "zz.business.biz_1");
 
   auto broken = cli({"audit", "verify", "--file", file});
   CHECK(broken.code == 1);
@@ -240,12 +247,7 @@ TEST_CASE("verify --file --json escapes the subject it names") {
   const auto seeded = slotwise::testing::seed_log(*f.store);
   slotwise::testing::TempDir dir("slotwise-export");
   const std::string file = dir.path() + "/log.ndjson";
-  REQUIRE(cli({"--nats=" + f.nats.url(), "export", "--out", file}).code == 0);
-  std::string text = read_file(file);
-  const std::string subject = R"("subject":"sw.evt.business.biz_1")";
-  REQUIRE(text.find(subject) != std::string::npos);
-  text.replace(text.find(subject), subject.size(), R"("subject":"zz.\"x")");
-  write_file(file, text);
+  export_with_subject(f, file, R"(zz.\"x)");
   auto broken = cli({"--json", "audit", "verify", "--file", file});
   CHECK(broken.code == 1);
   CHECK(broken.out == R"({"intact":false,"line":)" + std::to_string(seeded.business + 1) +
