@@ -258,4 +258,15 @@ CommandReply retire_service(CommandContext& ctx, const CommandRequest& request) 
   });
 }
 
+CommandReply reset_calendar_feed(CommandContext& ctx, const CommandRequest& request) {
+  auto user = authenticate(ctx, request);
+  if (!user) return error_reply(user.error());
+  auto business_id = id_param(request, "id", auth::IdKind::business);
+  if (!business_id) return error_reply(business_id.error());
+  const domain::ResetCalendarFeed reset{*business_id, *user};
+  return run_business(ctx, request, *business_id, *user, [&](const domain::BusinessState& s) {
+    return domain::decide(s, domain::BusinessCommand{reset});
+  });
+}
+
 }  // namespace slotwise::command

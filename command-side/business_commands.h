@@ -4,6 +4,7 @@
 //   define_service   POST   /v1/businesses/{id}/services         201 {service_id}
 //   update_service   PATCH  /v1/businesses/{id}/services/{sid}   200
 //   retire_service   DELETE /v1/businesses/{id}/services/{sid}   200
+//   reset_calendar_feed POST /v1/businesses/{id}/calendar-feed/reset 200
 // Every success carries `position`.
 //
 // Creation claims the slug first (expected version "no stream": of two
@@ -18,6 +19,9 @@
 // A PATCH merges the given fields into the current state inside the
 // decision (so two concurrent PATCHes of different fields both apply); a
 // changed time zone is carried to the calendar's opening hours too.
+// A calendar feed reset revokes the private feed URL the query API hands
+// out (every call a new generation; the owner fetches the new URL from the
+// query API with the returned position).
 //
 // Thread safety: thread-safe.
 // Errors: see error_mapping.h; 403 forbidden for another owner's business.
@@ -39,5 +43,6 @@ namespace slotwise::command {
 [[nodiscard]] CommandReply define_service(CommandContext& ctx, const CommandRequest& request);
 [[nodiscard]] CommandReply update_service(CommandContext& ctx, const CommandRequest& request);
 [[nodiscard]] CommandReply retire_service(CommandContext& ctx, const CommandRequest& request);
+[[nodiscard]] CommandReply reset_calendar_feed(CommandContext& ctx, const CommandRequest& request);
 
 }  // namespace slotwise::command

@@ -20,6 +20,8 @@ const std::vector<CommandRoute>& command_routes() {
       {"update_service", HttpMethod::kPatch, "/v1/businesses/{id}/services/{sid}", &update_service},
       {"retire_service", HttpMethod::kDelete, "/v1/businesses/{id}/services/{sid}",
        &retire_service},
+      {"reset_calendar_feed", HttpMethod::kPost, "/v1/businesses/{id}/calendar-feed/reset",
+       &reset_calendar_feed},
       {"set_schedule", HttpMethod::kPut, "/v1/businesses/{id}/schedule", &set_schedule},
       {"set_override", HttpMethod::kPut, "/v1/businesses/{id}/overrides/{date}", &set_override},
       {"clear_override", HttpMethod::kDelete, "/v1/businesses/{id}/overrides/{date}",

@@ -161,6 +161,16 @@ Decided decide_retire(const BusinessState& state, const RetireService& c) {
   return one(std::move(retired));
 }
 
+Decided decide_feed_reset(const BusinessState& state, const ResetCalendarFeed& c) {
+  if (auto r = check_owner(state, c.business_id, c.actor_user_id); !r) {
+    return common::fail(r.error());
+  }
+  v1::CalendarFeedReset reset;
+  reset.set_business_id(c.business_id);
+  reset.set_generation(state.feed_generation + 1);
+  return one(std::move(reset));
+}
+
 struct Decider {
   const BusinessState& state;
   Decided operator()(const CreateBusiness& c) const { return decide_create(state, c); }
@@ -169,6 +179,7 @@ struct Decider {
   Decided operator()(const DefineService& c) const { return decide_define(state, c); }
   Decided operator()(const UpdateService& c) const { return decide_update(state, c); }
   Decided operator()(const RetireService& c) const { return decide_retire(state, c); }
+  Decided operator()(const ResetCalendarFeed& c) const { return decide_feed_reset(state, c); }
 };
 
 // evolve trusts the log: events were decided against the state they follow.
@@ -204,6 +215,10 @@ struct Evolver {
     if (auto it = s.services.find(e.service_id()); it != s.services.end()) {
       it->second.active = false;
     }
+  }
+  // Generations only grow, whatever order a damaged log replays them in.
+  void operator()(const v1::CalendarFeedReset& e) const {
+    s.feed_generation = std::max(s.feed_generation, e.generation());
   }
 };
 

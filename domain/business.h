@@ -17,6 +17,7 @@
 // service) yield no events.
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <string>
 #include <variant>
@@ -47,6 +48,9 @@ struct BusinessState {
   Instant created_at{};
   // By service id (svc_…); retired services stay with active = false.
   std::map<std::string, Service> services;
+  // How many times the owner reset the private calendar feed URL; a feed
+  // token is valid only for the current generation.
+  std::int64_t feed_generation = 0;
 
   [[nodiscard]] bool exists() const { return !business_id.empty(); }
   friend bool operator==(const BusinessState&, const BusinessState&) = default;
@@ -99,13 +103,21 @@ struct RetireService {
   std::string service_id;
 };
 
+// Revokes the current calendar feed URL: always a new generation (a retry
+// revokes once more, which only the owner's own fresh URL notices).
+struct ResetCalendarFeed {
+  std::string business_id;
+  std::string actor_user_id;
+};
+
 using BusinessCommand = std::variant<CreateBusiness, UpdateProfile, ChangePolicy, DefineService,
-                                     UpdateService, RetireService>;
+                                     UpdateService, RetireService, ResetCalendarFeed>;
 using BusinessEvent =
     std::variant<slotwise::events::v1::BusinessCreated,
                  slotwise::events::v1::BusinessProfileUpdated,
                  slotwise::events::v1::BookingPolicyChanged, slotwise::events::v1::ServiceDefined,
-                 slotwise::events::v1::ServiceUpdated, slotwise::events::v1::ServiceRetired>;
+                 slotwise::events::v1::ServiceUpdated, slotwise::events::v1::ServiceRetired,
+                 slotwise::events::v1::CalendarFeedReset>;
 
 [[nodiscard]] common::Result<std::vector<BusinessEvent>, DomainError> decide(
     const BusinessState& state, const BusinessCommand& command);

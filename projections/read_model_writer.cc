@@ -128,6 +128,9 @@ struct BusinessApplier {
   void operator()(const v1::ServiceRetired& e) const {
     tx.exec_prepared("service_retired", business_id, e.service_id(), seq);
   }
+  void operator()(const v1::CalendarFeedReset& e) const {
+    tx.exec_prepared("business_feed_reset", business_id, e.generation(), seq);
+  }
 };
 
 struct CalendarApplier {
@@ -282,6 +285,10 @@ const Statements& statements() {
        " horizon_days=$4, max_bookings_per_day=$5, hold_minutes=$6,"
        " free_cancellation_cutoff_minutes=$7, late_cancellation_refund_percent=$8,"
        " version=$9 WHERE business_id=$1"},
+      // GREATEST: as the aggregate's evolve, a generation never goes back.
+      {"business_feed_reset",
+       "UPDATE businesses SET feed_generation=GREATEST(feed_generation, $2), version=$3"
+       " WHERE business_id=$1"},
       {"service_defined",
        "INSERT INTO services (business_id, service_id, name, description,"
        " duration_minutes, buffer_before_minutes, buffer_after_minutes, price_minor,"

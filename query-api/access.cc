@@ -4,7 +4,9 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
+#include <algorithm>
 #include <array>
+#include <cctype>
 
 #include "auth/base64url.h"
 
@@ -23,19 +25,30 @@ std::optional<std::string> Access::bearer_user(const httplib::Request& req,
   return claims.value().subject;
 }
 
-std::string Access::feed_token(std::string_view business_id) const {
+std::string Access::feed_token(std::string_view business_id, std::int64_t generation) const {
+  std::string message(business_id);
+  // Generation 0 signs the bare id: the tokens issued before resets existed
+  // stay valid until the owner's first reset.
+  if (generation != 0) message += "\n" + std::to_string(generation);
   std::array<unsigned char, EVP_MAX_MD_SIZE> mac{};
   unsigned int len = 0;
   HMAC(EVP_sha256(), feed_secret_.data(), static_cast<int>(feed_secret_.size()),
-       reinterpret_cast<const unsigned char*>(business_id.data()), business_id.size(), mac.data(),
-       &len);
+       reinterpret_cast<const unsigned char*>(message.data()), message.size(), mac.data(), &len);
   return auth::base64url_encode(std::string_view(reinterpret_cast<const char*>(mac.data()), len));
 }
 
-bool Access::feed_token_matches(std::string_view business_id, std::string_view token) const {
-  const std::string expected = feed_token(business_id);
+bool Access::feed_token_matches(std::string_view business_id, std::int64_t generation,
+                                std::string_view token) const {
+  const std::string expected = feed_token(business_id, generation);
   return token.size() == expected.size() &&
          CRYPTO_memcmp(token.data(), expected.data(), expected.size()) == 0;
+}
+
+bool Access::feed_token_shaped(std::string_view token) {
+  constexpr std::size_t kSha256Base64url = 43;
+  return token.size() == kSha256Base64url && std::all_of(token.begin(), token.end(), [](char c) {
+           return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '-' || c == '_';
+         });
 }
 
 }  // namespace slotwise::query

@@ -3,13 +3,17 @@
 // businesses.owner_user_id); customers with their booking's manage token
 // (its SHA-256 compared in constant time with bookings.manage_token_sha256);
 // calendar apps with a per-business feed token,
-// base64url(HMAC-SHA256(feed secret, business id)), compared in constant
-// time.
+// base64url(HMAC-SHA256(feed secret, business id)) for a business whose feed
+// was never reset (generation 0: the tokens issued before resets existed),
+// base64url(HMAC-SHA256(feed secret, business id + "\n" + generation))
+// after the owner's N-th reset (generation N), compared in constant time.
+// A reset (CalendarFeedReset) thereby revokes every earlier token.
 //
 // Thread safety: immutable after construction; use from any thread.
 // Errors: none; a missing or invalid credential is simply "no access".
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -31,8 +35,12 @@ class Access {
   // The `sub` of a genuine, unexpired Bearer token; nullopt otherwise.
   [[nodiscard]] std::optional<std::string> bearer_user(const httplib::Request& req,
                                                        domain::Instant now) const;
-  [[nodiscard]] std::string feed_token(std::string_view business_id) const;
-  [[nodiscard]] bool feed_token_matches(std::string_view business_id, std::string_view token) const;
+  [[nodiscard]] std::string feed_token(std::string_view business_id, std::int64_t generation) const;
+  [[nodiscard]] bool feed_token_matches(std::string_view business_id, std::int64_t generation,
+                                        std::string_view token) const;
+  // Whether `token` could be a feed token at all (43 base64url characters):
+  // lets a request with a malformed one be refused before any lookup.
+  [[nodiscard]] static bool feed_token_shaped(std::string_view token);
 
  private:
   auth::JwtCodec jwt_;

@@ -451,13 +451,16 @@ void QueryApi::bookings(const Ctx& ctx, Res& res) const {
 void QueryApi::calendar_ics(const Ctx& ctx, Res& res) const {
   const std::string id(ctx.path_param("slug"));
   const std::string token = ctx.request().get_param_value("token");
-  if (token.empty() || !access_.feed_token_matches(id, token)) {
-    return not_found(res, "calendar feed");
-  }
+  // A malformed token is refused before waiting for a position or reading.
+  if (!Access::feed_token_shaped(token)) return not_found(res, "calendar feed");
   if (!await_position(ctx, res)) return;
   auto b = store_.business(id);
   if (!b) return db_error(res, b.error());
-  if (!b.value()) return not_found(res, "calendar feed");
+  // The same 404 for an unknown business and a wrong or revoked token.
+  if (!b.value() ||
+      !access_.feed_token_matches(b.value()->business_id, b.value()->feed_generation, token)) {
+    return not_found(res, "calendar feed");
+  }
   const domain::Instant t = now();
   auto rows =
       store_.feed(b.value()->business_id, t - std::chrono::days{90}, t, options_.feed_max_events);
@@ -468,11 +471,12 @@ void QueryApi::calendar_ics(const Ctx& ctx, Res& res) const {
 }
 
 void QueryApi::calendar_feed(const Ctx& ctx, Res& res) const {
-  const auto business = owned_business(ctx, res);
+  // The row, not just the owner: the token depends on the feed generation.
+  const auto business = owned_business_row(ctx, res);
   if (!business) return;
-  const std::string token = access_.feed_token(*business);
-  const std::string url =
-      options_.public_base_url + "/v1/businesses/" + *business + "/calendar.ics?token=" + token;
+  const std::string token = access_.feed_token(business->business_id, business->feed_generation);
+  const std::string url = options_.public_base_url + "/v1/businesses/" + business->business_id +
+                          "/calendar.ics?token=" + token;
   reply_private(res, feed_json(url, token));
 }
 

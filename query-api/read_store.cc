@@ -32,7 +32,7 @@ constexpr std::string_view kBusinessFields =
     "business_id, slug, owner_user_id, name, description, contact_email, contact_phone,"
     " address, time_zone, currency, slot_interval_minutes, min_notice_minutes, horizon_days,"
     " max_bookings_per_day, hold_minutes, free_cancellation_cutoff_minutes,"
-    " late_cancellation_refund_percent, version";
+    " late_cancellation_refund_percent, version, feed_generation";
 constexpr std::string_view kServiceFields =
     "service_id, name, description, duration_minutes, buffer_before_minutes,"
     " buffer_after_minutes, price_minor, currency, payment_mode, deposit_minor, active";
@@ -113,6 +113,7 @@ BusinessRow business_of(const pqxx::row& r) {
   b.free_cancellation_cutoff_minutes = r[15].as<int>();
   b.late_cancellation_refund_percent = r[16].as<int>();
   b.version = r[17].as<std::uint64_t>();
+  b.feed_generation = r[18].as<std::int64_t>();
   return b;
 }
 

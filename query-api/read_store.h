@@ -51,6 +51,8 @@ struct BusinessRow {
   int free_cancellation_cutoff_minutes = 0;
   int late_cancellation_refund_percent = 0;
   std::uint64_t version = 0;
+  // Calendar feed resets so far (access.h: which feed token is valid).
+  std::int64_t feed_generation = 0;
 };
 
 struct CalendarRow {

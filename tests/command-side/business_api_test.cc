@@ -183,6 +183,25 @@ TEST_CASE_FIXTURE(CommandFixture, "services are defined, updated and retired") {
   CHECK(api->send("DELETE", base + "/svc_0000000000000000000000", "", bearer(token)).status == 404);
 }
 
+TEST_CASE_FIXTURE(CommandFixture,
+                  "each calendar feed reset moves the business to a new generation") {
+  auto [user, token] = signup("owner@example.com");
+  auto b = api->post("/v1/businesses", business_body("feed-biz"), bearer(token));
+  const std::string id = b.str("business_id");
+  const std::string path = "/v1/businesses/" + id + "/calendar-feed/reset";
+  auto first = api->post(path, "", bearer(token));
+  REQUIRE(first.status == 200);
+  CHECK(std::stoull(first.position_header) == last_sequence());
+  CHECK(server->context().businesses().load(id).value().first.feed_generation == 1);
+  auto second = api->post(path, "", bearer(token));
+  REQUIRE(second.status == 200);
+  CHECK(std::stoull(second.position_header) > std::stoull(first.position_header));
+  CHECK(server->context().businesses().load(id).value().first.feed_generation == 2);
+  CHECK(
+      api->post("/v1/businesses/biz_0000000000000000000000/calendar-feed/reset", "", bearer(token))
+          .status == 404);
+}
+
 TEST_CASE_FIXTURE(CommandFixture, "weekly hours and date overrides are set and cleared") {
   auto [user, token] = signup("owner@example.com");
   auto b = api->post("/v1/businesses", business_body("hours-biz"), bearer(token));

@@ -89,6 +89,10 @@ TEST_CASE_FIXTURE(CommandFixture, "every command response conforms to the OpenAP
   rec.call("PATCH", "/v1/businesses/{id}/services/{sid}", sp, R"({"price_minor":100})", auth);
   rec.call("DELETE", "/v1/businesses/{id}/services/{sid}",
            bp + "/services/svc_0000000000000000000000", "", auth);  // 404
+  rec.call("POST", "/v1/businesses/{id}/calendar-feed/reset", bp + "/calendar-feed/reset", "",
+           auth);
+  rec.call("POST", "/v1/businesses/{id}/calendar-feed/reset",
+           "/v1/businesses/biz_0000000000000000000000/calendar-feed/reset", "", auth);  // 404
 
   std::string days;
   for (const char* d :

@@ -35,6 +35,7 @@ TEST_CASE_FIXTURE(CommandFixture, "no owner endpoint lets one tenant touch anoth
        R"({"name":"X","duration_minutes":30,"price_minor":0})"},
       {"PATCH", "/v1/businesses/" + biz + "/services/" + svc, R"({"price_minor":1})"},
       {"DELETE", "/v1/businesses/" + biz + "/services/" + svc, ""},
+      {"POST", "/v1/businesses/" + biz + "/calendar-feed/reset", ""},
       {"PUT", "/v1/businesses/" + biz + "/schedule", R"({"days":{}})"},
       {"PUT", "/v1/businesses/" + biz + "/overrides/2027-01-04", R"({"closed":true})"},
       {"DELETE", "/v1/businesses/" + biz + "/overrides/2027-01-04", ""},

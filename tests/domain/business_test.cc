@@ -369,6 +369,27 @@ TEST_CASE("profile and policy updates carry the whole value; no change yields no
   CHECK(code_of(decide(s, ChangePolicy{kBiz, kOwner, policy})) == "validation_failed");
 }
 
+TEST_CASE("each calendar feed reset starts a new generation, also when retried") {
+  BusinessState s = created();
+  CHECK(s.feed_generation == 0);
+  auto first = decide(s, ResetCalendarFeed{kBiz, kOwner});
+  REQUIRE(types(first.value()) == "CalendarFeedReset");
+  CHECK(std::get<v1::CalendarFeedReset>(first.value()[0]).generation() == 1);
+  CHECK(std::get<v1::CalendarFeedReset>(first.value()[0]).business_id() == kBiz);
+  s = fold(s, first.value());
+  CHECK(s.feed_generation == 1);
+  // Not idempotent on purpose: a second reset revokes the URL handed out
+  // after the first one too.
+  auto second = decide(s, ResetCalendarFeed{kBiz, kOwner});
+  CHECK(std::get<v1::CalendarFeedReset>(second.value()[0]).generation() == 2);
+  s = fold(s, second.value());
+  CHECK(s.feed_generation == 2);
+  // A damaged log replaying an older generation after a newer one cannot
+  // bring a revoked token back.
+  s = fold(s, first.value());
+  CHECK(s.feed_generation == 2);
+}
+
 TEST_CASE("every command on a business by another user is forbidden; unknown ones not_found") {
   BusinessState s = created();
   s = fold(s, decide(s, DefineService{kBiz, kOwner, "svc_1", haircut()}).value());
@@ -378,6 +399,7 @@ TEST_CASE("every command on a business by another user is forbidden; unknown one
       DefineService{kBiz, kOther, "svc_2", haircut()},
       UpdateService{kBiz, kOther, "svc_1", haircut()},
       RetireService{kBiz, kOther, "svc_1"},
+      ResetCalendarFeed{kBiz, kOther},
   };
   for (const BusinessCommand& c : by_other) {
     CAPTURE(c.index());
@@ -409,6 +431,7 @@ TEST_CASE("replaying the decided events rebuilds the state the decisions ran aga
       RetireService{kBiz, kOwner, "svc_2"},
       UpdateProfile{kBiz, kOwner, profile, "America/New_York"},
       ChangePolicy{kBiz, kOwner, BusinessPolicy{}},
+      ResetCalendarFeed{kBiz, kOwner},
   };
   for (const BusinessCommand& c : commands) {
     auto decided = decide(running, c);
