@@ -291,12 +291,15 @@ struct DecisionScope {
 // duration + after) can only overlap if their starts lie less than the sum of
 // their reaches apart; every stored booking's reach is at most
 // state.longest_reach, the candidate's is scope.candidate_reach. Bookings on
-// the same local date start less than kSameLocalDateReach apart (a local day
-// lasts at most 25 h with a DST shift; 26 h leaves a margin), which only
-// matters when the policy counts bookings per day. So a calendar of
+// the same local date start less than kSameLocalDateReach apart, which only
+// matters when the policy counts bookings per day. A local date is 24 h plus
+// the largest backward shift of its zone: 25 h for most DST rules, 26 h in
+// Magadan 2014, 27 h in Antarctica/Casey's 3-hour fall-backs (2018-2023);
+// 48 h is what the availability engine allows for a fall-back (its
+// kFallBackMargin), so both sides count the same bookings on every date. So a calendar of
 // 15-minute bookings without a daily limit looks 30 minutes each way, not a
 // day.
-inline constexpr std::chrono::hours kSameLocalDateReach{26};
+inline constexpr std::chrono::hours kSameLocalDateReach{48};
 [[nodiscard]] std::chrono::minutes decision_window(const CalendarState& state,
                                                    const DecisionScope& scope);
 [[nodiscard]] BusyCalendar busy_calendar_around(const CalendarState& state, Instant now,

@@ -877,20 +877,20 @@ TEST_CASE("a decision looks as far as the two reaches, a day with a daily limit,
   const DecisionScope at_limits{minutes{480 + 2 * 240}, true};
   // An empty calendar: the candidate's own reach, or a day's span.
   CHECK(decision_window(s, short_uncounted) == minutes{15});
-  CHECK(decision_window(s, short_counted) == std::chrono::hours{26});
-  CHECK(decision_window(s, at_limits) == std::chrono::hours{26});
+  CHECK(decision_window(s, short_counted) == kSameLocalDateReach);
+  CHECK(decision_window(s, at_limits) == kSameLocalDateReach);
   const Instant first = utc(2026, 10, 15, 0);
   s = with_bookings_every(std::move(s), first, minutes{130}, 4, 240);
   CHECK(s.longest_reach == minutes{480 + 2 * 240});
   CHECK(decision_window(s, short_uncounted) == minutes{15 + 960});
-  CHECK(decision_window(s, at_limits) == std::chrono::hours{32});
+  CHECK(decision_window(s, at_limits) == kSameLocalDateReach);  // 32 h of reaches
   const Instant now = first - std::chrono::hours{1};
-  // At most ~30 bookings in 64 hours near each start with a daily limit (a
-  // 72-hour window held ~80); without one, at most the 16 h + the
+  // At most ~45 bookings in the 96 hours near each start with a daily limit
+  // (kSameLocalDateReach each way); without one, at most the 16 h + the
   // candidate's reach each way.
   const int overlapping = compare_near_with_whole(
       s, now, first - std::chrono::hours{30}, first + std::chrono::hours{24 * 21}, minutes{53},
-      {{15, 0, 0}, {480, 240, 240}, {60, 240, 0}}, 32, 32);
+      {{15, 0, 0}, {480, 240, 240}, {60, 240, 0}}, 46, 32);
   CHECK(overlapping > 500);
   // A booking beyond the limits (only a foreign or old log could hold one)
   // widens the window instead of being missed.
@@ -904,10 +904,36 @@ TEST_CASE("a decision looks as far as the two reaches, a day with a daily limit,
             .overlaps(far - minutes{240}, far + minutes{15}));
 }
 
+TEST_CASE("a daily limit counts every booking of a 27-hour local date") {
+  // Antarctica/Casey fell back 3 hours on 2023-03-09 (03:00 +11 -> 00:00
+  // +08): that local date lasted 27 hours, so two of its bookings can start
+  // more than 26 hours apart.
+  CalendarState s =
+      apply(CalendarState{}, SetWeeklySchedule{kBiz, kOwner, kOwnerActor, "Antarctica/Casey",
+                                               test::every_day({iv("00:00", "24:00")})});
+  const Instant now = utc(2023, 3, 1);
+  const Instant first = utc(2023, 3, 8, 13);     // 2023-03-09 00:00 +11
+  const Instant last = utc(2023, 3, 9, 15, 30);  // 2023-03-09 23:30 +08
+  REQUIRE(s.zone->reading(first).date == test::ymd(2023, 3, 9));
+  REQUIRE(s.zone->reading(last).date == test::ymd(2023, 3, 9));
+  CreateBooking a = book("bkg_a", first, service(), now);
+  a.policy.max_bookings_per_day = 1;
+  s = apply(s, a);
+  CreateBooking b = book("bkg_b", last, service(), now);
+  b.policy.max_bookings_per_day = 1;
+  // What the availability engine says over the whole calendar, and what the
+  // decision says: the same.
+  const BusyCalendar busy = busy_calendar(s, now);
+  const BookingContext context{
+      s.schedule, s.overrides, *s.zone, b.policy, b.service.service.definition.timing, busy};
+  CHECK(test::outcome(check_bookable(context, last, now)) == "daily_limit_reached");
+  CHECK(book_code(s, b) == "daily_limit_reached");
+}
+
 TEST_CASE("a dense calendar of short bookings without a daily limit looks at its neighbours only") {
   // 15-minute bookings back to back for three days (as a busy day looks in
   // the booking benchmark): a 15-minute candidate needs the bookings within
-  // 30 minutes of its start, not the 26 h a daily limit needs.
+  // 30 minutes of its start, not the day a daily limit needs.
   CalendarState s = open_calendar("Europe/London");
   const Instant first = utc(2026, 6, 1, 0);
   for (int i = 0; i < 3 * 96; ++i) {
@@ -918,7 +944,8 @@ TEST_CASE("a dense calendar of short bookings without a daily limit looks at its
   const BusyCalendar near = busy_calendar_around(s, now, at, {}, {minutes{15}, false});
   CHECK(near.intervals().size() == 4);  // those starting 30 and 15 minutes before, at, 15 after
   CHECK(near.overlaps(at, at + minutes{15}));
-  CHECK(busy_calendar_around(s, now, at, {}, {minutes{15}, true}).intervals().size() == 208);
+  // With a daily limit it looks kSameLocalDateReach each way: all three days.
+  CHECK(busy_calendar_around(s, now, at, {}, {minutes{15}, true}).intervals().size() == 3 * 96);
   // The free minute after the last booking is found free either way.
   const Instant after_last = first + minutes{15 * 3 * 96};
   CHECK_FALSE(busy_calendar_around(s, now, after_last, {}, {minutes{15}, false})
