@@ -7,6 +7,17 @@ namespace {
 
 bool is_continuation(unsigned char c) { return (c & 0xC0U) == 0x80U; }
 
+// A parameter value inside DQUOTEs may hold any character but DQUOTE and
+// controls (RFC 5545 QSAFE-CHAR); those are dropped.
+std::string quoted_param(std::string_view value) {
+  std::string out;
+  for (const char c : value) {
+    const auto u = static_cast<unsigned char>(c);
+    if (c != '"' && (u >= 0x20 || c == '\t') && u != 0x7F) out += c;
+  }
+  return out;
+}
+
 }  // namespace
 
 std::string ics_utc(Instant t) { return date::format("%Y%m%dT%H%M%SZ", t); }
@@ -61,7 +72,7 @@ std::string render_ics(const IcsCalendar& calendar) {
   out += ics_fold_line("VERSION:2.0");
   out += ics_fold_line("PRODID:-//SlotWise//Bookings//EN");
   out += ics_fold_line("CALSCALE:GREGORIAN");
-  out += ics_fold_line("METHOD:" + calendar.method);
+  if (!calendar.method.empty()) out += ics_fold_line("METHOD:" + calendar.method);
   if (!calendar.name.empty())
     out += ics_fold_line("X-WR-CALNAME:" + ics_escape_text(calendar.name));
   if (calendar.events.empty()) {
@@ -85,6 +96,10 @@ std::string render_ics(const IcsCalendar& calendar) {
     if (!e.description.empty())
       out += ics_fold_line("DESCRIPTION:" + ics_escape_text(e.description));
     if (!e.location.empty()) out += ics_fold_line("LOCATION:" + ics_escape_text(e.location));
+    if (!e.organizer_email.empty()) {
+      out += ics_fold_line("ORGANIZER;CN=\"" + quoted_param(e.organizer_name) +
+                           "\":mailto:" + e.organizer_email);
+    }
     out += ics_fold_line("STATUS:" + e.status);
     out += ics_fold_line("END:VEVENT");
   }

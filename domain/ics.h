@@ -26,11 +26,17 @@ struct IcsEvent {
   std::string location;  // omitted when empty
   std::string status;    // CONFIRMED, TENTATIVE or CANCELLED
   int sequence = 0;      // SEQUENCE: bumped when the event changes (reschedules)
+  // ORGANIZER;CN="<name>":mailto:<email>, omitted when the email is empty.
+  // RFC 5546 requires it in a PUBLISH object (the emailed invitations).
+  std::string organizer_name;
+  std::string organizer_email;
 };
 
 struct IcsCalendar {
-  std::string method = "PUBLISH";  // PUBLISH, REQUEST or CANCEL
-  std::string name;                // X-WR-CALNAME, omitted when empty
+  // PUBLISH, REQUEST or CANCEL; empty for a plain RFC 5545 object with no
+  // METHOD (a subscribed feed: there DTSTAMP is the last revision's time).
+  std::string method = "PUBLISH";
+  std::string name;  // X-WR-CALNAME, omitted when empty
   std::vector<IcsEvent> events;
 };
 

@@ -66,6 +66,8 @@ std::string ics_for(Kind kind, const BusinessFacts& biz, const BookingFacts& b,
   e.summary = b.service_name + " - " + biz.name;
   e.description = "Booking " + b.booking_id + " with " + biz.name;
   e.location = biz.address;
+  e.organizer_name = biz.name;
+  e.organizer_email = biz.owner_email;
   e.status = cancelled ? "CANCELLED" : "CONFIRMED";
   cal.events.push_back(std::move(e));
   return domain::render_ics(cal);

@@ -13,6 +13,9 @@ const char* ics_status(const std::string& status) {
 
 std::string render_calendar(const BusinessRow& business, const std::vector<BookingRow>& bookings) {
   domain::IcsCalendar cal;
+  // A subscription, not a scheduling message: no METHOD, so each DTSTAMP
+  // is the booking's last change (RFC 5545 3.8.7.2).
+  cal.method.clear();
   cal.name = business.name;
   cal.events.reserve(bookings.size());
   for (const BookingRow& b : bookings) {

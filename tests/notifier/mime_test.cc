@@ -70,6 +70,12 @@ TEST_CASE("the client's cancellation carries the calendar entry as cancelled, on
   CHECK(cancelled.ics.find("UID:bkg_1@slotwise\r\n") != std::string::npos);
   CHECK(cancelled.ics.find("SEQUENCE:2\r\n") != std::string::npos);
   CHECK(cancelled.ics.find("STATUS:CANCELLED\r\n") != std::string::npos);
+  // A PUBLISH object names its organizer (RFC 5546 3.2.1): the business.
+  CHECK(moved.ics.find("METHOD:PUBLISH\r\n") != std::string::npos);
+  CHECK(moved.ics.find("ORGANIZER;CN=\"Studio\":mailto:owner@example.com\r\n") !=
+        std::string::npos);
+  CHECK(cancelled.ics.find("ORGANIZER;CN=\"Studio\":mailto:owner@example.com\r\n") !=
+        std::string::npos);
   // The owner's notices and reminders carry none.
   CHECK(render(Kind::kOwnerCancellation, biz, b, stamp).ics.empty());
   CHECK(render(Kind::kReminderFirst, biz, b, stamp).ics.empty());

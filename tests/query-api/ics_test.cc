@@ -86,6 +86,27 @@ TEST_CASE("a calendar has stable UIDs, UTC times and cancelled bookings") {
   CHECK(ics.find("DTEND:20260526T100000Z\r\n") != std::string::npos);
   CHECK(ics.find("STATUS:CANCELLED\r\n") != std::string::npos);
   CHECK(ics.ends_with("END:VCALENDAR\r\n"));
+  // A subscribed feed is a plain RFC 5545 object, not a scheduling message:
+  // no METHOD (which would require an ORGANIZER and make DTSTAMP the render
+  // time); DTSTAMP is the booking's last change.
+  CHECK(ics.find("METHOD") == std::string::npos);
+  CHECK(ics.find("ORGANIZER") == std::string::npos);
+}
+
+TEST_CASE("an organizer's name is quoted, without the characters a quoted value cannot hold") {
+  domain::IcsCalendar cal;
+  domain::IcsEvent e;
+  e.uid = "bkg_1@slotwise";
+  e.status = "CONFIRMED";
+  e.organizer_name = "Anna \"The Cut\"; Hair, Ltd\x01";
+  e.organizer_email = "anna@example.com";
+  cal.events.push_back(e);
+  CHECK(domain::render_ics(cal).find(
+            "ORGANIZER;CN=\"Anna The Cut; Hair, Ltd\":mailto:anna@example.com\r\n") !=
+        std::string::npos);
+  e.organizer_email.clear();
+  cal.events = {e};
+  CHECK(domain::render_ics(cal).find("ORGANIZER") == std::string::npos);
 }
 
 }  // namespace slotwise::query
