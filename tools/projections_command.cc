@@ -2,6 +2,7 @@
 
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <iostream>
@@ -95,10 +96,22 @@ int run_rebuild(const CliContext& ctx, const ProjectionsOptions& o) {
   return kExitOk;
 }
 
+// `projections reset NAME` as issue 6 writes it: at a terminal the admin
+// confirms by typing the name; a script (no terminal) must say --yes.
+bool confirmed_at_terminal(const std::string& name) {
+  if (isatty(STDIN_FILENO) == 0 || isatty(STDERR_FILENO) == 0) return false;
+  std::cerr << "reset deletes every row of projection '" << name
+            << "'; the query API serves empty data until the projector has caught up.\n"
+               "Type the projection's name to confirm: "
+            << std::flush;
+  std::string answer;
+  return static_cast<bool>(std::getline(std::cin, answer)) && answer == name;
+}
+
 int run_reset(const CliContext& ctx, const ProjectionsOptions& o) {
   const auto* projection = lookup(o.name);
   if (projection == nullptr) return kExitUsage;
-  if (!o.yes) {
+  if (!o.yes && !confirmed_at_terminal(o.name)) {
     print_error("reset deletes every row of projection '" + o.name +
                 "' (the query API serves empty data until the projector has caught up);"
                 " add --yes to confirm");

@@ -1,4 +1,5 @@
-// `slotwise projections reset main --yes` empties the projection and sets its
+// `slotwise projections reset main --yes` (or typing the name at a terminal)
+// empties the projection and sets its
 // checkpoint to 0 while the projector runs; the projector is made to replay
 // the log from the start and restores exactly the same rows.
 #include <doctest/doctest.h>
@@ -41,6 +42,15 @@ TEST_CASE_FIXTURE(ReadSideFixture, "reset, then the running projector rebuilds i
   CHECK(notices.wait_for([&](const std::string& n) {
     return n.starts_with(last_batch) && contains(n, "biz_p1");  // bkg_p319's business
   }));
+
+  // At a terminal, typing the projection's name confirms as --yes does.
+  const std::string after_more = dump(db);
+  const CliRun typed = projections_cli_at_terminal(*this, db, {"reset", "main"}, "main");
+  REQUIRE_MESSAGE(typed.code == 0, typed.out);
+  CHECK(contains(typed.out, "Type the projection's name to confirm"));
+  CHECK(contains(typed.out, "rows and checkpoint dropped"));
+  REQUIRE(wait_checkpoint(db, more));
+  CHECK(dump(db) == after_more);
 }
 
 }  // namespace slotwise::testing

@@ -57,6 +57,10 @@ TEST_CASE_FIXTURE(ReadSideFixture, "unknown projections, unconfirmed resets, unr
   const CliRun unconfirmed = projections_cli(*this, db, {"reset", "main"});
   CHECK(unconfirmed.code == 2);
   CHECK(contains(unconfirmed.out, "--yes"));
+  // At a terminal it asks; anything but the projection's name declines.
+  const CliRun declined = projections_cli_at_terminal(*this, db, {"reset", "main"}, "yes");
+  CHECK(declined.code == 2);
+  CHECK(contains(declined.out, "Type the projection's name to confirm"));
   CHECK(count(db, "SELECT count(*) FROM bookings") == 10);
 
   const std::string no_pg = "postgresql://slotwise@127.0.0.1:" + std::to_string(free_port()) + "/x";

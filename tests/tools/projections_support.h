@@ -29,6 +29,24 @@ inline CliRun projections_cli(const ReadSideFixture& f, const std::string& db,
   return cli(argv);
 }
 
+// The same at a terminal: util-linux `script` gives the CLI a pseudo-terminal
+// as stdin and stderr, and `typed` (plus a newline) is what the admin types.
+inline CliRun projections_cli_at_terminal(const ReadSideFixture& f, const std::string& db,
+                                          const std::vector<std::string>& args,
+                                          const std::string& typed) {
+  std::string command = std::string("'") + SLOTWISE_CLI_PATH + "' --nats '" + f.nats.url() +
+                        "' --pg '" + db + "' projections";
+  for (const std::string& a : args) command += " '" + a + "'";
+  TempDir dir("slotwise-cli");
+  const std::string log = dir.path() + "/out";
+  CliRun r;
+  r.code = run_command(
+      {"/bin/sh", "-c", "printf '%s\\n' \"$0\" | script -qec \"$1\" /dev/null", typed, command},
+      log);
+  r.out = read_file(log);
+  return r;
+}
+
 inline events::AppendRequest request_of(const std::string& category, const std::string& id,
                                         const std::string& commit_id,
                                         const std::vector<domain::PackedEvent>& evs) {
