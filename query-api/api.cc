@@ -417,9 +417,12 @@ void QueryApi::bookings(const Ctx& ctx, Res& res) const {
     while (at <= s.size()) {
       std::size_t end = s.find(',', at);
       if (end == std::string::npos) end = s.size();
-      const std::string one = s.substr(at, end - at);
+      std::string one = s.substr(at, end - at);
+      // The command side answers a hold awaiting payment as
+      // "pending_payment" (issue 4); the read models call it "tentative".
+      if (one == "pending_payment") one = "tentative";
       if (!is_status(one)) return bad_request(res, "unknown status '" + one + "'");
-      f.statuses.push_back(one);
+      f.statuses.push_back(std::move(one));
       at = end + 1;
     }
   }

@@ -152,6 +152,10 @@ TEST_CASE_FIXTURE(QueryFixture, "query API endpoints") {
     CHECK(all_pages("/v1/businesses/biz_a/bookings?status=cancelled&limit=1") ==
           std::vector<std::string>{"bkg_101"});
     CHECK(all_pages(base + "&status=tentative,no_show").empty());
+    // The command side's name for a running payment hold reads the same rows.
+    CHECK(all_pages(base + "&status=pending_payment").empty());
+    CHECK(all_pages(base + "&status=pending_payment,cancelled") ==
+          std::vector<std::string>{"bkg_101"});
     CHECK(get_as("usr_a", "/v1/businesses/biz_a/bookings?status=lost")->status == 400);
     CHECK(get_as("usr_a", "/v1/businesses/biz_a/bookings?cursor=%%%")->status == 400);
     // Cursors that decode but were not ours: a start beyond year 9999, an
