@@ -8,6 +8,9 @@
 //   min_position_wait 2s, projection main, public_base_url ""
 //   availability_cache_entries 10000 (0: no cache; availability_cache.h)
 //   availability_cache_bytes   256MiB (estimated rows + rendered answers)
+//   nats_url nats://127.0.0.1:4222, stream SLOTWISE, lag_interval 1s: the
+//     projection lag in /metrics (projection_lag.h); without NATS the API
+//     serves as usual and the lag gauges stay unset
 // Logs are JSON lines on stderr; SIGTERM/SIGINT stop it gracefully.
 #include <algorithm>
 #include <exception>
@@ -17,6 +20,7 @@
 #include "query-api/api.h"
 #include "query-api/change_listener.h"
 #include "query-api/connection_pool.h"
+#include "query-api/projection_lag.h"
 #include "query-api/query_config.h"
 #include "service/config.h"
 #include "service/signals.h"
@@ -80,6 +84,24 @@ int run(const Config& config) {
   }
   QueryApi api(store, access, options, metrics, cache.get());
 
+  events::StoreOptions log_options;
+  log_options.connection.url = config.get_string("nats_url", "nats://127.0.0.1:4222");
+  log_options.connection.name = "slotwise-query";
+  log_options.connection.retry_on_failed_connect = true;
+  log_options.stream.name = config.get_string("stream", "SLOTWISE");
+  const auto lag_interval =
+      must(config.get_duration("lag_interval", std::chrono::milliseconds(1000)));
+  auto log = events::EventStore::open(log_options);
+  std::unique_ptr<ProjectionLag> lag;
+  if (log) {
+    lag = std::make_unique<ProjectionLag>(*log.value(), store, options.projection, metrics, logger,
+                                          lag_interval);
+    lag->start();
+  } else {
+    logger.warn("event log unavailable: no projection lag in /metrics",
+                {{"error", log.error().describe()}});
+  }
+
   service::HttpServerOptions http;
   http.host = config.get_string("http_host", "127.0.0.1");
   http.port = static_cast<int>(must(config.get_int("http_port", 8082, 0, 65535)));
@@ -105,6 +127,7 @@ int run(const Config& config) {
   signals.value()->wait();
   server.stop();
   if (listener) listener->stop();
+  if (lag) lag->stop();
   logger.info("stopped");
   return 0;
 }
