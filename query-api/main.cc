@@ -87,7 +87,9 @@ int run(const Config& config) {
   events::StoreOptions log_options;
   log_options.connection.url = config.get_string("nats_url", "nats://127.0.0.1:4222");
   log_options.connection.name = "slotwise-query";
-  log_options.connection.retry_on_failed_connect = true;
+  // Not retried in the background: the API must start and serve without
+  // the log, which it only needs for the lag gauges.
+  log_options.connection.retry_on_failed_connect = false;
   log_options.stream.name = config.get_string("stream", "SLOTWISE");
   const auto lag_interval =
       must(config.get_duration("lag_interval", std::chrono::milliseconds(1000)));
