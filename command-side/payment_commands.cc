@@ -88,6 +88,16 @@ CommandReply on_succeeded(CommandContext& ctx, const CommandRequest& request,
   }
   // Confirm even when the success was recorded before: a delivery that
   // failed after recording it must still confirm (or refund) on retry.
+  // But not once the money went back: a late payment refunded because its
+  // time was taken, redelivered after the time became free again, would
+  // leave the customer with the refund and the appointment.
+  auto payment = ctx.payments().load(e.booking_id);
+  if (!payment) return failure(to_api_error(payment.error()));
+  if (payment->first.given_back()) {
+    ctx.logger().info("refunded payment reported again: booking not confirmed",
+                      {{"booking_id", e.booking_id}});
+    return received(false);
+  }
   auto business = load_business(ctx, e.business_id);
   if (!business) return failure(business.error());
   domain::ConfirmBooking confirm{e.business_id, e.booking_id,        business->owner_user_id,

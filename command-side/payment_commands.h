@@ -9,7 +9,9 @@
 //                                  (slot taken after the hold, cancelled)
 //                                  the payment is refunded in full
 //                                  (PaymentRefunded, reason
-//                                  booking_unavailable)
+//                                  booking_unavailable); a payment already
+//                                  given back (that refund, or refunded in
+//                                  full) confirms nothing
 //   payment_intent.payment_failed  PaymentFailed; the hold stays until it
 //                                  expires
 //   charge.refunded                PaymentRefunded per refund not recorded
