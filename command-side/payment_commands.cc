@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cctype>
 #include <string>
+#include <string_view>
 #include <utility>
 
 #include "auth/derived_ids.h"
@@ -56,6 +57,16 @@ CommandReply failure(const ApiError& error) {
       error, error.status == 503 ? std::optional<int>(kPaymentRetryAfterSeconds) : std::nullopt);
 }
 
+// The calendar's refusals of a payment's ConfirmBooking that mean the
+// booking cannot be had (docs/adr/0008-payments.md): the payment is
+// refunded in full. Other refusals (a booking the calendar does not know)
+// are logged and left alone.
+bool booking_unavailable(std::string_view code) {
+  namespace ec = domain::error_code;
+  return code == ec::slot_unavailable || code == ec::invalid_state || code == ec::outside_hours ||
+         code == ec::daily_limit_reached;
+}
+
 // One Stripe event: its id and the booking it is about.
 struct StripeEvent {
   std::string id;
@@ -100,19 +111,21 @@ CommandReply on_succeeded(CommandContext& ctx, const CommandRequest& request,
   }
   auto business = load_business(ctx, e.business_id);
   if (!business) return failure(business.error());
-  domain::ConfirmBooking confirm{e.business_id, e.booking_id,        business->owner_user_id,
-                                 kStripeActor,  "payment_succeeded", ctx.now()};
+  domain::ConfirmBooking confirm{
+      e.business_id,       e.booking_id, business->owner_user_id, kStripeActor,
+      "payment_succeeded", ctx.now(),    business->policy.booking};
   auto confirmed = execute_calendar(ctx, request, e.business_id, confirm, kStripeActor);
   if (confirmed) return received(false);
   if (!confirmed.error().is_domain()) return failure(to_api_error(confirmed.error()));
   const std::string& code = confirmed.error().domain().code;
-  if (code != domain::error_code::slot_unavailable && code != domain::error_code::invalid_state) {
+  if (!booking_unavailable(code)) {
     ctx.logger().warn("payment for a booking that cannot be confirmed",
                       {{"booking_id", e.booking_id}, {"code", code}});
     return received(false);
   }
-  // Paid, but the booking is gone (its time taken after the hold ran out,
-  // or cancelled): give the money back.
+  // Paid, but the booking cannot be had (its time taken, passed, closed or
+  // its day full after the hold ran out, or it was cancelled): give the
+  // money back.
   ctx.logger().info("late payment refunded", {{"booking_id", e.booking_id}, {"code", code}});
   if (auto r = refund_once(ctx, request, e.booking_id, std::nullopt, kRefundBookingUnavailable);
       !r) {

@@ -6,7 +6,9 @@
 //   payment_intent.succeeded       PaymentSucceeded, then the calendar's
 //                                  ConfirmBooking (actor payment_provider);
 //                                  when the booking cannot be confirmed
-//                                  (slot taken after the hold, cancelled)
+//                                  (after the hold: its start passed, its
+//                                  time taken or closed, its day full; or
+//                                  cancelled)
 //                                  the payment is refunded in full
 //                                  (PaymentRefunded, reason
 //                                  booking_unavailable); a payment already
