@@ -1,9 +1,11 @@
 // Paid bookings end to end against the fake Stripe: the PaymentIntent made
 // for a held booking, the signed webhook that confirms it, duplicates and
 // reordering with one effect, failed payments, refunds reported by Stripe,
-// refused signatures, and Stripe being down while booking.
+// refused signatures, Stripe being down while booking, and a server that
+// would take payments whose webhooks it refuses (it does not start).
 #include <doctest/doctest.h>
 
+#include <stdexcept>
 #include <string>
 
 #include "service/utf8.h"
@@ -197,4 +199,16 @@ TEST_CASE_FIXTURE(CommandFixture,
         200);
   CHECK(payment_events(*this, booking) == "PaymentIntentCreated PaymentFailed PaymentSucceeded");
   CHECK(booking_status(*this, s.business, booking) == "confirmed");
+}
+
+TEST_CASE("the server refuses to start with a Stripe key and no webhook secrets") {
+  // Before, it started, took paid bookings and answered every webhook 422:
+  // paid holds just expired.
+  std::string error;
+  try {
+    CommandFixture f([](slotwise::command::CommandConfig& c) { c.stripe_webhook_secrets.clear(); });
+  } catch (const std::runtime_error& e) {
+    error = e.what();
+  }
+  CHECK(error.find("stripe_webhook_secrets: required") != std::string::npos);
 }
