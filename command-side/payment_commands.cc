@@ -221,8 +221,13 @@ CommandReply stripe_webhook(CommandContext& ctx, const CommandRequest& request) 
 
   e.booking_id = metadata_booking_id(e.object);
   if (e.booking_id.empty() && type == "charge.refunded") {
-    // A charge does not carry its intent's metadata: ask Stripe.
-    auto intent = ctx.stripe()->retrieve_payment_intent(string_at(e.object, "payment_intent"));
+    // A charge does not carry its intent's metadata: ask Stripe. A charge
+    // without an intent (the legacy Charges API, another integration on
+    // the same account) is not ours; asking would be a GET of
+    // /v1/payment_intents/ that fails, and Stripe would retry for days.
+    const std::string intent_id = string_at(e.object, "payment_intent");
+    if (intent_id.empty()) return received(true);
+    auto intent = ctx.stripe()->retrieve_payment_intent(intent_id);
     if (!intent) return failure(to_api_error(intent.error()));
     e.booking_id = intent->booking_id;
   }

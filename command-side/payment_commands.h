@@ -16,7 +16,10 @@
 //                                  full) confirms nothing
 //   payment_intent.payment_failed  PaymentFailed; the hold stays until it
 //                                  expires
-//   charge.refunded                PaymentRefunded per refund not recorded
+//   charge.refunded                PaymentRefunded per refund not recorded;
+//                                  a charge without a payment intent (the
+//                                  legacy Charges API) is not ours: 200,
+//                                  ignored
 //   anything else                  200, ignored
 //
 // Every step is repeatable, so a redelivered or reordered event has one
