@@ -149,40 +149,66 @@ CommandReply on_failed(CommandContext& ctx, const CommandRequest& request, const
   return received(false);
 }
 
+// The charge's refunds: the list the event carries when it is complete
+// (API versions before 2022-11-15), else Stripe's list of them. Newer
+// versions leave the list out; a total (amount_refunded) would not say
+// which refunds it sums, and recording a difference under an invented id
+// counted a refund twice when refund_once recorded it at the same time.
+StripeResult<std::vector<StripeRefund>> charge_refunds(const StripeClient& stripe,
+                                                       const rapidjson::Value* charge) {
+  const rapidjson::Value* listed = member(charge, "refunds");
+  const rapidjson::Value* data = member(listed, "data");
+  const rapidjson::Value* more = member(listed, "has_more");
+  const bool complete = more == nullptr || !more->IsBool() || !more->GetBool();
+  if (data == nullptr || !data->IsArray() || !complete) {
+    return stripe.list_refunds(string_at(charge, "id"));
+  }
+  std::vector<StripeRefund> refunds;
+  for (const auto& item : data->GetArray()) {
+    const rapidjson::Value* metadata = member(&item, "metadata");
+    refunds.push_back(StripeRefund{string_at(&item, "id"), int_at(&item, "amount"),
+                                   string_at(&item, "status"), string_at(metadata, "booking_id"),
+                                   string_at(metadata, "reason")});
+  }
+  return refunds;
+}
+
+// A refund that returned (or is returning) money: failed and canceled ones
+// did not.
+bool refund_counts(const StripeRefund& refund) {
+  return refund.status != "failed" && refund.status != "canceled";
+}
+
+// The reason a refund is recorded under: the one SlotWise gave it
+// (create_refund's metadata, for this booking), else "provider" (made in
+// the dashboard, or by someone else).
+std::string refund_reason(const StripeRefund& refund, const std::string& booking_id) {
+  const bool ours = refund.booking_id == booking_id && (refund.reason == kRefundCancellation ||
+                                                        refund.reason == kRefundBookingUnavailable);
+  return ours ? refund.reason : std::string("provider");
+}
+
 CommandReply on_refunded(CommandContext& ctx, const CommandRequest& request, const StripeEvent& e) {
   const rapidjson::Value* charge = e.object;
   const std::string intent = string_at(charge, "payment_intent");
   const std::string currency = upper(string_at(charge, "currency"));
-  auto payment = ctx.payments().load(e.booking_id);
-  if (!payment) return failure(to_api_error(payment.error()));
-  std::int64_t listed = 0;
-  const rapidjson::Value* list = member(member(charge, "refunds"), "data");
-  if (list != nullptr && list->IsArray()) {
-    for (const auto& refund : list->GetArray()) {
-      const std::string id = string_at(&refund, "id");
-      const std::int64_t amount = int_at(&refund, "amount");
-      if (id.empty() || amount <= 0) continue;
-      listed += amount;
-      const std::string reason = string_at(member(&refund, "metadata"), "reason");
-      domain::RecordRefund r{e.booking_id,
-                             e.business_id,
-                             intent,
-                             id,
-                             domain::Money{amount, currency},
-                             reason.empty() ? "provider" : reason,
-                             e.id};
-      if (auto done = record(ctx, request, e.booking_id, r); !done) {
-        return failure(to_api_error(done.error()));
-      }
-    }
+  auto refunds = charge_refunds(*ctx.stripe(), charge);
+  if (!refunds) {
+    ctx.logger().warn("stripe refund list failed",
+                      {{"booking_id", e.booking_id}, {"error", refunds.error().message}});
+    return failure(to_api_error(refunds.error()));
   }
-  // Newer API versions leave the refund list out: record the difference.
-  const std::int64_t unrecorded =
-      int_at(charge, "amount_refunded") - std::max(listed, payment->first.refunded_minor);
-  if (listed == 0 && unrecorded > 0) {
-    domain::RecordRefund r{
-        e.booking_id, e.business_id, intent, "evt:" + e.id, domain::Money{unrecorded, currency},
-        "provider",   e.id};
+  // Each refund by its own id: one that refund_once records at the same
+  // time, or an earlier delivery recorded, is recorded once.
+  for (const StripeRefund& refund : *refunds) {
+    if (refund.id.empty() || refund.amount_minor <= 0 || !refund_counts(refund)) continue;
+    domain::RecordRefund r{e.booking_id,
+                           e.business_id,
+                           intent,
+                           refund.id,
+                           domain::Money{refund.amount_minor, currency},
+                           refund_reason(refund, e.booking_id),
+                           e.id};
     if (auto done = record(ctx, request, e.booking_id, r); !done) {
       return failure(to_api_error(done.error()));
     }

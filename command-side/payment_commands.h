@@ -16,7 +16,11 @@
 //                                  full) confirms nothing
 //   payment_intent.payment_failed  PaymentFailed; the hold stays until it
 //                                  expires
-//   charge.refunded                PaymentRefunded per refund not recorded;
+//   charge.refunded                PaymentRefunded per refund of the charge
+//                                  not recorded yet, by its re_ id (the
+//                                  event's list when complete, else Stripe's
+//                                  GET /v1/refunds?charge=); failed and
+//                                  canceled refunds are skipped;
 //                                  a charge without a payment intent (the
 //                                  legacy Charges API) is not ours: 200,
 //                                  ignored

@@ -192,6 +192,63 @@ TEST_CASE_FIXTURE(CommandFixture, "charge.refunded records each refund once") {
 }
 
 TEST_CASE_FIXTURE(CommandFixture,
+                  "charge.refunded without a refunds list records each refund by its id") {
+  const auto s = paid_setup(*this, "pay-refund-unlisted");
+  auto r = book(*this, s, slot(3, 10));
+  REQUIRE(r.status == 201);
+  const std::string booking = r.str("booking_id");
+  const auto intent = *stripe.intent_for_booking(booking);
+  REQUIRE(deliver_webhook(FakeStripe::intent_event("evt_s", "payment_intent.succeeded", intent)) ==
+          200);
+  // A goodwill refund in the dashboard, and a cancellation refund SlotWise
+  // asked for whose answer was lost (so it was never recorded).
+  const auto dashboard = stripe.add_refund({"", intent.id, 1000, ""});
+  const auto lost = stripe.add_refund({"", intent.id, 2000, "cancellation", booking});
+  // Stripe's current shape: no refunds list, only the total.
+  const std::string event = FakeStripe::charge_refunded_event_unlisted("evt_u1", intent, 3000);
+  CHECK(deliver_webhook(event) == 200);
+  CHECK(stripe.count("GET", "/v1/refunds") == 1);
+  auto state = server->context().payments().load(booking);
+  REQUIRE(state.ok());
+  const auto& refunds = state->first.refunds;
+  REQUIRE(refunds.size() == 2);  // by their re_ ids, none invented
+  REQUIRE(refunds.contains(dashboard.id));
+  REQUIRE(refunds.contains(lost.id));
+  CHECK(refunds.at(dashboard.id).amount_minor == 1000);
+  CHECK(refunds.at(dashboard.id).reason == "provider");
+  CHECK(refunds.at(lost.id).amount_minor == 2000);
+  CHECK(refunds.at(lost.id).reason == "cancellation");
+  CHECK(state->first.refunded_minor == 3000);
+  // Reported again, and by a later event: nothing new.
+  const auto after = last_sequence();
+  CHECK(deliver_webhook(event) == 200);
+  CHECK(deliver_webhook(FakeStripe::charge_refunded_event_unlisted("evt_u2", intent, 3000)) == 200);
+  CHECK(last_sequence() == after);
+}
+
+TEST_CASE_FIXTURE(CommandFixture, "charge.refunded with a cut-off refunds list asks for the rest") {
+  const auto s = paid_setup(*this, "pay-refund-more");
+  auto r = book(*this, s, slot(3, 10));
+  REQUIRE(r.status == 201);
+  const std::string booking = r.str("booking_id");
+  const auto intent = *stripe.intent_for_booking(booking);
+  REQUIRE(deliver_webhook(FakeStripe::intent_event("evt_s", "payment_intent.succeeded", intent)) ==
+          200);
+  const auto first = stripe.add_refund({"", intent.id, 1000, ""});
+  const auto second = stripe.add_refund({"", intent.id, 500, ""});
+  // An older API version's list shows one refund and says there are more.
+  std::string event = FakeStripe::charge_refunded_event("evt_m1", intent, {second});
+  const std::string tail = R"("data":[)";
+  event.insert(event.find(tail), R"("has_more":true,)");
+  CHECK(deliver_webhook(event) == 200);
+  auto state = server->context().payments().load(booking);
+  REQUIRE(state.ok());
+  CHECK(state->first.refunds.size() == 2);
+  CHECK(state->first.refunds.contains(first.id));
+  CHECK(state->first.refunded_minor == 1500);
+}
+
+TEST_CASE_FIXTURE(CommandFixture,
                   "a long failure message is kept readable, cut between characters") {
   const auto s = paid_setup(*this, "pay-long-error");
   auto r = book(*this, s, slot(3, 10));
