@@ -136,6 +136,9 @@ ConfigResult<CommandConfig> command_config_from(const service::Config& config) {
   }
   if (auto e = set(c.stripe_timeout, config.get_duration("stripe_timeout", c.stripe_timeout)))
     return common::fail(*e);
+  if (!c.stripe_secret_key_file.empty() && trim(c.stripe_webhook_secrets).empty()) {
+    return common::fail(ConfigError{std::string("config ") + kWebhookSecretsRequired});
+  }
   if (auto e = set(c.hold_expiry, config.get_bool("hold_expiry", c.hold_expiry)))
     return common::fail(*e);
   if (auto e = set(c.refund_retry, config.get_bool("refund_retry", c.refund_retry)))
@@ -170,7 +173,11 @@ common::Result<std::vector<std::string>, std::string> read_webhook_secrets(
     if (!contents) return common::fail("stripe_webhook_secrets: " + contents.error());
     list = std::move(*contents);
   }
-  return split_list(list, ",\n");
+  std::vector<std::string> secrets = split_list(list, ",\n");
+  if (secrets.empty() && !setting.empty()) {
+    return common::fail("stripe_webhook_secrets: " + setting + " lists no secret");
+  }
+  return secrets;
 }
 
 common::Result<std::string, std::string> read_secret_key_file(const std::string& path) {

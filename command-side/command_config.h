@@ -4,7 +4,8 @@
 //
 // Thread safety: plain value.
 // Errors: load() returns a ConfigError naming the key and its source for an
-// unknown key in the file, a malformed value or a missing/short JWT secret.
+// unknown key in the file, a malformed value, a missing/short JWT secret or
+// a Stripe secret key without webhook secrets.
 #pragma once
 
 #include <chrono>
@@ -55,7 +56,8 @@ struct CommandConfig {
 
   // Stripe (docs/adr/0008-payments.md). Payments are disabled while
   // stripe_secret_key_file is empty: paid services cannot be booked (422
-  // payments_disabled) and the webhook answers 422.
+  // payments_disabled) and the webhook answers 422. With a key,
+  // stripe_webhook_secrets must name at least one secret.
   std::string stripe_api_base = "https://api.stripe.com";
   std::string stripe_secret_key_file;
   // "whsec_a,whsec_b" (several during a rotation), or the path of a file
@@ -71,8 +73,14 @@ struct CommandConfig {
   bool refund_retry = true;
 };
 
+// Why a Stripe secret key without webhook secrets is refused.
+inline constexpr const char* kWebhookSecretsRequired =
+    "stripe_webhook_secrets: required when stripe_secret_key_file is set (without them every "
+    "Stripe webhook is refused and no payment confirms its booking)";
+
 // The secrets of `stripe_webhook_secrets` (the list itself, or the file's
-// contents); a message when the file cannot be read.
+// contents); a message when the file cannot be read or lists none. An
+// empty setting yields no secrets.
 [[nodiscard]] common::Result<std::vector<std::string>, std::string> read_webhook_secrets(
     const std::string& setting);
 

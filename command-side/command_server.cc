@@ -6,6 +6,31 @@
 #include "command-side/http_adapter.h"
 
 namespace slotwise::command {
+namespace {
+
+// The Stripe settings, read before anything is opened. A secret key
+// without webhook secrets is refused: the server would create intents and
+// hold slots, take the money, and answer every webhook 422, so no payment
+// would ever confirm its booking (docs/adr/0008-payments.md).
+common::Result<PaymentOptions, std::string> payment_options(const CommandConfig& config) {
+  PaymentOptions payments;
+  if (config.stripe_secret_key_file.empty()) return payments;
+  auto secret = read_secret_key_file(config.stripe_secret_key_file);
+  if (!secret) return common::fail(secret.error());
+  auto webhook_secrets = read_webhook_secrets(config.stripe_webhook_secrets);
+  if (!webhook_secrets) return common::fail(webhook_secrets.error());
+  if (webhook_secrets->empty()) {
+    return common::fail(std::string(kWebhookSecretsRequired));
+  }
+  payments.stripe.api_base = config.stripe_api_base;
+  payments.stripe.secret_key = std::move(*secret);
+  payments.stripe.timeout = config.stripe_timeout;
+  payments.webhook_secrets = std::move(*webhook_secrets);
+  payments.webhook_tolerance = config.stripe_webhook_tolerance;
+  return payments;
+}
+
+}  // namespace
 
 CommandServer::CommandServer(CommandConfig config, service::Logger& logger)
     : config_(std::move(config)), logger_(logger) {}
@@ -16,6 +41,8 @@ common::Result<int, std::string> CommandServer::start(CommandContext::Clock cloc
   auto key = auth::JwtKey::from_file(config_.jwt_secret_file);
   if (!key) return common::fail("jwt_secret_file: " + key.error().message);
   const std::string manage_key(key->bytes());
+  auto payments = payment_options(config_);
+  if (!payments) return common::fail(payments.error());
 
   events::StoreOptions store_options;
   store_options.connection.url = config_.nats_url;
@@ -39,17 +66,7 @@ common::Result<int, std::string> CommandServer::start(CommandContext::Clock cloc
   options.signup_limits.burst = config_.signup_burst;
   options.signup_limits.refill_per_second = config_.signup_refill_per_second;
   options.trusted_proxies = config_.trusted_proxies;
-  if (!config_.stripe_secret_key_file.empty()) {
-    auto secret = read_secret_key_file(config_.stripe_secret_key_file);
-    if (!secret) return common::fail(secret.error());
-    auto webhook_secrets = read_webhook_secrets(config_.stripe_webhook_secrets);
-    if (!webhook_secrets) return common::fail(webhook_secrets.error());
-    options.payments.stripe.api_base = config_.stripe_api_base;
-    options.payments.stripe.secret_key = std::move(*secret);
-    options.payments.stripe.timeout = config_.stripe_timeout;
-    options.payments.webhook_secrets = std::move(*webhook_secrets);
-    options.payments.webhook_tolerance = config_.stripe_webhook_tolerance;
-  }
+  options.payments = std::move(*payments);
   ctx_ = std::make_unique<CommandContext>(
       *store_, auth::JwtCodec(std::move(*key), {config_.jwt_issuer, config_.jwt_audience}),
       manage_key, logger_, options, std::move(clock));

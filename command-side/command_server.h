@@ -15,8 +15,8 @@
 // /readyz is ready while NATS is connected and the stream answers.
 //
 // Thread safety: start()/stop() from one thread; stop() is idempotent.
-// Errors: start() returns a message (bad secret file, NATS unreachable,
-// port in use).
+// Errors: start() returns a message (bad secret file, a Stripe key without
+// webhook secrets, NATS unreachable, port in use).
 #pragma once
 
 #include <atomic>

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cctype>
 #include <string>
+#include <string_view>
 #include <utility>
 
 #include "auth/derived_ids.h"
@@ -56,6 +57,16 @@ CommandReply failure(const ApiError& error) {
       error, error.status == 503 ? std::optional<int>(kPaymentRetryAfterSeconds) : std::nullopt);
 }
 
+// The calendar's refusals of a payment's ConfirmBooking that mean the
+// booking cannot be had (docs/adr/0008-payments.md): the payment is
+// refunded in full. Other refusals (a booking the calendar does not know)
+// are logged and left alone.
+bool booking_unavailable(std::string_view code) {
+  namespace ec = domain::error_code;
+  return code == ec::slot_unavailable || code == ec::invalid_state || code == ec::outside_hours ||
+         code == ec::daily_limit_reached;
+}
+
 // One Stripe event: its id and the booking it is about.
 struct StripeEvent {
   std::string id;
@@ -88,21 +99,33 @@ CommandReply on_succeeded(CommandContext& ctx, const CommandRequest& request,
   }
   // Confirm even when the success was recorded before: a delivery that
   // failed after recording it must still confirm (or refund) on retry.
+  // But not once the money went back: a late payment refunded because its
+  // time was taken, redelivered after the time became free again, would
+  // leave the customer with the refund and the appointment.
+  auto payment = ctx.payments().load(e.booking_id);
+  if (!payment) return failure(to_api_error(payment.error()));
+  if (payment->first.given_back()) {
+    ctx.logger().info("refunded payment reported again: booking not confirmed",
+                      {{"booking_id", e.booking_id}});
+    return received(false);
+  }
   auto business = load_business(ctx, e.business_id);
   if (!business) return failure(business.error());
-  domain::ConfirmBooking confirm{e.business_id, e.booking_id,        business->owner_user_id,
-                                 kStripeActor,  "payment_succeeded", ctx.now()};
+  domain::ConfirmBooking confirm{
+      e.business_id,       e.booking_id, business->owner_user_id, kStripeActor,
+      "payment_succeeded", ctx.now(),    business->policy.booking};
   auto confirmed = execute_calendar(ctx, request, e.business_id, confirm, kStripeActor);
   if (confirmed) return received(false);
   if (!confirmed.error().is_domain()) return failure(to_api_error(confirmed.error()));
   const std::string& code = confirmed.error().domain().code;
-  if (code != domain::error_code::slot_unavailable && code != domain::error_code::invalid_state) {
+  if (!booking_unavailable(code)) {
     ctx.logger().warn("payment for a booking that cannot be confirmed",
                       {{"booking_id", e.booking_id}, {"code", code}});
     return received(false);
   }
-  // Paid, but the booking is gone (its time taken after the hold ran out,
-  // or cancelled): give the money back.
+  // Paid, but the booking cannot be had (its time taken, passed, closed or
+  // its day full after the hold ran out, or it was cancelled): give the
+  // money back.
   ctx.logger().info("late payment refunded", {{"booking_id", e.booking_id}, {"code", code}});
   if (auto r = refund_once(ctx, request, e.booking_id, std::nullopt, kRefundBookingUnavailable);
       !r) {
@@ -126,40 +149,66 @@ CommandReply on_failed(CommandContext& ctx, const CommandRequest& request, const
   return received(false);
 }
 
+// The charge's refunds: the list the event carries when it is complete
+// (API versions before 2022-11-15), else Stripe's list of them. Newer
+// versions leave the list out; a total (amount_refunded) would not say
+// which refunds it sums, and recording a difference under an invented id
+// counted a refund twice when refund_once recorded it at the same time.
+StripeResult<std::vector<StripeRefund>> charge_refunds(const StripeClient& stripe,
+                                                       const rapidjson::Value* charge) {
+  const rapidjson::Value* listed = member(charge, "refunds");
+  const rapidjson::Value* data = member(listed, "data");
+  const rapidjson::Value* more = member(listed, "has_more");
+  const bool complete = more == nullptr || !more->IsBool() || !more->GetBool();
+  if (data == nullptr || !data->IsArray() || !complete) {
+    return stripe.list_refunds(string_at(charge, "id"));
+  }
+  std::vector<StripeRefund> refunds;
+  for (const auto& item : data->GetArray()) {
+    const rapidjson::Value* metadata = member(&item, "metadata");
+    refunds.push_back(StripeRefund{string_at(&item, "id"), int_at(&item, "amount"),
+                                   string_at(&item, "status"), string_at(metadata, "booking_id"),
+                                   string_at(metadata, "reason")});
+  }
+  return refunds;
+}
+
+// A refund that returned (or is returning) money: failed and canceled ones
+// did not.
+bool refund_counts(const StripeRefund& refund) {
+  return refund.status != "failed" && refund.status != "canceled";
+}
+
+// The reason a refund is recorded under: the one SlotWise gave it
+// (create_refund's metadata, for this booking), else "provider" (made in
+// the dashboard, or by someone else).
+std::string refund_reason(const StripeRefund& refund, const std::string& booking_id) {
+  const bool ours = refund.booking_id == booking_id && (refund.reason == kRefundCancellation ||
+                                                        refund.reason == kRefundBookingUnavailable);
+  return ours ? refund.reason : std::string("provider");
+}
+
 CommandReply on_refunded(CommandContext& ctx, const CommandRequest& request, const StripeEvent& e) {
   const rapidjson::Value* charge = e.object;
   const std::string intent = string_at(charge, "payment_intent");
   const std::string currency = upper(string_at(charge, "currency"));
-  auto payment = ctx.payments().load(e.booking_id);
-  if (!payment) return failure(to_api_error(payment.error()));
-  std::int64_t listed = 0;
-  const rapidjson::Value* list = member(member(charge, "refunds"), "data");
-  if (list != nullptr && list->IsArray()) {
-    for (const auto& refund : list->GetArray()) {
-      const std::string id = string_at(&refund, "id");
-      const std::int64_t amount = int_at(&refund, "amount");
-      if (id.empty() || amount <= 0) continue;
-      listed += amount;
-      const std::string reason = string_at(member(&refund, "metadata"), "reason");
-      domain::RecordRefund r{e.booking_id,
-                             e.business_id,
-                             intent,
-                             id,
-                             domain::Money{amount, currency},
-                             reason.empty() ? "provider" : reason,
-                             e.id};
-      if (auto done = record(ctx, request, e.booking_id, r); !done) {
-        return failure(to_api_error(done.error()));
-      }
-    }
+  auto refunds = charge_refunds(*ctx.stripe(), charge);
+  if (!refunds) {
+    ctx.logger().warn("stripe refund list failed",
+                      {{"booking_id", e.booking_id}, {"error", refunds.error().message}});
+    return failure(to_api_error(refunds.error()));
   }
-  // Newer API versions leave the refund list out: record the difference.
-  const std::int64_t unrecorded =
-      int_at(charge, "amount_refunded") - std::max(listed, payment->first.refunded_minor);
-  if (listed == 0 && unrecorded > 0) {
-    domain::RecordRefund r{
-        e.booking_id, e.business_id, intent, "evt:" + e.id, domain::Money{unrecorded, currency},
-        "provider",   e.id};
+  // Each refund by its own id: one that refund_once records at the same
+  // time, or an earlier delivery recorded, is recorded once.
+  for (const StripeRefund& refund : *refunds) {
+    if (refund.id.empty() || refund.amount_minor <= 0 || !refund_counts(refund)) continue;
+    domain::RecordRefund r{e.booking_id,
+                           e.business_id,
+                           intent,
+                           refund.id,
+                           domain::Money{refund.amount_minor, currency},
+                           refund_reason(refund, e.booking_id),
+                           e.id};
     if (auto done = record(ctx, request, e.booking_id, r); !done) {
       return failure(to_api_error(done.error()));
     }
@@ -198,8 +247,13 @@ CommandReply stripe_webhook(CommandContext& ctx, const CommandRequest& request) 
 
   e.booking_id = metadata_booking_id(e.object);
   if (e.booking_id.empty() && type == "charge.refunded") {
-    // A charge does not carry its intent's metadata: ask Stripe.
-    auto intent = ctx.stripe()->retrieve_payment_intent(string_at(e.object, "payment_intent"));
+    // A charge does not carry its intent's metadata: ask Stripe. A charge
+    // without an intent (the legacy Charges API, another integration on
+    // the same account) is not ours; asking would be a GET of
+    // /v1/payment_intents/ that fails, and Stripe would retry for days.
+    const std::string intent_id = string_at(e.object, "payment_intent");
+    if (intent_id.empty()) return received(true);
+    auto intent = ctx.stripe()->retrieve_payment_intent(intent_id);
     if (!intent) return failure(to_api_error(intent.error()));
     e.booking_id = intent->booking_id;
   }

@@ -6,13 +6,24 @@
 //   payment_intent.succeeded       PaymentSucceeded, then the calendar's
 //                                  ConfirmBooking (actor payment_provider);
 //                                  when the booking cannot be confirmed
-//                                  (slot taken after the hold, cancelled)
+//                                  (after the hold: its start passed, its
+//                                  time taken or closed, its day full; or
+//                                  cancelled)
 //                                  the payment is refunded in full
 //                                  (PaymentRefunded, reason
-//                                  booking_unavailable)
+//                                  booking_unavailable); a payment already
+//                                  given back (that refund, or refunded in
+//                                  full) confirms nothing
 //   payment_intent.payment_failed  PaymentFailed; the hold stays until it
 //                                  expires
-//   charge.refunded                PaymentRefunded per refund not recorded
+//   charge.refunded                PaymentRefunded per refund of the charge
+//                                  not recorded yet, by its re_ id (the
+//                                  event's list when complete, else Stripe's
+//                                  GET /v1/refunds?charge=); failed and
+//                                  canceled refunds are skipped;
+//                                  a charge without a payment intent (the
+//                                  legacy Charges API) is not ours: 200,
+//                                  ignored
 //   anything else                  200, ignored
 //
 // Every step is repeatable, so a redelivered or reordered event has one

@@ -23,13 +23,14 @@
 #include "domain/booking.h"
 #include "domain/business_policy.h"
 #include "domain/money.h"
+#include "domain/payment.h"
 #include "service/json_body.h"
 
 namespace slotwise::command {
 
 // Refund reasons (part of the refund's Idempotency-Key and of the event).
 inline constexpr const char* kRefundCancellation = "cancellation";
-inline constexpr const char* kRefundBookingUnavailable = "booking_unavailable";
+inline constexpr const char* kRefundBookingUnavailable = domain::kBookingUnavailableRefund;
 
 // Seconds a client should wait after 503 payment_unavailable.
 inline constexpr int kPaymentRetryAfterSeconds = 5;

@@ -7,6 +7,7 @@
 #include <cctype>
 #include <memory>
 #include <mutex>
+#include <string>
 
 #include "command-side/stripe_json.h"
 #include "common/curl_handles.h"
@@ -58,6 +59,28 @@ StripeResult<StripePaymentIntent> intent_from(const std::string& body) {
   if (pi.id.empty()) return common::fail(bad_response("payment intent without id"));
   return pi;
 }
+
+StripeRefund refund_from(const rapidjson::Value* object) {
+  StripeRefund refund;
+  refund.id = string_at(object, "id");
+  refund.amount_minor = int_at(object, "amount");
+  refund.status = string_at(object, "status");
+  refund.booking_id = string_at(member(object, "metadata"), "booking_id");
+  refund.reason = string_at(member(object, "metadata"), "reason");
+  return refund;
+}
+
+// Stripe's ids are letters, digits and '_': anything else in a path or a
+// query would address something else.
+bool is_stripe_id(const std::string& id) {
+  return !id.empty() && std::all_of(id.begin(), id.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_';
+  });
+}
+
+// Stripe pages at most 100 items; 100 pages of refunds of one charge is
+// far beyond any real one, so more means a reply that never ends.
+constexpr int kMaxRefundPages = 100;
 
 }  // namespace
 
@@ -139,11 +162,9 @@ StripeResult<StripePaymentIntent> StripeClient::create_payment_intent(
 
 StripeResult<StripePaymentIntent> StripeClient::retrieve_payment_intent(
     const std::string& payment_intent_id) const {
-  for (const char c : payment_intent_id) {
-    if (std::isalnum(static_cast<unsigned char>(c)) == 0 && c != '_') {
-      return common::fail(
-          StripeError{StripeError::Code::kRejected, 0, "stripe: malformed payment intent id"});
-    }
+  if (!is_stripe_id(payment_intent_id)) {
+    return common::fail(
+        StripeError{StripeError::Code::kRejected, 0, "stripe: malformed payment intent id"});
   }
   auto reply = call("GET", "/v1/payment_intents/" + payment_intent_id, {}, "");
   if (!reply) return common::fail(reply.error());
@@ -162,12 +183,41 @@ StripeResult<StripeRefund> StripeClient::create_refund(const std::string& paymen
   if (!reply) return common::fail(reply.error());
   auto doc = parse_object(reply->body);
   if (!doc) return common::fail(doc.error());
-  StripeRefund refund;
-  refund.id = string_at(&doc.value(), "id");
-  refund.amount_minor = int_at(&doc.value(), "amount");
-  refund.status = string_at(&doc.value(), "status");
+  StripeRefund refund = refund_from(&doc.value());
   if (refund.id.empty()) return common::fail(bad_response("refund without id"));
   return refund;
+}
+
+StripeResult<std::vector<StripeRefund>> StripeClient::list_refunds(
+    const std::string& charge_id) const {
+  if (!is_stripe_id(charge_id)) {
+    return common::fail(
+        StripeError{StripeError::Code::kRejected, 0, "stripe: malformed charge id"});
+  }
+  std::vector<StripeRefund> refunds;
+  std::string after;
+  for (int page = 0; page < kMaxRefundPages; ++page) {
+    std::string path = "/v1/refunds?charge=" + charge_id + "&limit=100";
+    if (!after.empty()) path += "&starting_after=" + after;
+    auto reply = call("GET", path, {}, "");
+    if (!reply) return common::fail(reply.error());
+    auto doc = parse_object(reply->body);
+    if (!doc) return common::fail(doc.error());
+    const rapidjson::Value* data = member(&doc.value(), "data");
+    if (data == nullptr || !data->IsArray()) {
+      return common::fail(bad_response("refund list without data"));
+    }
+    for (const auto& item : data->GetArray()) refunds.push_back(refund_from(&item));
+    const rapidjson::Value* more = member(&doc.value(), "has_more");
+    if (more == nullptr || !more->IsBool() || !more->GetBool()) return refunds;
+    // The next page starts after this page's last refund.
+    if (data->Empty() || !is_stripe_id(refunds.back().id)) {
+      return common::fail(bad_response("refund list page without a last id"));
+    }
+    after = refunds.back().id;
+  }
+  return common::fail(
+      bad_response("refund list longer than " + std::to_string(kMaxRefundPages) + " pages"));
 }
 
 }  // namespace slotwise::command

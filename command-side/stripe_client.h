@@ -1,4 +1,4 @@
-// StripeClient: the two Stripe REST calls the command side makes, over
+// StripeClient: the Stripe REST calls the command side makes, over
 // libcurl (https://docs.stripe.com/api):
 //
 //   create_payment_intent  POST {base}/v1/payment_intents   (form-encoded)
@@ -9,6 +9,8 @@
 //   create_refund          POST {base}/v1/refunds
 //       payment_intent, amount, metadata[booking_id], metadata[reason],
 //       Idempotency-Key: refund-<booking_id>-<reason>
+//   list_refunds           GET {base}/v1/refunds?charge={id}&limit=100
+//       (&starting_after={last id} while has_more): every refund of a charge
 //
 // Every call sends `Authorization: Bearer <secret key>`. The Idempotency-Key
 // makes a retried call return Stripe's first object, so callers may repeat
@@ -66,7 +68,12 @@ struct StripePaymentIntent {
 struct StripeRefund {
   std::string id;
   std::int64_t amount_minor = 0;
+  // pending, requires_action, succeeded, failed or canceled.
   std::string status;
+  // metadata[booking_id] and metadata[reason]: set by create_refund, empty
+  // for a refund made elsewhere (the Stripe dashboard).
+  std::string booking_id;
+  std::string reason;
 };
 
 template <class T>
@@ -86,6 +93,10 @@ class StripeClient {
                                                          std::int64_t amount_minor,
                                                          const std::string& booking_id,
                                                          const std::string& reason) const;
+  // Every refund of the charge `charge_id` ("ch_..."), in Stripe's order
+  // (newest first), whatever their status.
+  [[nodiscard]] StripeResult<std::vector<StripeRefund>> list_refunds(
+      const std::string& charge_id) const;
 
  private:
   using Form = std::vector<std::pair<std::string, std::string>>;

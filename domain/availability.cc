@@ -216,6 +216,13 @@ common::Result<common::Unit, BookingRejection> check_bookable(const BookingConte
   return common::Unit{};
 }
 
+bool within_opening_hours(const WeeklySchedule& schedule, const DateOverrides& overrides,
+                          const TimeZone& zone, Instant from, Instant until) {
+  if (!supported(from) || !supported(until) || until <= from) return false;
+  const auto [first, last] = dates_touching(zone, from, until);
+  return inside_windows(joined_windows(schedule, overrides, zone, first, last), from, until);
+}
+
 std::vector<Instant> free_slots(const BookingContext& context, LocalDate first, LocalDate last,
                                 Instant now) {
   if (!supported(now)) return {};

@@ -91,6 +91,13 @@ struct BookingContext {
 [[nodiscard]] common::Result<common::Unit, BookingRejection> check_bookable(
     const BookingContext& context, Instant start, Instant now);
 
+// Whether [from, until) lies within one stretch of opening hours (date
+// overrides included): check_bookable()'s outside_hours rule for a span
+// already fixed, such as an existing booking with its buffers.
+[[nodiscard]] bool within_opening_hours(const WeeklySchedule& schedule,
+                                        const DateOverrides& overrides, const TimeZone& zone,
+                                        Instant from, Instant until);
+
 // The bookable starts of local dates first..last (inclusive), sorted, unique.
 // Only dates that can hold a start within the notice/horizon bounds are
 // computed, so a wide range costs no more than the horizon.

@@ -155,12 +155,18 @@ struct CreateBooking {
 
 // Payment arrived (or the owner waives it): tentative -> confirmed. The
 // system, the payment provider, an admin or the owner may confirm, not the
-// customer. A payment that arrives after the hold ran out still confirms if
-// no other booking has taken the time meanwhile (only overlap is checked:
-// the hold already passed the other rules), else slot_unavailable and the
-// payment saga refunds. The same holds for the payment provider after the
-// hold expiry was recorded (BookingExpired): an expired booking is confirmed
-// by a late payment if its time is still free (docs/adr/0008-payments.md).
+// customer. A confirmation after the hold ran out (a late payment) is
+// decided like a new booking of that time, because the booking stopped
+// counting when its hold lapsed: invalid_state once its start has passed,
+// else outside_hours when the time is no longer within opening hours (date
+// overrides included), slot_unavailable when another live booking took it,
+// daily_limit_reached when `policy.max_bookings_per_day` other bookings now
+// count on its date; the payment saga then refunds. The slot grid, notice
+// and horizon are not checked again: they held when the booking was made.
+// The same holds for the payment provider after the hold expiry was
+// recorded (BookingExpired): an expired booking is confirmed by a late
+// payment under those rules (docs/adr/0008-payments.md). Within the hold
+// nothing but the booking's status is checked.
 struct ConfirmBooking {
   std::string business_id;
   std::string booking_id;
@@ -169,6 +175,9 @@ struct ConfirmBooking {
   // E.g. "payment_succeeded".
   std::string reason;
   Instant now{};
+  // The business's booking policy now (its daily limit applies to a
+  // confirmation after the hold ran out).
+  BookingPolicy policy{};
 };
 
 // By the owner, by the customer with the booking's manage token (before the

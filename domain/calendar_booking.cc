@@ -131,6 +131,41 @@ common::Result<common::Unit, DomainError> check_slot(const CalendarState& state,
   return common::Unit{};
 }
 
+// A booking whose hold ran out stopped counting: no longer in anyone's way,
+// nor on its date's max_bookings_per_day, and the owner may have closed the
+// day since. Confirming it (a late payment) is taking its time anew, so it
+// is checked as a new booking of that time would be (apart from itself):
+// opening hours with the date overrides, other live bookings, the daily
+// limit. The slot grid, notice and horizon held when it was made and are
+// not checked again. An appointment whose start has passed is never
+// confirmed late: the customer paid for a time that is gone.
+common::Result<common::Unit, DomainError> check_still_bookable(const CalendarState& state,
+                                                               const Booking& booking,
+                                                               const BookingPolicy& policy,
+                                                               Instant now) {
+  if (now >= booking.start) {
+    return error(error_code::invalid_state, "the booking's start has passed");
+  }
+  if (!state.zone) return common::fail(to_domain_error(BookingRejection::outside_hours));
+  const BusyInterval mine =
+      busy_interval_for_booking(*state.zone, booking.start, booking.end,
+                                booking.buffer_before_minutes, booking.buffer_after_minutes);
+  if (!within_opening_hours(state.schedule, state.overrides, *state.zone, mine.start, mine.end)) {
+    return common::fail(to_domain_error(BookingRejection::outside_hours));
+  }
+  const int daily_limit = policy.max_bookings_per_day;
+  const BusyCalendar busy = busy_calendar_around(
+      state, now, booking.start, booking.booking_id,
+      DecisionScope{.candidate_reach = reach_of(booking), .counts_per_day = daily_limit > 0});
+  if (busy.overlaps(mine.start, mine.end)) {
+    return common::fail(to_domain_error(BookingRejection::slot_unavailable));
+  }
+  if (daily_limit > 0 && busy.bookings_on(mine.counts_against) >= daily_limit) {
+    return common::fail(to_domain_error(BookingRejection::daily_limit_reached));
+  }
+  return common::Unit{};
+}
+
 }  // namespace
 
 Decided decide_create(const CalendarState& state, const CreateBooking& c) {
@@ -227,18 +262,8 @@ Decided decide_confirm(const CalendarState& state, const ConfirmBooking& c) {
                  "a " + std::string(to_string(booking.status)) + " booking cannot be confirmed");
   }
   if (!is_live(booking, c.now)) {
-    // The hold ran out and another booking may have taken the time since:
-    // confirm only if it is still free (else the payment is refunded).
-    // Only overlaps matter here: the booking already counted on its date.
-    const BusyCalendar busy =
-        busy_calendar_around(state, c.now, booking.start, c.booking_id,
-                             DecisionScope{.candidate_reach = reach_of(booking)});
-    if (!state.zone) return common::fail(to_domain_error(BookingRejection::slot_unavailable));
-    const BusyInterval mine =
-        busy_interval_for_booking(*state.zone, booking.start, booking.end,
-                                  booking.buffer_before_minutes, booking.buffer_after_minutes);
-    if (busy.overlaps(mine.start, mine.end)) {
-      return common::fail(to_domain_error(BookingRejection::slot_unavailable));
+    if (auto r = check_still_bookable(state, booking, c.policy, c.now); !r) {
+      return common::fail(r.error());
     }
   }
   v1::BookingConfirmed confirmed;

@@ -138,6 +138,11 @@ bool PaymentState::has_refund_for(const std::string& reason) const {
                              [&](const auto& entry) { return entry.second.reason == reason; });
 }
 
+bool PaymentState::given_back() const {
+  return has_refund_for(kBookingUnavailableRefund) ||
+         (paid.amount_minor > 0 && refunded_minor >= paid.amount_minor);
+}
+
 common::Result<std::vector<PaymentEvent>, DomainError> decide(const PaymentState& state,
                                                               const PaymentCommand& command) {
   return std::visit([&](const auto& c) -> Decided { return decide_one(state, c); }, command);

@@ -37,6 +37,10 @@ namespace slotwise::domain {
 
 enum class PaymentStatus { none, pending, succeeded, failed };
 
+// The reason of the refund made because the booking could not be had (its
+// time taken or passed, the booking gone): the whole payment goes back.
+inline constexpr const char* kBookingUnavailableRefund = "booking_unavailable";
+
 struct RefundRecord {
   std::int64_t amount_minor = 0;
   std::string reason;
@@ -59,9 +63,15 @@ struct PaymentState {
   std::int64_t refunded_minor = 0;
 
   [[nodiscard]] bool exists() const { return !booking_id.empty(); }
-  // Whether a refund with this reason ("cancellation", "slot_unavailable")
+  // Whether a refund with this reason ("cancellation", "booking_unavailable")
   // has been recorded.
   [[nodiscard]] bool has_refund_for(const std::string& reason) const;
+  // Whether the payment no longer pays for its booking: it was refunded
+  // because the booking could not be had ("booking_unavailable"), or
+  // refunded in full. Such a payment never confirms the booking, however
+  // often Stripe reports its success. A partial refund of another reason
+  // (a goodwill refund from the dashboard) does not count.
+  [[nodiscard]] bool given_back() const;
   friend bool operator==(const PaymentState&, const PaymentState&) = default;
 };
 

@@ -1,9 +1,13 @@
 // The command side's list settings: webhook secrets (comma- or
 // newline-separated) and trusted proxies (comma-separated) become their
-// trimmed, non-empty items.
+// trimmed, non-empty items; a Stripe key needs at least one webhook secret.
 #include "command-side/command_config.h"
 
 #include <doctest/doctest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
 
 namespace slotwise::command {
 
@@ -27,6 +31,34 @@ TEST_CASE("trusted proxies are split at commas, trimmed, empty items dropped") {
   auto plain = service::Config::parse("jwt_secret_file = /dev/null\n", "test", no_env);
   REQUIRE(plain.ok());
   CHECK(command_config_from(plain.value()).value().trusted_proxies.empty());
+}
+
+TEST_CASE("a Stripe secret key without webhook secrets is a configuration error") {
+  const auto no_env = [](const std::string&) -> std::optional<std::string> { return std::nullopt; };
+  const auto load = [&](const std::string& text) {
+    auto config = service::Config::parse("jwt_secret_file = /dev/null\n" + text, "test", no_env);
+    REQUIRE(config.ok());
+    return command_config_from(config.value());
+  };
+  // The server would take money and refuse every webhook that confirms it.
+  for (const char* text : {"stripe_secret_key_file = /run/sk\n",
+                           "stripe_secret_key_file = /run/sk\nstripe_webhook_secrets = \" \"\n"}) {
+    CAPTURE(text);
+    auto refused = load(text);
+    REQUIRE_FALSE(refused.ok());
+    CHECK(refused.error().message.find("stripe_webhook_secrets: required") != std::string::npos);
+  }
+  CHECK(load("stripe_secret_key_file = /run/sk\nstripe_webhook_secrets = whsec_a\n").ok());
+  CHECK(load("").ok());  // payments off: no secrets needed
+
+  // A secrets file that lists none is refused when it is read.
+  const std::filesystem::path empty =
+      std::filesystem::temp_directory_path() / ("slotwise-whsec-" + std::to_string(::getpid()));
+  std::ofstream(empty) << " \n,\n";
+  auto none = read_webhook_secrets(empty.string());
+  std::filesystem::remove(empty);
+  REQUIRE_FALSE(none.ok());
+  CHECK(none.error().find("lists no secret") != std::string::npos);
 }
 
 }  // namespace slotwise::command

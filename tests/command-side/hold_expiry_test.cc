@@ -112,3 +112,67 @@ TEST_CASE_FIXTURE(CommandFixture, "a late payment is refunded when the slot was 
   CHECK(refunds[0].reason == "booking_unavailable");
   CHECK(payment_events(*this, booking) == "PaymentIntentCreated PaymentSucceeded PaymentRefunded");
 }
+
+TEST_CASE_FIXTURE(CommandFixture,
+                  "a refunded late payment reported again never confirms the freed slot") {
+  const auto s = paid_setup(*this, "late-refund-redeliver");
+  const std::string at = slot(3, 10);
+  auto r = book(*this, s, at);
+  REQUIRE(r.status == 201);
+  const std::string booking = r.str("booking_id");
+  const auto intent = *stripe.intent_for_booking(booking);
+  advance(kPastHold);
+  REQUIRE(eventually([&] { return expired(*this, s.business, booking); }));
+  auto taker = book(*this, s, at, "", "taker@example.com");
+  REQUIRE(taker.status == 201);
+  const std::string body =
+      FakeStripe::intent_event("evt_late3", "payment_intent.succeeded", intent);
+  CHECK(deliver_webhook(body) == 200);
+  REQUIRE(stripe.refunds().size() == 1);
+  // The taker cancels: the time is free again. Stripe redelivers the
+  // success (days later, as it may): the customer has the money back and
+  // must not get the appointment too.
+  auto c = api->post("/v1/bookings/" + taker.str("booking_id") + "/cancel", "",
+                     slotwise::testing::bearer(s.token));
+  REQUIRE_MESSAGE(c.status == 200, c.body);
+  CHECK(deliver_webhook(body) == 200);
+  CHECK(booking_status(*this, s.business, booking) == "expired");
+  CHECK(stripe.refunds().size() == 1);
+  CHECK(payment_events(*this, booking) == "PaymentIntentCreated PaymentSucceeded PaymentRefunded");
+}
+
+TEST_CASE_FIXTURE(CommandFixture,
+                  "a late payment is refunded when its day filled up or was closed meanwhile") {
+  const auto s = paid_setup(*this, "late-day", R"("max_bookings_per_day":1)");
+  auto first = book(*this, s, slot(3, 10));
+  auto second = book(*this, s, slot(4, 10));
+  REQUIRE(first.status == 201);
+  REQUIRE(second.status == 201);
+  const std::string full_day = first.str("booking_id");
+  const std::string closed_day = second.str("booking_id");
+  advance(kPastHold);
+  REQUIRE(eventually([&] {
+    return expired(*this, s.business, full_day) && expired(*this, s.business, closed_day);
+  }));
+  // The day's only place went to someone else; the owner closed the other day.
+  REQUIRE(book(*this, s, slot(3, 14), "", "taker@example.com").status == 201);
+  auto closed =
+      api->send("PUT", "/v1/businesses/" + s.business + "/overrides/" + slot(4, 0).substr(0, 10),
+                R"({"closed":true})", slotwise::testing::bearer(s.token));
+  REQUIRE_MESSAGE(closed.status == 200, closed.body);
+  for (const std::string& booking : {full_day, closed_day}) {
+    CAPTURE(booking);
+    const auto intent = *stripe.intent_for_booking(booking);
+    CHECK(deliver_webhook(FakeStripe::intent_event("evt_late_" + booking,
+                                                   "payment_intent.succeeded", intent)) == 200);
+    CHECK(booking_status(*this, s.business, booking) == "expired");
+    CHECK(payment_events(*this, booking) ==
+          "PaymentIntentCreated PaymentSucceeded PaymentRefunded");
+  }
+  const auto refunds = stripe.refunds();
+  REQUIRE(refunds.size() == 2);
+  for (const auto& refund : refunds) {
+    CHECK(refund.amount == 5000);
+    CHECK(refund.reason == "booking_unavailable");
+  }
+}

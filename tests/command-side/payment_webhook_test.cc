@@ -1,9 +1,11 @@
 // Paid bookings end to end against the fake Stripe: the PaymentIntent made
 // for a held booking, the signed webhook that confirms it, duplicates and
 // reordering with one effect, failed payments, refunds reported by Stripe,
-// refused signatures, and Stripe being down while booking.
+// refused signatures, Stripe being down while booking, and a server that
+// would take payments whose webhooks it refuses (it does not start).
 #include <doctest/doctest.h>
 
+#include <stdexcept>
 #include <string>
 
 #include "service/utf8.h"
@@ -124,6 +126,26 @@ TEST_CASE_FIXTURE(CommandFixture, "unknown event types and foreign payments are 
         200);
 }
 
+TEST_CASE_FIXTURE(CommandFixture, "a refunded charge without a payment intent is not ours") {
+  // The legacy Charges API on the same Stripe account: no payment_intent,
+  // no metadata of ours. Acknowledged without asking Stripe (a GET of
+  // /v1/payment_intents/ failed with 502 and Stripe retried for days).
+  const std::string legacy =
+      R"({"id":"evt_legacy","object":"event","type":"charge.refunded","data":{"object":)"
+      R"({"id":"ch_legacy1","object":"charge","payment_intent":null,"amount":2000,)"
+      R"("amount_refunded":2000,"currency":"usd","metadata":{},"refunds":{"object":"list",)"
+      R"("data":[{"id":"re_legacy1","object":"refund","amount":2000,"metadata":{}}]}}}})";
+  const auto before = last_sequence();
+  const std::int64_t t = now().time_since_epoch().count();
+  auto r =
+      api->post("/v1/webhooks/stripe", legacy,
+                {{"Stripe-Signature", FakeStripe::signature_header(kWebhookSecret, t, legacy)}});
+  REQUIRE_MESSAGE(r.status == 200, r.body);
+  CHECK(r.json["ignored"].GetBool());
+  CHECK(stripe.calls().empty());
+  CHECK(last_sequence() == before);
+}
+
 TEST_CASE_FIXTURE(CommandFixture,
                   "Stripe down: 503 payment_unavailable, the retry gets the intent") {
   const auto s = paid_setup(*this, "pay-down");
@@ -170,6 +192,63 @@ TEST_CASE_FIXTURE(CommandFixture, "charge.refunded records each refund once") {
 }
 
 TEST_CASE_FIXTURE(CommandFixture,
+                  "charge.refunded without a refunds list records each refund by its id") {
+  const auto s = paid_setup(*this, "pay-refund-unlisted");
+  auto r = book(*this, s, slot(3, 10));
+  REQUIRE(r.status == 201);
+  const std::string booking = r.str("booking_id");
+  const auto intent = *stripe.intent_for_booking(booking);
+  REQUIRE(deliver_webhook(FakeStripe::intent_event("evt_s", "payment_intent.succeeded", intent)) ==
+          200);
+  // A goodwill refund in the dashboard, and a cancellation refund SlotWise
+  // asked for whose answer was lost (so it was never recorded).
+  const auto dashboard = stripe.add_refund({"", intent.id, 1000, ""});
+  const auto lost = stripe.add_refund({"", intent.id, 2000, "cancellation", booking});
+  // Stripe's current shape: no refunds list, only the total.
+  const std::string event = FakeStripe::charge_refunded_event_unlisted("evt_u1", intent, 3000);
+  CHECK(deliver_webhook(event) == 200);
+  CHECK(stripe.count("GET", "/v1/refunds") == 1);
+  auto state = server->context().payments().load(booking);
+  REQUIRE(state.ok());
+  const auto& refunds = state->first.refunds;
+  REQUIRE(refunds.size() == 2);  // by their re_ ids, none invented
+  REQUIRE(refunds.contains(dashboard.id));
+  REQUIRE(refunds.contains(lost.id));
+  CHECK(refunds.at(dashboard.id).amount_minor == 1000);
+  CHECK(refunds.at(dashboard.id).reason == "provider");
+  CHECK(refunds.at(lost.id).amount_minor == 2000);
+  CHECK(refunds.at(lost.id).reason == "cancellation");
+  CHECK(state->first.refunded_minor == 3000);
+  // Reported again, and by a later event: nothing new.
+  const auto after = last_sequence();
+  CHECK(deliver_webhook(event) == 200);
+  CHECK(deliver_webhook(FakeStripe::charge_refunded_event_unlisted("evt_u2", intent, 3000)) == 200);
+  CHECK(last_sequence() == after);
+}
+
+TEST_CASE_FIXTURE(CommandFixture, "charge.refunded with a cut-off refunds list asks for the rest") {
+  const auto s = paid_setup(*this, "pay-refund-more");
+  auto r = book(*this, s, slot(3, 10));
+  REQUIRE(r.status == 201);
+  const std::string booking = r.str("booking_id");
+  const auto intent = *stripe.intent_for_booking(booking);
+  REQUIRE(deliver_webhook(FakeStripe::intent_event("evt_s", "payment_intent.succeeded", intent)) ==
+          200);
+  const auto first = stripe.add_refund({"", intent.id, 1000, ""});
+  const auto second = stripe.add_refund({"", intent.id, 500, ""});
+  // An older API version's list shows one refund and says there are more.
+  std::string event = FakeStripe::charge_refunded_event("evt_m1", intent, {second});
+  const std::string tail = R"("data":[)";
+  event.insert(event.find(tail), R"("has_more":true,)");
+  CHECK(deliver_webhook(event) == 200);
+  auto state = server->context().payments().load(booking);
+  REQUIRE(state.ok());
+  CHECK(state->first.refunds.size() == 2);
+  CHECK(state->first.refunds.contains(first.id));
+  CHECK(state->first.refunded_minor == 1500);
+}
+
+TEST_CASE_FIXTURE(CommandFixture,
                   "a long failure message is kept readable, cut between characters") {
   const auto s = paid_setup(*this, "pay-long-error");
   auto r = book(*this, s, slot(3, 10));
@@ -197,4 +276,16 @@ TEST_CASE_FIXTURE(CommandFixture,
         200);
   CHECK(payment_events(*this, booking) == "PaymentIntentCreated PaymentFailed PaymentSucceeded");
   CHECK(booking_status(*this, s.business, booking) == "confirmed");
+}
+
+TEST_CASE("the server refuses to start with a Stripe key and no webhook secrets") {
+  // Before, it started, took paid bookings and answered every webhook 422:
+  // paid holds just expired.
+  std::string error;
+  try {
+    CommandFixture f([](slotwise::command::CommandConfig& c) { c.stripe_webhook_secrets.clear(); });
+  } catch (const std::runtime_error& e) {
+    error = e.what();
+  }
+  CHECK(error.find("stripe_webhook_secrets: required") != std::string::npos);
 }

@@ -1,5 +1,6 @@
 // StripeClient (command-side/stripe_client.h) against the fake Stripe: the
-// request shape, Idempotency-Keys, and errors as values.
+// request shape, Idempotency-Keys, listing a charge's refunds page by page,
+// and errors as values.
 #include <doctest/doctest.h>
 
 #include "command-side/stripe_client.h"
@@ -58,6 +59,42 @@ TEST_CASE("refunds carry a reason-derived Idempotency-Key") {
   CHECK(again->id == refund->id);
   CHECK(fake.refunds().size() == 1);
   CHECK(fake.calls().back().idempotency_key == "refund-bkg_2-cancellation");
+}
+
+TEST_CASE("a charge's refunds are listed through every page, with SlotWise's metadata") {
+  FakeStripe fake;
+  const StripeClient client = client_for(fake, fake.secret_key());
+  auto pi = client.create_payment_intent({"bkg_5", "biz_1", 100000, "EUR"});
+  auto other = client.create_payment_intent({"bkg_6", "biz_1", 1000, "EUR"});
+  REQUIRE(pi.ok());
+  REQUIRE(other.ok());
+  auto ours = client.create_refund(pi->id, 700, "bkg_5", "cancellation");
+  REQUIRE(ours.ok());
+  (void)fake.add_refund({"", other->id, 10, ""});  // another charge's
+  // More than one page (Stripe's largest is 100) of dashboard refunds.
+  for (int i = 0; i < 101; ++i) (void)fake.add_refund({"", pi->id, 1, ""});
+  auto listed = client.list_refunds("ch_" + pi->id);
+  REQUIRE(listed.ok());
+  REQUIRE(listed->size() == 102);
+  // Newest first: the dashboard's, then SlotWise's own with its metadata.
+  CHECK(listed->front().amount_minor == 1);
+  CHECK(listed->front().reason.empty());
+  CHECK(listed->back().id == ours->id);
+  CHECK(listed->back().amount_minor == 700);
+  CHECK(listed->back().status == "succeeded");
+  CHECK(listed->back().booking_id == "bkg_5");
+  CHECK(listed->back().reason == "cancellation");
+  const auto calls = fake.calls();
+  REQUIRE(calls.size() == 5);
+  CHECK(calls[3].path == "/v1/refunds");
+  CHECK(calls[3].form.at("charge") == "ch_" + pi->id);
+  CHECK(calls[3].form.at("limit") == "100");
+  CHECK(calls[4].form.at("starting_after") == (*listed)[99].id);
+
+  auto malformed = client.list_refunds("ch_1&charge=ch_2");
+  REQUIRE_FALSE(malformed.ok());
+  CHECK(malformed.error().code == StripeError::Code::kRejected);
+  CHECK(fake.calls().size() == 5);
 }
 
 TEST_CASE("errors are values: wrong key, server errors, nobody listening") {

@@ -608,6 +608,62 @@ TEST_CASE("confirm: the payment reported again after the booking moved on is a d
   CHECK(code_of(confirm(owner_cancelled, stripe)) == "invalid_state");
 }
 
+// A payment after the hold ran out takes the time anew: the booking no
+// longer counted anywhere, so it is checked as a new booking of its time
+// would be (docs/adr/0008-payments.md).
+TEST_CASE("confirm: a late payment is refused once the start passed, the day closed or filled") {
+  const Actor stripe{ActorKind::payment_provider, "stripe"};
+  BookingPolicy one_a_day = policy();
+  one_a_day.max_bookings_per_day = 1;
+  CreateBooking held = book("bkg_1", mon(10), paid());
+  held.policy = one_a_day;
+  const CalendarState s = apply(open_calendar(), held);
+  const CalendarState expired = apply(s, ExpireBooking{kBiz, "bkg_1", kSystem, kNow + minutes{15}});
+  const auto late = [&](const CalendarState& st, Instant now,
+                        const BookingPolicy& p = BookingPolicy{}) {
+    return code_of(
+        decide(st, ConfirmBooking{kBiz, "bkg_1", kOwner, stripe, "payment_succeeded", now, p}));
+  };
+  // Still free, still open: confirmed.
+  CHECK(late(expired, kNow + minutes{20}, one_a_day) == "ok");
+
+  // Paid when the appointment had begun (or was over): refused, whether
+  // the expiry was recorded or not.
+  CHECK(late(expired, mon(10)) == "invalid_state");
+  CHECK(late(expired, mon(12)) == "invalid_state");
+  CHECK(late(s, mon(12)) == "invalid_state");
+
+  // Another customer took the day's only place while the hold was out.
+  CreateBooking other = book("bkg_2", mon(14), service(), kNow + minutes{16});
+  other.policy = one_a_day;
+  const CalendarState day_full = apply(expired, other);
+  CHECK(late(day_full, kNow + minutes{20}, one_a_day) == "daily_limit_reached");
+  CHECK(late(apply(s, other), kNow + minutes{20}, one_a_day) == "daily_limit_reached");
+  BookingPolicy two_a_day = one_a_day;
+  two_a_day.max_bookings_per_day = 2;
+  CHECK(late(day_full, kNow + minutes{20}, two_a_day) == "ok");
+
+  // The owner closed the day, or shortened it so the booking no longer fits.
+  const CalendarState closed =
+      apply(expired, SetDateOverride{kBiz, kOwner, kOwnerActor, "UTC", test::ymd(2026, 3, 2),
+                                     DateOverride{true, {}}});
+  CHECK(late(closed, kNow + minutes{20}) == "outside_hours");
+  const CalendarState afternoon =
+      apply(expired, SetDateOverride{kBiz, kOwner, kOwnerActor, "UTC", test::ymd(2026, 3, 2),
+                                     DateOverride{false, {iv("10:15", "17:00")}}});
+  CHECK(late(afternoon, kNow + minutes{20}) == "outside_hours");
+  const CalendarState mornings = apply(
+      expired,
+      SetWeeklySchedule{kBiz, kOwner, kOwnerActor, "UTC", test::every_day({iv("08:00", "10:00")})});
+  CHECK(late(mornings, kNow + minutes{20}) == "outside_hours");
+
+  // Within the hold nothing changes: the booking counted all along, and a
+  // payment in time confirms it even on a day closed since.
+  CHECK(late(apply(s, SetDateOverride{kBiz, kOwner, kOwnerActor, "UTC", test::ymd(2026, 3, 2),
+                                      DateOverride{true, {}}}),
+             kNow + minutes{5}, one_a_day) == "ok");
+}
+
 TEST_CASE("cancel: the booking keeps who cancelled it and when") {
   const CalendarState s = apply(open_calendar(), book("bkg_1", mon(10), paid()));
   CHECK_FALSE(s.bookings.at("bkg_1").cancelled_at.has_value());

@@ -114,6 +114,21 @@ TEST_CASE("refunds are recorded once per refund id and summed") {
   CHECK(code_of(decide(paid, refund("", 10))) == "validation_failed");
 }
 
+TEST_CASE("a payment refunded because its booking was unavailable, or in full, is given back") {
+  const PaymentState paid = apply(apply(PaymentState{}, intent()), succeeded("evt_1"));
+  CHECK_FALSE(paid.given_back());
+  // A partial refund for another reason (goodwill, a late cancellation's
+  // share) leaves the payment paying for its booking.
+  const PaymentState partial = apply(paid, refund("re_1", 2000));
+  CHECK_FALSE(partial.given_back());
+  CHECK(apply(partial, refund("re_2", 3000)).given_back());
+  RecordRefund unavailable = refund("re_3", 1000);
+  unavailable.reason = kBookingUnavailableRefund;
+  CHECK(apply(paid, unavailable).given_back());
+  // Nothing paid yet: nothing given back.
+  CHECK_FALSE(apply(PaymentState{}, intent()).given_back());
+}
+
 TEST_CASE("the state rebuilt from the log equals the state built step by step") {
   std::vector<PaymentEvent> all;
   PaymentState s;

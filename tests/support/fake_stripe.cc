@@ -43,6 +43,21 @@ std::int64_t amount_of(const std::map<std::string, std::string>& form) {
   return ec == std::errc{} && end == text.data() + text.size() ? value : 0;
 }
 
+std::string charge_of(const std::string& payment_intent) { return "ch_" + payment_intent; }
+
+// A refund object as Stripe answers it; metadata holds only the keys set.
+std::string refund_json(const FakeStripe::Refund& r) {
+  std::string metadata;
+  if (!r.booking_id.empty()) metadata += R"("booking_id":")" + json_escape(r.booking_id) + R"(")";
+  if (!r.reason.empty()) {
+    if (!metadata.empty()) metadata += ",";
+    metadata += R"("reason":")" + json_escape(r.reason) + R"(")";
+  }
+  return R"({"id":")" + r.id + R"(","object":"refund","amount":)" + std::to_string(r.amount) +
+         R"(,"charge":")" + charge_of(r.payment_intent) + R"(","payment_intent":")" +
+         r.payment_intent + R"(","status":")" + r.status + R"(","metadata":{)" + metadata + "}}";
+}
+
 std::string api_error(const std::string& type, const std::string& message) {
   return R"({"error":{"type":")" + type + R"(","message":")" + json_escape(message) + R"("}})";
 }
@@ -103,6 +118,7 @@ std::pair<int, std::string> FakeStripe::route(const Call& call) {
   static const std::string kIntentPrefix = "/v1/payment_intents/";
   if (call.method == "POST" && call.path == "/v1/payment_intents") return create_intent(call);
   if (call.method == "POST" && call.path == "/v1/refunds") return create_refund(call);
+  if (call.method == "GET" && call.path == "/v1/refunds") return list_refunds(call);
   if (call.method == "GET" && call.path.rfind(kIntentPrefix, 0) == 0) {
     auto it = intents_.find(call.path.substr(kIntentPrefix.size()));
     if (it == intents_.end()) {
@@ -135,12 +151,55 @@ std::pair<int, std::string> FakeStripe::create_refund(const Call& call) {
   r.payment_intent = field(call.form, "payment_intent");
   r.amount = amount_of(call.form);
   r.reason = field(call.form, "metadata[reason]");
+  r.booking_id = field(call.form, "metadata[booking_id]");
   if (!intents_.contains(r.payment_intent) || r.amount <= 0) {
     return {400, api_error("invalid_request_error", "bad refund")};
   }
   refunds_.push_back(r);
-  return {200, R"({"id":")" + r.id + R"(","object":"refund","amount":)" + std::to_string(r.amount) +
-                   R"(,"payment_intent":")" + r.payment_intent + R"(","status":"succeeded"})"};
+  return {200, refund_json(r)};
+}
+
+std::pair<int, std::string> FakeStripe::list_refunds(const Call& call) const {
+  const std::string charge = field(call.form, "charge");
+  const std::string intent = field(call.form, "payment_intent");
+  std::int64_t limit = 10;
+  if (const std::string text = field(call.form, "limit"); !text.empty()) {
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), limit);
+    if (ec != std::errc{} || end != text.data() + text.size() || limit < 1 || limit > 100) {
+      return {400, api_error("invalid_request_error", "Invalid limit")};
+    }
+  }
+  const std::string after = field(call.form, "starting_after");
+  // Newest first; a page starts after `starting_after`.
+  std::vector<const Refund*> matching;
+  bool started = after.empty();
+  for (auto it = refunds_.rbegin(); it != refunds_.rend(); ++it) {
+    if (!started) {
+      started = it->id == after;
+      continue;
+    }
+    if ((charge.empty() || charge_of(it->payment_intent) == charge) &&
+        (intent.empty() || it->payment_intent == intent)) {
+      matching.push_back(&*it);
+    }
+  }
+  if (!started) return {400, api_error("invalid_request_error", "No such refund: " + after)};
+  const bool more = static_cast<std::int64_t>(matching.size()) > limit;
+  if (more) matching.resize(static_cast<std::size_t>(limit));
+  std::string data;
+  for (const Refund* r : matching) {
+    if (!data.empty()) data += ",";
+    data += refund_json(*r);
+  }
+  return {200, R"({"object":"list","url":"/v1/refunds","has_more":)" +
+                   std::string(more ? "true" : "false") + R"(,"data":[)" + data + "]}"};
+}
+
+FakeStripe::Refund FakeStripe::add_refund(Refund refund) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (refund.id.empty()) refund.id = "re_fake" + std::to_string(next_id_++);
+  refunds_.push_back(refund);
+  return refund;
 }
 
 std::vector<FakeStripe::Call> FakeStripe::calls() const {
@@ -199,11 +258,25 @@ std::string FakeStripe::charge_refunded_event(const std::string& event_id, const
     total += r.amount;
   }
   return R"({"id":")" + event_id +
-         R"(","object":"event","type":"charge.refunded","data":{"object":{"id":"ch_)" + intent.id +
-         R"(","object":"charge","payment_intent":")" + intent.id + R"(","amount":)" +
-         std::to_string(intent.amount) + R"(,"amount_refunded":)" + std::to_string(total) +
-         R"(,"currency":")" + intent.currency + R"(","metadata":{"booking_id":")" +
-         intent.booking_id + R"("},"refunds":{"object":"list","data":[)" + list + "]}}}}";
+         R"(","object":"event","type":"charge.refunded","data":{"object":{"id":")" +
+         charge_of(intent.id) + R"(","object":"charge","payment_intent":")" + intent.id +
+         R"(","amount":)" + std::to_string(intent.amount) + R"(,"amount_refunded":)" +
+         std::to_string(total) + R"(,"currency":")" + intent.currency +
+         R"(","metadata":{"booking_id":")" + intent.booking_id +
+         R"("},"refunds":{"object":"list","data":[)" + list + "]}}}}";
+}
+
+std::string FakeStripe::charge_refunded_event_unlisted(const std::string& event_id,
+                                                       const Intent& intent,
+                                                       std::int64_t amount_refunded) {
+  return R"({"id":")" + event_id +
+         R"(","object":"event","api_version":"2024-06-20","type":"charge.refunded",)"
+         R"("data":{"object":{"id":")" +
+         charge_of(intent.id) + R"(","object":"charge","payment_intent":")" + intent.id +
+         R"(","amount":)" + std::to_string(intent.amount) + R"(,"amount_refunded":)" +
+         std::to_string(amount_refunded) + R"(,"currency":")" + intent.currency +
+         R"(","metadata":{},"refunded":)" + (amount_refunded >= intent.amount ? "true" : "false") +
+         "}}}";
 }
 
 std::string FakeStripe::signature_header(const std::string& secret, std::int64_t timestamp,

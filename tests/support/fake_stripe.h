@@ -5,7 +5,12 @@
 //                                  automatic_payment_methods[enabled]
 //   GET  /v1/payment_intents/{id}
 //   POST /v1/refunds               form: payment_intent, amount, metadata[...]
+//   GET  /v1/refunds               query: charge or payment_intent, limit
+//                                  (default 10, at most 100), starting_after;
+//                                  a list object {object, url, has_more,
+//                                  data[]}, newest first, as Stripe pages it
 //
+// The charge of an intent "pi_X" is "ch_pi_X" (the events below use that id).
 // Every call must carry `Authorization: Bearer <secret key>` (else 401 with
 // Stripe's error shape); an Idempotency-Key seen before answers the first
 // response again. Calls are recorded. fail_next() makes the next calls
@@ -54,7 +59,9 @@ class FakeStripe {
     std::string id;
     std::string payment_intent;
     std::int64_t amount = 0;
-    std::string reason;  // metadata[reason]
+    std::string reason;        // metadata[reason]
+    std::string booking_id{};  // metadata[booking_id]
+    std::string status = "succeeded";
   };
 
   explicit FakeStripe(std::string secret_key = "sk_test_fake_0123456789");
@@ -72,6 +79,10 @@ class FakeStripe {
   [[nodiscard]] std::vector<Refund> refunds() const;
   // The next `n` API calls answer HTTP `status` with an api_error.
   void fail_next(int n, int status = 500);
+  // A refund made without SlotWise's call being answered (in the Stripe
+  // dashboard, or a call whose answer was lost): listed like the others.
+  // An empty id gets a fresh "re_fake..." one. Returns the stored refund.
+  Refund add_refund(Refund refund);
 
   // A Stripe event JSON for a payment intent ("payment_intent.succeeded",
   // "payment_intent.payment_failed").
@@ -81,6 +92,11 @@ class FakeStripe {
   [[nodiscard]] static std::string charge_refunded_event(const std::string& event_id,
                                                          const Intent& intent,
                                                          const std::vector<Refund>& refunds);
+  // charge.refunded as Stripe sends it since API version 2022-11-15: no
+  // refunds list (and, here, none of the intent's metadata on the charge).
+  [[nodiscard]] static std::string charge_refunded_event_unlisted(const std::string& event_id,
+                                                                  const Intent& intent,
+                                                                  std::int64_t amount_refunded);
   // "t=<timestamp>,v1=<hex>".
   [[nodiscard]] static std::string signature_header(const std::string& secret,
                                                     std::int64_t timestamp,
@@ -96,6 +112,7 @@ class FakeStripe {
   std::pair<int, std::string> route(const Call& call);
   std::pair<int, std::string> create_intent(const Call& call);
   std::pair<int, std::string> create_refund(const Call& call);
+  std::pair<int, std::string> list_refunds(const Call& call) const;
 
   std::string secret_key_;
   httplib::Server server_;
