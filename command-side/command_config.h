@@ -25,7 +25,7 @@ struct CommandConfig {
   int http_port = 8081;
   std::size_t http_workers = 128;
   std::size_t max_body_bytes = std::size_t{64} * 1024;
-  std::string nats_url = "nats://127.0.0.1:4222";
+  std::string nats_url = "nats://127.0.0.1:54222";
   // Answer sw.cmd.<name> requests on NATS too.
   bool nats_commands = true;
 

@@ -21,7 +21,7 @@ namespace slotwise::events {
 
 struct ConnectionOptions {
   // One URL or a comma-separated list for a cluster.
-  std::string url = "nats://127.0.0.1:4222";
+  std::string url = "nats://127.0.0.1:54222";
   std::string name = "slotwise";
   std::chrono::milliseconds connect_timeout{2000};
   std::chrono::milliseconds reconnect_wait{250};

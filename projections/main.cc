@@ -1,7 +1,7 @@
 // slotwise-projector: keeps the PostgreSQL read models up to date from the
 // event log. Configuration (file given as the only argument, optional;
 // every key also as SLOTWISE_<KEY>):
-//   nats_url        nats://127.0.0.1:4222
+//   nats_url        nats://127.0.0.1:54222
 //   stream          SLOTWISE
 //   pg_url          postgresql://slotwise@127.0.0.1:55432/slotwise
 //   http_port       8083   (/healthz, /readyz, /metrics; 0 = any free port)
@@ -36,7 +36,7 @@ int run(const Config& config) {
     return r.value();
   };
   slotwise::events::StoreOptions store_options;
-  store_options.connection.url = config.get_string("nats_url", "nats://127.0.0.1:4222");
+  store_options.connection.url = config.get_string("nats_url", "nats://127.0.0.1:54222");
   store_options.connection.name = "slotwise-projector";
   store_options.connection.retry_on_failed_connect = true;
   store_options.stream.name = config.get_string("stream", "SLOTWISE");
