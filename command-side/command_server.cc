@@ -21,6 +21,7 @@ common::Result<int, std::string> CommandServer::start(CommandContext::Clock cloc
   store_options.connection.url = config_.nats_url;
   store_options.connection.name = "slotwise-command";
   store_options.connection.retry_on_failed_connect = true;
+  store_options.stream.name = config_.stream;
   store_options.shutdown_drain = config_.shutdown_drain;
   auto store = events::EventStore::open(store_options);
   if (!store) return common::fail("event store: " + store.error().message);

@@ -1,6 +1,7 @@
-// The command side's list settings: webhook secrets (comma- or
+// The command side's settings: webhook secrets (comma- or
 // newline-separated) and trusted proxies (comma-separated) become their
-// trimmed, non-empty items.
+// trimmed, non-empty items; the stream comes from SLOTWISE_STREAM like the
+// other processes'.
 #include "command-side/command_config.h"
 
 #include <doctest/doctest.h>
@@ -27,6 +28,23 @@ TEST_CASE("trusted proxies are split at commas, trimmed, empty items dropped") {
   auto plain = service::Config::parse("jwt_secret_file = /dev/null\n", "test", no_env);
   REQUIRE(plain.ok());
   CHECK(command_config_from(plain.value()).value().trusted_proxies.empty());
+}
+
+TEST_CASE("SLOTWISE_STREAM names the stream, as for the projector, notifier and CLI") {
+  const auto env = [](const std::string& name) -> std::optional<std::string> {
+    if (name == "SLOTWISE_STREAM") return "SLOTWISE_ALT";
+    return std::nullopt;
+  };
+  auto config = service::Config::parse("jwt_secret_file = /dev/null\n", "test", env);
+  REQUIRE(config.ok());
+  auto parsed = command_config_from(config.value());
+  REQUIRE(parsed.ok());
+  CHECK(parsed.value().stream == "SLOTWISE_ALT");
+
+  const auto no_env = [](const std::string&) -> std::optional<std::string> { return std::nullopt; };
+  auto plain = service::Config::parse("jwt_secret_file = /dev/null\n", "test", no_env);
+  REQUIRE(plain.ok());
+  CHECK(command_config_from(plain.value()).value().stream == "SLOTWISE");
 }
 
 }  // namespace slotwise::command
