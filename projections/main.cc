@@ -11,10 +11,12 @@
 //   defer_aggregates_after  5000   (events behind at which daily stats and
 //                   customers wait for the head: aggregate_upkeep.h)
 //   query_role      slotwise_query   (read-only role granted SELECT; "" = off)
-// Logs are JSON lines on stderr; SIGTERM/SIGINT stop it cleanly (the batch
-// in progress is committed and acknowledged first).
+// A key in the file that is none of these, or an SLOTWISE_LOG_LEVEL that is
+// no level, is a configuration error (exit 2). Logs are JSON lines on stderr,
+// errors at start-up included; SIGTERM/SIGINT stop it cleanly (the batch in
+// progress is committed and acknowledged first).
 #include <exception>
-#include <iostream>
+#include <stdexcept>
 #include <thread>
 
 #include "events/event_store.h"
@@ -27,8 +29,14 @@ namespace {
 
 using slotwise::service::Config;
 
-int run(const Config& config) {
-  slotwise::service::Logger logger("slotwise-projector", slotwise::service::log_level_from_env());
+int run(const Config& config, slotwise::service::Logger& logger) {
+  if (auto known = config.reject_unknown_keys(
+          {"nats_url", "stream", "pg_url", "http_port", "http_host", "projection", "catchup_batch",
+           "live_batch", "fetch_timeout", "defer_aggregates_after", "query_role"});
+      !known) {
+    logger.error("bad configuration", {{"error", known.error().message}});
+    return 2;
+  }
   slotwise::service::MetricsRegistry metrics;
 
   auto check = [&](const auto& r) {
@@ -93,16 +101,24 @@ int run(const Config& config) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Every line, start-up errors included, is a JSON log line.
+  slotwise::service::Logger logger("slotwise-projector");
   try {
+    auto level = slotwise::service::log_level_from_env();
+    if (!level) {
+      logger.error("bad configuration", {{"error", level.error()}});
+      return 2;
+    }
+    logger.set_level(level.value());
     auto config = argc > 1 ? Config::load(argv[1])
                            : slotwise::service::ConfigResult<Config>(Config::from_env());
     if (!config) {
-      std::cerr << config.error().message << '\n';
+      logger.error("bad configuration", {{"error", config.error().message}});
       return 2;
     }
-    return run(config.value());
+    return run(config.value(), logger);
   } catch (const std::exception& e) {
-    std::cerr << "slotwise-projector: " << e.what() << '\n';
+    logger.error("fatal", {{"error", e.what()}});
     return 1;
   }
 }

@@ -8,10 +8,12 @@
 //   min_position_wait 2s, projection main, public_base_url ""
 //   availability_cache_entries 10000 (0: no cache; availability_cache.h)
 //   availability_cache_bytes   256MiB (estimated rows + rendered answers)
-// Logs are JSON lines on stderr; SIGTERM/SIGINT stop it gracefully.
+// A key in the file that is none of these, or an SLOTWISE_LOG_LEVEL that is
+// no level, is a configuration error (exit 2). Logs are JSON lines on stderr,
+// errors at start-up included; SIGTERM/SIGINT stop it gracefully.
 #include <algorithm>
 #include <exception>
-#include <iostream>
+#include <stdexcept>
 #include <thread>
 
 #include "query-api/api.h"
@@ -32,8 +34,16 @@ auto must(R&& r) {
   return std::forward<R>(r).value();
 }
 
-int run(const Config& config) {
-  service::Logger logger("slotwise-query", service::log_level_from_env());
+int run(const Config& config, service::Logger& logger) {
+  if (auto known = config.reject_unknown_keys(
+          {"http_host", "http_port", "http_workers", "pg_url", "query_pg_url", "query_role",
+           "pool_size", "pool_acquire_timeout", "jwt_secret_file", "jwt_issuer", "jwt_audience",
+           "feed_secret_file", "min_position_wait", "projection", "public_base_url",
+           "availability_cache_entries", "availability_cache_bytes"});
+      !known) {
+    logger.error("bad configuration", {{"error", known.error().message}});
+    return 2;
+  }
   service::MetricsRegistry metrics;
 
   const std::string pg_url =
@@ -114,16 +124,24 @@ int run(const Config& config) {
 
 int main(int argc, char** argv) {
   using slotwise::service::Config;
+  // Every line, start-up errors included, is a JSON log line.
+  slotwise::service::Logger logger("slotwise-query");
   try {
+    auto level = slotwise::service::log_level_from_env();
+    if (!level) {
+      logger.error("bad configuration", {{"error", level.error()}});
+      return 2;
+    }
+    logger.set_level(level.value());
     auto config = argc > 1 ? Config::load(argv[1])
                            : slotwise::service::ConfigResult<Config>(Config::from_env());
     if (!config) {
-      std::cerr << config.error().message << '\n';
+      logger.error("bad configuration", {{"error", config.error().message}});
       return 2;
     }
-    return slotwise::query::run(config.value());
+    return slotwise::query::run(config.value(), logger);
   } catch (const std::exception& e) {
-    std::cerr << "slotwise-query: " << e.what() << '\n';
+    logger.error("fatal", {{"error", e.what()}});
     return 1;
   }
 }
