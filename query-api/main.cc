@@ -20,6 +20,7 @@
 #include "query-api/change_listener.h"
 #include "query-api/connection_pool.h"
 #include "query-api/query_config.h"
+#include "query-api/readiness.h"
 #include "service/config.h"
 #include "service/signals.h"
 
@@ -96,11 +97,7 @@ int run(const Config& config, service::Logger& logger) {
   http.worker_threads = static_cast<std::size_t>(must(config.get_int("http_workers", 32, 1, 1024)));
   service::HttpServer server(http, logger, metrics);
   api.install(server);
-  server.set_readiness_check([&]() -> common::Result<common::Unit, std::string> {
-    auto pos = store.position(options.projection);
-    if (!pos) return common::fail(pos.error().message);
-    return common::Unit{};
-  });
+  server.set_readiness_check(readiness_check(store, options.projection, logger));
   auto port = server.start();
   if (!port) {
     logger.error("http listen failed", {{"error", port.error()}});
