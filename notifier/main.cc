@@ -28,10 +28,16 @@ int run(const Config& config, slotwise::service::Logger& logger) {
     logger.error("bad configuration", {{"error", settings.error().message}});
     return 2;
   }
+  // Returns at once when NATS does not answer yet (connection.h): the
+  // planner's sessions retry until it does, while /healthz answers, /readyz
+  // says 503 and SIGTERM stops the process.
   auto store = slotwise::events::EventStore::open(settings.value().store);
   if (!store) {
     logger.error("event store unavailable", {{"error", store.error().describe()}});
     return 1;
+  }
+  if (!store.value()->connected()) {
+    logger.info("waiting for NATS", {{"nats_url", settings.value().store.connection.url}});
   }
   slotwise::notifier::Notifier notifier(*store.value(), settings.value(), logger, metrics);
 

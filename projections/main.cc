@@ -63,10 +63,16 @@ int run(const Config& config, slotwise::service::Logger& logger) {
       check(config.get_int("defer_aggregates_after", 5000, 0, 100'000'000)));
   options.read_only_role = config.get_string("query_role", "slotwise_query");
 
+  // Returns at once when NATS does not answer yet (connection.h): the
+  // projector's sessions retry until it does, while /healthz answers,
+  // /readyz says 503 and SIGTERM stops the process.
   auto store = slotwise::events::EventStore::open(store_options);
   if (!store) {
     logger.error("event store unavailable", {{"error", store.error().describe()}});
     return 1;
+  }
+  if (!store.value()->connected()) {
+    logger.info("waiting for NATS", {{"nats_url", store_options.connection.url}});
   }
   slotwise::projections::Projector projector(*store.value(), options, logger, metrics);
 
