@@ -49,6 +49,7 @@ ConfigResult<CommandConfig> command_config_from(const service::Config& config) {
                                            "http_workers",
                                            "max_body_bytes",
                                            "nats_url",
+                                           "stream",
                                            "nats_commands",
                                            "jwt_secret_file",
                                            "jwt_issuer",
@@ -82,6 +83,7 @@ ConfigResult<CommandConfig> command_config_from(const service::Config& config) {
   if (auto e = set(c.max_body_bytes, config.get_size("max_body_bytes", c.max_body_bytes)))
     return common::fail(*e);
   c.nats_url = config.get_string("nats_url", c.nats_url);
+  c.stream = config.get_string("stream", c.stream);
   if (auto e = set(c.nats_commands, config.get_bool("nats_commands", c.nats_commands)))
     return common::fail(*e);
   auto secret = config.require_string("jwt_secret_file");

@@ -26,7 +26,10 @@ struct CommandConfig {
   int http_port = 8081;
   std::size_t http_workers = 128;
   std::size_t max_body_bytes = std::size_t{64} * 1024;
-  std::string nats_url = "nats://127.0.0.1:4222";
+  std::string nats_url = "nats://127.0.0.1:54222";
+  // The JetStream stream of the event log (SLOTWISE_STREAM, as the
+  // projector, notifier and CLI read it).
+  std::string stream = "SLOTWISE";
   // Answer sw.cmd.<name> requests on NATS too.
   bool nats_commands = true;
 

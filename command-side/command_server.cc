@@ -47,14 +47,13 @@ common::Result<int, std::string> CommandServer::start(CommandContext::Clock cloc
   events::StoreOptions store_options;
   store_options.connection.url = config_.nats_url;
   store_options.connection.name = "slotwise-command";
+  // open() returns at once when no server answers yet (connection.h).
   store_options.connection.retry_on_failed_connect = true;
+  store_options.stream.name = config_.stream;
   store_options.shutdown_drain = config_.shutdown_drain;
   auto store = events::EventStore::open(store_options);
   if (!store) return common::fail("event store: " + store.error().message);
   store_ = std::move(*store);
-  if (auto stream = store_->provision(); !stream) {
-    return common::fail("stream " + store_->stream().name + ": " + stream.error().message);
-  }
 
   CommandContextOptions options;
   options.cache_aggregates = config_.cache_aggregates;
@@ -71,19 +70,6 @@ common::Result<int, std::string> CommandServer::start(CommandContext::Clock cloc
       *store_, auth::JwtCodec(std::move(*key), {config_.jwt_issuer, config_.jwt_audience}),
       manage_key, logger_, options, std::move(clock));
   command_metrics_ = std::make_unique<CommandMetrics>(metrics_, *ctx_);
-  if (auto watch = start_business_watch(); !watch) return common::fail(watch.error());
-  if (config_.hold_expiry) {
-    hold_expiry_ = std::make_unique<HoldExpiry>(*ctx_, HoldExpiryOptions{});
-    if (auto r = hold_expiry_->start(); !r) return common::fail(r.error());
-  }
-  if (config_.refund_retry && ctx_->stripe() != nullptr) {
-    refund_reconciler_ = std::make_unique<RefundReconciler>(*ctx_, RefundReconcilerOptions{});
-    ctx_->set_refund_retry([r = refund_reconciler_.get()](const std::string& business_id,
-                                                          const std::string& booking_id) {
-      r->retry_later(business_id, booking_id);
-    });
-    refund_reconciler_->start();
-  }
 
   service::HttpServerOptions http_options;
   http_options.host = config_.http_host;
@@ -91,25 +77,94 @@ common::Result<int, std::string> CommandServer::start(CommandContext::Clock cloc
   http_options.worker_threads = config_.http_workers;
   http_options.max_payload_bytes = config_.max_body_bytes;
   http_ = std::make_unique<service::HttpServer>(http_options, logger_, metrics_);
-  register_http_routes(*http_, *ctx_);
+  register_http_routes(*http_, *ctx_, serving_);
   http_->set_readiness_check([this]() -> common::Result<common::Unit, std::string> {
     if (!store_->connected()) return common::fail(std::string("NATS is not connected"));
+    if (!serving_.load()) return common::fail(std::string("starting (see the log)"));
     if (auto s = store_->state(); !s) return common::fail("stream: " + s.error().message);
     return common::Unit{};
   });
 
-  if (config_.nats_commands) {
-    responder_ = std::make_unique<NatsCommandResponder>(store_->nc(), *ctx_, config_.http_workers);
-    if (auto r = responder_->start(); !r) return common::fail(r.error());
+  // With NATS up, everything is started here and a failure stops the
+  // process, as before. Without it, HTTP comes up first (/healthz 200,
+  // /readyz 503, commands 503) and the rest starts once NATS answers.
+  const bool connected = store_->connected();
+  if (connected) {
+    if (auto up = bring_up(); !up) return common::fail(up.error());
+  } else {
+    logger_.info("waiting for NATS", {{"nats_url", config_.nats_url}});
   }
   auto port = http_->start();
   if (!port) return common::fail("http: " + port.error());
   port_ = *port;
   refresher_ = std::thread([this] { refresh_loop(); });
+  if (connected) {
+    log_started();
+  } else {
+    starter_ = std::thread([this] { bring_up_when_connected(); });
+  }
+  return port_;
+}
+
+common::Result<common::Unit, std::string> CommandServer::bring_up() {
+  // Each step is skipped once done, so a retry after a failure (NATS lost
+  // again half-way) does not start anything twice.
+  if (!provisioned_) {
+    if (auto stream = store_->provision(); !stream) {
+      return common::fail("stream " + store_->stream().name + ": " + stream.error().message);
+    }
+    provisioned_ = true;
+  }
+  if (!business_watch_) {
+    if (auto watch = start_business_watch(); !watch) return common::fail(watch.error());
+  }
+  if (config_.hold_expiry && !hold_expiry_) {
+    auto expiry = std::make_unique<HoldExpiry>(*ctx_, HoldExpiryOptions{});
+    if (auto r = expiry->start(); !r) return common::fail(r.error());
+    hold_expiry_ = std::move(expiry);
+  }
+  if (config_.refund_retry && ctx_->stripe() != nullptr && !refund_reconciler_) {
+    refund_reconciler_ = std::make_unique<RefundReconciler>(*ctx_, RefundReconcilerOptions{});
+    ctx_->set_refund_retry([r = refund_reconciler_.get()](const std::string& business_id,
+                                                          const std::string& booking_id) {
+      r->retry_later(business_id, booking_id);
+    });
+    refund_reconciler_->start();
+  }
+  if (config_.nats_commands && !responder_) {
+    auto responder =
+        std::make_unique<NatsCommandResponder>(store_->nc(), *ctx_, config_.http_workers);
+    if (auto r = responder->start(); !r) return common::fail(r.error());
+    responder_ = std::move(responder);
+  }
+  serving_.store(true);
+  return common::Unit{};
+}
+
+void CommandServer::bring_up_when_connected() {
+  std::unique_lock<std::mutex> lock(refresh_mu_);
+  while (!stopping_) {
+    if (store_->connected()) {
+      lock.unlock();
+      auto up = bring_up();
+      lock.lock();
+      if (up) {
+        log_started();
+        return;
+      }
+      logger_.warn("start-up incomplete; retrying", {{"reason", up.error()}});
+      refresh_cv_.wait_for(lock, std::chrono::seconds(1));
+    } else {
+      // nats.c connects in the background; look again soon.
+      refresh_cv_.wait_for(lock, std::chrono::milliseconds(100));
+    }
+  }
+}
+
+void CommandServer::log_started() {
   logger_.info("slotwise-command started", {{"http_port", port_},
                                             {"nats_url", config_.nats_url},
                                             {"payments", ctx_->stripe() != nullptr}});
-  return port_;
 }
 
 common::Result<common::Unit, std::string> CommandServer::start_business_watch() {
@@ -144,6 +199,9 @@ void CommandServer::stop() {
   }
   refresh_cv_.notify_all();
   if (refresher_.joinable()) refresher_.join();
+  // A start-up step in progress (a stream request to a NATS that went away)
+  // ends within the store's request timeout.
+  if (starter_.joinable()) starter_.join();
   if (hold_expiry_) hold_expiry_->stop();
   if (refund_reconciler_) refund_reconciler_->stop();
   if (business_watch_) business_watch_->stop();

@@ -8,15 +8,21 @@
 // the cached business stale, so a booking sees another process's service or
 // policy change at once; docs/adr/0007-command-api.md) and the hold expiry
 // scheduler (unless hold_expiry = false) and, with payments on, the refund
-// reconciler (unless refund_retry = false), binds HTTP
-// and subscribes sw.cmd.*; stop() stops taking requests, lets
-// running ones finish, then drains in-flight appends (bounded by
-// shutdown_drain) before closing the connection.
-// /readyz is ready while NATS is connected and the stream answers.
+// reconciler (unless refund_retry = false), subscribes sw.cmd.* and binds
+// HTTP. When NATS does not answer at start-up, start() logs "waiting for
+// NATS", binds HTTP and returns; a starter thread does the rest once NATS
+// answers (retrying every second while a step fails), and until then
+// /healthz is 200, /readyz 503 and every command 503 unavailable with
+// Retry-After. stop() ends the wait, stops taking requests, lets running
+// ones finish, then drains in-flight appends (bounded by shutdown_drain)
+// before closing the connection.
+// /readyz is ready once started, while NATS is connected and the stream
+// answers.
 //
 // Thread safety: start()/stop() from one thread; stop() is idempotent.
-// Errors: start() returns a message (bad secret file, a Stripe key without
-// webhook secrets, NATS unreachable, port in use).
+// Errors: start() returns a message (bad secret file, a Stripe key without webhook
+// secrets, port in use, and with
+// NATS up: a stream that does not match, a failed subscription).
 #pragma once
 
 #include <atomic>
@@ -62,6 +68,13 @@ class CommandServer {
 
  private:
   void refresh_loop();
+  // The steps that need NATS (stream, business watch, hold expiry, refund
+  // reconciler, NATS responder), each skipped once done; sets serving_.
+  [[nodiscard]] common::Result<common::Unit, std::string> bring_up();
+  // The starter thread: waits for NATS, then bring_up() until it succeeds
+  // or stop() is called.
+  void bring_up_when_connected();
+  void log_started();
   [[nodiscard]] common::Result<common::Unit, std::string> start_business_watch();
 
   CommandConfig config_;
@@ -76,9 +89,13 @@ class CommandServer {
   std::unique_ptr<HoldExpiry> hold_expiry_;
   std::unique_ptr<RefundReconciler> refund_reconciler_;
   std::thread refresher_;
+  std::thread starter_;  // only when NATS did not answer at start()
   std::mutex refresh_mu_;
   std::condition_variable refresh_cv_;
-  bool stopping_ = false;
+  bool stopping_ = false;  // guarded by refresh_mu_; ends both threads
+  // Commands are taken once bring_up() has finished (http_adapter.h).
+  std::atomic<bool> serving_{false};
+  bool provisioned_ = false;  // bring_up() state, on its thread
   int port_ = 0;
 };
 

@@ -1,7 +1,9 @@
 // slotwise-command: the command side's process (docs/command-api.md).
 // Configuration: --config FILE (or SLOTWISE_CONFIG) plus SLOTWISE_* environment
 // overrides. Exits 0 after a clean SIGTERM/SIGINT shutdown, 1 when it cannot
-// start, 2 for bad usage. Exceptions stop here, at the process boundary.
+// start (a bad setting or SLOTWISE_LOG_LEVEL included), 2 for bad usage.
+// Every error is a JSON log line on stderr; exceptions stop here, at the
+// process boundary.
 #include <cstdlib>
 #include <exception>
 #include <iostream>
@@ -15,7 +17,13 @@
 
 namespace {
 
-int run(int argc, char** argv) {
+int run(int argc, char** argv, slotwise::service::Logger& logger) {
+  auto level = slotwise::service::log_level_from_env();
+  if (!level) {
+    logger.error("bad configuration", {{"reason", level.error()}});
+    return 1;
+  }
+  logger.set_level(level.value());
   std::string config_path;
   // NOLINTNEXTLINE(concurrency-mt-unsafe): read before any thread starts
   if (const char* env = std::getenv("SLOTWISE_CONFIG"); env != nullptr) config_path = env;
@@ -28,11 +36,10 @@ int run(int argc, char** argv) {
                    "Settings and SLOTWISE_* overrides: docs/command-api.md\n";
       return 0;
     } else {
-      std::cerr << "slotwise-command: unknown argument '" << arg << "'\n";
+      logger.error("bad usage", {{"reason", "unknown argument '" + std::string(arg) + "'"}});
       return 2;
     }
   }
-  slotwise::service::Logger logger("slotwise-command", slotwise::service::log_level_from_env());
   auto config = slotwise::command::load_command_config(config_path);
   if (!config) {
     logger.error("bad configuration", {{"reason", config.error().message}});
@@ -58,12 +65,14 @@ int run(int argc, char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Every line, start-up errors included, is a JSON log line.
+  slotwise::service::Logger logger("slotwise-command");
   try {
-    return run(argc, argv);
+    return run(argc, argv, logger);
   } catch (const std::exception& e) {
-    std::cerr << "slotwise-command: fatal: " << e.what() << "\n";
+    logger.error("fatal", {{"reason", e.what()}});
   } catch (...) {
-    std::cerr << "slotwise-command: fatal: unknown exception\n";
+    logger.error("fatal", {{"reason", "unknown exception"}});
   }
   return 1;
 }

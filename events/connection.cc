@@ -5,6 +5,15 @@
 #include "events/nats_status.h"
 
 namespace slotwise::events {
+namespace {
+
+// nats.c's connect blocks until a server answers when retrying a failed
+// connect without a connected callback (natsOptions_SetRetryOnFailedConnect);
+// with one it returns NATS_NOT_YET_CONNECTED at once and keeps trying. We
+// need only that behaviour: callers poll Connection::connected().
+void on_late_connect(natsConnection* /*nc*/, void* /*closure*/) {}
+
+}  // namespace
 
 Result<std::unique_ptr<Connection>> Connection::open(const ConnectionOptions& options) {
   natsOptions* raw_opts = nullptr;
@@ -19,7 +28,7 @@ Result<std::unique_ptr<Connection>> Connection::open(const ConnectionOptions& op
   if (s == NATS_OK) s = natsOptions_SetReconnectBufSize(opts.get(), options.reconnect_buffer_bytes);
   if (s == NATS_OK) s = natsOptions_SetSendAsap(opts.get(), options.send_asap);
   if (s == NATS_OK && options.retry_on_failed_connect) {
-    s = natsOptions_SetRetryOnFailedConnect(opts.get(), true, nullptr, nullptr);
+    s = natsOptions_SetRetryOnFailedConnect(opts.get(), true, on_late_connect, nullptr);
   }
   if (s != NATS_OK) {
     return common::Unexpected<Error>{from_nats(s, static_cast<jsErrCode>(0), "nats options")};

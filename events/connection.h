@@ -3,9 +3,12 @@
 // picked up without the caller doing anything.
 //
 // Thread safety: thread-safe (nats.c connections and JetStream contexts are).
-// Errors: connect() gives kUnavailable when no server answers (unless
-// retry_on_failed_connect is set, in which case it keeps trying in the
-// background and operations fail with kUnavailable until it is connected).
+// Errors: open() gives kUnavailable when no server answers, unless
+// retry_on_failed_connect is set: then open() returns at once, not connected
+// (connected() is false), and nats.c keeps trying in the background with the
+// reconnect settings; operations fail (or time out) with kUnavailable until
+// it is connected. A process can thus serve /healthz, answer /readyz 503 and
+// stop on SIGTERM while NATS is down at start-up.
 #pragma once
 
 #include <nats/nats.h>
@@ -21,10 +24,11 @@ namespace slotwise::events {
 
 struct ConnectionOptions {
   // One URL or a comma-separated list for a cluster.
-  std::string url = "nats://127.0.0.1:4222";
+  std::string url = "nats://127.0.0.1:54222";
   std::string name = "slotwise";
   std::chrono::milliseconds connect_timeout{2000};
   std::chrono::milliseconds reconnect_wait{250};
+  // Return from open() without a server, connecting in the background.
   bool retry_on_failed_connect = false;
   // Write each publish to the socket at once instead of letting nats.c's
   // flusher thread batch them: its batching waits up to 1 ms per flush, which

@@ -3,13 +3,13 @@
 // (docs/notifier.md, docs/adr/0009-notifications.md). Configuration: the
 // file given as the only argument (optional), every key also as
 // SLOTWISE_<KEY>; see docs/notifier.md for the keys. /healthz, /readyz and
-// /metrics on http_port (default 8084). Logs are JSON lines on stderr;
-// SIGTERM/SIGINT stop it cleanly (the batch and the message in progress
-// finish first).
+// /metrics on http_port (default 8084). Logs are JSON lines on stderr, errors
+// at start-up included (an SLOTWISE_LOG_LEVEL that is no level is a
+// configuration error, exit 2); SIGTERM/SIGINT stop it cleanly (the batch
+// and the message in progress finish first).
 #include <curl/curl.h>
 
 #include <exception>
-#include <iostream>
 
 #include "events/event_store.h"
 #include "notifier/notifier.h"
@@ -21,18 +21,23 @@ namespace {
 
 using slotwise::service::Config;
 
-int run(const Config& config) {
-  slotwise::service::Logger logger("slotwise-notifier", slotwise::service::log_level_from_env());
+int run(const Config& config, slotwise::service::Logger& logger) {
   slotwise::service::MetricsRegistry metrics;
   auto settings = slotwise::notifier::load_settings(config);
   if (!settings) {
     logger.error("bad configuration", {{"error", settings.error().message}});
     return 2;
   }
+  // Returns at once when NATS does not answer yet (connection.h): the
+  // planner's sessions retry until it does, while /healthz answers, /readyz
+  // says 503 and SIGTERM stops the process.
   auto store = slotwise::events::EventStore::open(settings.value().store);
   if (!store) {
     logger.error("event store unavailable", {{"error", store.error().describe()}});
     return 1;
+  }
+  if (!store.value()->connected()) {
+    logger.info("waiting for NATS", {{"nats_url", settings.value().store.connection.url}});
   }
   slotwise::notifier::Notifier notifier(*store.value(), settings.value(), logger, metrics);
 
@@ -71,19 +76,27 @@ int run(const Config& config) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Every line, start-up errors included, is a JSON log line.
+  slotwise::service::Logger logger("slotwise-notifier");
   try {
+    auto level = slotwise::service::log_level_from_env();
+    if (!level) {
+      logger.error("bad configuration", {{"error", level.error()}});
+      return 2;
+    }
+    logger.set_level(level.value());
     (void)curl_global_init(CURL_GLOBAL_DEFAULT);
     auto config = argc > 1 ? Config::load(argv[1])
                            : slotwise::service::ConfigResult<Config>(Config::from_env());
     if (!config) {
-      std::cerr << config.error().message << '\n';
+      logger.error("bad configuration", {{"error", config.error().message}});
       return 2;
     }
-    const int rc = run(config.value());
+    const int rc = run(config.value(), logger);
     curl_global_cleanup();
     return rc;
   } catch (const std::exception& e) {
-    std::cerr << "slotwise-notifier: " << e.what() << '\n';
+    logger.error("fatal", {{"error", e.what()}});
     return 1;
   }
 }

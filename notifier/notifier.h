@@ -31,7 +31,7 @@ class Notifier {
 
   void start();
   void stop();
-  // Planning (holds the lease and consumes).
+  // Planning: holds the lease, consumes, and PostgreSQL answers (planner.h).
   [[nodiscard]] bool ready() const { return planner_->leader(); }
   [[nodiscard]] const Planner& planner() const { return *planner_; }
 

@@ -78,7 +78,7 @@ service::ConfigResult<NotifierSettings> load_settings(const service::Config& con
     return common::fail(r.error());
   }
   NotifierSettings s;
-  s.store.connection.url = config.get_string("nats_url", "nats://127.0.0.1:4222");
+  s.store.connection.url = config.get_string("nats_url", "nats://127.0.0.1:54222");
   s.store.connection.name = "slotwise-notifier";
   s.store.connection.retry_on_failed_connect = true;
   s.store.stream.name = config.get_string("stream", "SLOTWISE");

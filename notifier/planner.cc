@@ -65,6 +65,20 @@ void Planner::maybe_prune(pqxx::connection& conn) {
   if (deleted.value() > 0) logger_.info("outbox pruned", {{"rows", deleted.value()}});
 }
 
+bool Planner::checkpoint_readable(pqxx::connection& conn) {
+  auto cp = projections::guarded("idle checkpoint read", [&]() -> std::uint64_t {
+    pqxx::read_transaction tx(conn);
+    return tx
+        .exec_params1("SELECT position FROM notifier_checkpoints WHERE consumer = $1",
+                      options_.consumer.durable_name)[0]
+        .as<std::uint64_t>();
+  });
+  if (cp) return true;
+  errors_.inc();
+  logger_.warn("postgres unavailable", {{"error", cp.error().message}});
+  return false;
+}
+
 void Planner::stop() { stop_.request(); }
 
 void Planner::pause(std::chrono::milliseconds d) { stop_.wait_for(d); }
@@ -181,6 +195,10 @@ bool Planner::consume(pqxx::connection& conn) {
       return false;
     }
     if (batch.value().empty()) {
+      // Idle: one indexed row read, so a PostgreSQL that went away is
+      // noticed now (leader() and /readyz turn false, and the session is
+      // retried), not with the next event, as the projector's on_idle does.
+      if (!checkpoint_readable(conn)) return false;
       maybe_prune(conn);
       continue;
     }

@@ -12,6 +12,10 @@
 //   - an undecodable message or event becomes a notifier_dead_letters row and
 //     planning carries on.
 //
+// leader() is true while the planner consumes with PostgreSQL reachable: an
+// idle planner reads its checkpoint row after each empty fetch, so a lost
+// database ends the session (and leadership) within one fetch timeout.
+//
 // Thread safety: run() on one thread; stop(), leader(), position() from any.
 // Errors: none escape run(); failures are logged, counted and retried.
 #pragma once
@@ -67,6 +71,9 @@ class Planner {
   projections::Result<std::pair<std::size_t, bool>> apply(pqxx::connection& conn,
                                                           std::vector<events::Delivery>& batch);
   void pause(std::chrono::milliseconds d);
+  // Whether PostgreSQL still answers (the checkpoint row reads); logs and
+  // counts the error when it does not.
+  bool checkpoint_readable(pqxx::connection& conn);
   // Prunes the outbox when retention is on and prune_every has passed.
   void maybe_prune(pqxx::connection& conn);
 

@@ -1,7 +1,7 @@
 // slotwise-projector: keeps the PostgreSQL read models up to date from the
 // event log. Configuration (file given as the only argument, optional;
 // every key also as SLOTWISE_<KEY>):
-//   nats_url        nats://127.0.0.1:4222
+//   nats_url        nats://127.0.0.1:54222
 //   stream          SLOTWISE
 //   pg_url          postgresql://slotwise@127.0.0.1:55432/slotwise
 //   http_port       8083   (/healthz, /readyz, /metrics; 0 = any free port)
@@ -11,10 +11,12 @@
 //   defer_aggregates_after  5000   (events behind at which daily stats and
 //                   customers wait for the head: aggregate_upkeep.h)
 //   query_role      slotwise_query   (read-only role granted SELECT; "" = off)
-// Logs are JSON lines on stderr; SIGTERM/SIGINT stop it cleanly (the batch
-// in progress is committed and acknowledged first).
+// A key in the file that is none of these, or an SLOTWISE_LOG_LEVEL that is
+// no level, is a configuration error (exit 2). Logs are JSON lines on stderr,
+// errors at start-up included; SIGTERM/SIGINT stop it cleanly (the batch in
+// progress is committed and acknowledged first).
 #include <exception>
-#include <iostream>
+#include <stdexcept>
 #include <thread>
 
 #include "events/event_store.h"
@@ -27,8 +29,14 @@ namespace {
 
 using slotwise::service::Config;
 
-int run(const Config& config) {
-  slotwise::service::Logger logger("slotwise-projector", slotwise::service::log_level_from_env());
+int run(const Config& config, slotwise::service::Logger& logger) {
+  if (auto known = config.reject_unknown_keys(
+          {"nats_url", "stream", "pg_url", "http_port", "http_host", "projection", "catchup_batch",
+           "live_batch", "fetch_timeout", "defer_aggregates_after", "query_role"});
+      !known) {
+    logger.error("bad configuration", {{"error", known.error().message}});
+    return 2;
+  }
   slotwise::service::MetricsRegistry metrics;
 
   auto check = [&](const auto& r) {
@@ -36,7 +44,7 @@ int run(const Config& config) {
     return r.value();
   };
   slotwise::events::StoreOptions store_options;
-  store_options.connection.url = config.get_string("nats_url", "nats://127.0.0.1:4222");
+  store_options.connection.url = config.get_string("nats_url", "nats://127.0.0.1:54222");
   store_options.connection.name = "slotwise-projector";
   store_options.connection.retry_on_failed_connect = true;
   store_options.stream.name = config.get_string("stream", "SLOTWISE");
@@ -55,10 +63,16 @@ int run(const Config& config) {
       check(config.get_int("defer_aggregates_after", 5000, 0, 100'000'000)));
   options.read_only_role = config.get_string("query_role", "slotwise_query");
 
+  // Returns at once when NATS does not answer yet (connection.h): the
+  // projector's sessions retry until it does, while /healthz answers,
+  // /readyz says 503 and SIGTERM stops the process.
   auto store = slotwise::events::EventStore::open(store_options);
   if (!store) {
     logger.error("event store unavailable", {{"error", store.error().describe()}});
     return 1;
+  }
+  if (!store.value()->connected()) {
+    logger.info("waiting for NATS", {{"nats_url", store_options.connection.url}});
   }
   slotwise::projections::Projector projector(*store.value(), options, logger, metrics);
 
@@ -93,16 +107,24 @@ int run(const Config& config) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Every line, start-up errors included, is a JSON log line.
+  slotwise::service::Logger logger("slotwise-projector");
   try {
+    auto level = slotwise::service::log_level_from_env();
+    if (!level) {
+      logger.error("bad configuration", {{"error", level.error()}});
+      return 2;
+    }
+    logger.set_level(level.value());
     auto config = argc > 1 ? Config::load(argv[1])
                            : slotwise::service::ConfigResult<Config>(Config::from_env());
     if (!config) {
-      std::cerr << config.error().message << '\n';
+      logger.error("bad configuration", {{"error", config.error().message}});
       return 2;
     }
-    return run(config.value());
+    return run(config.value(), logger);
   } catch (const std::exception& e) {
-    std::cerr << "slotwise-projector: " << e.what() << '\n';
+    logger.error("fatal", {{"error", e.what()}});
     return 1;
   }
 }

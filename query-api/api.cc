@@ -33,12 +33,21 @@ void unauthorized(Res& res) {
   res.set_header("WWW-Authenticate", "Bearer");
   reply_error(res, ApiError{401, "unauthorized", "a valid owner token is required"});
 }
-void db_error(Res& res, const Error& e) {
+// The database's own message (host, port, role, SQL) is for the log, under
+// the request's trace id, never for the caller; a 500 names the trace id so
+// a report can be matched to its log line, like HttpServer's own 500s.
+void db_error(const service::RequestContext& ctx, Res& res, const Error& e) {
+  const std::string& trace_id = ctx.trace().trace_id;
   if (e.code == ErrorCode::kUnavailable) {
+    ctx.logger().warn("read models unavailable",
+                      {{"trace_id", trace_id}, {"route", ctx.route()}, {"error", e.message}});
     res.set_header("Retry-After", "1");
     reply_error(res, ApiError{503, "unavailable", "read models are unavailable"});
   } else {
-    reply_error(res, ApiError{500, service::error_code::kInternal, "query failed"});
+    ctx.logger().error("query failed",
+                       {{"trace_id", trace_id}, {"route", ctx.route()}, {"error", e.message}});
+    reply_error(res, ApiError{500, service::error_code::kInternal,
+                              "query failed (trace " + trace_id + ")"});
   }
 }
 
@@ -226,7 +235,7 @@ std::optional<QueryApi::Admitted> QueryApi::await_position(const Ctx& ctx, Res& 
   while (true) {
     auto pos = store_.position(options_.projection);
     if (!pos) {
-      db_error(res, pos.error());
+      db_error(ctx, res, pos.error());
       return std::nullopt;
     }
     if (pos.value() >= *wanted) return Admitted{wanted};
@@ -247,10 +256,10 @@ void QueryApi::business(const Ctx& ctx, Res& res) const {
   if (!await_position(ctx, res)) return;
   const std::string key(ctx.path_param("slug"));
   auto b = store_.business(key);
-  if (!b) return db_error(res, b.error());
+  if (!b) return db_error(ctx, res, b.error());
   if (!b.value()) return not_found(res, "business");
   auto services = store_.services(b.value()->business_id);
-  if (!services) return db_error(res, services.error());
+  if (!services) return db_error(ctx, res, services.error());
   reply_public(ctx, res, business_json(*b.value(), services.value()), 30);
 }
 
@@ -277,7 +286,7 @@ void QueryApi::availability(const Ctx& ctx, Res& res) const {
   if (!admitted) return;
   const domain::Instant t = now();
   auto entry = availability_entry(ctx, *admitted, service_id, *from, *to, t);
-  if (!entry) return db_error(res, entry.error());
+  if (!entry) return db_error(ctx, res, entry.error());
   if (!entry.value()) return not_found(res, "business or service");
   const AvailabilityData& data = entry.value()->data();
   const std::string variant = req.has_param("tz") ? req.get_param_value("tz") : std::string();
@@ -346,18 +355,18 @@ void QueryApi::booking(const Ctx& ctx, Res& res) const {
   }
   if (!await_position(ctx, res)) return;
   auto b = store_.booking(id);
-  if (!b) return db_error(res, b.error());
+  if (!b) return db_error(ctx, res, b.error());
   if (!b.value()) return not_found(res, "booking");
   bool allowed =
       !token.empty() && auth::manage_token_matches(token, b.value()->manage_token_sha256);
   if (!allowed && user) {
     auto business = owners_.find(b.value()->business_id);
-    if (!business) return db_error(res, business.error());
+    if (!business) return db_error(ctx, res, business.error());
     allowed = business.value() && business.value()->owner_user_id == *user;
   }
   if (!allowed) return not_found(res, "booking");
   auto history = store_.history(id);
-  if (!history) return db_error(res, history.error());
+  if (!history) return db_error(ctx, res, history.error());
   reply_private(res, booking_json(*b.value(), history.value()));
 }
 
@@ -370,7 +379,7 @@ std::optional<std::string> QueryApi::owned_business(const Ctx& ctx, Res& res) co
   if (!await_position(ctx, res)) return std::nullopt;
   auto b = owners_.find(std::string(ctx.path_param("slug")));
   if (!b) {
-    db_error(res, b.error());
+    db_error(ctx, res, b.error());
     return std::nullopt;
   }
   if (!b.value()) {
@@ -389,7 +398,7 @@ std::optional<BusinessRow> QueryApi::owned_business_row(const Ctx& ctx, Res& res
   if (!id) return std::nullopt;
   auto row = store_.business(*id);  // the profile (zone) may have changed: read it
   if (!row) {
-    db_error(res, row.error());
+    db_error(ctx, res, row.error());
     return std::nullopt;
   }
   if (!row.value()) not_found(res, "business");
@@ -442,7 +451,7 @@ void QueryApi::bookings(const Ctx& ctx, Res& res) const {
   if (!business) return;
   f.business_id = *business;
   auto rows = store_.bookings(f);
-  if (!rows) return db_error(res, rows.error());
+  if (!rows) return db_error(ctx, res, rows.error());
   std::optional<std::string> next;
   if (rows.value().size() > static_cast<std::size_t>(f.limit)) {
     rows.value().resize(static_cast<std::size_t>(f.limit));
@@ -458,7 +467,7 @@ void QueryApi::calendar_ics(const Ctx& ctx, Res& res) const {
   if (!Access::feed_token_shaped(token)) return not_found(res, "calendar feed");
   if (!await_position(ctx, res)) return;
   auto b = store_.business(id);
-  if (!b) return db_error(res, b.error());
+  if (!b) return db_error(ctx, res, b.error());
   // The same 404 for an unknown business and a wrong or revoked token.
   if (!b.value() ||
       !access_.feed_token_matches(b.value()->business_id, b.value()->feed_generation, token)) {
@@ -467,7 +476,7 @@ void QueryApi::calendar_ics(const Ctx& ctx, Res& res) const {
   const domain::Instant t = now();
   auto rows =
       store_.feed(b.value()->business_id, t - std::chrono::days{90}, t, options_.feed_max_events);
-  if (!rows) return db_error(res, rows.error());
+  if (!rows) return db_error(ctx, res, rows.error());
   res.set_header("Cache-Control", "private, max-age=300");
   res.status = 200;
   res.set_content(render_calendar(*b.value(), rows.value()), "text/calendar; charset=utf-8");
@@ -498,7 +507,7 @@ void QueryApi::stats(const Ctx& ctx, Res& res) const {
   const std::string f = domain::format_local_date(*from);
   const std::string t = domain::format_local_date(*to);
   auto days = store_.stats(business->business_id, f, t);
-  if (!days) return db_error(res, days.error());
+  if (!days) return db_error(ctx, res, days.error());
   reply_private(res, stats_json(*business, f, t, days.value()));
 }
 
@@ -520,7 +529,7 @@ void QueryApi::notifications(const Ctx& ctx, Res& res) const {
   const auto business = owned_business_row(ctx, res);
   if (!business) return;
   auto rows = store_.notifications(business->business_id, status, limit);
-  if (!rows) return db_error(res, rows.error());
+  if (!rows) return db_error(ctx, res, rows.error());
   reply_private(res, notifications_json(*business, rows.value()));
 }
 

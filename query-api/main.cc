@@ -8,13 +8,15 @@
 //   min_position_wait 2s, projection main, public_base_url ""
 //   availability_cache_entries 10000 (0: no cache; availability_cache.h)
 //   availability_cache_bytes   256MiB (estimated rows + rendered answers)
-//   nats_url nats://127.0.0.1:4222, stream SLOTWISE, lag_interval 1s: the
+//   nats_url nats://127.0.0.1:54222, stream SLOTWISE, lag_interval 1s: the
 //     projection lag in /metrics (projection_lag.h); without NATS the API
 //     serves as usual and the lag gauges stay unset
-// Logs are JSON lines on stderr; SIGTERM/SIGINT stop it gracefully.
+// A key in the file that is none of these, or an SLOTWISE_LOG_LEVEL that is
+// no level, is a configuration error (exit 2). Logs are JSON lines on stderr,
+// errors at start-up included; SIGTERM/SIGINT stop it gracefully.
 #include <algorithm>
 #include <exception>
-#include <iostream>
+#include <stdexcept>
 #include <thread>
 
 #include "query-api/api.h"
@@ -22,6 +24,7 @@
 #include "query-api/connection_pool.h"
 #include "query-api/projection_lag.h"
 #include "query-api/query_config.h"
+#include "query-api/readiness.h"
 #include "service/config.h"
 #include "service/signals.h"
 
@@ -36,8 +39,17 @@ auto must(R&& r) {
   return std::forward<R>(r).value();
 }
 
-int run(const Config& config) {
-  service::Logger logger("slotwise-query", service::log_level_from_env());
+int run(const Config& config, service::Logger& logger) {
+  if (auto known = config.reject_unknown_keys(
+          {"http_host", "http_port", "http_workers", "pg_url", "query_pg_url", "query_role",
+           "pool_size", "pool_acquire_timeout", "jwt_secret_file", "jwt_issuer", "jwt_audience",
+           "feed_secret_file", "min_position_wait", "projection", "public_base_url",
+           "availability_cache_entries", "availability_cache_bytes", "nats_url", "stream",
+           "lag_interval"});
+      !known) {
+    logger.error("bad configuration", {{"error", known.error().message}});
+    return 2;
+  }
   service::MetricsRegistry metrics;
 
   const std::string pg_url =
@@ -85,7 +97,7 @@ int run(const Config& config) {
   QueryApi api(store, access, options, metrics, cache.get());
 
   events::StoreOptions log_options;
-  log_options.connection.url = config.get_string("nats_url", "nats://127.0.0.1:4222");
+  log_options.connection.url = config.get_string("nats_url", "nats://127.0.0.1:54222");
   log_options.connection.name = "slotwise-query";
   // Not retried in the background: the API must start and serve without
   // the log, which it only needs for the lag gauges.
@@ -110,11 +122,7 @@ int run(const Config& config) {
   http.worker_threads = static_cast<std::size_t>(must(config.get_int("http_workers", 32, 1, 1024)));
   service::HttpServer server(http, logger, metrics);
   api.install(server);
-  server.set_readiness_check([&]() -> common::Result<common::Unit, std::string> {
-    auto pos = store.position(options.projection);
-    if (!pos) return common::fail(pos.error().message);
-    return common::Unit{};
-  });
+  server.set_readiness_check(readiness_check(store, options.projection, logger));
   auto port = server.start();
   if (!port) {
     logger.error("http listen failed", {{"error", port.error()}});
@@ -139,16 +147,24 @@ int run(const Config& config) {
 
 int main(int argc, char** argv) {
   using slotwise::service::Config;
+  // Every line, start-up errors included, is a JSON log line.
+  slotwise::service::Logger logger("slotwise-query");
   try {
+    auto level = slotwise::service::log_level_from_env();
+    if (!level) {
+      logger.error("bad configuration", {{"error", level.error()}});
+      return 2;
+    }
+    logger.set_level(level.value());
     auto config = argc > 1 ? Config::load(argv[1])
                            : slotwise::service::ConfigResult<Config>(Config::from_env());
     if (!config) {
-      std::cerr << config.error().message << '\n';
+      logger.error("bad configuration", {{"error", config.error().message}});
       return 2;
     }
-    return slotwise::query::run(config.value());
+    return slotwise::query::run(config.value(), logger);
   } catch (const std::exception& e) {
-    std::cerr << "slotwise-query: " << e.what() << '\n';
+    logger.error("fatal", {{"error", e.what()}});
     return 1;
   }
 }

@@ -94,11 +94,13 @@ std::optional<LogLevel> parse_log_level(std::string_view text) {
   return std::nullopt;
 }
 
-LogLevel log_level_from_env(LogLevel fallback) {
+common::Result<LogLevel, std::string> log_level_from_env(LogLevel fallback) {
   // NOLINTNEXTLINE(concurrency-mt-unsafe): read once at start-up, before threads.
   const char* value = std::getenv("SLOTWISE_LOG_LEVEL");
   if (value == nullptr) return fallback;
-  return parse_log_level(value).value_or(fallback);
+  if (auto level = parse_log_level(value)) return *level;
+  return common::fail("env SLOTWISE_LOG_LEVEL: '" + std::string(value) +
+                      "' is not a level (debug, info, warn, error)");
 }
 
 Logger::Logger(std::string service, LogLevel min_level, Sink sink)

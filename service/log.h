@@ -13,8 +13,9 @@
 // every line is valid JSON whatever a client sent.
 //
 // The minimum level comes from SLOTWISE_LOG_LEVEL (debug, info, warn, error;
-// default info) through log_level_from_env(); lines below it cost one atomic
-// load.
+// default info) through log_level_from_env(), which refuses any other value
+// (a configuration error, like a malformed setting); lines below it cost one
+// atomic load.
 //
 // Thread safety: all members are safe to call concurrently. Lines are built
 // outside the lock and handed to the sink under it, one whole line at a time,
@@ -36,6 +37,8 @@
 #include <string_view>
 #include <variant>
 
+#include "common/result.h"
+
 namespace slotwise::service {
 
 enum class LogLevel { kDebug = 0, kInfo = 1, kWarn = 2, kError = 3 };
@@ -44,8 +47,11 @@ enum class LogLevel { kDebug = 0, kInfo = 1, kWarn = 2, kError = 3 };
 [[nodiscard]] const char* to_string(LogLevel level);
 // Accepts the names above (and "warning"), case-insensitively.
 [[nodiscard]] std::optional<LogLevel> parse_log_level(std::string_view text);
-// SLOTWISE_LOG_LEVEL, or `fallback` when unset or not a level name.
-[[nodiscard]] LogLevel log_level_from_env(LogLevel fallback = LogLevel::kInfo);
+// SLOTWISE_LOG_LEVEL, or `fallback` when unset; a message naming the
+// variable and its value when it is set to something else than a level name
+// (a misspelt level would otherwise silently log at the fallback).
+[[nodiscard]] common::Result<LogLevel, std::string> log_level_from_env(
+    LogLevel fallback = LogLevel::kInfo);
 
 // One extra key/value of a log line. String values are views: they must stay
 // alive until the logging call returns (they are copied into the line).

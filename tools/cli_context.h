@@ -29,7 +29,7 @@ enum ExitCode : int {
 };
 
 struct CliContext {
-  std::string nats_url = "nats://127.0.0.1:4222";
+  std::string nats_url = "nats://127.0.0.1:54222";
   std::string stream = "SLOTWISE";
   // The read models' database (projections), as the projector's pg_url.
   std::string pg_url = "postgresql://slotwise@127.0.0.1:55432/slotwise";

@@ -1,6 +1,7 @@
-// The command side's list settings: webhook secrets (comma- or
+// The command side's settings: webhook secrets (comma- or
 // newline-separated) and trusted proxies (comma-separated) become their
-// trimmed, non-empty items; a Stripe key needs at least one webhook secret.
+// trimmed, non-empty items; a Stripe key needs at least one webhook secret;
+// the stream comes from SLOTWISE_STREAM like the other processes'.
 #include "command-side/command_config.h"
 
 #include <doctest/doctest.h>
@@ -59,6 +60,23 @@ TEST_CASE("a Stripe secret key without webhook secrets is a configuration error"
   std::filesystem::remove(empty);
   REQUIRE_FALSE(none.ok());
   CHECK(none.error().find("lists no secret") != std::string::npos);
+}
+
+TEST_CASE("SLOTWISE_STREAM names the stream, as for the projector, notifier and CLI") {
+  const auto env = [](const std::string& name) -> std::optional<std::string> {
+    if (name == "SLOTWISE_STREAM") return "SLOTWISE_ALT";
+    return std::nullopt;
+  };
+  auto config = service::Config::parse("jwt_secret_file = /dev/null\n", "test", env);
+  REQUIRE(config.ok());
+  auto parsed = command_config_from(config.value());
+  REQUIRE(parsed.ok());
+  CHECK(parsed.value().stream == "SLOTWISE_ALT");
+
+  const auto no_env = [](const std::string&) -> std::optional<std::string> { return std::nullopt; };
+  auto plain = service::Config::parse("jwt_secret_file = /dev/null\n", "test", no_env);
+  REQUIRE(plain.ok());
+  CHECK(command_config_from(plain.value()).value().stream == "SLOTWISE");
 }
 
 }  // namespace slotwise::command

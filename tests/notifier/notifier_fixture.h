@@ -64,6 +64,8 @@ class RunningNotifier {
     return notifier_.planner().position() >= position;
   }
   [[nodiscard]] std::string metrics() const { return metrics_.render(); }
+  // What slotwise-notifier's /readyz answers.
+  [[nodiscard]] bool ready() const { return notifier_.ready(); }
 
  private:
   service::Logger logger_;

@@ -104,20 +104,26 @@ TEST_CASE("lines below the minimum level are dropped") {
   CHECK(out.lines.size() == 3);
 }
 
-TEST_CASE("level names parse case-insensitively; the environment sets the default") {
+TEST_CASE(
+    "level names parse case-insensitively; the environment sets the level and a non-level is "
+    "refused") {
   CHECK(parse_log_level("DEBUG") == LogLevel::kDebug);
   CHECK(parse_log_level("Warning") == LogLevel::kWarn);
   CHECK(parse_log_level("error") == LogLevel::kError);
   CHECK_FALSE(parse_log_level("verbose").has_value());
   // NOLINTNEXTLINE(concurrency-mt-unsafe): single-threaded test
   ::setenv("SLOTWISE_LOG_LEVEL", "error", 1);
-  CHECK(slotwise::service::log_level_from_env() == LogLevel::kError);
+  CHECK(slotwise::service::log_level_from_env().value() == LogLevel::kError);
   // NOLINTNEXTLINE(concurrency-mt-unsafe): single-threaded test
   ::setenv("SLOTWISE_LOG_LEVEL", "nonsense", 1);
-  CHECK(slotwise::service::log_level_from_env(LogLevel::kWarn) == LogLevel::kWarn);
+  const auto refused = slotwise::service::log_level_from_env(LogLevel::kWarn);
+  REQUIRE_FALSE(refused.ok());
+  CHECK(refused.error().find("SLOTWISE_LOG_LEVEL") != std::string::npos);
+  CHECK(refused.error().find("'nonsense'") != std::string::npos);
   // NOLINTNEXTLINE(concurrency-mt-unsafe): single-threaded test
   ::unsetenv("SLOTWISE_LOG_LEVEL");
-  CHECK(slotwise::service::log_level_from_env() == LogLevel::kInfo);
+  CHECK(slotwise::service::log_level_from_env().value() == LogLevel::kInfo);
+  CHECK(slotwise::service::log_level_from_env(LogLevel::kWarn).value() == LogLevel::kWarn);
 }
 
 TEST_CASE("concurrent writers produce whole lines only") {

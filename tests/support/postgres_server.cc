@@ -121,7 +121,9 @@ PostgresServerFixture::PostgresServerFixture() : dir_("slotwise-pg"), port_(free
   }
 }
 
-PostgresServerFixture::~PostgresServerFixture() {
+PostgresServerFixture::~PostgresServerFixture() { stop(); }
+
+void PostgresServerFixture::stop() {
   // SIGINT asks for a fast shutdown. Signal the postmaster itself: under root
   // the process is `runuser`, which turns any signal into SIGTERM (a smart
   // shutdown that waits for every client) and was then killed after the

@@ -25,6 +25,10 @@ class PostgresServerFixture {
   [[nodiscard]] std::string url(const std::string& database = "postgres") const;
   [[nodiscard]] int port() const { return port_; }
 
+  // Fast shutdown (clients are disconnected), as an outage would look to
+  // them; the destructor does the same. The cluster cannot be restarted.
+  void stop();
+
  private:
   TempDir dir_;
   int port_;

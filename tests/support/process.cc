@@ -138,6 +138,20 @@ int Process::wait() {
   return status;
 }
 
+std::optional<int> Process::wait_for(std::chrono::milliseconds timeout) {
+  if (pid_ <= 0) return 0;
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  int status = 0;
+  while (true) {
+    const pid_t r = ::waitpid(pid_, &status, WNOHANG);
+    if (r == pid_ || r < 0) break;
+    if (std::chrono::steady_clock::now() >= deadline) return std::nullopt;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  pid_ = -1;
+  return status;
+}
+
 int run_command(const std::vector<std::string>& argv, const std::string& log_path) {
   try {
     Process p(argv, log_path);

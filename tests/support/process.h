@@ -9,6 +9,7 @@
 #include <sys/types.h>
 
 #include <chrono>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -49,6 +50,9 @@ class Process {
   int stop(int signal, std::chrono::milliseconds timeout = std::chrono::seconds(10));
   // Waits for the process to exit by itself; returns the waitpid status.
   int wait();
+  // Like wait(), for at most `timeout`: nullopt (the process left running)
+  // when it has not exited by then.
+  std::optional<int> wait_for(std::chrono::milliseconds timeout);
 
  private:
   pid_t pid_ = -1;

@@ -20,7 +20,7 @@ const protobuf = require("protobufjs");
 
 function parseArgs(argv) {
   const opts = {
-    nats: process.env.SLOTWISE_NATS_URL || "nats://127.0.0.1:4222",
+    nats: process.env.SLOTWISE_NATS_URL || "nats://127.0.0.1:54222",
     stream: process.env.SLOTWISE_STREAM || "SLOTWISE",
     subject: "sw.evt.>",
     fromSeq: 1,
