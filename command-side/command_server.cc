@@ -82,7 +82,8 @@ common::Result<int, std::string> CommandServer::start(CommandContext::Clock cloc
   });
 
   if (config_.nats_commands) {
-    responder_ = std::make_unique<NatsCommandResponder>(store_->nc(), *ctx_, config_.http_workers);
+    responder_ = std::make_unique<NatsCommandResponder>(store_->nc(), *ctx_, config_.http_workers,
+                                                        config_.max_body_bytes);
     if (auto r = responder_->start(); !r) return common::fail(r.error());
   }
   auto port = http_->start();

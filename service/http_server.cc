@@ -84,7 +84,7 @@ ApiError error_for_status(int status) {
     case 404:
       return {404, error_code::kNotFound, "no such resource"};
     case 413:
-      return {413, error_code::kPayloadTooLarge, "request body is too large"};
+      return payload_too_large();
     case 414:
       return {414, "uri_too_long", "request URI is too long"};
     case 416:
