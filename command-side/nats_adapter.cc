@@ -3,6 +3,7 @@
 #include <strings.h>
 
 #include <boost/asio/post.hpp>
+#include <cstdint>
 #include <cstdlib>
 #include <string>
 #include <utility>
@@ -49,6 +50,8 @@ class RequestHeaders {
   std::vector<std::pair<std::string, std::string>> headers_;
 };
 
+constexpr std::int64_t kSubscribeFlushTimeoutMs = 5000;
+
 // The last token of a subject: "sw.cmd.create_booking" -> "create_booking".
 std::string command_name(std::string_view subject) {
   const std::size_t dot = subject.rfind('.');
@@ -76,6 +79,16 @@ common::Result<common::Unit, std::string> NatsCommandResponder::start(
   // Commands are small; let a burst queue rather than be dropped as a slow
   // consumer.
   (void)natsSubscription_SetPendingLimits(sub_.get(), 1'000'000, 256 * 1024 * 1024);
+  // nats.c sends the subscription with the connection's next flush: until
+  // the server has it, a request finds no responder (NATS_NO_RESPONDERS)
+  // although the process has started. A round trip makes start() mean
+  // "answering". If it fails the subscription still reaches the server
+  // with the next flush or reconnect.
+  if (const natsStatus f = natsConnection_FlushTimeout(nc_, kSubscribeFlushTimeoutMs);
+      f != NATS_OK) {
+    ctx_.logger().warn("command subscription not confirmed by the server yet",
+                       {{"subject", subject}, {"error", natsStatus_GetText(f)}});
+  }
   return common::Unit{};
 }
 

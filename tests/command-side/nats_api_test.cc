@@ -9,6 +9,7 @@
 
 #include <string>
 
+#include "command-side/nats_adapter.h"
 #include "events/nats_handles.h"
 #include "tests/command-side/command_fixture.h"
 
@@ -118,6 +119,28 @@ TEST_CASE_FIXTURE(CommandFixture, "NATS header names match in any case, as HTTP'
                               {"sw-param-date", slot(5, 0).substr(0, 10)}});
   CHECK(reply.status == 200);
   CHECK(reply.position == std::to_string(last_sequence()));
+}
+
+TEST_CASE_FIXTURE(CommandFixture, "a responder answers requests as soon as start() returns") {
+  // Each responder on a connection of its own that nothing else flushes:
+  // its subscription must be at the server when start() returns, or a
+  // request sent right away finds no responder.
+  for (int i = 0; i < 20; ++i) {
+    CAPTURE(i);
+    natsConnection* raw = nullptr;
+    REQUIRE(natsConnection_ConnectTo(&raw, nats.url().c_str()) == NATS_OK);
+    const slotwise::events::ConnectionPtr connection(raw);
+    slotwise::command::NatsCommandResponder responder(connection.get(), server->context(), 1,
+                                                      kDefaultMaxBody);
+    const std::string prefix = "sw.started" + std::to_string(i);
+    REQUIRE(responder.start(prefix).ok());
+    natsMsg* reply_raw = nullptr;
+    const natsStatus s = natsConnection_RequestString(&reply_raw, reader->nc(),
+                                                      (prefix + ".nope").c_str(), "{}", 5000);
+    const slotwise::events::MsgPtr reply(reply_raw);
+    CHECK(s == NATS_OK);
+    responder.stop();
+  }
 }
 
 TEST_CASE_FIXTURE(CommandFixture, "a booking made over NATS obeys the same rules as over HTTP") {
