@@ -76,6 +76,25 @@ struct RepositoryStats {
   std::uint64_t unknown_events = 0;
 };
 
+// Whether the aggregate's evolve() also takes the log position of the
+// event's commit (the calendar's does: it records the commits that created
+// bookings, for idempotent retries).
+template <class State, class Event>
+concept EvolvesWithPosition = requires(State state, const Event& event, std::uint64_t position) {
+  evolve(std::move(state), event, position);
+};
+
+// The aggregate's evolve() for an event of the commit at log position
+// `position`: with the position where it takes one, else without.
+template <class State, class Event>
+[[nodiscard]] State evolve_at(State state, const Event& event, std::uint64_t position) {
+  if constexpr (EvolvesWithPosition<State, Event>) {
+    return evolve(std::move(state), event, position);
+  } else {
+    return evolve(std::move(state), event);
+  }
+}
+
 template <class State, class Event>
 class AggregateRepository {
  public:
@@ -235,7 +254,9 @@ class AggregateRepository {
       return;
     }
     // Our commit is the next one: apply it without a read.
-    for (const Event& e : decided) entry.state = evolve(std::move(entry.state), e);
+    for (const Event& e : decided) {
+      entry.state = evolve_at(std::move(entry.state), e, appended.position);
+    }
     entry.version = appended.position;
     entry.checked_at = std::chrono::steady_clock::now();
     entry.invalidated = false;  // appended at the exact version: nothing came between
@@ -303,7 +324,7 @@ class AggregateRepository {
             unknown_.fetch_add(1, std::memory_order_relaxed);
             continue;
           }
-          next->state = evolve(std::move(next->state), *decoded.value());
+          next->state = evolve_at(std::move(next->state), *decoded.value(), c.sequence);
         }
         next->version = c.sequence;
       }

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <utility>
@@ -212,10 +213,20 @@ CommandReply create_booking(CommandContext& ctx, const CommandRequest& request) 
   if (it == calendar->first.bookings.end() || !first_token) {
     return error_reply(ApiError{500, "internal", "internal error"});
   }
+  // The first response again (issue 4: the same key with the same body
+  // returns the same response), not the booking as it is now: its status
+  // and times as created and the position of the commit that created it.
+  // The hold's expiry never changes.
   domain::Booking as_created = it->second;
-  // The first response's status: what the booking was when created.
   as_created.status = as_created.amount_due.amount_minor > 0 ? domain::BookingStatus::tentative
                                                              : domain::BookingStatus::confirmed;
+  std::uint64_t position = calendar->second;
+  if (const auto key = calendar->first.idempotency_keys.find(request.idempotency_key);
+      key != calendar->first.idempotency_keys.end() && key->second.booking_id == first_id) {
+    as_created.start = key->second.start;
+    as_created.end = key->second.end;
+    if (key->second.position != 0) position = key->second.position;
+  }
   std::optional<PaymentView> payment;
   if (as_created.amount_due.amount_minor > 0 && ctx.stripe() != nullptr) {
     // The same intent as the first answer; created now if Stripe failed
@@ -227,8 +238,7 @@ CommandReply create_booking(CommandContext& ctx, const CommandRequest& request) 
     if (!intent) return payment_failure(intent.error());
     payment = std::move(*intent);
   }
-  return booking_reply(201, as_created, *business_id, first_token->token, calendar->second,
-                       payment);
+  return booking_reply(201, as_created, *business_id, first_token->token, position, payment);
 }
 
 CommandReply cancel_booking(CommandContext& ctx, const CommandRequest& request) {

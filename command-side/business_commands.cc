@@ -99,6 +99,19 @@ CommandReply create_business(CommandContext& ctx, const CommandRequest& request)
   if (auto dry = domain::decide(domain::BusinessState{}, domain::BusinessCommand{create}); !dry) {
     return error_reply(to_api_error(dry.error()));
   }
+  if (!request.idempotency_key.empty()) {
+    // The key names the business: it may exist already, made by an earlier
+    // request with this key. Decide against it before claiming, so a key
+    // reused with another slug is refused without claiming that slug (the
+    // claim would never be used, and would keep the slug from everyone).
+    // A retry with the same slug passes (decide yields nothing) and
+    // completes or answers the same business below.
+    auto existing = ctx.businesses().load(business_id);
+    if (!existing) return error_reply(to_api_error(existing.error()));
+    if (auto again = domain::decide(existing->first, domain::BusinessCommand{create}); !again) {
+      return error_reply(to_api_error(again.error()));
+    }
+  }
   const domain::ClaimSlug claim{*slug, business_id};
   auto claimed = ctx.slugs().execute(
       *slug, [&](const domain::SlugClaimState& s) { return domain::decide(s, claim); },

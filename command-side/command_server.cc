@@ -132,8 +132,8 @@ common::Result<common::Unit, std::string> CommandServer::bring_up() {
     refund_reconciler_->start();
   }
   if (config_.nats_commands && !responder_) {
-    auto responder =
-        std::make_unique<NatsCommandResponder>(store_->nc(), *ctx_, config_.http_workers);
+    auto responder = std::make_unique<NatsCommandResponder>(
+        store_->nc(), *ctx_, config_.http_workers, config_.max_body_bytes);
     if (auto r = responder->start(); !r) return common::fail(r.error());
     responder_ = std::move(responder);
   }

@@ -1,20 +1,56 @@
 #include "command-side/nats_adapter.h"
 
+#include <strings.h>
+
 #include <boost/asio/post.hpp>
+#include <cstdint>
+#include <cstdlib>
 #include <string>
+#include <utility>
 #include <vector>
 
+#include "auth/client_address.h"
 #include "command-side/command_table.h"
 #include "service/trace.h"
 
 namespace slotwise::command {
 namespace {
 
-std::string header(natsMsg* msg, const char* name) {
-  const char* value = nullptr;
-  if (natsMsgHeader_Get(msg, name, &value) != NATS_OK || value == nullptr) return {};
-  return value;
-}
+// A request message's headers, looked up by name case-insensitively as HTTP
+// header names are (nats.c's own lookup is case-sensitive, so a caller
+// writing `authorization` would otherwise be unauthenticated).
+class RequestHeaders {
+ public:
+  explicit RequestHeaders(natsMsg* msg) {
+    const char** keys = nullptr;
+    int count = 0;
+    if (natsMsgHeader_Keys(msg, &keys, &count) != NATS_OK || keys == nullptr) return;
+    headers_.reserve(static_cast<std::size_t>(count));
+    for (int i = 0; i < count; ++i) {
+      const char* value = nullptr;
+      const char* key = keys[i];
+      if (natsMsgHeader_Get(msg, key, &value) == NATS_OK && value != nullptr) {
+        headers_.emplace_back(key, value);
+      }
+    }
+    // The array is ours to free (nats.c allocates it with malloc); its
+    // strings belong to the message.
+    std::free(static_cast<void*>(keys));
+  }
+
+  // The first value of `name`; "" when absent.
+  [[nodiscard]] std::string get(const std::string& name) const {
+    for (const auto& [key, value] : headers_) {
+      if (::strcasecmp(key.c_str(), name.c_str()) == 0) return value;
+    }
+    return {};
+  }
+
+ private:
+  std::vector<std::pair<std::string, std::string>> headers_;
+};
+
+constexpr std::int64_t kSubscribeFlushTimeoutMs = 5000;
 
 // The last token of a subject: "sw.cmd.create_booking" -> "create_booking".
 std::string command_name(std::string_view subject) {
@@ -25,8 +61,8 @@ std::string command_name(std::string_view subject) {
 }  // namespace
 
 NatsCommandResponder::NatsCommandResponder(natsConnection* nc, CommandContext& ctx,
-                                           std::size_t workers)
-    : nc_(nc), ctx_(ctx), pool_(workers) {}
+                                           std::size_t workers, std::size_t max_body_bytes)
+    : nc_(nc), ctx_(ctx), max_body_bytes_(max_body_bytes), pool_(workers) {}
 
 NatsCommandResponder::~NatsCommandResponder() { stop(); }
 
@@ -43,6 +79,16 @@ common::Result<common::Unit, std::string> NatsCommandResponder::start(
   // Commands are small; let a burst queue rather than be dropped as a slow
   // consumer.
   (void)natsSubscription_SetPendingLimits(sub_.get(), 1'000'000, 256 * 1024 * 1024);
+  // nats.c sends the subscription with the connection's next flush: until
+  // the server has it, a request finds no responder (NATS_NO_RESPONDERS)
+  // although the process has started. A round trip makes start() mean
+  // "answering". If it fails the subscription still reaches the server
+  // with the next flush or reconnect.
+  if (const natsStatus f = natsConnection_FlushTimeout(nc_, kSubscribeFlushTimeoutMs);
+      f != NATS_OK) {
+    ctx_.logger().warn("command subscription not confirmed by the server yet",
+                       {{"subject", subject}, {"error", natsStatus_GetText(f)}});
+  }
   return common::Unit{};
 }
 
@@ -68,25 +114,33 @@ void NatsCommandResponder::handle(events::MsgPtr msg) {
 
   CommandReply reply;
   const CommandRoute* route = find_command(command_name(natsMsg_GetSubject(msg.get())));
+  const auto body_size = static_cast<std::size_t>(natsMsg_GetDataLength(msg.get()));
   if (route == nullptr) {
     reply = error_reply({404, "not_found", "no such command"});
+  } else if (body_size > max_body_bytes_) {
+    // The HTTP server's limit, with its answer: the transports agree.
+    reply = error_reply(service::payload_too_large());
   } else {
+    const RequestHeaders headers(msg.get());
     CommandRequest req;
     for (const auto& name : pattern_params(route->pattern)) {
-      req.params.emplace(name, header(msg.get(), ("Sw-Param-" + name).c_str()));
+      req.params.emplace(name, headers.get("Sw-Param-" + name));
     }
-    req.authorization = header(msg.get(), "Authorization");
-    req.idempotency_key = header(msg.get(), "Idempotency-Key");
-    req.manage_token = header(msg.get(), "X-Manage-Token");
-    req.stripe_signature = header(msg.get(), "Stripe-Signature");
+    req.authorization = headers.get("Authorization");
+    req.idempotency_key = headers.get("Idempotency-Key");
+    req.manage_token = headers.get("X-Manage-Token");
+    req.stripe_signature = headers.get("Stripe-Signature");
     const service::TraceContext trace =
-        service::continue_or_start_trace(header(msg.get(), "traceparent"));
+        service::continue_or_start_trace(headers.get("traceparent"));
     req.traceparent = trace.traceparent();
     req.trace_id = trace.trace_id;
-    req.client_address = "nats";
+    // Publishers on NATS are internal and trusted to name the client they
+    // act for, as a trusted proxy's X-Forwarded-For is believed over HTTP;
+    // the same normalisation (an IPv6 client by its /64) applies.
+    req.client_address = auth::rate_limit_client(headers.get("SlotWise-Client-Address"), "", {});
+    if (req.client_address.empty()) req.client_address = "nats";
     const char* data = natsMsg_GetData(msg.get());
-    req.body.assign(data == nullptr ? "" : data,
-                    static_cast<std::size_t>(natsMsg_GetDataLength(msg.get())));
+    req.body.assign(data == nullptr ? "" : data, body_size);
     reply = route->handler(ctx_, req);
   }
 
@@ -100,6 +154,10 @@ void NatsCommandResponder::handle(events::MsgPtr msg) {
   if (reply.position) {
     (void)natsMsgHeader_Set(out.get(), "SlotWise-Position",
                             std::to_string(*reply.position).c_str());
+  }
+  if (reply.retry_after_seconds) {
+    (void)natsMsgHeader_Set(out.get(), "Retry-After",
+                            std::to_string(*reply.retry_after_seconds).c_str());
   }
   if (natsConnection_PublishMsg(nc_, out.get()) != NATS_OK) {
     ctx_.logger().warn("command reply not sent", {{"subject", natsMsg_GetSubject(msg.get())}});

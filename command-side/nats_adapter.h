@@ -3,13 +3,22 @@
 // subject sw.cmd.<name> for each command of command_table.h, queue group
 // "slotwise-command" so several command processes share the load.
 //
-// Request: the message data is the JSON body, exactly as over HTTP. Headers
-// carry what HTTP carries in the path and headers:
+// Request: the message data is the JSON body, exactly as over HTTP, and
+// at most max_body_bytes long like an HTTP body (else 413
+// payload_too_large). Headers carry what HTTP carries in the path and
+// headers; their names match case-insensitively, as HTTP's do:
 //   Sw-Param-<name>   a path parameter, e.g. Sw-Param-id: biz_…
-//   Authorization, Idempotency-Key, X-Manage-Token, traceparent
-// Reply: the data is the JSON body; headers Sw-Status (the HTTP status code)
-// and, on success, SlotWise-Position. An unknown command name is answered
-// Sw-Status 404.
+//   Authorization, Idempotency-Key, X-Manage-Token, Stripe-Signature,
+//   traceparent
+//   SlotWise-Client-Address   the end client the internal caller acts for,
+//                     counted by the signup and login rate limits as an
+//                     HTTP client's address is. NATS is internal and its
+//                     publishers are trusted (like a trusted proxy's
+//                     X-Forwarded-For); without the header the client is
+//                     "nats", one bucket shared by every such caller.
+// Reply: the data is the JSON body; headers Sw-Status (the HTTP status code),
+// on success SlotWise-Position, on 429 and 503 Retry-After (seconds). An
+// unknown command name is answered Sw-Status 404.
 //
 // Handlers run on a worker pool, not on nats.c's delivery thread, so slow
 // commands do not serialise the subscription.
@@ -21,6 +30,7 @@
 #include <nats/nats.h>
 
 #include <boost/asio/thread_pool.hpp>
+#include <cstddef>
 #include <memory>
 #include <string>
 
@@ -32,8 +42,10 @@ namespace slotwise::command {
 
 class NatsCommandResponder {
  public:
-  // `nc` and `ctx` must outlive the responder.
-  NatsCommandResponder(natsConnection* nc, CommandContext& ctx, std::size_t workers);
+  // `nc` and `ctx` must outlive the responder. `max_body_bytes`: the HTTP
+  // server's limit (CommandConfig::max_body_bytes).
+  NatsCommandResponder(natsConnection* nc, CommandContext& ctx, std::size_t workers,
+                       std::size_t max_body_bytes);
   NatsCommandResponder(const NatsCommandResponder&) = delete;
   NatsCommandResponder& operator=(const NatsCommandResponder&) = delete;
   ~NatsCommandResponder();
@@ -49,6 +61,7 @@ class NatsCommandResponder {
 
   natsConnection* nc_;
   CommandContext& ctx_;
+  std::size_t max_body_bytes_;
   boost::asio::thread_pool pool_;
   events::SubscriptionPtr sub_;
 };

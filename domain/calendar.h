@@ -22,6 +22,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <set>
@@ -44,11 +45,18 @@
 
 namespace slotwise::domain {
 
-// What an Idempotency-Key was first used for.
+// What an Idempotency-Key was first used for, and what was answered then
+// that the booking may no longer show: a retry answers the same (issue 4).
 struct IdempotencyRecord {
   std::string booking_id;
   // SHA-256 (hex) of the first request's body.
   std::string request_sha256;
+  // The log position of the commit that created the booking; 0 when the
+  // state was built without positions (evolve() without one).
+  std::uint64_t position = 0;
+  // The booking's times as created (a reschedule moves the booking later).
+  Instant start{};
+  Instant end{};
 
   friend bool operator==(const IdempotencyRecord&, const IdempotencyRecord&) = default;
 };
@@ -266,6 +274,10 @@ struct CalendarDecision {
                                                                    const CalendarCommand& command);
 
 [[nodiscard]] CalendarState evolve(CalendarState state, const CalendarEvent& event);
+// The same, for an event of the commit at log position `commit_position`:
+// also records that position in a new booking's IdempotencyRecord.
+[[nodiscard]] CalendarState evolve(CalendarState state, const CalendarEvent& event,
+                                   std::uint64_t commit_position);
 
 // The bookings that occupy time at `now` (occupies_time in booking.h) with
 // their buffers, in the calendar's zone, leaving out `except_booking_id` (a

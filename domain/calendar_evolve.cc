@@ -2,6 +2,7 @@
 // trusts the log (events were decided against the state they follow) but
 // never invents state: an event about an unknown booking or an unparsable
 // date changes nothing.
+#include <cstdint>
 #include <string>
 #include <utility>
 
@@ -33,6 +34,8 @@ void set_status(CalendarState& s, const std::string& booking_id, BookingStatus s
 
 struct Evolver {
   CalendarState& s;
+  // Of the event's commit; 0 when not known.
+  std::uint64_t position = 0;
 
   void operator()(const v1::WeeklyScheduleSet& e) const {
     set_business(s, e.business_id());
@@ -71,8 +74,9 @@ struct Evolver {
     b.request_sha256 = e.request_sha256();
     b.created_by = from_proto(e.created_by());
     if (!b.idempotency_key.empty()) {
-      s.idempotency_keys.try_emplace(b.idempotency_key,
-                                     IdempotencyRecord{b.booking_id, b.request_sha256});
+      s.idempotency_keys.try_emplace(
+          b.idempotency_key,
+          IdempotencyRecord{b.booking_id, b.request_sha256, position, b.start, b.end});
     }
     add_booking(s, std::move(b));
   }
@@ -120,7 +124,12 @@ struct Evolver {
 }  // namespace
 
 CalendarState evolve(CalendarState state, const CalendarEvent& event) {
-  std::visit(Evolver{state}, event);
+  return evolve(std::move(state), event, 0);
+}
+
+CalendarState evolve(CalendarState state, const CalendarEvent& event,
+                     std::uint64_t commit_position) {
+  std::visit(Evolver{state, commit_position}, event);
   return state;
 }
 

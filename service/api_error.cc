@@ -30,4 +30,8 @@ ApiError invalid_request(std::string message) {
   return ApiError{400, error_code::kInvalidRequest, std::move(message)};
 }
 
+ApiError payload_too_large() {
+  return ApiError{413, error_code::kPayloadTooLarge, "request body is too large"};
+}
+
 }  // namespace slotwise::service

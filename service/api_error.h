@@ -38,4 +38,8 @@ inline constexpr const char* kNotReady = "not_ready";                   // 503
 // A 400 invalid_request with `message`: the common case for a bad field.
 [[nodiscard]] ApiError invalid_request(std::string message);
 
+// The 413 payload_too_large for a body over a server's limit: one answer
+// whichever transport (HTTP, NATS request/reply) carried the body.
+[[nodiscard]] ApiError payload_too_large();
+
 }  // namespace slotwise::service

@@ -84,7 +84,7 @@ ApiError error_for_status(int status) {
     case 404:
       return {404, error_code::kNotFound, "no such resource"};
     case 413:
-      return {413, error_code::kPayloadTooLarge, "request body is too large"};
+      return payload_too_large();
     case 414:
       return {414, "uri_too_long", "request URI is too long"};
     case 416:
@@ -200,6 +200,23 @@ HttpServer::HttpServer(HttpServerOptions options, Logger& logger, MetricsRegistr
   server_->Patch(any, handler);
   server_->Delete(any, handler);
   server_->Options(any, handler);
+  // RFC 9112 §6.3: a request with neither Content-Length nor
+  // Transfer-Encoding has a zero-length body. cpp-httplib 0.11 instead reads
+  // a POST/PUT/PATCH/DELETE body until the peer closes, so a plain
+  // `curl -XPOST …/complete` (no body, connection kept open) waited for the
+  // read timeout and got 400. The pre-routing handler runs after the headers
+  // and before the body is read: stating Content-Length: 0 there makes
+  // cpp-httplib read nothing. Any method: a GET's body is never read anyway.
+  server_->set_pre_routing_handler([](const httplib::Request& req, httplib::Response&) {
+    if (!req.has_header("Content-Length") && !req.has_header("Transfer-Encoding")) {
+      // The Request is not const at its origin: Server::process_request()
+      // owns it as a non-const local and routing(Request&) passes it here;
+      // only this callback's signature adds const. Nothing else reads it
+      // concurrently (one worker thread per request).
+      const_cast<httplib::Request&>(req).set_header("Content-Length", "0");
+    }
+    return httplib::Server::HandlerResponse::Unhandled;
+  });
   server_->set_error_handler(httplib::Server::HandlerWithResponse(
       [this](const httplib::Request& req, httplib::Response& res) { return on_error(req, res); }));
   // Exceptions dispatch() cannot catch (e.g. bad_alloc while recording) end

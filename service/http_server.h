@@ -5,6 +5,9 @@
 //    Nagle + delayed ACK, see /work/shared/notes/platform.md), a worker pool
 //    of a configured size, payload, header and timeout limits, a listen
 //    backlog large enough for bursts of new connections;
+//  - a request with neither Content-Length nor Transfer-Encoding has an
+//    empty body (RFC 9112 §6.3), whatever its method, and is answered at
+//    once rather than after the read timeout;
 //  - routes are patterns with named segments, "/v1/businesses/{id}/services/{sid}";
 //    a literal segment wins over a {param} in the same position;
 //  - each request gets a W3C trace context (the caller's `traceparent`

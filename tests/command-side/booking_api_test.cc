@@ -107,6 +107,36 @@ TEST_CASE_FIXTURE(CommandFixture, "an Idempotency-Key replays the first answer o
   CHECK(last_sequence() == after_first);
 }
 
+TEST_CASE_FIXTURE(CommandFixture,
+                  "an Idempotency-Key replays the first response after the booking moved") {
+  // Issue 4: the same key with the same body returns the same response:
+  // the first answer's times, status, hold and position, not the booking
+  // and the calendar as they are now.
+  for (const bool paid : {false, true}) {
+    CAPTURE(paid);
+    const Setup s = setup(*this, paid ? "replay-paid" : "replay-free",
+                          paid ? R"(,"payment_mode":"deposit","deposit_minor":1000)" : "");
+    const std::string bookings = "/v1/businesses/" + s.business + "/bookings";
+    const httplib::Headers key{{"Idempotency-Key", "replay-1"}};
+    const std::string body = booking_body(s.service, slot(3, 10));
+    auto first = api->post(bookings, body, key);
+    REQUIRE(first.status == 201);
+    CHECK(first.str("status") == (paid ? "pending_payment" : "confirmed"));
+    // Later commits: the booking moved, and another booking.
+    auto moved = api->post("/v1/bookings/" + first.str("booking_id") + "/reschedule",
+                           R"({"start":")" + slot(3, 12) + R"("})", bearer(s.token));
+    REQUIRE_MESSAGE(moved.status == 200, moved.body);
+    REQUIRE(api->post(bookings, booking_body(s.service, slot(3, 14), "b@example.com")).status ==
+            201);
+    REQUIRE(last_sequence() > std::stoull(first.position_header));
+
+    auto replay = api->post(bookings, body, key);
+    CHECK(replay.status == 201);
+    CHECK(replay.body == first.body);
+    CHECK(replay.position_header == first.position_header);
+  }
+}
+
 TEST_CASE_FIXTURE(CommandFixture, "a customer cancels with the manage token; others may not") {
   const Setup s = setup(*this, "cancel-biz");
   auto b =

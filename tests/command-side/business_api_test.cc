@@ -90,6 +90,30 @@ TEST_CASE_FIXTURE(CommandFixture,
 }
 
 TEST_CASE_FIXTURE(CommandFixture,
+                  "an Idempotency-Key reused with another slug is refused and leaves that slug "
+                  "free") {
+  auto [user, token] = signup("owner@example.com");
+  auto [other_user, other_token] = signup("other@example.com");
+  (void)other_user;
+  auto keyed = bearer(token);
+  keyed.emplace("Idempotency-Key", "create-1");
+  REQUIRE(api->post("/v1/businesses", business_body("first-slug"), keyed).status == 201);
+  const auto before = last_sequence();
+  for (const char* slug : {"second-slug", "third-slug"}) {
+    CAPTURE(slug);
+    auto reused = api->post("/v1/businesses", business_body(slug), keyed);
+    CHECK(reused.status == 409);
+    CHECK(reused.error_code() == "invalid_state");
+  }
+  CHECK(last_sequence() == before);  // nothing claimed
+  // The slugs are free: for the same owner without the key, and for others.
+  auto mine = api->post("/v1/businesses", business_body("second-slug"), bearer(token));
+  CHECK_MESSAGE(mine.status == 201, mine.body);
+  auto theirs = api->post("/v1/businesses", business_body("third-slug"), bearer(other_token));
+  CHECK_MESSAGE(theirs.status == 201, theirs.body);
+}
+
+TEST_CASE_FIXTURE(CommandFixture,
                   "a create without a key that failed after claiming its slug finishes when sent "
                   "again") {
   auto [user, token] = signup("owner@example.com");

@@ -1,10 +1,13 @@
 // Responses match schemas/openapi.yaml: a scenario calls every command
 // endpoint, successes and the error statuses each can produce, records
-// (method, route pattern, status, body) and hands the recording to
-// tests/contract/check-responses.mjs, which validates every body against
-// the spec with Ajv (JSON Schema 2020-12). Undocumented statuses, paths or
-// methods fail too.
+// (method, route pattern, status, body, JSON request body) and hands the
+// recording to tests/contract/check-responses.mjs, which validates every
+// body against the spec with Ajv (JSON Schema 2020-12). Undocumented
+// statuses, paths or methods fail too, and so do request schemas that
+// refuse a request the server took, or take one the server refuses for a
+// length, range or pattern (the probes at and past each limit).
 #include <doctest/doctest.h>
+#include <rapidjson/document.h>
 
 #include <string>
 
@@ -24,15 +27,31 @@ class Recorder {
 
   ApiResponse call(const std::string& method, const std::string& pattern, const std::string& path,
                    const std::string& body, const httplib::Headers& headers = {}) {
-    ApiResponse r = f_.api->send(method, path, body, headers);
-    REQUIRE(r.status != 0);
-    log_.record(method, pattern, r.status, r.body);
-    return r;
+    return send(method, pattern, path, body, headers, false);
+  }
+  // A request the server must refuse with 422 validation_failed for a limit
+  // the request schema states, so the schema must refuse it too.
+  void past_limit(const std::string& method, const std::string& pattern, const std::string& path,
+                  const std::string& body, const httplib::Headers& headers = {}) {
+    const ApiResponse r = send(method, pattern, path, body, headers, true);
+    CAPTURE(body);
+    CHECK(r.status == 422);
+    CHECK(r.error_code() == "validation_failed");
   }
   [[nodiscard]] int count() const { return log_.count(); }
   [[nodiscard]] slotwise::testing::ExchangeLog::Report check() { return log_.check(); }
 
  private:
+  ApiResponse send(const std::string& method, const std::string& pattern, const std::string& path,
+                   const std::string& body, const httplib::Headers& headers, bool spec_refuses) {
+    ApiResponse r = f_.api->send(method, path, body, headers);
+    REQUIRE(r.status != 0);
+    rapidjson::Document request;
+    request.Parse(body.c_str(), body.size());
+    log_.record(method, pattern, r.status, r.body, request.HasParseError() ? "" : body,
+                spec_refuses);
+    return r;
+  }
   CommandFixture& f_;
   slotwise::testing::ExchangeLog log_;
 };
@@ -160,6 +179,70 @@ TEST_CASE_FIXTURE(CommandFixture, "every command response conforms to the OpenAP
            "/v1/businesses/biz_0000000000000000000000/bookings",
            booking(svc.str("service_id"), slot(3, 10)));  // 404
 
+  // Text limits, ranges and the slug's shape, at and past each limit.
+  const auto text = [](std::size_t n) { return std::string(n, 'x'); };
+  // ,"<name>":"<value>"
+  const auto field = [](const char* name, const std::string& value) {
+    return std::string(R"(,")") + name + R"(":")" + value + R"(")";
+  };
+  // A business body; `fields` replace the name "N" when they name one.
+  const auto business_with = [&](const std::string& slug, const std::string& fields) {
+    const bool named = fields.find(R"("name")") != std::string::npos;
+    return R"({"slug":")" + slug + R"(","time_zone":"UTC","currency":"EUR")" +
+           (named ? "" : field("name", "N")) + fields + "}";
+  };
+  CHECK(rec.call("POST", "/v1/businesses", "/v1/businesses",
+                 business_with(std::string(38, 'a') + "-b",
+                               field("name", text(120)) + field("description", text(2000)) +
+                                   field("contact_phone", text(40)) + field("address", text(500)) +
+                                   field("contact_email", text(64) + "@" + text(185) + ".com")),
+                 auth)
+            .status == 201);
+  for (const std::string& slug : {std::string("ab"), std::string(41, 'a'), std::string("Upper"),
+                                  std::string("a--b"), std::string("-ab")}) {
+    rec.past_limit("POST", "/v1/businesses", "/v1/businesses", business_with(slug, ""), auth);
+  }
+  for (const std::string& fields : {field("name", text(121)), field("description", text(2001)),
+                                    field("contact_phone", text(41)), field("address", text(501)),
+                                    field("contact_email", text(64) + "@" + text(186) + ".com")}) {
+    rec.past_limit("POST", "/v1/businesses", "/v1/businesses", business_with("limit-biz", fields),
+                   auth);
+  }
+  rec.past_limit("PATCH", "/v1/businesses/{id}", bp, R"({"name":")" + text(121) + R"("})", auth);
+  CHECK(rec.call("POST", "/v1/businesses/{id}/services", bp + "/services",
+                 R"({"name":")" + text(120) + R"(","description":")" + text(2000) +
+                     R"(","duration_minutes":480,"price_minor":0,"buffer_before_minutes":240,)"
+                     R"("buffer_after_minutes":240})",
+                 auth)
+            .status == 201);
+  for (const std::string& service :
+       {R"({"name":")" + text(121) + R"(","duration_minutes":60,"price_minor":0})",
+        R"({"name":"S","description":")" + text(2001) +
+            R"(","duration_minutes":60,"price_minor":0})",
+        std::string(R"({"name":"S","duration_minutes":4,"price_minor":0})"),
+        std::string(R"({"name":"S","duration_minutes":481,"price_minor":0})"),
+        std::string(
+            R"({"name":"S","duration_minutes":60,"price_minor":0,"buffer_after_minutes":241})")}) {
+    rec.past_limit("POST", "/v1/businesses/{id}/services", bp + "/services", service, auth);
+  }
+  rec.past_limit("PATCH", "/v1/businesses/{id}/services/{sid}", sp,
+                 R"({"description":")" + text(2001) + R"("})", auth);
+  const auto booking_with = [&](const std::string& start, const std::string& name,
+                                const std::string& phone, const std::string& notes) {
+    return R"({"service_id":")" + svc.str("service_id") + R"(","start":")" + start +
+           R"(","customer":{"name":")" + name + R"(","email":"c@example.com","phone":")" + phone +
+           R"("},"notes":")" + notes + R"("})";
+  };
+  CHECK(rec.call("POST", "/v1/businesses/{id}/bookings", bookings,
+                 booking_with(slot(4, 10), text(200), text(40), text(2000)))
+            .status == 201);
+  rec.past_limit("POST", "/v1/businesses/{id}/bookings", bookings,
+                 booking_with(slot(4, 12), text(201), "", ""));
+  rec.past_limit("POST", "/v1/businesses/{id}/bookings", bookings,
+                 booking_with(slot(4, 12), "C", text(41), ""));
+  rec.past_limit("POST", "/v1/businesses/{id}/bookings", bookings,
+                 booking_with(slot(4, 12), "C", "", text(2001)));
+
   const std::string kp = "/v1/bookings/" + k.str("booking_id");
   rec.call("POST", "/v1/bookings/{id}/reschedule", kp + "/reschedule",
            R"({"start":")" + slot(3, 14) + R"("})", {{"X-Manage-Token", k.str("manage_token")}});
@@ -167,6 +250,8 @@ TEST_CASE_FIXTURE(CommandFixture, "every command response conforms to the OpenAP
   rec.call("POST", "/v1/bookings/{id}/no-show", kp + "/no-show", "");          // 401
   rec.call("POST", "/v1/bookings/{id}/cancel", kp + "/cancel", R"({"reason":"r"})",
            bearer(other.second));  // 403
+  rec.call("POST", "/v1/bookings/{id}/cancel", kp + "/cancel", R"({"reason":"a\u0001b"})",
+           {{"X-Manage-Token", k.str("manage_token")}});  // 422: a control character
   rec.call("POST", "/v1/bookings/{id}/cancel", kp + "/cancel", R"({"reason":"r"})",
            {{"X-Manage-Token", k.str("manage_token")}});
   rec.call("POST", "/v1/bookings/{id}/cancel", "/v1/bookings/bkg_x/cancel", "", auth);  // 404

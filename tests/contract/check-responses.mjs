@@ -7,6 +7,13 @@
 //   {"method":"POST","path":"/v1/businesses/{id}/bookings","status":201,"body":{...}}
 // `path` is the route PATTERN exactly as it appears under `paths:` in the spec
 // (not a concrete URL); `body` is the parsed JSON response body, or null.
+// Optional: `request`, the parsed JSON request body, and `spec_refuses`
+// (boolean). A request is validated against the operation's
+// requestBody content["application/json"].schema: one the server accepted
+// (2xx) must conform (the spec may not be stricter than the server); one
+// marked spec_refuses, refused by the server for a limit the spec should
+// state (a length, a range, a pattern), must not conform (the spec may not
+// promise more than the server takes).
 //
 // For each exchange the response object is looked up as
 // paths[path][method].responses[status], falling back to the range key
@@ -178,6 +185,31 @@ function main(argv) {
     if (!METHODS.has(method) || !Object.hasOwn(pathItem, method)) {
       fail(what, `method ${ex.method.toUpperCase()} not in the spec for this path`);
       return;
+    }
+    if (Object.hasOwn(ex, "request")) {
+      const [requestBody, requestSegments] = deref(spec, pathItem[method]?.requestBody, [
+        ...pathSegments,
+        method,
+        "requestBody",
+      ]);
+      const requestMedia = jsonMediaKey(requestBody?.content);
+      if (requestMedia === undefined || !Object.hasOwn(requestBody.content[requestMedia], "schema")) {
+        fail(what, "request given, but the operation documents no JSON request schema");
+      } else {
+        const rv = validatorFor([...requestSegments, "content", requestMedia, "schema"]);
+        if (rv.error) {
+          fail(what, rv.error);
+        } else if (ex.spec_refuses === true) {
+          if (rv.validate(ex.request)) {
+            fail(what, "the server refused this request, but the request schema accepts it");
+          }
+        } else if (status.startsWith("2") && !rv.validate(ex.request)) {
+          fail(
+            what,
+            `the server accepted this request, but the request schema refuses it: ${describeAjvErrors(rv.validate.errors)}`,
+          );
+        }
+      }
     }
     const responses = pathItem[method]?.responses ?? {};
     const key = [status, `${status[0]}XX`, `${status[0]}xx`, "default"].find(

@@ -137,7 +137,8 @@ TEST_CASE("a free booking is one commit: BookingTentativelyCreated then BookingC
   CHECK(b.start == mon(10));
   CHECK(b.end == mon(10, 30));
   CHECK_FALSE(b.hold_expires_at.has_value());
-  CHECK(after.idempotency_keys.at("key-bkg_1") == IdempotencyRecord{"bkg_1", sha('1')});
+  CHECK(after.idempotency_keys.at("key-bkg_1") ==
+        IdempotencyRecord{"bkg_1", sha('1'), 0, mon(10), mon(10, 30)});
 }
 
 TEST_CASE("a paid booking is a hold until now + hold_minutes with the amount due") {
@@ -245,6 +246,22 @@ TEST_CASE("idempotency: a retry is already_done with the original id; a reused k
   CreateBooking no_hash = book("bkg_4", mon(13));
   no_hash.request_sha256.clear();
   CHECK(book_code(s, no_hash) == "validation_failed");
+}
+
+TEST_CASE("a key's record keeps the creating commit's position and the times first answered") {
+  CalendarState s = open_calendar();
+  const auto created = decide(s, book("bkg_1", mon(10))).value().events;
+  for (const auto& e : created) s = evolve(std::move(s), e, 41);
+  const IdempotencyRecord first = s.idempotency_keys.at("key-bkg_1");
+  CHECK(first == IdempotencyRecord{"bkg_1", sha('1'), 41, mon(10), mon(10, 30)});
+  // A later commit moves the booking, not what its key first answered.
+  const auto moved =
+      decide(s, RescheduleBooking{kBiz, "bkg_1", kOwner, kOwnerActor, "", mon(11), policy(), kNow})
+          .value()
+          .events;
+  for (const auto& e : moved) s = evolve(std::move(s), e, 57);
+  CHECK(s.bookings.at("bkg_1").start == mon(11));
+  CHECK(s.idempotency_keys.at("key-bkg_1") == first);
 }
 
 TEST_CASE("the availability engine's rejections become their error codes") {

@@ -4,6 +4,7 @@
 // route pattern and checked with Ajv by tests/contract/check-responses.mjs.
 // Undocumented statuses, paths or methods fail too.
 #include <doctest/doctest.h>
+#include <rapidjson/document.h>
 
 #include <string>
 
@@ -103,6 +104,16 @@ TEST_CASE_FIXTURE(ShortWaitFixture, "every query response conforms to the OpenAP
   CHECK(rec.call(feed, "/v1/businesses/biz_a/calendar-feed") == 401);
   CHECK(rec.call(feed, "/v1/businesses/biz_a/calendar-feed", owner("usr_b")) == 403);
   CHECK(rec.call(ics, "/v1/businesses/biz_a/calendar.ics?token=wrong") == 404);
+  CHECK(rec.call(ics, "/v1/businesses/biz_a/calendar.ics?token=%FF") == 400);  // not UTF-8
+  auto feed_reply = get("/v1/businesses/biz_a/calendar-feed", owner("usr_a"));
+  REQUIRE(feed_reply);
+  rapidjson::Document feed_json;
+  feed_json.Parse(feed_reply->body.c_str());
+  REQUIRE(feed_json.IsObject());
+  const std::string feed_token = feed_json["token"].GetString();
+  CHECK(rec.call(ics, "/v1/businesses/biz_a/calendar.ics?token=" + feed_token) == 200);
+  CHECK(rec.call(ics, "/v1/businesses/biz_a/calendar.ics?token=" + feed_token,
+                 {{"SlotWise-Min-Position", "soon"}}) == 400);
 
   // The projector stops: a position it has not reached is a 503 with a body.
   projector->stop();

@@ -2,10 +2,17 @@
 // free loopback port.
 #include "service/http_server.h"
 
+#include <arpa/inet.h>
 #include <doctest/doctest.h>
+#include <netinet/in.h>
 #include <rapidjson/document.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <unistd.h>
 
+#include <array>
 #include <atomic>
+#include <cstdint>
 #include <memory>
 #include <mutex>
 #include <stdexcept>
@@ -14,6 +21,7 @@
 
 #include "service/json_body.h"
 
+using slotwise::service::HttpMethod;
 using slotwise::service::HttpServer;
 using slotwise::service::HttpServerOptions;
 using slotwise::service::Logger;
@@ -66,6 +74,16 @@ struct Fixture {
       }
       slotwise::service::reply_json(res, 201, R"({"created":true})");
     });
+    // Answers which method came and how many body bytes it had.
+    for (const auto method :
+         {HttpMethod::kPost, HttpMethod::kPut, HttpMethod::kPatch, HttpMethod::kDelete}) {
+      server->route(method, "/v1/bodies", [](RequestContext& ctx, httplib::Response& res) {
+        slotwise::service::reply_json(res, 200,
+                                      R"({"method":")" + ctx.request().method +
+                                          R"(","body_bytes":)" + std::to_string(ctx.body().size()) +
+                                          "}");
+      });
+    }
     server->get("/boom", [](RequestContext&, httplib::Response& res) {
       res.set_header("X-Partial", "yes");
       throw std::runtime_error("kaboom");
@@ -96,6 +114,57 @@ rapidjson::Document json_of(const std::string& body) {
   REQUIRE_MESSAGE(!doc.HasParseError(), body);
   return doc;
 }
+
+// A connected loopback socket whose reads give up after 3 s.
+class RawConnection {
+ public:
+  explicit RawConnection(int port) : fd_(::socket(AF_INET, SOCK_STREAM, 0)) {
+    REQUIRE(fd_ >= 0);
+    const timeval timeout{3, 0};
+    REQUIRE(::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout) == 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(static_cast<std::uint16_t>(port));
+    REQUIRE(::inet_pton(AF_INET, "127.0.0.1", &addr.sin_addr) == 1);
+    REQUIRE(::connect(fd_, reinterpret_cast<const sockaddr*>(&addr), sizeof addr) == 0);
+  }
+  RawConnection(const RawConnection&) = delete;
+  RawConnection& operator=(const RawConnection&) = delete;
+  RawConnection(RawConnection&&) = delete;
+  RawConnection& operator=(RawConnection&&) = delete;
+  ~RawConnection() { ::close(fd_); }
+
+  // Sends `request` as it is, without closing our side (a client waiting
+  // for its answer on a keep-alive connection), and returns the response
+  // (status line, headers, Content-Length body) received before the
+  // receive timeout; "" when none came.
+  std::string exchange(const std::string& request) {
+    REQUIRE(::send(fd_, request.data(), request.size(), MSG_NOSIGNAL) ==
+            static_cast<ssize_t>(request.size()));
+    std::string response;
+    std::array<char, 4096> buf{};
+    while (!complete(response)) {
+      const ssize_t n = ::recv(fd_, buf.data(), buf.size(), 0);
+      if (n <= 0) return {};  // timed out or closed before a whole response
+      response.append(buf.data(), static_cast<std::size_t>(n));
+    }
+    return response;
+  }
+
+ private:
+  static bool complete(const std::string& response) {
+    const auto end_of_headers = response.find("\r\n\r\n");
+    if (end_of_headers == std::string::npos) return false;
+    const std::string key = "Content-Length: ";
+    const auto at = response.find(key);
+    const std::size_t length = at == std::string::npos || at > end_of_headers
+                                   ? 0
+                                   : std::stoul(response.substr(at + key.size()));
+    return response.size() >= end_of_headers + 4 + length;
+  }
+
+  int fd_;
+};
 
 std::string error_code_of(const httplib::Result& r) {
   const auto doc = json_of(r->body);
@@ -290,6 +359,24 @@ TEST_CASE_FIXTURE(Fixture, "bodies are parsed strictly and an oversized body is 
   REQUIRE(metrics);
   CHECK(metrics->body.find("slotwise_http_requests_total{method=\"POST\",route=\"/v1/things\","
                            "status=\"413\"} 1\n") != std::string::npos);
+}
+
+TEST_CASE_FIXTURE(Fixture,
+                  "a request without Content-Length or Transfer-Encoding has an empty body") {
+  // RFC 9112 §6.3. Such a request must be answered by its handler without
+  // the server waiting for more bytes: the client below gives up after 3 s,
+  // before the server's 5 s read timeout would end the wait with a 400.
+  RawConnection connection(server->port());
+  for (const char* method : {"POST", "PUT", "PATCH", "DELETE"}) {
+    CAPTURE(method);
+    const std::string response = connection.exchange(
+        std::string(method) +
+        " /v1/bodies HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer t\r\n\r\n");
+    REQUIRE_FALSE(response.empty());
+    CHECK(response.rfind("HTTP/1.1 200 ", 0) == 0);
+    const auto body = response.substr(response.find("\r\n\r\n") + 4);
+    CHECK(body == R"({"method":")" + std::string(method) + R"(","body_bytes":0})");
+  }
 }
 
 TEST_CASE_FIXTURE(Fixture, "HEAD is answered by the GET route without a body") {

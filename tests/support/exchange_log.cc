@@ -11,9 +11,12 @@ ExchangeLog::ExchangeLog(std::string dir)
     : dir_(std::move(dir)), out_(dir_ + "/exchanges.ndjson") {}
 
 void ExchangeLog::record(const std::string& method, const std::string& pattern, int status,
-                         const std::string& body) {
+                         const std::string& body, const std::string& request, bool spec_refuses) {
   out_ << R"({"method":")" << method << R"(","path":")" << pattern << R"(","status":)" << status
-       << R"(,"body":)" << (body.empty() ? "null" : body) << "}\n";
+       << R"(,"body":)" << (body.empty() ? "null" : body);
+  if (!request.empty()) out_ << R"(,"request":)" << request;
+  if (spec_refuses) out_ << R"(,"spec_refuses":true)";
+  out_ << "}\n";
   ++count_;
 }
 
