@@ -207,14 +207,32 @@ HttpServer::HttpServer(HttpServerOptions options, Logger& logger, MetricsRegistr
   // read timeout and got 400. The pre-routing handler runs after the headers
   // and before the body is read: stating Content-Length: 0 there makes
   // cpp-httplib read nothing. Any method: a GET's body is never read anyway.
-  server_->set_pre_routing_handler([](const httplib::Request& req, httplib::Response&) {
-    if (!req.has_header("Content-Length") && !req.has_header("Transfer-Encoding")) {
-      // The Request is not const at its origin: Server::process_request()
-      // owns it as a non-const local and routing(Request&) passes it here;
-      // only this callback's signature adds const. Nothing else reads it
-      // concurrently (one worker thread per request).
-      const_cast<httplib::Request&>(req).set_header("Content-Length", "0");
+  //
+  // Two more requests cpp-httplib 0.11 would serve at any cost:
+  // - a Transfer-Encoding (chunked) body is read whole whatever its size:
+  //   the body limit is checked against Content-Length only. Every client
+  //   of these APIs knows its body's length, so such a request gets 411
+  //   and the connection is closed (its unread body is not a request);
+  // - a Range header makes it build a multipart answer of every listed
+  //   range in memory (2,000 ranges of a 6 KB header turned a 16 KB reply
+  //   into 32 MB). No endpoint serves ranges; RFC 9110 (14.2) lets a server
+  //   ignore the header, and the whole representation is sent.
+  server_->set_pre_routing_handler([](const httplib::Request& req, httplib::Response& res) {
+    // The Request is not const at its origin: Server::process_request()
+    // owns it as a non-const local and routing(Request&) passes it here;
+    // only this callback's signature adds const. Nothing else reads it
+    // concurrently (one worker thread per request).
+    auto& request = const_cast<httplib::Request&>(req);
+    if (req.has_header("Transfer-Encoding")) {
+      reply_error(res, ApiError{411, "length_required",
+                                "send the body with a Content-Length (Transfer-Encoding is not "
+                                "accepted)"});
+      res.set_header("Connection", "close");
+      return httplib::Server::HandlerResponse::Handled;
     }
+    if (!req.has_header("Content-Length")) request.set_header("Content-Length", "0");
+    request.ranges.clear();
+    request.headers.erase("Range");
     return httplib::Server::HandlerResponse::Unhandled;
   });
   server_->set_error_handler(httplib::Server::HandlerWithResponse(
