@@ -40,12 +40,26 @@ auto must(R&& r) {
 }
 
 int run(const Config& config, service::Logger& logger) {
-  if (auto known = config.reject_unknown_keys(
-          {"http_host", "http_port", "http_workers", "pg_url", "query_pg_url", "query_role",
-           "pool_size", "pool_acquire_timeout", "jwt_secret_file", "jwt_issuer", "jwt_audience",
-           "feed_secret_file", "min_position_wait", "projection", "public_base_url",
-           "availability_cache_entries", "availability_cache_bytes", "nats_url", "stream",
-           "lag_interval"});
+  if (auto known = config.reject_unknown_keys({"http_host",
+                                               "http_port",
+                                               "http_workers",
+                                               "pg_url",
+                                               "query_pg_url",
+                                               "query_role",
+                                               "pool_size",
+                                               "pool_acquire_timeout",
+                                               "jwt_secret_file",
+                                               "jwt_issuer",
+                                               "jwt_audience",
+                                               "feed_secret_file",
+                                               "min_position_wait",
+                                               "projection",
+                                               "public_base_url",
+                                               "availability_cache_entries",
+                                               "availability_cache_bytes",
+                                               "nats_url",
+                                               "stream",
+                                               "lag_interval"});
       !known) {
     logger.error("bad configuration", {{"error", known.error().message}});
     return 2;
