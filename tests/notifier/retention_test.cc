@@ -5,6 +5,9 @@
 
 #include <pqxx/pqxx>
 
+#include <chrono>
+#include <thread>
+
 #include "notifier/outbox_retention.h"
 #include "tests/notifier/notifier_fixture.h"
 
@@ -39,6 +42,12 @@ TEST_CASE_FIXTURE(NotifierFixture, "done outbox rows older than the retention ar
   add_row(db, "new-sent", "sent", "89 days");
   CHECK(eventually_sql(*this, "SELECT count(*) FROM notifications", 2));
   CHECK(sql("SELECT count(*) FROM notifications WHERE id IN ('old-planned', 'new-sent')") == 2);
+  // The counter moves just after the delete commits: poll it too.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (n.metrics().find("slotwise_notifier_pruned_total 3") == std::string::npos &&
+         std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
   CHECK(n.metrics().find("slotwise_notifier_pruned_total 3") != std::string::npos);
 }
 
