@@ -141,7 +141,16 @@ void NatsCommandResponder::handle(events::MsgPtr msg) {
     if (req.client_address.empty()) req.client_address = "nats";
     const char* data = natsMsg_GetData(msg.get());
     req.body.assign(data == nullptr ? "" : data, body_size);
-    reply = route->handler(ctx_, req);
+    try {
+      reply = route->handler(ctx_, req);
+    } catch (const std::exception& e) {
+      // A process boundary, as the HTTP server is (ADR 0003): an exception
+      // is a 500 answer, not std::terminate on the pool's thread.
+      ctx_.logger().error(
+          "command handler threw",
+          {{"command", route->name}, {"error", e.what()}, {"trace_id", trace.trace_id}});
+      reply = error_reply({500, service::error_code::kInternal, "internal error"});
+    }
   }
 
   natsMsg* raw = nullptr;
