@@ -162,6 +162,24 @@ bool is_status(std::string_view s) {
          s == "completed" || s == "no_show";
 }
 
+// A comma-separated status filter; the message names an unknown status.
+common::Result<std::vector<std::string>, std::string> parse_statuses(const std::string& s) {
+  std::vector<std::string> out;
+  std::size_t at = 0;
+  while (at <= s.size()) {
+    std::size_t end = s.find(',', at);
+    if (end == std::string::npos) end = s.size();
+    std::string one = s.substr(at, end - at);
+    // The command side answers a hold awaiting payment as
+    // "pending_payment" (issue 4); the read models call it "tentative".
+    if (one == "pending_payment") one = "tentative";
+    if (!is_status(one)) return common::fail("unknown status '" + one + "'");
+    out.push_back(std::move(one));
+    at = end + 1;
+  }
+  return out;
+}
+
 }  // namespace
 
 QueryApi::QueryApi(const ReadStore& store, const Access& access, QueryOptions options,
@@ -421,19 +439,9 @@ void QueryApi::bookings(const Ctx& ctx, Res& res) const {
     f.to = *t;
   }
   if (req.has_param("status")) {
-    const std::string s = req.get_param_value("status");
-    std::size_t at = 0;
-    while (at <= s.size()) {
-      std::size_t end = s.find(',', at);
-      if (end == std::string::npos) end = s.size();
-      std::string one = s.substr(at, end - at);
-      // The command side answers a hold awaiting payment as
-      // "pending_payment" (issue 4); the read models call it "tentative".
-      if (one == "pending_payment") one = "tentative";
-      if (!is_status(one)) return bad_request(res, "unknown status '" + one + "'");
-      f.statuses.push_back(std::move(one));
-      at = end + 1;
-    }
+    auto statuses = parse_statuses(req.get_param_value("status"));
+    if (!statuses) return bad_request(res, statuses.error());
+    f.statuses = std::move(statuses).value();
   }
   f.limit = options_.default_page_size;
   if (req.has_param("limit")) {
