@@ -65,14 +65,19 @@ void Planner::maybe_prune(pqxx::connection& conn) {
   if (deleted.value() > 0) logger_.info("outbox pruned", {{"rows", deleted.value()}});
 }
 
-bool Planner::checkpoint_readable(pqxx::connection& conn) {
-  auto cp = projections::guarded("idle checkpoint read", [&]() -> std::uint64_t {
+projections::Result<std::uint64_t> Planner::read_checkpoint(pqxx::connection& conn,
+                                                            const char* what) const {
+  return projections::guarded(what, [&]() -> std::uint64_t {
     pqxx::read_transaction tx(conn);
     return tx
         .exec_params1("SELECT position FROM notifier_checkpoints WHERE consumer = $1",
                       options_.consumer.durable_name)[0]
         .as<std::uint64_t>();
   });
+}
+
+bool Planner::checkpoint_readable(pqxx::connection& conn) {
+  auto cp = read_checkpoint(conn, "idle checkpoint read");
   if (cp) return true;
   errors_.inc();
   logger_.warn("postgres unavailable", {{"error", cp.error().message}});
@@ -153,13 +158,7 @@ void Planner::session() {
 }
 
 bool Planner::consume(pqxx::connection& conn) {
-  auto cp = projections::guarded("read checkpoint", [&]() -> std::uint64_t {
-    pqxx::read_transaction tx(conn);
-    return tx
-        .exec_params1("SELECT position FROM notifier_checkpoints WHERE consumer = $1",
-                      options_.consumer.durable_name)[0]
-        .as<std::uint64_t>();
-  });
+  auto cp = read_checkpoint(conn, "read checkpoint");
   if (!cp) {
     errors_.inc();
     logger_.warn("checkpoint unreadable", {{"error", cp.error().message}});

@@ -74,6 +74,9 @@ class Planner {
   // Whether PostgreSQL still answers (the checkpoint row reads); logs and
   // counts the error when it does not.
   bool checkpoint_readable(pqxx::connection& conn);
+  // This consumer's checkpoint; `what` names the step in an error.
+  [[nodiscard]] projections::Result<std::uint64_t> read_checkpoint(pqxx::connection& conn,
+                                                                   const char* what) const;
   // Prunes the outbox when retention is on and prune_every has passed.
   void maybe_prune(pqxx::connection& conn);
 

@@ -3,6 +3,8 @@
 // event types as the log holds them, and waiting for a condition.
 #pragma once
 
+#include "tests/support/eventually.h"
+
 #include <doctest/doctest.h>
 
 #include <chrono>
@@ -100,14 +102,5 @@ inline std::pair<std::string, std::string> book_and_pay(CommandFixture& f, const
 }
 
 // Polls `done` every 50 ms for up to `timeout`.
-inline bool eventually(const std::function<bool()>& done,
-                       std::chrono::milliseconds timeout = std::chrono::seconds(10)) {
-  const auto until = std::chrono::steady_clock::now() + timeout;
-  while (std::chrono::steady_clock::now() < until) {
-    if (done()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  return done();
-}
 
 }  // namespace slotwise::testing

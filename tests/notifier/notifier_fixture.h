@@ -16,6 +16,7 @@
 #include "domain/account.h"
 #include "notifier/notifier.h"
 #include "tests/read_side/read_side_fixture.h"
+#include "tests/support/eventually.h"
 #include "tests/support/fake_smtp.h"
 
 namespace slotwise::testing {
@@ -135,12 +136,7 @@ inline bool eventually_sql(const NotifierFixture& f, const std::string& query,
       return false;
     }
   };
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (matches()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  return matches();
+  return eventually(matches, std::chrono::seconds(20));
 }
 
 inline constexpr std::int64_t kDay = 86400;  // seconds

@@ -8,20 +8,9 @@
 #include <thread>
 
 #include "tests/notifier/notifier_fixture.h"
+#include "tests/support/eventually.h"
 
 namespace slotwise::testing {
-namespace {
-
-bool eventually(const std::function<bool()>& condition, std::chrono::seconds bound) {
-  const auto deadline = std::chrono::steady_clock::now() + bound;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (condition()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  return condition();
-}
-
-}  // namespace
 
 TEST_CASE_FIXTURE(NotifierFixture, "an idle notifier stops being ready when PostgreSQL stops") {
   RunningNotifier n(*store, settings());

@@ -6,10 +6,10 @@
 #include <pqxx/pqxx>
 
 #include <chrono>
-#include <thread>
 
 #include "notifier/outbox_retention.h"
 #include "tests/notifier/notifier_fixture.h"
+#include "tests/support/eventually.h"
 
 namespace slotwise::testing {
 namespace {
@@ -43,12 +43,9 @@ TEST_CASE_FIXTURE(NotifierFixture, "done outbox rows older than the retention ar
   CHECK(eventually_sql(*this, "SELECT count(*) FROM notifications", 2));
   CHECK(sql("SELECT count(*) FROM notifications WHERE id IN ('old-planned', 'new-sent')") == 2);
   // The counter moves just after the delete commits: poll it too.
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
-  while (n.metrics().find("slotwise_notifier_pruned_total 3") == std::string::npos &&
-         std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  CHECK(n.metrics().find("slotwise_notifier_pruned_total 3") != std::string::npos);
+  CHECK(eventually(
+      [&] { return n.metrics().find("slotwise_notifier_pruned_total 3") != std::string::npos; },
+      std::chrono::seconds(20)));
 }
 
 TEST_CASE_FIXTURE(NotifierFixture, "pruning works in chunks until nothing old is left") {

@@ -15,20 +15,12 @@
 #include <string>
 #include <thread>
 
+#include "tests/support/eventually.h"
 #include "tests/support/nats_server.h"
 #include "tests/support/process.h"
 
 namespace slotwise::testing {
 namespace {
-
-bool eventually(const std::function<bool()>& condition, std::chrono::seconds bound) {
-  const auto deadline = std::chrono::steady_clock::now() + bound;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (condition()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  return condition();
-}
 
 // Whether the log has a JSON line whose msg is `msg`.
 bool logged(const std::string& log_path, const std::string& msg) {
