@@ -59,6 +59,23 @@ CommandReply run_business(CommandContext& ctx, const CommandRequest& request,
   return position_reply(200, executed->version);
 }
 
+// Gives up `slug`'s claim when `business_id` holds it but the business was
+// made with another slug (one Idempotency-Key sent with two slugs: the
+// request that lost, or its retry after a crash). Best effort: the claim
+// is only lost time for others, and the next request with this key and
+// slug releases it again. Never takes a slug from another business.
+void release_unused_claim(CommandContext& ctx, const CommandRequest& request,
+                          const std::string& slug, const std::string& business_id,
+                          const domain::Actor& actor) {
+  auto business = ctx.businesses().load(business_id);
+  if (!business || !business->first.exists() || business->first.slug == slug) return;
+  const domain::ReleaseSlug release{slug, business_id};
+  auto released = ctx.slugs().execute(
+      slug, [&](const domain::SlugClaimState& s) { return domain::decide(s, release); },
+      new_commit_id(), commit_metadata(ctx, request, actor));
+  (void)released;
+}
+
 }  // namespace
 
 CommandReply create_business(CommandContext& ctx, const CommandRequest& request) {
@@ -109,6 +126,7 @@ CommandReply create_business(CommandContext& ctx, const CommandRequest& request)
     auto existing = ctx.businesses().load(business_id);
     if (!existing) return error_reply(to_api_error(existing.error()));
     if (auto again = domain::decide(existing->first, domain::BusinessCommand{create}); !again) {
+      release_unused_claim(ctx, request, *slug, business_id, actor);
       return error_reply(to_api_error(again.error()));
     }
   }
@@ -123,7 +141,13 @@ CommandReply create_business(CommandContext& ctx, const CommandRequest& request)
         return domain::decide(s, domain::BusinessCommand{create});
       },
       new_commit_id(), commit_metadata(ctx, request, actor));
-  if (!created) return error_reply(to_api_error(created.error()));
+  if (!created) {
+    // Refused (not failed to append): the business exists with another
+    // slug, made meanwhile by a request with the same key. Failed appends
+    // keep the claim, so sending the request again completes it.
+    if (created.error().is_domain()) release_unused_claim(ctx, request, *slug, business_id, actor);
+    return error_reply(to_api_error(created.error()));
+  }
   if (!created->appended && request.idempotency_key.empty()) {
     // Without a key this is not a retry of a create that failed half-way
     // (that one appends BusinessCreated now): the owner already has a

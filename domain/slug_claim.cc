@@ -6,18 +6,26 @@ namespace slotwise::domain {
 
 namespace v1 = slotwise::events::v1;
 
-common::Result<std::vector<SlugClaimEvent>, DomainError> decide(const SlugClaimState& state,
-                                                                const SlugClaimCommand& command) {
-  const auto& claim = std::get<ClaimSlug>(command);
+namespace {
+
+// Subjects are keyed by the slug: a command for another slug is a
+// command-side bug.
+common::Result<common::Unit, DomainError> check_aggregate(const SlugClaimState& state,
+                                                          const std::string& slug) {
+  if (!state.slug.empty() && state.slug != slug) {
+    return common::fail(
+        make_error(error_code::invalid_state, "this claim aggregate belongs to another slug"));
+  }
+  return common::Unit{};
+}
+
+common::Result<std::vector<SlugClaimEvent>, DomainError> decide_claim(const SlugClaimState& state,
+                                                                      const ClaimSlug& claim) {
   if (auto valid = validate_slug(claim.slug); !valid) return common::fail(valid.error());
   if (claim.business_id.empty()) {
     return common::fail(make_error(error_code::validation_failed, "business_id: is required"));
   }
-  if (!state.slug.empty() && state.slug != claim.slug) {
-    // Subjects are keyed by the slug: this is a command-side bug.
-    return common::fail(
-        make_error(error_code::invalid_state, "this claim aggregate belongs to another slug"));
-  }
+  if (auto same = check_aggregate(state, claim.slug); !same) return common::fail(same.error());
   if (state.claimed()) {
     if (state.business_id == claim.business_id) return std::vector<SlugClaimEvent>{};
     return common::fail(make_error(error_code::slug_taken,
@@ -27,6 +35,29 @@ common::Result<std::vector<SlugClaimEvent>, DomainError> decide(const SlugClaimS
   claimed.set_slug(claim.slug);
   claimed.set_business_id(claim.business_id);
   return std::vector<SlugClaimEvent>{std::move(claimed)};
+}
+
+common::Result<std::vector<SlugClaimEvent>, DomainError> decide_release(
+    const SlugClaimState& state, const ReleaseSlug& release) {
+  if (release.business_id.empty()) {
+    return common::fail(make_error(error_code::validation_failed, "business_id: is required"));
+  }
+  if (auto same = check_aggregate(state, release.slug); !same) return common::fail(same.error());
+  if (state.business_id != release.business_id) return std::vector<SlugClaimEvent>{};
+  v1::SlugReleased released;
+  released.set_slug(release.slug);
+  released.set_business_id(release.business_id);
+  return std::vector<SlugClaimEvent>{std::move(released)};
+}
+
+}  // namespace
+
+common::Result<std::vector<SlugClaimEvent>, DomainError> decide(const SlugClaimState& state,
+                                                                const SlugClaimCommand& command) {
+  if (const auto* release = std::get_if<ReleaseSlug>(&command)) {
+    return decide_release(state, *release);
+  }
+  return decide_claim(state, std::get<ClaimSlug>(command));
 }
 
 SlugClaimState evolve(SlugClaimState state, const SlugClaimEvent& event) {

@@ -6,11 +6,18 @@
 // the claim and BusinessCreated is recognised and completed by the owner's
 // retry.
 //
+// A claim whose business ended up with another slug is released
+// (ReleaseSlug): two concurrent creates with one Idempotency-Key and
+// different slugs both claim before either business exists, and the loser's
+// claim would otherwise keep its slug from everyone for ever.
+//
 // Thread safety: plain values and pure functions.
 // Errors: decide() returns validation_failed / slug_reserved for a slug that
 // fails validate_slug(), validation_failed for an empty business id,
 // slug_taken when another business holds the slug. The same business
-// claiming again yields no events.
+// claiming again yields no events. ReleaseSlug yields SlugReleased only
+// when the named business holds the claim, and no events otherwise (a
+// release is idempotent and never takes a slug from another business).
 #pragma once
 
 #include <string>
@@ -38,7 +45,12 @@ struct ClaimSlug {
   std::string business_id;
 };
 
-using SlugClaimCommand = std::variant<ClaimSlug>;
+struct ReleaseSlug {
+  std::string slug;
+  std::string business_id;
+};
+
+using SlugClaimCommand = std::variant<ClaimSlug, ReleaseSlug>;
 using SlugClaimEvent =
     std::variant<slotwise::events::v1::SlugClaimed, slotwise::events::v1::SlugReleased>;
 

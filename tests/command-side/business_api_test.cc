@@ -2,6 +2,7 @@
 // profile and policy, services, weekly hours and date overrides.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <thread>
 #include <vector>
@@ -111,6 +112,74 @@ TEST_CASE_FIXTURE(CommandFixture,
   CHECK_MESSAGE(mine.status == 201, mine.body);
   auto theirs = api->post("/v1/businesses", business_body("third-slug"), bearer(other_token));
   CHECK_MESSAGE(theirs.status == 201, theirs.body);
+}
+
+TEST_CASE_FIXTURE(CommandFixture,
+                  "a slug claimed for a keyed business made with another slug is given back") {
+  auto [user, token] = signup("owner@example.com");
+  auto [other_user, other_token] = signup("other@example.com");
+  (void)other_user;
+  auto keyed = bearer(token);
+  keyed.emplace("Idempotency-Key", "create-1");
+  REQUIRE(api->post("/v1/businesses", business_body("kept-slug"), keyed).status == 201);
+  // What the losing request of two sent at once with this key and another
+  // slug leaves (both claimed before either business existed): its slug
+  // claimed for the business that got the first slug.
+  const std::string id = slotwise::command::new_business_id(user, "", "create-1");
+  auto claimed = server->context().slugs().execute(
+      "orphan-slug",
+      [&](const slotwise::domain::SlugClaimState& s) {
+        return slotwise::domain::decide(s, slotwise::domain::ClaimSlug{"orphan-slug", id});
+      },
+      slotwise::command::new_commit_id(), {});
+  REQUIRE(claimed.ok());
+  CHECK(
+      api->post("/v1/businesses", business_body("orphan-slug"), bearer(other_token)).error_code() ==
+      "slug_taken");
+  // The key sent again with that slug is refused as before, and gives the
+  // slug back; the business keeps its own slug.
+  auto reused = api->post("/v1/businesses", business_body("orphan-slug"), keyed);
+  CHECK(reused.status == 409);
+  CHECK(reused.error_code() == "invalid_state");
+  auto theirs = api->post("/v1/businesses", business_body("orphan-slug"), bearer(other_token));
+  CHECK_MESSAGE(theirs.status == 201, theirs.body);
+  CHECK(server->context().slugs().load("kept-slug").value().first.business_id == id);
+}
+
+TEST_CASE_FIXTURE(CommandFixture,
+                  "of creates sent at once with one key and different slugs, only the winner's "
+                  "slug stays taken") {
+  auto [user, token] = signup("owner@example.com");
+  auto [other_user, other_token] = signup("other@example.com");
+  (void)other_user;
+  for (int round = 0; round < 8; ++round) {
+    CAPTURE(round);
+    const std::string key = "race-" + std::to_string(round);
+    const std::vector<std::string> slugs{"race-" + std::to_string(round) + "-a",
+                                         "race-" + std::to_string(round) + "-b",
+                                         "race-" + std::to_string(round) + "-c"};
+    std::vector<int> status(slugs.size(), 0);
+    std::vector<std::thread> threads;
+    threads.reserve(slugs.size());
+    for (std::size_t i = 0; i < slugs.size(); ++i) {
+      threads.emplace_back([&, i, t = token] {
+        ApiClient client(port);
+        auto headers = bearer(t);
+        headers.emplace("Idempotency-Key", key);
+        status[i] = client.post("/v1/businesses", business_body(slugs[i]), headers).status;
+      });
+    }
+    for (auto& t : threads) t.join();
+    CHECK(std::count(status.begin(), status.end(), 201) == 1);
+    // Every other slug is free for another owner.
+    for (std::size_t i = 0; i < slugs.size(); ++i) {
+      if (status[i] == 201) continue;
+      CAPTURE(slugs[i]);
+      CHECK(status[i] == 409);
+      auto theirs = api->post("/v1/businesses", business_body(slugs[i]), bearer(other_token));
+      CHECK_MESSAGE(theirs.status == 201, theirs.body);
+    }
+  }
 }
 
 TEST_CASE_FIXTURE(CommandFixture,

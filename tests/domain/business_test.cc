@@ -162,6 +162,26 @@ TEST_CASE("slug claim: once, idempotent for the same business, slug_taken for an
   CHECK(code_of(decide(claimed, ClaimSlug{"other-slug", "biz_1"})) == "invalid_state");
 }
 
+TEST_CASE("slug release: only by the holder, idempotent") {
+  const SlugClaimState claimed =
+      fold(SlugClaimState{},
+           test::through_log(decide(SlugClaimState{}, ClaimSlug{"anna-hair", "biz_1"}).value()));
+  // Another business cannot release it: nothing happens.
+  CHECK(decide(claimed, ReleaseSlug{"anna-hair", "biz_2"}).value().empty());
+  auto released = decide(claimed, ReleaseSlug{"anna-hair", "biz_1"});
+  REQUIRE(released.ok());
+  REQUIRE(types(released.value()) == "SlugReleased");
+  const SlugClaimState free = fold(claimed, test::through_log(released.value()));
+  CHECK_FALSE(free.claimed());
+  // Released twice: nothing more.
+  CHECK(decide(free, ReleaseSlug{"anna-hair", "biz_1"}).value().empty());
+  CHECK(decide(SlugClaimState{}, ReleaseSlug{"anna-hair", "biz_1"}).value().empty());
+  CHECK(code_of(decide(claimed, ReleaseSlug{"anna-hair", ""})) == "validation_failed");
+  CHECK(code_of(decide(claimed, ReleaseSlug{"other-slug", "biz_1"})) == "invalid_state");
+  // And then anyone can claim it.
+  CHECK(types(decide(free, ClaimSlug{"anna-hair", "biz_2"}).value()) == "SlugClaimed");
+}
+
 TEST_CASE("time zone must be an IANA zone, currency an active ISO 4217 code") {
   CreateBusiness c = create();
   c.time_zone = "Mars/Olympus_Mons";
