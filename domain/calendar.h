@@ -273,6 +273,21 @@ struct CalendarDecision {
 [[nodiscard]] common::Result<CalendarDecision, DomainError> decide(const CalendarState& state,
                                                                    const CalendarCommand& command);
 
+// The checks of a reschedule that come before its new time, once the actor
+// may change the booking at all (owner, or the manage token): the booking is
+// live (confirmed, or tentative within its hold), and a customer moves it
+// only before its start; otherwise invalid_state. decide() asks exactly
+// this, and so does the availability query's reschedule variant
+// (docs/query-api.md), so both refuse the same bookings with the same code.
+[[nodiscard]] common::Result<common::Unit, DomainError> check_movable(const Booking& booking,
+                                                                      const Actor& actor,
+                                                                      Instant now);
+// The timing a moved booking keeps and is checked with: its own duration
+// (in whole minutes, as the decision reads it) and buffers, not those its
+// service has now (a service changed after the booking was made does not
+// change the booking).
+[[nodiscard]] ServiceTiming moving_timing(const Booking& booking);
+
 [[nodiscard]] CalendarState evolve(CalendarState state, const CalendarEvent& event);
 // The same, for an event of the commit at log position `commit_position`:
 // also records that position in a new booking's IdempotencyRecord.

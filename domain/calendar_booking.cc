@@ -300,27 +300,19 @@ Decided decide_reschedule(const CalendarState& state, const RescheduleBooking& c
   auto found = changeable_booking(state, c, /*system_too=*/false);
   if (!found) return common::fail(found.error());
   const Booking& booking = *found.value();
-  if (!is_live(booking, c.now)) {
-    return error(error_code::invalid_state, booking.status == BookingStatus::tentative
-                                                ? std::string("the booking's hold has expired")
-                                                : "a " + std::string(to_string(booking.status)) +
-                                                      " booking cannot be rescheduled");
-  }
-  if (auto r = check_not_started_for(c.actor, booking, c.now); !r) return common::fail(r.error());
+  if (auto r = check_movable(booking, c.actor, c.now); !r) return common::fail(r.error());
   // A retried reschedule finds the booking already moved.
   if (c.new_start == booking.start) return already_done(c.booking_id);
   if (auto r = validate_policy(c.policy); !r) {
     return error(error_code::validation_failed, "policy." + r.error().field + ": out of range");
   }
   const auto duration = booking.end - booking.start;
-  const ServiceTiming timing{
-      .duration_minutes = static_cast<int>(std::chrono::duration_cast<minutes>(duration).count()),
-      .buffer_before_minutes = booking.buffer_before_minutes,
-      .buffer_after_minutes = booking.buffer_after_minutes};
   // The booking's own interval is left out, so moving by less than its
   // length (overlapping its old time) is fine; both halves of the move are
   // this one event.
-  if (auto r = check_slot(state, c.policy, timing, c.new_start, c.now, c.booking_id); !r) {
+  if (auto r =
+          check_slot(state, c.policy, moving_timing(booking), c.new_start, c.now, c.booking_id);
+      !r) {
     return common::fail(r.error());
   }
   v1::BookingRescheduled moved;
@@ -401,3 +393,27 @@ Decided decide_expire(const CalendarState& state, const ExpireBooking& c) {
 }
 
 }  // namespace slotwise::domain::calendar_detail
+
+namespace slotwise::domain {
+
+common::Result<common::Unit, DomainError> check_movable(const Booking& booking, const Actor& actor,
+                                                        Instant now) {
+  using calendar_detail::error;
+  if (!is_live(booking, now)) {
+    return error(error_code::invalid_state, booking.status == BookingStatus::tentative
+                                                ? std::string("the booking's hold has expired")
+                                                : "a " + std::string(to_string(booking.status)) +
+                                                      " booking cannot be rescheduled");
+  }
+  return calendar_detail::check_not_started_for(actor, booking, now);
+}
+
+ServiceTiming moving_timing(const Booking& booking) {
+  const auto duration =
+      std::chrono::duration_cast<std::chrono::minutes>(booking.end - booking.start);
+  return ServiceTiming{.duration_minutes = static_cast<int>(duration.count()),
+                       .buffer_before_minutes = booking.buffer_before_minutes,
+                       .buffer_after_minutes = booking.buffer_after_minutes};
+}
+
+}  // namespace slotwise::domain

@@ -2,7 +2,8 @@
 // schemas/openapi.yaml), installed on a service::HttpServer.
 //
 //   GET /v1/businesses/{slug}                    public, ETag, id accepted for slug
-//   GET /v1/businesses/{slug}/availability       public, ETag
+//   GET /v1/businesses/{slug}/availability       public, ETag; with
+//       reschedule=<booking id>: owner JWT or manage token, private
 //   GET /v1/bookings/{id}                        owner JWT or manage token
 //   GET /v1/businesses/{id}/bookings             owner, keyset pagination
 //   GET /v1/businesses/{id}/calendar.ics?token=  feed token
@@ -19,7 +20,9 @@
 // usable for the request (availability_cache.h); otherwise from the database.
 // Errors are {"error":{"code","message"}}: 400 bad parameters, 401 no or
 // invalid credentials, 403 another tenant's business, 404 unknown ids (and
-// bookings the caller may not see), 503 database unavailable.
+// bookings the caller may not see), 409 invalid_state (availability for a
+// booking that cannot be moved, as /reschedule answers), 503 database
+// unavailable.
 //
 // Thread safety: handlers run concurrently; all members are read-only or
 // thread-safe.
@@ -28,8 +31,10 @@
 
 #include <chrono>
 #include <functional>
+#include <optional>
 #include <string>
 
+#include "domain/time_zone.h"
 #include "query-api/access.h"
 #include "query-api/availability_cache.h"
 #include "query-api/business_owners.h"
@@ -84,7 +89,35 @@ class QueryApi {
   // calls it after its own checks, right before it reads the read models.
   [[nodiscard]] std::optional<Admitted> await_position(const Ctx& ctx, Res& res) const;
   void business(const Ctx& ctx, Res& res) const;
+  // The parameters of an availability request; nullopt (and a 400 written)
+  // when they are not valid.
+  struct AvailabilityRequest {
+    std::string service_id;  // may be empty with `reschedule`
+    domain::LocalDate from{};
+    domain::LocalDate to{};
+    std::string variant;  // tz as requested (empty: the business's zone)
+    std::optional<domain::TimeZone> display;
+    std::optional<std::string> reschedule;  // the booking being moved
+  };
+  [[nodiscard]] std::optional<AvailabilityRequest> availability_request(const Ctx& ctx,
+                                                                        Res& res) const;
   void availability(const Ctx& ctx, Res& res) const;
+  // availability with reschedule=<booking id>: the starts /reschedule would
+  // accept for that booking, for its owner or its manage token only.
+  void reschedule_availability(const Ctx& ctx, Res& res, const AvailabilityRequest& request) const;
+  // Who asks to move a booking: the owner (a valid Bearer token's user) or
+  // a customer (a manage token, checked against the booking later).
+  struct Mover {
+    std::optional<std::string> owner_user_id;
+    std::string manage_token;
+  };
+  // nullopt (and a 401 written) without valid credentials.
+  [[nodiscard]] std::optional<Mover> mover(const Ctx& ctx, Res& res) const;
+  // The booking `booking_id` of the path's business if `mover` may move it;
+  // else nullopt and a 404 (or the database's error) written.
+  [[nodiscard]] std::optional<BookingRow> movable_booking(const Ctx& ctx, Res& res,
+                                                          const Mover& mover,
+                                                          const std::string& booking_id) const;
   // The rows for an availability request, from the cache when it may answer.
   [[nodiscard]] Result<std::shared_ptr<const AvailabilityCache::Entry>> availability_entry(
       const Ctx& ctx, const Admitted& admitted, const std::string& service_id,

@@ -65,30 +65,37 @@ domain::CalendarState calendar_state(const AvailabilityData& data) {
     }
   }
   for (const BookingRow& r : data.bookings) {
-    const auto status = status_of(r.status);
-    if (!status) continue;
-    domain::Booking b;
-    b.booking_id = r.booking_id;
-    b.service_id = r.service_id;
-    b.status = *status;
-    b.start = r.start;
-    b.end = r.end;
-    b.buffer_before_minutes = r.buffer_before_minutes;
-    b.buffer_after_minutes = r.buffer_after_minutes;
-    b.time_zone = r.time_zone;
-    b.hold_expires_at = r.hold_expires_at;
-    domain::add_booking(state, std::move(b));
+    if (auto b = domain_booking(r)) domain::add_booking(state, std::move(*b));
   }
   return state;
 }
 
+std::optional<domain::Booking> domain_booking(const BookingRow& row) {
+  const auto status = status_of(row.status);
+  if (!status) return std::nullopt;
+  domain::Booking b;
+  b.booking_id = row.booking_id;
+  b.service_id = row.service_id;
+  b.status = *status;
+  b.start = row.start;
+  b.end = row.end;
+  b.buffer_before_minutes = row.buffer_before_minutes;
+  b.buffer_after_minutes = row.buffer_after_minutes;
+  b.time_zone = row.time_zone;
+  b.hold_expires_at = row.hold_expires_at;
+  return b;
+}
+
 AvailabilityAnswer compute_availability(const AvailabilityData& data, domain::LocalDate from,
                                         domain::LocalDate to, const domain::TimeZone& display,
-                                        domain::Instant now) {
+                                        domain::Instant now,
+                                        const std::optional<MovingBooking>& moving) {
   AvailabilityAnswer answer{{}, domain::Instant::max()};
   for (domain::LocalDate d = from; d <= to; d += date::days{1}) answer.days.push_back({d, {}});
   const domain::CalendarState state = calendar_state(data);
-  if (!state.zone || !data.service.active) return answer;
+  // A retired service is no longer booked, but its bookings still move
+  // (decide() does not look at the service of a reschedule).
+  if (!state.zone || (!moving && !data.service.active)) return answer;
   domain::BookingPolicy policy;
   policy.slot_interval_minutes = data.business.slot_interval_minutes;
   policy.min_notice_minutes = data.business.min_notice_minutes;
@@ -98,7 +105,11 @@ AvailabilityAnswer compute_availability(const AvailabilityData& data, domain::Lo
   timing.duration_minutes = data.service.duration_minutes;
   timing.buffer_before_minutes = data.service.buffer_before_minutes;
   timing.buffer_after_minutes = data.service.buffer_after_minutes;
-  const domain::BusyCalendar busy = domain::busy_calendar(state, now);
+  if (moving) timing = moving->timing;
+  // A booking being moved must not block its own new time nor count on its
+  // date (decide_reschedule leaves it out the same way).
+  const domain::BusyCalendar busy =
+      domain::busy_calendar(state, now, moving ? moving->booking_id : std::string_view());
   const domain::BookingContext ctx{state.schedule, state.overrides, *state.zone,
                                    policy,         timing,          busy};
   const domain::LocalDate last = to + date::days{2};

@@ -16,6 +16,8 @@
 // the command side.
 #pragma once
 
+#include <optional>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -38,6 +40,20 @@ struct AvailabilityDay {
 
 // The calendar state the availability rules read, rebuilt from rows.
 [[nodiscard]] domain::CalendarState calendar_state(const AvailabilityData& data);
+// One booking row as the domain's Booking (the fields the rules read:
+// status, times, buffers, zone, hold); nullopt for an unknown status.
+[[nodiscard]] std::optional<domain::Booking> domain_booking(const BookingRow& row);
+
+// The reschedule variant (`reschedule=<booking id>`): the starts to which
+// this booking can be moved, as domain::decide(RescheduleBooking) decides
+// them. The booking is left out of the busy set and the daily counts (it
+// cannot block itself), its own timing (domain::moving_timing) replaces the
+// service's, and a retired service does not matter (a booking of it can
+// still move).
+struct MovingBooking {
+  std::string booking_id;
+  domain::ServiceTiming timing;
+};
 
 struct AvailabilityAnswer {
   std::vector<AvailabilityDay> days;
@@ -46,9 +62,11 @@ struct AvailabilityAnswer {
   domain::Instant valid_until;
 };
 
-[[nodiscard]] AvailabilityAnswer compute_availability(const AvailabilityData& data,
-                                                      domain::LocalDate from, domain::LocalDate to,
-                                                      const domain::TimeZone& display,
-                                                      domain::Instant now);
+// The bookable starts of data.service, or with `moving` the starts to which
+// that booking can be moved.
+[[nodiscard]] AvailabilityAnswer compute_availability(
+    const AvailabilityData& data, domain::LocalDate from, domain::LocalDate to,
+    const domain::TimeZone& display, domain::Instant now,
+    const std::optional<MovingBooking>& moving = std::nullopt);
 
 }  // namespace slotwise::query

@@ -409,6 +409,34 @@ TEST_CASE("who may reschedule, and which bookings can move") {
   CHECK(move(held, kOwnerActor, "", kNow + minutes{15}) == "invalid_state");
 }
 
+TEST_CASE("check_movable and moving_timing: what a reschedule checks before the new time") {
+  // The availability query's reschedule variant asks these instead of
+  // decide(); they must refuse what decide() refuses, with the same error.
+  const CalendarState s = apply(open_calendar(), book("bkg_1", mon(10), service(45, 10, 15)));
+  const Booking& booking = s.bookings.at("bkg_1");
+  const Actor customer{ActorKind::customer, "bkg_1"};
+  CHECK(check_movable(booking, customer, kNow).ok());
+  CHECK(check_movable(booking, kOwnerActor, mon(10)).ok());
+  const auto started = check_movable(booking, customer, mon(10));
+  REQUIRE_FALSE(started.ok());
+  CHECK(started.error() == decide(s, RescheduleBooking{kBiz, "bkg_1", kOwner, customer, kToken,
+                                                       mon(12), policy(), mon(10)})
+                               .error());
+  const CalendarState cancelled =
+      apply(s, CancelBooking{kBiz, "bkg_1", kOwner, kOwnerActor, "", "", kNow});
+  const auto gone = check_movable(cancelled.bookings.at("bkg_1"), kOwnerActor, kNow);
+  REQUIRE_FALSE(gone.ok());
+  CHECK(gone.error() == decide(cancelled, RescheduleBooking{kBiz, "bkg_1", kOwner, kOwnerActor, "",
+                                                            mon(12), policy(), kNow})
+                            .error());
+  CHECK(gone.error().message == "a cancelled booking cannot be rescheduled");
+  // The booking's own timing, whatever its service says later.
+  const ServiceTiming own = moving_timing(booking);
+  CHECK(own.duration_minutes == 45);
+  CHECK(own.buffer_before_minutes == 10);
+  CHECK(own.buffer_after_minutes == 15);
+}
+
 TEST_CASE("cancel: owner, customer with the manage token, or the system; idempotent") {
   const CalendarState s = apply(open_calendar(), book("bkg_1", mon(10)));
   const Actor customer{ActorKind::customer, "bkg_1"};

@@ -11,6 +11,8 @@
 #include <rapidjson/document.h>
 #include <array>
 #include <random>
+#include <set>
+#include <variant>
 
 #include "domain/availability.h"
 #include "domain/fold.h"
@@ -160,6 +162,71 @@ std::map<std::string, std::vector<domain::Instant>> expected(const Business& b,
   return out;
 }
 
+// The oracle of the reschedule variant: the grid starts to which the
+// decider (domain::decide(RescheduleBooking), by the owner) moves
+// `booking_id`, by their date in `display`; or the decider's error code when
+// the booking cannot move at all. Its current start, a no-op for the
+// decider, counts when a booking of its own timing could be made there
+// apart from itself.
+using Oracle = std::variant<std::map<std::string, std::vector<domain::Instant>>, std::string>;
+Oracle expected_move(const Business& b, const std::string& booking_id, domain::LocalDate from,
+                     domain::LocalDate to, const domain::TimeZone& display) {
+  const domain::CalendarState cal = domain::fold(domain::CalendarState{}, b.calendar_events);
+  const domain::BusinessState biz = domain::fold(domain::BusinessState{}, b.business_events);
+  const domain::Booking& booking = cal.bookings.at(booking_id);
+  const domain::Actor owner{domain::ActorKind::owner, "usr_p"};
+  const auto move = [&](domain::Instant start) {
+    return domain::decide(cal, domain::RescheduleBooking{b.id, booking_id, "usr_p", owner, "",
+                                                         start, biz.policy.booking, b.now});
+  };
+  // Any start the booking does not have yet tells whether it can move.
+  if (auto r = move(booking.start + std::chrono::minutes{1});
+      !r && r.error().code == "invalid_state") {
+    return r.error().code;
+  }
+  const domain::ServiceTiming own = domain::moving_timing(booking);
+  const domain::BusyCalendar others = domain::busy_calendar(cal, b.now, booking_id);
+  const domain::BookingContext ctx{cal.schedule,       cal.overrides, *cal.zone,
+                                   biz.policy.booking, own,           others};
+  std::map<std::string, std::vector<domain::Instant>> out;
+  for (auto d = from; d <= to; d += date::days{1}) out[domain::format_local_date(d)];
+  std::set<domain::Instant> seen;
+  for (auto d = from - date::days{2}; d <= to + date::days{2}; d += date::days{1}) {
+    for (const domain::Instant s :
+         domain::slot_starts(cal.schedule, cal.overrides, *cal.zone, biz.policy.booking, d)) {
+      if (!seen.insert(s).second) continue;
+      const bool accepted =
+          s == booking.start ? domain::check_bookable(ctx, s, b.now).ok() : move(s).ok();
+      if (!accepted) continue;
+      const auto day = display.reading(s).date;
+      if (day < from || day > to) continue;
+      out[domain::format_local_date(day)].push_back(s);
+    }
+  }
+  for (auto& [day, slots] : out) std::sort(slots.begin(), slots.end());
+  return out;
+}
+
+// The slots of an availability answer by date; each shown in `display`.
+std::map<std::string, std::vector<domain::Instant>> slots_of(const std::string& body,
+                                                             const domain::TimeZone& display) {
+  rapidjson::Document doc;
+  doc.Parse(body.c_str());
+  REQUIRE(doc.IsObject());
+  std::map<std::string, std::vector<domain::Instant>> got;
+  for (const auto& day : doc["days"].GetArray()) {
+    auto& slots = got[day["date"].GetString()];
+    for (const auto& s : day["slots"].GetArray()) {
+      auto t = service::parse_rfc3339(s.GetString());
+      REQUIRE(t.ok());
+      // The offset shown is the display zone's at that instant.
+      CHECK(std::string(s.GetString()) == query::format_in(display, t.value()));
+      slots.push_back(t.value());
+    }
+  }
+  return got;
+}
+
 }  // namespace
 
 TEST_CASE_FIXTURE(QueryFixture, "availability from the API equals the command side's rule") {
@@ -196,19 +263,7 @@ TEST_CASE_FIXTURE(QueryFixture, "availability from the API equals the command si
                      "&to=" + domain::format_local_date(last) + "&tz=" + tz);
       REQUIRE(res);
       REQUIRE(res->status == 200);
-      rapidjson::Document doc;
-      doc.Parse(res->body.c_str());
-      std::map<std::string, std::vector<domain::Instant>> got;
-      for (const auto& day : doc["days"].GetArray()) {
-        auto& slots = got[day["date"].GetString()];
-        for (const auto& s : day["slots"].GetArray()) {
-          auto t = service::parse_rfc3339(s.GetString());
-          REQUIRE(t.ok());
-          // The offset shown is the display zone's at that instant.
-          CHECK(std::string(s.GetString()) == query::format_in(display, t.value()));
-          slots.push_back(t.value());
-        }
-      }
+      const auto got = slots_of(res->body, display);
       const auto want = expected(b, first, last, display);
       CHECK(got == want);
       for (const auto& [day, slots] : want) compared_slots += static_cast<int>(slots.size());
@@ -216,6 +271,73 @@ TEST_CASE_FIXTURE(QueryFixture, "availability from the API equals the command si
   }
   MESSAGE("compared " << compared_slots << " bookable slots");
   CHECK(compared_slots > 100);  // the property was exercised, not vacuous
+}
+
+TEST_CASE_FIXTURE(QueryFixture, "availability for a reschedule equals the reschedule decider") {
+  Rng r(20261127);
+  std::vector<Business> businesses;
+  int n = 0;
+  for (const Zone& z : kZones) {
+    for (int k = 0; k < 2; ++k) {
+      businesses.push_back(generate(r, n++, z));
+      const Business& b = businesses.back();
+      append<domain::BusinessEvent>("business", b.id, b.business_events);
+      for (const auto& e : b.calendar_events) {
+        append<domain::CalendarEvent>("calendar", b.id, std::vector<domain::CalendarEvent>{e});
+      }
+    }
+  }
+  sync();
+  int compared_slots = 0;
+  int refused = 0;
+  for (const Business& b : businesses) {
+    now_seconds = b.now.time_since_epoch().count();
+    const domain::CalendarState cal = domain::fold(domain::CalendarState{}, b.calendar_events);
+    std::vector<std::string> ids;
+    for (const auto& [id, booking] : cal.bookings) ids.push_back(id);
+    for (int q = 0; q < 6; ++q) {
+      const std::string& booking =
+          ids[static_cast<std::size_t>(r.in(0, static_cast<int>(ids.size()) - 1))];
+      // Around the booking's own time, where leaving it out matters most.
+      const auto around = domain::LocalDate{
+          date::floor<date::days>(cal.bookings.at(booking).start).time_since_epoch()};
+      const auto first = around - date::days{r.in(0, 3)};
+      const auto last = around + date::days{r.in(0, 3)};
+      const char* tz =
+          q % 2 == 0 ? b.zone.c_str() : kZones[static_cast<std::size_t>(r.in(0, 4))].name;
+      const domain::TimeZone display = domain::TimeZone::locate(tz).value();
+      CAPTURE(b.id);
+      CAPTURE(booking);
+      CAPTURE(tz);
+      CAPTURE(domain::format_local_date(first));
+      CAPTURE(domain::format_local_date(last));
+      // An owner token valid at the business's "now".
+      const std::string jwt = test_jwt().issue("usr_p", b.now, std::chrono::hours(1)).value();
+      auto res = get("/v1/businesses/" + b.id + "/availability?reschedule=" + booking +
+                         "&from=" + domain::format_local_date(first) +
+                         "&to=" + domain::format_local_date(last) + "&tz=" + tz,
+                     {{"Authorization", "Bearer " + jwt}});
+      REQUIRE(res);
+      const Oracle want = expected_move(b, booking, first, last, display);
+      if (const auto* code = std::get_if<std::string>(&want)) {
+        CHECK(res->status == 409);
+        rapidjson::Document doc;
+        doc.Parse(res->body.c_str());
+        REQUIRE(doc.IsObject());
+        CHECK(std::string(doc["error"]["code"].GetString()) == *code);
+        ++refused;
+        continue;
+      }
+      REQUIRE(res->status == 200);
+      const auto& slots = std::get<0>(want);
+      CHECK(slots_of(res->body, display) == slots);
+      for (const auto& [day, day_slots] : slots)
+        compared_slots += static_cast<int>(day_slots.size());
+    }
+  }
+  MESSAGE("compared " << compared_slots << " slots to move to; " << refused << " refused");
+  CHECK(compared_slots > 100);
+  CHECK(refused > 0);
 }
 
 }  // namespace slotwise::testing

@@ -76,6 +76,14 @@ TEST_CASE_FIXTURE(ShortWaitFixture, "every query response conforms to the OpenAP
                  "/v1/businesses/studio-a/availability?service_id=svc_none&from=2026-05-26"
                  "&to=2026-05-27") == 404);
   CHECK(rec.call(avail, "/v1/businesses/nope/availability" + week) == 404);
+  // The reschedule variant: private, for the owner or the manage token.
+  const std::string move = "/v1/businesses/studio-a/availability?from=2026-05-26&to=2026-05-29";
+  CHECK(rec.call(avail, move + "&reschedule=bkg_100&manage_token=" + s.token.token) == 200);
+  CHECK(rec.call(avail, move + "&reschedule=bkg_100&service_id=svc_cut", owner("usr_a")) == 200);
+  CHECK(rec.call(avail, move + "&reschedule=bkg_100") == 401);
+  CHECK(rec.call(avail, move + "&reschedule=bkg_100", owner("usr_b")) == 404);
+  CHECK(rec.call(avail, move + "&reschedule=bkg_101", owner("usr_a")) == 409);  // cancelled
+  CHECK(rec.call(avail, move + "&reschedule=bkg_100&service_id=svc_old", owner("usr_a")) == 400);
 
   const std::string list = "/v1/businesses/biz_a/bookings?from=2026-05-26&to=2026-05-28&limit=5";
   CHECK(rec.call(bookings, list, owner("usr_a")) == 200);
