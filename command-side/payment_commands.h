@@ -19,11 +19,17 @@
 //   charge.refunded                PaymentRefunded per refund of the charge
 //                                  not recorded yet, by its re_ id (the
 //                                  event's list when complete, else Stripe's
-//                                  GET /v1/refunds?charge=); failed and
-//                                  canceled refunds are skipped;
+//                                  GET /v1/refunds?charge=);
+//                                  PaymentRefundFailed per failed or
+//                                  canceled one not recorded as failed;
 //                                  a charge without a payment intent (the
 //                                  legacy Charges API) is not ours: 200,
 //                                  ignored
+//   charge.refund.updated,         the refund (data.object): once failed or
+//   refund.updated, refund.failed  canceled, PaymentRefundFailed (it stops
+//                                  counting as refunded; not retried);
+//                                  one not recorded yet that counts,
+//                                  PaymentRefunded (refund_sync.h)
 //   anything else                  200, ignored
 //
 // Every step is repeatable, so a redelivered or reordered event has one
