@@ -95,9 +95,8 @@ CommandReply on_succeeded(CommandContext& ctx, const CommandRequest& request,
                                     domain::Money{amount, upper(string_at(pi, "currency"))},
                                     e.id,
                                     ctx.now()};
-  if (auto r = record(ctx, request, e.booking_id, succeeded); !r) {
-    return failure(to_api_error(r.error()));
-  }
+  auto recorded = record(ctx, request, e.booking_id, succeeded);
+  if (!recorded) return failure(to_api_error(recorded.error()));
   // Confirm even when the success was recorded before: a delivery that
   // failed after recording it must still confirm (or refund) on retry.
   // But not once the money went back: a late payment refunded because its
@@ -105,6 +104,16 @@ CommandReply on_succeeded(CommandContext& ctx, const CommandRequest& request,
   // leave the customer with the refund and the appointment.
   auto payment = ctx.payments().load(e.booking_id);
   if (!payment) return failure(to_api_error(payment.error()));
+  if (!recorded->appended && !payment->first.given_back()) {
+    // Recorded before: an earlier delivery may have refunded the payment at
+    // Stripe and failed to record it (the append failed after the Refunds
+    // API answered). Stripe knows: record its refunds before deciding.
+    if (auto synced = sync_intent_refunds(ctx, request, payment->first); !synced) {
+      return failure(synced.error());
+    }
+    payment = ctx.payments().load(e.booking_id);
+    if (!payment) return failure(to_api_error(payment.error()));
+  }
   if (payment->first.given_back()) {
     ctx.logger().info("refunded payment reported again: booking not confirmed",
                       {{"booking_id", e.booking_id}});

@@ -13,7 +13,12 @@
 //                                  (PaymentRefunded, reason
 //                                  booking_unavailable); a payment already
 //                                  given back (that refund, or refunded in
-//                                  full) confirms nothing
+//                                  full) confirms nothing. A success
+//                                  recorded before (a redelivery) first
+//                                  records the intent's refunds as Stripe
+//                                  lists them (GET /v1/refunds?
+//                                  payment_intent=): a refund whose record
+//                                  was lost still stops the confirmation
 //   payment_intent.payment_failed  PaymentFailed; the hold stays until it
 //                                  expires
 //   charge.refunded                PaymentRefunded per refund of the charge

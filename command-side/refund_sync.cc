@@ -90,4 +90,23 @@ service::ApiResult<common::Unit> record_stripe_refunds(CommandContext& ctx,
   return common::Unit{};
 }
 
+service::ApiResult<common::Unit> sync_intent_refunds(CommandContext& ctx,
+                                                     const CommandRequest& request,
+                                                     const domain::PaymentState& payment) {
+  const StripeClient* stripe = ctx.stripe();
+  if (stripe == nullptr || payment.payment_intent_id.empty()) return common::Unit{};
+  auto refunds = stripe->list_intent_refunds(payment.payment_intent_id);
+  if (!refunds) {
+    ctx.logger().warn("stripe refund list failed",
+                      {{"booking_id", payment.booking_id}, {"error", refunds.error().message}});
+    return common::fail(to_api_error(refunds.error()));
+  }
+  const std::string currency =
+      payment.paid.currency.empty() ? payment.amount.currency : payment.paid.currency;
+  return record_stripe_refunds(
+      ctx, request,
+      RefundedPayment{payment.booking_id, payment.business_id, payment.payment_intent_id, currency},
+      *refunds, "");
+}
+
 }  // namespace slotwise::command

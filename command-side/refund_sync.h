@@ -14,7 +14,9 @@
 // else).
 //
 // Thread safety: thread-safe (over the thread-safe context).
-// Errors: ApiError: the event store's (error_mapping.h).
+// Errors: ApiError: the event store's (error_mapping.h), and for
+// sync_intent_refunds Stripe's (payment_flow.h: 503 payment_unavailable,
+// 502 payment_provider_error).
 #pragma once
 
 #include <string>
@@ -41,5 +43,12 @@ struct RefundedPayment {
 [[nodiscard]] service::ApiResult<common::Unit> record_stripe_refunds(
     CommandContext& ctx, const CommandRequest& request, const RefundedPayment& payment,
     const std::vector<StripeRefund>& refunds, const std::string& provider_event_id);
+
+// Asks Stripe for every refund of the payment's intent
+// (GET /v1/refunds?payment_intent=) and records them as above: a refund
+// SlotWise made whose own record was lost (an append that failed after
+// Stripe refunded) is known before anything is decided on the payment.
+[[nodiscard]] service::ApiResult<common::Unit> sync_intent_refunds(
+    CommandContext& ctx, const CommandRequest& request, const domain::PaymentState& payment);
 
 }  // namespace slotwise::command

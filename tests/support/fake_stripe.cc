@@ -110,6 +110,10 @@ void FakeStripe::handle(const httplib::Request& req, httplib::Response& res) {
   } else {
     reply = route(call);
     if (keyed && reply.first == 200) replies_by_key_[call.idempotency_key] = reply.second;
+    if (lost_answers_left_ > 0) {
+      --lost_answers_left_;
+      reply = {500, api_error("api_error", "simulated lost answer")};
+    }
   }
   call.status = reply.first;
   calls_.push_back(call);
@@ -250,6 +254,11 @@ void FakeStripe::fail_next(int n, int status) {
   std::lock_guard<std::mutex> lock(mu_);
   failures_left_ = n;
   failure_status_ = status;
+}
+
+void FakeStripe::lose_next_answers(int n) {
+  std::lock_guard<std::mutex> lock(mu_);
+  lost_answers_left_ = n;
 }
 
 std::string FakeStripe::intent_event(const std::string& event_id, const std::string& type,

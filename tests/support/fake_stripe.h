@@ -14,7 +14,8 @@
 // Every call must carry `Authorization: Bearer <secret key>` (else 401 with
 // Stripe's error shape); an Idempotency-Key seen before answers the first
 // response again. Calls are recorded. fail_next() makes the next calls
-// answer 500 (to test payment_unavailable). fail_refund() moves a refund to
+// answer 500 (to test payment_unavailable); lose_next_answers() makes them
+// take effect and answer 500 (an answer lost on its way). fail_refund() moves a refund to
 // failed (or canceled) after its creation, as Stripe does when the card was
 // closed.
 //
@@ -83,6 +84,10 @@ class FakeStripe {
   [[nodiscard]] std::vector<Refund> refunds() const;
   // The next `n` API calls answer HTTP `status` with an api_error.
   void fail_next(int n, int status = 500);
+  // The next `n` API calls take effect (a refund is made, an
+  // Idempotency-Key remembers its answer) but answer 500: the answer was
+  // lost on its way back, as a timeout would lose it.
+  void lose_next_answers(int n);
   // A refund made without SlotWise's call being answered (in the Stripe
   // dashboard, or a call whose answer was lost): listed like the others.
   // An empty id gets a fresh "re_fake..." one. Returns the stored refund.
@@ -141,6 +146,7 @@ class FakeStripe {
   std::map<std::string, Intent> intents_;              // by id
   std::vector<Refund> refunds_;
   int failures_left_ = 0;
+  int lost_answers_left_ = 0;
   int failure_status_ = 500;
   std::uint64_t next_id_ = 1;
 };
