@@ -17,7 +17,9 @@
 // Errors: none here; handlers return CommandReply.
 #pragma once
 
+#include <atomic>
 #include <chrono>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
@@ -118,6 +120,13 @@ class CommandContext {
     if (refund_retry_) refund_retry_(business_id, booking_id);
   }
 
+  // Refunds Stripe reported failed or canceled that this process recorded
+  // (cumulative; slotwise_refunds_failed_total, command_metrics.h).
+  void count_refund_failure() { refund_failures_.fetch_add(1, std::memory_order_relaxed); }
+  [[nodiscard]] std::uint64_t refund_failures() const {
+    return refund_failures_.load(std::memory_order_relaxed);
+  }
+
  private:
   events::EventStore& store_;
   AccountRepository accounts_;
@@ -141,6 +150,7 @@ class CommandContext {
   service::Logger& logger_;
   Clock clock_;
   RefundRetry refund_retry_;
+  std::atomic<std::uint64_t> refund_failures_{0};
 };
 
 }  // namespace slotwise::command

@@ -31,7 +31,10 @@ CommandMetrics::CommandMetrics(service::MetricsRegistry& registry, CommandContex
       retries_(registry.counter("slotwise_event_store_retries_total",
                                 "Append attempts repeated after a timeout")),
       in_flight_(registry.gauge("slotwise_event_store_appends_in_flight",
-                                "Appends waiting for their acknowledgement")) {
+                                "Appends waiting for their acknowledgement")),
+      refunds_failed_(registry.counter(
+          "slotwise_refunds_failed_total",
+          "Refunds Stripe reported failed or canceled (the money must be returned by hand)")) {
   const auto observe = [this](const std::string& category) {
     service::Histogram& h = append_seconds_.with({category});
     return [&h](std::chrono::steady_clock::duration d) {
@@ -65,6 +68,7 @@ void CommandMetrics::refresh() {
   grow(duplicates_, s.duplicates, seen_store_.duplicates);
   grow(retries_, s.retries, seen_store_.retries);
   in_flight_.set(static_cast<std::int64_t>(s.in_flight));
+  grow(refunds_failed_, ctx_.refund_failures(), seen_refunds_failed_);
 }
 
 }  // namespace slotwise::command

@@ -5,6 +5,8 @@
 //   slotwise_aggregate_cache_hits_total{category}    / _misses_total
 //   slotwise_event_store_appends_total, _duplicates_total, _retries_total
 //   slotwise_event_store_appends_in_flight           gauge
+//   slotwise_refunds_failed_total                    refunds Stripe reported
+//                                                    failed or canceled (refund_sync.h)
 // Repository and store statistics are cumulative counters kept by those
 // objects; refresh() copies their growth into the registry (main.cc calls
 // it every second).
@@ -46,8 +48,10 @@ class CommandMetrics {
   service::Counter& duplicates_;
   service::Counter& retries_;
   service::Gauge& in_flight_;
+  service::Counter& refunds_failed_;
   std::array<Seen, 5> seen_{};
   events::PipelineStats seen_store_{};
+  std::uint64_t seen_refunds_failed_ = 0;
 };
 
 }  // namespace slotwise::command

@@ -14,6 +14,7 @@
 #include "command-side/error_mapping.h"
 #include "command-side/handler_support.h"
 #include "command-side/payment_flow.h"
+#include "command-side/refund_sync.h"
 #include "command-side/stripe_json.h"
 #include "command-side/stripe_signature.h"
 #include "service/utf8.h"
@@ -94,9 +95,8 @@ CommandReply on_succeeded(CommandContext& ctx, const CommandRequest& request,
                                     domain::Money{amount, upper(string_at(pi, "currency"))},
                                     e.id,
                                     ctx.now()};
-  if (auto r = record(ctx, request, e.booking_id, succeeded); !r) {
-    return failure(to_api_error(r.error()));
-  }
+  auto recorded = record(ctx, request, e.booking_id, succeeded);
+  if (!recorded) return failure(to_api_error(recorded.error()));
   // Confirm even when the success was recorded before: a delivery that
   // failed after recording it must still confirm (or refund) on retry.
   // But not once the money went back: a late payment refunded because its
@@ -104,6 +104,16 @@ CommandReply on_succeeded(CommandContext& ctx, const CommandRequest& request,
   // leave the customer with the refund and the appointment.
   auto payment = ctx.payments().load(e.booking_id);
   if (!payment) return failure(to_api_error(payment.error()));
+  if (!recorded->appended && !payment->first.given_back()) {
+    // Recorded before: an earlier delivery may have refunded the payment at
+    // Stripe and failed to record it (the append failed after the Refunds
+    // API answered). Stripe knows: record its refunds before deciding.
+    if (auto synced = sync_intent_refunds(ctx, request, payment->first); !synced) {
+      return failure(synced.error());
+    }
+    payment = ctx.payments().load(e.booking_id);
+    if (!payment) return failure(to_api_error(payment.error()));
+  }
   if (payment->first.given_back()) {
     ctx.logger().info("refunded payment reported again: booking not confirmed",
                       {{"booking_id", e.booking_id}});
@@ -164,34 +174,12 @@ StripeResult<std::vector<StripeRefund>> charge_refunds(const StripeClient& strip
     return stripe.list_refunds(string_at(charge, "id"));
   }
   std::vector<StripeRefund> refunds;
-  for (const auto& item : data->GetArray()) {
-    const rapidjson::Value* metadata = member(&item, "metadata");
-    refunds.push_back(StripeRefund{string_at(&item, "id"), int_at(&item, "amount"),
-                                   string_at(&item, "status"), string_at(metadata, "booking_id"),
-                                   string_at(metadata, "reason")});
-  }
+  for (const auto& item : data->GetArray()) refunds.push_back(refund_from_json(&item));
   return refunds;
-}
-
-// A refund that returned (or is returning) money: failed and canceled ones
-// did not.
-bool refund_counts(const StripeRefund& refund) {
-  return refund.status != "failed" && refund.status != "canceled";
-}
-
-// The reason a refund is recorded under: the one SlotWise gave it
-// (create_refund's metadata, for this booking), else "provider" (made in
-// the dashboard, or by someone else).
-std::string refund_reason(const StripeRefund& refund, const std::string& booking_id) {
-  const bool ours = refund.booking_id == booking_id && (refund.reason == kRefundCancellation ||
-                                                        refund.reason == kRefundBookingUnavailable);
-  return ours ? refund.reason : std::string("provider");
 }
 
 CommandReply on_refunded(CommandContext& ctx, const CommandRequest& request, const StripeEvent& e) {
   const rapidjson::Value* charge = e.object;
-  const std::string intent = string_at(charge, "payment_intent");
-  const std::string currency = upper(string_at(charge, "currency"));
   auto refunds = charge_refunds(*ctx.stripe(), charge);
   if (!refunds) {
     ctx.logger().warn("stripe refund list failed",
@@ -200,20 +188,30 @@ CommandReply on_refunded(CommandContext& ctx, const CommandRequest& request, con
   }
   // Each refund by its own id: one that refund_once records at the same
   // time, or an earlier delivery recorded, is recorded once.
-  for (const StripeRefund& refund : *refunds) {
-    if (refund.id.empty() || refund.amount_minor <= 0 || !refund_counts(refund)) continue;
-    domain::RecordRefund r{e.booking_id,
-                           e.business_id,
-                           intent,
-                           refund.id,
-                           domain::Money{refund.amount_minor, currency},
-                           refund_reason(refund, e.booking_id),
-                           e.id};
-    if (auto done = record(ctx, request, e.booking_id, r); !done) {
-      return failure(to_api_error(done.error()));
-    }
+  const RefundedPayment payment{e.booking_id, e.business_id, string_at(charge, "payment_intent"),
+                                string_at(charge, "currency")};
+  if (auto r = record_stripe_refunds(ctx, request, payment, *refunds, e.id); !r) {
+    return failure(r.error());
   }
   return received(false);
+}
+
+// charge.refund.updated, refund.updated, refund.failed: one refund whose
+// status changed; what matters is a refund that failed or was canceled
+// after it was made (the customer's card was closed): it stops counting.
+CommandReply on_refund_changed(CommandContext& ctx, const CommandRequest& request,
+                               const StripeEvent& e) {
+  const StripeRefund refund = refund_from_json(e.object);
+  const RefundedPayment payment{e.booking_id, e.business_id, refund.payment_intent,
+                                refund.currency};
+  if (auto r = record_stripe_refunds(ctx, request, payment, {refund}, e.id); !r) {
+    return failure(r.error());
+  }
+  return received(false);
+}
+
+bool is_refund_event(const std::string& type) {
+  return type == "charge.refund.updated" || type == "refund.updated" || type == "refund.failed";
 }
 
 }  // namespace
@@ -242,15 +240,17 @@ CommandReply stripe_webhook(CommandContext& ctx, const CommandRequest& request) 
   e.object = object;
   if (e.id.empty()) return error_reply(service::invalid_request("the event has no id"));
   const bool handled = type == "payment_intent.succeeded" ||
-                       type == "payment_intent.payment_failed" || type == "charge.refunded";
+                       type == "payment_intent.payment_failed" || type == "charge.refunded" ||
+                       is_refund_event(type);
   if (!handled) return received(true);
 
   e.booking_id = metadata_booking_id(e.object);
-  if (e.booking_id.empty() && type == "charge.refunded") {
-    // A charge does not carry its intent's metadata: ask Stripe. A charge
-    // without an intent (the legacy Charges API, another integration on
-    // the same account) is not ours; asking would be a GET of
-    // /v1/payment_intents/ that fails, and Stripe would retry for days.
+  if (e.booking_id.empty() && (type == "charge.refunded" || is_refund_event(type))) {
+    // A charge does not carry its intent's metadata, nor does a refund
+    // made in the dashboard: ask Stripe. One without an intent (the legacy
+    // Charges API, another integration on the same account) is not ours;
+    // asking would be a GET of /v1/payment_intents/ that fails, and Stripe
+    // would retry for days.
     const std::string intent_id = string_at(e.object, "payment_intent");
     if (intent_id.empty()) return received(true);
     auto intent = ctx.stripe()->retrieve_payment_intent(intent_id);
@@ -265,7 +265,8 @@ CommandReply stripe_webhook(CommandContext& ctx, const CommandRequest& request) 
   e.business_id = *business;
   if (type == "payment_intent.succeeded") return on_succeeded(ctx, request, e);
   if (type == "payment_intent.payment_failed") return on_failed(ctx, request, e);
-  return on_refunded(ctx, request, e);
+  if (type == "charge.refunded") return on_refunded(ctx, request, e);
+  return on_refund_changed(ctx, request, e);
 }
 
 }  // namespace slotwise::command

@@ -13,17 +13,28 @@
 //                                  (PaymentRefunded, reason
 //                                  booking_unavailable); a payment already
 //                                  given back (that refund, or refunded in
-//                                  full) confirms nothing
+//                                  full) confirms nothing. A success
+//                                  recorded before (a redelivery) first
+//                                  records the intent's refunds as Stripe
+//                                  lists them (GET /v1/refunds?
+//                                  payment_intent=): a refund whose record
+//                                  was lost still stops the confirmation
 //   payment_intent.payment_failed  PaymentFailed; the hold stays until it
 //                                  expires
 //   charge.refunded                PaymentRefunded per refund of the charge
 //                                  not recorded yet, by its re_ id (the
 //                                  event's list when complete, else Stripe's
-//                                  GET /v1/refunds?charge=); failed and
-//                                  canceled refunds are skipped;
+//                                  GET /v1/refunds?charge=);
+//                                  PaymentRefundFailed per failed or
+//                                  canceled one not recorded as failed;
 //                                  a charge without a payment intent (the
 //                                  legacy Charges API) is not ours: 200,
 //                                  ignored
+//   charge.refund.updated,         the refund (data.object): once failed or
+//   refund.updated, refund.failed  canceled, PaymentRefundFailed (it stops
+//                                  counting as refunded; not retried);
+//                                  one not recorded yet that counts,
+//                                  PaymentRefunded (refund_sync.h)
 //   anything else                  200, ignored
 //
 // Every step is repeatable, so a redelivered or reordered event has one

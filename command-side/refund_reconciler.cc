@@ -87,6 +87,9 @@ common::Result<std::map<std::string, std::string>, std::string> RefundReconciler
           paid.insert(s->booking_id());
         } else if (const auto* r = std::get_if<v1::PaymentRefunded>(&event)) {
           if (r->reason() == kRefundCancellation) refunded.insert(r->booking_id());
+        } else if (const auto* f = std::get_if<v1::PaymentRefundFailed>(&event)) {
+          // Made, and failed at Stripe: not retried (ADR 0008).
+          if (f->reason() == kRefundCancellation) refunded.insert(f->booking_id());
         }
       });
   if (!payments) return common::fail("payment scan: " + payments.error().message);

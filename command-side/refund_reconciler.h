@@ -13,6 +13,11 @@
 //     succeeded and has no cancellation refund (a process that died between
 //     the two steps, or gave up retrying) and tries each at once.
 //
+// A refund Stripe made and later reported failed (PaymentRefundFailed: the
+// customer's card was closed) is not a refund that did not go through: it
+// is not retried (a new refund to the same card fails the same way), it is
+// shown to the owner (booking history, slotwise_refunds_failed_total).
+//
 // Each try is refund_cancellation(): the share the cancellation earned
 // (its actor and time as logged), once per booking (Stripe Idempotency-Key
 // refund-<bkg>-cancellation, and the payment aggregate's record), so this

@@ -60,16 +60,6 @@ StripeResult<StripePaymentIntent> intent_from(const std::string& body) {
   return pi;
 }
 
-StripeRefund refund_from(const rapidjson::Value* object) {
-  StripeRefund refund;
-  refund.id = string_at(object, "id");
-  refund.amount_minor = int_at(object, "amount");
-  refund.status = string_at(object, "status");
-  refund.booking_id = string_at(member(object, "metadata"), "booking_id");
-  refund.reason = string_at(member(object, "metadata"), "reason");
-  return refund;
-}
-
 // Stripe's ids are letters, digits and '_': anything else in a path or a
 // query would address something else.
 bool is_stripe_id(const std::string& id) {
@@ -83,6 +73,19 @@ bool is_stripe_id(const std::string& id) {
 constexpr int kMaxRefundPages = 100;
 
 }  // namespace
+
+StripeRefund refund_from_json(const rapidjson::Value* object) {
+  StripeRefund refund;
+  refund.id = string_at(object, "id");
+  refund.amount_minor = int_at(object, "amount");
+  refund.status = string_at(object, "status");
+  refund.booking_id = string_at(member(object, "metadata"), "booking_id");
+  refund.reason = string_at(member(object, "metadata"), "reason");
+  refund.failure_reason = string_at(object, "failure_reason");
+  refund.payment_intent = string_at(object, "payment_intent");
+  refund.currency = string_at(object, "currency");
+  return refund;
+}
 
 StripeClient::StripeClient(StripeClientOptions options) : options_(std::move(options)) {
   ensure_global_init();
@@ -183,21 +186,31 @@ StripeResult<StripeRefund> StripeClient::create_refund(const std::string& paymen
   if (!reply) return common::fail(reply.error());
   auto doc = parse_object(reply->body);
   if (!doc) return common::fail(doc.error());
-  StripeRefund refund = refund_from(&doc.value());
+  StripeRefund refund = refund_from_json(&doc.value());
   if (refund.id.empty()) return common::fail(bad_response("refund without id"));
   return refund;
 }
 
 StripeResult<std::vector<StripeRefund>> StripeClient::list_refunds(
     const std::string& charge_id) const {
-  if (!is_stripe_id(charge_id)) {
-    return common::fail(
-        StripeError{StripeError::Code::kRejected, 0, "stripe: malformed charge id"});
+  return list_refunds_by("charge", charge_id);
+}
+
+StripeResult<std::vector<StripeRefund>> StripeClient::list_intent_refunds(
+    const std::string& payment_intent_id) const {
+  return list_refunds_by("payment_intent", payment_intent_id);
+}
+
+StripeResult<std::vector<StripeRefund>> StripeClient::list_refunds_by(const char* filter,
+                                                                      const std::string& id) const {
+  if (!is_stripe_id(id)) {
+    return common::fail(StripeError{StripeError::Code::kRejected, 0,
+                                    std::string("stripe: malformed ") + filter + " id"});
   }
   std::vector<StripeRefund> refunds;
   std::string after;
   for (int page = 0; page < kMaxRefundPages; ++page) {
-    std::string path = "/v1/refunds?charge=" + charge_id + "&limit=100";
+    std::string path = std::string("/v1/refunds?") + filter + "=" + id + "&limit=100";
     if (!after.empty()) path += "&starting_after=" + after;
     auto reply = call("GET", path, {}, "");
     if (!reply) return common::fail(reply.error());
@@ -207,7 +220,7 @@ StripeResult<std::vector<StripeRefund>> StripeClient::list_refunds(
     if (data == nullptr || !data->IsArray()) {
       return common::fail(bad_response("refund list without data"));
     }
-    for (const auto& item : data->GetArray()) refunds.push_back(refund_from(&item));
+    for (const auto& item : data->GetArray()) refunds.push_back(refund_from_json(&item));
     const rapidjson::Value* more = member(&doc.value(), "has_more");
     if (more == nullptr || !more->IsBool() || !more->GetBool()) return refunds;
     // The next page starts after this page's last refund.

@@ -11,6 +11,8 @@
 //       Idempotency-Key: refund-<booking_id>-<reason>
 //   list_refunds           GET {base}/v1/refunds?charge={id}&limit=100
 //       (&starting_after={last id} while has_more): every refund of a charge
+//   list_intent_refunds    GET {base}/v1/refunds?payment_intent={id}&limit=100
+//       (paged the same way): every refund of a payment intent
 //
 // Every call sends `Authorization: Bearer <secret key>`. The Idempotency-Key
 // makes a retried call return Stripe's first object, so callers may repeat
@@ -23,6 +25,8 @@
 // kBadResponse for a reply that is not the expected JSON. curl's codes are
 // converted in exactly one place (stripe_client.cc).
 #pragma once
+
+#include <rapidjson/document.h>
 
 #include <chrono>
 #include <cstdint>
@@ -74,7 +78,15 @@ struct StripeRefund {
   // for a refund made elsewhere (the Stripe dashboard).
   std::string booking_id;
   std::string reason;
+  // Why a failed refund failed ("expired_or_canceled_card", ...).
+  std::string failure_reason{};
+  std::string payment_intent{};
+  std::string currency{};  // lower case, as Stripe
 };
+
+// A Stripe refund object (an API reply, a list item, a refund event's
+// data.object); absent members read as empty.
+[[nodiscard]] StripeRefund refund_from_json(const rapidjson::Value* object);
 
 template <class T>
 using StripeResult = common::Result<T, StripeError>;
@@ -97,6 +109,10 @@ class StripeClient {
   // (newest first), whatever their status.
   [[nodiscard]] StripeResult<std::vector<StripeRefund>> list_refunds(
       const std::string& charge_id) const;
+  // Every refund of the payment intent `payment_intent_id` ("pi_..."), in
+  // Stripe's order, whatever their status.
+  [[nodiscard]] StripeResult<std::vector<StripeRefund>> list_intent_refunds(
+      const std::string& payment_intent_id) const;
 
  private:
   using Form = std::vector<std::pair<std::string, std::string>>;
@@ -104,6 +120,9 @@ class StripeClient {
     long status = 0;  // curl's type
     std::string body;
   };
+  // Every refund whose `filter` ("charge", "payment_intent") is `id`.
+  [[nodiscard]] StripeResult<std::vector<StripeRefund>> list_refunds_by(
+      const char* filter, const std::string& id) const;
   [[nodiscard]] StripeResult<HttpReply> call(const char* method, const std::string& path,
                                              const Form& form,
                                              const std::string& idempotency_key) const;

@@ -91,6 +91,37 @@ Decided decide_one(const PaymentState& state, const RecordRefund& c) {
   return Events{std::move(refunded)};
 }
 
+Decided decide_one(const PaymentState& state, const RecordRefundFailed& c) {
+  if (c.booking_id.empty()) return invalid("booking_id: is required");
+  if (c.refund_id.empty()) return invalid("refund_id: is required");
+  if (c.status != "failed" && c.status != "canceled") {
+    return invalid("status: must be failed or canceled");
+  }
+  // A redelivery, or the same failure reported by another event or a
+  // refund list: one record.
+  const auto known = state.refunds.find(c.refund_id);
+  if (known != state.refunds.end() && known->second.failed) return Events{};
+  v1::PaymentRefundFailed failed;
+  failed.set_booking_id(c.booking_id);
+  failed.set_business_id(c.business_id);
+  failed.set_payment_intent_id(c.payment_intent_id);
+  failed.set_refund_id(c.refund_id);
+  if (known != state.refunds.end()) {
+    // What was recorded is what stops counting.
+    *failed.mutable_amount() =
+        to_proto(Money{known->second.amount_minor,
+                       state.paid.currency.empty() ? c.amount.currency : state.paid.currency});
+    failed.set_reason(known->second.reason);
+  } else {
+    *failed.mutable_amount() = to_proto(c.amount);
+    failed.set_reason(c.reason);
+  }
+  failed.set_status(c.status);
+  failed.set_failure_reason(c.failure_reason);
+  failed.set_provider_event_id(c.provider_event_id);
+  return Events{std::move(failed)};
+}
+
 void adopt_ids(PaymentState& s, const std::string& booking_id, const std::string& business_id,
                const std::string& intent_id) {
   if (s.booking_id.empty()) s.booking_id = booking_id;
@@ -129,6 +160,17 @@ struct Apply {
     }
     remember(s, e.provider_event_id());
   }
+  void operator()(const v1::PaymentRefundFailed& e) const {
+    adopt_ids(s, e.booking_id(), e.business_id(), e.payment_intent_id());
+    auto [it, inserted] = s.refunds.try_emplace(
+        e.refund_id(), RefundRecord{e.amount().amount_minor(), e.reason(), true, ""});
+    if (!inserted && !it->second.failed) {
+      s.refunded_minor -= it->second.amount_minor;
+      it->second.failed = true;
+    }
+    it->second.failure_reason = e.failure_reason();
+    remember(s, e.provider_event_id());
+  }
 };
 
 }  // namespace
@@ -139,8 +181,10 @@ bool PaymentState::has_refund_for(const std::string& reason) const {
 }
 
 bool PaymentState::given_back() const {
-  return has_refund_for(kBookingUnavailableRefund) ||
-         (paid.amount_minor > 0 && refunded_minor >= paid.amount_minor);
+  const bool unavailable_refunded = std::ranges::any_of(refunds, [](const auto& entry) {
+    return !entry.second.failed && entry.second.reason == kBookingUnavailableRefund;
+  });
+  return unavailable_refunded || (paid.amount_minor > 0 && refunded_minor >= paid.amount_minor);
 }
 
 common::Result<std::vector<PaymentEvent>, DomainError> decide(const PaymentState& state,

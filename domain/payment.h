@@ -11,11 +11,18 @@
 //   - RecordFailed after a success yields no events (out of order: Stripe
 //     may deliver payment_failed of an earlier attempt after succeeded);
 //   - a second success (another event id) yields no events;
-//   - a refund id already recorded yields no events.
+//   - a refund id already recorded yields no events;
+//   - a refund failure for a refund already recorded as failed yields no
+//     events (a redelivered charge.refund.updated, or the same failure
+//     reported by refund.failed and again by a refund list). A failed
+//     refund no longer counts in refunded_minor; it stays in `refunds`
+//     (marked failed) so that it is never recorded as refunded again and
+//     its reason is not refunded again automatically.
 //
 // Thread safety: plain values and pure functions.
 // Errors: decide() returns validation_failed for a missing booking id,
-// intent id, negative or zero amounts where one is required, and
+// intent id, refund id, a refund failure whose status is not failed or
+// canceled, negative or zero amounts where one is required, and
 // invalid_state when an intent is recorded for a booking that already has
 // another one.
 #pragma once
@@ -44,6 +51,9 @@ inline constexpr const char* kBookingUnavailableRefund = "booking_unavailable";
 struct RefundRecord {
   std::int64_t amount_minor = 0;
   std::string reason;
+  // Stripe reported it failed or canceled: the money did not go back.
+  bool failed = false;
+  std::string failure_reason{};
 
   friend bool operator==(const RefundRecord&, const RefundRecord&) = default;
 };
@@ -58,19 +68,22 @@ struct PaymentState {
   Money paid;
   PaymentStatus status = PaymentStatus::none;
   std::set<std::string> provider_event_ids;
-  // By refund id.
+  // By refund id, failed ones included.
   std::map<std::string, RefundRecord> refunds;
+  // What went back: the refunds that did not fail.
   std::int64_t refunded_minor = 0;
 
   [[nodiscard]] bool exists() const { return !booking_id.empty(); }
   // Whether a refund with this reason ("cancellation", "booking_unavailable")
-  // has been recorded.
+  // has been recorded, failed or not: SlotWise refunds each reason once and
+  // does not retry a refund Stripe reported failed.
   [[nodiscard]] bool has_refund_for(const std::string& reason) const;
   // Whether the payment no longer pays for its booking: it was refunded
   // because the booking could not be had ("booking_unavailable"), or
   // refunded in full. Such a payment never confirms the booking, however
   // often Stripe reports its success. A partial refund of another reason
-  // (a goodwill refund from the dashboard) does not count.
+  // (a goodwill refund from the dashboard) does not count, and neither does
+  // a refund that failed: its money stayed with the business.
   [[nodiscard]] bool given_back() const;
   friend bool operator==(const PaymentState&, const PaymentState&) = default;
 };
@@ -112,11 +125,29 @@ struct RecordRefund {
   std::string provider_event_id;
 };
 
-using PaymentCommand =
-    std::variant<RecordIntentCreated, RecordSucceeded, RecordFailed, RecordRefund>;
+// A refund Stripe reported failed or canceled (charge.refund.updated,
+// refund.failed, refund.updated, or a refund list). `amount` and `reason`
+// are Stripe's (metadata[reason] of ours, else "provider"); a refund
+// already recorded keeps the reason and amount it was recorded with.
+// provider_event_id is empty when a refund list reported it.
+struct RecordRefundFailed {
+  std::string booking_id;
+  std::string business_id;
+  std::string payment_intent_id;
+  std::string refund_id;
+  Money amount;
+  std::string reason;
+  std::string status;  // "failed" or "canceled"
+  std::string failure_reason{};
+  std::string provider_event_id;
+};
+
+using PaymentCommand = std::variant<RecordIntentCreated, RecordSucceeded, RecordFailed,
+                                    RecordRefund, RecordRefundFailed>;
 using PaymentEvent =
     std::variant<slotwise::events::v1::PaymentIntentCreated, slotwise::events::v1::PaymentSucceeded,
-                 slotwise::events::v1::PaymentFailed, slotwise::events::v1::PaymentRefunded>;
+                 slotwise::events::v1::PaymentFailed, slotwise::events::v1::PaymentRefunded,
+                 slotwise::events::v1::PaymentRefundFailed>;
 
 [[nodiscard]] common::Result<std::vector<PaymentEvent>, DomainError> decide(
     const PaymentState& state, const PaymentCommand& command);

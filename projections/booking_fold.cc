@@ -44,6 +44,10 @@ class Folder {
       return;
     }
     if (b == nullptr || b->business_id != op.business_id) return;
+    if (op.kind == BookingOp::Kind::kNote) {
+      keep(op, *b);
+      return;
+    }
     if (op.kind == BookingOp::Kind::kStatus) {
       // A customer row counts bookings of any status: only the day's
       // counts change.

@@ -8,7 +8,9 @@
 // batch) changes nothing; a status change or a move of a booking that does
 // not exist, or that belongs to another business, changes nothing; a status
 // change applies whatever the previous status. A history row is kept only
-// when its event found (or made) the booking in its own business.
+// when its event found (or made) the booking in its own business. A note
+// (a payment's refund, or its failure) changes no row: it only keeps its
+// history row.
 //
 // The fold is pure: it is given the rows of the table it needs (Known, read
 // by the caller in the batch's transaction) and returns what to write.
@@ -82,7 +84,7 @@ struct KnownBooking {
 
 // One booking event of the batch.
 struct BookingOp {
-  enum class Kind { kCreate, kStatus, kMove };
+  enum class Kind { kCreate, kStatus, kMove, kNote };
   Kind kind = Kind::kCreate;
   std::string booking_id;
   std::string business_id;  // the calendar (business) the event is about

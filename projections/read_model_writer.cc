@@ -10,6 +10,7 @@
 #include "domain/business.h"
 #include "domain/calendar.h"
 #include "domain/event_conversion.h"
+#include "domain/payment.h"
 #include "domain/proto_values.h"
 #include "domain/time_zone.h"
 #include "events/event_json.h"
@@ -247,6 +248,45 @@ struct CalendarApplier {
   }
 };
 
+// The payment events a booking's history shows: its refunds, and the
+// refunds Stripe reported failed (money the owner has to return by other
+// means, docs/adr/0008-payments.md). They change no booking row. Returns
+// whether the event was one of them.
+struct PaymentApplier {
+  BatchEffects& fx;
+  const events::StoredCommit& commit;
+  int index;
+
+  void note(const std::string& booking_id, const std::string& business_id,
+            const google::protobuf::Message& event) const {
+    const v1::Actor& who = commit.commit.actor();
+    const std::string at = ts(commit.commit.committed_at());
+    fx.history.push_back(HistoryRow{booking_id, commit.sequence, index, business_id,
+                                    event.GetDescriptor()->name(), at, actor_kind_name(who.kind()),
+                                    who.id(), to_json(event)});
+    BookingOp o;
+    o.kind = BookingOp::Kind::kNote;
+    o.booking_id = booking_id;
+    o.business_id = business_id;
+    o.seq = commit.sequence;
+    o.at = at;
+    o.history = fx.history.size() - 1;
+    fx.booking_ops.push_back(std::move(o));
+  }
+  bool operator()(const v1::PaymentRefunded& e) const {
+    note(e.booking_id(), e.business_id(), e);
+    return true;
+  }
+  bool operator()(const v1::PaymentRefundFailed& e) const {
+    note(e.booking_id(), e.business_id(), e);
+    return true;
+  }
+  template <class Other>
+  bool operator()(const Other& /*unused*/) const {
+    return false;
+  }
+};
+
 bool is_known_type(std::string_view type) {
   return google::protobuf::DescriptorPool::generated_pool()->FindMessageTypeByName(
              std::string(type)) != nullptr &&
@@ -343,8 +383,11 @@ void ReadModelWriter::apply(const events::StoredCommit& commit) {
   count(commit.sequence);
   const std::uint64_t applied = fx_.events_applied;
   for (int i = 0; i < commit.commit.events_size(); ++i) apply_event(commit, i);
-  // Business and calendar aggregates are keyed by the business id.
-  if (fx_.events_applied != applied) fx_.changed_businesses.insert(commit.commit.aggregate_id());
+  // Business and calendar aggregates are keyed by the business id; a
+  // payment (keyed by its booking) changes no business's availability.
+  if (fx_.events_applied != applied && commit.commit.category() != "payment") {
+    fx_.changed_businesses.insert(commit.commit.aggregate_id());
+  }
 }
 
 void ReadModelWriter::apply_event(const events::StoredCommit& commit, int index) {
@@ -368,6 +411,13 @@ void ReadModelWriter::apply_event(const events::StoredCommit& commit, int index)
     if (!decoded) return bad("cannot decode " + std::string(type));
     if (decoded.value()) {
       std::visit(CalendarApplier{batch_, fx_, commit, index}, *decoded.value());
+      ++fx_.events_applied;
+      return;
+    }
+  } else if (commit.commit.category() == "payment") {
+    auto decoded = domain::from_any<domain::PaymentEvent>(any);
+    if (!decoded) return bad("cannot decode " + std::string(type));
+    if (decoded.value() && std::visit(PaymentApplier{fx_, commit, index}, *decoded.value())) {
       ++fx_.events_applied;
       return;
     }

@@ -3,7 +3,9 @@
 // is cheaper per batch than per event: bookings folded to one row each and
 // streamed with COPY with their history (booking_writer.h), unknown-type
 // counts, dead letters. The daily_stats and customers keys the batch touched
-// are left in BatchEffects for AggregateUpkeep.
+// are left in BatchEffects for AggregateUpkeep. Of the payment category only
+// the refunds (PaymentRefunded, PaymentRefundFailed) are used: they are
+// history rows of their booking.
 //
 // Rows mirror the aggregates' evolve() exactly (business.h, calendar.h):
 // created rows are inserted only if absent (try_emplace), updates set the

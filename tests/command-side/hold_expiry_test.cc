@@ -142,6 +142,44 @@ TEST_CASE_FIXTURE(CommandFixture,
 }
 
 TEST_CASE_FIXTURE(CommandFixture,
+                  "a late payment refunded but not recorded never confirms the freed slot") {
+  const auto s = paid_setup(*this, "late-refund-unrecorded");
+  const std::string at = slot(3, 10);
+  auto r = book(*this, s, at);
+  REQUIRE(r.status == 201);
+  const std::string booking = r.str("booking_id");
+  const auto intent = *stripe.intent_for_booking(booking);
+  advance(kPastHold);
+  REQUIRE(eventually([&] { return expired(*this, s.business, booking); }));
+  auto taker = book(*this, s, at, "", "taker@example.com");
+  REQUIRE(taker.status == 201);
+  // Stripe makes the refund, but its answer is lost: nothing records it
+  // (as when the append after the Refunds API call fails), and the webhook
+  // answers 503 so that Stripe delivers again.
+  stripe.lose_next_answers(1);
+  const std::string body =
+      FakeStripe::intent_event("evt_late4", "payment_intent.succeeded", intent);
+  CHECK(deliver_webhook(body) == 503);
+  REQUIRE(stripe.refunds().size() == 1);
+  CHECK(payment_events(*this, booking) == "PaymentIntentCreated PaymentSucceeded");
+  // The taker cancels before the redelivery: the time is free again.
+  auto c = api->post("/v1/bookings/" + taker.str("booking_id") + "/cancel", "",
+                     slotwise::testing::bearer(s.token));
+  REQUIRE_MESSAGE(c.status == 200, c.body);
+  // The redelivery learns of the refund from Stripe and records it under
+  // its id and reason; the customer has the money back, not the slot.
+  CHECK(deliver_webhook(body) == 200);
+  CHECK(booking_status(*this, s.business, booking) == "expired");
+  CHECK(stripe.refunds().size() == 1);
+  CHECK(stripe.count("GET", "/v1/refunds") == 1);
+  CHECK(payment_events(*this, booking) == "PaymentIntentCreated PaymentSucceeded PaymentRefunded");
+  auto payment = server->context().payments().load(booking);
+  REQUIRE(payment.ok());
+  REQUIRE(payment->first.refunds.contains(stripe.refunds()[0].id));
+  CHECK(payment->first.refunds.at(stripe.refunds()[0].id).reason == "booking_unavailable");
+}
+
+TEST_CASE_FIXTURE(CommandFixture,
                   "a late payment is refunded when its day filled up or was closed meanwhile") {
   const auto s = paid_setup(*this, "late-day", R"("max_bookings_per_day":1)");
   auto first = book(*this, s, slot(3, 10));

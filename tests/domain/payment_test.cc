@@ -32,6 +32,19 @@ RecordRefund refund(const std::string& refund_id, std::int64_t amount,
   return {kBooking, kBiz, kIntent, refund_id, Money{amount, "EUR"}, "cancellation", event_id};
 }
 
+RecordRefundFailed refund_failed(const std::string& refund_id, std::int64_t amount,
+                                 const std::string& event_id) {
+  return {kBooking,
+          kBiz,
+          kIntent,
+          refund_id,
+          Money{amount, "EUR"},
+          "provider",
+          "failed",
+          "expired_or_canceled_card",
+          event_id};
+}
+
 // Decides and applies (through the log's encoding); the decision must be ok.
 PaymentState apply(const PaymentState& s, const PaymentCommand& c) {
   auto d = decide(s, c);
@@ -129,18 +142,67 @@ TEST_CASE("a payment refunded because its booking was unavailable, or in full, i
   CHECK_FALSE(apply(PaymentState{}, intent()).given_back());
 }
 
+TEST_CASE("a refund Stripe reports failed stops counting, once, and is never recorded again") {
+  const PaymentState paid = apply(apply(PaymentState{}, intent()), succeeded("evt_1"));
+  const PaymentState refunded = apply(apply(paid, refund("re_1", 2000)), refund("re_2", 1000));
+  CHECK(refunded.refunded_minor == 3000);
+  auto d = decide(refunded, refund_failed("re_1", 2000, "evt_f1"));
+  REQUIRE(types(d.value()) == "PaymentRefundFailed");
+  const auto& event = std::get<v1::PaymentRefundFailed>(d.value().front());
+  // Recorded under the reason the refund was recorded with.
+  CHECK(event.reason() == "cancellation");
+  CHECK(event.failure_reason() == "expired_or_canceled_card");
+  const PaymentState failed = apply(refunded, refund_failed("re_1", 2000, "evt_f1"));
+  CHECK(failed.refunded_minor == 1000);
+  CHECK(failed.refunds.at("re_1").failed);
+  CHECK(failed.refunds.at("re_1").failure_reason == "expired_or_canceled_card");
+  // Its reason still counts as refunded once: SlotWise does not retry it.
+  CHECK(failed.has_refund_for("cancellation"));
+  // Redelivered, or reported again by another event or a refund list.
+  CHECK(decide(failed, refund_failed("re_1", 2000, "evt_f1")).value().empty());
+  CHECK(decide(failed, refund_failed("re_1", 2000, "evt_f2")).value().empty());
+  CHECK(decide(failed, refund_failed("re_1", 2000, "")).value().empty());
+  // A late record of the refund itself (refund_once's, after the failure
+  // was reported) does not count it again.
+  CHECK(decide(failed, refund("re_1", 2000)).value().empty());
+  // A failure of a refund never recorded is kept, and counts for nothing.
+  const PaymentState unknown = apply(paid, refund_failed("re_9", 700, "evt_f3"));
+  CHECK(unknown.refunded_minor == 0);
+  CHECK(unknown.refunds.at("re_9").failed);
+  CHECK(unknown.refunds.at("re_9").reason == "provider");
+  CHECK(decide(unknown, refund("re_9", 700)).value().empty());
+  RecordRefundFailed bad_status = refund_failed("re_2", 1000, "evt_f4");
+  bad_status.status = "succeeded";
+  CHECK(code_of(decide(refunded, bad_status)) == "validation_failed");
+  CHECK(code_of(decide(refunded, refund_failed("", 1000, "evt_f5"))) == "validation_failed");
+}
+
+TEST_CASE("a failed refund does not give the payment back") {
+  const PaymentState paid = apply(apply(PaymentState{}, intent()), succeeded("evt_1"));
+  RecordRefund unavailable = refund("re_1", 5000);
+  unavailable.reason = kBookingUnavailableRefund;
+  const PaymentState refunded = apply(paid, unavailable);
+  CHECK(refunded.given_back());
+  // The customer's card was closed: the money went back to the business.
+  const PaymentState failed = apply(refunded, refund_failed("re_1", 5000, "evt_f1"));
+  CHECK_FALSE(failed.given_back());
+  CHECK(failed.refunded_minor == 0);
+  CHECK(failed.has_refund_for(kBookingUnavailableRefund));
+}
+
 TEST_CASE("the state rebuilt from the log equals the state built step by step") {
   std::vector<PaymentEvent> all;
   PaymentState s;
   for (const PaymentCommand& c : std::vector<PaymentCommand>{
-           intent(), failed("evt_1"), succeeded("evt_2"), refund("re_1", 5000, "evt_3")}) {
+           intent(), failed("evt_1"), succeeded("evt_2"), refund("re_1", 5000, "evt_3"),
+           refund_failed("re_1", 5000, "evt_4")}) {
     auto d = decide(s, c);
     REQUIRE(d.ok());
     for (const auto& e : d.value()) all.push_back(e);
     s = fold(s, d.value());
   }
   CHECK(fold(PaymentState{}, through_log(all)) == s);
-  CHECK(s.provider_event_ids == std::set<std::string>{"evt_1", "evt_2", "evt_3"});
+  CHECK(s.provider_event_ids == std::set<std::string>{"evt_1", "evt_2", "evt_3", "evt_4"});
 }
 
 }  // namespace

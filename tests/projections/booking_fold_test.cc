@@ -51,6 +51,9 @@ struct Batch {
     o.end_at = "moved-end";
     ops.push_back(o);
   }
+  void note(const std::string& id, const std::string& business, std::uint64_t seq) {
+    ops.push_back(base(Kind::kNote, id, business, seq));
+  }
   [[nodiscard]] FoldedBookings fold(const std::map<std::string, KnownBooking>& known = {}) const {
     return fold_bookings(ops, known, ops.size());
   }
@@ -152,6 +155,23 @@ TEST_CASE("a status change alone patches only the status") {
         BookingPatch{"bkg_1", "no_show", std::nullopt, std::nullopt, std::nullopt, "at-30", 30});
   CHECK(f.stat_days == Keys{{"biz_a", "2026-05-20"}});
   CHECK(f.customer_keys.empty());  // a status does not change the customer row
+}
+
+TEST_CASE("a note (a refund) keeps its history row and changes no row") {
+  Batch b;
+  b.note("bkg_new", "biz_a", 39);  // before its create: unknown then
+  b.create("bkg_new", "biz_a", 40);
+  b.note("bkg_new", "biz_a", 41);
+  b.note("bkg_1", "biz_a", 42);
+  b.note("bkg_1", "biz_b", 43);  // another business's
+  b.note("bkg_ghost", "biz_a", 44);
+  const FoldedBookings f =
+      b.fold({{"bkg_1", KnownBooking{"biz_a", "Europe/London", "2026-05-20", "ada@example.com"}}});
+  REQUIRE(f.inserts.size() == 1);
+  CHECK(f.inserts[0] == row("bkg_new", "biz_a", 40));
+  CHECK(f.patches.empty());
+  CHECK(f.keep_history == std::vector<bool>{false, true, true, true, false, false});
+  CHECK(f.stat_days == Keys{{"biz_a", "2026-06-01"}});  // the new booking's day only
 }
 
 TEST_CASE("a booking without an email touches no customer row") {

@@ -53,9 +53,12 @@ std::string refund_json(const FakeStripe::Refund& r) {
     if (!metadata.empty()) metadata += ",";
     metadata += R"("reason":")" + json_escape(r.reason) + R"(")";
   }
+  const std::string failure =
+      r.failure_reason.empty() ? std::string("null") : '"' + json_escape(r.failure_reason) + '"';
   return R"({"id":")" + r.id + R"(","object":"refund","amount":)" + std::to_string(r.amount) +
-         R"(,"charge":")" + charge_of(r.payment_intent) + R"(","payment_intent":")" +
-         r.payment_intent + R"(","status":")" + r.status + R"(","metadata":{)" + metadata + "}}";
+         R"(,"charge":")" + charge_of(r.payment_intent) + R"(","currency":")" + r.currency +
+         R"(","payment_intent":")" + r.payment_intent + R"(","status":")" + r.status +
+         R"(","failure_reason":)" + failure + R"(,"metadata":{)" + metadata + "}}";
 }
 
 std::string api_error(const std::string& type, const std::string& message) {
@@ -107,6 +110,10 @@ void FakeStripe::handle(const httplib::Request& req, httplib::Response& res) {
   } else {
     reply = route(call);
     if (keyed && reply.first == 200) replies_by_key_[call.idempotency_key] = reply.second;
+    if (lost_answers_left_ > 0) {
+      --lost_answers_left_;
+      reply = {500, api_error("api_error", "simulated lost answer")};
+    }
   }
   call.status = reply.first;
   calls_.push_back(call);
@@ -152,9 +159,11 @@ std::pair<int, std::string> FakeStripe::create_refund(const Call& call) {
   r.amount = amount_of(call.form);
   r.reason = field(call.form, "metadata[reason]");
   r.booking_id = field(call.form, "metadata[booking_id]");
-  if (!intents_.contains(r.payment_intent) || r.amount <= 0) {
+  const auto intent = intents_.find(r.payment_intent);
+  if (intent == intents_.end() || r.amount <= 0) {
     return {400, api_error("invalid_request_error", "bad refund")};
   }
+  r.currency = intent->second.currency;
   refunds_.push_back(r);
   return {200, refund_json(r)};
 }
@@ -202,6 +211,19 @@ FakeStripe::Refund FakeStripe::add_refund(Refund refund) {
   return refund;
 }
 
+FakeStripe::Refund FakeStripe::fail_refund(const std::string& refund_id,
+                                           const std::string& failure_reason,
+                                           const std::string& status) {
+  std::lock_guard<std::mutex> lock(mu_);
+  for (Refund& r : refunds_) {
+    if (r.id != refund_id) continue;
+    r.status = status;
+    r.failure_reason = status == "failed" ? failure_reason : std::string();
+    return r;
+  }
+  throw std::runtime_error("fake stripe: no refund " + refund_id);
+}
+
 std::vector<FakeStripe::Call> FakeStripe::calls() const {
   std::lock_guard<std::mutex> lock(mu_);
   return calls_;
@@ -232,6 +254,11 @@ void FakeStripe::fail_next(int n, int status) {
   std::lock_guard<std::mutex> lock(mu_);
   failures_left_ = n;
   failure_status_ = status;
+}
+
+void FakeStripe::lose_next_answers(int n) {
+  std::lock_guard<std::mutex> lock(mu_);
+  lost_answers_left_ = n;
 }
 
 std::string FakeStripe::intent_event(const std::string& event_id, const std::string& type,
@@ -277,6 +304,13 @@ std::string FakeStripe::charge_refunded_event_unlisted(const std::string& event_
          std::to_string(amount_refunded) + R"(,"currency":")" + intent.currency +
          R"(","metadata":{},"refunded":)" + (amount_refunded >= intent.amount ? "true" : "false") +
          "}}}";
+}
+
+std::string FakeStripe::refund_event(const std::string& event_id, const std::string& type,
+                                     const Refund& refund) {
+  return R"({"id":")" + event_id + R"(","object":"event","api_version":"2024-06-20","type":")" +
+         type + R"(","livemode":false,"data":{"object":)" + refund_json(refund) +
+         R"(,"previous_attributes":{"status":"succeeded"}}})";
 }
 
 std::string FakeStripe::signature_header(const std::string& secret, std::int64_t timestamp,

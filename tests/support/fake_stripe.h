@@ -14,7 +14,10 @@
 // Every call must carry `Authorization: Bearer <secret key>` (else 401 with
 // Stripe's error shape); an Idempotency-Key seen before answers the first
 // response again. Calls are recorded. fail_next() makes the next calls
-// answer 500 (to test payment_unavailable).
+// answer 500 (to test payment_unavailable); lose_next_answers() makes them
+// take effect and answer 500 (an answer lost on its way). fail_refund() moves a refund to
+// failed (or canceled) after its creation, as Stripe does when the card was
+// closed.
 //
 // It also builds Stripe events (payment_intent.succeeded, ...) and sends
 // them to a webhook URL signed with the real Stripe-Signature scheme
@@ -62,6 +65,8 @@ class FakeStripe {
     std::string reason;        // metadata[reason]
     std::string booking_id{};  // metadata[booking_id]
     std::string status = "succeeded";
+    std::string failure_reason{};  // set by fail_refund()
+    std::string currency = "eur";  // the intent's, for refunds SlotWise makes
   };
 
   explicit FakeStripe(std::string secret_key = "sk_test_fake_0123456789");
@@ -79,10 +84,21 @@ class FakeStripe {
   [[nodiscard]] std::vector<Refund> refunds() const;
   // The next `n` API calls answer HTTP `status` with an api_error.
   void fail_next(int n, int status = 500);
+  // The next `n` API calls take effect (a refund is made, an
+  // Idempotency-Key remembers its answer) but answer 500: the answer was
+  // lost on its way back, as a timeout would lose it.
+  void lose_next_answers(int n);
   // A refund made without SlotWise's call being answered (in the Stripe
   // dashboard, or a call whose answer was lost): listed like the others.
   // An empty id gets a fresh "re_fake..." one. Returns the stored refund.
   Refund add_refund(Refund refund);
+  // The refund `refund_id` moves to `status` ("failed": the customer's card
+  // was closed, Stripe's failure_reason `failure_reason`; or "canceled"),
+  // as Stripe moves a refund after creating it. Returns the refund as it
+  // is now (listed so, and as refund_event() reports it).
+  Refund fail_refund(const std::string& refund_id,
+                     const std::string& failure_reason = "expired_or_canceled_card",
+                     const std::string& status = "failed");
 
   // A Stripe event JSON for a payment intent ("payment_intent.succeeded",
   // "payment_intent.payment_failed").
@@ -97,6 +113,12 @@ class FakeStripe {
   [[nodiscard]] static std::string charge_refunded_event_unlisted(const std::string& event_id,
                                                                   const Intent& intent,
                                                                   std::int64_t amount_refunded);
+  // An event about one refund ("charge.refund.updated", "refund.updated",
+  // "refund.failed"): data.object is the refund object as the API answers
+  // it (status, failure_reason, metadata, payment_intent, currency), with
+  // data.previous_attributes.status "succeeded" as Stripe sends a change.
+  [[nodiscard]] static std::string refund_event(const std::string& event_id,
+                                                const std::string& type, const Refund& refund);
   // "t=<timestamp>,v1=<hex>".
   [[nodiscard]] static std::string signature_header(const std::string& secret,
                                                     std::int64_t timestamp,
@@ -124,6 +146,7 @@ class FakeStripe {
   std::map<std::string, Intent> intents_;              // by id
   std::vector<Refund> refunds_;
   int failures_left_ = 0;
+  int lost_answers_left_ = 0;
   int failure_status_ = 500;
   std::uint64_t next_id_ = 1;
 };
