@@ -14,6 +14,7 @@
 #include "command-side/error_mapping.h"
 #include "command-side/handler_support.h"
 #include "command-side/payment_flow.h"
+#include "domain/business_policy.h"
 #include "domain/text_rules.h"
 
 namespace slotwise::command {
@@ -170,6 +171,9 @@ CommandReply create_booking(CommandContext& ctx, const CommandRequest& request) 
   create.booking_id = *booking_id;
   create.service = {*service_id, *service};
   create.policy = business->policy.booking;
+  // What the customer agrees to by booking now; a later policy change does
+  // not change this booking's refund (docs/adr/0008-payments.md).
+  create.cancellation_terms = domain::cancellation_terms_of(business->policy);
   create.start = *start;
   create.customer = std::move(*customer);
   create.notes = notes->value_or("");
@@ -262,7 +266,7 @@ CommandReply cancel_booking(CommandContext& ctx, const CommandRequest& request) 
                                ctx.now()};
   CommandReply reply = run_action(ctx, request, *target, cancel);
   if (reply.status != 200) return reply;
-  // A paid booking's refund, per the business's policy. When it fails, a
+  // A paid booking's refund, per its cancellation terms. When it fails, a
   // retry of the cancellation (after the 503) finds it cancelled and
   // refunds then, and so does the refund reconciler without one.
   auto refunded = refund_cancellation(ctx, request, target->business_id, target->booking_id,

@@ -33,6 +33,17 @@ CommandReply booking_reply(int status, const domain::Booking& booking,
           json_member(w, "currency", booking.amount_due.currency);
           w.EndObject();
         }
+        // Absent for bookings logged before bookings kept their terms (the
+        // business's current policy applies to those).
+        if (booking.cancellation_terms) {
+          json_string(w, "cancellation_terms");
+          w.StartObject();
+          json_member(w, "free_cancellation_cutoff_minutes",
+                      booking.cancellation_terms->free_cancellation_cutoff_minutes);
+          json_member(w, "late_cancellation_refund_percent",
+                      booking.cancellation_terms->late_cancellation_refund_percent);
+          w.EndObject();
+        }
         if (!manage_token.empty()) {
           json_member(w, "manage_token", manage_token);
         }

@@ -26,7 +26,9 @@ struct PaymentView {
 };
 
 // {booking_id, business_id, service_id, status, start, end,
-//  [hold_expires_at, amount_due: {amount_minor, currency}], [manage_token],
+//  [hold_expires_at, amount_due: {amount_minor, currency}],
+//  [cancellation_terms: {free_cancellation_cutoff_minutes,
+//   late_cancellation_refund_percent}], [manage_token],
 //  [payment: {payment_intent_id, client_secret, amount_minor, currency}],
 //  position}; times in the booking's zone.
 [[nodiscard]] CommandReply booking_reply(int status, const domain::Booking& booking,

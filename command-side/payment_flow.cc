@@ -6,6 +6,7 @@
 
 #include "command-side/error_mapping.h"
 #include "command-side/handler_support.h"
+#include "domain/cancellation_refund.h"
 
 namespace slotwise::command {
 namespace {
@@ -114,19 +115,6 @@ service::ApiResult<common::Unit> refund_once(CommandContext& ctx, const CommandR
   return common::Unit{};
 }
 
-std::int64_t cancellation_refund_minor(const domain::BusinessPolicy& policy,
-                                       const domain::Booking& booking, std::int64_t paid_minor,
-                                       const domain::Actor& actor, domain::Instant now) {
-  if (actor.kind != domain::ActorKind::customer) return paid_minor;
-  const std::chrono::minutes cutoff(policy.free_cancellation_cutoff_minutes);
-  // A move the customer made inside the cutoff counts as the late notice
-  // it was: moving first and cancelling later is still late.
-  const bool moved_late =
-      booking.least_customer_move_notice && *booking.least_customer_move_notice < cutoff;
-  if (booking.start - now >= cutoff && !moved_late) return paid_minor;
-  return paid_minor * policy.late_cancellation_refund_percent / 100;
-}
-
 service::ApiResult<common::Unit> refund_cancellation(CommandContext& ctx,
                                                      const CommandRequest& request,
                                                      const std::string& business_id,
@@ -148,8 +136,8 @@ service::ApiResult<common::Unit> refund_cancellation(CommandContext& ctx,
   // The share the cancellation earned, also when this is a retry made
   // later or by someone else (the owner repeating a customer's cancel).
   const domain::Booking& booking = it->second;
-  const std::int64_t amount = cancellation_refund_minor(
-      policy, booking, payment->first.paid.amount_minor, booking.cancelled_by.value_or(actor),
+  const std::int64_t amount = domain::cancellation_refund_minor(
+      booking, policy, payment->first.paid.amount_minor, booking.cancelled_by.value_or(actor),
       booking.cancelled_at.value_or(ctx.now()));
   if (amount <= 0) return common::Unit{};
   return refund_once(ctx, request, booking_id, amount, kRefundCancellation);

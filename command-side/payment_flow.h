@@ -55,21 +55,12 @@ inline constexpr int kPaymentRetryAfterSeconds = 5;
                                                            std::optional<std::int64_t> amount_minor,
                                                            const std::string& reason);
 
-// What a cancellation refunds of `paid_minor`: everything when the owner
-// (or the system) cancels or the customer cancels at least
-// free_cancellation_cutoff_minutes before the start (and never moved the
-// booking with less notice than that), else
-// late_cancellation_refund_percent of it (rounded down).
-[[nodiscard]] std::int64_t cancellation_refund_minor(const domain::BusinessPolicy& policy,
-                                                     const domain::Booking& booking,
-                                                     std::int64_t paid_minor,
-                                                     const domain::Actor& actor,
-                                                     domain::Instant now);
-
-// After a booking was cancelled: refunds its payment per the policy, with
-// the share the cancellation earned (its actor and time, as logged), also
-// on a retry made later or by someone else; `actor` and the current time
-// stand in only for cancellations logged without them.
+// After a booking was cancelled: refunds its payment with the share the
+// cancellation earned (domain/cancellation_refund.h) under the booking's
+// own cancellation terms, and its actor and time as logged, also on a retry
+// made later or by someone else. `policy` (the business's current one)
+// applies only to bookings logged without terms; `actor` and the current
+// time stand in only for cancellations logged without them.
 [[nodiscard]] service::ApiResult<common::Unit> refund_cancellation(
     CommandContext& ctx, const CommandRequest& request, const std::string& business_id,
     const std::string& booking_id, const domain::BusinessPolicy& policy,

@@ -19,6 +19,7 @@
 #include <string_view>
 
 #include "domain/actor.h"
+#include "domain/cancellation_terms.h"
 #include "domain/instant.h"
 #include "domain/money.h"
 
@@ -83,6 +84,12 @@ struct Booking {
   // an early one by first moving the booking. None when the customer never
   // moved it (or only in events logged before moves carried their time).
   std::optional<std::chrono::seconds> least_customer_move_notice;
+  // The business's cancellation terms when it was booked, which its
+  // cancellation refund follows (cancellation_refund.h); a reschedule keeps
+  // them: a move is the same booking, agreed to on the same terms, whoever
+  // makes it. None for bookings logged before BookingTentativelyCreated
+  // carried them: those follow the business's current policy.
+  std::optional<CancellationTerms> cancellation_terms;
 
   friend bool operator==(const Booking&, const Booking&) = default;
 };

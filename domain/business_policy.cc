@@ -29,15 +29,12 @@ common::Result<common::Unit, DomainError> validate_business_policy(const Busines
   if (policy.hold_minutes < 1 || policy.hold_minutes > kMaxHoldMinutes) {
     return invalid("policy.hold_minutes: must be 1 to 1440");
   }
-  if (policy.free_cancellation_cutoff_minutes < 0 ||
-      policy.free_cancellation_cutoff_minutes > 366 * 1440) {
-    return invalid("policy.free_cancellation_cutoff_minutes: must be 0 to 527040");
-  }
-  if (policy.late_cancellation_refund_percent < 0 ||
-      policy.late_cancellation_refund_percent > 100) {
-    return invalid("policy.late_cancellation_refund_percent: must be 0 to 100");
-  }
-  return common::Unit{};
+  return validate_cancellation_terms(cancellation_terms_of(policy), "policy.");
+}
+
+CancellationTerms cancellation_terms_of(const BusinessPolicy& policy) {
+  return CancellationTerms{policy.free_cancellation_cutoff_minutes,
+                           policy.late_cancellation_refund_percent};
 }
 
 }  // namespace slotwise::domain

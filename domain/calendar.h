@@ -36,6 +36,7 @@
 #include "domain/booking.h"
 #include "domain/booking_policy.h"
 #include "domain/busy_calendar.h"
+#include "domain/cancellation_terms.h"
 #include "domain/domain_error.h"
 #include "domain/instant.h"
 #include "domain/schedule.h"
@@ -159,6 +160,9 @@ struct CreateBooking {
   int hold_minutes = 15;
   Instant now{};
   Actor actor;
+  // The business's cancellation terms now (cancellation_terms_of its
+  // policy): the booking keeps them, whatever the policy says later.
+  CancellationTerms cancellation_terms;
 };
 
 // Payment arrived (or the owner waives it): tentative -> confirmed. The

@@ -111,7 +111,7 @@ common::Result<common::Unit, DomainError> check_create_input(const CreateBooking
   if (auto r = validate_policy(c.policy); !r) {
     return error(error_code::validation_failed, "policy." + r.error().field + ": out of range");
   }
-  return common::Unit{};
+  return validate_cancellation_terms(c.cancellation_terms, "cancellation_terms.");
 }
 
 // The engine's verdict on `start` for a booking of `timing`, against the
@@ -221,6 +221,7 @@ Decided decide_create(const CalendarState& state, const CreateBooking& c) {
   created.set_idempotency_key(c.idempotency_key);
   created.set_request_sha256(c.request_sha256);
   *created.mutable_created_by() = to_proto(c.actor);
+  *created.mutable_cancellation_terms() = to_proto(c.cancellation_terms);
 
   std::vector<CalendarEvent> events;
   events.emplace_back(std::move(created));

@@ -73,6 +73,8 @@ struct Evolver {
     b.idempotency_key = e.idempotency_key();
     b.request_sha256 = e.request_sha256();
     b.created_by = from_proto(e.created_by());
+    // Absent in events logged before it existed (booking.h).
+    if (e.has_cancellation_terms()) b.cancellation_terms = from_proto(e.cancellation_terms());
     if (!b.idempotency_key.empty()) {
       s.idempotency_keys.try_emplace(
           b.idempotency_key,

@@ -131,6 +131,18 @@ BusinessPolicy from_proto(const v1::BookingPolicy& policy) {
   return p;
 }
 
+v1::CancellationTerms to_proto(const CancellationTerms& terms) {
+  v1::CancellationTerms t;
+  t.set_free_cancellation_cutoff_minutes(terms.free_cancellation_cutoff_minutes);
+  t.set_late_cancellation_refund_percent(terms.late_cancellation_refund_percent);
+  return t;
+}
+
+CancellationTerms from_proto(const v1::CancellationTerms& terms) {
+  return CancellationTerms{terms.free_cancellation_cutoff_minutes(),
+                           terms.late_cancellation_refund_percent()};
+}
+
 v1::ServiceDefinition to_proto(const ServiceDefinition& definition) {
   v1::ServiceDefinition d;
   d.set_name(definition.name);

@@ -1,6 +1,7 @@
 // Conversions between the domain's value types and the value messages of the
 // event contracts (schemas/slotwise/events/v1): timestamps, money, actors,
-// profiles, policies, service definitions, opening hours and customers. The
+// profiles, policies, cancellation terms, service definitions, opening hours
+// and customers. The
 // aggregates build their events and read them back only through these, so a
 // value survives to_proto -> from_proto unchanged.
 //
@@ -22,6 +23,7 @@
 #include "domain/booking.h"
 #include "domain/business_policy.h"
 #include "domain/business_profile.h"
+#include "domain/cancellation_terms.h"
 #include "domain/instant.h"
 #include "domain/money.h"
 #include "domain/schedule.h"
@@ -48,6 +50,9 @@ namespace v1 = slotwise::events::v1;
 
 [[nodiscard]] v1::BookingPolicy to_proto(const BusinessPolicy& policy);
 [[nodiscard]] BusinessPolicy from_proto(const v1::BookingPolicy& policy);
+
+[[nodiscard]] v1::CancellationTerms to_proto(const CancellationTerms& terms);
+[[nodiscard]] CancellationTerms from_proto(const v1::CancellationTerms& terms);
 
 [[nodiscard]] v1::ServiceDefinition to_proto(const ServiceDefinition& definition);
 [[nodiscard]] ServiceDefinition from_proto(const v1::ServiceDefinition& definition);

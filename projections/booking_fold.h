@@ -31,7 +31,8 @@
 
 namespace slotwise::projections {
 
-// One bookings row, in the table's column order (migrations/0001).
+// One bookings row, in the table's column order (migrations/0001, then
+// 0008's cancellation terms).
 struct BookingRow {
   std::string booking_id;
   std::string business_id;
@@ -57,6 +58,9 @@ struct BookingRow {
   std::string created_at;
   std::string updated_at;
   std::uint64_t version = 0;
+  // The booking's cancellation terms; none for events logged without them.
+  std::optional<int> free_cancellation_cutoff_minutes;
+  std::optional<int> late_cancellation_refund_percent;
 
   bool operator==(const BookingRow&) const = default;
 };

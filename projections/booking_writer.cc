@@ -40,13 +40,16 @@ void insert_rows(pqxx::work& tx, const std::vector<BookingRow>& rows) {
                                              "hold_expires_at",
                                              "created_at",
                                              "updated_at",
-                                             "version"});
+                                             "version",
+                                             "free_cancellation_cutoff_minutes",
+                                             "late_cancellation_refund_percent"});
   for (const BookingRow& r : rows) {
     s << std::tie(r.booking_id, r.business_id, r.service_id, r.status, r.start_at, r.end_at,
                   r.local_date, r.buffer_before_minutes, r.buffer_after_minutes, r.time_zone,
                   r.customer_name, r.customer_email, r.customer_email_normalized, r.customer_phone,
                   r.customer_time_zone, r.notes, r.price_minor, r.amount_due_minor, r.currency,
-                  r.manage_token_sha256, r.hold_expires_at, r.created_at, r.updated_at, r.version);
+                  r.manage_token_sha256, r.hold_expires_at, r.created_at, r.updated_at, r.version,
+                  r.free_cancellation_cutoff_minutes, r.late_cancellation_refund_percent);
   }
   s.complete();
 }

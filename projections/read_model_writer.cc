@@ -213,6 +213,12 @@ struct CalendarApplier {
     r.currency = e.price().currency().empty() ? e.amount_due().currency() : e.price().currency();
     r.manage_token_sha256 = e.manage_token_sha256();
     if (e.has_hold_expires_at()) r.hold_expires_at = ts(e.hold_expires_at());
+    if (e.has_cancellation_terms()) {
+      r.free_cancellation_cutoff_minutes =
+          e.cancellation_terms().free_cancellation_cutoff_minutes();
+      r.late_cancellation_refund_percent =
+          e.cancellation_terms().late_cancellation_refund_percent();
+    }
     r.created_at = o.at;
     r.updated_at = o.at;
     r.version = seq();

@@ -18,7 +18,8 @@ constexpr const char* kBookingFields =
     " b.customer_name, b.customer_email, b.customer_phone, b.notes, b.price_minor,"
     " b.amount_due_minor, b.currency, b.manage_token_sha256,"
     " extract(epoch from b.hold_expires_at)::bigint, extract(epoch from b.created_at)::bigint,"
-    " extract(epoch from b.updated_at)::bigint, b.version";
+    " extract(epoch from b.updated_at)::bigint, b.version, b.free_cancellation_cutoff_minutes,"
+    " b.late_cancellation_refund_percent";
 constexpr const char* kServiceJoin =
     " LEFT JOIN services s ON s.business_id = b.business_id AND s.service_id = b.service_id ";
 
@@ -90,6 +91,10 @@ BookingRow booking_of(const pqxx::row& r) {
   b.created_at = instant(r[20]);
   b.updated_at = instant(r[21]);
   b.version = r[22].as<std::uint64_t>();
+  // Both or neither (NULL: logged without terms, or not rebuilt since 0008).
+  if (!r[23].is_null() && !r[24].is_null()) {
+    b.cancellation_terms = domain::CancellationTerms{r[23].as<int>(), r[24].as<int>()};
+  }
   return b;
 }
 

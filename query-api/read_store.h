@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "domain/cancellation_terms.h"
 #include "domain/instant.h"
 #include "query-api/connection_pool.h"
 
@@ -90,6 +91,9 @@ struct BookingRow {
   domain::Instant created_at{};
   domain::Instant updated_at{};
   std::uint64_t version = 0;
+  // The terms it was booked under; none when its event carried none (the
+  // business's current policy applies).
+  std::optional<domain::CancellationTerms> cancellation_terms;
 };
 
 struct HistoryEntry {

@@ -60,6 +60,17 @@ void booking_fields(Writer& w, const BookingRow& b, const domain::TimeZone& zone
   } else {
     w.Null();
   }
+  json_string(w, "cancellation_terms");
+  if (b.cancellation_terms) {
+    w.StartObject();
+    json_member(w, "free_cancellation_cutoff_minutes",
+                b.cancellation_terms->free_cancellation_cutoff_minutes);
+    json_member(w, "late_cancellation_refund_percent",
+                b.cancellation_terms->late_cancellation_refund_percent);
+    w.EndObject();
+  } else {
+    w.Null();
+  }
   json_member(w, "created_at", service::format_rfc3339(b.created_at));
   json_member(w, "updated_at", service::format_rfc3339(b.updated_at));
   json_member(w, "version", static_cast<std::int64_t>(b.version));

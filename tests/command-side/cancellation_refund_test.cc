@@ -1,5 +1,6 @@
 // Cancelling a paid booking refunds through Stripe's Refunds API per the
-// business's policy: in full when the customer cancels at least
+// cancellation terms the booking was made under (the business's policy
+// then): in full when the customer cancels at least
 // free_cancellation_cutoff_minutes before the start or the owner cancels,
 // else late_cancellation_refund_percent; recorded as PaymentRefunded. The
 // payment's webhook delivered again later refunds nothing more.
@@ -184,4 +185,43 @@ TEST_CASE_FIXTURE(CommandFixture,
   move(owner, bearer(s.token), 11);
   CHECK(cancel(owner, owner_token) == 5000);
   CHECK(stripe.refunds().size() == 3);
+}
+
+TEST_CASE_FIXTURE(CommandFixture,
+                  "a policy changed after booking leaves the booking's refund as agreed") {
+  const auto s = paid_setup(*this, "policy-later", kPolicy);
+  const auto set_policy = [&](const std::string& policy) {
+    auto r = api->send("PATCH", "/v1/businesses/" + s.business, R"({"policy":{)" + policy + "}}",
+                       bearer(s.token));
+    REQUIRE_MESSAGE(r.status == 200, r.body);
+  };
+  // The refund (0: none), and the late share the cancel's reply shows as
+  // the booking's terms.
+  int shown_percent = -1;
+  const auto cancel = [&](const std::string& booking, const std::string& token) {
+    const std::size_t before = stripe.refunds().size();
+    auto r = api->post("/v1/bookings/" + booking + "/cancel", "", {{"X-Manage-Token", token}});
+    REQUIRE_MESSAGE(r.status == 200, r.body);
+    REQUIRE_MESSAGE(r.json.HasMember("cancellation_terms"), r.body);
+    shown_percent = r.json["cancellation_terms"]["late_cancellation_refund_percent"].GetInt();
+    const auto refunds = stripe.refunds();
+    return refunds.size() > before ? refunds.back().amount : 0;
+  };
+  // Booked under 48 h / 40 %: tomorrow's is late, the one in three days early.
+  auto [late, late_token] = book_and_pay(*this, s, 1);
+  auto [early, early_token] = book_and_pay(*this, s, 3);
+  auto [loose, loose_token] = book_and_pay(*this, s, 1, 12);
+  // Tightened: a week's cutoff and nothing back after it.
+  set_policy(R"("free_cancellation_cutoff_minutes":10080,"late_cancellation_refund_percent":0)");
+  CHECK(cancel(late, late_token) == 2000);  // the agreed 40 %, not 0
+  CHECK(shown_percent == 40);
+  CHECK(cancel(early, early_token) == 5000);  // early under the agreed 48 h
+  // Loosened: everything back at any time.
+  set_policy(R"("free_cancellation_cutoff_minutes":0,"late_cancellation_refund_percent":100)");
+  CHECK(cancel(loose, loose_token) == 2000);  // still the agreed 40 %
+  // A booking made now agrees to the new terms.
+  auto [fresh, fresh_token] = book_and_pay(*this, s, 1, 14);
+  CHECK(cancel(fresh, fresh_token) == 5000);
+  CHECK(shown_percent == 100);
+  CHECK(stripe.refunds().size() == 4);
 }

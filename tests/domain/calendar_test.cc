@@ -91,7 +91,8 @@ CreateBooking book(const std::string& id, Instant start, ServiceSnapshot svc = s
                        kToken,
                        15,
                        now,
-                       Actor{ActorKind::customer, id}};
+                       Actor{ActorKind::customer, id},
+                       CancellationTerms{}};
 }
 
 std::string book_code(const CalendarState& s, const CreateBooking& c) {
@@ -722,6 +723,40 @@ TEST_CASE("cancel: the booking keeps who cancelled it and when") {
   REQUIRE(b.cancelled_by.has_value());
   CHECK(b.cancelled_by->kind == ActorKind::customer);
   CHECK(b.cancelled_at == std::optional<Instant>(kNow + minutes{3}));
+}
+
+TEST_CASE("create: the booking keeps the cancellation terms it was made under, through moves") {
+  CreateBooking c = book("bkg_1", mon(10), paid());
+  c.cancellation_terms = CancellationTerms{1440, 40};
+  auto decided = decide(open_calendar(), c);
+  REQUIRE(code_of(decided) == "ok");
+  const auto& created = std::get<v1::BookingTentativelyCreated>(decided.value().events.at(0));
+  REQUIRE(created.has_cancellation_terms());
+  CHECK(created.cancellation_terms().free_cancellation_cutoff_minutes() == 1440);
+  CHECK(created.cancellation_terms().late_cancellation_refund_percent() == 40);
+  CalendarState s = fold(open_calendar(), test::through_log(decided.value().events));
+  CHECK(s.bookings.at("bkg_1").cancellation_terms ==
+        std::optional<CancellationTerms>(CancellationTerms{1440, 40}));
+
+  // A move is the same booking, whoever makes it: the terms stay.
+  const Actor customer{ActorKind::customer, "bkg_1"};
+  s = apply(s, RescheduleBooking{kBiz, "bkg_1", kOwner, customer, kToken, mon(12), policy(), kNow});
+  s = apply(s, RescheduleBooking{kBiz, "bkg_1", kOwner, kOwnerActor, "", mon(14), policy(), kNow});
+  CHECK(s.bookings.at("bkg_1").start == mon(14));
+  CHECK(s.bookings.at("bkg_1").cancellation_terms ==
+        std::optional<CancellationTerms>(CancellationTerms{1440, 40}));
+
+  // An event logged before the terms existed: the booking has none.
+  v1::BookingTentativelyCreated old = created;
+  old.clear_cancellation_terms();
+  const CalendarState legacy =
+      fold(open_calendar(), test::through_log(std::vector<CalendarEvent>{old}));
+  CHECK_FALSE(legacy.bookings.at("bkg_1").cancellation_terms.has_value());
+
+  c.cancellation_terms = CancellationTerms{1440, 101};
+  CHECK(book_code(open_calendar(), c) == "validation_failed");
+  c.cancellation_terms = CancellationTerms{-1, 40};
+  CHECK(book_code(open_calendar(), c) == "validation_failed");
 }
 
 TEST_CASE("DST: New York's repeated 01:30 on 2026-11-01 is two bookable instants") {

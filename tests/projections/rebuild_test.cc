@@ -43,16 +43,21 @@ void phase_one(ReadSideFixture& f) {
     const std::string bkg = "bkg_" + std::to_string(i);
     const std::string email = "Customer" + std::to_string(i % 7) + "@Example.com ";
     const std::int64_t start = kBase + std::int64_t{i} * 5 * 3600;
+    // Every fifth booking as logged before bookings kept their terms.
+    const auto terms = [&](domain::CalendarEvent created) {
+      return i % 5 == 0 ? created : with_terms(std::move(created), 60 * i, 2 * i);
+    };
     if (i % 2 == 0) {
       f.append<domain::CalendarEvent>(
           "calendar", biz,
-          {booking_created(biz, bkg, svc, start, 45, tz, email, 3500 + i), confirmed(biz, bkg)},
+          {terms(booking_created(biz, bkg, svc, start, 45, tz, email, 3500 + i)),
+           confirmed(biz, bkg)},
           v1::ACTOR_KIND_CUSTOMER);
     } else {
-      f.append<domain::CalendarEvent>(
-          "calendar", biz,
-          {booking_created(biz, bkg, svc, start, 45, tz, email, 3500 + i, 5, 10, start - 3600)},
-          v1::ACTOR_KIND_CUSTOMER);
+      f.append<domain::CalendarEvent>("calendar", biz,
+                                      {terms(booking_created(biz, bkg, svc, start, 45, tz, email,
+                                                             3500 + i, 5, 10, start - 3600))},
+                                      v1::ACTOR_KIND_CUSTOMER);
     }
   }
 }
@@ -160,6 +165,18 @@ TEST_CASE_FIXTURE(ReadSideFixture, "live projection with a restart equals a clea
     CHECK(count(live, "SELECT sum(bookings_count) FROM customers") == 30);
     CHECK(count(live, "SELECT count(*) FROM customers WHERE business_id='biz_a'") == 7);
     CHECK(count(live, "SELECT count(*) FROM date_overrides") == 2);
+    // The terms each booking was made under, kept through its reschedule
+    // (bkg_4) and the business's policy change; none for those without.
+    CHECK(count(live,
+                "SELECT count(*) FROM bookings WHERE free_cancellation_cutoff_minutes IS "
+                "NOT NULL AND late_cancellation_refund_percent IS NOT NULL") == 24);
+    CHECK(count(live,
+                "SELECT free_cancellation_cutoff_minutes + 1000 * "
+                "late_cancellation_refund_percent FROM bookings WHERE booking_id='bkg_4'") ==
+          240 + 8000);
+    CHECK(count(live,
+                "SELECT count(*) FROM bookings WHERE booking_id IN ('bkg_0','bkg_5') AND "
+                "free_cancellation_cutoff_minutes IS NULL") == 2);
     CHECK(count(live, "SELECT count(*) FROM services WHERE active") == 2);
     CHECK(count(live, "SELECT min_notice_minutes FROM businesses WHERE slug='studio-a'") == 120);
     CHECK(count(live, "SELECT count(*) FROM bookings WHERE start_at >= to_timestamp(" +

@@ -99,6 +99,11 @@ TEST_CASE_FIXTURE(QueryFixture, "query API endpoints") {
     auto d = json(by_query);
     CHECK(std::string(d["status"].GetString()) == "confirmed");
     CHECK(std::string(d["start"].GetString()) == "2026-05-26T09:00:00+01:00");
+    // The terms it was booked under, for the customer to see.
+    REQUIRE(d["cancellation_terms"].IsObject());
+    CHECK(d["cancellation_terms"]["free_cancellation_cutoff_minutes"].GetInt() == 1440);
+    CHECK(d["cancellation_terms"]["late_cancellation_refund_percent"].GetInt() == 50);
+    CHECK(json(get_as("usr_a", "/v1/bookings/bkg_102"))["cancellation_terms"].IsNull());
     CHECK(d["history"].Size() == 2);
     CHECK(std::string(d["history"][0]["type"].GetString()) == "BookingTentativelyCreated");
     CHECK_FALSE(d["history"][0]["detail"].HasMember("manage_token_sha256"));

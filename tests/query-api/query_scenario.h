@@ -58,12 +58,15 @@ inline Scenario build_scenario(QueryFixture& f) {
     const std::string bkg = "bkg_" + std::to_string(100 + i);
     const std::int64_t start =
         kMonday + 86400 + 8LL * 3600 + std::int64_t{i % 8} * 3600 + std::int64_t{i / 8} * 86400;
-    f.append<domain::CalendarEvent>(
-        "calendar", "biz_a",
-        {booking_created("biz_a", bkg, "svc_cut", start, 60, "Europe/London",
-                         "ann" + std::to_string(i) + "@example.com", 4500, 0, 0, std::nullopt,
-                         i == 0 ? s.token.sha256_hex : auth::sha256_hex("x")),
-         confirmed("biz_a", bkg)});
+    auto created =
+        booking_created("biz_a", bkg, "svc_cut", start, 60, "Europe/London",
+                        "ann" + std::to_string(i) + "@example.com", 4500, 0, 0, std::nullopt,
+                        i == 0 ? s.token.sha256_hex : auth::sha256_hex("x"));
+    // bkg_100 carries its cancellation terms; the others are as logged
+    // before bookings kept them.
+    if (i == 0) created = with_terms(std::move(created), 1440, 50);
+    f.append<domain::CalendarEvent>("calendar", "biz_a",
+                                    {std::move(created), confirmed("biz_a", bkg)});
   }
   f.append<domain::CalendarEvent>("calendar", "biz_a", {cancelled("biz_a", "bkg_101")});
   f.sync();

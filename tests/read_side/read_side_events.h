@@ -130,6 +130,16 @@ inline domain::CalendarEvent booking_created(const std::string& biz, const std::
   return e;
 }
 
+// `created` (a booking_created event) with the cancellation terms it was
+// booked under, as bookings carry them since they exist.
+inline domain::CalendarEvent with_terms(domain::CalendarEvent created, int cutoff_minutes,
+                                        int late_percent) {
+  auto& e = std::get<v1::BookingTentativelyCreated>(created);
+  e.mutable_cancellation_terms()->set_free_cancellation_cutoff_minutes(cutoff_minutes);
+  e.mutable_cancellation_terms()->set_late_cancellation_refund_percent(late_percent);
+  return created;
+}
+
 inline domain::CalendarEvent confirmed(const std::string& biz, const std::string& bkg) {
   v1::BookingConfirmed e;
   e.set_booking_id(bkg);
