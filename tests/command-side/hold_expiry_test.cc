@@ -14,13 +14,13 @@ using slotwise::testing::book;
 using slotwise::testing::booking_status;
 using slotwise::testing::CommandFixture;
 using slotwise::testing::eventually;
+using slotwise::testing::expired_and_taken;
 using slotwise::testing::FakeStripe;
+using slotwise::testing::kPastHold;
 using slotwise::testing::paid_setup;
 using slotwise::testing::payment_events;
 
 namespace {
-
-constexpr auto kPastHold = std::chrono::minutes(16);  // default hold: 15 minutes
 
 bool expired(CommandFixture& f, const std::string& business, const std::string& booking) {
   return booking_status(f, business, booking) == "expired";
@@ -91,15 +91,7 @@ TEST_CASE_FIXTURE(CommandFixture,
 
 TEST_CASE_FIXTURE(CommandFixture, "a late payment is refunded when the slot was taken") {
   const auto s = paid_setup(*this, "late-taken");
-  const std::string at = slot(3, 10);
-  auto r = book(*this, s, at);
-  REQUIRE(r.status == 201);
-  const std::string booking = r.str("booking_id");
-  const auto intent = *stripe.intent_for_booking(booking);
-  advance(kPastHold);
-  REQUIRE(eventually([&] { return expired(*this, s.business, booking); }));
-  auto taker = book(*this, s, at, "", "taker@example.com");
-  REQUIRE(taker.status == 201);
+  const auto [booking, intent, taker] = expired_and_taken(*this, s);
   const std::string body =
       FakeStripe::intent_event("evt_late2", "payment_intent.succeeded", intent);
   CHECK(deliver_webhook(body) == 200);
@@ -116,15 +108,7 @@ TEST_CASE_FIXTURE(CommandFixture, "a late payment is refunded when the slot was 
 TEST_CASE_FIXTURE(CommandFixture,
                   "a refunded late payment reported again never confirms the freed slot") {
   const auto s = paid_setup(*this, "late-refund-redeliver");
-  const std::string at = slot(3, 10);
-  auto r = book(*this, s, at);
-  REQUIRE(r.status == 201);
-  const std::string booking = r.str("booking_id");
-  const auto intent = *stripe.intent_for_booking(booking);
-  advance(kPastHold);
-  REQUIRE(eventually([&] { return expired(*this, s.business, booking); }));
-  auto taker = book(*this, s, at, "", "taker@example.com");
-  REQUIRE(taker.status == 201);
+  const auto [booking, intent, taker] = expired_and_taken(*this, s);
   const std::string body =
       FakeStripe::intent_event("evt_late3", "payment_intent.succeeded", intent);
   CHECK(deliver_webhook(body) == 200);
@@ -132,8 +116,7 @@ TEST_CASE_FIXTURE(CommandFixture,
   // The taker cancels: the time is free again. Stripe redelivers the
   // success (days later, as it may): the customer has the money back and
   // must not get the appointment too.
-  auto c = api->post("/v1/bookings/" + taker.str("booking_id") + "/cancel", "",
-                     slotwise::testing::bearer(s.token));
+  auto c = api->post("/v1/bookings/" + taker + "/cancel", "", slotwise::testing::bearer(s.token));
   REQUIRE_MESSAGE(c.status == 200, c.body);
   CHECK(deliver_webhook(body) == 200);
   CHECK(booking_status(*this, s.business, booking) == "expired");
@@ -144,15 +127,7 @@ TEST_CASE_FIXTURE(CommandFixture,
 TEST_CASE_FIXTURE(CommandFixture,
                   "a late payment refunded but not recorded never confirms the freed slot") {
   const auto s = paid_setup(*this, "late-refund-unrecorded");
-  const std::string at = slot(3, 10);
-  auto r = book(*this, s, at);
-  REQUIRE(r.status == 201);
-  const std::string booking = r.str("booking_id");
-  const auto intent = *stripe.intent_for_booking(booking);
-  advance(kPastHold);
-  REQUIRE(eventually([&] { return expired(*this, s.business, booking); }));
-  auto taker = book(*this, s, at, "", "taker@example.com");
-  REQUIRE(taker.status == 201);
+  const auto [booking, intent, taker] = expired_and_taken(*this, s);
   // Stripe makes the refund, but its answer is lost: nothing records it
   // (as when the append after the Refunds API call fails), and the webhook
   // answers 503 so that Stripe delivers again.
@@ -163,8 +138,7 @@ TEST_CASE_FIXTURE(CommandFixture,
   REQUIRE(stripe.refunds().size() == 1);
   CHECK(payment_events(*this, booking) == "PaymentIntentCreated PaymentSucceeded");
   // The taker cancels before the redelivery: the time is free again.
-  auto c = api->post("/v1/bookings/" + taker.str("booking_id") + "/cancel", "",
-                     slotwise::testing::bearer(s.token));
+  auto c = api->post("/v1/bookings/" + taker + "/cancel", "", slotwise::testing::bearer(s.token));
   REQUIRE_MESSAGE(c.status == 200, c.body);
   // The redelivery learns of the refund from Stripe and records it under
   // its id and reason; the customer has the money back, not the slot.

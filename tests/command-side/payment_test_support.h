@@ -101,6 +101,29 @@ inline std::pair<std::string, std::string> book_and_pay(CommandFixture& f, const
   return {booking, r.str("manage_token")};
 }
 
-// Polls `done` every 50 ms for up to `timeout`.
+// Past the default 15-minute payment hold.
+inline constexpr auto kPastHold = std::chrono::minutes(16);
+
+// What a late payment meets when its time was taken: a booking of
+// slot(3, 10) whose hold expired unpaid, and another customer's booking of
+// the same time.
+struct TakenHold {
+  std::string booking;
+  FakeStripe::Intent intent;
+  std::string taker;
+};
+
+inline TakenHold expired_and_taken(CommandFixture& f, const PaidSetup& s) {
+  const std::string at = f.slot(3, 10);
+  auto r = book(f, s, at);
+  REQUIRE(r.status == 201);
+  TakenHold t{r.str("booking_id"), *f.stripe.intent_for_booking(r.str("booking_id")), ""};
+  f.advance(kPastHold);
+  REQUIRE(eventually([&] { return booking_status(f, s.business, t.booking) == "expired"; }));
+  auto taker = book(f, s, at, "", "taker@example.com");
+  REQUIRE(taker.status == 201);
+  t.taker = taker.str("booking_id");
+  return t;
+}
 
 }  // namespace slotwise::testing

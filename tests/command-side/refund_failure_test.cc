@@ -11,18 +11,16 @@
 #include "tests/command-side/payment_test_support.h"
 
 using slotwise::testing::bearer;
-using slotwise::testing::book;
 using slotwise::testing::book_and_pay;
 using slotwise::testing::booking_status;
 using slotwise::testing::CommandFixture;
 using slotwise::testing::eventually;
+using slotwise::testing::expired_and_taken;
 using slotwise::testing::FakeStripe;
 using slotwise::testing::paid_setup;
 using slotwise::testing::payment_events;
 
 namespace {
-
-constexpr auto kPastHold = std::chrono::minutes(16);  // default hold: 15 minutes
 
 // The value of the counter `name` on the server's /metrics ("" when absent).
 std::string metric(CommandFixture& f, const std::string& name) {
@@ -120,15 +118,7 @@ TEST_CASE_FIXTURE(CommandFixture, "a refund list records a failure no event repo
 TEST_CASE_FIXTURE(CommandFixture,
                   "a late payment whose refund failed is confirmed if its time is free again") {
   const auto s = paid_setup(*this, "refund-fails-late");
-  const std::string at = slot(3, 10);
-  auto r = book(*this, s, at);
-  REQUIRE(r.status == 201);
-  const std::string booking = r.str("booking_id");
-  const auto intent = *stripe.intent_for_booking(booking);
-  advance(kPastHold);
-  REQUIRE(eventually([&] { return booking_status(*this, s.business, booking) == "expired"; }));
-  auto taker = book(*this, s, at, "", "taker@example.com");
-  REQUIRE(taker.status == 201);
+  const auto [booking, intent, taker] = expired_and_taken(*this, s);
   const std::string paid = FakeStripe::intent_event("evt_late", "payment_intent.succeeded", intent);
   REQUIRE(deliver_webhook(paid) == 200);
   REQUIRE(stripe.refunds().size() == 1);
@@ -137,7 +127,7 @@ TEST_CASE_FIXTURE(CommandFixture,
   // The money stayed with the business: the payment is not given back, so
   // the success reported again confirms the booking once its time is free
   // (the customer paid and has neither money nor appointment otherwise).
-  auto c = api->post("/v1/bookings/" + taker.str("booking_id") + "/cancel", "", bearer(s.token));
+  auto c = api->post("/v1/bookings/" + taker + "/cancel", "", bearer(s.token));
   REQUIRE_MESSAGE(c.status == 200, c.body);
   CHECK(deliver_webhook(paid) == 200);
   CHECK(booking_status(*this, s.business, booking) == "confirmed");
@@ -148,14 +138,7 @@ TEST_CASE_FIXTURE(CommandFixture,
                   "a late payment whose refund failed is not refunded again while its time is "
                   "taken") {
   const auto s = paid_setup(*this, "refund-fails-late-taken");
-  const std::string at = slot(3, 10);
-  auto r = book(*this, s, at);
-  REQUIRE(r.status == 201);
-  const std::string booking = r.str("booking_id");
-  const auto intent = *stripe.intent_for_booking(booking);
-  advance(kPastHold);
-  REQUIRE(eventually([&] { return booking_status(*this, s.business, booking) == "expired"; }));
-  REQUIRE(book(*this, s, at, "", "taker@example.com").status == 201);
+  const auto [booking, intent, taker] = expired_and_taken(*this, s);
   const std::string paid = FakeStripe::intent_event("evt_late", "payment_intent.succeeded", intent);
   REQUIRE(deliver_webhook(paid) == 200);
   REQUIRE(stripe.refunds().size() == 1);

@@ -227,23 +227,29 @@ std::map<std::string, std::vector<domain::Instant>> slots_of(const std::string& 
   return got;
 }
 
-}  // namespace
-
-TEST_CASE_FIXTURE(QueryFixture, "availability from the API equals the command side's rule") {
-  Rng r(20261125);
+// Two random businesses per zone, appended to the log and projected.
+std::vector<Business> store_random_businesses(QueryFixture& f, Rng& r) {
   std::vector<Business> businesses;
   int n = 0;
   for (const Zone& z : kZones) {
     for (int k = 0; k < 2; ++k) {
       businesses.push_back(generate(r, n++, z));
       const Business& b = businesses.back();
-      append<domain::BusinessEvent>("business", b.id, b.business_events);
+      f.append<domain::BusinessEvent>("business", b.id, b.business_events);
       for (const auto& e : b.calendar_events) {
-        append<domain::CalendarEvent>("calendar", b.id, std::vector<domain::CalendarEvent>{e});
+        f.append<domain::CalendarEvent>("calendar", b.id, std::vector<domain::CalendarEvent>{e});
       }
     }
   }
-  sync();
+  f.sync();
+  return businesses;
+}
+
+}  // namespace
+
+TEST_CASE_FIXTURE(QueryFixture, "availability from the API equals the command side's rule") {
+  Rng r(20261125);
+  const std::vector<Business> businesses = store_random_businesses(*this, r);
   int compared_slots = 0;
   for (const Business& b : businesses) {
     now_seconds = b.now.time_since_epoch().count();
@@ -275,19 +281,7 @@ TEST_CASE_FIXTURE(QueryFixture, "availability from the API equals the command si
 
 TEST_CASE_FIXTURE(QueryFixture, "availability for a reschedule equals the reschedule decider") {
   Rng r(20261127);
-  std::vector<Business> businesses;
-  int n = 0;
-  for (const Zone& z : kZones) {
-    for (int k = 0; k < 2; ++k) {
-      businesses.push_back(generate(r, n++, z));
-      const Business& b = businesses.back();
-      append<domain::BusinessEvent>("business", b.id, b.business_events);
-      for (const auto& e : b.calendar_events) {
-        append<domain::CalendarEvent>("calendar", b.id, std::vector<domain::CalendarEvent>{e});
-      }
-    }
-  }
-  sync();
+  const std::vector<Business> businesses = store_random_businesses(*this, r);
   int compared_slots = 0;
   int refused = 0;
   for (const Business& b : businesses) {
