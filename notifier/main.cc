@@ -15,6 +15,7 @@
 #include "notifier/notifier.h"
 #include "service/config.h"
 #include "service/http_server.h"
+#include "service/process_main.h"
 #include "service/signals.h"
 
 namespace {
@@ -76,27 +77,10 @@ int run(const Config& config, slotwise::service::Logger& logger) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  // Every line, start-up errors included, is a JSON log line.
-  slotwise::service::Logger logger("slotwise-notifier");
-  try {
-    auto level = slotwise::service::log_level_from_env();
-    if (!level) {
-      logger.error("bad configuration", {{"error", level.error()}});
-      return 2;
-    }
-    logger.set_level(level.value());
-    (void)curl_global_init(CURL_GLOBAL_DEFAULT);
-    auto config = argc > 1 ? Config::load(argv[1])
-                           : slotwise::service::ConfigResult<Config>(Config::from_env());
-    if (!config) {
-      logger.error("bad configuration", {{"error", config.error().message}});
-      return 2;
-    }
-    const int rc = run(config.value(), logger);
-    curl_global_cleanup();
-    return rc;
-  } catch (const std::exception& e) {
-    logger.error("fatal", {{"error", e.what()}});
-    return 1;
-  }
+  // libcurl's global state is set up before any thread exists and torn down
+  // after the last one ended, as its documentation requires.
+  (void)curl_global_init(CURL_GLOBAL_DEFAULT);
+  const int rc = slotwise::service::process_main("slotwise-notifier", argc, argv, run);
+  curl_global_cleanup();
+  return rc;
 }

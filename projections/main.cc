@@ -23,6 +23,7 @@
 #include "projections/projector.h"
 #include "service/config.h"
 #include "service/http_server.h"
+#include "service/process_main.h"
 #include "service/signals.h"
 
 namespace {
@@ -107,24 +108,5 @@ int run(const Config& config, slotwise::service::Logger& logger) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  // Every line, start-up errors included, is a JSON log line.
-  slotwise::service::Logger logger("slotwise-projector");
-  try {
-    auto level = slotwise::service::log_level_from_env();
-    if (!level) {
-      logger.error("bad configuration", {{"error", level.error()}});
-      return 2;
-    }
-    logger.set_level(level.value());
-    auto config = argc > 1 ? Config::load(argv[1])
-                           : slotwise::service::ConfigResult<Config>(Config::from_env());
-    if (!config) {
-      logger.error("bad configuration", {{"error", config.error().message}});
-      return 2;
-    }
-    return run(config.value(), logger);
-  } catch (const std::exception& e) {
-    logger.error("fatal", {{"error", e.what()}});
-    return 1;
-  }
+  return slotwise::service::process_main("slotwise-projector", argc, argv, run);
 }

@@ -26,6 +26,7 @@
 #include "query-api/query_config.h"
 #include "query-api/readiness.h"
 #include "service/config.h"
+#include "service/process_main.h"
 #include "service/signals.h"
 
 namespace slotwise::query {
@@ -160,25 +161,5 @@ int run(const Config& config, service::Logger& logger) {
 }  // namespace slotwise::query
 
 int main(int argc, char** argv) {
-  using slotwise::service::Config;
-  // Every line, start-up errors included, is a JSON log line.
-  slotwise::service::Logger logger("slotwise-query");
-  try {
-    auto level = slotwise::service::log_level_from_env();
-    if (!level) {
-      logger.error("bad configuration", {{"error", level.error()}});
-      return 2;
-    }
-    logger.set_level(level.value());
-    auto config = argc > 1 ? Config::load(argv[1])
-                           : slotwise::service::ConfigResult<Config>(Config::from_env());
-    if (!config) {
-      logger.error("bad configuration", {{"error", config.error().message}});
-      return 2;
-    }
-    return slotwise::query::run(config.value(), logger);
-  } catch (const std::exception& e) {
-    logger.error("fatal", {{"error", e.what()}});
-    return 1;
-  }
+  return slotwise::service::process_main("slotwise-query", argc, argv, slotwise::query::run);
 }
