@@ -12,6 +12,7 @@
 #include "slotwise/events/v1/account.pb.h"
 #include "slotwise/events/v1/business.pb.h"
 #include "slotwise/events/v1/calendar.pb.h"
+#include "slotwise/events/v1/payment.pb.h"
 
 namespace slotwise::notifier {
 namespace {
@@ -52,7 +53,7 @@ std::optional<BookingFacts> booking_facts(Ctx& c, const std::string& booking_id)
   const pqxx::result r = c.tx.exec_params(
       "SELECT coalesce(s.name, b.service_id), extract(epoch from b.start_at)::bigint,"
       " extract(epoch from b.end_at)::bigint, b.customer_name, b.customer_email,"
-      " b.customer_phone, b.customer_time_zone, b.revision, b.status"
+      " b.customer_phone, b.customer_time_zone, b.revision, b.business_id"
       " FROM notifier_bookings b LEFT JOIN notifier_services s ON s.service_id = b.service_id"
       " WHERE b.booking_id = $1",
       booking_id);
@@ -67,13 +68,17 @@ std::optional<BookingFacts> booking_facts(Ctx& c, const std::string& booking_id)
   f.customer_phone = r[0][5].as<std::string>();
   f.customer_time_zone = r[0][6].as<std::string>();
   f.revision = r[0][7].as<int>();
+  f.business_id = r[0][8].as<std::string>();
   return f;
 }
 
 std::string rfc5322(Instant t) { return date::format("%a, %d %b %Y %H:%M:%S +0000", t); }
 
 void plan(Ctx& c, Kind kind, const BusinessFacts& biz, const BookingFacts& b, Instant due) {
-  const std::string id = notification_id(b.booking_id, kind, b.revision);
+  // A refund's notice is keyed by the refund: a booking may have several.
+  const std::string id = kind == Kind::kOwnerRefundFailed && b.refund
+                             ? refund_notification_id(b.booking_id, kind, b.refund->refund_id)
+                             : notification_id(b.booking_id, kind, b.revision);
   const Rendered r = render(kind, biz, b, c.committed);
   Email e;
   e.from = c.options.from;
@@ -237,6 +242,25 @@ void on(Ctx& c, const v1::BookingRescheduled& e) {
   plan_reminders(c, *biz, *b);
 }
 
+// Stripe reported a refund of the booking failed (or canceled): the money
+// is back in the business's Stripe balance and only the owner can return it
+// (ADR 0008), so the owner is told once per refund, whatever the booking's
+// status (a cancelled booking's refund is the usual case). Nothing cancels
+// this notice later: it is about money, not the booking's time.
+void on(Ctx& c, const v1::PaymentRefundFailed& e) {
+  auto b = booking_facts(c, e.booking_id());
+  // Not a booking of the log's calendars, or the event names another
+  // business than the booking's: nothing trustworthy to tell.
+  if (!b || e.refund_id().empty()) return;
+  if (!e.business_id().empty() && e.business_id() != b->business_id) return;
+  const auto biz = business_facts(c, b->business_id);
+  if (!biz) return;
+  b->refund =
+      RefundFacts{e.refund_id(), e.amount().amount_minor(), e.amount().currency(), e.reason(),
+                  e.status(),    e.failure_reason()};
+  plan(c, Kind::kOwnerRefundFailed, *biz, *b, c.committed);
+}
+
 void on_ended(Ctx& c, const std::string& booking_id, const char* status) {
   (void)set_status(c, booking_id, status);
   cancel_reminders(c, booking_id);
@@ -292,8 +316,9 @@ void PlanWriter::apply_event(const events::StoredCommit& commit, int index,
                      handle(v1::BookingCompleted{},
                             [&](const auto& e) { on_ended(c, e.booking_id(), "completed"); }) ||
                      handle(v1::BookingMarkedNoShow{},
-                            [&](const auto& e) { on_ended(c, e.booking_id(), "no_show"); });
-  (void)known;  // other types (payments, slots, schedules, unknown) need no notification
+                            [&](const auto& e) { on_ended(c, e.booking_id(), "no_show"); }) ||
+                     handle(v1::PaymentRefundFailed{}, [&](const auto& e) { on(c, e); });
+  (void)known;  // other types (other payment events, slots, schedules, unknown) need none
   if (!ok) {
     dead_letter(PlanDeadLetter{commit.sequence, index, commit.subject, "cannot decode " + type,
                                any.SerializeAsString()});

@@ -16,7 +16,10 @@
 //      BookingRescheduled -> revision + 1, planned reminders cancelled,
 //                            reschedule notices (+ updated .ics) and new
 //                            reminders for the new time;
-//      Expired, Completed, MarkedNoShow -> planned reminders cancelled.
+//      Expired, Completed, MarkedNoShow -> planned reminders cancelled;
+//      PaymentRefundFailed -> failed-refund notice to the owner, whatever the
+//                            booking's status, id keyed by the refund id
+//                            (never cancelled by the booking's changes).
 //    Rows are inserted ON CONFLICT DO NOTHING, so replaying a commit is a
 //    no-op. Times come from the log (commit time, booking times), never the
 //    wall clock, so planning is deterministic.

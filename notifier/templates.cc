@@ -4,6 +4,7 @@
 
 #include "domain/ics.h"
 #include "domain/time_zone.h"
+#include "notifier/money_text.h"
 
 namespace slotwise::notifier {
 namespace {
@@ -19,6 +20,30 @@ std::string when(const BusinessFacts& biz, const BookingFacts& b, domain::Instan
     s += " / " + format_in_zone(t, b.customer_time_zone);
   }
   return s;
+}
+
+std::string refund_amount(const BookingFacts& b) {
+  return b.refund ? format_money(b.refund->amount_minor, b.refund->currency) : std::string();
+}
+
+// Stripe's refund failure_reason in words; the code itself is shown too.
+std::string explain_failure(const RefundFacts& r) {
+  if (r.status == "canceled") return "the refund was canceled";
+  if (r.failure_reason == "expired_or_canceled_card") return "the card has expired or was closed";
+  if (r.failure_reason == "lost_or_stolen_card") return "the card was reported lost or stolen";
+  if (r.failure_reason == "declined") return "the card's bank declined the refund";
+  if (r.failure_reason == "insufficient_funds") return "not enough funds to make the refund";
+  return "Stripe could not complete the refund";
+}
+
+// The owner's failed-refund notice: what happened to the money, and that
+// returning it is now the owner's job (SlotWise does not retry, ADR 0008).
+std::string refund_failed_intro(const BookingFacts& b) {
+  return "The refund of " + refund_amount(b) + " to " + b.customer_name + " <" + b.customer_email +
+         "> for " + b.service_name +
+         " failed at Stripe: the money went back to your Stripe balance, not to the customer."
+         " SlotWise will not try again. Please pay the customer back another way (bank"
+         " transfer, cash or another card) and let them know.";
 }
 
 Lines lines_for(Kind kind, const BusinessFacts& biz, const BookingFacts& b) {
@@ -46,6 +71,8 @@ Lines lines_for(Kind kind, const BusinessFacts& biz, const BookingFacts& b) {
       return {"Reminder: your booking is coming up",
               "Hello " + b.customer_name + ", this is a reminder of your booking with " + biz.name +
                   "."};
+    case Kind::kOwnerRefundFailed:
+      return {"Refund failed, action needed", refund_failed_intro(b)};
   }
   return {"Booking update", ""};
 }
@@ -71,6 +98,26 @@ std::string ics_for(Kind kind, const BusinessFacts& biz, const BookingFacts& b,
   e.status = cancelled ? "CANCELLED" : "CONFIRMED";
   cal.events.push_back(std::move(e));
   return domain::render_ics(cal);
+}
+
+// One fact, in both bodies.
+void add_fact(std::string& text, std::string& html, const std::string& label,
+              const std::string& value) {
+  text += "\n" + label + ": " + value;
+  html += "<tr><th>" + html_escape(label) + "</th><td>" + html_escape(value) + "</td></tr>";
+}
+
+void add_refund_facts(std::string& text, std::string& html, const BookingFacts& b) {
+  const RefundFacts& r = *b.refund;
+  std::string customer = b.customer_name + " <" + b.customer_email + ">";
+  if (!b.customer_phone.empty()) customer += ", " + b.customer_phone;
+  add_fact(text, html, "Customer", customer);
+  add_fact(text, html, "Amount", refund_amount(b));
+  if (!r.reason.empty()) add_fact(text, html, "Refunded for", r.reason);
+  std::string stripe = r.status;
+  if (!r.failure_reason.empty()) stripe += ", " + r.failure_reason;
+  add_fact(text, html, "Stripe", stripe + " (" + explain_failure(r) + ")");
+  add_fact(text, html, "Stripe refund", r.refund_id);
 }
 
 }  // namespace
@@ -131,6 +178,7 @@ Rendered render(Kind kind, const BusinessFacts& biz, const BookingFacts& b, doma
     facts_text += "\nReason: " + b.reason;
     facts_html += "<tr><th>Reason</th><td>" + html_escape(b.reason) + "</td></tr>";
   }
+  if (b.refund && kind == Kind::kOwnerRefundFailed) add_refund_facts(facts_text, facts_html, b);
   facts_text += "\nBooking: " + b.booking_id + "\n";
   facts_html += "<tr><th>Booking</th><td>" + html_escape(b.booking_id) + "</td></tr>";
   r.text = l.intro + "\n\n" + facts_text + "\n-- \n" + biz.name + " via SlotWise\n";

@@ -2,13 +2,16 @@
 // for the client's confirmation and reschedule notices an .ics attachment
 // (domain/ics.h; UID "<booking_id>@slotwise", SEQUENCE = revision, so a
 // calendar app updates the same event). Times are shown in the business's
-// zone, and also in the client's zone when it is known and different.
+// zone, and also in the client's zone when it is known and different. The
+// owner's failed-refund notice also shows the refund (amount, Stripe's
+// status and failure reason) and what the owner has to do.
 // Every value from the log is HTML-escaped in the HTML body.
 //
 // Thread safety: pure functions.
 // Errors: none; an unknown zone name falls back to UTC (labelled as such).
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 
@@ -25,8 +28,19 @@ struct BusinessFacts {
   std::string address;
 };
 
+// A refund Stripe reported failed or canceled (PaymentRefundFailed).
+struct RefundFacts {
+  std::string refund_id;
+  std::int64_t amount_minor = 0;
+  std::string currency;
+  std::string reason;          // what SlotWise refunded it for: cancellation, ...
+  std::string status;          // Stripe's: failed, canceled
+  std::string failure_reason;  // Stripe's failure_reason; "" for a canceled refund
+};
+
 struct BookingFacts {
   std::string booking_id;
+  std::string business_id;
   std::string service_name;
   domain::Instant start{};
   domain::Instant end{};
@@ -34,8 +48,9 @@ struct BookingFacts {
   std::string customer_name;
   std::string customer_email;
   std::string customer_phone;
-  std::string customer_time_zone;  // "" when unknown
-  std::string reason;              // cancellation reason
+  std::string customer_time_zone;     // "" when unknown
+  std::string reason;                 // cancellation reason
+  std::optional<RefundFacts> refund;  // owner_refund_failed
   int revision = 0;
 };
 

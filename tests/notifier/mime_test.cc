@@ -1,7 +1,8 @@
 // The rendered email: headers with non-ASCII text RFC 2047 encoded, a
 // multipart/alternative text + HTML body with the .ics attached, base64 lines
 // within 76 columns, the same bytes for the same input, times in the
-// business's and the client's zones, and HTML escaping of log data.
+// business's and the client's zones, HTML escaping of log data, and the
+// owner's failed-refund notice.
 #include <doctest/doctest.h>
 
 #include "notifier/mime.h"
@@ -101,6 +102,41 @@ TEST_CASE("times are shown in the business's zone and the client's when it diffe
   CHECK(r.html.find("Cut &amp; colour") != std::string::npos);
   CHECK(r.ics.find("DTSTART:20260526T080000Z") != std::string::npos);
   CHECK(render(Kind::kOwnerNewBooking, biz, b, t).ics.empty());
+}
+
+TEST_CASE("the failed-refund notice tells the owner the money, Stripe's reason and what to do") {
+  const domain::Instant t{std::chrono::seconds{1'779'782'400}};
+  BusinessFacts biz{"biz_1", "Studio", "Europe/Paris", "owner@example.com", ""};
+  BookingFacts b;
+  b.booking_id = "bkg_1";
+  b.service_name = "Cut";
+  b.start = t;
+  b.end = t + std::chrono::hours(1);
+  b.customer_name = "Zoë <Z>";
+  b.customer_email = "z@example.com";
+  b.customer_phone = "+33600000000";
+  b.refund = RefundFacts{"re_1", 4250, "eur", "cancellation", "failed", "lost_or_stolen_card"};
+  const Rendered r = render(Kind::kOwnerRefundFailed, biz, b, t);
+  CHECK(r.subject == "Refund failed, action needed: Cut - Studio");
+  CHECK(r.text.find("The refund of 42.50 EUR to Zoë <Z> <z@example.com> for Cut failed") !=
+        std::string::npos);
+  CHECK(r.text.find("pay the customer back another way") != std::string::npos);
+  CHECK(r.text.find("When: Tuesday 26 May 2026, 10:00 (Europe/Paris)") != std::string::npos);
+  CHECK(r.text.find("Customer: Zoë <Z> <z@example.com>, +33600000000") != std::string::npos);
+  CHECK(r.text.find("Stripe: failed, lost_or_stolen_card (the card was reported lost or stolen)") !=
+        std::string::npos);
+  CHECK(r.text.find("Stripe refund: re_1") != std::string::npos);
+  CHECK(r.html.find("Zoë &lt;Z&gt;") != std::string::npos);
+  CHECK(r.html.find("<Z>") == std::string::npos);
+  CHECK(r.ics.empty());
+  // A canceled refund has no failure reason.
+  b.refund->status = "canceled";
+  b.refund->failure_reason.clear();
+  CHECK(render(Kind::kOwnerRefundFailed, biz, b, t)
+            .text.find("Stripe: canceled (the refund was"
+                       " canceled)") != std::string::npos);
+  // Other kinds do not show a refund the facts happen to carry.
+  CHECK(render(Kind::kOwnerCancellation, biz, b, t).text.find("re_1") == std::string::npos);
 }
 
 }  // namespace slotwise::notifier
