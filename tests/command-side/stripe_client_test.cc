@@ -176,19 +176,19 @@ TEST_CASE("the fake Stripe refuses what Stripe refuses, in Stripe's error shape"
                                      {"currency", currency},
                                      {"automatic_payment_methods[enabled]", "true"}});
   };
-  for (const auto& [amount, currency] : std::vector<std::pair<std::string, std::string>>{
-           {"5050", "isk"}, {"5001", "ugx"}, {"12345", "kwd"}, {"1", "bhd"}}) {
-    CAPTURE(currency);
-    auto r = create(amount, currency);
+  using Cases = std::vector<std::pair<std::string, std::string>>;  // {amount, currency}
+  for (const auto& c : Cases{{"5050", "isk"}, {"5001", "ugx"}, {"12345", "kwd"}, {"1", "bhd"}}) {
+    CAPTURE(c.second);
+    auto r = create(c.first, c.second);
     REQUIRE(r);
     CHECK(r->status == 400);
     CHECK(r->body.find(R"("type":"invalid_request_error")") != std::string::npos);
     CHECK(r->body.find(R"("param":"amount")") != std::string::npos);
   }
-  for (const auto& [amount, currency] : std::vector<std::pair<std::string, std::string>>{
-           {"500000", "isk"}, {"12340", "kwd"}, {"5001", "jpy"}, {"5001", "eur"}}) {
-    CAPTURE(currency);
-    auto r = create(amount, currency);
+  for (const auto& c :
+       Cases{{"500000", "isk"}, {"12340", "kwd"}, {"5001", "jpy"}, {"5001", "eur"}}) {
+    CAPTURE(c.second);
+    auto r = create(c.first, c.second);
     REQUIRE(r);
     CHECK(r->status == 200);
   }
