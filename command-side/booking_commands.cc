@@ -15,6 +15,7 @@
 #include "command-side/handler_support.h"
 #include "command-side/payment_flow.h"
 #include "domain/business_policy.h"
+#include "domain/stripe_amount.h"
 #include "domain/text_rules.h"
 
 namespace slotwise::command {
@@ -158,8 +159,15 @@ CommandReply create_booking(CommandContext& ctx, const CommandRequest& request) 
   if (service == nullptr) {
     return error_reply(ApiError{404, "not_found", "no such service at this business"});
   }
-  if (domain::amount_due(service->definition).amount_minor > 0 && ctx.stripe() == nullptr) {
+  const domain::Money due = domain::amount_due(service->definition);
+  if (due.amount_minor > 0 && ctx.stripe() == nullptr) {
     return error_reply(payments_disabled_error());
+  }
+  // A price Stripe would refuse (a service defined before such prices were
+  // refused): refused before the hold is appended, not by Stripe after.
+  if (auto payable = domain::to_stripe_amount(due.amount_minor, due.currency);
+      due.amount_minor > 0 && !payable) {
+    return error_reply(amount_not_payable_error(payable.error().message));
   }
   auto booking_id = auth::new_booking_id(*business_id);
   if (!booking_id) return error_reply(ApiError{500, "internal", "internal error"});

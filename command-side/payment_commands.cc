@@ -86,15 +86,14 @@ common::Result<Executed, ExecuteError> record(CommandContext& ctx, const Command
 
 CommandReply on_succeeded(CommandContext& ctx, const CommandRequest& request,
                           const StripeEvent& e) {
-  const rapidjson::Value* pi = e.object;
-  std::int64_t amount = int_at(pi, "amount_received");
-  if (amount <= 0) amount = int_at(pi, "amount");
-  domain::RecordSucceeded succeeded{e.booking_id,
-                                    e.business_id,
-                                    string_at(pi, "id"),
-                                    domain::Money{amount, upper(string_at(pi, "currency"))},
-                                    e.id,
-                                    ctx.now()};
+  // In SlotWise minor units (Stripe writes ISK, UGX, MGA otherwise).
+  auto pi = intent_from_json(e.object);
+  if (!pi) return failure(to_api_error(pi.error()));
+  const std::int64_t amount =
+      pi->amount_received_minor > 0 ? pi->amount_received_minor : pi->amount_minor;
+  domain::RecordSucceeded succeeded{e.booking_id, e.business_id,
+                                    pi->id,       domain::Money{amount, upper(pi->currency)},
+                                    e.id,         ctx.now()};
   auto recorded = record(ctx, request, e.booking_id, succeeded);
   if (!recorded) return failure(to_api_error(recorded.error()));
   // Confirm even when the success was recorded before: a delivery that
@@ -173,8 +172,14 @@ StripeResult<std::vector<StripeRefund>> charge_refunds(const StripeClient& strip
   if (data == nullptr || !data->IsArray() || !complete) {
     return stripe.list_refunds(string_at(charge, "id"));
   }
+  // A listed refund's amount is in the charge's currency.
+  const std::string currency = string_at(charge, "currency");
   std::vector<StripeRefund> refunds;
-  for (const auto& item : data->GetArray()) refunds.push_back(refund_from_json(&item));
+  for (const auto& item : data->GetArray()) {
+    auto refund = refund_from_json(&item, currency);
+    if (!refund) return common::fail(refund.error());
+    refunds.push_back(std::move(*refund));
+  }
   return refunds;
 }
 
@@ -201,10 +206,11 @@ CommandReply on_refunded(CommandContext& ctx, const CommandRequest& request, con
 // after it was made (the customer's card was closed): it stops counting.
 CommandReply on_refund_changed(CommandContext& ctx, const CommandRequest& request,
                                const StripeEvent& e) {
-  const StripeRefund refund = refund_from_json(e.object);
-  const RefundedPayment payment{e.booking_id, e.business_id, refund.payment_intent,
-                                refund.currency};
-  if (auto r = record_stripe_refunds(ctx, request, payment, {refund}, e.id); !r) {
+  auto refund = refund_from_json(e.object);
+  if (!refund) return failure(to_api_error(refund.error()));
+  const RefundedPayment payment{e.booking_id, e.business_id, refund->payment_intent,
+                                refund->currency};
+  if (auto r = record_stripe_refunds(ctx, request, payment, {*refund}, e.id); !r) {
     return failure(r.error());
   }
   return received(false);

@@ -7,6 +7,7 @@
 #include "command-side/error_mapping.h"
 #include "command-side/handler_support.h"
 #include "domain/cancellation_refund.h"
+#include "domain/stripe_amount.h"
 
 namespace slotwise::command {
 namespace {
@@ -36,6 +37,12 @@ std::string upper(std::string text) {
 ApiError payments_disabled_error() {
   return ApiError{422, "payments_disabled",
                   "this service takes payment and payments are not configured on this server"};
+}
+
+ApiError amount_not_payable_error(const std::string& why) {
+  return ApiError{
+      422, "amount_not_payable",
+      "this service cannot be paid for: " + why + "; the business must change its price"};
 }
 
 ApiError to_api_error(const StripeError& error) {
@@ -91,7 +98,8 @@ service::ApiResult<common::Unit> refund_once(CommandContext& ctx, const CommandR
   const std::int64_t left = state.paid.amount_minor - state.refunded_minor;
   const std::int64_t amount = std::min(amount_minor.value_or(left), left);
   if (amount <= 0) return common::Unit{};
-  auto refund = stripe->create_refund(state.payment_intent_id, amount, booking_id, reason);
+  auto refund = stripe->create_refund(state.payment_intent_id, amount, state.paid.currency,
+                                      booking_id, reason);
   if (!refund) {
     ctx.logger().warn("stripe refund failed",
                       {{"booking_id", booking_id}, {"error", refund.error().message}});
@@ -136,9 +144,13 @@ service::ApiResult<common::Unit> refund_cancellation(CommandContext& ctx,
   // The share the cancellation earned, also when this is a retry made
   // later or by someone else (the owner repeating a customer's cancel).
   const domain::Booking& booking = it->second;
-  const std::int64_t amount = domain::cancellation_refund_minor(
+  const std::int64_t share = domain::cancellation_refund_minor(
       booking, policy, payment->first.paid.amount_minor, booking.cancelled_by.value_or(actor),
       booking.cancelled_at.value_or(ctx.now()));
+  // Rounded down again to what Stripe refunds in the currency (a multiple
+  // of 10 fils in KWD): a share Stripe refuses would be a refund never made.
+  const std::int64_t amount =
+      domain::round_down_to_stripe_amount(share, payment->first.paid.currency);
   if (amount <= 0) return common::Unit{};
   return refund_once(ctx, request, booking_id, amount, kRefundCancellation);
 }

@@ -8,8 +8,9 @@
 // Thread safety: thread-safe (over the thread-safe context).
 // Errors: ApiError: 503 payment_unavailable when Stripe cannot be reached
 // or answers 429/5xx (retry), 502 payment_provider_error when Stripe refuses
-// or answers nonsense, 422 payments_disabled without a Stripe key, and the
-// event store's errors (error_mapping.h).
+// or answers nonsense, 422 payments_disabled without a Stripe key, 422
+// amount_not_payable for an amount Stripe does not take in its currency,
+// and the event store's errors (error_mapping.h).
 #pragma once
 
 #include <cstdint>
@@ -36,6 +37,10 @@ inline constexpr const char* kRefundBookingUnavailable = domain::kBookingUnavail
 inline constexpr int kPaymentRetryAfterSeconds = 5;
 
 [[nodiscard]] service::ApiError payments_disabled_error();
+// 422 amount_not_payable: what the service asks to be paid is an amount
+// Stripe does not take in the currency (`why`, domain/stripe_amount.h); only
+// a service defined before such prices were refused can ask it.
+[[nodiscard]] service::ApiError amount_not_payable_error(const std::string& why);
 [[nodiscard]] service::ApiError to_api_error(const StripeError& error);
 
 // The booking's PaymentIntent: the recorded one (fetched again from Stripe

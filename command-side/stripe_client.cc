@@ -11,6 +11,7 @@
 
 #include "command-side/stripe_json.h"
 #include "common/curl_handles.h"
+#include "domain/stripe_amount.h"
 
 namespace slotwise::command {
 namespace {
@@ -48,16 +49,25 @@ common::Result<rapidjson::Document, StripeError> parse_object(const std::string&
 StripeResult<StripePaymentIntent> intent_from(const std::string& body) {
   auto doc = parse_object(body);
   if (!doc) return common::fail(doc.error());
-  StripePaymentIntent pi;
-  const rapidjson::Value* object = &doc.value();
-  pi.id = string_at(object, "id");
-  pi.client_secret = string_at(object, "client_secret");
-  pi.status = string_at(object, "status");
-  pi.amount_minor = int_at(object, "amount");
-  pi.currency = string_at(object, "currency");
-  pi.booking_id = string_at(member(object, "metadata"), "booking_id");
-  if (pi.id.empty()) return common::fail(bad_response("payment intent without id"));
-  return pi;
+  return intent_from_json(&doc.value());
+}
+
+// Stripe's `amount` of `currency` in SlotWise minor units.
+StripeResult<std::int64_t> slotwise_amount(std::int64_t amount, const std::string& currency) {
+  auto minor = domain::from_stripe_amount(amount, currency);
+  if (!minor) return common::fail(bad_response(minor.error().message));
+  return minor.value();
+}
+
+// `minor` SlotWise minor units of `currency` as Stripe's `amount`; refused
+// before anything is sent when Stripe cannot take it.
+StripeResult<std::string> stripe_amount(std::int64_t minor, const std::string& currency) {
+  auto amount = domain::to_stripe_amount(minor, currency);
+  if (!amount) {
+    return common::fail(StripeError{StripeError::Code::kRejected, 0,
+                                    "stripe: not sent: " + amount.error().message});
+  }
+  return std::to_string(amount.value());
 }
 
 // Stripe's ids are letters, digits and '_': anything else in a path or a
@@ -74,17 +84,38 @@ constexpr int kMaxRefundPages = 100;
 
 }  // namespace
 
-StripeRefund refund_from_json(const rapidjson::Value* object) {
+StripeResult<StripeRefund> refund_from_json(const rapidjson::Value* object,
+                                            const std::string& currency) {
   StripeRefund refund;
   refund.id = string_at(object, "id");
-  refund.amount_minor = int_at(object, "amount");
   refund.status = string_at(object, "status");
   refund.booking_id = string_at(member(object, "metadata"), "booking_id");
   refund.reason = string_at(member(object, "metadata"), "reason");
   refund.failure_reason = string_at(object, "failure_reason");
   refund.payment_intent = string_at(object, "payment_intent");
   refund.currency = string_at(object, "currency");
+  if (refund.currency.empty()) refund.currency = currency;
+  auto amount = slotwise_amount(int_at(object, "amount"), refund.currency);
+  if (!amount) return common::fail(amount.error());
+  refund.amount_minor = amount.value();
   return refund;
+}
+
+StripeResult<StripePaymentIntent> intent_from_json(const rapidjson::Value* object) {
+  StripePaymentIntent pi;
+  pi.id = string_at(object, "id");
+  pi.client_secret = string_at(object, "client_secret");
+  pi.status = string_at(object, "status");
+  pi.currency = string_at(object, "currency");
+  pi.booking_id = string_at(member(object, "metadata"), "booking_id");
+  if (pi.id.empty()) return common::fail(bad_response("payment intent without id"));
+  auto amount = slotwise_amount(int_at(object, "amount"), pi.currency);
+  if (!amount) return common::fail(amount.error());
+  auto received = slotwise_amount(int_at(object, "amount_received"), pi.currency);
+  if (!received) return common::fail(received.error());
+  pi.amount_minor = amount.value();
+  pi.amount_received_minor = received.value();
+  return pi;
 }
 
 StripeClient::StripeClient(StripeClientOptions options) : options_(std::move(options)) {
@@ -153,7 +184,9 @@ StripeResult<StripePaymentIntent> StripeClient::create_payment_intent(
   std::string currency = request.currency;
   std::transform(currency.begin(), currency.end(), currency.begin(),
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  const Form form{{"amount", std::to_string(request.amount_minor)},
+  auto amount = stripe_amount(request.amount_minor, currency);
+  if (!amount) return common::fail(amount.error());
+  const Form form{{"amount", *amount},
                   {"currency", currency},
                   {"metadata[booking_id]", request.booking_id},
                   {"metadata[business_id]", request.business_id},
@@ -176,18 +209,22 @@ StripeResult<StripePaymentIntent> StripeClient::retrieve_payment_intent(
 
 StripeResult<StripeRefund> StripeClient::create_refund(const std::string& payment_intent_id,
                                                        std::int64_t amount_minor,
+                                                       const std::string& currency,
                                                        const std::string& booking_id,
                                                        const std::string& reason) const {
+  auto amount = stripe_amount(amount_minor, currency);
+  if (!amount) return common::fail(amount.error());
   const Form form{{"payment_intent", payment_intent_id},
-                  {"amount", std::to_string(amount_minor)},
+                  {"amount", *amount},
                   {"metadata[booking_id]", booking_id},
                   {"metadata[reason]", reason}};
   auto reply = call("POST", "/v1/refunds", form, "refund-" + booking_id + "-" + reason);
   if (!reply) return common::fail(reply.error());
   auto doc = parse_object(reply->body);
   if (!doc) return common::fail(doc.error());
-  StripeRefund refund = refund_from_json(&doc.value());
-  if (refund.id.empty()) return common::fail(bad_response("refund without id"));
+  auto refund = refund_from_json(&doc.value(), currency);
+  if (!refund) return common::fail(refund.error());
+  if (refund->id.empty()) return common::fail(bad_response("refund without id"));
   return refund;
 }
 
@@ -220,7 +257,11 @@ StripeResult<std::vector<StripeRefund>> StripeClient::list_refunds_by(const char
     if (data == nullptr || !data->IsArray()) {
       return common::fail(bad_response("refund list without data"));
     }
-    for (const auto& item : data->GetArray()) refunds.push_back(refund_from_json(&item));
+    for (const auto& item : data->GetArray()) {
+      auto refund = refund_from_json(&item);
+      if (!refund) return common::fail(refund.error());
+      refunds.push_back(std::move(*refund));
+    }
     const rapidjson::Value* more = member(&doc.value(), "has_more");
     if (more == nullptr || !more->IsBool() || !more->GetBool()) return refunds;
     // The next page starts after this page's last refund.

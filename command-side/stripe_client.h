@@ -18,12 +18,21 @@
 // makes a retried call return Stripe's first object, so callers may repeat
 // any call after a failure or a crash.
 //
+// Amounts: callers speak SlotWise minor units (ISO 4217's: 5000 ISK is
+// 5000); Stripe's API writes some currencies otherwise (5000 ISK is its
+// 500000). Every amount sent (intents, refunds) and read back (intents,
+// refunds, lists, and the webhook's objects through intent_from_json and
+// refund_from_json) is converted here, by domain/stripe_amount.h, and
+// nowhere else: what callers see and record is SlotWise units.
+//
 // Thread safety: thread-safe (one curl easy handle per call; the global
 // libcurl initialisation runs once).
 // Errors: StripeError: kUnavailable for network errors, timeouts, 429 and
-// 5xx (retry later), kRejected for other 4xx (Stripe's error message kept),
-// kBadResponse for a reply that is not the expected JSON. curl's codes are
-// converted in exactly one place (stripe_client.cc).
+// 5xx (retry later), kRejected for other 4xx (Stripe's error message kept)
+// and for an amount Stripe cannot take in its currency (refused before
+// anything is sent, http_status 0), kBadResponse for a reply that is not
+// the expected JSON or whose amount is not a whole number of SlotWise minor
+// units. curl's codes are converted in exactly one place (stripe_client.cc).
 #pragma once
 
 #include <rapidjson/document.h>
@@ -55,6 +64,7 @@ struct StripeClientOptions {
 struct PaymentIntentRequest {
   std::string booking_id;
   std::string business_id;
+  // SlotWise minor units of `currency`.
   std::int64_t amount_minor = 0;
   // ISO 4217, any case (sent in lower case).
   std::string currency;
@@ -64,13 +74,16 @@ struct StripePaymentIntent {
   std::string id;
   std::string client_secret;
   std::string status;
+  // `amount` and `amount_received`, in SlotWise minor units.
   std::int64_t amount_minor = 0;
-  std::string currency;
+  std::int64_t amount_received_minor = 0;
+  std::string currency;    // lower case, as Stripe
   std::string booking_id;  // metadata[booking_id]
 };
 
 struct StripeRefund {
   std::string id;
+  // In SlotWise minor units.
   std::int64_t amount_minor = 0;
   // pending, requires_action, succeeded, failed or canceled.
   std::string status;
@@ -84,12 +97,20 @@ struct StripeRefund {
   std::string currency{};  // lower case, as Stripe
 };
 
-// A Stripe refund object (an API reply, a list item, a refund event's
-// data.object); absent members read as empty.
-[[nodiscard]] StripeRefund refund_from_json(const rapidjson::Value* object);
-
 template <class T>
 using StripeResult = common::Result<T, StripeError>;
+
+// A Stripe refund object (an API reply, a list item, a refund event's
+// data.object); absent members read as empty. Its amount is in the refund's
+// currency, else `currency` (the charge's, for the refunds a charge lists);
+// kBadResponse when it is not a whole number of SlotWise minor units.
+[[nodiscard]] StripeResult<StripeRefund> refund_from_json(const rapidjson::Value* object,
+                                                          const std::string& currency = "");
+
+// A Stripe PaymentIntent object (an API reply, a webhook's data.object);
+// kBadResponse without an id or with amounts that are not whole SlotWise
+// minor units.
+[[nodiscard]] StripeResult<StripePaymentIntent> intent_from_json(const rapidjson::Value* object);
 
 class StripeClient {
  public:
@@ -99,10 +120,12 @@ class StripeClient {
       const PaymentIntentRequest& request) const;
   [[nodiscard]] StripeResult<StripePaymentIntent> retrieve_payment_intent(
       const std::string& payment_intent_id) const;
-  // `reason` names the refund's cause ("cancellation", "slot_unavailable")
-  // and is part of its Idempotency-Key.
+  // Refunds `amount_minor` SlotWise minor units of `currency` (the
+  // intent's). `reason` names the refund's cause ("cancellation",
+  // "slot_unavailable") and is part of its Idempotency-Key.
   [[nodiscard]] StripeResult<StripeRefund> create_refund(const std::string& payment_intent_id,
                                                          std::int64_t amount_minor,
+                                                         const std::string& currency,
                                                          const std::string& booking_id,
                                                          const std::string& reason) const;
   // Every refund of the charge `charge_id` ("ch_..."), in Stripe's order

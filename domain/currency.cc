@@ -28,10 +28,28 @@ constexpr std::array<std::string_view, 158> kActiveCurrencies = {
 
 static_assert(std::is_sorted(kActiveCurrencies.begin(), kActiveCurrencies.end()));
 
+// ISO 4217 list one (published 2024-06-25), the active codes whose minor
+// unit is not 2; sorted.
+constexpr std::array<std::string_view, 16> kExponent0 = {
+    "BIF", "CLP", "DJF", "GNF", "ISK", "JPY", "KMF", "KRW",
+    "PYG", "RWF", "UGX", "VND", "VUV", "XAF", "XOF", "XPF",
+};
+constexpr std::array<std::string_view, 7> kExponent3 = {"BHD", "IQD", "JOD", "KWD",
+                                                        "LYD", "OMR", "TND"};
+
+static_assert(std::is_sorted(kExponent0.begin(), kExponent0.end()));
+static_assert(std::is_sorted(kExponent3.begin(), kExponent3.end()));
+
 }  // namespace
 
 bool is_active_currency(std::string_view code) {
   return std::binary_search(kActiveCurrencies.begin(), kActiveCurrencies.end(), code);
+}
+
+int minor_unit_exponent(std::string_view code) {
+  if (std::binary_search(kExponent0.begin(), kExponent0.end(), code)) return 0;
+  if (std::binary_search(kExponent3.begin(), kExponent3.end(), code)) return 3;
+  return 2;
 }
 
 }  // namespace slotwise::domain

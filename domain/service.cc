@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "domain/stripe_amount.h"
 #include "domain/text_rules.h"
 
 namespace slotwise::domain {
@@ -12,6 +13,16 @@ common::Unexpected<DomainError> invalid(const std::string& why) {
 }
 
 bool in_range(int v, int lo, int hi) { return v >= lo && v <= hi; }
+
+// What a customer pays through Stripe must be an amount Stripe takes in the
+// currency (stripe_amount.h): refused here, when the owner sets it, rather
+// than by Stripe when a customer books (docs/adr/0008-payments.md).
+common::Result<common::Unit, DomainError> check_payable(const char* field, const Money& due) {
+  if (auto r = to_stripe_amount(due.amount_minor, due.currency); !r) {
+    return invalid(std::string(field) + ": " + r.error().message);
+  }
+  return common::Unit{};
+}
 
 }  // namespace
 
@@ -51,9 +62,11 @@ common::Result<common::Unit, DomainError> validate_service(const ServiceDefiniti
   }
   switch (definition.payment_mode) {
     case PaymentMode::none:
-    case PaymentMode::full:
       if (definition.deposit) return invalid("deposit: only allowed with payment mode deposit");
       return common::Unit{};
+    case PaymentMode::full:
+      if (definition.deposit) return invalid("deposit: only allowed with payment mode deposit");
+      return check_payable("price", price);
     case PaymentMode::deposit: {
       if (!definition.deposit) return invalid("deposit: required with payment mode deposit");
       const Money& deposit = *definition.deposit;
@@ -64,7 +77,7 @@ common::Result<common::Unit, DomainError> validate_service(const ServiceDefiniti
       if (deposit.amount_minor <= 0 || deposit.amount_minor > price.amount_minor) {
         return invalid("deposit: must be more than 0 and at most the price");
       }
-      return common::Unit{};
+      return check_payable("deposit", deposit);
     }
   }
   return invalid("payment_mode: must be none, deposit or full");

@@ -4,7 +4,9 @@
 //
 // Thread safety: plain values and pure functions.
 // Errors: validate_service() returns validation_failed naming the first bad
-// field (the price currency must be the business's).
+// field (the price currency must be the business's; what is paid through
+// Stripe, the price or the deposit, must be an amount Stripe takes in that
+// currency: stripe_amount.h).
 #pragma once
 
 #include <cstddef>
@@ -45,6 +47,9 @@ struct ServiceDefinition {
   Money price;
   PaymentMode payment_mode = PaymentMode::none;
   // Set exactly when payment_mode is deposit: 0 < deposit <= price.
+  // What is paid (the price in mode full, the deposit) must be an amount
+  // Stripe takes in the currency: a multiple of 10 fils for KWD, of 100
+  // (whole ariary) for MGA (stripe_amount.h).
   std::optional<Money> deposit;
 
   friend bool operator==(const ServiceDefinition& a, const ServiceDefinition& b);

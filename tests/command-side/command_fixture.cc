@@ -125,11 +125,12 @@ std::pair<std::string, std::string> CommandFixture::signup(const std::string& em
 
 std::pair<std::string, std::string> CommandFixture::business_with_hours(
     const std::string& token, const std::string& slug, const std::string& zone,
-    const std::string& service_extra) const {
+    const std::string& service_extra, const std::string& currency) const {
   auto b = api->post(
       "/v1/businesses",
-      R"({"slug":")" + slug + R"(","name":"Biz","time_zone":")" + zone +
-          R"(","currency":"EUR","policy":{"slot_interval_minutes":15,"min_notice_minutes":60,"horizon_days":60}})",
+      R"({"slug":")" + slug + R"(","name":"Biz","time_zone":")" + zone + R"(","currency":")" +
+          currency +
+          R"(","policy":{"slot_interval_minutes":15,"min_notice_minutes":60,"horizon_days":60}})",
       bearer(token));
   if (b.status != 201) throw std::runtime_error("create business: " + b.body);
   const std::string id = b.str("business_id");

@@ -82,11 +82,12 @@ class CommandFixture {
 
   // signup + token; returns {user_id, token}.
   std::pair<std::string, std::string> signup(const std::string& email) const;
-  // A business owned by `token` with Mon-Sun 09:00-17:00 hours in `zone`
-  // and one 60-min service; returns {business_id, service_id}.
+  // A business owned by `token` with Mon-Sun 09:00-17:00 hours in `zone`,
+  // pricing in `currency`, and one 60-min service at 5000 minor units;
+  // returns {business_id, service_id}.
   std::pair<std::string, std::string> business_with_hours(
       const std::string& token, const std::string& slug, const std::string& zone = "UTC",
-      const std::string& service_extra = "") const;
+      const std::string& service_extra = "", const std::string& currency = "EUR") const;
   // `days_ahead` days after the UTC date on which the fixture started, at
   // hh:mm UTC, as RFC 3339. Counted from that fixed date, not from now():
   // a test that moves the clock, or runs across midnight UTC, names the same

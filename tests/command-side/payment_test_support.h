@@ -25,14 +25,16 @@ struct PaidSetup {
   std::string service;
 };
 
-// A business (EUR, UTC, 09:00-17:00 daily) with a 60-minute service that
-// takes `price_minor` in full; `policy` is merged into a PATCH of the
+// A business (`currency`, UTC, 09:00-17:00 daily) with a 60-minute service
+// that takes `price_minor` in full; `policy` is merged into a PATCH of the
 // business's policy when not empty (e.g. "free_cancellation_cutoff_minutes":1440).
 inline PaidSetup paid_setup(CommandFixture& f, const std::string& slug,
-                            const std::string& policy = "", int price_minor = 5000) {
+                            const std::string& policy = "", int price_minor = 5000,
+                            const std::string& currency = "EUR") {
   auto [user, token] = f.signup(slug + "@example.com");
   (void)user;
-  auto [biz, svc] = f.business_with_hours(token, slug, "UTC", R"(,"payment_mode":"full")");
+  auto [biz, svc] =
+      f.business_with_hours(token, slug, "UTC", R"(,"payment_mode":"full")", currency);
   if (price_minor != 5000) {
     auto r = f.api->send("PATCH", "/v1/businesses/" + biz + "/services/" + svc,
                          R"({"price_minor":)" + std::to_string(price_minor) + "}", bearer(token));

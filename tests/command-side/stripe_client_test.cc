@@ -1,7 +1,9 @@
 // StripeClient (command-side/stripe_client.h) against the fake Stripe: the
 // request shape, Idempotency-Keys, listing a charge's refunds page by page,
-// and errors as values.
+// amounts converted between SlotWise minor units and Stripe's for the
+// currencies where they differ, and errors as values.
 #include <doctest/doctest.h>
+#include <httplib.h>
 
 #include "command-side/stripe_client.h"
 #include "tests/support/fake_stripe.h"
@@ -51,10 +53,10 @@ TEST_CASE("refunds carry a reason-derived Idempotency-Key") {
   const StripeClient client = client_for(fake, fake.secret_key());
   auto pi = client.create_payment_intent({"bkg_2", "biz_1", 1000, "EUR"});
   REQUIRE(pi.ok());
-  auto refund = client.create_refund(pi->id, 400, "bkg_2", "cancellation");
+  auto refund = client.create_refund(pi->id, 400, "EUR", "bkg_2", "cancellation");
   REQUIRE(refund.ok());
   CHECK(refund->amount_minor == 400);
-  auto again = client.create_refund(pi->id, 400, "bkg_2", "cancellation");
+  auto again = client.create_refund(pi->id, 400, "EUR", "bkg_2", "cancellation");
   REQUIRE(again.ok());
   CHECK(again->id == refund->id);
   CHECK(fake.refunds().size() == 1);
@@ -68,7 +70,7 @@ TEST_CASE("a charge's refunds are listed through every page, with SlotWise's met
   auto other = client.create_payment_intent({"bkg_6", "biz_1", 1000, "EUR"});
   REQUIRE(pi.ok());
   REQUIRE(other.ok());
-  auto ours = client.create_refund(pi->id, 700, "bkg_5", "cancellation");
+  auto ours = client.create_refund(pi->id, 700, "EUR", "bkg_5", "cancellation");
   REQUIRE(ours.ok());
   (void)fake.add_refund({"", other->id, 10, ""});  // another charge's
   // More than one page (Stripe's largest is 100) of dashboard refunds.
@@ -117,4 +119,77 @@ TEST_CASE("errors are values: wrong key, server errors, nobody listening") {
   auto refused = StripeClient(o).create_payment_intent({"bkg_3", "biz", 100, "EUR"});
   REQUIRE_FALSE(refused.ok());
   CHECK(refused.error().code == StripeError::Code::kUnavailable);
+}
+
+TEST_CASE("ISK and MGA amounts are converted both ways; callers see SlotWise units") {
+  FakeStripe fake;
+  const StripeClient client = client_for(fake, fake.secret_key());
+  auto isk = client.create_payment_intent({"bkg_7", "biz_1", 5000, "ISK"});  // 5000 kr.
+  REQUIRE_MESSAGE(isk.ok(), isk.error().message);
+  CHECK(fake.calls().back().form.at("amount") == "500000");
+  CHECK(fake.intent_for_booking("bkg_7")->amount == 500000);
+  CHECK(isk->amount_minor == 5000);
+  auto refund = client.create_refund(isk->id, 1200, "ISK", "bkg_7", "cancellation");
+  REQUIRE_MESSAGE(refund.ok(), refund.error().message);
+  CHECK(fake.calls().back().form.at("amount") == "120000");
+  CHECK(refund->amount_minor == 1200);
+  auto listed = client.list_intent_refunds(isk->id);
+  REQUIRE(listed.ok());
+  REQUIRE(listed->size() == 1);
+  CHECK(listed->front().amount_minor == 1200);
+  auto fetched = client.retrieve_payment_intent(isk->id);
+  REQUIRE(fetched.ok());
+  CHECK(fetched->amount_minor == 5000);
+
+  // 5000.00 ariary: whole ariary at Stripe.
+  auto mga = client.create_payment_intent({"bkg_8", "biz_1", 500000, "MGA"});
+  REQUIRE(mga.ok());
+  CHECK(fake.calls().back().form.at("amount") == "5000");
+  CHECK(mga->amount_minor == 500000);
+}
+
+TEST_CASE("an amount Stripe cannot take is refused before anything is sent") {
+  FakeStripe fake;
+  const StripeClient client = client_for(fake, fake.secret_key());
+  auto kwd = client.create_payment_intent({"bkg_9", "biz_1", 12345, "KWD"});
+  REQUIRE_FALSE(kwd.ok());
+  CHECK(kwd.error().code == StripeError::Code::kRejected);
+  CHECK(kwd.error().http_status == 0);
+  CHECK(kwd.error().message.find("multiples of 10") != std::string::npos);
+  CHECK(fake.calls().empty());
+  auto paid = client.create_payment_intent({"bkg_9", "biz_1", 12340, "KWD"});
+  REQUIRE(paid.ok());
+  CHECK(fake.calls().back().form.at("amount") == "12340");
+  auto refund = client.create_refund(paid->id, 4072, "KWD", "bkg_9", "cancellation");
+  REQUIRE_FALSE(refund.ok());
+  CHECK(refund.error().code == StripeError::Code::kRejected);
+  CHECK(fake.calls().size() == 1);
+}
+
+TEST_CASE("the fake Stripe refuses what Stripe refuses, in Stripe's error shape") {
+  FakeStripe fake;
+  httplib::Client http(fake.base_url());
+  const httplib::Headers auth{{"Authorization", "Bearer " + fake.secret_key()}};
+  const auto create = [&](const std::string& amount, const std::string& currency) {
+    return http.Post("/v1/payment_intents", auth,
+                     httplib::Params{{"amount", amount},
+                                     {"currency", currency},
+                                     {"automatic_payment_methods[enabled]", "true"}});
+  };
+  using Cases = std::vector<std::pair<std::string, std::string>>;  // {amount, currency}
+  for (const auto& c : Cases{{"5050", "isk"}, {"5001", "ugx"}, {"12345", "kwd"}, {"1", "bhd"}}) {
+    CAPTURE(c.second);
+    auto r = create(c.first, c.second);
+    REQUIRE(r);
+    CHECK(r->status == 400);
+    CHECK(r->body.find(R"("type":"invalid_request_error")") != std::string::npos);
+    CHECK(r->body.find(R"("param":"amount")") != std::string::npos);
+  }
+  for (const auto& c :
+       Cases{{"500000", "isk"}, {"12340", "kwd"}, {"5001", "jpy"}, {"5001", "eur"}}) {
+    CAPTURE(c.second);
+    auto r = create(c.first, c.second);
+    REQUIRE(r);
+    CHECK(r->status == 200);
+  }
 }

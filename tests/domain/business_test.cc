@@ -326,6 +326,47 @@ TEST_CASE("service rules: name, duration, price, buffers, payment mode, deposit"
         "validation_failed");
 }
 
+TEST_CASE("what is paid through Stripe must be an amount Stripe takes in the currency") {
+  // The code of defining `definition` on a business pricing in `currency`.
+  const auto define_in = [](const std::string& currency, ServiceDefinition d) {
+    CreateBusiness c = create();
+    c.currency = currency;
+    const BusinessState s = fold(BusinessState{}, decide(BusinessState{}, c).value());
+    d.price.currency = currency;
+    if (d.deposit) d.deposit->currency = currency;
+    auto decided = decide(s, DefineService{kBiz, kOwner, "svc_1", d});
+    return decided.ok() ? std::string("ok") : decided.error().code + ": " + decided.error().message;
+  };
+  ServiceDefinition d = haircut();
+  d.price.amount_minor = 12345;        // 12.345 KWD: Stripe needs the last digit 0
+  CHECK(define_in("KWD", d) == "ok");  // nothing is paid through Stripe
+  d.payment_mode = PaymentMode::full;
+  CHECK(define_in("KWD", d) ==
+        "validation_failed: price: 12345 minor units of KWD cannot be paid through Stripe: it "
+        "takes KWD in multiples of 10 minor units");
+  d.price.amount_minor = 12340;
+  CHECK(define_in("KWD", d) == "ok");
+  d.payment_mode = PaymentMode::deposit;
+  d.deposit = Money{1005, "KWD"};
+  CHECK(define_in("KWD", d).find("validation_failed: deposit: 1005 minor units") == 0);
+  d.deposit = Money{1000, "KWD"};
+  CHECK(define_in("KWD", d) == "ok");
+  d.price.amount_minor = 12345;  // only the deposit is paid through Stripe
+  CHECK(define_in("KWD", d) == "ok");
+
+  d = haircut();
+  d.payment_mode = PaymentMode::full;
+  d.price.amount_minor = 500050;  // 5000.50 ariary: Stripe takes whole ariary
+  CHECK(define_in("MGA", d).find("validation_failed: price:") == 0);
+  d.price.amount_minor = 500000;
+  CHECK(define_in("MGA", d) == "ok");
+  d.price.amount_minor = 4999;  // whole krónur: Stripe is sent 499900
+  CHECK(define_in("ISK", d) == "ok");
+  CHECK(define_in("IQD", d) == "validation_failed: price: Stripe takes no payments in IQD");
+  d.payment_mode = PaymentMode::none;
+  CHECK(define_in("IQD", d) == "ok");
+}
+
 TEST_CASE("service life cycle: define, update, retire; a retired service cannot be updated") {
   BusinessState s = created();
   auto defined = decide(s, DefineService{kBiz, kOwner, "svc_1", haircut()});

@@ -65,6 +65,30 @@ std::string api_error(const std::string& type, const std::string& message) {
   return R"({"error":{"type":")" + type + R"(","message":")" + json_escape(message) + R"("}})";
 }
 
+// Stripe's rules for the amounts of its special currencies
+// (https://docs.stripe.com/currencies, "Three-decimal currencies" and
+// "Special cases"): what an amount of `currency` (lower case) must be a
+// multiple of.
+std::int64_t amount_multiple(const std::string& currency) {
+  if (currency == "isk" || currency == "ugx") return 100;
+  for (const char* three : {"bhd", "jod", "kwd", "omr", "tnd"}) {
+    if (currency == three) return 10;
+  }
+  return 1;
+}
+
+// Stripe's 400 for an amount it cannot take in `currency`, or nullopt.
+std::optional<std::pair<int, std::string>> refuse_amount(std::int64_t amount,
+                                                         const std::string& currency) {
+  const std::int64_t multiple = amount_multiple(currency);
+  if (amount % multiple == 0) return std::nullopt;
+  const std::string message = "Invalid amount: amounts in " + currency + " must be divisible by " +
+                              std::to_string(multiple) + ".";
+  return std::pair<int, std::string>{
+      400, R"({"error":{"type":"invalid_request_error","param":"amount","message":")" + message +
+               R"("}})"};
+}
+
 }  // namespace
 
 FakeStripe::FakeStripe(std::string secret_key) : secret_key_(std::move(secret_key)) {
@@ -148,6 +172,7 @@ std::pair<int, std::string> FakeStripe::create_intent(const Call& call) {
       field(call.form, "automatic_payment_methods[enabled]") != "true") {
     return {400, api_error("invalid_request_error", "missing amount, currency or methods")};
   }
+  if (auto refused = refuse_amount(i.amount, i.currency)) return *refused;
   intents_[i.id] = i;
   return {200, intent_json(i, "requires_payment_method")};
 }
@@ -164,6 +189,7 @@ std::pair<int, std::string> FakeStripe::create_refund(const Call& call) {
     return {400, api_error("invalid_request_error", "bad refund")};
   }
   r.currency = intent->second.currency;
+  if (auto refused = refuse_amount(r.amount, r.currency)) return *refused;
   refunds_.push_back(r);
   return {200, refund_json(r)};
 }
@@ -207,6 +233,9 @@ std::pair<int, std::string> FakeStripe::list_refunds(const Call& call) const {
 FakeStripe::Refund FakeStripe::add_refund(Refund refund) {
   std::lock_guard<std::mutex> lock(mu_);
   if (refund.id.empty()) refund.id = "re_fake" + std::to_string(next_id_++);
+  if (auto it = intents_.find(refund.payment_intent); it != intents_.end()) {
+    refund.currency = it->second.currency;
+  }
   refunds_.push_back(refund);
   return refund;
 }
@@ -281,7 +310,8 @@ std::string FakeStripe::charge_refunded_event(const std::string& event_id, const
   for (const auto& r : refunds) {
     if (!list.empty()) list += ",";
     list += R"({"id":")" + r.id + R"(","object":"refund","amount":)" + std::to_string(r.amount) +
-            R"(,"metadata":{"reason":")" + r.reason + R"("}})";
+            R"(,"currency":")" + intent.currency + R"(","metadata":{"reason":")" + r.reason +
+            R"("}})";
     total += r.amount;
   }
   return R"({"id":")" + event_id +

@@ -10,6 +10,13 @@
 //                                  a list object {object, url, has_more,
 //                                  data[]}, newest first, as Stripe pages it
 //
+// Amounts are Stripe's, and Stripe's rules for them hold
+// (https://docs.stripe.com/currencies): an amount of ISK or UGX must be a
+// multiple of 100 (5000 ISK is 500000), one of BHD, JOD, KWD, OMR or TND a
+// multiple of 10; anything else is answered 400 invalid_request_error with
+// param "amount", as Stripe does. These rules are written here on their own,
+// not taken from SlotWise's conversion, so tests prove the conversion.
+//
 // The charge of an intent "pi_X" is "ch_pi_X" (the events below use that id).
 // Every call must carry `Authorization: Bearer <secret key>` (else 401 with
 // Stripe's error shape); an Idempotency-Key seen before answers the first
@@ -53,20 +60,20 @@ class FakeStripe {
   struct Intent {
     std::string id;
     std::string client_secret;
-    std::int64_t amount = 0;
-    std::string currency;  // lower case, as Stripe
+    std::int64_t amount = 0;  // Stripe's: 500000 for 5000 ISK
+    std::string currency;     // lower case, as Stripe
     std::string booking_id;
     std::string business_id;
   };
   struct Refund {
     std::string id;
     std::string payment_intent;
-    std::int64_t amount = 0;
+    std::int64_t amount = 0;   // Stripe's, as Intent::amount
     std::string reason;        // metadata[reason]
     std::string booking_id{};  // metadata[booking_id]
     std::string status = "succeeded";
     std::string failure_reason{};  // set by fail_refund()
-    std::string currency = "eur";  // the intent's, for refunds SlotWise makes
+    std::string currency = "eur";  // the intent's when the fake knows it
   };
 
   explicit FakeStripe(std::string secret_key = "sk_test_fake_0123456789");
@@ -90,7 +97,8 @@ class FakeStripe {
   void lose_next_answers(int n);
   // A refund made without SlotWise's call being answered (in the Stripe
   // dashboard, or a call whose answer was lost): listed like the others.
-  // An empty id gets a fresh "re_fake..." one. Returns the stored refund.
+  // An empty id gets a fresh "re_fake..." one; the currency is its
+  // intent's when the fake made that intent. Returns the stored refund.
   Refund add_refund(Refund refund);
   // The refund `refund_id` moves to `status` ("failed": the customer's card
   // was closed, Stripe's failure_reason `failure_reason`; or "canceled"),
@@ -104,7 +112,8 @@ class FakeStripe {
   // "payment_intent.payment_failed").
   [[nodiscard]] static std::string intent_event(const std::string& event_id,
                                                 const std::string& type, const Intent& intent);
-  // charge.refunded with the given refunds listed (Stripe's older shape).
+  // charge.refunded with the given refunds listed (Stripe's older shape),
+  // each in the intent's currency.
   [[nodiscard]] static std::string charge_refunded_event(const std::string& event_id,
                                                          const Intent& intent,
                                                          const std::vector<Refund>& refunds);
