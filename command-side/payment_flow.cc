@@ -6,6 +6,7 @@
 
 #include "command-side/error_mapping.h"
 #include "command-side/handler_support.h"
+#include "command-side/refund_sync.h"
 #include "domain/cancellation_refund.h"
 #include "domain/stripe_amount.h"
 
@@ -24,6 +25,13 @@ common::Result<Executed, ExecuteError> execute_payment(CommandContext& ctx,
   return ctx.payments().execute(
       booking_id, [&](const domain::PaymentState& s) { return domain::decide(s, command); },
       new_commit_id(), commit_metadata(ctx, request, actor));
+}
+
+// A refund for `reason` is still to be made: the payment succeeded and no
+// refund of that reason is recorded (one Stripe reported failed counts: it
+// is not retried, docs/adr/0008-payments.md).
+bool refund_due(const domain::PaymentState& state, const std::string& reason) {
+  return state.status == domain::PaymentStatus::succeeded && !state.has_refund_for(reason);
 }
 
 std::string upper(std::string text) {
@@ -91,10 +99,21 @@ service::ApiResult<common::Unit> refund_once(CommandContext& ctx, const CommandR
   if (stripe == nullptr) return common::Unit{};
   auto loaded = ctx.payments().load(booking_id);
   if (!loaded) return common::fail(command::to_api_error(loaded.error()));
-  const domain::PaymentState& state = loaded->first;
-  if (state.status != domain::PaymentStatus::succeeded || state.has_refund_for(reason)) {
-    return common::Unit{};
+  if (!refund_due(loaded->first, reason)) return common::Unit{};
+  // The log may know less than Stripe: a refund whose own record was lost
+  // (its answer, or the append after it, failed; the process died between
+  // them), a dashboard refund whose charge.refunded is still on its way.
+  // Deciding from the log alone asked for more than is left (Stripe
+  // refuses), or made the reason's refund again once Stripe had forgotten
+  // its Idempotency-Key (after 24 hours). Record Stripe's refunds, then
+  // decide.
+  if (auto synced = sync_intent_refunds(ctx, request, loaded->first); !synced) {
+    return common::fail(synced.error());
   }
+  loaded = ctx.payments().load(booking_id);
+  if (!loaded) return common::fail(command::to_api_error(loaded.error()));
+  const domain::PaymentState& state = loaded->first;
+  if (!refund_due(state, reason)) return common::Unit{};
   const std::int64_t left = state.paid.amount_minor - state.refunded_minor;
   const std::int64_t amount = std::min(amount_minor.value_or(left), left);
   if (amount <= 0) return common::Unit{};

@@ -53,7 +53,11 @@ inline constexpr int kPaymentRetryAfterSeconds = 5;
 
 // Refunds up to `amount_minor` (nullopt: all that is not refunded yet) of
 // the booking's succeeded payment, once per `reason`; nothing when no
-// payment succeeded or the reason was refunded already.
+// payment succeeded or the reason was refunded already. Before deciding it
+// records the intent's refunds Stripe holds and the log lacks
+// (sync_intent_refunds, refund_sync.h: one Stripe call when the log says a
+// refund is due), so a refund whose own record was lost is neither made
+// again nor refunded past what is left.
 [[nodiscard]] service::ApiResult<common::Unit> refund_once(CommandContext& ctx,
                                                            const CommandRequest& request,
                                                            const std::string& booking_id,

@@ -24,7 +24,8 @@ int cancel(CommandFixture& f, const std::string& booking, const std::string& tok
   return f.api->post("/v1/bookings/" + booking + "/cancel", "", {{"X-Manage-Token", token}}).status;
 }
 
-// Refund requests Stripe received, failed ones included.
+// Calls to Stripe's Refunds API, failed ones included: each refund is
+// preceded by a list of the intent's refunds (GET /v1/refunds).
 std::size_t refund_calls(const CommandFixture& f) {
   std::size_t n = 0;
   for (const auto& call : f.stripe.calls()) n += call.path == "/v1/refunds" ? 1 : 0;
@@ -54,7 +55,9 @@ TEST_CASE_FIXTURE(CommandFixture, "a failed refund is made later without a repea
   REQUIRE(stripe.refunds().size() == 1);
   CHECK(stripe.refunds()[0].amount == 5000);
   CHECK(stripe.refunds()[0].reason == "cancellation");
-  CHECK(refund_calls(*this) == 4);  // the cancel's, two failed retries, the one that worked
+  // The lists of the cancel and of two retries failed; the third retry
+  // listed and refunded.
+  CHECK(refund_calls(*this) == 5);
   CHECK(eventually([&] { return reconciler_idle(*this); }));
   CHECK(payment_events(*this, booking) == "PaymentIntentCreated PaymentSucceeded PaymentRefunded");
   // The client repeating the cancel afterwards refunds nothing more.
@@ -84,9 +87,10 @@ TEST_CASE_FIXTURE(CommandFixture, "the next process to start makes a refund a st
   REQUIRE(eventually([&] { return stripe.refunds().size() == 2; }));
   CHECK(stripe.refunds()[1].amount == 2000);
   CHECK(eventually([&] { return reconciler_idle(*this); }));
-  // Only the booking that needed it cost a call: not the refunded one, the
-  // unpaid one or the paid booking that is not cancelled.
-  CHECK(refund_calls(*this) == calls_before + 1);
+  // Only the booking that needed it cost calls (its list and its refund):
+  // not the refunded one, the unpaid one or the paid booking that is not
+  // cancelled.
+  CHECK(refund_calls(*this) == calls_before + 2);
   CHECK(payment_events(*this, kept) == "PaymentIntentCreated PaymentSucceeded");
 }
 

@@ -134,7 +134,9 @@ void FakeStripe::handle(const httplib::Request& req, httplib::Response& res) {
   } else {
     reply = route(call);
     if (keyed && reply.first == 200) replies_by_key_[call.idempotency_key] = reply.second;
-    if (lost_answers_left_ > 0) {
+    const bool lost_call = (lost_method_.empty() || lost_method_ == call.method) &&
+                           (lost_path_.empty() || lost_path_ == call.path);
+    if (lost_answers_left_ > 0 && lost_call) {
       --lost_answers_left_;
       reply = {500, api_error("api_error", "simulated lost answer")};
     }
@@ -187,6 +189,19 @@ std::pair<int, std::string> FakeStripe::create_refund(const Call& call) {
   const auto intent = intents_.find(r.payment_intent);
   if (intent == intents_.end() || r.amount <= 0) {
     return {400, api_error("invalid_request_error", "bad refund")};
+  }
+  // Stripe refunds at most what is left of the charge; a refund that
+  // failed or was canceled gave its amount back to it.
+  std::int64_t left = intent->second.amount;
+  for (const auto& other : refunds_) {
+    const bool counts = other.status != "failed" && other.status != "canceled";
+    if (other.payment_intent == r.payment_intent && counts) left -= other.amount;
+  }
+  if (r.amount > left) {
+    return {400, api_error("invalid_request_error",
+                           "Refund amount (" + std::to_string(r.amount) +
+                               ") is greater than unrefunded amount on charge (" +
+                               std::to_string(left) + ")")};
   }
   r.currency = intent->second.currency;
   if (auto refused = refuse_amount(r.amount, r.currency)) return *refused;
@@ -285,9 +300,16 @@ void FakeStripe::fail_next(int n, int status) {
   failure_status_ = status;
 }
 
-void FakeStripe::lose_next_answers(int n) {
+void FakeStripe::lose_next_answers(int n, std::string method, std::string path) {
   std::lock_guard<std::mutex> lock(mu_);
   lost_answers_left_ = n;
+  lost_method_ = std::move(method);
+  lost_path_ = std::move(path);
+}
+
+void FakeStripe::forget_idempotency_keys() {
+  std::lock_guard<std::mutex> lock(mu_);
+  replies_by_key_.clear();
 }
 
 std::string FakeStripe::intent_event(const std::string& event_id, const std::string& type,

@@ -20,11 +20,14 @@
 // The charge of an intent "pi_X" is "ch_pi_X" (the events below use that id).
 // Every call must carry `Authorization: Bearer <secret key>` (else 401 with
 // Stripe's error shape); an Idempotency-Key seen before answers the first
-// response again. Calls are recorded. fail_next() makes the next calls
-// answer 500 (to test payment_unavailable); lose_next_answers() makes them
-// take effect and answer 500 (an answer lost on its way). fail_refund() moves a refund to
-// failed (or canceled) after its creation, as Stripe does when the card was
-// closed.
+// response again, until forget_idempotency_keys() (Stripe prunes a key
+// after 24 hours). A refund of more than the intent's unrefunded amount
+// (its amount minus its refunds that did not fail or get canceled) is
+// refused with 400, as Stripe refuses it. Calls are recorded. fail_next()
+// makes the next calls answer 500 (to test payment_unavailable);
+// lose_next_answers() makes them take effect and answer 500 (an answer
+// lost on its way). fail_refund() moves a refund to failed (or canceled)
+// after its creation, as Stripe does when the card was closed.
 //
 // It also builds Stripe events (payment_intent.succeeded, ...) and sends
 // them to a webhook URL signed with the real Stripe-Signature scheme
@@ -91,10 +94,14 @@ class FakeStripe {
   [[nodiscard]] std::vector<Refund> refunds() const;
   // The next `n` API calls answer HTTP `status` with an api_error.
   void fail_next(int n, int status = 500);
-  // The next `n` API calls take effect (a refund is made, an
-  // Idempotency-Key remembers its answer) but answer 500: the answer was
-  // lost on its way back, as a timeout would lose it.
-  void lose_next_answers(int n);
+  // The next `n` API calls (of `method` and `path`, when given: "POST",
+  // "/v1/refunds") take effect (a refund is made, an Idempotency-Key
+  // remembers its answer) but answer 500: the answer was lost on its way
+  // back, as a timeout would lose it.
+  void lose_next_answers(int n, std::string method = {}, std::string path = {});
+  // Idempotency-Keys seen so far are forgotten: a call repeating one takes
+  // effect again, as at Stripe 24 hours after the first.
+  void forget_idempotency_keys();
   // A refund made without SlotWise's call being answered (in the Stripe
   // dashboard, or a call whose answer was lost): listed like the others.
   // An empty id gets a fresh "re_fake..." one; the currency is its
@@ -156,6 +163,8 @@ class FakeStripe {
   std::vector<Refund> refunds_;
   int failures_left_ = 0;
   int lost_answers_left_ = 0;
+  std::string lost_method_;  // empty: any
+  std::string lost_path_;    // empty: any
   int failure_status_ = 500;
   std::uint64_t next_id_ = 1;
 };
