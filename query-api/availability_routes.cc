@@ -129,28 +129,24 @@ std::optional<QueryApi::Mover> QueryApi::mover(const Ctx& ctx, Res& res) const {
 
 std::optional<BookingRow> QueryApi::movable_booking(const Ctx& ctx, Res& res, const Mover& mover,
                                                     const std::string& booking_id) const {
-  auto b = store_.booking(booking_id);
-  if (!b) {
-    db_error(ctx, res, b.error());
-    return std::nullopt;
-  }
-  auto business = owners_.find(std::string(ctx.path_param("slug")));
-  if (!business) {
-    db_error(ctx, res, business.error());
+  // The booking and the owner of the path's business in one statement.
+  auto found = store_.business_booking(std::string(ctx.path_param("slug")), booking_id);
+  if (!found) {
+    db_error(ctx, res, found.error());
     return std::nullopt;
   }
   // Unknown, of another business, or not the caller's to move: the same 404
   // (GET /v1/bookings/{id} hides bookings the same way).
   const bool allowed =
-      b.value() && business.value() && b.value()->business_id == business.value()->business_id &&
-      (mover.owner_user_id
-           ? *mover.owner_user_id == business.value()->owner_user_id
-           : auth::manage_token_matches(mover.manage_token, b.value()->manage_token_sha256));
+      found.value() &&
+      (mover.owner_user_id ? *mover.owner_user_id == found.value()->owner_user_id
+                           : auth::manage_token_matches(
+                                 mover.manage_token, found.value()->booking.manage_token_sha256));
   if (!allowed) {
     not_found(res, "booking");
     return std::nullopt;
   }
-  return std::move(b).value();
+  return std::move(found.value()->booking);
 }
 
 void QueryApi::reschedule_availability(const Ctx& ctx, Res& res,
