@@ -24,6 +24,9 @@
 // booking that cannot be moved, as /reschedule answers), 503 database
 // unavailable.
 //
+// The availability routes are defined in availability_routes.cc, the others
+// in api.cc; replies.h holds the answers both share.
+//
 // Thread safety: handlers run concurrently; all members are read-only or
 // thread-safe.
 // Errors: never thrown; every failure is an HTTP answer.

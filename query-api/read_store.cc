@@ -239,6 +239,20 @@ constexpr const char* kBookingsPageAfter = "sw_bookings_page_after";
 constexpr const char* kStatusPage = "sw_status_page";
 constexpr const char* kStatusPageAfter = "sw_status_page_after";
 constexpr const char* kPosition = "sw_position";
+constexpr const char* kBusinessBookingById = "sw_business_booking_by_id";
+constexpr const char* kBusinessBookingBySlug = "sw_business_booking_by_slug";
+
+// $1 a booking id, $2 a business id (by_id) or slug: the booking's fields
+// and, last, the owner of the business $2 names, if the booking is that
+// business's. The business is chosen as business() chooses it (the first
+// by id for a slug), so the answer is the one the two reads would give.
+std::string business_booking_sql(bool by_id) {
+  return std::string("SELECT ") + kBookingFields + ", o.owner_user_id FROM bookings b" +
+         kServiceJoin + "JOIN (SELECT business_id, owner_user_id FROM businesses WHERE " +
+         (by_id ? "business_id" : "slug") +
+         " = $2 ORDER BY business_id LIMIT 1) o ON o.business_id = b.business_id"
+         " WHERE b.booking_id = $1";
+}
 
 // The conditions of a bookings page on alias `t`: business $1, start in
 // [$2, $3) (epoch seconds), and after a cursor (start, booking_id) beyond
@@ -309,6 +323,8 @@ ReadStore::ReadStore(ConnectionPool& pool) : pool_(pool) {
   pool_.prepare(kBusinessBySlug, kBusinessColumns + "WHERE slug = $1 ORDER BY business_id LIMIT 1");
   pool_.prepare(kServicesOf, kServiceColumns + "WHERE business_id = $1 ORDER BY service_id");
   pool_.prepare(kBookingById, select_bookings() + "WHERE b.booking_id = $1");
+  pool_.prepare(kBusinessBookingById, business_booking_sql(true));
+  pool_.prepare(kBusinessBookingBySlug, business_booking_sql(false));
   pool_.prepare(kHistoryOf,
                 "SELECT seq, event_index, event_type, extract(epoch from occurred_at)::bigint,"
                 " actor_kind, actor_id, detail::text FROM booking_history WHERE booking_id = $1"
@@ -367,6 +383,21 @@ Result<std::optional<BookingRow>> ReadStore::booking(const std::string& booking_
     std::optional<BookingRow> out;
     const pqxx::result r = tx.exec_prepared(kBookingById, booking_id);
     if (!r.empty()) out = booking_of(r[0]);
+    return out;
+  });
+}
+
+Result<std::optional<OwnedBookingRow>> ReadStore::business_booking(
+    const std::string& id_or_slug, const std::string& booking_id) const {
+  return read(pool_, "business booking", [&](Tx& tx) {
+    std::optional<OwnedBookingRow> out;
+    const pqxx::result r =
+        tx.exec_prepared(is_business_id(id_or_slug) ? kBusinessBookingById : kBusinessBookingBySlug,
+                         booking_id, id_or_slug);
+    if (!r.empty()) {
+      const pqxx::row row = r[0];
+      out = OwnedBookingRow{booking_of(row), text(row[row.size() - 1])};
+    }
     return out;
   });
 }

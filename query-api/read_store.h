@@ -96,6 +96,12 @@ struct BookingRow {
   std::optional<domain::CancellationTerms> cancellation_terms;
 };
 
+// A booking with the owner of its business.
+struct OwnedBookingRow {
+  BookingRow booking;
+  std::string owner_user_id;
+};
+
 struct HistoryEntry {
   std::uint64_t seq = 0;
   int event_index = 0;
@@ -164,6 +170,12 @@ class ReadStore {
       const std::string& id_or_slug, const std::string& service_id, domain::LocalDate from,
       domain::LocalDate to, domain::Instant now) const;
   [[nodiscard]] Result<std::optional<BookingRow>> booking(const std::string& booking_id) const;
+  // The booking `booking_id` with its business's owner, if it is a booking
+  // of the business `id_or_slug` names (as business() finds it); one
+  // statement instead of booking() and business(). Empty when the booking
+  // or the business is unknown, or the booking is another business's.
+  [[nodiscard]] Result<std::optional<OwnedBookingRow>> business_booking(
+      const std::string& id_or_slug, const std::string& booking_id) const;
   [[nodiscard]] Result<std::vector<HistoryEntry>> history(const std::string& booking_id) const;
   // Up to filter.limit + 1 rows (the extra one tells there is a next page).
   [[nodiscard]] Result<std::vector<BookingRow>> bookings(const BookingFilter& filter) const;

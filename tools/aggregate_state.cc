@@ -125,6 +125,20 @@ void write(Writer& w, const domain::Booking& b) {
   time(w, "hold_expires_at", b.hold_expires_at.value_or(domain::Instant{}));
   str(w, "created_by", actor_text(b.created_by));
   str(w, "idempotency_key", b.idempotency_key);
+  // The terms its cancellation refund follows, as GET /v1/bookings/{id}
+  // shows them; null for a booking logged before BookingTentativelyCreated
+  // carried them (the business's current policy applies to it).
+  w.Key("cancellation_terms");
+  if (b.cancellation_terms) {
+    w.StartObject();
+    w.Key("free_cancellation_cutoff_minutes");
+    w.Int(b.cancellation_terms->free_cancellation_cutoff_minutes);
+    w.Key("late_cancellation_refund_percent");
+    w.Int(b.cancellation_terms->late_cancellation_refund_percent);
+    w.EndObject();
+  } else {
+    w.Null();
+  }
 }
 
 void write(Writer& w, const domain::CalendarState& s) {

@@ -6,6 +6,8 @@
 #include <stdexcept>
 #include <utility>
 
+#include "tests/support/metric_value.h"
+
 namespace slotwise::testing {
 
 std::string ApiResponse::str(const char* name) const {
@@ -103,6 +105,10 @@ int CommandFixture::deliver_webhook(const std::string& payload) const {
   return FakeStripe::deliver(
       port, payload,
       FakeStripe::signature_header(kWebhookSecret, now().time_since_epoch().count(), payload));
+}
+
+std::string CommandFixture::metric(const std::string& series) const {
+  return metric_value(api->send("GET", "/metrics", "").body, series);
 }
 
 CommandFixture::~CommandFixture() {

@@ -101,6 +101,9 @@ class CommandFixture {
   void start_server();
   // Sends a Stripe event to the webhook, signed with kWebhookSecret now.
   int deliver_webhook(const std::string& payload) const;
+  // The value of `series` (name and labels, as exposed) on the server's
+  // GET /metrics; "" when absent (tests/support/metric_value.h).
+  [[nodiscard]] std::string metric(const std::string& series) const;
 
   NatsServerFixture nats;
   FakeStripe stripe;

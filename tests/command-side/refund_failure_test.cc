@@ -20,20 +20,6 @@ using slotwise::testing::FakeStripe;
 using slotwise::testing::paid_setup;
 using slotwise::testing::payment_events;
 
-namespace {
-
-// The value of the counter `name` on the server's /metrics ("" when absent).
-std::string metric(CommandFixture& f, const std::string& name) {
-  auto r = f.api->send("GET", "/metrics", "");
-  const std::string line = "\n" + name + " ";
-  const auto at = r.body.find(line);
-  if (at == std::string::npos) return "";
-  const auto start = at + line.size();
-  return r.body.substr(start, r.body.find('\n', start) - start);
-}
-
-}  // namespace
-
 TEST_CASE_FIXTURE(CommandFixture,
                   "a cancellation refund that fails at Stripe stops counting, once, unretried") {
   const auto s = paid_setup(*this, "refund-fails");
@@ -54,7 +40,7 @@ TEST_CASE_FIXTURE(CommandFixture,
   CHECK(state->first.refunds.at(failed.id).failed);
   CHECK(state->first.refunds.at(failed.id).reason == "cancellation");
   CHECK(state->first.refunds.at(failed.id).failure_reason == "expired_or_canceled_card");
-  CHECK(eventually([&] { return metric(*this, "slotwise_refunds_failed_total") == "1"; }));
+  CHECK(eventually([&] { return metric("slotwise_refunds_failed_total") == "1"; }));
   // Redelivered, and reported again by the newer event types and by a
   // charge.refunded list: one record.
   const auto after = last_sequence();
@@ -70,7 +56,7 @@ TEST_CASE_FIXTURE(CommandFixture,
   CHECK(api->post("/v1/bookings/" + booking + "/cancel", "", {{"X-Manage-Token", token}}).status ==
         200);
   CHECK(stripe.count("POST", "/v1/refunds") == 1);
-  CHECK(metric(*this, "slotwise_refunds_failed_total") == "1");
+  CHECK(metric("slotwise_refunds_failed_total") == "1");
 }
 
 TEST_CASE_FIXTURE(CommandFixture, "a dashboard refund that fails is found through its intent") {

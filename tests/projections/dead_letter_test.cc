@@ -5,6 +5,7 @@
 #include <doctest/doctest.h>
 
 #include "tests/read_side/read_side_fixture.h"
+#include "tests/support/metric_value.h"
 
 namespace slotwise::testing {
 
@@ -62,10 +63,10 @@ TEST_CASE_FIXTURE(ReadSideFixture, "corrupt and unknown events are dead-lettered
   CHECK(tx.exec1("SELECT count(*) FROM businesses")[0].as<int>() == 1);
 
   const std::string metrics = p.metrics();
-  CHECK(metrics.find("slotwise_projection_dead_letters_total{projection=\"main\"} 2") !=
-        std::string::npos);
-  CHECK(metrics.find("slotwise_projection_unknown_events_total{projection=\"main\"} 2") !=
-        std::string::npos);
+  CHECK(metric_value(metrics, "slotwise_projection_dead_letters_total{projection=\"main\"}") ==
+        "2");
+  CHECK(metric_value(metrics, "slotwise_projection_unknown_events_total{projection=\"main\"}") ==
+        "2");
 }
 
 }  // namespace slotwise::testing

@@ -11,6 +11,7 @@
 #include <cstdio>
 
 #include "tests/query-api/query_scenario.h"
+#include "tests/support/metric_value.h"
 
 namespace slotwise::testing {
 namespace {
@@ -46,11 +47,10 @@ std::string london(int hour, int minute = 0) { return local("2026-05-28", hour, 
 std::string friday(int hour, int minute = 0) { return local("2026-05-29", hour, minute); }
 
 std::uint64_t counter(const service::MetricsRegistry& m, const std::string& result) {
-  const std::string name = "slotwise_query_availability_cache_total{result=\"" + result + "\"} ";
-  const std::string text = m.render();
-  const auto at = text.find(name);
-  REQUIRE(at != std::string::npos);
-  return std::stoull(text.substr(at + name.size()));
+  const std::string value = metric_value(
+      m.render(), "slotwise_query_availability_cache_total{result=\"" + result + "\"}");
+  REQUIRE(!value.empty());
+  return std::stoull(value);
 }
 
 }  // namespace

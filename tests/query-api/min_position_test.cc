@@ -8,6 +8,7 @@
 #include <rapidjson/document.h>
 
 #include "tests/query-api/query_fixture.h"
+#include "tests/support/metric_value.h"
 
 namespace slotwise::testing {
 namespace {
@@ -57,7 +58,7 @@ TEST_CASE_FIXTURE(SlowFixture, "SlotWise-Min-Position waits for the projection o
   const auto [status, body] = waiting.get();
   CHECK(status == 200);
   CHECK(body.find("Renamed") != std::string::npos);
-  CHECK(metrics.render().find("slotwise_query_min_position_timeouts_total 1") != std::string::npos);
+  CHECK(metric_value(metrics.render(), "slotwise_query_min_position_timeouts_total") == "1");
 }
 
 TEST_CASE_FIXTURE(SlowFixture,
@@ -80,10 +81,10 @@ TEST_CASE_FIXTURE(SlowFixture,
   CHECK(refused("/v1/businesses/min-x/calendar.ics?token=wrong") == 404);
   CHECK(refused("/v1/bookings/bkg_x") == 401);
   // None of them waited the 1.5 s bound out.
-  CHECK(metrics.render().find("slotwise_query_min_position_timeouts_total 0") != std::string::npos);
+  CHECK(metric_value(metrics.render(), "slotwise_query_min_position_timeouts_total") == "0");
   // A request that may succeed still waits, and then answers 503.
   CHECK(refused("/v1/businesses/min-x") == 503);
-  CHECK(metrics.render().find("slotwise_query_min_position_timeouts_total 1") != std::string::npos);
+  CHECK(metric_value(metrics.render(), "slotwise_query_min_position_timeouts_total") == "1");
 }
 
 }  // namespace slotwise::testing

@@ -6,6 +6,7 @@
 #include <doctest/doctest.h>
 
 #include "tests/query-api/query_fixture.h"
+#include "tests/support/metric_value.h"
 
 namespace slotwise::testing {
 namespace {
@@ -45,10 +46,9 @@ TEST_CASE_FIXTURE(QueryFixture, "lag is the unapplied commits and the age of the
   CHECK(behind.value().age.count() >= 119);
   CHECK(behind.value().age.count() <= 130);
   const std::string rendered = metrics.render();
-  CHECK(rendered.find("slotwise_projection_lag_events{projection=\"main\"} 3") !=
-        std::string::npos);
-  CHECK(rendered.find("slotwise_projection_lag_seconds{projection=\"main\"} " +
-                      std::to_string(behind.value().age.count())) != std::string::npos);
+  CHECK(metric_value(rendered, "slotwise_projection_lag_events{projection=\"main\"}") == "3");
+  CHECK(metric_value(rendered, "slotwise_projection_lag_seconds{projection=\"main\"}") ==
+        std::to_string(behind.value().age.count()));
 
   // The thread keeps the gauges current: back to zero once the projector
   // has caught up.
@@ -56,11 +56,11 @@ TEST_CASE_FIXTURE(QueryFixture, "lag is the unapplied commits and the age of the
   projector = std::make_unique<RunningProjector>(*store, db, "projector-main");
   sync();
   CHECK(eventually([&] {
-    return metrics.render().find("slotwise_projection_lag_events{projection=\"main\"} 0") !=
-           std::string::npos;
+    return metric_value(metrics.render(), "slotwise_projection_lag_events{projection=\"main\"}") ==
+           "0";
   }));
-  CHECK(metrics.render().find("slotwise_projection_lag_seconds{projection=\"main\"} 0") !=
-        std::string::npos);
+  CHECK(metric_value(metrics.render(), "slotwise_projection_lag_seconds{projection=\"main\"}") ==
+        "0");
   lag.stop();
 }
 
@@ -76,7 +76,7 @@ TEST_CASE_FIXTURE(QueryFixture,
   CHECK(r.error().find("checkpoint") == 0);
   lag.start();
   CHECK(eventually([&] {
-    return metrics.render().find("slotwise_query_lag_probe_failures_total 0") == std::string::npos;
+    return metric_value(metrics.render(), "slotwise_query_lag_probe_failures_total") != "0";
   }));
   lag.stop();
 }

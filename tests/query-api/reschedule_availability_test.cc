@@ -212,6 +212,11 @@ TEST_CASE_FIXTURE(QueryFixture, "reschedule availability: who may ask, and which
   CHECK(status(path, as_r) == 200);
   // The same answer for each of them.
   CHECK(get(path + "&manage_token=" + s.token.token)->body == get(path, as_r)->body);
+  // The business's id in place of its slug, as on every route.
+  const std::string by_id =
+      "/v1/businesses/biz_r/availability?from=2026-05-26&to=2026-05-28&reschedule=bkg_r1";
+  CHECK(status(by_id, as_r) == 200);
+  CHECK(get(by_id, as_r)->body == get(path, as_r)->body);
 
   // Another owner, a wrong token, an unknown booking, another business's
   // booking (through this business's path, or the other way round): 404.
@@ -224,6 +229,10 @@ TEST_CASE_FIXTURE(QueryFixture, "reschedule availability: who may ask, and which
            {"/v1/businesses/other-x/availability?from=2026-05-26&to=2026-05-28&reschedule=bkg_r1",
             as_r},
            {"/v1/businesses/nope/availability?from=2026-05-26&to=2026-05-28&reschedule=bkg_r1",
+            as_r},
+           {"/v1/businesses/biz_x/availability?from=2026-05-26&to=2026-05-28&reschedule=bkg_r1",
+            as_r},
+           {"/v1/businesses/biz_nope/availability?from=2026-05-26&to=2026-05-28&reschedule=bkg_r1",
             as_r}}) {
     CAPTURE(request.first);
     auto r = get(request.first, request.second);

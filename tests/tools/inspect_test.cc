@@ -63,6 +63,34 @@ TEST_CASE("inspect rebuilds the state, now and at an earlier point") {
   CHECK(contains(table.out, "\"status\": \"confirmed\""));
 }
 
+TEST_CASE("inspect shows each booking's cancellation terms, or null when none were logged") {
+  slotwise::testing::StoreFixture f;
+  slotwise::testing::seed_log(*f.store);
+  // bkg_1 and bkg_2 were logged without terms (as before they existed);
+  // bkg_3 was booked under a 24-hour cutoff with a 50 % late refund.
+  auto with_terms = slotwise::testing::booking_created("bkg_3", 1798794000 + 7200);
+  with_terms.mutable_cancellation_terms()->set_free_cancellation_cutoff_minutes(1440);
+  with_terms.mutable_cancellation_terms()->set_late_cancellation_refund_percent(50);
+  slotwise::testing::append(
+      *f.store, "calendar", "biz_1", {slotwise::events::pack(with_terms)},
+      slotwise::testing::actor(slotwise::events::v1::ACTOR_KIND_CUSTOMER, "bkg_3"), "c-b3");
+  const std::string url = "--nats=" + f.nats.url();
+
+  auto json = cli({url, "--json", "inspect", "calendar", "biz_1"});
+  CHECK(json.code == 0);
+  CHECK(contains(json.out, R"("idempotency_key":"","cancellation_terms":)"
+                           R"({"free_cancellation_cutoff_minutes":1440,)"
+                           R"("late_cancellation_refund_percent":50}})"));
+  CHECK(contains(json.out, R"("cancellation_terms":null},"bkg_2")"));  // bkg_1's
+  CHECK(contains(json.out, R"("cancellation_terms":null},"bkg_3")"));  // bkg_2's
+
+  auto table = cli({url, "inspect", "calendar", "biz_1"});
+  CHECK(table.code == 0);
+  CHECK(count_lines(table.out, "\"cancellation_terms\": null") == 2);  // bkg_1, bkg_2
+  CHECK(contains(table.out, "\"free_cancellation_cutoff_minutes\": 1440"));
+  CHECK(contains(table.out, "\"late_cancellation_refund_percent\": 50"));
+}
+
 TEST_CASE("inspect: bad input gets a message and a non-zero exit") {
   slotwise::testing::StoreFixture f;
   const auto seeded = slotwise::testing::seed_log(*f.store);
