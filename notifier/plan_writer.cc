@@ -34,6 +34,7 @@ struct Ctx {
   const PlanOptions& options;
   PlanEffects& fx;
   std::uint64_t sequence = 0;
+  int event_index = 0;  // the event's place in its commit
   Instant committed;
   const std::string& trace_id;
 };
@@ -150,6 +151,21 @@ void cancel_superseded(Ctx& c, const std::string& booking_id, std::optional<int>
   c.fx.cancelled += r.size();
 }
 
+// Whether the booking's mirror row has not seen this event yet; records it
+// as the last one applied. False for an event at or below the last applied
+// (the log planned again from an earlier checkpoint): applied twice, a
+// reschedule would raise the revision again, so its notices and reminders
+// would get new ids and go out again, and a replayed confirmation would
+// set a cancelled booking back to confirmed and notify about it. Also
+// false for a booking the notifier never saw created (nothing to do).
+bool first_application(Ctx& c, const std::string& booking_id) {
+  const pqxx::result r = c.tx.exec_params(
+      "UPDATE notifier_bookings SET applied_sequence = $2::bigint, applied_event = $3::int"
+      " WHERE booking_id = $1 AND (applied_sequence, applied_event) < ($2::bigint, $3::int)",
+      booking_id, c.sequence, c.event_index);
+  return r.affected_rows() == 1;
+}
+
 // The booking's status before this event; "" when unknown.
 std::string set_status(Ctx& c, const std::string& booking_id, const char* status) {
   const pqxx::result r = c.tx.exec_params(
@@ -193,15 +209,17 @@ void on_service(Ctx& c, const ServiceEvent& e) {
 void on(Ctx& c, const v1::BookingTentativelyCreated& e) {
   c.tx.exec_params(
       "INSERT INTO notifier_bookings (booking_id, business_id, service_id, start_at, end_at,"
-      " customer_name, customer_email, customer_phone, customer_time_zone, status)"
-      " VALUES ($1,$2,$3,$4::timestamptz,$5::timestamptz,$6,$7,$8,$9,'tentative')"
+      " customer_name, customer_email, customer_phone, customer_time_zone, status,"
+      " applied_sequence, applied_event)"
+      " VALUES ($1,$2,$3,$4::timestamptz,$5::timestamptz,$6,$7,$8,$9,'tentative',$10,$11)"
       " ON CONFLICT DO NOTHING",
       e.booking_id(), e.business_id(), e.service_id(), pg_time(instant_of(e.start())),
       pg_time(instant_of(e.end())), e.customer().name(), e.customer().email(), e.customer().phone(),
-      e.customer_time_zone());
+      e.customer_time_zone(), c.sequence, c.event_index);
 }
 
 void on(Ctx& c, const v1::BookingConfirmed& e) {
+  if (!first_application(c, e.booking_id())) return;
   const std::string before = set_status(c, e.booking_id(), "confirmed");
   if (before == "confirmed" || before.empty()) return;
   const auto biz = business_facts(c, e.business_id());
@@ -213,6 +231,7 @@ void on(Ctx& c, const v1::BookingConfirmed& e) {
 }
 
 void on(Ctx& c, const v1::BookingCancelled& e) {
+  if (!first_application(c, e.booking_id())) return;
   const std::string before = set_status(c, e.booking_id(), "cancelled");
   cancel_reminders(c, e.booking_id());
   cancel_superseded(c, e.booking_id(), std::nullopt);
@@ -226,6 +245,9 @@ void on(Ctx& c, const v1::BookingCancelled& e) {
 }
 
 void on(Ctx& c, const v1::BookingRescheduled& e) {
+  // Once per event: revision counts reschedules, and every notice's id
+  // carries it (a second count would send them all again).
+  if (!first_application(c, e.booking_id())) return;
   const pqxx::result r = c.tx.exec_params(
       "UPDATE notifier_bookings SET start_at = $2::timestamptz, end_at = $3::timestamptz,"
       " revision = revision + 1 WHERE booking_id = $1 RETURNING status",
@@ -262,6 +284,7 @@ void on(Ctx& c, const v1::PaymentRefundFailed& e) {
 }
 
 void on_ended(Ctx& c, const std::string& booking_id, const char* status) {
+  if (!first_application(c, booking_id)) return;
   (void)set_status(c, booking_id, status);
   cancel_reminders(c, booking_id);
 }
@@ -291,7 +314,8 @@ void PlanWriter::apply_event(const events::StoredCommit& commit, int index,
                              const std::string& trace_id) {
   const google::protobuf::Any& any = commit.commit.events(index).payload();
   const std::string type(domain::type_name_of(any));
-  Ctx c{tx_, options_, fx_, commit.sequence, instant_of(commit.commit.committed_at()), trace_id};
+  Ctx c{tx_,     options_, fx_, commit.sequence, index, instant_of(commit.commit.committed_at()),
+        trace_id};
   bool ok = true;
   auto handle = [&]<class T>(T msg, auto&& apply_fn) {
     if (type != T::descriptor()->full_name()) return false;

@@ -20,9 +20,13 @@
 //      PaymentRefundFailed -> failed-refund notice to the owner, whatever the
 //                            booking's status, id keyed by the refund id
 //                            (never cancelled by the booking's changes).
-//    Rows are inserted ON CONFLICT DO NOTHING, so replaying a commit is a
-//    no-op. Times come from the log (commit time, booking times), never the
-//    wall clock, so planning is deterministic.
+//    Replaying a commit is a no-op: rows are inserted ON CONFLICT DO
+//    NOTHING, and a booking's mirror row keeps the position (sequence,
+//    index in the commit) of the last event applied to it, so a booking
+//    event at or below it changes nothing (a reschedule counted twice
+//    would give every later notice a new id, and send it again). Times
+//    come from the log (commit time, booking times), never the wall clock,
+//    so planning is deterministic.
 //
 // Thread safety: one writer per transaction and thread.
 // Errors: libpqxx exceptions propagate to the caller's guarded(); events
