@@ -5,6 +5,7 @@
 #include <doctest/doctest.h>
 
 #include "tests/notifier/notifier_fixture.h"
+#include "tests/support/metric_value.h"
 
 namespace slotwise::testing {
 
@@ -32,7 +33,7 @@ TEST_CASE_FIXTURE(NotifierFixture, "corrupt events are dead-lettered and the not
   CHECK(letters[1][1].as<int>() == 0);
   CHECK(letters[1][3].as<std::string>().find("BookingConfirmed") != std::string::npos);
   CHECK(tx.exec1("SELECT dead_letters FROM notifier_checkpoints")[0].as<int>() == 2);
-  CHECK(n.metrics().find("slotwise_notifier_dead_letters_total 2") != std::string::npos);
+  CHECK(metric_value(n.metrics(), "slotwise_notifier_dead_letters_total") == "2");
 }
 
 }  // namespace slotwise::testing

@@ -10,6 +10,7 @@
 #include "notifier/outbox_retention.h"
 #include "tests/notifier/notifier_fixture.h"
 #include "tests/support/eventually.h"
+#include "tests/support/metric_value.h"
 
 namespace slotwise::testing {
 namespace {
@@ -43,9 +44,9 @@ TEST_CASE_FIXTURE(NotifierFixture, "done outbox rows older than the retention ar
   CHECK(eventually_sql(*this, "SELECT count(*) FROM notifications", 2));
   CHECK(sql("SELECT count(*) FROM notifications WHERE id IN ('old-planned', 'new-sent')") == 2);
   // The counter moves just after the delete commits: poll it too.
-  CHECK(eventually(
-      [&] { return n.metrics().find("slotwise_notifier_pruned_total 3") != std::string::npos; },
-      std::chrono::seconds(20)));
+  CHECK(
+      eventually([&] { return metric_value(n.metrics(), "slotwise_notifier_pruned_total") == "3"; },
+                 std::chrono::seconds(20)));
 }
 
 TEST_CASE_FIXTURE(NotifierFixture, "pruning works in chunks until nothing old is left") {

@@ -7,6 +7,7 @@
 #include <cstdlib>
 
 #include "tests/notifier/notifier_fixture.h"
+#include "tests/support/metric_value.h"
 
 namespace slotwise::testing {
 
@@ -37,8 +38,15 @@ TEST_CASE_FIXTURE(NotifierFixture, "emails due while SMTP is down all arrive aft
   CHECK(by_id.size() == static_cast<std::size_t>(2 * kBookings));
   CHECK(sql("SELECT count(*) FROM notifications WHERE status = 'sent'") == 2 * kBookings);
   CHECK(sql("SELECT count(*) FROM notifications WHERE status = 'failed'") == 0);
-  CHECK(n.metrics().find("slotwise_notifier_retries_total{channel=\"email\"}") !=
-        std::string::npos);
+  const std::string metrics = n.metrics();
+  CHECK(metric_value(metrics, "slotwise_notifier_sent_total{channel=\"email\"}") ==
+        std::to_string(2 * kBookings));
+  CHECK(metric_value(metrics, "slotwise_notifier_failed_total{channel=\"email\"}").empty());
+  // Retried during the outage (how often depends on the backoff's timing).
+  const std::string retries =
+      metric_value(metrics, "slotwise_notifier_retries_total{channel=\"email\"}");
+  REQUIRE_FALSE(retries.empty());
+  CHECK(std::stoll(retries) > 0);
 }
 
 }  // namespace slotwise::testing
