@@ -1,7 +1,8 @@
 // Planning the log again from checkpoint 0 (an operator resetting the
 // notifier's checkpoint) sends nothing twice: a booking's mirror row
 // remembers the last event applied to it, so a rescheduled booking's
-// revision, and with it every notification id, stays what it was.
+// revision, and with it every notification id, stays what it was, and a
+// cancelled booking is never confirmed again.
 #include <doctest/doctest.h>
 
 #include <pqxx/pqxx>
@@ -86,6 +87,42 @@ TEST_CASE_FIXTURE(NotifierFixture,
   CHECK(sql("SELECT revision FROM notifier_bookings WHERE booking_id = 'bkg_r1'") == 3);
   CHECK(sql("SELECT count(*) FROM notifications WHERE status = 'planned'"
             " AND kind IN ('reminder_1', 'reminder_2') AND revision = 3") == 2);
+}
+
+TEST_CASE_FIXTURE(NotifierFixture,
+                  "a replay one commit at a time never confirms a cancelled booking again") {
+  business("biz_c");
+  const std::int64_t start = unix_now() + 5 * kDay;
+  confirmed_booking("biz_c", "bkg_c1", start, "c1@example.com");
+  append<domain::CalendarEvent>("calendar", "biz_c",
+                                {rescheduled("biz_c", "bkg_c1", start + kDay, 60)});
+  append<domain::CalendarEvent>("calendar", "biz_c", {cancelled("biz_c", "bkg_c1")});
+  auto s = settings();
+  s.planner.batch = 1;  // each replayed commit is its own planning transaction
+  {
+    RunningNotifier n(*store, s, clock());
+    REQUIRE(n.wait_planned(last_position()));
+    REQUIRE(
+        eventually_sql(*this, "SELECT count(*) FROM notifications WHERE status = 'planned'", 0));
+    settle();
+  }
+  const std::size_t mails = smtp.count();
+  const std::int64_t rows = sql("SELECT count(*) FROM notifications");
+  {
+    pqxx::connection c(db);
+    pqxx::work tx(c);
+    tx.exec0("UPDATE notifier_checkpoints SET position = 0 WHERE consumer = 'notifier-test'");
+    tx.commit();
+  }
+  RunningNotifier again(*store, s, clock());
+  REQUIRE(again.wait_planned(last_position()));
+  // The replayed confirmation, alone in its batch, would have set the
+  // booking back to confirmed and planned a confirmation of revision 1.
+  CHECK_FALSE(smtp.wait_for(mails + 1, std::chrono::seconds(3)));
+  CHECK(sql("SELECT count(*) FROM notifications") == rows);
+  CHECK(sql("SELECT count(*) FROM notifications WHERE kind = 'confirmation'") == 1);
+  CHECK(sql("SELECT count(*) FROM notifier_bookings WHERE booking_id = 'bkg_c1'"
+            " AND status = 'cancelled' AND revision = 1") == 1);
 }
 
 }  // namespace slotwise::testing
