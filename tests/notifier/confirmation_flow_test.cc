@@ -56,13 +56,9 @@ std::string ics_time(std::string rfc3339) {
 TEST_CASE_FIXTURE(CommandFixture,
                   "paid booking -> webhook -> confirmation email with a valid .ics") {
   PostgresServerFixture pg;
-  {
-    pqxx::connection c(pg.url());
-    pqxx::nontransaction tx(c);
-    tx.exec0("CREATE DATABASE notify");
-  }
+  const std::string db = create_database(pg, "notify");
   FakeSmtpServer smtp;
-  RunningNotifier notifier(*reader, notifier_settings(nats.url(), pg.url("notify"), smtp.url()));
+  RunningNotifier notifier(*reader, notifier_settings(nats.url(), db, smtp.url()));
 
   const auto s = paid_setup(*this, "notify-flow");
   const std::string start = slot(3, 10);

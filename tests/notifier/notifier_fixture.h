@@ -9,6 +9,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstddef>
 #include <memory>
 #include <string>
 #include <thread>
@@ -146,6 +147,14 @@ inline std::int64_t unix_now() {
   return std::chrono::duration_cast<std::chrono::seconds>(
              std::chrono::system_clock::now().time_since_epoch())
       .count();
+}
+
+// How many received messages have `needle` in their Message-ID (which holds
+// the notification id: <booking>.<kind>.<revision>).
+inline std::size_t count_of(const FakeSmtpServer& smtp, const std::string& needle) {
+  std::size_t n = 0;
+  for (const auto& m : smtp.messages()) n += m.message_id().find(needle) != std::string::npos;
+  return n;
 }
 
 }  // namespace slotwise::testing

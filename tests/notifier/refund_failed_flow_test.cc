@@ -11,25 +11,10 @@
 #include "tests/support/postgres_server.h"
 
 namespace slotwise::testing {
-namespace {
-
-std::size_t count_of(const FakeSmtpServer& smtp, const std::string& needle) {
-  std::size_t n = 0;
-  for (const auto& m : smtp.messages()) n += m.message_id().find(needle) != std::string::npos;
-  return n;
-}
-
-}  // namespace
-
 TEST_CASE_FIXTURE(CommandFixture,
                   "a cancellation refund Stripe reports failed emails the owner once") {
   PostgresServerFixture pg;
-  {
-    pqxx::connection c(pg.url());
-    pqxx::nontransaction tx(c);
-    tx.exec0("CREATE DATABASE notify");
-  }
-  const std::string db = pg.url("notify");
+  const std::string db = create_database(pg, "notify");
   FakeSmtpServer smtp;
   RunningNotifier notifier(*reader, notifier_settings(nats.url(), db, smtp.url()));
 

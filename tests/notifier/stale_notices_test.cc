@@ -13,16 +13,6 @@
 #include "tests/notifier/notifier_fixture.h"
 
 namespace slotwise::testing {
-namespace {
-
-std::size_t count_of(const FakeSmtpServer& smtp, const std::string& needle) {
-  std::size_t n = 0;
-  for (const auto& m : smtp.messages()) n += m.message_id().find(needle) != std::string::npos;
-  return n;
-}
-
-}  // namespace
-
 TEST_CASE_FIXTURE(NotifierFixture,
                   "after a restart no reminder goes out before planning has read the log") {
   business("biz_s");

@@ -34,6 +34,15 @@ namespace slotwise::testing {
 
 namespace v1 = slotwise::events::v1;
 
+// A new, empty database `name` on `pg`; its URL (superuser). Also for a
+// PostgreSQL started beside a fixture that brings none (CommandFixture).
+inline std::string create_database(const PostgresServerFixture& pg, const std::string& name) {
+  pqxx::connection c(pg.url());
+  pqxx::nontransaction tx(c);
+  tx.exec0("CREATE DATABASE " + tx.quote_name(name));
+  return pg.url(name);
+}
+
 struct ReadSideFixture {
   NatsServerFixture nats;
   PostgresServerFixture pg;
@@ -41,10 +50,7 @@ struct ReadSideFixture {
 
   // A new, empty database on the cluster; its URL (superuser).
   [[nodiscard]] std::string create_database(const std::string& name) const {
-    pqxx::connection c(pg.url());
-    pqxx::nontransaction tx(c);
-    tx.exec0("CREATE DATABASE " + tx.quote_name(name));
-    return pg.url(name);
+    return testing::create_database(pg, name);
   }
 
   // Appends one commit of `events` to <category>/<id>; returns its position.
