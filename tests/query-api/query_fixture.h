@@ -57,8 +57,14 @@ struct QueryFixture : ReadSideFixture {
   explicit QueryFixture(
       std::chrono::milliseconds min_position_wait = std::chrono::milliseconds(2000)) {
     REQUIRE(projector->wait_leader());
+    // Reconnects after 3 s rather than production's 500 ms: the cache test
+    // that kills this connection asserts what requests do while it is down,
+    // and on a loaded machine its append and projector wait alone could
+    // outlast 500 ms, letting the listener back before the request is made.
+    query::ChangeListenerOptions listening;
+    listening.retry = std::chrono::seconds(3);
     listener = std::make_unique<query::ChangeListener>(query::with_user(db, "slotwise_query"),
-                                                       "main", cache, logger);
+                                                       "main", cache, logger, listening);
     listener->start();
     REQUIRE(wait_cache_connected());
     query::QueryOptions o;
