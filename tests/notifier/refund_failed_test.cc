@@ -29,10 +29,12 @@ v1::PaymentSucceeded paid(const std::string& biz, const std::string& bkg) {
   return e;
 }
 
-v1::PaymentRefunded refunded(const std::string& biz, const std::string& bkg,
-                             const std::string& refund_id, std::int64_t amount,
-                             const std::string& reason) {
-  v1::PaymentRefunded e;
+// A refund event of type `Refund` (PaymentRefunded, PaymentRefundFailed):
+// the fields both carry.
+template <class Refund>
+Refund refund_event(const std::string& biz, const std::string& bkg, const std::string& refund_id,
+                    std::int64_t amount, const std::string& reason) {
+  Refund e;
   e.set_booking_id(bkg);
   e.set_business_id(biz);
   e.set_payment_intent_id("pi_" + bkg);
@@ -43,17 +45,16 @@ v1::PaymentRefunded refunded(const std::string& biz, const std::string& bkg,
   return e;
 }
 
+v1::PaymentRefunded refunded(const std::string& biz, const std::string& bkg,
+                             const std::string& refund_id, std::int64_t amount,
+                             const std::string& reason) {
+  return refund_event<v1::PaymentRefunded>(biz, bkg, refund_id, amount, reason);
+}
+
 v1::PaymentRefundFailed refund_failed(const std::string& biz, const std::string& bkg,
                                       const std::string& refund_id, std::int64_t amount,
                                       const std::string& reason) {
-  v1::PaymentRefundFailed e;
-  e.set_booking_id(bkg);
-  e.set_business_id(biz);
-  e.set_payment_intent_id("pi_" + bkg);
-  e.set_refund_id(refund_id);
-  e.mutable_amount()->set_amount_minor(amount);
-  e.mutable_amount()->set_currency("EUR");
-  e.set_reason(reason);
+  auto e = refund_event<v1::PaymentRefundFailed>(biz, bkg, refund_id, amount, reason);
   e.set_status("failed");
   e.set_failure_reason("expired_or_canceled_card");
   e.set_provider_event_id("evt_failed_" + refund_id);
