@@ -17,6 +17,8 @@ std::string format_date(LocalDate d) { return date::format("%F", d); }
 
 }  // namespace
 
+std::string_view weekday_name(std::size_t day_index) { return kWeekdayNames.at(day_index); }
+
 const DayIntervals& intervals_on(const WeeklySchedule& schedule, const DateOverrides& overrides,
                                  LocalDate local_date) {
   if (const auto it = overrides.find(local_date); it != overrides.end()) {

@@ -14,6 +14,7 @@
 #include <cstddef>
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <date/date.h>
@@ -47,6 +48,9 @@ struct WeeklySchedule {
   }
   DayIntervals& on(date::weekday wd) { return days[wd.iso_encoding() - 1]; }
 };
+
+// "monday" ... "sunday" for days[0] ... days[6], as the API names them.
+[[nodiscard]] std::string_view weekday_name(std::size_t day_index);
 
 // Replaces the weekly hours of one local date: either closed all day, or open
 // during `intervals` (an empty list also means closed).

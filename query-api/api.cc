@@ -7,6 +7,7 @@
 #include "auth/base64url.h"
 #include "auth/tokens.h"
 #include "domain/proto_values.h"
+#include "domain/text_rules.h"
 #include "query-api/ics.h"
 #include "query-api/replies.h"
 #include "query-api/views.h"
@@ -138,6 +139,19 @@ void QueryApi::install(service::HttpServer& server) {
   server.get("/v1/businesses/{slug}/calendar-feed", bind(&QueryApi::calendar_feed));
   server.get("/v1/businesses/{slug}/stats", bind(&QueryApi::stats));
   server.get("/v1/businesses/{slug}/notifications", bind(&QueryApi::notifications));
+  server.get("/v1/businesses/{slug}/schedule", bind(&QueryApi::opening_hours));
+  server.get("/v1/businesses/{slug}/customers", bind(&QueryApi::customers));
+  server.get("/v1/me/businesses", bind(&QueryApi::my_businesses));
+}
+
+std::optional<int> QueryApi::page_limit(const httplib::Request& req, Res& res) const {
+  if (!req.has_param("limit")) return options_.default_page_size;
+  const auto l = parse_u64(req.get_param_value("limit"));
+  if (!l || *l < 1 || *l > static_cast<std::uint64_t>(options_.max_page_size)) {
+    bad_request(res, "limit must be 1.." + std::to_string(options_.max_page_size));
+    return std::nullopt;
+  }
+  return static_cast<int>(*l);
 }
 
 bool QueryApi::text_request(const Ctx& ctx, Res& res) {
@@ -283,13 +297,14 @@ void QueryApi::bookings(const Ctx& ctx, Res& res) const {
     if (!statuses) return bad_request(res, statuses.error());
     f.statuses = std::move(statuses).value();
   }
-  f.limit = options_.default_page_size;
-  if (req.has_param("limit")) {
-    const auto l = parse_u64(req.get_param_value("limit"));
-    if (!l || *l < 1 || *l > static_cast<std::uint64_t>(options_.max_page_size)) {
-      return bad_request(res, "limit must be 1.." + std::to_string(options_.max_page_size));
+  const auto limit = page_limit(req, res);
+  if (!limit) return;
+  f.limit = *limit;
+  if (req.has_param("customer")) {
+    f.customer_email_normalized = domain::normalize_email(req.get_param_value("customer"));
+    if (!domain::is_email_shaped(f.customer_email_normalized)) {
+      return bad_request(res, "customer must be an email address");
     }
-    f.limit = static_cast<int>(*l);
   }
   if (req.has_param("cursor")) {
     f.after = parse_cursor(req.get_param_value("cursor"));
@@ -366,17 +381,11 @@ void QueryApi::notifications(const Ctx& ctx, Res& res) const {
       status != "cancelled") {
     return bad_request(res, "status must be planned, sent, failed or cancelled");
   }
-  int limit = options_.default_page_size;
-  if (req.has_param("limit")) {
-    const auto l = parse_u64(req.get_param_value("limit"));
-    if (!l || *l < 1 || *l > static_cast<std::uint64_t>(options_.max_page_size)) {
-      return bad_request(res, "limit must be 1.." + std::to_string(options_.max_page_size));
-    }
-    limit = static_cast<int>(*l);
-  }
+  const auto limit = page_limit(req, res);
+  if (!limit) return;
   const auto business = owned_business_row(ctx, res);
   if (!business) return;
-  auto rows = store_.notifications(business->business_id, status, limit);
+  auto rows = store_.notifications(business->business_id, status, *limit);
   if (!rows) return db_error(ctx, res, rows.error());
   reply_private(res, notifications_json(*business, rows.value()));
 }

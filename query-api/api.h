@@ -11,6 +11,9 @@
 //   GET /v1/businesses/{id}/stats                owner
 //   GET /v1/businesses/{id}/notifications        owner: the notifier's outbox
 //                                                (?status=planned|sent|failed|cancelled)
+//   GET /v1/businesses/{slug}/schedule           public, ETag: opening hours
+//   GET /v1/businesses/{id}/customers            owner, keyset pagination
+//   GET /v1/me/businesses                        the bearer's businesses
 //
 // Read-your-writes: a request with `SlotWise-Min-Position: N` first waits
 // (polling the projection checkpoint, pauses doubling from 5 to 50 ms,
@@ -24,8 +27,9 @@
 // booking that cannot be moved, as /reschedule answers), 503 database
 // unavailable.
 //
-// The availability routes are defined in availability_routes.cc, the others
-// in api.cc; replies.h holds the answers both share.
+// The availability routes are defined in availability_routes.cc, the
+// schedule, customers and own-businesses routes in profile_routes.cc, the
+// others in api.cc; replies.h holds the answers they share.
 //
 // Thread safety: handlers run concurrently; all members are read-only or
 // thread-safe.
@@ -131,6 +135,12 @@ class QueryApi {
   void calendar_feed(const Ctx& ctx, Res& res) const;
   void stats(const Ctx& ctx, Res& res) const;
   void notifications(const Ctx& ctx, Res& res) const;
+  void opening_hours(const Ctx& ctx, Res& res) const;
+  void customers(const Ctx& ctx, Res& res) const;
+  void my_businesses(const Ctx& ctx, Res& res) const;
+  // The request's `limit` (default_page_size when absent); nullopt (and a
+  // 400 written) outside 1..max_page_size.
+  [[nodiscard]] std::optional<int> page_limit(const httplib::Request& req, Res& res) const;
   // The business id if the request's bearer owns the business in the path
   // (after await_position: the owner is read from the read models); else
   // the error is written.

@@ -7,6 +7,8 @@
 #include <tuple>
 #include <utility>
 
+#include "query-api/read_tx.h"
+
 namespace slotwise::query {
 namespace {
 
@@ -220,11 +222,6 @@ std::string availability_sql(bool by_id) {
          " LEFT JOIN calendars c ON c.business_id = b.business_id";
 }
 
-// Every read is a single statement (atomic, one snapshot) in autocommit: a
-// read-only transaction around it would cost two more round trips (BEGIN,
-// COMMIT) per request. The connection is read-only anyway (connection_pool.h).
-using Tx = pqxx::nontransaction;
-
 // Every read is a prepared statement: parsed and planned once per pooled
 // connection instead of per request (planning cost more than executing the
 // indexed reads). One statement per shape, so each generic plan can use its
@@ -239,6 +236,7 @@ constexpr const char* kBookingsPageAfter = "sw_bookings_page_after";
 constexpr const char* kStatusPage = "sw_status_page";
 constexpr const char* kStatusPageAfter = "sw_status_page_after";
 constexpr const char* kPosition = "sw_position";
+constexpr const char* kCustomerPage = "sw_customer_page";
 constexpr const char* kBusinessBookingById = "sw_business_booking_by_id";
 constexpr const char* kBusinessBookingBySlug = "sw_business_booking_by_slug";
 
@@ -288,6 +286,20 @@ std::string bookings_status_page_sql(bool after) {
          "ORDER BY b.start_at, b.booking_id LIMIT $5";
 }
 
+// One customer's bookings: $1 business, $2 normalized email, $3/$4 start
+// bounds, $5 statuses (a text array, NULL: all), $6 limit, $7/$8 the cursor
+// (NULL: the first page). One statement for every variant: a customer has
+// few bookings, found by bookings_business_customer and sorted.
+std::string customer_page_sql() {
+  return select_bookings() +
+         "WHERE b.business_id = $1 AND b.customer_email_normalized = $2"
+         " AND b.start_at >= to_timestamp($3::bigint) AND b.start_at < to_timestamp($4::bigint)"
+         " AND ($5::text[] IS NULL OR b.status = ANY($5::text[]))"
+         " AND ($7::bigint IS NULL OR (b.start_at, b.booking_id) >"
+         " (to_timestamp($7::bigint), $8::text))"
+         " ORDER BY b.start_at, b.booking_id LIMIT $6";
+}
+
 // A PostgreSQL array literal of statuses (validated names: no quoting needed).
 std::string text_array(const std::vector<std::string>& items) {
   std::string out = "{";
@@ -300,17 +312,6 @@ std::optional<BusinessRow> find_business(Tx& tx, const std::string& key) {
       tx.exec_prepared(is_business_id(key) ? kBusinessById : kBusinessBySlug, key);
   if (r.empty()) return std::nullopt;
   return business_of(r[0]);
-}
-
-template <class F>
-auto read(ConnectionPool& pool, std::string_view what, F&& f)
-    -> Result<std::invoke_result_t<F, Tx&>> {
-  auto lease = pool.acquire();
-  if (!lease) return common::Unexpected<Error>{lease.error()};
-  return projections::guarded(what, [&] {
-    Tx tx(lease.value().conn());
-    return f(tx);
-  });
 }
 
 }  // namespace
@@ -334,6 +335,8 @@ ReadStore::ReadStore(ConnectionPool& pool) : pool_(pool) {
   pool_.prepare(kStatusPage, bookings_status_page_sql(false));
   pool_.prepare(kStatusPageAfter, bookings_status_page_sql(true));
   pool_.prepare(kPosition, "SELECT position FROM projection_checkpoints WHERE projection = $1");
+  pool_.prepare(kCustomerPage, customer_page_sql());
+  prepare_profile_reads();
 }
 
 Result<std::optional<BusinessRow>> ReadStore::business(const std::string& id_or_slug) const {
@@ -420,7 +423,18 @@ Result<std::vector<BookingRow>> ReadStore::bookings(const BookingFilter& f) cons
     const std::int64_t to = f.to.time_since_epoch().count();
     const int limit = f.limit + 1;  // one more: is there a next page?
     pqxx::result r;
-    if (f.statuses.empty()) {
+    if (!f.customer_email_normalized.empty()) {
+      std::optional<std::string> statuses;
+      if (!f.statuses.empty()) statuses = text_array(f.statuses);
+      std::optional<std::int64_t> after_start;
+      std::optional<std::string> after_id;
+      if (f.after) {
+        after_start = f.after->first;
+        after_id = f.after->second;
+      }
+      r = tx.exec_prepared(kCustomerPage, f.business_id, f.customer_email_normalized, from, to,
+                           statuses, limit, after_start, after_id);
+    } else if (f.statuses.empty()) {
       r = f.after ? tx.exec_prepared(kBookingsPageAfter, f.business_id, from, to, limit,
                                      f.after->first, f.after->second)
                   : tx.exec_prepared(kBookingsPage, f.business_id, from, to, limit);

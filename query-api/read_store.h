@@ -1,5 +1,7 @@
 // ReadStore: the query API's typed reads of the read-model tables
-// (projections/migrations). Each function runs one read-only transaction on
+// (projections/migrations): bookings, businesses and availability in
+// read_store.cc; an owner's businesses, opening hours and customers in
+// read_store_profiles.cc. Each function runs one read-only transaction on
 // a pooled connection inside projections::guarded(), so libpqxx exceptions
 // never escape.
 //
@@ -11,6 +13,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "domain/cancellation_terms.h"
@@ -144,11 +147,51 @@ struct NotificationRow {
   std::optional<domain::Instant> sent_at;
 };
 
+// One of an owner's businesses, as the owner's list shows it.
+struct OwnedBusiness {
+  std::string business_id;
+  std::string slug;
+  std::string name;
+  std::string time_zone;
+  std::string currency;
+};
+
+// A business's opening hours: the weekly schedule (none before the first
+// PUT .../schedule) and the date overrides in a range of local dates.
+struct OpeningHours {
+  std::optional<CalendarRow> calendar;
+  std::vector<OverrideRow> overrides;  // by date
+};
+
+// One customer of a business: everyone who booked with one (normalized)
+// email address, named as in their most recently created booking.
+struct CustomerRow {
+  std::string email_normalized;
+  std::string name;
+  std::string email;
+  std::string phone;
+  std::int64_t bookings_count = 0;
+  domain::Instant last_booking_at{};  // the latest start among their bookings
+  // The name as the order compares it (PostgreSQL's lower(name)): the
+  // cursor carries it.
+  std::string sort_name;
+};
+
+// A page of customers by name (case-insensitive), then email.
+struct CustomerFilter {
+  std::string business_id;
+  // Keyset: strictly after (sort_name, email_normalized) when set.
+  std::optional<std::pair<std::string, std::string>> after;
+  int limit = 50;
+};
+
 struct BookingFilter {
   std::string business_id;
   domain::Instant from{};
   domain::Instant to{};
   std::vector<std::string> statuses;  // empty: all
+  // Only the bookings of this customer (normalize_email) when not empty.
+  std::string customer_email_normalized;
   // Keyset: strictly after (start, booking_id) when set.
   std::optional<std::pair<std::int64_t, std::string>> after;
   int limit = 50;
@@ -193,10 +236,22 @@ class ReadStore {
   [[nodiscard]] Result<std::vector<NotificationRow>> notifications(const std::string& business_id,
                                                                    const std::string& status,
                                                                    int limit) const;
+  // The businesses `user_id` owns, by name (read_store_profiles.cc).
+  [[nodiscard]] Result<std::vector<OwnedBusiness>> businesses_of(const std::string& user_id) const;
+  // The business's weekly schedule and its overrides dated from..to
+  // (YYYY-MM-DD, inclusive).
+  [[nodiscard]] Result<OpeningHours> opening_hours(const std::string& business_id,
+                                                   const std::string& from,
+                                                   const std::string& to) const;
+  // Up to filter.limit + 1 customers (the extra one tells there is a next page).
+  [[nodiscard]] Result<std::vector<CustomerRow>> customers(const CustomerFilter& filter) const;
   // The projection's checkpoint (0 when it has none yet).
   [[nodiscard]] Result<std::uint64_t> position(const std::string& projection) const;
 
  private:
+  // Declares the statements of read_store_profiles.cc.
+  void prepare_profile_reads();
+
   ConnectionPool& pool_;
 };
 

@@ -123,6 +123,28 @@ TEST_CASE_FIXTURE(ShortWaitFixture, "every query response conforms to the OpenAP
   CHECK(rec.call(ics, "/v1/businesses/biz_a/calendar.ics?token=" + feed_token,
                  {{"SlotWise-Min-Position", "soon"}}) == 400);
 
+  const std::string hours = "/v1/businesses/{id}/schedule";
+  CHECK(rec.call(hours, "/v1/businesses/studio-a/schedule") == 200);
+  CHECK(rec.call(hours, "/v1/businesses/other-b/schedule?from=2026-05-01&to=2026-05-31") == 200);
+  const std::string hours_etag = get("/v1/businesses/studio-a/schedule")->get_header_value("ETag");
+  CHECK(rec.call(hours, "/v1/businesses/studio-a/schedule", {{"If-None-Match", hours_etag}}) ==
+        304);
+  CHECK(rec.call(hours, "/v1/businesses/studio-a/schedule?from=someday") == 400);
+  CHECK(rec.call(hours, "/v1/businesses/nope/schedule") == 404);
+
+  const std::string customers = "/v1/businesses/{id}/customers";
+  CHECK(rec.call(customers, "/v1/businesses/biz_a/customers?limit=5", owner("usr_a")) == 200);
+  CHECK(rec.call(customers, "/v1/businesses/biz_a/customers?cursor=x", owner("usr_a")) == 400);
+  CHECK(rec.call(customers, "/v1/businesses/biz_a/customers") == 401);
+  CHECK(rec.call(customers, "/v1/businesses/biz_a/customers", owner("usr_b")) == 403);
+  CHECK(rec.call(bookings, "/v1/businesses/biz_a/bookings?customer=ann0@example.com",
+                 owner("usr_a")) == 200);
+  CHECK(rec.call(bookings, "/v1/businesses/biz_a/bookings?customer=ann0", owner("usr_a")) == 400);
+
+  const std::string mine = "/v1/me/businesses";
+  CHECK(rec.call(mine, "/v1/me/businesses", owner("usr_a")) == 200);
+  CHECK(rec.call(mine, "/v1/me/businesses") == 401);
+
   // The projector stops: a position it has not reached is a 503 with a body.
   projector->stop();
   v1::BusinessProfileUpdated update;
