@@ -4,7 +4,8 @@
 //   GET /v1/businesses/{slug}                    public, ETag, id accepted for slug
 //   GET /v1/businesses/{slug}/availability       public, ETag; with
 //       reschedule=<booking id>: owner JWT or manage token, private
-//   GET /v1/bookings/{id}                        owner JWT or manage token
+//   GET /v1/bookings/{id}                        owner JWT or manage token (the
+//                                                customer's view: views.h BookingReader)
 //   GET /v1/businesses/{id}/bookings             owner, keyset pagination
 //   GET /v1/businesses/{id}/calendar.ics?token=  feed token
 //   GET /v1/businesses/{id}/calendar-feed        owner: the feed URL and token

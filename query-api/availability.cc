@@ -86,10 +86,12 @@ std::optional<domain::Booking> domain_booking(const BookingRow& row) {
   return b;
 }
 
-AvailabilityAnswer compute_availability(const AvailabilityData& data, domain::LocalDate from,
-                                        domain::LocalDate to, const domain::TimeZone& display,
-                                        domain::Instant now,
-                                        const std::optional<MovingBooking>& moving) {
+namespace {
+
+// The starts free_slots() finds, by their date in `display`.
+AvailabilityAnswer free_answer(const AvailabilityData& data, domain::LocalDate from,
+                               domain::LocalDate to, const domain::TimeZone& display,
+                               domain::Instant now, const std::optional<MovingBooking>& moving) {
   AvailabilityAnswer answer{{}, domain::Instant::max()};
   for (domain::LocalDate d = from; d <= to; d += date::days{1}) answer.days.push_back({d, {}});
   const domain::CalendarState state = calendar_state(data);
@@ -124,6 +126,32 @@ AvailabilityAnswer compute_availability(const AvailabilityData& data, domain::Lo
   if (const auto expiry = domain::next_hold_expiry(state, now)) {
     answer.valid_until = std::min(answer.valid_until, *expiry);
   }
+  return answer;
+}
+
+// Adds a moving booking's current start to its date, keeping the slots
+// sorted and unique. decide_reschedule answers that start as a retry that
+// finds the booking already there (already_done, 200) once check_movable
+// passed, without asking the engine, so the engine's verdict on it (which
+// the rules of today may refuse: a new grid, notice, horizon, hours or
+// daily limit) must not hide it: a customer keeps the time they hold.
+void list_current_start(AvailabilityAnswer& answer, domain::LocalDate from, domain::LocalDate to,
+                        const domain::TimeZone& display, domain::Instant start) {
+  const domain::LocalDate day = display.reading(start).date;
+  if (day < from || day > to) return;
+  auto& slots = answer.days[static_cast<std::size_t>((day - from).count())].slots;
+  const auto at = std::lower_bound(slots.begin(), slots.end(), start);
+  if (at == slots.end() || *at != start) slots.insert(at, start);
+}
+
+}  // namespace
+
+AvailabilityAnswer compute_availability(const AvailabilityData& data, domain::LocalDate from,
+                                        domain::LocalDate to, const domain::TimeZone& display,
+                                        domain::Instant now,
+                                        const std::optional<MovingBooking>& moving) {
+  AvailabilityAnswer answer = free_answer(data, from, to, display, now, moving);
+  if (moving) list_current_start(answer, from, to, display, moving->start);
   return answer;
 }
 

@@ -49,10 +49,15 @@ struct AvailabilityDay {
 // them. The booking is left out of the busy set and the daily counts (it
 // cannot block itself), its own timing (domain::moving_timing) replaces the
 // service's, and a retired service does not matter (a booking of it can
-// still move).
+// still move). Its current start is always listed (on its date, when that
+// is in the range): the decider accepts it as a no-op (already_done) before
+// any rule about the time, so it is listed even where a new booking could
+// not be made now (off today's slot grid, inside the notice, past the
+// horizon, outside today's hours, on a date at its limit, or past).
 struct MovingBooking {
   std::string booking_id;
   domain::ServiceTiming timing;
+  domain::Instant start;
 };
 
 struct AvailabilityAnswer {

@@ -180,9 +180,9 @@ void QueryApi::reschedule_availability(const Ctx& ctx, Res& res,
   if (!entry.value()) return not_found(res, "business or service");
   const AvailabilityData& data = entry.value()->data();
   const domain::TimeZone display = display_zone(request.display, data.business);
-  const AvailabilityAnswer answer =
-      compute_availability(data, request.from, request.to, display, t,
-                           MovingBooking{row->booking_id, domain::moving_timing(*booking)});
+  const AvailabilityAnswer answer = compute_availability(
+      data, request.from, request.to, display, t,
+      MovingBooking{row->booking_id, domain::moving_timing(*booking), booking->start});
   reply_private(res, availability_json(data.business, row->service_id, display, answer.days));
 }
 

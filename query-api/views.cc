@@ -31,6 +31,16 @@ domain::TimeZone zone_or_utc(const std::string& name) {
   return domain::TimeZone::locate("UTC").value();
 }
 
+// A history detail as its booking's customer sees it (BookingReader in
+// views.h): a failed refund without Stripe's failure_reason, which is told
+// to the business only. Removed rather than replaced, so the detail stays
+// the event's fields (a canceled refund has none either).
+void hide_from_customer(std::string_view event_type, rapidjson::Document& detail) {
+  if (event_type == "PaymentRefundFailed" && detail.IsObject()) {
+    detail.RemoveMember("failure_reason");
+  }
+}
+
 // `zone` is the booking's own (zone_or_utc(b.time_zone)).
 void booking_fields(Writer& w, const BookingRow& b, const domain::TimeZone& zone) {
   json_member(w, "id", b.booking_id);
@@ -161,7 +171,8 @@ std::string availability_json(const BusinessRow& business, const std::string& se
   return done(sb);
 }
 
-std::string booking_json(const BookingRow& booking, const std::vector<HistoryEntry>& history) {
+std::string booking_json(const BookingRow& booking, const std::vector<HistoryEntry>& history,
+                         BookingReader reader) {
   rapidjson::StringBuffer sb;
   Writer w(sb);
   w.StartObject();
@@ -184,6 +195,7 @@ std::string booking_json(const BookingRow& booking, const std::vector<HistoryEnt
     if (detail.HasParseError()) {
       w.Null();
     } else {
+      if (reader == BookingReader::customer) hide_from_customer(h.event_type, detail);
       detail.Accept(w);
     }
     w.EndObject();

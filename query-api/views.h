@@ -27,8 +27,18 @@ namespace slotwise::query {
                                             const std::string& service_id,
                                             const domain::TimeZone& display,
                                             const std::vector<AvailabilityDay>& days);
+// Who reads a booking (GET /v1/bookings/{id}): its business's owner sees
+// every history detail as logged; the customer, holding the manage token,
+// sees them without what Stripe tells only the business: the failure_reason
+// of a failed refund (PaymentRefundFailed), Stripe's verdict on the
+// customer's card (lost_or_stolen_card is a fraud signal), for the owner to
+// settle the refund by other means. The customer still sees that the refund
+// failed (its status) and of what (docs/adr/0008-payments.md).
+enum class BookingReader { owner, customer };
+
 [[nodiscard]] std::string booking_json(const BookingRow& booking,
-                                       const std::vector<HistoryEntry>& history);
+                                       const std::vector<HistoryEntry>& history,
+                                       BookingReader reader);
 [[nodiscard]] std::string booking_page_json(const std::vector<BookingRow>& items,
                                             const std::optional<std::string>& next_cursor);
 [[nodiscard]] std::string stats_json(const BusinessRow& business, const std::string& from,

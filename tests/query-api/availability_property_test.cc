@@ -162,12 +162,12 @@ std::map<std::string, std::vector<domain::Instant>> expected(const Business& b,
   return out;
 }
 
-// The oracle of the reschedule variant: the grid starts to which the
-// decider (domain::decide(RescheduleBooking), by the owner) moves
-// `booking_id`, by their date in `display`; or the decider's error code when
-// the booking cannot move at all. Its current start, a no-op for the
-// decider, counts when a booking of its own timing could be made there
-// apart from itself.
+// The oracle of the reschedule variant: the starts the decider
+// (domain::decide(RescheduleBooking), by the owner) accepts for
+// `booking_id` among the grid starts and its current start (which it
+// accepts as a no-op wherever it lies: off today's grid, inside the notice,
+// outside today's hours, in the past), by their date in `display`; or the
+// decider's error code when the booking cannot move at all.
 using Oracle = std::variant<std::map<std::string, std::vector<domain::Instant>>, std::string>;
 Oracle expected_move(const Business& b, const std::string& booking_id, domain::LocalDate from,
                      domain::LocalDate to, const domain::TimeZone& display) {
@@ -184,26 +184,21 @@ Oracle expected_move(const Business& b, const std::string& booking_id, domain::L
       !r && r.error().code == "invalid_state") {
     return r.error().code;
   }
-  const domain::ServiceTiming own = domain::moving_timing(booking);
-  const domain::BusyCalendar others = domain::busy_calendar(cal, b.now, booking_id);
-  const domain::BookingContext ctx{cal.schedule,       cal.overrides, *cal.zone,
-                                   biz.policy.booking, own,           others};
-  std::map<std::string, std::vector<domain::Instant>> out;
-  for (auto d = from; d <= to; d += date::days{1}) out[domain::format_local_date(d)];
-  std::set<domain::Instant> seen;
+  std::set<domain::Instant> candidates{booking.start};
   for (auto d = from - date::days{2}; d <= to + date::days{2}; d += date::days{1}) {
     for (const domain::Instant s :
          domain::slot_starts(cal.schedule, cal.overrides, *cal.zone, biz.policy.booking, d)) {
-      if (!seen.insert(s).second) continue;
-      const bool accepted =
-          s == booking.start ? domain::check_bookable(ctx, s, b.now).ok() : move(s).ok();
-      if (!accepted) continue;
-      const auto day = display.reading(s).date;
-      if (day < from || day > to) continue;
-      out[domain::format_local_date(day)].push_back(s);
+      candidates.insert(s);
     }
   }
-  for (auto& [day, slots] : out) std::sort(slots.begin(), slots.end());
+  std::map<std::string, std::vector<domain::Instant>> out;
+  for (auto d = from; d <= to; d += date::days{1}) out[domain::format_local_date(d)];
+  for (const domain::Instant s : candidates) {
+    if (!move(s)) continue;
+    const auto day = display.reading(s).date;
+    if (day < from || day > to) continue;
+    out[domain::format_local_date(day)].push_back(s);
+  }
   return out;
 }
 

@@ -3,7 +3,10 @@
 // command side's decider (domain::decide(RescheduleBooking), on the state
 // folded from the same events) decides them: the booking does not block its
 // own time nor count on its date's limit, and it keeps its own duration and
-// buffers after its service changed. Only the owner or the manage token may
+// buffers after its service changed; its current start, which /reschedule
+// accepts as a no-op, is listed even where today's rules (grid, notice,
+// horizon, hours, daily limit) would refuse a new booking there, and for
+// the owner after it started. Only the owner or the manage token may
 // ask; a booking that cannot move is the 409 /reschedule answers; the answer
 // is private, and the public answers the cache keeps are not disturbed.
 #include <doctest/doctest.h>
@@ -127,6 +130,96 @@ std::string decide_move(const MoveScenario& s, const std::string& booking, domai
 }
 
 const std::string kPath = "/v1/businesses/move-r/availability?from=2026-05-26&to=2026-05-28";
+
+// keep-k (owner usr_k): bookings made under one policy and schedule (a
+// 15-minute grid, no notice, 30 days ahead, no daily limit, weekdays
+// 09:00-17:00), then both changed (a 30-minute grid, 36 hours' notice, 10
+// days ahead, at most 2 a day; Wednesday 13:00-17:00), so that each
+// booking's current start breaks one rule of today. All 60 minutes, no
+// buffers, confirmed, with the same manage token.
+struct KeepScenario {
+  auth::ManageToken token = auth::new_manage_token().value();
+  std::vector<domain::BusinessEvent> business_events;
+  std::vector<domain::CalendarEvent> calendar_events;
+};
+
+KeepScenario build_keep_scenario(QueryFixture& f) {
+  KeepScenario s;
+  s.business_events = {business_created("biz_k", "keep-k", "usr_k", kZone, policy(15, 0, 30, 0)),
+                       service_defined("biz_k", "svc_k", 60, 0, 0, 1000)};
+  const std::vector<std::pair<int, int>> hours = {{540, 1020}};
+  s.calendar_events.push_back(
+      schedule_set("biz_k", kZone, {hours, hours, hours, hours, hours, {}, {}}));
+  const auto book = [&](const std::string& id, std::int64_t start) {
+    s.calendar_events.push_back(booking_created("biz_k", id, "svc_k", start, 60, kZone,
+                                                id + "@example.com", 1000, 0, 0, std::nullopt,
+                                                s.token.sha256_hex));
+    s.calendar_events.push_back(confirmed("biz_k", id));
+  };
+  book("bkg_notice", kTuesday + 8 * kHour);                  // Tue 09:00, inside the notice
+  book("bkg_hours", kTuesday + kDay + 9 * kHour);            // Wed 10:00, outside the hours
+  book("bkg_grid", kTuesday + 2 * kDay + 10 * kHour + 900);  // Thu 11:15, off the grid
+  book("bkg_full", kTuesday + 3 * kDay + 9 * kHour);         // Fri 10:00, its date at the limit
+  book("bkg_full2", kTuesday + 3 * kDay + 11 * kHour);       // Fri 12:00
+  book("bkg_full3", kTuesday + 3 * kDay + 13 * kHour);       // Fri 14:00
+  book("bkg_far", kTuesday + 14 * kDay + 9 * kHour);         // 2026-06-09 10:00, past the horizon
+  book("bkg_past", kMonday - 3 * kDay + 9 * kHour);          // 2026-05-22 10:00, started
+  v1::BookingPolicyChanged changed;
+  changed.set_business_id("biz_k");
+  *changed.mutable_policy() = policy(30, 36 * 60, 10, 2);
+  s.business_events.emplace_back(changed);
+  s.calendar_events.push_back(
+      schedule_set("biz_k", kZone, {hours, hours, {{780, 1020}}, hours, hours, {}, {}}));
+
+  f.append<domain::BusinessEvent>("business", "biz_k", s.business_events);
+  for (const auto& e : s.calendar_events) {
+    f.append<domain::CalendarEvent>("calendar", "biz_k", std::vector<domain::CalendarEvent>{e});
+  }
+  f.sync();
+  return s;
+}
+
+// What /reschedule's decider does with moving `booking` to `start`:
+// "moved", "no-op" (already_done), or the error code.
+std::string keep_decision(const KeepScenario& s, const std::string& booking, domain::Instant start,
+                          domain::Instant now, const domain::Actor& actor) {
+  const domain::CalendarState cal = domain::fold(domain::CalendarState{}, s.calendar_events);
+  const domain::BusinessState biz = domain::fold(domain::BusinessState{}, s.business_events);
+  const std::string token_sha = actor.kind == domain::ActorKind::customer ? s.token.sha256_hex : "";
+  auto d =
+      domain::decide(cal, domain::RescheduleBooking{"biz_k", booking, "usr_k", actor, token_sha,
+                                                    start, biz.policy.booking, now});
+  if (!d) return d.error().code;
+  return d->outcome == domain::DecideOutcome::already_done ? "no-op" : "moved";
+}
+
+// Every start of `date` (London) the decider accepts for `booking`, among
+// the date's grid starts and the booking's current start, as "HH:MM".
+std::vector<std::string> keep_accepted(const KeepScenario& s, const std::string& booking,
+                                       const std::string& date, domain::Instant now,
+                                       const domain::Actor& actor) {
+  const domain::CalendarState cal = domain::fold(domain::CalendarState{}, s.calendar_events);
+  const domain::BusinessState biz = domain::fold(domain::BusinessState{}, s.business_events);
+  const domain::TimeZone london = domain::TimeZone::locate(kZone).value();
+  const auto day = domain::parse_local_date(date).value();
+  std::set<domain::Instant> candidates{cal.bookings.at(booking).start};
+  for (const domain::Instant t :
+       domain::slot_starts(cal.schedule, cal.overrides, *cal.zone, biz.policy.booking, day)) {
+    candidates.insert(t);
+  }
+  std::vector<std::string> out;
+  for (const domain::Instant t : candidates) {
+    if (london.reading(t).date != day) continue;
+    const std::string verdict = keep_decision(s, booking, t, now, actor);
+    if (verdict == "moved" || verdict == "no-op")
+      out.push_back(query::format_in(london, t).substr(11, 5));
+  }
+  return out;
+}
+
+domain::Instant at_seconds(std::int64_t unix_seconds) {
+  return domain::Instant{std::chrono::seconds{unix_seconds}};
+}
 
 }  // namespace
 
@@ -287,6 +380,91 @@ TEST_CASE_FIXTURE(QueryFixture, "reschedule availability leaves the cached publi
   CHECK(after->get_header_value("ETag") == before->get_header_value("ETag"));
   CHECK(get(pub + "&tz=UTC")->body != get_as("usr_r", mine + "&tz=UTC")->body);
   CHECK(cache.stats().entries >= 1);
+}
+
+TEST_CASE_FIXTURE(QueryFixture,
+                  "reschedule availability always lists the booking's current start, a no-op") {
+  const KeepScenario s = build_keep_scenario(*this);
+  const domain::Instant now{std::chrono::seconds{now_seconds.load()}};
+  const domain::Actor customer{domain::ActorKind::customer, ""};
+  const domain::Actor owner{domain::ActorKind::owner, "usr_k"};
+  // The starts listed for `booking` on `date`, asked with its manage token
+  // (the customer) or as the owner.
+  const auto listed_on = [&](const std::string& booking, const std::string& date, bool as_owner) {
+    const std::string path = "/v1/businesses/keep-k/availability?reschedule=" + booking +
+                             "&from=" + date + "&to=" + date;
+    const Listed l = as_owner ? listed(get_as("usr_k", path))
+                              : listed(get(path + "&manage_token=" + s.token.token));
+    return l.by_date.at(date);
+  };
+  using Times = std::vector<std::string>;
+  struct Case {
+    std::string why;
+    std::string booking;
+    std::string date;
+    bool as_owner;
+    Times want;
+  };
+  const std::vector<Case> cases = {
+      {"inside today's 36 hours of notice (from Tuesday 13:00 on)", "bkg_notice", "2026-05-26",
+       false, Times{"09:00", "13:00", "13:30", "14:00", "14:30", "15:00", "15:30", "16:00"}},
+      {"outside the hours Wednesday has now (13:00-17:00)", "bkg_hours", "2026-05-27", false,
+       Times{"10:00", "13:00", "13:30", "14:00", "14:30", "15:00", "15:30", "16:00"}},
+      {"off today's 30-minute grid: 11:15 between 11:00 and 11:30", "bkg_grid", "2026-05-28", false,
+       Times{"09:00", "09:30", "10:00", "10:30", "11:00", "11:15", "11:30", "12:00", "12:30",
+             "13:00", "13:30", "14:00", "14:30", "15:00", "15:30", "16:00"}},
+      {"on a date whose two other bookings reach today's limit of 2", "bkg_full", "2026-05-29",
+       false, Times{"10:00"}},
+      {"beyond today's horizon of 10 days", "bkg_far", "2026-06-09", false, Times{"10:00"}},
+      {"started, moved by the owner", "bkg_past", "2026-05-22", true, Times{"10:00"}},
+  };
+  for (const Case& c : cases) {
+    CAPTURE(c.why);
+    CHECK(listed_on(c.booking, c.date, c.as_owner) == c.want);
+    CHECK(keep_accepted(s, c.booking, c.date, now, c.as_owner ? owner : customer) == c.want);
+  }
+
+  // The decider, start by start: the current start is a no-op whatever
+  // today's rules say of it, while its neighbours are judged by them.
+  CHECK(keep_decision(s, "bkg_notice", at_seconds(kTuesday + 8 * kHour), now, customer) == "no-op");
+  CHECK(keep_decision(s, "bkg_notice", at_seconds(kTuesday + 8 * kHour + 1800), now, customer) ==
+        "too_soon");
+  CHECK(keep_decision(s, "bkg_notice", at_seconds(kTuesday + 12 * kHour), now, customer) ==
+        "moved");
+  CHECK(keep_decision(s, "bkg_hours", at_seconds(kTuesday + kDay + 9 * kHour + 1800), now,
+                      customer) == "outside_hours");
+  CHECK(keep_decision(s, "bkg_grid", at_seconds(kTuesday + 2 * kDay + 10 * kHour + 900), now,
+                      customer) == "no-op");
+  CHECK(keep_decision(s, "bkg_grid", at_seconds(kTuesday + 2 * kDay + 10 * kHour + 2700), now,
+                      customer) == "not_on_slot_grid");
+  CHECK(keep_decision(s, "bkg_full", at_seconds(kTuesday + 3 * kDay + 15 * kHour), now, customer) ==
+        "daily_limit_reached");
+  CHECK(keep_decision(s, "bkg_far", at_seconds(kTuesday + 14 * kDay + 10 * kHour), now, customer) ==
+        "beyond_horizon");
+  CHECK(keep_decision(s, "bkg_past", at_seconds(kMonday - 3 * kDay + 9 * kHour), now, owner) ==
+        "no-op");
+
+  // Listed once, on its own date only.
+  const std::string two_days =
+      "/v1/businesses/keep-k/availability?reschedule=bkg_notice&from=2026-05-26&to=2026-05-27";
+  const Listed both = listed(get(two_days + "&manage_token=" + s.token.token));
+  CHECK(both.by_date.at("2026-05-26").front() == "09:00");
+  CHECK(both.by_date.at("2026-05-27") ==
+        Times{"13:00", "13:30", "14:00", "14:30", "15:00", "15:30", "16:00"});
+  // Thursday for bkg_full: bkg_grid's 11:15-12:15 is taken, and 11:15 is
+  // not listed for a booking that does not hold it.
+  CHECK(listed_on("bkg_full", "2026-05-28", false) == Times{"09:00", "09:30", "10:00", "12:30",
+                                                            "13:00", "13:30", "14:00", "14:30",
+                                                            "15:00", "15:30", "16:00"});
+  // A booking that cannot move lists nothing, its start neither: the
+  // customer's started booking is /reschedule's 409.
+  auto started =
+      get("/v1/businesses/keep-k/availability?reschedule=bkg_past&from=2026-05-22&to=2026-05-22"
+          "&manage_token=" +
+          s.token.token);
+  REQUIRE(started);
+  CHECK(started->status == 409);
+  CHECK(error_code(started) == "invalid_state");
 }
 
 }  // namespace slotwise::testing

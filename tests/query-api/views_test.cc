@@ -87,5 +87,27 @@ TEST_CASE("each booking of a page is rendered in its own zone") {
   CHECK(d["next_cursor"].IsNull());
 }
 
+TEST_CASE(
+    "a customer's booking view leaves out a failed refund's failure_reason, the owner's not") {
+  const std::string failed =
+      R"({"booking_id":"bkg_1","refund_id":"re_1","amount":{"amount_minor":"4500","currency":"EUR"},)"
+      R"("reason":"cancellation","status":"failed","failure_reason":"lost_or_stolen_card"})";
+  // A field of that name in another event type is not Stripe's verdict.
+  const std::string other = R"({"booking_id":"bkg_1","failure_reason":"kept"})";
+  const std::vector<HistoryEntry> history{
+      {7, 0, "PaymentRefundFailed", {}, "payment_provider", "", failed},
+      {8, 0, "SomethingElse", {}, "system", "", other}};
+  const BookingRow b = booking("bkg_1", "Europe/Berlin", "");
+  const rapidjson::Document owner = parse(booking_json(b, history, BookingReader::owner));
+  const rapidjson::Document customer = parse(booking_json(b, history, BookingReader::customer));
+  CHECK(std::string(owner["history"][0]["detail"]["failure_reason"].GetString()) ==
+        "lost_or_stolen_card");
+  const auto& mine = customer["history"][0]["detail"];
+  CHECK_FALSE(mine.HasMember("failure_reason"));
+  CHECK(std::string(mine["status"].GetString()) == "failed");
+  CHECK(std::string(mine["refund_id"].GetString()) == "re_1");
+  CHECK(std::string(customer["history"][1]["detail"]["failure_reason"].GetString()) == "kept");
+}
+
 }  // namespace
 }  // namespace slotwise::query
