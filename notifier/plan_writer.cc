@@ -156,8 +156,10 @@ void cancel_superseded(Ctx& c, const std::string& booking_id, std::optional<int>
 // (the log planned again from an earlier checkpoint): applied twice, a
 // reschedule would raise the revision again, so its notices and reminders
 // would get new ids and go out again, and a replayed confirmation would
-// set a cancelled booking back to confirmed and notify about it. Also
-// false for a booking the notifier never saw created (nothing to do).
+// set a cancelled booking back to confirmed and notify about it; a
+// replayed refund failure whose sent notice the retention deleted would be
+// sent again. Also false for a booking the notifier never saw created
+// (nothing to do).
 bool first_application(Ctx& c, const std::string& booking_id) {
   const pqxx::result r = c.tx.exec_params(
       "UPDATE notifier_bookings SET applied_sequence = $2::bigint, applied_event = $3::int"
@@ -277,6 +279,9 @@ void on(Ctx& c, const v1::PaymentRefundFailed& e) {
   if (!e.business_id().empty() && e.business_id() != b->business_id) return;
   const auto biz = business_facts(c, b->business_id);
   if (!biz) return;
+  // Its id alone does not stop a replay: the retention deletes the sent
+  // notice after 90 days, and the replayed failure would go out again.
+  if (!first_application(c, e.booking_id())) return;
   b->refund =
       RefundFacts{e.refund_id(), e.amount().amount_minor(), e.amount().currency(), e.reason(),
                   e.status(),    e.failure_reason()};

@@ -23,7 +23,8 @@
 //    Replaying a commit is a no-op: rows are inserted ON CONFLICT DO
 //    NOTHING, and a booking's mirror row keeps the position (sequence,
 //    index in the commit) of the last event applied to it, so a booking
-//    event at or below it changes nothing (a reschedule counted twice
+//    event (or a PaymentRefundFailed, whose sent notice the retention may
+//    have deleted) at or below it changes nothing (a reschedule counted twice
 //    would give every later notice a new id, and send it again). Times
 //    come from the log (commit time, booking times), never the wall clock,
 //    so planning is deterministic.

@@ -139,6 +139,16 @@ void write(Writer& w, const domain::Booking& b) {
   } else {
     w.Null();
   }
+  // The shortest notice the customer gave when moving it, in seconds: a
+  // move inside the cutoff makes the customer's later cancellation late
+  // (cancellation_refund.h); null when the customer never moved it (or
+  // only in events logged before moves carried their time).
+  w.Key("least_customer_move_notice_seconds");
+  if (b.least_customer_move_notice) {
+    w.Int64(b.least_customer_move_notice->count());
+  } else {
+    w.Null();
+  }
 }
 
 void write(Writer& w, const domain::CalendarState& s) {

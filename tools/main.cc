@@ -11,6 +11,7 @@
 #include "tools/commit_json.h"
 #include "tools/export_command.h"
 #include "tools/inspect_command.h"
+#include "tools/notifier_command.h"
 #include "tools/projections_command.h"
 #include "tools/restore_command.h"
 #include "tools/streams_command.h"
@@ -64,6 +65,7 @@ int run(int argc, char** argv) {
   slotwise::tools::add_restore_command(app, ctx, exit_code);
   slotwise::tools::add_inspect_command(app, ctx, exit_code);
   slotwise::tools::add_projections_command(app, ctx, exit_code);
+  slotwise::tools::add_notifier_command(app, ctx, exit_code);
 
   try {
     app.parse(argc, argv);

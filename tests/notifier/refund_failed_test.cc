@@ -5,10 +5,13 @@
 // Stripe's reason and what to do; also when the booking was cancelled, and
 // a later cancellation does not withdraw it. The same failure logged again,
 // or the whole log planned again, sends nothing more; each failed refund of
-// a booking has its own email; a refund that succeeded sends none.
+// a booking has its own email; a refund that succeeded sends none; a
+// replay after the retention deleted the sent notice does not send it again.
 #include <doctest/doctest.h>
 
 #include "domain/payment.h"
+#include "notifier/notifier_admin.h"
+#include "notifier/outbox_retention.h"
 #include "tests/notifier/mail_text.h"
 #include "tests/notifier/notifier_fixture.h"
 
@@ -179,6 +182,42 @@ TEST_CASE_FIXTURE(NotifierFixture,
   }
   CHECK(sql("SELECT count(*) FROM notifications WHERE kind = 'owner_new_booking'"
             " AND status = 'cancelled' AND last_error = 'superseded'") == 1);
+}
+
+TEST_CASE_FIXTURE(NotifierFixture,
+                  "a failed refund's email deleted by the retention is not sent again on replay") {
+  business("biz_rp");
+  confirmed_booking("biz_rp", "bkg_rp1", kStart, "di@example.com");
+  pay(*this, paid("biz_rp", "bkg_rp1"));
+  append<domain::CalendarEvent>("calendar", "biz_rp", {cancelled("biz_rp", "bkg_rp1")});
+  log_refund(*this, refunded("biz_rp", "bkg_rp1", "re_p", 5000, "cancellation"));
+  log_failure(*this, refund_failed("biz_rp", "bkg_rp1", "re_p", 5000, "cancellation"));
+  {
+    RunningNotifier n(*store, settings(), clock());
+    REQUIRE(n.wait_planned(last_position()));
+    REQUIRE(eventually_sql(*this,
+                           "SELECT count(*) FROM notifications WHERE kind = 'owner_refund_failed'"
+                           " AND status = 'sent'",
+                           1));
+    settle();
+  }
+  const std::size_t mails = smtp.count();
+  REQUIRE(of_kind(smtp, "owner_refund_failed").size() == 1);
+  // The retention deletes every done row (here after 1 ms instead of 90
+  // days), then the log is planned again from the start (slotwise notifier
+  // replay): the outbox no longer holds the notice's id.
+  pqxx::connection c(db);
+  auto pruned = notifier::prune_outbox(c, std::chrono::milliseconds(1));
+  REQUIRE(pruned);
+  CHECK(pruned.value() > 0);
+  REQUIRE(sql("SELECT count(*) FROM notifications WHERE kind = 'owner_refund_failed'") == 0);
+  const std::int64_t rows = sql("SELECT count(*) FROM notifications");  // reminders due in 2030
+  REQUIRE(notifier::replay_notifier(c, "notifier-test", 1));
+  RunningNotifier again(*store, settings(), clock());
+  REQUIRE(again.wait_planned(last_position()));
+  CHECK_FALSE(smtp.wait_for(mails + 1, std::chrono::seconds(3)));
+  CHECK(of_kind(smtp, "owner_refund_failed").size() == 1);
+  CHECK(sql("SELECT count(*) FROM notifications") == rows);
 }
 
 TEST_CASE_FIXTURE(NotifierFixture, "a refund that succeeded sends the owner no refund email") {

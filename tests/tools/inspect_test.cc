@@ -80,15 +80,71 @@ TEST_CASE("inspect shows each booking's cancellation terms, or null when none we
   CHECK(json.code == 0);
   CHECK(contains(json.out, R"("idempotency_key":"","cancellation_terms":)"
                            R"({"free_cancellation_cutoff_minutes":1440,)"
-                           R"("late_cancellation_refund_percent":50}})"));
-  CHECK(contains(json.out, R"("cancellation_terms":null},"bkg_2")"));  // bkg_1's
-  CHECK(contains(json.out, R"("cancellation_terms":null},"bkg_3")"));  // bkg_2's
+                           R"("late_cancellation_refund_percent":50},)"));
+  CHECK(contains(json.out, R"("cancellation_terms":null,)"
+                           R"("least_customer_move_notice_seconds":null},"bkg_2")"));  // bkg_1's
+  CHECK(contains(json.out, R"("cancellation_terms":null,)"
+                           R"("least_customer_move_notice_seconds":null},"bkg_3")"));  // bkg_2's
 
   auto table = cli({url, "inspect", "calendar", "biz_1"});
   CHECK(table.code == 0);
   CHECK(count_lines(table.out, "\"cancellation_terms\": null") == 2);  // bkg_1, bkg_2
   CHECK(contains(table.out, "\"free_cancellation_cutoff_minutes\": 1440"));
   CHECK(contains(table.out, "\"late_cancellation_refund_percent\": 50"));
+}
+
+TEST_CASE("inspect shows the least notice the customer gave when moving a booking") {
+  namespace v1 = slotwise::events::v1;
+  using slotwise::testing::actor;
+  using slotwise::testing::ts;
+  slotwise::testing::StoreFixture f;
+  slotwise::testing::seed_log(*f.store);
+  constexpr std::int64_t kDay = 86400;
+  const std::int64_t start = 1798794000 + 7200;
+  slotwise::testing::append(
+      *f.store, "calendar", "biz_1",
+      {slotwise::events::pack(slotwise::testing::booking_created("bkg_3", start))},
+      actor(v1::ACTOR_KIND_CUSTOMER, "bkg_3"), "c-b3");
+  // bkg_3 is moved by its customer three days ahead, by the owner an hour
+  // ahead (not the customer's notice), then by the customer two hours ahead.
+  auto move = [&](const std::string& commit_id, std::int64_t from, std::int64_t notice,
+                  const v1::Actor& who) {
+    v1::BookingRescheduled e;
+    e.set_booking_id("bkg_3");
+    e.set_business_id("biz_1");
+    *e.mutable_previous_start() = ts(from);
+    *e.mutable_previous_end() = ts(from + 1800);
+    *e.mutable_start() = ts(from + kDay);
+    *e.mutable_end() = ts(from + kDay + 1800);
+    *e.mutable_rescheduled_by() = who;
+    *e.mutable_rescheduled_at() = ts(from - notice);
+    return slotwise::testing::append(*f.store, "calendar", "biz_1", {slotwise::events::pack(e)},
+                                     who, commit_id);
+  };
+  const auto customer = actor(v1::ACTOR_KIND_CUSTOMER, "bkg_3");
+  move("c-b3-m1", start, 3 * kDay, customer);
+  move("c-b3-m2", start + kDay, 3600, actor(v1::ACTOR_KIND_OWNER, "usr_1"));
+  const std::uint64_t second_customer_move = move("c-b3-m3", start + 2 * kDay, 7200, customer);
+  const std::string url = "--nats=" + f.nats.url();
+
+  auto json = cli({url, "--json", "inspect", "calendar", "biz_1"});
+  CHECK(json.code == 0);
+  CHECK(contains(json.out,
+                 R"("cancellation_terms":null,"least_customer_move_notice_seconds":7200})"));
+  // bkg_1 and bkg_2 were never moved.
+  CHECK(contains(json.out, R"("least_customer_move_notice_seconds":null},"bkg_2")"));
+  CHECK(contains(json.out, R"("least_customer_move_notice_seconds":null},"bkg_3")"));
+
+  // Before the second customer move, only the first one's notice.
+  auto earlier = cli({url, "--json", "inspect", "calendar", "biz_1", "--at-seq",
+                      std::to_string(second_customer_move - 1)});
+  CHECK(earlier.code == 0);
+  CHECK(contains(earlier.out, R"("least_customer_move_notice_seconds":259200})"));
+
+  auto table = cli({url, "inspect", "calendar", "biz_1"});
+  CHECK(table.code == 0);
+  CHECK(count_lines(table.out, "\"least_customer_move_notice_seconds\": null") == 2);
+  CHECK(count_lines(table.out, "\"least_customer_move_notice_seconds\": 7200") == 1);
 }
 
 TEST_CASE("inspect: bad input gets a message and a non-zero exit") {
