@@ -163,9 +163,11 @@ CommandReply create_booking(CommandContext& ctx, const CommandRequest& request) 
   if (due.amount_minor > 0 && ctx.stripe() == nullptr) {
     return error_reply(payments_disabled_error());
   }
-  // A price Stripe would refuse (a service defined before such prices were
-  // refused): refused before the hold is appended, not by Stripe after.
-  if (auto payable = domain::to_stripe_amount(due.amount_minor, due.currency);
+  // A charge Stripe would refuse (a service defined before such prices were
+  // refused: not in its units, below its minimum, above its maximum, or in
+  // a currency it does not take): refused before the hold is appended, not
+  // by Stripe after.
+  if (auto payable = domain::to_stripe_charge_amount(due.amount_minor, due.currency);
       due.amount_minor > 0 && !payable) {
     return error_reply(amount_not_payable_error(payable.error().message));
   }

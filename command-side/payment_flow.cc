@@ -48,9 +48,9 @@ ApiError payments_disabled_error() {
 }
 
 ApiError amount_not_payable_error(const std::string& why) {
-  return ApiError{
-      422, "amount_not_payable",
-      "this service cannot be paid for: " + why + "; the business must change its price"};
+  return ApiError{422, "amount_not_payable",
+                  "this service cannot be paid for: " + why +
+                      "; the business must change its price or stop taking payment for it"};
 }
 
 ApiError to_api_error(const StripeError& error) {

@@ -37,9 +37,10 @@ inline constexpr const char* kRefundBookingUnavailable = domain::kBookingUnavail
 inline constexpr int kPaymentRetryAfterSeconds = 5;
 
 [[nodiscard]] service::ApiError payments_disabled_error();
-// 422 amount_not_payable: what the service asks to be paid is an amount
-// Stripe does not take in the currency (`why`, domain/stripe_amount.h); only
-// a service defined before such prices were refused can ask it.
+// 422 amount_not_payable: what the service asks to be paid is a charge
+// Stripe does not take (`why`, domain/stripe_amount.h: not in its units,
+// below its minimum, above its maximum, or in a currency it does not take);
+// only a service defined before such charges were refused can ask it.
 [[nodiscard]] service::ApiError amount_not_payable_error(const std::string& why);
 [[nodiscard]] service::ApiError to_api_error(const StripeError& error);
 

@@ -59,10 +59,13 @@ StripeResult<std::int64_t> slotwise_amount(std::int64_t amount, const std::strin
   return minor.value();
 }
 
-// `minor` SlotWise minor units of `currency` as Stripe's `amount`; refused
-// before anything is sent when Stripe cannot take it.
-StripeResult<std::string> stripe_amount(std::int64_t minor, const std::string& currency) {
-  auto amount = domain::to_stripe_amount(minor, currency);
+// `minor` SlotWise minor units of `currency` as Stripe's `amount` of a
+// charge (`charge`: within Stripe's minimum and maximum too) or a refund (no
+// minimum); refused before anything is sent when Stripe cannot take it.
+StripeResult<std::string> stripe_amount(std::int64_t minor, const std::string& currency,
+                                        bool charge) {
+  auto amount = charge ? domain::to_stripe_charge_amount(minor, currency)
+                       : domain::to_stripe_amount(minor, currency);
   if (!amount) {
     return common::fail(StripeError{StripeError::Code::kRejected, 0,
                                     "stripe: not sent: " + amount.error().message});
@@ -184,7 +187,7 @@ StripeResult<StripePaymentIntent> StripeClient::create_payment_intent(
   std::string currency = request.currency;
   std::transform(currency.begin(), currency.end(), currency.begin(),
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  auto amount = stripe_amount(request.amount_minor, currency);
+  auto amount = stripe_amount(request.amount_minor, currency, /*charge=*/true);
   if (!amount) return common::fail(amount.error());
   const Form form{{"amount", *amount},
                   {"currency", currency},
@@ -212,7 +215,7 @@ StripeResult<StripeRefund> StripeClient::create_refund(const std::string& paymen
                                                        const std::string& currency,
                                                        const std::string& booking_id,
                                                        const std::string& reason) const {
-  auto amount = stripe_amount(amount_minor, currency);
+  auto amount = stripe_amount(amount_minor, currency, /*charge=*/false);
   if (!amount) return common::fail(amount.error());
   const Form form{{"payment_intent", payment_intent_id},
                   {"amount", *amount},

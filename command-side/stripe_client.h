@@ -30,7 +30,8 @@
 // Errors: StripeError: kUnavailable for network errors, timeouts, 429 and
 // 5xx (retry later), kRejected for other 4xx (Stripe's error message kept)
 // and for an amount Stripe cannot take in its currency (refused before
-// anything is sent, http_status 0), kBadResponse for a reply that is not
+// anything is sent, http_status 0: an intent's amount also below Stripe's
+// minimum charge or above its maximum), kBadResponse for a reply that is not
 // the expected JSON or whose amount is not a whole number of SlotWise minor
 // units. curl's codes are converted in exactly one place (stripe_client.cc).
 #pragma once

@@ -14,11 +14,18 @@ common::Unexpected<DomainError> invalid(const std::string& why) {
 
 bool in_range(int v, int lo, int hi) { return v >= lo && v <= hi; }
 
-// What a customer pays through Stripe must be an amount Stripe takes in the
-// currency (stripe_amount.h): refused here, when the owner sets it, rather
-// than by Stripe when a customer books (docs/adr/0008-payments.md).
+// What a customer pays through Stripe must be a charge Stripe takes in the
+// currency (stripe_amount.h: its units, its minimum and maximum, and the
+// currency itself): refused here, when the owner sets it, rather than by
+// Stripe when a customer books (docs/adr/0008-payments.md). A price of 0 in
+// mode full charges nothing, so has no minimum; but no service takes
+// payment in a currency Stripe does not take.
 common::Result<common::Unit, DomainError> check_payable(const char* field, const Money& due) {
-  if (auto r = to_stripe_amount(due.amount_minor, due.currency); !r) {
+  if (!stripe_takes_currency(due.currency)) {
+    return invalid(std::string(field) + ": Stripe takes no payments in " + due.currency);
+  }
+  if (due.amount_minor == 0) return common::Unit{};
+  if (auto r = to_stripe_charge_amount(due.amount_minor, due.currency); !r) {
     return invalid(std::string(field) + ": " + r.error().message);
   }
   return common::Unit{};

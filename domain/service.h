@@ -4,9 +4,10 @@
 //
 // Thread safety: plain values and pure functions.
 // Errors: validate_service() returns validation_failed naming the first bad
-// field (the price currency must be the business's; what is paid through
-// Stripe, the price or the deposit, must be an amount Stripe takes in that
-// currency: stripe_amount.h).
+// field (the price currency must be the business's; a service that takes
+// payment needs a currency Stripe takes, and what is paid through Stripe,
+// the price or the deposit, must be a charge Stripe takes in that currency,
+// within its minimum and maximum: stripe_amount.h).
 #pragma once
 
 #include <cstddef>
@@ -47,9 +48,10 @@ struct ServiceDefinition {
   Money price;
   PaymentMode payment_mode = PaymentMode::none;
   // Set exactly when payment_mode is deposit: 0 < deposit <= price.
-  // What is paid (the price in mode full, the deposit) must be an amount
+  // What is paid (the price in mode full, the deposit) must be a charge
   // Stripe takes in the currency: a multiple of 10 fils for KWD, of 100
-  // (whole ariary) for MGA (stripe_amount.h).
+  // (whole ariary) for MGA, at least 0.50 EUR, at most 999,999 kr.
+  // (stripe_amount.h); a currency Stripe does not take cannot be paid in.
   std::optional<Money> deposit;
 
   friend bool operator==(const ServiceDefinition& a, const ServiceDefinition& b);

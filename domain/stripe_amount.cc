@@ -11,6 +11,84 @@
 namespace slotwise::domain {
 namespace {
 
+// https://docs.stripe.com/currencies, "Supported presentment currencies"
+// (the list for US and EU accounts), with the five three-decimal currencies
+// its "Three-decimal currencies" section gives general API support; sorted.
+// Not here: STD, which that list still names, is the dobra ISO 4217
+// replaced by STN in 2018 (1000 STD = 1 STN), and STN is not listed; and
+// the ISO currencies Stripe does not list at all (BTN, CUP, IQD, IRR, KPW,
+// LYD, SYP, VES, ...). Stripe answers a payment in any of those 400.
+constexpr std::array<std::string_view, 138> kStripeCurrencies = {
+    "AED", "AFN", "ALL", "AMD", "ANG", "AOA", "ARS", "AUD", "AWG", "AZN", "BAM", "BBD", "BDT",
+    "BGN", "BHD", "BIF", "BMD", "BND", "BOB", "BRL", "BSD", "BWP", "BYN", "BZD", "CAD", "CDF",
+    "CHF", "CLP", "CNY", "COP", "CRC", "CVE", "CZK", "DJF", "DKK", "DOP", "DZD", "EGP", "ETB",
+    "EUR", "FJD", "FKP", "GBP", "GEL", "GIP", "GMD", "GNF", "GTQ", "GYD", "HKD", "HNL", "HTG",
+    "HUF", "IDR", "ILS", "INR", "ISK", "JMD", "JOD", "JPY", "KES", "KGS", "KHR", "KMF", "KRW",
+    "KWD", "KYD", "KZT", "LAK", "LBP", "LKR", "LRD", "LSL", "MAD", "MDL", "MGA", "MKD", "MMK",
+    "MNT", "MOP", "MUR", "MVR", "MWK", "MXN", "MYR", "MZN", "NAD", "NGN", "NIO", "NOK", "NPR",
+    "NZD", "OMR", "PAB", "PEN", "PGK", "PHP", "PKR", "PLN", "PYG", "QAR", "RON", "RSD", "RUB",
+    "RWF", "SAR", "SBD", "SCR", "SEK", "SGD", "SHP", "SLE", "SOS", "SRD", "SZL", "THB", "TJS",
+    "TND", "TOP", "TRY", "TTD", "TWD", "TZS", "UAH", "UGX", "USD", "UYU", "UZS", "VND", "VUV",
+    "WST", "XAF", "XCD", "XOF", "XPF", "YER", "ZAR", "ZMW",
+};
+
+// A limit of one currency, in Stripe's `amount` (its units, not SlotWise's).
+struct StripeLimit {
+  std::string_view code;
+  std::int64_t amount;
+};
+
+// https://docs.stripe.com/currencies, "Minimum charge amount by currency";
+// sorted by code. Stripe applies the minimum of the settlement currency;
+// SlotWise cannot know the account's, so it applies the minimum of the
+// currency charged, which is Stripe's when the two are the same (the
+// common case of one bank account in the business's currency). A currency
+// not listed has no minimum here: none is invented.
+constexpr std::array<StripeLimit, 31> kStripeMinimumCharge = {{
+    {"AED", 200},    // 2.00
+    {"ARS", 50},     // 0.50
+    {"AUD", 50},     // 0.50
+    {"BRL", 50},     // 0.50
+    {"CAD", 50},     // 0.50
+    {"CHF", 50},     // 0.50
+    {"COP", 50},     // 0.50
+    {"CZK", 1500},   // 15.00
+    {"DKK", 250},    // 2.50
+    {"EUR", 50},     // 0.50
+    {"GBP", 30},     // 0.30
+    {"HKD", 400},    // 4.00
+    {"HUF", 17500},  // 175.00
+    {"IDR", 50},     // 0.50
+    {"ILS", 50},     // 0.50
+    {"INR", 50},     // 0.50
+    {"JPY", 50},     // 50 (zero-decimal)
+    {"KRW", 50},     // 50 (zero-decimal)
+    {"MXN", 1000},   // 10
+    {"MYR", 200},    // 2.00
+    {"NOK", 300},    // 3.00
+    {"NZD", 50},     // 0.50
+    {"PHP", 50},     // 0.50
+    {"PLN", 200},    // 2.00
+    {"RON", 200},    // 2.00
+    {"RUB", 50},     // 0.50
+    {"SEK", 300},    // 3.00
+    {"SGD", 50},     // 0.50
+    {"THB", 1000},   // 10
+    {"USD", 50},     // 0.50
+    {"ZAR", 50},     // 0.50
+}};
+
+// https://docs.stripe.com/currencies, "Maximum charge amounts": the digits
+// the `amount` may have for every payment method (cards may allow more, up
+// to 12; an intent with automatic payment methods must be payable by any of
+// them); sorted. Every other currency: 8 digits (99999999, 999,999.99 USD).
+constexpr std::array<StripeLimit, 3> kStripeMaximumCharge = {{
+    {"COP", 9'999'999'999},    // 10 digits
+    {"IDR", 999'999'999'999},  // 12 digits
+    {"INR", 999'999'999},      // 9 digits
+}};
+constexpr std::int64_t kStripeDefaultMaximumCharge = 99'999'999;
+
 // https://docs.stripe.com/currencies, sections "Zero-decimal currencies",
 // "Three-decimal currencies" and "Special cases"; sorted. Stripe treats every
 // currency not named here as two-decimal.
@@ -24,12 +102,25 @@ constexpr std::array<std::string_view, 2> kStripeWholeUnitsInCents = {"ISK", "UG
 // Three decimals whose last digit must be 0.
 constexpr std::array<std::string_view, 5> kStripeThreeDecimal = {"BHD", "JOD", "KWD", "OMR", "TND"};
 
+static_assert(std::is_sorted(kStripeCurrencies.begin(), kStripeCurrencies.end()));
 static_assert(std::is_sorted(kStripeZeroDecimal.begin(), kStripeZeroDecimal.end()));
 static_assert(std::is_sorted(kStripeThreeDecimal.begin(), kStripeThreeDecimal.end()));
 
 template <std::size_t N>
 bool listed(const std::array<std::string_view, N>& table, std::string_view code) {
   return std::binary_search(table.begin(), table.end(), code);
+}
+
+constexpr bool by_code(const StripeLimit& a, const StripeLimit& b) { return a.code < b.code; }
+static_assert(std::is_sorted(kStripeMinimumCharge.begin(), kStripeMinimumCharge.end(), by_code));
+static_assert(std::is_sorted(kStripeMaximumCharge.begin(), kStripeMaximumCharge.end(), by_code));
+
+// The limit `table` gives `code`, or `otherwise`.
+template <std::size_t N>
+std::int64_t limit_of(const std::array<StripeLimit, N>& table, std::string_view code,
+                      std::int64_t otherwise) {
+  const auto it = std::lower_bound(table.begin(), table.end(), StripeLimit{code, 0}, by_code);
+  return it != table.end() && it->code == code ? it->amount : otherwise;
 }
 
 // How one currency's amounts are written on each side.
@@ -51,11 +142,12 @@ Units units_of(std::string_view code) {
   } else if (listed(kStripeThreeDecimal, code)) {
     u.stripe_exponent = 3;
     u.stripe_step = 10;
-  } else if (u.slotwise_exponent == 3) {
-    // IQD, LYD: not among Stripe's currencies, and a two-decimal guess
-    // would charge a tenth or ten times the price if it ever took them.
-    u.stripe_takes = false;
   }
+  // Not a Stripe currency (IQD and LYD among them); nor, were one ever
+  // listed, a three-decimal currency Stripe does not treat as one: a
+  // two-decimal guess would charge a tenth or ten times the price.
+  u.stripe_takes =
+      listed(kStripeCurrencies, code) && (u.slotwise_exponent != 3 || u.stripe_exponent == 3);
   return u;
 }
 
@@ -90,7 +182,20 @@ common::Unexpected<DomainError> refused(const std::string& why) {
   return common::fail(make_error(error_code::validation_failed, why));
 }
 
+// SlotWise minor units of Stripe's `amount` (a limit, >= 0), rounded up or
+// down to a whole minor unit: what a message tells the owner.
+std::int64_t slotwise_units_of_limit(std::int64_t amount, const Units& u, bool round_up) {
+  const std::int64_t f = factor(u);
+  if (u.stripe_exponent < u.slotwise_exponent) return amount * f;
+  return amount / f + (round_up && amount % f != 0 ? 1 : 0);
+}
+
 }  // namespace
+
+bool stripe_takes_currency(std::string_view currency) {
+  const std::string code = upper(currency);
+  return is_active_currency(code) && units_of(code).stripe_takes;
+}
 
 common::Result<std::int64_t, DomainError> to_stripe_amount(std::int64_t minor,
                                                            std::string_view currency) {
@@ -132,6 +237,27 @@ common::Result<std::int64_t, DomainError> from_stripe_amount(std::int64_t amount
     return refused("Stripe's amount " + std::to_string(amount) + " of " + code + " is too large");
   }
   return amount * f;
+}
+
+common::Result<std::int64_t, DomainError> to_stripe_charge_amount(std::int64_t minor,
+                                                                  std::string_view currency) {
+  auto amount = to_stripe_amount(minor, currency);
+  if (!amount) return amount;
+  const std::string code = upper(currency);
+  const Units u = units_of(code);
+  const std::int64_t minimum = limit_of(kStripeMinimumCharge, code, 0);
+  if (amount.value() < minimum) {
+    return refused(std::to_string(minor) + " minor units of " + code +
+                   " is less than Stripe's minimum charge in " + code + ", " +
+                   std::to_string(slotwise_units_of_limit(minimum, u, true)) + " minor units");
+  }
+  const std::int64_t maximum = limit_of(kStripeMaximumCharge, code, kStripeDefaultMaximumCharge);
+  if (amount.value() > maximum) {
+    return refused(std::to_string(minor) + " minor units of " + code +
+                   " is more than Stripe's maximum charge in " + code + ", " +
+                   std::to_string(slotwise_units_of_limit(maximum, u, false)) + " minor units");
+  }
+  return amount;
 }
 
 std::int64_t round_down_to_stripe_amount(std::int64_t minor, std::string_view currency) {

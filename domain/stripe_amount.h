@@ -12,8 +12,8 @@
 //     amount with a fraction of an ariary cannot be paid.
 //   - BHD, JOD, KWD, OMR, TND: three decimals in both, but Stripe requires
 //     the last digit to be 0: 12340 fils can be paid, 12345 cannot.
-//   - IQD and LYD: three decimals in ISO 4217; Stripe takes neither, so no
-//     amount converts.
+//   - Currencies Stripe does not take (not among its presentment currencies:
+//     IQD, LYD, KPW, IRR, SYP, CUP, ...): no amount converts.
 //   - HUF and TWD: two decimals for payments and refunds, as ISO 4217;
 //     Stripe's whole-unit rule for them applies to payouts, which SlotWise
 //     does not make.
@@ -21,12 +21,20 @@
 // other zero-decimal currencies (JPY, KRW, CLP, ...), which have no minor
 // unit in ISO 4217 either.
 //
+// A charge (a PaymentIntent) must also be within Stripe's limits, in its
+// units: at least its minimum charge where it lists one (0.50 EUR, 0.30
+// GBP, 50 JPY, ...; none is invented for the currencies it does not list)
+// and at most its maximum (8 digits, 99999999; 12 for IDR, 10 for COP, 9
+// for INR): an ISK price above 999,999 kr. is over it. A refund has no
+// minimum, and is never more than the charge.
+//
 // Thread safety: pure functions over constant tables.
 // Errors: validation_failed DomainErrors whose message names the amount,
 // the currency and Stripe's rule: an amount Stripe cannot take (not a
 // multiple of what it accepts, negative, a currency it does not take, or
-// one SlotWise does not know), or a Stripe amount that is not a whole
-// number of SlotWise minor units.
+// one SlotWise does not know; for a charge also below Stripe's minimum or
+// above its maximum), or a Stripe amount that is not a whole number of
+// SlotWise minor units.
 #pragma once
 
 #include <cstdint>
@@ -37,10 +45,19 @@
 
 namespace slotwise::domain {
 
+// Whether Stripe takes payments in `currency` (ISO 4217, any case) at all.
+[[nodiscard]] bool stripe_takes_currency(std::string_view currency);
+
 // Stripe's `amount` for `minor` SlotWise minor units of `currency` (ISO
-// 4217, any case).
+// 4217, any case): any amount sent to Stripe, a refund's included.
 [[nodiscard]] common::Result<std::int64_t, DomainError> to_stripe_amount(std::int64_t minor,
                                                                          std::string_view currency);
+
+// Stripe's `amount` for a charge of `minor` (> 0) SlotWise minor units of
+// `currency`: to_stripe_amount, and within Stripe's minimum and maximum
+// charge in the currency. What a customer is asked to pay must pass this.
+[[nodiscard]] common::Result<std::int64_t, DomainError> to_stripe_charge_amount(
+    std::int64_t minor, std::string_view currency);
 
 // SlotWise minor units for Stripe's `amount` of `currency` (any case).
 [[nodiscard]] common::Result<std::int64_t, DomainError> from_stripe_amount(

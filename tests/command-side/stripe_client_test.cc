@@ -1,7 +1,8 @@
 // StripeClient (command-side/stripe_client.h) against the fake Stripe: the
 // request shape, Idempotency-Keys, listing a charge's refunds page by page,
 // amounts converted between SlotWise minor units and Stripe's for the
-// currencies where they differ, and errors as values.
+// currencies where they differ, Stripe's limits on a charge, and errors as
+// values.
 #include <doctest/doctest.h>
 #include <httplib.h>
 
@@ -166,6 +167,28 @@ TEST_CASE("an amount Stripe cannot take is refused before anything is sent") {
   CHECK(fake.calls().size() == 1);
 }
 
+TEST_CASE("a charge outside Stripe's limits is refused before anything is sent; a refund is not") {
+  FakeStripe fake;
+  const StripeClient client = client_for(fake, fake.secret_key());
+  for (const PaymentIntentRequest& req :
+       {PaymentIntentRequest{"bkg_10", "biz_1", 20, "EUR"},         // below 0.50 EUR
+        PaymentIntentRequest{"bkg_11", "biz_1", 1'000'000, "ISK"},  // Stripe's 100000000
+        PaymentIntentRequest{"bkg_12", "biz_1", 5000, "KPW"}}) {    // not a Stripe currency
+    CAPTURE(req.currency);
+    auto refused = client.create_payment_intent(req);
+    REQUIRE_FALSE(refused.ok());
+    CHECK(refused.error().code == StripeError::Code::kRejected);
+    CHECK(refused.error().http_status == 0);
+  }
+  CHECK(fake.calls().empty());
+  // A refund of less than the minimum charge is one Stripe makes.
+  auto paid = client.create_payment_intent({"bkg_13", "biz_1", 5000, "EUR"});
+  REQUIRE(paid.ok());
+  auto refund = client.create_refund(paid->id, 20, "EUR", "bkg_13", "cancellation");
+  REQUIRE_MESSAGE(refund.ok(), refund.error().message);
+  CHECK(fake.calls().back().form.at("amount") == "20");
+}
+
 TEST_CASE("the fake Stripe refuses what Stripe refuses, in Stripe's error shape") {
   FakeStripe fake;
   httplib::Client http(fake.base_url());
@@ -187,6 +210,43 @@ TEST_CASE("the fake Stripe refuses what Stripe refuses, in Stripe's error shape"
   }
   for (const auto& c :
        Cases{{"500000", "isk"}, {"12340", "kwd"}, {"5001", "jpy"}, {"5001", "eur"}}) {
+    CAPTURE(c.second);
+    auto r = create(c.first, c.second);
+    REQUIRE(r);
+    CHECK(r->status == 200);
+  }
+  // Stripe's minimum charge and maximum digits, and its currencies.
+  for (const auto& c : Cases{{"49", "eur"}, {"29", "gbp"}, {"49", "jpy"}, {"17499", "huf"}}) {
+    CAPTURE(c.second);
+    auto r = create(c.first, c.second);
+    REQUIRE(r);
+    CHECK(r->status == 400);
+    CHECK(r->body.find(R"("code":"amount_too_small")") != std::string::npos);
+  }
+  for (const auto& c : Cases{{"100000000", "eur"},
+                             {"100000000", "isk"},
+                             {"1000000000", "inr"},
+                             {"1000000000000", "idr"}}) {
+    CAPTURE(c.second);
+    auto r = create(c.first, c.second);
+    REQUIRE(r);
+    CHECK(r->status == 400);
+    CHECK(r->body.find(R"("code":"amount_too_large")") != std::string::npos);
+  }
+  for (const std::string currency : {"kpw", "irr", "syp", "iqd", "stn"}) {
+    CAPTURE(currency);
+    auto r = create("5000", currency);
+    REQUIRE(r);
+    CHECK(r->status == 400);
+    CHECK(r->body.find(R"("param":"currency")") != std::string::npos);
+  }
+  for (const auto& c : Cases{{"50", "eur"},
+                             {"30", "gbp"},
+                             {"99999999", "eur"},
+                             {"100", "isk"},
+                             {"999999999", "inr"},
+                             {"999999999999", "idr"},
+                             {"1", "clp"}}) {
     CAPTURE(c.second);
     auto r = create(c.first, c.second);
     REQUIRE(r);

@@ -61,6 +61,18 @@ std::string define_code(const ServiceDefinition& definition) {
   return code_of(decide(created(), DefineService{kBiz, kOwner, "svc_1", definition}));
 }
 
+// "ok", or the code and message of defining `definition` (its amounts in
+// `currency`) on a fresh business pricing in `currency`.
+std::string define_in(const std::string& currency, ServiceDefinition definition) {
+  CreateBusiness c = create();
+  c.currency = currency;
+  const BusinessState s = fold(BusinessState{}, decide(BusinessState{}, c).value());
+  definition.price.currency = currency;
+  if (definition.deposit) definition.deposit->currency = currency;
+  auto decided = decide(s, DefineService{kBiz, kOwner, "svc_1", definition});
+  return decided.ok() ? std::string("ok") : decided.error().code + ": " + decided.error().message;
+}
+
 TEST_CASE("creating a business records every field, and evolve applies it") {
   auto decided = decide(BusinessState{}, create());
   REQUIRE(decided.ok());
@@ -327,16 +339,6 @@ TEST_CASE("service rules: name, duration, price, buffers, payment mode, deposit"
 }
 
 TEST_CASE("what is paid through Stripe must be an amount Stripe takes in the currency") {
-  // The code of defining `definition` on a business pricing in `currency`.
-  const auto define_in = [](const std::string& currency, ServiceDefinition d) {
-    CreateBusiness c = create();
-    c.currency = currency;
-    const BusinessState s = fold(BusinessState{}, decide(BusinessState{}, c).value());
-    d.price.currency = currency;
-    if (d.deposit) d.deposit->currency = currency;
-    auto decided = decide(s, DefineService{kBiz, kOwner, "svc_1", d});
-    return decided.ok() ? std::string("ok") : decided.error().code + ": " + decided.error().message;
-  };
   ServiceDefinition d = haircut();
   d.price.amount_minor = 12345;        // 12.345 KWD: Stripe needs the last digit 0
   CHECK(define_in("KWD", d) == "ok");  // nothing is paid through Stripe
@@ -365,6 +367,49 @@ TEST_CASE("what is paid through Stripe must be an amount Stripe takes in the cur
   CHECK(define_in("IQD", d) == "validation_failed: price: Stripe takes no payments in IQD");
   d.payment_mode = PaymentMode::none;
   CHECK(define_in("IQD", d) == "ok");
+}
+
+TEST_CASE("what is paid through Stripe is within Stripe's limits, in a currency it takes") {
+  ServiceDefinition d = haircut();
+  d.payment_mode = PaymentMode::deposit;
+  d.deposit = Money{20, "EUR"};  // 0.20 EUR; Stripe charges at least 0.50
+  CHECK(define_in("EUR", d) ==
+        "validation_failed: deposit: 20 minor units of EUR is less than Stripe's minimum charge "
+        "in EUR, 50 minor units");
+  d.deposit = Money{50, "EUR"};
+  CHECK(define_in("EUR", d) == "ok");
+  d = haircut();
+  d.payment_mode = PaymentMode::full;
+  d.price.amount_minor = 0;  // nothing is charged: no minimum
+  CHECK(define_in("EUR", d) == "ok");
+
+  d.price.amount_minor = 1'000'000;  // 1,000,000 kr.: Stripe's 100000000, 9 digits
+  CHECK(define_in("ISK", d) ==
+        "validation_failed: price: 1000000 minor units of ISK is more than Stripe's maximum charge "
+        "in ISK, 999999 minor units");
+  d.price.amount_minor = 999'999;
+  CHECK(define_in("ISK", d) == "ok");
+  d.price.amount_minor = 1'000'000;
+  d.payment_mode = PaymentMode::deposit;  // only the deposit is charged
+  d.deposit = Money{5000, "ISK"};
+  CHECK(define_in("ISK", d) == "ok");
+
+  for (const char* code : {"KPW", "IRR", "SYP", "CUP"}) {
+    CAPTURE(code);
+    d = haircut();
+    d.payment_mode = PaymentMode::full;
+    CHECK(define_in(code, d) ==
+          "validation_failed: price: Stripe takes no payments in " + std::string(code));
+    d.price.amount_minor = 0;
+    CHECK(define_in(code, d).find("Stripe takes no payments in") != std::string::npos);
+    d.payment_mode = PaymentMode::deposit;
+    d.price.amount_minor = 5000;
+    d.deposit = Money{1000, code};
+    CHECK(define_in(code, d) ==
+          "validation_failed: deposit: Stripe takes no payments in " + std::string(code));
+    d = haircut();  // free: any currency SlotWise knows
+    CHECK(define_in(code, d) == "ok");
+  }
 }
 
 TEST_CASE("service life cycle: define, update, retire; a retired service cannot be updated") {

@@ -89,6 +89,73 @@ std::optional<std::pair<int, std::string>> refuse_amount(std::int64_t amount,
                R"("}})"};
 }
 
+// The currencies Stripe takes payments in, as https://docs.stripe.com/currencies
+// lists them ("Supported presentment currencies", which still names the old
+// dobra std, and the five three-decimal currencies of its API); a payment in
+// any other is refused.
+constexpr std::string_view kCurrencies =
+    " usd aed afn all amd ang aoa ars aud awg azn bam bbd bdt bgn bif bmd bnd bob brl bsd bwp"
+    " byn bzd cad cdf chf clp cny cop crc cve czk djf dkk dop dzd egp etb eur fjd fkp gbp gel"
+    " gip gmd gnf gtq gyd hkd hnl htg huf idr ils inr isk jmd jpy kes kgs khr kmf krw kyd kzt"
+    " lak lbp lkr lrd lsl mad mdl mga mkd mmk mnt mop mur mvr mwk mxn myr mzn nad ngn nio nok"
+    " npr nzd pab pen pgk php pkr pln pyg qar ron rsd rub rwf sar sbd scr sek sgd shp sle sos"
+    " srd std szl thb tjs top try ttd twd tzs uah ugx uyu uzs vnd vuv wst xaf xcd xof xpf yer"
+    " zar zmw bhd jod kwd omr tnd ";
+
+// Stripe's minimum charge ("Minimum charge amount by currency"), as its
+// `amount`: 0.50 EUR is 50, 175.00 HUF is 17500, 50 JPY is 50. Currencies
+// not listed have none.
+const std::map<std::string, std::int64_t>& minimum_charges() {
+  static const std::map<std::string, std::int64_t> table = {
+      {"usd", 50},  {"aed", 200},   {"ars", 50},   {"aud", 50},  {"brl", 50}, {"cad", 50},
+      {"chf", 50},  {"cop", 50},    {"czk", 1500}, {"dkk", 250}, {"eur", 50}, {"gbp", 30},
+      {"hkd", 400}, {"huf", 17500}, {"idr", 50},   {"ils", 50},  {"inr", 50}, {"jpy", 50},
+      {"krw", 50},  {"mxn", 1000},  {"myr", 200},  {"nok", 300}, {"nzd", 50}, {"php", 50},
+      {"pln", 200}, {"ron", 200},   {"rub", 50},   {"sek", 300}, {"sgd", 50}, {"thb", 1000},
+      {"zar", 50},
+  };
+  return table;
+}
+
+// How many digits Stripe's `amount` may have ("Maximum charge amounts").
+std::size_t maximum_digits(const std::string& currency) {
+  if (currency == "idr") return 12;
+  if (currency == "cop") return 10;
+  if (currency == "inr") return 9;
+  return 8;
+}
+
+std::string invalid_request(const std::string& param, const std::string& code,
+                            const std::string& message) {
+  return R"({"error":{"type":"invalid_request_error","param":")" + param + R"(","code":")" + code +
+         R"(","message":")" + json_escape(message) + R"("}})";
+}
+
+// Stripe's 400 for a payment (not a refund) it cannot take: a currency it
+// does not take, an amount below its minimum or above its maximum; nullopt
+// when it takes it.
+std::optional<std::pair<int, std::string>> refuse_charge(std::int64_t amount,
+                                                         const std::string& currency) {
+  if (kCurrencies.find(" " + currency + " ") == std::string_view::npos) {
+    return std::pair<int, std::string>{
+        400, invalid_request("currency", "invalid_currency", "Invalid currency: " + currency)};
+  }
+  const auto minimum = minimum_charges().find(currency);
+  if (minimum != minimum_charges().end() && amount < minimum->second) {
+    return std::pair<int, std::string>{
+        400, invalid_request(
+                 "amount", "amount_too_small",
+                 "Amount must be at least " + std::to_string(minimum->second) + " " + currency)};
+  }
+  if (std::to_string(amount).size() > maximum_digits(currency)) {
+    return std::pair<int, std::string>{
+        400, invalid_request("amount", "amount_too_large",
+                             "Amount must be no more than " +
+                                 std::string(maximum_digits(currency), '9') + " " + currency)};
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 FakeStripe::FakeStripe(std::string secret_key) : secret_key_(std::move(secret_key)) {
@@ -174,6 +241,7 @@ std::pair<int, std::string> FakeStripe::create_intent(const Call& call) {
       field(call.form, "automatic_payment_methods[enabled]") != "true") {
     return {400, api_error("invalid_request_error", "missing amount, currency or methods")};
   }
+  if (auto refused = refuse_charge(i.amount, i.currency)) return *refused;
   if (auto refused = refuse_amount(i.amount, i.currency)) return *refused;
   intents_[i.id] = i;
   return {200, intent_json(i, "requires_payment_method")};

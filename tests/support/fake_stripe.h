@@ -14,8 +14,13 @@
 // (https://docs.stripe.com/currencies): an amount of ISK or UGX must be a
 // multiple of 100 (5000 ISK is 500000), one of BHD, JOD, KWD, OMR or TND a
 // multiple of 10; anything else is answered 400 invalid_request_error with
-// param "amount", as Stripe does. These rules are written here on their own,
-// not taken from SlotWise's conversion, so tests prove the conversion.
+// param "amount", as Stripe does. A payment intent must also be in one of
+// Stripe's currencies (else 400, param "currency", code invalid_currency),
+// at least Stripe's minimum charge in it (0.50 EUR is 50; code
+// amount_too_small) and of at most 8 digits (12 for IDR, 10 for COP, 9 for
+// INR; code amount_too_large); a refund has no minimum. These rules are
+// written here on their own, not taken from SlotWise's conversion or its
+// tables, so tests prove the conversion and the limits.
 //
 // The charge of an intent "pi_X" is "ch_pi_X" (the events below use that id).
 // Every call must carry `Authorization: Bearer <secret key>` (else 401 with
