@@ -112,9 +112,7 @@ std::string customer_page_json(const BusinessRow& business, const std::vector<Cu
                                const std::optional<std::string>& next_cursor) {
   rapidjson::StringBuffer sb;
   Writer w(sb);
-  const auto zone = domain::TimeZone::locate(business.time_zone);
-  const auto utc = domain::TimeZone::locate("UTC");
-  const domain::TimeZone& tz = zone ? zone.value() : utc.value();
+  const domain::TimeZone tz = zone_or_utc(business.time_zone);
   w.StartObject();
   json_member(w, "business_id", business.business_id);
   json_string(w, "items");

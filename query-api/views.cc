@@ -25,12 +25,6 @@ void money(Writer& w, const char* name, std::int64_t minor, const std::string& c
   w.EndObject();
 }
 
-// A zone for rendering a booking: its own, else UTC.
-domain::TimeZone zone_or_utc(const std::string& name) {
-  if (auto z = domain::TimeZone::locate(name)) return z.value();
-  return domain::TimeZone::locate("UTC").value();
-}
-
 // A history detail as its booking's customer sees it (BookingReader in
 // views.h): a failed refund without Stripe's failure_reason, which is told
 // to the business only. Removed rather than replaced, so the detail stays
@@ -89,6 +83,11 @@ void booking_fields(Writer& w, const BookingRow& b, const domain::TimeZone& zone
 std::string done(const rapidjson::StringBuffer& sb) { return {sb.GetString(), sb.GetSize()}; }
 
 }  // namespace
+
+domain::TimeZone zone_or_utc(const std::string& name) {
+  if (auto z = domain::TimeZone::locate(name)) return z.value();
+  return domain::TimeZone::locate("UTC").value();
+}
 
 std::string format_in(const domain::TimeZone& zone, domain::Instant t) {
   const domain::LocalReading r = zone.reading(t);
@@ -293,9 +292,7 @@ std::string notifications_json(const BusinessRow& business,
                                const std::vector<NotificationRow>& rows) {
   rapidjson::StringBuffer sb;
   Writer w(sb);
-  const auto zone = domain::TimeZone::locate(business.time_zone);
-  const auto utc = domain::TimeZone::locate("UTC");
-  const domain::TimeZone& tz = zone ? zone.value() : utc.value();
+  const domain::TimeZone tz = zone_or_utc(business.time_zone);
   w.StartObject();
   json_member(w, "business_id", business.business_id);
   json_string(w, "notifications");

@@ -18,6 +18,9 @@
 
 namespace slotwise::query {
 
+// The zone `name` names, else UTC (a row's zone the database no longer
+// knows still renders).
+[[nodiscard]] domain::TimeZone zone_or_utc(const std::string& name);
 // t as the wall clock of `zone` shows it, "2026-03-14T09:30:00+01:00".
 [[nodiscard]] std::string format_in(const domain::TimeZone& zone, domain::Instant t);
 
