@@ -209,7 +209,8 @@ CommandReply create_booking(CommandContext& ctx, const CommandRequest& request) 
       // The hold is in the log; now the PaymentIntent. If Stripe fails the
       // client retries with its Idempotency-Key and the replay below
       // creates the intent (Stripe's own Idempotency-Key derives from the
-      // booking, so no second intent can appear).
+      // booking and the attempt the payment aggregate counts, so no second
+      // intent can appear; docs/adr/0008-payments.md).
       auto intent = ensure_payment_intent(ctx, request, *booking_id, *business_id,
                                           it->second.amount_due, true);
       if (!intent) return payment_failure(intent.error());

@@ -9,6 +9,7 @@
 #include "command-side/refund_sync.h"
 #include "domain/cancellation_refund.h"
 #include "domain/stripe_amount.h"
+#include "service/utf8.h"
 
 namespace slotwise::command {
 namespace {
@@ -32,6 +33,27 @@ common::Result<Executed, ExecuteError> execute_payment(CommandContext& ctx,
 // is not retried, docs/adr/0008-payments.md).
 bool refund_due(const domain::PaymentState& state, const std::string& reason) {
   return state.status == domain::PaymentStatus::succeeded && !state.has_refund_for(reason);
+}
+
+// After a try Stripe answered 500, which Stripe saved under the try's
+// Idempotency-Key and answers again to every call with it for 24 hours:
+// records the failure, so that the call's next try, by this process or any
+// other, is the next attempt and has a fresh key (docs/adr/0008-payments.md).
+// A failure to record is logged only: the next try meets the saved 500
+// again and records it then.
+void record_spent_key(CommandContext& ctx, const CommandRequest& request,
+                      domain::RecordProviderCallFailed failure, const StripeError& error) {
+  if (!spends_idempotency_key(error)) return;
+  failure.http_status = error.http_status;
+  // Text from Stripe in a logged event: valid UTF-8, bounded.
+  failure.message = std::string(service::truncate_utf8(service::sanitize_utf8(error.message), 200));
+  const std::string booking_id = failure.booking_id;
+  if (auto r = execute_payment(ctx, request, booking_id, failure, kPaymentsActor); !r) {
+    ctx.logger().warn("stripe call failure not recorded",
+                      {{"booking_id", booking_id},
+                       {"idempotency_key", failure.idempotency_key},
+                       {"error", command::to_api_error(r.error()).message}});
+  }
 }
 
 std::string upper(std::string text) {
@@ -73,8 +95,15 @@ service::ApiResult<std::optional<PaymentView>> ensure_payment_intent(
   if (!state.payment_intent_id.empty()) {
     intent = stripe->retrieve_payment_intent(state.payment_intent_id);
   } else if (create) {
+    const std::uint32_t attempt = state.next_attempt(domain::kCreatePaymentIntentCall);
     intent = stripe->create_payment_intent(
-        {booking_id, business_id, amount.amount_minor, amount.currency});
+        {booking_id, business_id, amount.amount_minor, amount.currency, attempt});
+    if (!intent) {
+      record_spent_key(ctx, request,
+                       {booking_id, business_id, "", domain::kCreatePaymentIntentCall, "", attempt,
+                        payment_intent_idempotency_key(booking_id, attempt)},
+                       intent.error());
+    }
   } else {
     return std::optional<PaymentView>{};
   }
@@ -117,9 +146,17 @@ service::ApiResult<common::Unit> refund_once(CommandContext& ctx, const CommandR
   const std::int64_t left = state.paid.amount_minor - state.refunded_minor;
   const std::int64_t amount = std::min(amount_minor.value_or(left), left);
   if (amount <= 0) return common::Unit{};
+  // Tries made at the same time read the same log, so they share the
+  // attempt and its key; a later try after a saved 500 has the next one.
+  const std::uint32_t attempt = state.next_attempt(domain::kCreateRefundCall, reason);
   auto refund = stripe->create_refund(state.payment_intent_id, amount, state.paid.currency,
-                                      booking_id, reason);
+                                      booking_id, reason, attempt);
   if (!refund) {
+    record_spent_key(
+        ctx, request,
+        {booking_id, state.business_id, state.payment_intent_id, domain::kCreateRefundCall, reason,
+         attempt, refund_idempotency_key(booking_id, reason, attempt)},
+        refund.error());
     ctx.logger().warn("stripe refund failed",
                       {{"booking_id", booking_id}, {"error", refund.error().message}});
     return common::fail(to_api_error(refund.error()));

@@ -46,7 +46,9 @@ inline constexpr int kPaymentRetryAfterSeconds = 5;
 
 // The booking's PaymentIntent: the recorded one (fetched again from Stripe
 // for its client_secret), else, when `create` is set, a new one (Stripe
-// Idempotency-Key pi-<booking_id>) recorded as PaymentIntentCreated.
+// Idempotency-Key pi-<booking_id>, pi-<booking_id>-<n> after n tries
+// Stripe answered 500) recorded as PaymentIntentCreated. A 500 of Stripe is
+// recorded as PaymentProviderCallFailed, so the next try uses the next key.
 // nullopt when none exists and `create` is false.
 [[nodiscard]] service::ApiResult<std::optional<PaymentView>> ensure_payment_intent(
     CommandContext& ctx, const CommandRequest& request, const std::string& booking_id,
@@ -58,7 +60,9 @@ inline constexpr int kPaymentRetryAfterSeconds = 5;
 // records the intent's refunds Stripe holds and the log lacks
 // (sync_intent_refunds, refund_sync.h: one Stripe call when the log says a
 // refund is due), so a refund whose own record was lost is neither made
-// again nor refunded past what is left.
+// again nor refunded past what is left. Its Idempotency-Key is
+// refund-<booking>-<reason>, with -<n> after n tries Stripe answered 500
+// (each recorded as PaymentProviderCallFailed).
 [[nodiscard]] service::ApiResult<common::Unit> refund_once(CommandContext& ctx,
                                                            const CommandRequest& request,
                                                            const std::string& booking_id,

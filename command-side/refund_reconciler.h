@@ -19,11 +19,16 @@
 // shown to the owner (booking history, slotwise_refunds_failed_total).
 //
 // Each try is refund_cancellation(): the share the cancellation earned
-// (its actor and time as logged), once per booking (Stripe Idempotency-Key
-// refund-<bkg>-cancellation, and the payment aggregate's record), so this
-// running in several processes, or racing a client's repeated cancel, never
-// refunds twice. The scan runs on the reconciler's thread, not in start():
-// it reads two whole categories and must not delay serving.
+// (its actor and time as logged), once per booking (the list of Stripe's
+// refunds before each try, the Stripe Idempotency-Key
+// refund-<bkg>-cancellation[-<n>] shared by tries made at the same time,
+// and the payment aggregate's record), so this running in several
+// processes, or racing a client's repeated cancel, never refunds twice. A
+// try that Stripe answered 500 spends its key (Stripe replays that 500 to
+// the key for 24 hours): the failure is logged as PaymentProviderCallFailed
+// and the next try uses the next key (docs/adr/0008-payments.md). The scan
+// runs on the reconciler's thread, not in start(): it reads two whole
+// categories and must not delay serving.
 //
 // Thread safety: start()/stop() from one thread; retry_later() and
 // pending() from any, also after stop() (then nothing more is tried).

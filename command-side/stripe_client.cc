@@ -85,7 +85,24 @@ bool is_stripe_id(const std::string& id) {
 // far beyond any real one, so more means a reply that never ends.
 constexpr int kMaxRefundPages = 100;
 
+// The key of try `attempt` of the call whose first key is `first`.
+std::string attempt_key(std::string first, std::uint32_t attempt) {
+  if (attempt > 0) first += "-" + std::to_string(attempt);
+  return first;
+}
+
 }  // namespace
+
+std::string payment_intent_idempotency_key(const std::string& booking_id, std::uint32_t attempt) {
+  return attempt_key("pi-" + booking_id, attempt);
+}
+
+std::string refund_idempotency_key(const std::string& booking_id, const std::string& reason,
+                                   std::uint32_t attempt) {
+  return attempt_key("refund-" + booking_id + "-" + reason, attempt);
+}
+
+bool spends_idempotency_key(const StripeError& error) { return error.http_status == 500; }
 
 StripeResult<StripeRefund> refund_from_json(const rapidjson::Value* object,
                                             const std::string& currency) {
@@ -194,7 +211,8 @@ StripeResult<StripePaymentIntent> StripeClient::create_payment_intent(
                   {"metadata[booking_id]", request.booking_id},
                   {"metadata[business_id]", request.business_id},
                   {"automatic_payment_methods[enabled]", "true"}};
-  auto reply = call("POST", "/v1/payment_intents", form, "pi-" + request.booking_id);
+  auto reply = call("POST", "/v1/payment_intents", form,
+                    payment_intent_idempotency_key(request.booking_id, request.attempt));
   if (!reply) return common::fail(reply.error());
   return intent_from(reply->body);
 }
@@ -210,18 +228,17 @@ StripeResult<StripePaymentIntent> StripeClient::retrieve_payment_intent(
   return intent_from(reply->body);
 }
 
-StripeResult<StripeRefund> StripeClient::create_refund(const std::string& payment_intent_id,
-                                                       std::int64_t amount_minor,
-                                                       const std::string& currency,
-                                                       const std::string& booking_id,
-                                                       const std::string& reason) const {
+StripeResult<StripeRefund> StripeClient::create_refund(
+    const std::string& payment_intent_id, std::int64_t amount_minor, const std::string& currency,
+    const std::string& booking_id, const std::string& reason, std::uint32_t attempt) const {
   auto amount = stripe_amount(amount_minor, currency, /*charge=*/false);
   if (!amount) return common::fail(amount.error());
   const Form form{{"payment_intent", payment_intent_id},
                   {"amount", *amount},
                   {"metadata[booking_id]", booking_id},
                   {"metadata[reason]", reason}};
-  auto reply = call("POST", "/v1/refunds", form, "refund-" + booking_id + "-" + reason);
+  auto reply =
+      call("POST", "/v1/refunds", form, refund_idempotency_key(booking_id, reason, attempt));
   if (!reply) return common::fail(reply.error());
   auto doc = parse_object(reply->body);
   if (!doc) return common::fail(doc.error());

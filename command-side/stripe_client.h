@@ -4,11 +4,11 @@
 //   create_payment_intent  POST {base}/v1/payment_intents   (form-encoded)
 //       amount, currency (lower case), metadata[booking_id],
 //       metadata[business_id], automatic_payment_methods[enabled]=true,
-//       Idempotency-Key: pi-<booking_id>
+//       Idempotency-Key: pi-<booking_id>; try n > 0: pi-<booking_id>-<n>
 //   retrieve_payment_intent GET {base}/v1/payment_intents/{id}
 //   create_refund          POST {base}/v1/refunds
 //       payment_intent, amount, metadata[booking_id], metadata[reason],
-//       Idempotency-Key: refund-<booking_id>-<reason>
+//       Idempotency-Key: refund-<booking_id>-<reason>; try n > 0: ...-<n>
 //   list_refunds           GET {base}/v1/refunds?charge={id}&limit=100
 //       (&starting_after={last id} while has_more): every refund of a charge
 //   list_intent_refunds    GET {base}/v1/refunds?payment_intent={id}&limit=100
@@ -16,7 +16,11 @@
 //
 // Every call sends `Authorization: Bearer <secret key>`. The Idempotency-Key
 // makes a retried call return Stripe's first object, so callers may repeat
-// any call after a failure or a crash.
+// any call after a failure or a crash. Stripe also saves a 500 under the key
+// and answers it to every call with that key for 24 hours
+// (spends_idempotency_key()); the caller then makes its next try with the
+// next attempt number, which the payment aggregate counts
+// (docs/adr/0008-payments.md).
 //
 // Amounts: callers speak SlotWise minor units (ISO 4217's: 5000 ISK is
 // 5000); Stripe's API writes some currencies otherwise (5000 ISK is its
@@ -69,6 +73,8 @@ struct PaymentIntentRequest {
   std::int64_t amount_minor = 0;
   // ISO 4217, any case (sent in lower case).
   std::string currency;
+  // Which try (PaymentState::next_attempt): picks the Idempotency-Key.
+  std::uint32_t attempt = 0;
 };
 
 struct StripePaymentIntent {
@@ -101,6 +107,23 @@ struct StripeRefund {
 template <class T>
 using StripeResult = common::Result<T, StripeError>;
 
+// The Idempotency-Keys of the try `attempt` of a booking's intent creation
+// and of its refund of `reason`: the first try's key has no suffix (the key
+// SlotWise always sent), try n > 0 appends "-<n>".
+[[nodiscard]] std::string payment_intent_idempotency_key(const std::string& booking_id,
+                                                         std::uint32_t attempt);
+[[nodiscard]] std::string refund_idempotency_key(const std::string& booking_id,
+                                                 const std::string& reason, std::uint32_t attempt);
+
+// Whether Stripe saved this failure under the call's Idempotency-Key: it
+// answered 500, which it saves once the endpoint began and replays to every
+// call with the key for 24 hours
+// (https://docs.stripe.com/api/idempotent_requests). Other failures are not
+// saved (a 429 or a 401 comes before the idempotency layer; a 4xx is the
+// request's fault) or leave the call's outcome open (a timeout, a 502/503/504
+// from in front of the API: the call may still run), so their key is kept.
+[[nodiscard]] bool spends_idempotency_key(const StripeError& error);
+
 // A Stripe refund object (an API reply, a list item, a refund event's
 // data.object); absent members read as empty. Its amount is in the refund's
 // currency, else `currency` (the charge's, for the refunds a charge lists);
@@ -123,12 +146,11 @@ class StripeClient {
       const std::string& payment_intent_id) const;
   // Refunds `amount_minor` SlotWise minor units of `currency` (the
   // intent's). `reason` names the refund's cause ("cancellation",
-  // "slot_unavailable") and is part of its Idempotency-Key.
-  [[nodiscard]] StripeResult<StripeRefund> create_refund(const std::string& payment_intent_id,
-                                                         std::int64_t amount_minor,
-                                                         const std::string& currency,
-                                                         const std::string& booking_id,
-                                                         const std::string& reason) const;
+  // "slot_unavailable") and, with `attempt` (PaymentState::next_attempt),
+  // makes its Idempotency-Key.
+  [[nodiscard]] StripeResult<StripeRefund> create_refund(
+      const std::string& payment_intent_id, std::int64_t amount_minor, const std::string& currency,
+      const std::string& booking_id, const std::string& reason, std::uint32_t attempt = 0) const;
   // Every refund of the charge `charge_id` ("ch_..."), in Stripe's order
   // (newest first), whatever their status.
   [[nodiscard]] StripeResult<std::vector<StripeRefund>> list_refunds(

@@ -122,6 +122,36 @@ Decided decide_one(const PaymentState& state, const RecordRefundFailed& c) {
   return Events{std::move(failed)};
 }
 
+std::string call_key(const std::string& call, const std::string& reason) {
+  return call + "/" + reason;
+}
+
+Decided decide_one(const PaymentState& state, const RecordProviderCallFailed& c) {
+  if (c.booking_id.empty()) return invalid("booking_id: is required");
+  if (c.call != kCreatePaymentIntentCall && c.call != kCreateRefundCall) {
+    return invalid("call: must be create_payment_intent or create_refund");
+  }
+  if (c.call == kCreateRefundCall && c.reason.empty()) return invalid("reason: is required");
+  const std::uint32_t next = state.next_attempt(c.call, c.reason);
+  // Another try with the same key (made at the same time, from the same
+  // log) recorded it already.
+  if (c.attempt < next) return Events{};
+  if (c.attempt > next) {
+    return common::fail(make_error(error_code::invalid_state, "attempt: not made yet"));
+  }
+  v1::PaymentProviderCallFailed failed;
+  failed.set_booking_id(c.booking_id);
+  failed.set_business_id(c.business_id);
+  failed.set_payment_intent_id(c.payment_intent_id);
+  failed.set_call(c.call);
+  failed.set_reason(c.reason);
+  failed.set_attempt(c.attempt);
+  failed.set_idempotency_key(c.idempotency_key);
+  failed.set_http_status(c.http_status);
+  failed.set_message(c.message);
+  return Events{std::move(failed)};
+}
+
 void adopt_ids(PaymentState& s, const std::string& booking_id, const std::string& business_id,
                const std::string& intent_id) {
   if (s.booking_id.empty()) s.booking_id = booking_id;
@@ -171,6 +201,11 @@ struct Apply {
     it->second.failure_reason = e.failure_reason();
     remember(s, e.provider_event_id());
   }
+  void operator()(const v1::PaymentProviderCallFailed& e) const {
+    adopt_ids(s, e.booking_id(), e.business_id(), e.payment_intent_id());
+    std::uint32_t& next = s.failed_attempts[call_key(e.call(), e.reason())];
+    next = std::max(next, e.attempt() + 1);
+  }
 };
 
 }  // namespace
@@ -185,6 +220,11 @@ bool PaymentState::given_back() const {
     return !entry.second.failed && entry.second.reason == kBookingUnavailableRefund;
   });
   return unavailable_refunded || (paid.amount_minor > 0 && refunded_minor >= paid.amount_minor);
+}
+
+std::uint32_t PaymentState::next_attempt(const std::string& call, const std::string& reason) const {
+  const auto it = failed_attempts.find(call_key(call, reason));
+  return it == failed_attempts.end() ? 0 : it->second;
 }
 
 common::Result<std::vector<PaymentEvent>, DomainError> decide(const PaymentState& state,

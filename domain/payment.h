@@ -17,14 +17,18 @@
 //     reported by refund.failed and again by a refund list). A failed
 //     refund no longer counts in refunded_minor; it stays in `refunds`
 //     (marked failed) so that it is never recorded as refunded again and
-//     its reason is not refunded again automatically.
+//     its reason is not refunded again automatically;
+//   - a Stripe call that answered 500 spends its Idempotency-Key: its
+//     failure is recorded once per attempt (a failure of an attempt already
+//     recorded yields no events), and the call's next try is the next
+//     attempt, whose key is fresh (docs/adr/0008-payments.md).
 //
 // Thread safety: plain values and pure functions.
 // Errors: decide() returns validation_failed for a missing booking id,
 // intent id, refund id, a refund failure whose status is not failed or
 // canceled, negative or zero amounts where one is required, and
 // invalid_state when an intent is recorded for a booking that already has
-// another one.
+// another one or a call failure is recorded for an attempt not yet made.
 #pragma once
 
 #include <cstdint>
@@ -47,6 +51,10 @@ enum class PaymentStatus { none, pending, succeeded, failed };
 // The reason of the refund made because the booking could not be had (its
 // time taken or passed, the booking gone): the whole payment goes back.
 inline constexpr const char* kBookingUnavailableRefund = "booking_unavailable";
+
+// The Stripe calls whose failures are recorded (RecordProviderCallFailed).
+inline constexpr const char* kCreatePaymentIntentCall = "create_payment_intent";
+inline constexpr const char* kCreateRefundCall = "create_refund";
 
 struct RefundRecord {
   std::int64_t amount_minor = 0;
@@ -72,6 +80,9 @@ struct PaymentState {
   std::map<std::string, RefundRecord> refunds;
   // What went back: the refunds that did not fail.
   std::int64_t refunded_minor = 0;
+  // By "<call>/<reason>": how many tries of the call Stripe answered 500,
+  // i.e. the attempt number of its next try (next_attempt()).
+  std::map<std::string, std::uint32_t> failed_attempts{};
 
   [[nodiscard]] bool exists() const { return !booking_id.empty(); }
   // Whether a refund with this reason ("cancellation", "booking_unavailable")
@@ -85,6 +96,13 @@ struct PaymentState {
   // (a goodwill refund from the dashboard) does not count, and neither does
   // a refund that failed: its money stayed with the business.
   [[nodiscard]] bool given_back() const;
+  // The attempt number of the next try of the Stripe call `call`
+  // (kCreatePaymentIntentCall, or kCreateRefundCall for the refund of
+  // `reason`): 0 until a try is recorded as failed. Every process reading
+  // the same log gets the same number, so tries made at the same time use
+  // the same Idempotency-Key.
+  [[nodiscard]] std::uint32_t next_attempt(const std::string& call,
+                                           const std::string& reason = "") const;
   friend bool operator==(const PaymentState&, const PaymentState&) = default;
 };
 
@@ -142,12 +160,28 @@ struct RecordRefundFailed {
   std::string provider_event_id;
 };
 
+// A Stripe call that Stripe answered 500, saving that answer under the
+// call's Idempotency-Key: the try `attempt` (next_attempt() when it was
+// made) of `call` (for kCreateRefundCall, the refund of `reason`).
+struct RecordProviderCallFailed {
+  std::string booking_id;
+  std::string business_id;
+  std::string payment_intent_id;  // empty for kCreatePaymentIntentCall
+  std::string call;
+  std::string reason;
+  std::uint32_t attempt = 0;
+  std::string idempotency_key;
+  int http_status = 0;
+  std::string message{};
+};
+
 using PaymentCommand = std::variant<RecordIntentCreated, RecordSucceeded, RecordFailed,
-                                    RecordRefund, RecordRefundFailed>;
+                                    RecordRefund, RecordRefundFailed, RecordProviderCallFailed>;
 using PaymentEvent =
     std::variant<slotwise::events::v1::PaymentIntentCreated, slotwise::events::v1::PaymentSucceeded,
                  slotwise::events::v1::PaymentFailed, slotwise::events::v1::PaymentRefunded,
-                 slotwise::events::v1::PaymentRefundFailed>;
+                 slotwise::events::v1::PaymentRefundFailed,
+                 slotwise::events::v1::PaymentProviderCallFailed>;
 
 [[nodiscard]] common::Result<std::vector<PaymentEvent>, DomainError> decide(
     const PaymentState& state, const PaymentCommand& command);

@@ -190,12 +190,48 @@ TEST_CASE("a failed refund does not give the payment back") {
   CHECK(failed.has_refund_for(kBookingUnavailableRefund));
 }
 
+RecordProviderCallFailed refund_call_failed(std::uint32_t attempt) {
+  return {kBooking, kBiz,    kIntent, kCreateRefundCall, "cancellation",
+          attempt,  "key-x", 500,     "stripe: HTTP 500"};
+}
+
+TEST_CASE("a Stripe call answered 500 is recorded once per attempt, and its next try counts on") {
+  const PaymentState paid = apply(apply(PaymentState{}, intent()), succeeded("evt_1"));
+  CHECK(paid.next_attempt(kCreateRefundCall, "cancellation") == 0);
+  auto first = decide(paid, refund_call_failed(0));
+  REQUIRE(types(first.value()) == "PaymentProviderCallFailed");
+  const PaymentState once = apply(paid, refund_call_failed(0));
+  CHECK(once.next_attempt(kCreateRefundCall, "cancellation") == 1);
+  // Only that call and reason moved on.
+  CHECK(once.next_attempt(kCreateRefundCall, kBookingUnavailableRefund) == 0);
+  CHECK(once.next_attempt(kCreatePaymentIntentCall) == 0);
+  // A try made at the same time, from the same log, used the same attempt:
+  // its failure is the one recorded.
+  CHECK(decide(once, refund_call_failed(0)).value().empty());
+  CHECK(code_of(decide(once, refund_call_failed(2))) == "invalid_state");
+  CHECK(apply(once, refund_call_failed(1)).next_attempt(kCreateRefundCall, "cancellation") == 2);
+  // Nothing else changes: no refund, nothing given back.
+  CHECK(once.refunds.empty());
+  CHECK(once.status == PaymentStatus::succeeded);
+  // The intent's creation can fail before the booking has any payment.
+  RecordProviderCallFailed intent_call{kBooking, kBiz, "",         kCreatePaymentIntentCall,
+                                       "",       0,    "pi-bkg_1", 500};
+  const PaymentState no_intent = apply(PaymentState{}, intent_call);
+  CHECK(no_intent.next_attempt(kCreatePaymentIntentCall) == 1);
+  CHECK(no_intent.payment_intent_id.empty());
+  CHECK(no_intent.status == PaymentStatus::none);
+  CHECK(types(decide(no_intent, intent()).value()) == "PaymentIntentCreated");
+  RecordProviderCallFailed unnamed = refund_call_failed(0);
+  unnamed.call = "retrieve";
+  CHECK(code_of(decide(paid, unnamed)) == "validation_failed");
+}
+
 TEST_CASE("the state rebuilt from the log equals the state built step by step") {
   std::vector<PaymentEvent> all;
   PaymentState s;
   for (const PaymentCommand& c : std::vector<PaymentCommand>{
-           intent(), failed("evt_1"), succeeded("evt_2"), refund("re_1", 5000, "evt_3"),
-           refund_failed("re_1", 5000, "evt_4")}) {
+           intent(), failed("evt_1"), succeeded("evt_2"), refund_call_failed(0),
+           refund("re_1", 5000, "evt_3"), refund_failed("re_1", 5000, "evt_4")}) {
     auto d = decide(s, c);
     REQUIRE(d.ok());
     for (const auto& e : d.value()) all.push_back(e);

@@ -190,17 +190,22 @@ void FakeStripe::handle(const httplib::Request& req, httplib::Response& res) {
   for (const auto& [k, v] : req.params) call.form[k] = v;
   std::pair<int, std::string> reply;
   const bool keyed = req.method == "POST" && !call.idempotency_key.empty();
+  const bool failing_call = (fail_method_.empty() || fail_method_ == call.method) &&
+                            (fail_path_.empty() || fail_path_ == call.path);
   if (req.get_header_value("Authorization") != "Bearer " + secret_key_) {
     reply = {401, api_error("invalid_request_error", "Invalid API Key provided")};
-  } else if (failures_left_ > 0) {
+  } else if (failures_left_ > 0 && failing_call) {
     --failures_left_;
     reply = {failure_status_, api_error("api_error", "simulated failure")};
+    // Stripe saves a 500 of an endpoint it began to run under the key and
+    // answers it again for 24 hours; a key already answered keeps that.
+    if (keyed && failure_status_ == 500) replies_by_key_.try_emplace(call.idempotency_key, reply);
   } else if (auto it = replies_by_key_.find(call.idempotency_key);
              keyed && it != replies_by_key_.end()) {
-    reply = {200, it->second};
+    reply = it->second;
   } else {
     reply = route(call);
-    if (keyed && reply.first == 200) replies_by_key_[call.idempotency_key] = reply.second;
+    if (keyed && reply.first == 200) replies_by_key_[call.idempotency_key] = reply;
     const bool lost_call = (lost_method_.empty() || lost_method_ == call.method) &&
                            (lost_path_.empty() || lost_path_ == call.path);
     if (lost_answers_left_ > 0 && lost_call) {
@@ -362,10 +367,12 @@ std::vector<FakeStripe::Refund> FakeStripe::refunds() const {
   return refunds_;
 }
 
-void FakeStripe::fail_next(int n, int status) {
+void FakeStripe::fail_next(int n, int status, std::string method, std::string path) {
   std::lock_guard<std::mutex> lock(mu_);
   failures_left_ = n;
   failure_status_ = status;
+  fail_method_ = std::move(method);
+  fail_path_ = std::move(path);
 }
 
 void FakeStripe::lose_next_answers(int n, std::string method, std::string path) {

@@ -29,10 +29,14 @@
 // after 24 hours). A refund of more than the intent's unrefunded amount
 // (its amount minus its refunds that did not fail or get canceled) is
 // refused with 400, as Stripe refuses it. Calls are recorded. fail_next()
-// makes the next calls answer 500 (to test payment_unavailable);
-// lose_next_answers() makes them take effect and answer 500 (an answer
-// lost on its way). fail_refund() moves a refund to failed (or canceled)
-// after its creation, as Stripe does when the card was closed.
+// makes the next calls answer 500 (to test payment_unavailable) without
+// taking effect; a 500 answered to a POST with an Idempotency-Key not seen
+// before is saved under the key and answered again to every later call
+// with it, as Stripe saves a 500 (https://docs.stripe.com/api/idempotent_requests;
+// other statuses are not saved). lose_next_answers() makes the next calls
+// take effect and answer 500 (an answer lost on its way; the key keeps the
+// effect). fail_refund() moves a refund to failed (or canceled) after its
+// creation, as Stripe does when the card was closed.
 //
 // It also builds Stripe events (payment_intent.succeeded, ...) and sends
 // them to a webhook URL signed with the real Stripe-Signature scheme
@@ -97,8 +101,12 @@ class FakeStripe {
   [[nodiscard]] std::size_t count(const std::string& method, const std::string& path) const;
   [[nodiscard]] std::optional<Intent> intent_for_booking(const std::string& booking_id) const;
   [[nodiscard]] std::vector<Refund> refunds() const;
-  // The next `n` API calls answer HTTP `status` with an api_error.
-  void fail_next(int n, int status = 500);
+  // The next `n` API calls (of `method` and `path`, when given: "POST",
+  // "/v1/refunds") answer HTTP `status` with an api_error and take no
+  // effect; a 500 to a POST with a new Idempotency-Key is saved under it
+  // (every later call with the key is answered that 500, until
+  // forget_idempotency_keys()).
+  void fail_next(int n, int status = 500, std::string method = {}, std::string path = {});
   // The next `n` API calls (of `method` and `path`, when given: "POST",
   // "/v1/refunds") take effect (a refund is made, an Idempotency-Key
   // remembers its answer) but answer 500: the answer was lost on its way
@@ -163,10 +171,13 @@ class FakeStripe {
   int port_ = 0;
   mutable std::mutex mu_;
   std::vector<Call> calls_;
-  std::map<std::string, std::string> replies_by_key_;  // Idempotency-Key -> body
-  std::map<std::string, Intent> intents_;              // by id
+  // Idempotency-Key -> {status, body} of its first answer: 200, or a 500.
+  std::map<std::string, std::pair<int, std::string>> replies_by_key_;
+  std::map<std::string, Intent> intents_;  // by id
   std::vector<Refund> refunds_;
   int failures_left_ = 0;
+  std::string fail_method_;  // empty: any
+  std::string fail_path_;    // empty: any
   int lost_answers_left_ = 0;
   std::string lost_method_;  // empty: any
   std::string lost_path_;    // empty: any
