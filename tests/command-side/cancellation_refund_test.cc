@@ -15,18 +15,12 @@ using slotwise::testing::book;
 using slotwise::testing::book_and_pay;
 using slotwise::testing::CommandFixture;
 using slotwise::testing::FakeStripe;
+using slotwise::testing::kLateRefundPolicy;
 using slotwise::testing::paid_setup;
 using slotwise::testing::payment_events;
 
-namespace {
-
-const std::string kPolicy =
-    R"("free_cancellation_cutoff_minutes":2880,"late_cancellation_refund_percent":40)";
-
-}  // namespace
-
 TEST_CASE_FIXTURE(CommandFixture, "a customer cancelling before the cutoff gets everything back") {
-  const auto s = paid_setup(*this, "cancel-early", kPolicy);
+  const auto s = paid_setup(*this, "cancel-early", kLateRefundPolicy);
   auto [booking, token] = book_and_pay(*this, s, 5);
   auto r = api->post("/v1/bookings/" + booking + "/cancel", R"({"manage_token":")" + token + "\"}");
   REQUIRE_MESSAGE(r.status == 200, r.body);
@@ -47,7 +41,7 @@ TEST_CASE_FIXTURE(CommandFixture, "a customer cancelling before the cutoff gets 
 }
 
 TEST_CASE_FIXTURE(CommandFixture, "a late customer cancellation gets the policy's share") {
-  const auto s = paid_setup(*this, "cancel-late", kPolicy);
+  const auto s = paid_setup(*this, "cancel-late", kLateRefundPolicy);
   auto [booking, token] = book_and_pay(*this, s, 1);  // tomorrow: inside the 48 h cutoff
   auto r = api->post("/v1/bookings/" + booking + "/cancel", "", {{"X-Manage-Token", token}});
   REQUIRE_MESSAGE(r.status == 200, r.body);
@@ -57,7 +51,7 @@ TEST_CASE_FIXTURE(CommandFixture, "a late customer cancellation gets the policy'
 }
 
 TEST_CASE_FIXTURE(CommandFixture, "the owner cancelling refunds in full") {
-  const auto s = paid_setup(*this, "cancel-owner", kPolicy);
+  const auto s = paid_setup(*this, "cancel-owner", kLateRefundPolicy);
   auto [booking, token] = book_and_pay(*this, s, 1);
   auto r = api->post("/v1/bookings/" + booking + "/cancel", "", bearer(s.token));
   REQUIRE_MESSAGE(r.status == 200, r.body);
@@ -67,7 +61,7 @@ TEST_CASE_FIXTURE(CommandFixture, "the owner cancelling refunds in full") {
 }
 
 TEST_CASE_FIXTURE(CommandFixture, "Stripe down during the refund: 503, and the retry refunds") {
-  const auto s = paid_setup(*this, "cancel-retry", kPolicy);
+  const auto s = paid_setup(*this, "cancel-retry", kLateRefundPolicy);
   auto [booking, token] = book_and_pay(*this, s, 5);
   stripe.fail_next(1);
   auto first = api->post("/v1/bookings/" + booking + "/cancel", "", {{"X-Manage-Token", token}});
@@ -80,7 +74,7 @@ TEST_CASE_FIXTURE(CommandFixture, "Stripe down during the refund: 503, and the r
 }
 
 TEST_CASE_FIXTURE(CommandFixture, "cancelling an unpaid hold refunds nothing") {
-  const auto s = paid_setup(*this, "cancel-unpaid", kPolicy);
+  const auto s = paid_setup(*this, "cancel-unpaid", kLateRefundPolicy);
   auto r = book(*this, s, slot(5, 10));
   REQUIRE(r.status == 201);
   auto c = api->post("/v1/bookings/" + r.str("booking_id") + "/cancel", "",
@@ -91,7 +85,7 @@ TEST_CASE_FIXTURE(CommandFixture, "cancelling an unpaid hold refunds nothing") {
 
 TEST_CASE_FIXTURE(CommandFixture,
                   "the payment reported again after cancellation or completion refunds nothing") {
-  const auto s = paid_setup(*this, "pay-again", kPolicy);
+  const auto s = paid_setup(*this, "pay-again", kLateRefundPolicy);
   const auto redeliver = [&](const std::string& booking) {
     return deliver_webhook(FakeStripe::intent_event(
         "evt_pay_" + booking, "payment_intent.succeeded", *stripe.intent_for_booking(booking)));
@@ -134,7 +128,7 @@ TEST_CASE_FIXTURE(CommandFixture,
 
 TEST_CASE_FIXTURE(CommandFixture,
                   "a refund retried later keeps the share the cancellation earned") {
-  const auto s = paid_setup(*this, "cancel-share", kPolicy);
+  const auto s = paid_setup(*this, "cancel-share", kLateRefundPolicy);
   auto [early, early_token] = book_and_pay(*this, s, 3);
   auto [late, late_token] = book_and_pay(*this, s, 1);
   // The customer cancels late while Stripe is down; the owner repeats the
@@ -162,7 +156,7 @@ TEST_CASE_FIXTURE(CommandFixture,
 
 TEST_CASE_FIXTURE(CommandFixture,
                   "a customer's move inside the cutoff makes a later cancellation late") {
-  const auto s = paid_setup(*this, "move-late", kPolicy);
+  const auto s = paid_setup(*this, "move-late", kLateRefundPolicy);
   const auto move = [&](const std::string& booking, const httplib::Headers& who, int days) {
     auto r = api->post("/v1/bookings/" + booking + "/reschedule",
                        R"({"start":")" + slot(days, 10) + "\"}", who);
@@ -194,7 +188,7 @@ TEST_CASE_FIXTURE(CommandFixture,
 
 TEST_CASE_FIXTURE(CommandFixture,
                   "a policy changed after booking leaves the booking's refund as agreed") {
-  const auto s = paid_setup(*this, "policy-later", kPolicy);
+  const auto s = paid_setup(*this, "policy-later", kLateRefundPolicy);
   const auto set_policy = [&](const std::string& policy) {
     auto r = api->send("PATCH", "/v1/businesses/" + s.business, R"({"policy":{)" + policy + "}}",
                        bearer(s.token));

@@ -103,6 +103,16 @@ inline std::pair<std::string, std::string> book_and_pay(CommandFixture& f, const
   return {booking, r.str("manage_token")};
 }
 
+// A cancellation policy: free until 48 hours before, then 40 % back.
+inline const std::string kLateRefundPolicy =
+    R"("free_cancellation_cutoff_minutes":2880,"late_cancellation_refund_percent":40)";
+
+// POST /v1/bookings/{booking}/cancel as the customer (manage token); its status.
+inline int cancel_as_customer(CommandFixture& f, const std::string& booking,
+                              const std::string& token) {
+  return f.api->post("/v1/bookings/" + booking + "/cancel", "", {{"X-Manage-Token", token}}).status;
+}
+
 // Past the default 15-minute payment hold.
 inline constexpr auto kPastHold = std::chrono::minutes(16);
 

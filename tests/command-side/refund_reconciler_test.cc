@@ -13,16 +13,13 @@
 
 using slotwise::testing::book;
 using slotwise::testing::book_and_pay;
+using slotwise::testing::cancel_as_customer;
 using slotwise::testing::CommandFixture;
 using slotwise::testing::eventually;
 using slotwise::testing::paid_setup;
 using slotwise::testing::payment_events;
 
 namespace {
-
-int cancel(CommandFixture& f, const std::string& booking, const std::string& token) {
-  return f.api->post("/v1/bookings/" + booking + "/cancel", "", {{"X-Manage-Token", token}}).status;
-}
 
 // Calls to Stripe's Refunds API, failed ones included: each refund is
 // preceded by a list of the intent's refunds (GET /v1/refunds).
@@ -44,7 +41,7 @@ TEST_CASE_FIXTURE(CommandFixture, "a failed refund is made later without a repea
   auto [booking, token] = book_and_pay(*this, s, 5);
   // Down for the cancel's own call and the reconciler's first two tries.
   stripe.fail_next(3);
-  CHECK(cancel(*this, booking, token) == 503);
+  CHECK(cancel_as_customer(*this, booking, token) == 503);
   CHECK(stripe.refunds().empty());
   CHECK(server->refund_reconciler()->pending() == 1);
   // Each step passes the longest wait the retries can have reached.
@@ -61,7 +58,7 @@ TEST_CASE_FIXTURE(CommandFixture, "a failed refund is made later without a repea
   CHECK(eventually([&] { return reconciler_idle(*this); }));
   CHECK(payment_events(*this, booking) == "PaymentIntentCreated PaymentSucceeded PaymentRefunded");
   // The client repeating the cancel afterwards refunds nothing more.
-  CHECK(cancel(*this, booking, token) == 200);
+  CHECK(cancel_as_customer(*this, booking, token) == 200);
   CHECK(stripe.refunds().size() == 1);
 }
 
@@ -75,10 +72,10 @@ TEST_CASE_FIXTURE(CommandFixture, "the next process to start makes a refund a st
   (void)kept_token;
   auto unpaid = book(*this, s, slot(7, 10));
   REQUIRE(unpaid.status == 201);
-  CHECK(cancel(*this, done, done_token) == 200);
-  CHECK(cancel(*this, unpaid.str("booking_id"), unpaid.str("manage_token")) == 200);
+  CHECK(cancel_as_customer(*this, done, done_token) == 200);
+  CHECK(cancel_as_customer(*this, unpaid.str("booking_id"), unpaid.str("manage_token")) == 200);
   stripe.fail_next(1);
-  CHECK(cancel(*this, late, late_token) == 503);  // a late customer cancellation: 40 %
+  CHECK(cancel_as_customer(*this, late, late_token) == 503);  // a late customer cancellation: 40 %
   const std::size_t calls_before = refund_calls(*this);
   // Stopped before its retry was due: nothing but the log remembers.
   stop_server();

@@ -16,19 +16,14 @@
 
 using slotwise::testing::book;
 using slotwise::testing::book_and_pay;
+using slotwise::testing::cancel_as_customer;
 using slotwise::testing::CommandFixture;
 using slotwise::testing::FakeStripe;
+using slotwise::testing::kLateRefundPolicy;
 using slotwise::testing::paid_setup;
 using slotwise::testing::payment_events;
 
 namespace {
-
-const std::string kPolicy =
-    R"("free_cancellation_cutoff_minutes":2880,"late_cancellation_refund_percent":40)";
-
-int cancel(CommandFixture& f, const std::string& booking, const std::string& token) {
-  return f.api->post("/v1/bookings/" + booking + "/cancel", "", {{"X-Manage-Token", token}}).status;
-}
 
 // What Stripe holds as refunded of the booking's intent.
 std::int64_t refunded_at_stripe(const CommandFixture& f, const FakeStripe::Intent& intent) {
@@ -44,14 +39,14 @@ std::int64_t refunded_at_stripe(const CommandFixture& f, const FakeStripe::Inten
 TEST_CASE_FIXTURE(CommandFixture,
                   "a late payment's refund whose record was lost is not made again by a repeated "
                   "cancel") {
-  const auto s = paid_setup(*this, "lost-unavailable", kPolicy);
+  const auto s = paid_setup(*this, "lost-unavailable", kLateRefundPolicy);
   auto r = book(*this, s, slot(5, 10));
   REQUIRE(r.status == 201);
   const std::string booking = r.str("booking_id");
   const std::string token = r.str("manage_token");
   const auto intent = *stripe.intent_for_booking(booking);
   // Cancelled before the payment went through: nothing to refund yet.
-  REQUIRE(cancel(*this, booking, token) == 200);
+  REQUIRE(cancel_as_customer(*this, booking, token) == 200);
   REQUIRE(stripe.refunds().empty());
   // The payment arrives for the cancelled booking and is refunded in full;
   // Stripe makes the refund but its answer is lost, so nothing records it.
@@ -69,7 +64,7 @@ TEST_CASE_FIXTURE(CommandFixture,
   // cancellation was early) finds the payment refunded already. Before, it
   // asked Stripe for 5000 more, which Stripe refuses (502, and the
   // reconciler retried it until a refund by hand was asked for).
-  CHECK(cancel(*this, booking, token) == 200);
+  CHECK(cancel_as_customer(*this, booking, token) == 200);
   CHECK(stripe.count("POST", "/v1/refunds") == 1);
   REQUIRE(stripe.refunds().size() == 1);
   CHECK(refunded_at_stripe(*this, intent) == 5000);
@@ -90,12 +85,12 @@ TEST_CASE_FIXTURE(CommandFixture,
 TEST_CASE_FIXTURE(CommandFixture,
                   "a cancellation refund whose record was lost is not made twice after Stripe "
                   "forgot its key") {
-  const auto s = paid_setup(*this, "lost-cancellation", kPolicy);
+  const auto s = paid_setup(*this, "lost-cancellation", kLateRefundPolicy);
   auto [booking, token] = book_and_pay(*this, s, 1);  // inside the 48 h cutoff: 40 %
   const auto intent = *stripe.intent_for_booking(booking);
   // Stripe refunds the late share, but its answer is lost: 503, unrecorded.
   stripe.lose_next_answers(1, "POST", "/v1/refunds");
-  CHECK(cancel(*this, booking, token) == 503);
+  CHECK(cancel_as_customer(*this, booking, token) == 503);
   REQUIRE(stripe.refunds().size() == 1);
   const std::string made = stripe.refunds()[0].id;
   CHECK(refunded_at_stripe(*this, intent) == 2000);
@@ -104,7 +99,7 @@ TEST_CASE_FIXTURE(CommandFixture,
   // A day on Stripe has pruned the key refund-<booking>-cancellation; the
   // cancel is repeated. Before, the same key made a second refund of 2000.
   stripe.forget_idempotency_keys();
-  CHECK(cancel(*this, booking, token) == 200);
+  CHECK(cancel_as_customer(*this, booking, token) == 200);
   CHECK(stripe.count("POST", "/v1/refunds") == 1);
   REQUIRE(stripe.refunds().size() == 1);
   CHECK(refunded_at_stripe(*this, intent) == 2000);
@@ -128,14 +123,14 @@ TEST_CASE_FIXTURE(CommandFixture,
 
 TEST_CASE_FIXTURE(CommandFixture,
                   "a dashboard refund not yet reported is counted before a cancellation refund") {
-  const auto s = paid_setup(*this, "lost-dashboard", kPolicy);
+  const auto s = paid_setup(*this, "lost-dashboard", kLateRefundPolicy);
   auto [booking, token] = book_and_pay(*this, s, 5);  // an early cancellation: in full
   const auto intent = *stripe.intent_for_booking(booking);
   // A goodwill refund in the dashboard; its charge.refunded has not come.
   const auto goodwill = stripe.add_refund({"", intent.id, 1500, ""});
   // What is left goes back; before, the full 5000 was asked for, which
   // Stripe refuses.
-  CHECK(cancel(*this, booking, token) == 200);
+  CHECK(cancel_as_customer(*this, booking, token) == 200);
   const auto refunds = stripe.refunds();
   REQUIRE(refunds.size() == 2);
   CHECK(refunds[1].amount == 3500);

@@ -20,20 +20,15 @@
 using slotwise::testing::book;
 using slotwise::testing::book_and_pay;
 using slotwise::testing::booking_status;
+using slotwise::testing::cancel_as_customer;
 using slotwise::testing::CommandFixture;
 using slotwise::testing::eventually;
 using slotwise::testing::FakeStripe;
+using slotwise::testing::kLateRefundPolicy;
 using slotwise::testing::paid_setup;
 using slotwise::testing::payment_events;
 
 namespace {
-
-const std::string kPolicy =
-    R"("free_cancellation_cutoff_minutes":2880,"late_cancellation_refund_percent":40)";
-
-int cancel(CommandFixture& f, const std::string& booking, const std::string& token) {
-  return f.api->post("/v1/bookings/" + booking + "/cancel", "", {{"X-Manage-Token", token}}).status;
-}
 
 // The Idempotency-Keys of the POSTs to `path`, in order.
 std::vector<std::string> keys_of(const CommandFixture& f, const std::string& path) {
@@ -49,13 +44,13 @@ std::vector<std::string> keys_of(const CommandFixture& f, const std::string& pat
 TEST_CASE_FIXTURE(CommandFixture,
                   "a cancellation refund whose first try got a saved 500 is made on the "
                   "reconciler's next try, once") {
-  const auto s = paid_setup(*this, "saved-refund", kPolicy);
+  const auto s = paid_setup(*this, "saved-refund", kLateRefundPolicy);
   auto [booking, token] = book_and_pay(*this, s, 1);  // inside the 48 h cutoff: 40 %
   const auto intent = *stripe.intent_for_booking(booking);
   const std::string first_key = "refund-" + booking + "-cancellation";
   // The refund list answers; the Refunds API answers 500 and saves it.
   stripe.fail_next(1, 500, "POST", "/v1/refunds");
-  CHECK(cancel(*this, booking, token) == 503);
+  CHECK(cancel_as_customer(*this, booking, token) == 503);
   CHECK(stripe.refunds().empty());
   CHECK(server->refund_reconciler()->pending() == 1);
   // Stripe answers that key with its saved 500 from now on.
@@ -90,7 +85,7 @@ TEST_CASE_FIXTURE(CommandFixture,
   CHECK(state->first.refunds.contains(refund.id));
   CHECK(state->first.next_attempt(slotwise::domain::kCreateRefundCall, "cancellation") == 1);
   // The client repeating the cancel afterwards refunds nothing more.
-  CHECK(cancel(*this, booking, token) == 200);
+  CHECK(cancel_as_customer(*this, booking, token) == 200);
   CHECK(stripe.refunds().size() == 1);
   CHECK(keys_of(*this, "/v1/refunds").size() == 3);
   CHECK(payment_events(*this, booking) ==
