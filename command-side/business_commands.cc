@@ -269,17 +269,19 @@ CommandReply update_service(CommandContext& ctx, const CommandRequest& request) 
   if (!doc) return error_reply(doc.error());
   auto body = JsonObject::of(*doc);
   if (!body) return error_reply(body.error());
-  if (auto r = read_service(*body, {}, "XXX"); !r) return error_reply(r.error());
-  return run_business(ctx, request, *business_id, *user,
-                      [&](const domain::BusinessState& s) -> BusinessDecision {
-                        const domain::Service* current = domain::find_service(s, *service_id);
-                        domain::ServiceDefinition base =
-                            current ? current->definition : domain::ServiceDefinition{};
-                        const domain::UpdateService update{
-                            *business_id, *user, *service_id,
-                            read_service(*body, std::move(base), s.currency).value()};
-                        return domain::decide(s, domain::BusinessCommand{update});
-                      });
+  if (auto r = read_service(*body, {}, "XXX", true); !r) return error_reply(r.error());
+  auto active = read_service_active(*body);
+  if (!active) return error_reply(active.error());
+  return run_business(
+      ctx, request, *business_id, *user, [&](const domain::BusinessState& s) -> BusinessDecision {
+        const domain::Service* current = domain::find_service(s, *service_id);
+        domain::ServiceDefinition base =
+            current ? current->definition : domain::ServiceDefinition{};
+        const domain::UpdateService update{
+            *business_id, *user, *service_id,
+            read_service(*body, std::move(base), s.currency, true).value(), *active};
+        return domain::decide(s, domain::BusinessCommand{update});
+      });
 }
 
 CommandReply retire_service(CommandContext& ctx, const CommandRequest& request) {

@@ -116,13 +116,16 @@ ApiResult<domain::BusinessPolicy> read_policy(const JsonObject& body, domain::Bu
 
 ApiResult<domain::ServiceDefinition> read_service(const JsonObject& body,
                                                   domain::ServiceDefinition base,
-                                                  std::string_view currency) {
-  if (auto r = body.reject_unknown_fields({"name", "description", "duration_minutes", "price_minor",
-                                           "buffer_before_minutes", "buffer_after_minutes",
-                                           "payment_mode", "deposit_minor"});
-      !r) {
-    return common::fail(r.error());
-  }
+                                                  std::string_view currency, bool accept_active) {
+  auto known =
+      accept_active
+          ? body.reject_unknown_fields({"name", "description", "duration_minutes", "price_minor",
+                                        "buffer_before_minutes", "buffer_after_minutes",
+                                        "payment_mode", "deposit_minor", "active"})
+          : body.reject_unknown_fields({"name", "description", "duration_minutes", "price_minor",
+                                        "buffer_before_minutes", "buffer_after_minutes",
+                                        "payment_mode", "deposit_minor"});
+  if (!known) return common::fail(known.error());
   if (auto e = merge_string(body, "name", base.name, {0, 10000})) return common::fail(*e);
   if (auto e = merge_string(body, "description", base.description, {0, 10000})) {
     return common::fail(*e);
@@ -212,6 +215,10 @@ ApiResult<domain::DateOverride> read_override(const JsonObject& body) {
   }
   if (!o.closed && o.intervals.empty()) o.closed = true;
   return o;
+}
+
+ApiResult<std::optional<bool>> read_service_active(const JsonObject& body) {
+  return body.optional_bool("active");
 }
 
 }  // namespace slotwise::command

@@ -24,6 +24,7 @@
 // Errors: 400 invalid_request naming the field.
 #pragma once
 
+#include <optional>
 #include <string_view>
 
 #include "domain/business_policy.h"
@@ -43,8 +44,16 @@ namespace slotwise::command {
     const service::JsonObject& body, domain::BusinessPolicy base);
 
 // A service definition merged into `base`; `currency` is the business's.
+// `accept_active`: the body may also hold "active" (a PATCH; see
+// read_service_active), which is otherwise an unknown field.
 [[nodiscard]] service::ApiResult<domain::ServiceDefinition> read_service(
-    const service::JsonObject& body, domain::ServiceDefinition base, std::string_view currency);
+    const service::JsonObject& body, domain::ServiceDefinition base, std::string_view currency,
+    bool accept_active = false);
+
+// A PATCH's "active": true restores a retired service, false retires it;
+// absent leaves it as it is.
+[[nodiscard]] service::ApiResult<std::optional<bool>> read_service_active(
+    const service::JsonObject& body);
 
 [[nodiscard]] service::ApiResult<domain::WeeklySchedule> read_schedule(
     const service::JsonObject& body);

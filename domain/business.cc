@@ -138,14 +138,36 @@ Decided decide_update(const BusinessState& state, const UpdateService& c) {
   }
   const Service* existing = find_service(state, c.service_id);
   if (existing == nullptr) return error(error_code::not_found, "no such service");
-  if (!existing->active) return error(error_code::service_retired, "the service is retired");
+  const bool restore = !existing->active && c.active == true;
+  if (!existing->active && !restore) {
+    if (c.active == false && existing->definition == c.definition) return nothing();
+    return error(error_code::service_retired,
+                 "the service is retired; send \"active\": true to restore it");
+  }
+  // A restored service must meet today's rules too (prices Stripe takes,
+  // limits), whatever was allowed when it was defined.
   if (auto r = validate_service(c.definition, state.currency); !r) return common::fail(r.error());
-  if (existing->definition == c.definition) return nothing();
-  v1::ServiceUpdated updated;
-  updated.set_business_id(c.business_id);
-  updated.set_service_id(c.service_id);
-  *updated.mutable_definition() = to_proto(c.definition);
-  return one(std::move(updated));
+  std::vector<BusinessEvent> out;
+  if (restore) {
+    v1::ServiceRestored restored;
+    restored.set_business_id(c.business_id);
+    restored.set_service_id(c.service_id);
+    out.emplace_back(std::move(restored));
+  }
+  if (existing->definition != c.definition) {
+    v1::ServiceUpdated updated;
+    updated.set_business_id(c.business_id);
+    updated.set_service_id(c.service_id);
+    *updated.mutable_definition() = to_proto(c.definition);
+    out.emplace_back(std::move(updated));
+  }
+  if (existing->active && c.active == false) {
+    v1::ServiceRetired retired;
+    retired.set_business_id(c.business_id);
+    retired.set_service_id(c.service_id);
+    out.emplace_back(std::move(retired));
+  }
+  return out;
 }
 
 Decided decide_retire(const BusinessState& state, const RetireService& c) {
@@ -214,6 +236,11 @@ struct Evolver {
   void operator()(const v1::ServiceRetired& e) const {
     if (auto it = s.services.find(e.service_id()); it != s.services.end()) {
       it->second.active = false;
+    }
+  }
+  void operator()(const v1::ServiceRestored& e) const {
+    if (auto it = s.services.find(e.service_id()); it != s.services.end()) {
+      it->second.active = true;
     }
   }
   // Generations only grow, whatever order a damaged log replays them in.

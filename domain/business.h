@@ -10,7 +10,8 @@
 // Thread safety: plain values and pure functions.
 // Errors (DomainError codes): not_found, forbidden, validation_failed (the
 // message names the field), slug_reserved, unknown_time_zone,
-// unknown_currency, service_retired (updating a retired service),
+// unknown_currency, service_retired (updating a retired service without
+// restoring it),
 // invalid_state (creating an existing business or defining an existing
 // service with different data). Commands that would change nothing (a
 // retried create or define, an unchanged profile, retiring a retired
@@ -19,6 +20,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <variant>
 #include <vector>
@@ -89,12 +91,16 @@ struct DefineService {
   ServiceDefinition definition;
 };
 
-// Replaces the whole definition.
+// Replaces the whole definition. `active` true restores a retired service
+// (ServiceRestored, then ServiceUpdated if the definition changes, in one
+// commit); false retires it after the change (ServiceRetired); absent keeps
+// it as it is, and a retired service then refuses changes (service_retired).
 struct UpdateService {
   std::string business_id;
   std::string actor_user_id;
   std::string service_id;
   ServiceDefinition definition;
+  std::optional<bool> active = std::nullopt;
 };
 
 struct RetireService {
@@ -117,7 +123,7 @@ using BusinessEvent =
                  slotwise::events::v1::BusinessProfileUpdated,
                  slotwise::events::v1::BookingPolicyChanged, slotwise::events::v1::ServiceDefined,
                  slotwise::events::v1::ServiceUpdated, slotwise::events::v1::ServiceRetired,
-                 slotwise::events::v1::CalendarFeedReset>;
+                 slotwise::events::v1::CalendarFeedReset, slotwise::events::v1::ServiceRestored>;
 
 [[nodiscard]] common::Result<std::vector<BusinessEvent>, DomainError> decide(
     const BusinessState& state, const BusinessCommand& command);

@@ -129,6 +129,9 @@ struct BusinessApplier {
   void operator()(const v1::ServiceRetired& e) const {
     tx.exec_prepared("service_retired", business_id, e.service_id(), seq);
   }
+  void operator()(const v1::ServiceRestored& e) const {
+    tx.exec_prepared("service_restored", business_id, e.service_id(), seq);
+  }
   void operator()(const v1::CalendarFeedReset& e) const {
     tx.exec_prepared("business_feed_reset", business_id, e.generation(), seq);
   }
@@ -348,6 +351,9 @@ const Statements& statements() {
        " WHERE business_id=$1 AND service_id=$2"},
       {"service_retired",
        "UPDATE services SET active=false, version=$3 WHERE business_id=$1 AND "
+       "service_id=$2"},
+      {"service_restored",
+       "UPDATE services SET active=true, version=$3 WHERE business_id=$1 AND "
        "service_id=$2"},
       {"calendar_schedule",
        "INSERT INTO calendars (business_id, time_zone, schedule, version)"

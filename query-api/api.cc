@@ -141,6 +141,7 @@ void QueryApi::install(service::HttpServer& server) {
   server.get("/v1/businesses/{slug}/notifications", bind(&QueryApi::notifications));
   server.get("/v1/businesses/{slug}/schedule", bind(&QueryApi::opening_hours));
   server.get("/v1/businesses/{slug}/customers", bind(&QueryApi::customers));
+  server.get("/v1/businesses/{slug}/services", bind(&QueryApi::owner_services));
   server.get("/v1/me/businesses", bind(&QueryApi::my_businesses));
 }
 

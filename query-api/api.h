@@ -14,6 +14,7 @@
 //                                                (?status=planned|sent|failed|cancelled)
 //   GET /v1/businesses/{slug}/schedule           public, ETag: opening hours
 //   GET /v1/businesses/{id}/customers            owner, keyset pagination
+//   GET /v1/businesses/{id}/services             owner: every service, retired too
 //   GET /v1/me/businesses                        the bearer's businesses
 //
 // Read-your-writes: a request with `SlotWise-Min-Position: N` first waits
@@ -29,7 +30,7 @@
 // unavailable.
 //
 // The availability routes are defined in availability_routes.cc, the
-// schedule, customers and own-businesses routes in profile_routes.cc, the
+// schedule, customers, services and own-businesses routes in profile_routes.cc, the
 // others in api.cc; replies.h holds the answers they share.
 //
 // Thread safety: handlers run concurrently; all members are read-only or
@@ -138,6 +139,7 @@ class QueryApi {
   void notifications(const Ctx& ctx, Res& res) const;
   void opening_hours(const Ctx& ctx, Res& res) const;
   void customers(const Ctx& ctx, Res& res) const;
+  void owner_services(const Ctx& ctx, Res& res) const;
   void my_businesses(const Ctx& ctx, Res& res) const;
   // The request's `limit` (default_page_size when absent); nullopt (and a
   // 400 written) outside 1..max_page_size.

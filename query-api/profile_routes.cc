@@ -3,11 +3,13 @@
 //   GET /v1/me/businesses                    the bearer's businesses
 //   GET /v1/businesses/{slug}/schedule       public opening hours
 //   GET /v1/businesses/{id}/customers        owner, keyset pagination
+//   GET /v1/businesses/{id}/services         owner, retired services too
 #include "auth/base64url.h"
 #include "domain/proto_values.h"
 #include "query-api/api.h"
 #include "query-api/profile_views.h"
 #include "query-api/replies.h"
+#include "query-api/views.h"
 #include "service/utf8.h"
 
 namespace slotwise::query {
@@ -102,6 +104,14 @@ void QueryApi::customers(const Ctx& ctx, Res& res) const {
     next = customer_cursor(rows.value().back());
   }
   reply_private(res, customer_page_json(*business, rows.value(), next));
+}
+
+void QueryApi::owner_services(const Ctx& ctx, Res& res) const {
+  const auto business = owned_business_row(ctx, res);
+  if (!business) return;
+  auto services = store_.services(business->business_id);
+  if (!services) return db_error(ctx, res, services.error());
+  reply_private(res, services_json(*business, services.value()));
 }
 
 }  // namespace slotwise::query

@@ -4,7 +4,10 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include <algorithm>
 #include <string_view>
+#include <tuple>
+#include <vector>
 
 #include "domain/proto_values.h"
 #include "service/json_write.h"
@@ -97,6 +100,30 @@ std::string format_in(const domain::TimeZone& zone, domain::Instant t) {
   return service::format_rfc3339(t, offset);
 }
 
+namespace {
+
+// One service as the public profile shows it; the owner's list adds
+// `active` (a retired service is listed there only).
+void write_service(Writer& w, const ServiceRow& s, bool with_active) {
+  w.StartObject();
+  json_member(w, "id", s.service_id);
+  json_member(w, "name", s.name);
+  json_member(w, "description", s.description);
+  json_member(w, "duration_minutes", s.duration_minutes);
+  json_member(w, "buffer_before_minutes", s.buffer_before_minutes);
+  json_member(w, "buffer_after_minutes", s.buffer_after_minutes);
+  money(w, "price", s.price_minor, s.currency);
+  json_member(w, "payment_mode", s.payment_mode);
+  if (s.deposit_minor) money(w, "deposit", *s.deposit_minor, s.currency);
+  if (with_active) {
+    json_string(w, "active");
+    w.Bool(s.active);
+  }
+  w.EndObject();
+}
+
+}  // namespace
+
 std::string business_json(const BusinessRow& b, const std::vector<ServiceRow>& services) {
   rapidjson::StringBuffer sb;
   Writer w(sb);
@@ -123,21 +150,32 @@ std::string business_json(const BusinessRow& b, const std::vector<ServiceRow>& s
   json_string(w, "services");
   w.StartArray();
   for (const ServiceRow& s : services) {
-    if (!s.active) continue;
-    w.StartObject();
-    json_member(w, "id", s.service_id);
-    json_member(w, "name", s.name);
-    json_member(w, "description", s.description);
-    json_member(w, "duration_minutes", s.duration_minutes);
-    json_member(w, "buffer_before_minutes", s.buffer_before_minutes);
-    json_member(w, "buffer_after_minutes", s.buffer_after_minutes);
-    money(w, "price", s.price_minor, s.currency);
-    json_member(w, "payment_mode", s.payment_mode);
-    if (s.deposit_minor) money(w, "deposit", *s.deposit_minor, s.currency);
-    w.EndObject();
+    if (s.active) write_service(w, s, false);
   }
   w.EndArray();
   json_member(w, "version", static_cast<std::int64_t>(b.version));
+  w.EndObject();
+  return done(sb);
+}
+
+std::string services_json(const BusinessRow& business, const std::vector<ServiceRow>& services) {
+  std::vector<const ServiceRow*> sorted;
+  sorted.reserve(services.size());
+  for (const ServiceRow& s : services) sorted.push_back(&s);
+  // What an owner's list shows first: the services on offer, by name.
+  std::ranges::sort(sorted, [](const ServiceRow* a, const ServiceRow* b) {
+    if (a->active != b->active) return a->active;
+    return std::tie(a->name, a->service_id) < std::tie(b->name, b->service_id);
+  });
+  rapidjson::StringBuffer sb;
+  Writer w(sb);
+  w.StartObject();
+  json_member(w, "business_id", business.business_id);
+  json_string(w, "services");
+  w.StartArray();
+  for (const ServiceRow* s : sorted) write_service(w, *s, true);
+  w.EndArray();
+  json_member(w, "version", static_cast<std::int64_t>(business.version));
   w.EndObject();
   return done(sb);
 }

@@ -26,6 +26,11 @@ namespace slotwise::query {
 
 [[nodiscard]] std::string business_json(const BusinessRow& business,
                                         const std::vector<ServiceRow>& services);
+// The owner's list (GET /v1/businesses/{id}/services): every service, the
+// retired ones too (with "active": false) so they can be restored; those on
+// offer first, then by name.
+[[nodiscard]] std::string services_json(const BusinessRow& business,
+                                        const std::vector<ServiceRow>& services);
 [[nodiscard]] std::string availability_json(const BusinessRow& business,
                                             const std::string& service_id,
                                             const domain::TimeZone& display,

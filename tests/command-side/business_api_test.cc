@@ -9,6 +9,7 @@
 
 #include "command-side/business_commands.h"
 #include "command-side/handler_support.h"
+#include "domain/event_conversion.h"
 #include "tests/command-side/command_fixture.h"
 
 using slotwise::testing::ApiClient;
@@ -274,6 +275,59 @@ TEST_CASE_FIXTURE(CommandFixture, "services are defined, updated and retired") {
   CHECK(update_retired.status == 422);
   CHECK(update_retired.error_code() == "service_retired");
   CHECK(api->send("DELETE", base + "/svc_0000000000000000000000", "", bearer(token)).status == 404);
+}
+
+TEST_CASE_FIXTURE(CommandFixture,
+                  "PATCH with active true restores a retired service, changes and all, in one "
+                  "commit, and it is bookable again") {
+  auto [user, token] = signup("owner@example.com");
+  const auto ids = business_with_hours(token, "restore-biz");
+  const std::string biz = ids.first;
+  const std::string sid = ids.second;
+  const std::string path = "/v1/businesses/" + biz + "/services/" + sid;
+  const std::string book = "/v1/businesses/" + biz + "/bookings";
+  auto booking = [&](int hour) {
+    return R"({"service_id":")" + sid + R"(","start":")" + slot(2, hour) +
+           R"(","customer":{"name":"Ann","email":"ann@example.com"}})";
+  };
+  REQUIRE(api->send("DELETE", path, "", bearer(token)).status == 200);
+  CHECK(api->post(book, booking(10)).error_code() == "service_retired");
+
+  // Changing it without restoring it is still refused, and says how.
+  auto update = api->send("PATCH", path, R"({"name":"Trim"})", bearer(token));
+  CHECK(update.status == 422);
+  CHECK(update.error_code() == "service_retired");
+  CHECK(std::string(update.json["error"]["message"].GetString()).find("\"active\": true") !=
+        std::string::npos);
+  CHECK(api->send("PATCH", path, R"({"active":"yes"})", bearer(token)).status == 400);
+  const std::uint64_t before = last_sequence();
+  CHECK(api->send("PATCH", path, R"({"active":false})", bearer(token)).status == 200);
+  CHECK(last_sequence() == before);  // retiring a retired service changes nothing
+
+  auto restored =
+      api->send("PATCH", path, R"({"active":true,"duration_minutes":30})", bearer(token));
+  REQUIRE(restored.status == 200);
+  CHECK(std::stoull(restored.position_header) == last_sequence());
+  auto commits = reader->read(slotwise::events::AggregateRef{"business", biz});
+  REQUIRE(commits);
+  const auto& last = commits.value().back().commit;
+  REQUIRE(last.events_size() == 2);
+  CHECK(slotwise::domain::type_name_of(last.events(0).payload()) ==
+        "slotwise.events.v1.ServiceRestored");
+  CHECK(slotwise::domain::type_name_of(last.events(1).payload()) ==
+        "slotwise.events.v1.ServiceUpdated");
+  auto state = server->context().businesses().load(biz).value().first;
+  CHECK(state.services.at(sid).active);
+  CHECK(state.services.at(sid).definition.timing.duration_minutes == 30);
+
+  CHECK(api->post(book, booking(10)).status == 201);
+  // Restoring an active service is a no-op; active false retires it again.
+  const std::uint64_t after = last_sequence();
+  CHECK(api->send("PATCH", path, R"({"active":true})", bearer(token)).status == 200);
+  CHECK(last_sequence() == after);
+  CHECK(api->send("PATCH", path, R"({"active":false})", bearer(token)).status == 200);
+  CHECK_FALSE(server->context().businesses().load(biz).value().first.services.at(sid).active);
+  CHECK(api->post(book, booking(12)).error_code() == "service_retired");
 }
 
 TEST_CASE_FIXTURE(CommandFixture,

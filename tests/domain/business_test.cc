@@ -447,6 +447,43 @@ TEST_CASE("service life cycle: define, update, retire; a retired service cannot 
   CHECK(code_of(decide(s, RetireService{kBiz, kOwner, "svc_9"})) == "not_found");
 }
 
+TEST_CASE("a retired service comes back with active true, with any change in the same decision") {
+  BusinessState s = created();
+  s = fold(s, decide(s, DefineService{kBiz, kOwner, "svc_1", haircut()}).value());
+  s = fold(s, decide(s, RetireService{kBiz, kOwner, "svc_1"}).value());
+  REQUIRE_FALSE(find_service(s, "svc_1")->active);
+
+  // Without active, or with active false, a change is refused as before.
+  ServiceDefinition longer = haircut();
+  longer.timing.duration_minutes = 60;
+  CHECK(code_of(decide(s, UpdateService{kBiz, kOwner, "svc_1", longer, std::nullopt})) ==
+        "service_retired");
+  CHECK(code_of(decide(s, UpdateService{kBiz, kOwner, "svc_1", longer, false})) ==
+        "service_retired");
+  CHECK(decide(s, UpdateService{kBiz, kOwner, "svc_1", haircut(), false}).value().empty());
+  // Only the owner restores, and only a service that exists, to today's rules.
+  CHECK(code_of(decide(s, UpdateService{kBiz, kOther, "svc_1", haircut(), true})) == "forbidden");
+  CHECK(code_of(decide(s, UpdateService{kBiz, kOwner, "svc_9", haircut(), true})) == "not_found");
+  ServiceDefinition bad = haircut();
+  bad.timing.duration_minutes = 500;
+  CHECK(code_of(decide(s, UpdateService{kBiz, kOwner, "svc_1", bad, true})) == "validation_failed");
+
+  auto plain = decide(s, UpdateService{kBiz, kOwner, "svc_1", haircut(), true});
+  CHECK(types(plain.value()) == "ServiceRestored");
+  auto changed = decide(s, UpdateService{kBiz, kOwner, "svc_1", longer, true});
+  REQUIRE(types(changed.value()) == "ServiceRestored ServiceUpdated");
+  s = fold(s, changed.value());
+  CHECK(find_service(s, "svc_1")->active);
+  CHECK(find_service(s, "svc_1")->definition == longer);
+  // Restoring an offered service is a retry; active false retires it after a change.
+  CHECK(decide(s, UpdateService{kBiz, kOwner, "svc_1", longer, true}).value().empty());
+  auto retire = decide(s, UpdateService{kBiz, kOwner, "svc_1", haircut(), false});
+  REQUIRE(types(retire.value()) == "ServiceUpdated ServiceRetired");
+  s = fold(s, retire.value());
+  CHECK_FALSE(find_service(s, "svc_1")->active);
+  CHECK(find_service(s, "svc_1")->definition == haircut());
+}
+
 TEST_CASE("profile and policy updates carry the whole value; no change yields nothing") {
   BusinessState s = created();
   BusinessProfile profile = s.profile;

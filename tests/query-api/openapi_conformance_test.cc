@@ -141,6 +141,12 @@ TEST_CASE_FIXTURE(ShortWaitFixture, "every query response conforms to the OpenAP
                  owner("usr_a")) == 200);
   CHECK(rec.call(bookings, "/v1/businesses/biz_a/bookings?customer=ann0", owner("usr_a")) == 400);
 
+  const std::string services = "/v1/businesses/{id}/services";
+  CHECK(rec.call(services, "/v1/businesses/biz_a/services", owner("usr_a")) == 200);
+  CHECK(rec.call(services, "/v1/businesses/biz_a/services") == 401);
+  CHECK(rec.call(services, "/v1/businesses/biz_a/services", owner("usr_b")) == 403);
+  CHECK(rec.call(services, "/v1/businesses/biz_nope/services", owner("usr_a")) == 404);
+
   const std::string mine = "/v1/me/businesses";
   CHECK(rec.call(mine, "/v1/me/businesses", owner("usr_a")) == 200);
   CHECK(rec.call(mine, "/v1/me/businesses") == 401);

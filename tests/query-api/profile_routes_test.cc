@@ -1,6 +1,7 @@
 // The profile routes (query-api/profile_routes.cc): an owner's own
 // businesses, a business's opening hours in the shape the schedule PUT
-// takes, its customers paged by name, and the bookings of one customer.
+// takes, its customers paged by name, the bookings of one customer, and
+// every service of a business for its owner, retired ones included.
 #include <doctest/doctest.h>
 
 #include <set>
@@ -262,6 +263,66 @@ TEST_CASE_FIXTURE(QueryFixture, "the bookings list shows one customer's bookings
   auto other = get_as("usr_b", "/v1/businesses/biz_a/bookings?customer=ann0@example.com");
   REQUIRE(other);
   CHECK(other->status == 403);
+}
+
+}  // namespace slotwise::testing
+
+namespace slotwise::testing {
+namespace {
+
+constexpr const char* kOldSlots =
+    "/v1/businesses/studio-a/availability?service_id=svc_old&from=2026-05-26&to=2026-05-26";
+
+// "id:active" of the owner's service list, in order.
+std::vector<std::string> owner_services(QueryFixture& f) {
+  auto r = f.get_as("usr_a", "/v1/businesses/biz_a/services");
+  REQUIRE(r);
+  REQUIRE(r->status == 200);
+  CHECK(r->get_header_value("Cache-Control") == "private, no-store");
+  const auto d = json(r);
+  CHECK(std::string(d["business_id"].GetString()) == "biz_a");
+  std::vector<std::string> out;
+  for (const auto& s : d["services"].GetArray()) {
+    out.push_back(std::string(s["id"].GetString()) + ":" + (s["active"].GetBool() ? "on" : "off"));
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE_FIXTURE(QueryFixture,
+                  "an owner lists every service, retired ones last, and sees a restored one "
+                  "offered again") {
+  build_scenario(*this);
+  sync();
+  CHECK(owner_services(*this) == std::vector<std::string>{"svc_cut:on", "svc_old:off"});
+  auto full = json(get_as("usr_a", "/v1/businesses/studio-a/services"));
+  const auto& old = full["services"][1];
+  CHECK(std::string(old["name"].GetString()) == "Service svc_old");
+  CHECK(old["duration_minutes"].GetInt() == 30);
+  CHECK(old["price"]["amount_minor"].GetInt64() == 1000);
+  CHECK(json(get(kOldSlots))["days"][0]["slots"].Size() == 0);  // retired: no slots
+
+  v1::ServiceRestored restored;
+  restored.set_business_id("biz_a");
+  restored.set_service_id("svc_old");
+  append<domain::BusinessEvent>("business", "biz_a", {restored});
+  sync();
+  // Both on offer now, by name: "Service svc_cut" before "Service svc_old".
+  CHECK(owner_services(*this) == std::vector<std::string>{"svc_cut:on", "svc_old:on"});
+  auto profile = json(get("/v1/businesses/studio-a"));
+  CHECK(profile["services"].Size() == 2);
+  CHECK(json(get(kOldSlots))["days"][0]["slots"].Size() > 0);
+
+  auto stranger = get_as("usr_b", "/v1/businesses/biz_a/services");
+  REQUIRE(stranger);
+  CHECK(stranger->status == 403);
+  auto anonymous = get("/v1/businesses/biz_a/services");
+  REQUIRE(anonymous);
+  CHECK(anonymous->status == 401);
+  auto unknown = get_as("usr_a", "/v1/businesses/biz_nope/services");
+  REQUIRE(unknown);
+  CHECK(unknown->status == 404);
 }
 
 }  // namespace slotwise::testing
