@@ -260,3 +260,26 @@ TEST_CASE_FIXTURE(CommandFixture, "every command response conforms to the OpenAP
   CAPTURE(report.text);
   CHECK(report.exit_status == 0);
 }
+
+TEST_CASE_FIXTURE(CommandFixture, "every password response conforms to the OpenAPI document") {
+  Recorder rec(*this, dir.path());
+  auto [user, token] = signup("pass@example.com");
+  const std::string change = "/v1/auth/password";
+  auto changed = rec.call("POST", change, change,
+                          R"({"current_password":"correct horse","new_password":"battery staple"})",
+                          bearer(token));
+  REQUIRE(changed.status == 200);
+  const auto auth = bearer(changed.str("token"));
+  rec.call("POST", change, change, R"({"current_password":"x","new_password":"battery staple"})");
+  rec.call("POST", change, change, R"({"current_password":"x","new_password":"short"})",
+           auth);  // 400
+  for (int i = 0; i < 5; ++i) {
+    rec.call("POST", change, change,
+             R"({"current_password":"wrong","new_password":"battery staple"})",
+             auth);  // 401 invalid_credentials, then 429
+  }
+  CHECK(rec.count() == 8);
+  const auto report = rec.check();
+  CAPTURE(report.text);
+  CHECK(report.exit_status == 0);
+}
