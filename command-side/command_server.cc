@@ -64,6 +64,9 @@ common::Result<int, std::string> CommandServer::start(CommandContext::Clock cloc
   options.login_limits.refill_per_second = config_.login_refill_per_second;
   options.signup_limits.burst = config_.signup_burst;
   options.signup_limits.refill_per_second = config_.signup_refill_per_second;
+  options.password_reset_limits.burst = config_.password_reset_burst;
+  options.password_reset_limits.refill_per_second = config_.password_reset_refill_per_second;
+  options.password_reset_ttl = config_.password_reset_ttl;
   options.trusted_proxies = config_.trusted_proxies;
   options.payments = std::move(*payments);
   ctx_ = std::make_unique<CommandContext>(
