@@ -1,18 +1,25 @@
 // POST /v1/auth/password (the logged-in owner's change) against the real
 // command server: a fresh token, login with the new password only, login's
-// answer for a wrong current password, signup's rules for the new one, and
-// login's rate limits.
+// answer for a wrong current password, signup's rules for the new one,
+// login's rate limits, and owner tokens issued before the change refused,
+// by this process and (through the account watch) by another.
 #include <doctest/doctest.h>
 
 #include <string>
 
 #include "tests/command-side/command_fixture.h"
+#include "tests/support/eventually.h"
 
+using slotwise::testing::ApiClient;
 using slotwise::testing::ApiResponse;
 using slotwise::testing::bearer;
 using slotwise::testing::CommandFixture;
 
 namespace {
+
+std::string business_body(const std::string& slug) {
+  return R"({"slug":")" + slug + R"(","name":"B","time_zone":"UTC","currency":"EUR"})";
+}
 
 std::string change_body(const std::string& current, const std::string& next) {
   return R"({"current_password":")" + current + R"(","new_password":")" + next + R"("})";
@@ -114,4 +121,67 @@ TEST_CASE("password changes are rate limited per user like login, whatever the a
   }
   // Burst of 5 per user (the login burst of the test config).
   CHECK(limited == 3);
+}
+
+TEST_CASE_FIXTURE(CommandFixture, "owner tokens issued before a password change are refused") {
+  auto [user, old_token] = signup("uli@example.com");
+  CHECK(api->post("/v1/businesses", business_body("uli-1"), bearer(old_token)).status == 201);
+  // JWT times are whole seconds: the change comes a minute after the token.
+  advance(std::chrono::minutes(1));
+  auto r = api->post("/v1/auth/password", change_body("correct horse", "battery staple"),
+                     bearer(old_token));
+  REQUIRE(r.status == 200);
+  const auto before = last_sequence();
+  auto refused = api->post("/v1/businesses", business_body("uli-2"), bearer(old_token));
+  CHECK(refused.status == 401);
+  CHECK(refused.error_code() == "unauthorized");
+  CHECK(last_sequence() == before);
+  // The same old token cannot change the password again either.
+  CHECK(api->post("/v1/auth/password", change_body("battery staple", "third password"),
+                  bearer(old_token))
+            .status == 401);
+  CHECK(api->post("/v1/businesses", business_body("uli-2"), bearer(r.str("token"))).status == 201);
+  // A token from a login after the change works; after a restart (nothing
+  // cached) the old one is still refused.
+  advance(std::chrono::minutes(1));
+  auto fresh = log_in(*this, "uli@example.com", "battery staple");
+  REQUIRE(fresh.status == 200);
+  CHECK(api->post("/v1/businesses", business_body("uli-3"), bearer(fresh.str("token"))).status ==
+        201);
+  stop_server();
+  start_server();
+  CHECK(api->post("/v1/businesses", business_body("uli-4"), bearer(old_token)).status == 401);
+}
+
+TEST_CASE_FIXTURE(CommandFixture,
+                  "another process refuses the old token as soon as the change is in the log") {
+  slotwise::command::CommandConfig config =
+      slotwise::testing::test_command_config(nats.url(), secret_file);
+  config.hold_expiry = false;
+  slotwise::command::CommandServer other(config, *logger);
+  auto other_port = other.start();
+  REQUIRE(other_port.ok());
+  ApiClient other_api(*other_port);
+
+  const std::string old_token = signup("vera@example.com").second;
+  // The other process authenticates the token, so it holds the account.
+  REQUIRE(other_api.post("/v1/businesses", business_body("vera-1"), bearer(old_token)).status ==
+          201);
+  advance(std::chrono::minutes(1));
+  REQUIRE(api->post("/v1/auth/password", change_body("correct horse", "battery staple"),
+                    bearer(old_token))
+              .status == 200);
+  // Well within the cached account's 10 s age: the account watch did it.
+  const auto changed = std::chrono::steady_clock::now();
+  int slug = 2;
+  CHECK(slotwise::testing::eventually(
+      [&] {
+        return other_api
+                   .post("/v1/businesses", business_body("vera-" + std::to_string(slug++)),
+                         bearer(old_token))
+                   .status == 401;
+      },
+      std::chrono::seconds(5)));
+  CHECK(std::chrono::steady_clock::now() - changed < std::chrono::seconds(5));
+  other.stop();
 }
