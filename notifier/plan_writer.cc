@@ -41,13 +41,17 @@ struct Ctx {
 
 std::optional<BusinessFacts> business_facts(Ctx& c, const std::string& business_id) {
   const pqxx::result r = c.tx.exec_params(
-      "SELECT b.name, b.time_zone, coalesce(nullif(u.email, ''), b.contact_email), b.address"
-      " FROM notifier_businesses b LEFT JOIN notifier_users u ON u.user_id = b.owner_user_id"
-      " WHERE b.business_id = $1",
+      "SELECT b.name, b.time_zone, coalesce(nullif(u.email, ''), b.contact_email), b.address,"
+      " b.slug FROM notifier_businesses b"
+      " LEFT JOIN notifier_users u ON u.user_id = b.owner_user_id WHERE b.business_id = $1",
       business_id);
   if (r.empty()) return std::nullopt;
-  return BusinessFacts{business_id, r[0][0].as<std::string>(), r[0][1].as<std::string>(),
-                       r[0][2].as<std::string>(), r[0][3].as<std::string>()};
+  return BusinessFacts{business_id,
+                       r[0][0].as<std::string>(),
+                       r[0][1].as<std::string>(),
+                       r[0][2].as<std::string>(),
+                       r[0][3].as<std::string>(),
+                       r[0][4].as<std::string>()};
 }
 
 std::optional<BookingFacts> booking_facts(Ctx& c, const std::string& booking_id) {
@@ -80,7 +84,8 @@ void plan(Ctx& c, Kind kind, const BusinessFacts& biz, const BookingFacts& b, In
   const std::string id = kind == Kind::kOwnerRefundFailed && b.refund
                              ? refund_notification_id(b.booking_id, kind, b.refund->refund_id)
                              : notification_id(b.booking_id, kind, b.revision);
-  const Rendered r = render(kind, biz, b, c.committed);
+  const Rendered r =
+      render(kind, biz, b, c.committed, links_for(c.options.links, b.booking_id, biz.slug));
   Email e;
   e.from = c.options.from;
   if (!biz.name.empty()) e.from.name = biz.name + " via " + c.options.from.name;
@@ -184,12 +189,15 @@ void on(Ctx& c, const v1::UserRegistered& e) {
       e.user_id(), e.email(), e.name());
 }
 
+// A replay fills the slug of a business mirrored before notifier_0003 (a
+// slug never changes, so nothing else is overwritten).
 void on(Ctx& c, const v1::BusinessCreated& e) {
   c.tx.exec_params(
       "INSERT INTO notifier_businesses (business_id, owner_user_id, name, time_zone,"
-      " contact_email, address) VALUES ($1,$2,$3,$4,$5,$6) ON CONFLICT DO NOTHING",
+      " contact_email, address, slug) VALUES ($1,$2,$3,$4,$5,$6,$7) ON CONFLICT (business_id)"
+      " DO UPDATE SET slug = EXCLUDED.slug WHERE notifier_businesses.slug = ''",
       e.business_id(), e.owner_user_id(), e.profile().name(), e.time_zone(),
-      e.profile().contact_email(), e.profile().address());
+      e.profile().contact_email(), e.profile().address(), e.slug());
 }
 
 void on(Ctx& c, const v1::BusinessProfileUpdated& e) {

@@ -3,7 +3,7 @@
 // the notifier's checkpoint, so planning happens exactly once):
 //
 //  - mirrors what messages need from the log: users (owner email), businesses
-//    (name, zone, contact), services (name), bookings (times, client, status,
+//    (name, zone, contact, slug), services (name), bookings (times, client, status,
 //    revision = number of reschedules);
 //  - plans outbox rows (`notifications`, status planned) with the rendered
 //    MIME message and a deterministic id (notification.h):
@@ -42,6 +42,7 @@
 #include <vector>
 
 #include "events/append_request.h"
+#include "notifier/links.h"
 #include "notifier/mime.h"
 
 namespace slotwise::notifier {
@@ -51,7 +52,8 @@ struct PlanOptions {
   std::vector<std::chrono::seconds> reminders{std::chrono::hours(24), std::chrono::hours(2)};
   Mailbox from{"SlotWise", "notifications@slotwise.localhost"};
   std::string message_id_domain = "slotwise.localhost";
-  bool sms = false;  // also plan SMS reminders for clients with a phone number
+  bool sms = false;   // also plan SMS reminders for clients with a phone number
+  LinkOptions links;  // manage, dashboard and book-again links (links.h); off by default
 };
 
 struct PlanDeadLetter {
