@@ -20,6 +20,10 @@
 //      PaymentRefundFailed -> failed-refund notice to the owner, whatever the
 //                            booking's status, id keyed by the refund id
 //                            (never cancelled by the booking's changes).
+//      PasswordResetRequested -> the reset link to the account's email
+//                            (password_reset_mail.h; only with links on and
+//                            while the link has not expired), id
+//                            "<user_id>.password_reset.<request_id>".
 //    Replaying a commit is a no-op: rows are inserted ON CONFLICT DO
 //    NOTHING, and a booking's mirror row keeps the position (sequence,
 //    index in the commit) of the last event applied to it, so a booking
