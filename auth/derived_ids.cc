@@ -1,12 +1,12 @@
 #include "auth/derived_ids.h"
 
-#include <openssl/hmac.h>
 #include <openssl/sha.h>
 
 #include <array>
 #include <string>
 
 #include "auth/base64url.h"
+#include "auth/hmac_sha256.h"
 
 namespace slotwise::auth {
 namespace {
@@ -60,15 +60,10 @@ TokenResult<ManageToken> derive_manage_token(std::string_view key, std::string_v
   if (key.size() < 32) return fail(TokenError{"manage token key shorter than 32 bytes"});
   std::string message(kManageTokenLabel);
   message.append(booking_id);
-  std::array<unsigned char, EVP_MAX_MD_SIZE> mac{};
-  unsigned int mac_len = 0;
-  if (HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
-           reinterpret_cast<const unsigned char*>(message.data()), message.size(), mac.data(),
-           &mac_len) == nullptr) {
-    return fail(TokenError{"HMAC-SHA256 failed"});
-  }
+  auto mac = hmac_sha256(key, message);
+  if (!mac) return fail(mac.error());
   ManageToken t;
-  t.token = base64url_encode({reinterpret_cast<const char*>(mac.data()), mac_len});
+  t.token = base64url_encode(*mac);
   t.sha256_hex = sha256_hex(t.token);
   return t;
 }

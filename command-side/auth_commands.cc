@@ -1,9 +1,9 @@
 #include "command-side/auth_commands.h"
 
-#include <chrono>
 #include <string>
 
 #include "auth/tokens.h"
+#include "command-side/auth_support.h"
 #include "command-side/error_mapping.h"
 #include "command-side/handler_support.h"
 #include "domain/text_rules.h"
@@ -14,21 +14,7 @@ namespace {
 using service::ApiError;
 
 constexpr service::StringRule kEmailRule{3, 254};
-constexpr service::StringRule kPasswordRule{8, 1024};
 constexpr service::StringRule kNameRule{1, 120};
-
-service::ApiResult<std::string> issue_token(CommandContext& ctx, const std::string& user_id) {
-  auto token = ctx.jwt().issue(user_id, ctx.now(), ctx.jwt_ttl());
-  if (!token) {
-    ctx.logger().error("token issue failed", {{"reason", token.error().message}});
-    return common::fail(ApiError{500, "internal", "internal error"});
-  }
-  return std::move(*token);
-}
-
-ApiError invalid_credentials() {
-  return ApiError{401, "invalid_credentials", "the email or password is wrong"};
-}
 
 }  // namespace
 
@@ -54,13 +40,10 @@ CommandReply signup(CommandContext& ctx, const CommandRequest& request) {
   // Before anything that tells whether the email has an account, and
   // before the Argon2 hash: probing emails or making accounts in bulk is
   // limited per client address.
-  const auto decision =
-      ctx.signup_by_address().acquire(request.client_address, auth::RateLimiter::Clock::now());
-  if (!decision.allowed) {
-    const auto seconds =
-        std::chrono::duration_cast<std::chrono::seconds>(decision.retry_after).count() + 1;
-    return error_reply(ApiError{429, "rate_limited", "too many signups; retry later"},
-                       static_cast<int>(seconds));
+  if (auto limited = rate_limited(
+          ctx.signup_by_address().acquire(request.client_address, auth::RateLimiter::Clock::now()),
+          "too many signups; retry later")) {
+    return *limited;
   }
   const std::string claim_id = auth::sha256_hex(normalized);
   // Cheap early answer for the common case; the claim below decides races.
@@ -91,7 +74,7 @@ CommandReply signup(CommandContext& ctx, const CommandRequest& request) {
       new_commit_id(), commit_metadata(ctx, request, actor));
   if (!claimed) return error_reply(to_api_error(claimed.error()));
 
-  auto token = issue_token(ctx, *user_id);
+  auto token = issue_owner_token(ctx, *user_id);
   if (!token) return error_reply(token.error());
   return json_reply(
       201,
@@ -119,12 +102,9 @@ CommandReply login(CommandContext& ctx, const CommandRequest& request) {
   const auto now = auth::RateLimiter::Clock::now();
   for (auto* limiter : {&ctx.login_by_address(), &ctx.login_by_email()}) {
     const std::string& key = limiter == &ctx.login_by_email() ? normalized : request.client_address;
-    const auto decision = limiter->acquire(key, now);
-    if (!decision.allowed) {
-      const auto seconds =
-          std::chrono::duration_cast<std::chrono::seconds>(decision.retry_after).count() + 1;
-      return error_reply(ApiError{429, "rate_limited", "too many login attempts; retry later"},
-                         static_cast<int>(seconds));
+    if (auto limited =
+            rate_limited(limiter->acquire(key, now), "too many login attempts; retry later")) {
+      return *limited;
     }
   }
 
@@ -143,7 +123,7 @@ CommandReply login(CommandContext& ctx, const CommandRequest& request) {
   auto ok = ctx.passwords().verify(*password, account->first.password_hash);
   if (!ok || !*ok) return error_reply(invalid_credentials());
 
-  auto token = issue_token(ctx, account->first.user_id);
+  auto token = issue_owner_token(ctx, account->first.user_id);
   if (!token) return error_reply(token.error());
   return json_reply(200, [&](JsonWriter& w) {
     service::json_member(w, "token", *token);

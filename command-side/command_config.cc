@@ -41,6 +41,35 @@ std::vector<std::string> split_list(std::string_view text, std::string_view sepa
   return out;
 }
 
+// A token bucket's `<name>_burst` and `<name>_refill_per_minute` keys.
+[[nodiscard]] std::optional<ConfigError> set_bucket(const service::Config& config,
+                                                    const std::string& name,
+                                                    std::int64_t default_burst,
+                                                    std::int64_t default_per_minute, double& burst,
+                                                    double& refill_per_second) {
+  if (auto e = set(burst, config.get_int(name + "_burst", default_burst, 1, 1'000'000))) return e;
+  std::int64_t per_minute = 0;
+  if (auto e = set(per_minute, config.get_int(name + "_refill_per_minute", default_per_minute, 1,
+                                              60'000'000))) {
+    return e;
+  }
+  refill_per_second = static_cast<double>(per_minute) / 60.0;
+  return std::nullopt;
+}
+
+// password_reset_ttl: long enough to read the email, short enough that an
+// old mailbox is no way in.
+[[nodiscard]] std::optional<ConfigError> set_reset_ttl(const service::Config& config,
+                                                       std::chrono::seconds& ttl) {
+  std::chrono::milliseconds value{};
+  if (auto e = set(value, config.get_duration("password_reset_ttl", ttl))) return e;
+  ttl = std::chrono::duration_cast<std::chrono::seconds>(value);
+  if (ttl < std::chrono::minutes(1) || ttl > std::chrono::hours(24 * 7)) {
+    return ConfigError{"config password_reset_ttl: must be 1m to 168h"};
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 ConfigResult<CommandConfig> command_config_from(const service::Config& config) {
@@ -63,6 +92,9 @@ ConfigResult<CommandConfig> command_config_from(const service::Config& config) {
                                            "login_refill_per_minute",
                                            "signup_burst",
                                            "signup_refill_per_minute",
+                                           "password_reset_burst",
+                                           "password_reset_refill_per_minute",
+                                           "password_reset_ttl",
                                            "trusted_proxies",
                                            "shutdown_drain",
                                            "stripe_api_base",
@@ -111,17 +143,14 @@ ConfigResult<CommandConfig> command_config_from(const service::Config& config) {
   }
   if (auto e = set(c.max_attempts, config.get_int("max_attempts", c.max_attempts, 1, 100)))
     return common::fail(*e);
-  if (auto e = set(c.login_burst, config.get_int("login_burst", 10, 1, 1'000'000)))
+  if (auto e = set_bucket(config, "login", 10, 12, c.login_burst, c.login_refill_per_second))
     return common::fail(*e);
-  std::int64_t per_minute = 0;
-  if (auto e = set(per_minute, config.get_int("login_refill_per_minute", 12, 1, 60'000'000)))
+  if (auto e = set_bucket(config, "signup", 10, 12, c.signup_burst, c.signup_refill_per_second))
     return common::fail(*e);
-  c.login_refill_per_second = static_cast<double>(per_minute) / 60.0;
-  if (auto e = set(c.signup_burst, config.get_int("signup_burst", 10, 1, 1'000'000)))
+  if (auto e = set_bucket(config, "password_reset", 5, 1, c.password_reset_burst,
+                          c.password_reset_refill_per_second))
     return common::fail(*e);
-  if (auto e = set(per_minute, config.get_int("signup_refill_per_minute", 12, 1, 60'000'000)))
-    return common::fail(*e);
-  c.signup_refill_per_second = static_cast<double>(per_minute) / 60.0;
+  if (auto e = set_reset_ttl(config, c.password_reset_ttl)) return common::fail(*e);
   c.trusted_proxies = split_list(config.get_string("trusted_proxies", ""), ",");
   if (auto e = set(c.shutdown_drain, config.get_duration("shutdown_drain", c.shutdown_drain)))
     return common::fail(*e);

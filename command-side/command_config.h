@@ -51,6 +51,11 @@ struct CommandConfig {
   // Signups: a bucket per client address.
   double signup_burst = 10;
   double signup_refill_per_second = 0.2;
+  // Password reset requests: a bucket per email and one per client address.
+  double password_reset_burst = 5;
+  double password_reset_refill_per_second = 1.0 / 60;
+  // How long a password reset link works.
+  std::chrono::seconds password_reset_ttl{3600};
   // Peers whose X-Forwarded-For names the client (auth/client_address.h).
   std::vector<std::string> trusted_proxies;
 

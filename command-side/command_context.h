@@ -1,9 +1,10 @@
 // CommandContext: what every command handler works with — the event store,
 // one AggregateRepository per aggregate category, the JWT codec, the
-// password hasher, the login rate limiters, the manage-token key and the
-// clock. Built once by the process (main.cc) or a test, then shared by all
-// handlers on all worker threads. Payments (Stripe client, webhook secrets)
-// are on when a Stripe secret key is configured; stripe() is null otherwise.
+// password hasher, the login, signup and password reset rate limiters, the
+// manage-token key (which also derives password reset tokens) and the clock. Built once by the
+// process (main.cc) or a test, then shared by all handlers on all worker threads. Payments (Stripe
+// client, webhook secrets) are on when a Stripe secret key is configured; stripe() is null
+// otherwise.
 //
 // Categories (subjects sw.evt.<category>.<id>, docs/adr/0002):
 //   account  <usr_id>                 AccountState
@@ -71,6 +72,10 @@ struct CommandContextOptions {
   std::chrono::seconds jwt_ttl{12 * 3600};
   auth::RateLimiter::Options login_limits;
   auth::RateLimiter::Options signup_limits;
+  // Password reset requests, per email and per client address.
+  auth::RateLimiter::Options password_reset_limits;
+  // How long a password reset link works.
+  std::chrono::seconds password_reset_ttl{3600};
   // Peers whose X-Forwarded-For names the client (auth/client_address.h).
   std::vector<std::string> trusted_proxies;
   // ce-source of every commit.
@@ -103,6 +108,9 @@ class CommandContext {
   [[nodiscard]] auth::RateLimiter& login_by_email() { return login_by_email_; }
   [[nodiscard]] auth::RateLimiter& login_by_address() { return login_by_address_; }
   [[nodiscard]] auth::RateLimiter& signup_by_address() { return signup_by_address_; }
+  [[nodiscard]] auth::RateLimiter& reset_by_email() { return reset_by_email_; }
+  [[nodiscard]] auth::RateLimiter& reset_by_address() { return reset_by_address_; }
+  [[nodiscard]] std::chrono::seconds password_reset_ttl() const { return password_reset_ttl_; }
   [[nodiscard]] const std::vector<std::string>& trusted_proxies() const { return trusted_proxies_; }
   [[nodiscard]] const std::string& manage_key() const { return manage_key_; }
   [[nodiscard]] std::chrono::seconds jwt_ttl() const { return jwt_ttl_; }
@@ -143,6 +151,9 @@ class CommandContext {
   auth::RateLimiter login_by_email_;
   auth::RateLimiter login_by_address_;
   auth::RateLimiter signup_by_address_;
+  auth::RateLimiter reset_by_email_;
+  auth::RateLimiter reset_by_address_;
+  std::chrono::seconds password_reset_ttl_;
   std::vector<std::string> trusted_proxies_;
   std::string manage_key_;
   std::chrono::seconds jwt_ttl_;

@@ -64,6 +64,9 @@ common::Result<int, std::string> CommandServer::start(CommandContext::Clock cloc
   options.login_limits.refill_per_second = config_.login_refill_per_second;
   options.signup_limits.burst = config_.signup_burst;
   options.signup_limits.refill_per_second = config_.signup_refill_per_second;
+  options.password_reset_limits.burst = config_.password_reset_burst;
+  options.password_reset_limits.refill_per_second = config_.password_reset_refill_per_second;
+  options.password_reset_ttl = config_.password_reset_ttl;
   options.trusted_proxies = config_.trusted_proxies;
   options.payments = std::move(*payments);
   ctx_ = std::make_unique<CommandContext>(
@@ -116,7 +119,16 @@ common::Result<common::Unit, std::string> CommandServer::bring_up() {
     provisioned_ = true;
   }
   if (!business_watch_) {
-    if (auto watch = start_business_watch(); !watch) return common::fail(watch.error());
+    auto watch = start_watch(kBusinessCategory, "business watch",
+                             [this](const std::string& id) { ctx_->businesses().invalidate(id); });
+    if (!watch) return common::fail(watch.error());
+    business_watch_ = std::move(*watch);
+  }
+  if (!account_watch_) {
+    auto watch = start_watch(kAccountCategory, "account watch",
+                             [this](const std::string& id) { ctx_->accounts().invalidate(id); });
+    if (!watch) return common::fail(watch.error());
+    account_watch_ = std::move(*watch);
   }
   if (config_.hold_expiry && !hold_expiry_) {
     auto expiry = std::make_unique<HoldExpiry>(*ctx_, HoldExpiryOptions{});
@@ -167,21 +179,23 @@ void CommandServer::log_started() {
                                             {"payments", ctx_->stripe() != nullptr}});
 }
 
-common::Result<common::Unit, std::string> CommandServer::start_business_watch() {
+common::Result<std::unique_ptr<LogFollower>, std::string> CommandServer::start_watch(
+    const char* category, const char* name, std::function<void(const std::string&)> invalidate) {
   auto state = store_->state();
-  if (!state) return common::fail("business watch: stream state: " + state.error().message);
-  const std::string prefix = store_->stream().subject_prefix + "." + kBusinessCategory + ".";
-  business_watch_ = std::make_unique<LogFollower>(
-      *store_, logger_, "business watch", prefix + ">",
-      // The filter `prefix.>` delivers only subjects that start with prefix
-      // and name at least one more token: the business id.
-      [this, prefix](const std::string& subject, const events::StoredCommit&) {
-        ctx_->businesses().invalidate(subject.substr(prefix.size()));
-      });
-  // Earlier commits are in the log, which is where an uncached business is
+  if (!state) return common::fail(std::string(name) + ": stream state: " + state.error().message);
+  const std::string prefix = store_->stream().subject_prefix + "." + category + ".";
+  auto watch =
+      std::make_unique<LogFollower>(*store_, logger_, name, prefix + ">",
+                                    // The filter `prefix.>` delivers only subjects that start with
+                                    // prefix and name at least one more token: the aggregate id.
+                                    [prefix, invalidate = std::move(invalidate)](
+                                        const std::string& subject, const events::StoredCommit&) {
+                                      invalidate(subject.substr(prefix.size()));
+                                    });
+  // Earlier commits are in the log, which is where an uncached aggregate is
   // read from.
-  business_watch_->start(state->last_sequence + 1);
-  return common::Unit{};
+  watch->start(state->last_sequence + 1);
+  return watch;
 }
 
 void CommandServer::refresh_loop() {
@@ -205,6 +219,7 @@ void CommandServer::stop() {
   if (hold_expiry_) hold_expiry_->stop();
   if (refund_reconciler_) refund_reconciler_->stop();
   if (business_watch_) business_watch_->stop();
+  if (account_watch_) account_watch_->stop();
   // Stop taking requests first; running handlers finish their appends.
   if (http_) http_->stop();
   if (responder_) responder_->stop();
@@ -216,6 +231,7 @@ void CommandServer::stop() {
   hold_expiry_.reset();
   refund_reconciler_.reset();
   business_watch_.reset();
+  account_watch_.reset();
   command_metrics_.reset();
   ctx_.reset();
   store_.reset();

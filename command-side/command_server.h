@@ -6,7 +6,9 @@
 // Lifecycle: start() connects to NATS, verifies (or creates) the stream,
 // starts the business watch (a LogFollower of business commits that marks
 // the cached business stale, so a booking sees another process's service or
-// policy change at once; docs/adr/0007-command-api.md) and the hold expiry
+// policy change at once; docs/adr/0007-command-api.md), the account watch
+// (the same for accounts, so a password change made through another
+// process voids older owner tokens here at once) and the hold expiry
 // scheduler (unless hold_expiry = false) and, with payments on, the refund
 // reconciler (unless refund_retry = false), subscribes sw.cmd.* and binds
 // HTTP. When NATS does not answer at start-up, start() logs "waiting for
@@ -27,6 +29,7 @@
 
 #include <atomic>
 #include <condition_variable>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -68,14 +71,18 @@ class CommandServer {
 
  private:
   void refresh_loop();
-  // The steps that need NATS (stream, business watch, hold expiry, refund
+  // The steps that need NATS (stream, business and account watches, hold expiry, refund
   // reconciler, NATS responder), each skipped once done; sets serving_.
   [[nodiscard]] common::Result<common::Unit, std::string> bring_up();
   // The starter thread: waits for NATS, then bring_up() until it succeeds
   // or stop() is called.
   void bring_up_when_connected();
   void log_started();
-  [[nodiscard]] common::Result<common::Unit, std::string> start_business_watch();
+  // A LogFollower of `category`'s commits from the log's end on, calling
+  // `invalidate` with each committed aggregate's id (the business and
+  // account watches).
+  [[nodiscard]] common::Result<std::unique_ptr<LogFollower>, std::string> start_watch(
+      const char* category, const char* name, std::function<void(const std::string&)> invalidate);
 
   CommandConfig config_;
   service::Logger& logger_;
@@ -86,6 +93,7 @@ class CommandServer {
   std::unique_ptr<service::HttpServer> http_;
   std::unique_ptr<NatsCommandResponder> responder_;
   std::unique_ptr<LogFollower> business_watch_;
+  std::unique_ptr<LogFollower> account_watch_;
   std::unique_ptr<HoldExpiry> hold_expiry_;
   std::unique_ptr<RefundReconciler> refund_reconciler_;
   std::thread refresher_;

@@ -3,6 +3,7 @@
 #include "command-side/auth_commands.h"
 #include "command-side/booking_commands.h"
 #include "command-side/business_commands.h"
+#include "command-side/password_commands.h"
 #include "command-side/payment_commands.h"
 #include "command-side/schedule_commands.h"
 
@@ -14,6 +15,11 @@ const std::vector<CommandRoute>& command_routes() {
   static const std::vector<CommandRoute> routes{
       {"signup", HttpMethod::kPost, "/v1/auth/signup", &signup},
       {"login", HttpMethod::kPost, "/v1/auth/login", &login},
+      {"change_password", HttpMethod::kPost, "/v1/auth/password", &change_password},
+      {"request_password_reset", HttpMethod::kPost, "/v1/auth/password-reset",
+       &request_password_reset},
+      {"confirm_password_reset", HttpMethod::kPost, "/v1/auth/password-reset/confirm",
+       &confirm_password_reset},
       {"create_business", HttpMethod::kPost, "/v1/businesses", &create_business},
       {"update_business", HttpMethod::kPatch, "/v1/businesses/{id}", &update_business},
       {"define_service", HttpMethod::kPost, "/v1/businesses/{id}/services", &define_service},

@@ -9,7 +9,7 @@ namespace {
 
 namespace dc = domain::error_code;
 
-constexpr std::array<std::pair<std::string_view, int>, 17> kStatusByCode{{
+constexpr std::array<std::pair<std::string_view, int>, 18> kStatusByCode{{
     {dc::validation_failed, 422},
     {dc::forbidden, 403},
     {dc::not_found, 404},
@@ -27,6 +27,7 @@ constexpr std::array<std::pair<std::string_view, int>, 17> kStatusByCode{{
     {dc::daily_limit_reached, 409},
     {dc::idempotency_key_reused, 422},
     {dc::invalid_state, 409},
+    {dc::invalid_token, 422},
 }};
 
 }  // namespace

@@ -7,11 +7,21 @@
 #include <atomic>
 #include <chrono>
 
+#include "command-side/error_mapping.h"
 #include "domain/proto_values.h"
 #include "domain/time_zone.h"
 #include "service/rfc3339.h"
 
 namespace slotwise::command {
+namespace {
+
+// How old a cached account may be for the token check: the account watch
+// (command_server.h) marks it stale as soon as another process changes the
+// password; this bounds the staleness only while the watch cannot follow
+// the log, as the business snapshot's 10 s do.
+constexpr auto kAccountMaxAge = std::chrono::seconds(10);
+
+}  // namespace
 
 service::ApiResult<std::string> authenticate(CommandContext& ctx, const CommandRequest& request) {
   constexpr std::string_view kBearer = "Bearer ";
@@ -28,6 +38,16 @@ service::ApiResult<std::string> authenticate(CommandContext& ctx, const CommandR
     return common::fail(unauthorized);
   }
   if (claims->subject.rfind("usr_", 0) != 0) return common::fail(unauthorized);
+  // A password change ends the sessions before it: a token issued earlier
+  // (iat, whole seconds) no longer authorises anything. The account is
+  // almost always cached, so this costs no read of the log.
+  auto account = ctx.accounts().load_recent(claims->subject, kAccountMaxAge);
+  if (!account) return common::fail(to_api_error(account.error()));
+  if (claims->issued_at < account->first.password_changed_at) {
+    ctx.logger().info("token refused", {{"trace_id", request.trace_id},
+                                        {"reason", "issued before the password change"}});
+    return common::fail(unauthorized);
+  }
   return std::move(claims->subject);
 }
 

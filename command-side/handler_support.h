@@ -2,8 +2,9 @@
 // metadata, random commit ids, local-time rendering and JSON replies.
 //
 // Authentication: `Authorization: Bearer <JWT>`; every failure (missing,
-// malformed, expired, wrong key, wrong audience...) is the same 401
-// unauthorized, so a client learns nothing about why; the reason is logged.
+// malformed, expired, wrong key, wrong audience, issued before the
+// account's last password change...) is the same 401 unauthorized, so a
+// client learns nothing about why; the reason is logged.
 //
 // Thread safety: pure functions over the (thread-safe) context.
 // Errors: ApiError values as documented per function.
@@ -28,7 +29,8 @@ namespace slotwise::command {
 
 using service::JsonWriter;
 
-// The user id of a valid owner token, or 401 unauthorized.
+// The user id of a valid owner token, or 401 unauthorized (503 when the
+// account, needed for its last password change, cannot be read).
 [[nodiscard]] service::ApiResult<std::string> authenticate(CommandContext& ctx,
                                                            const CommandRequest& request);
 

@@ -51,6 +51,9 @@ inline constexpr std::string_view idempotency_key_reused = "idempotency_key_reus
 // The command does not apply in the aggregate's current state (completing a
 // cancelled booking, creating a business twice with other data, ...).
 inline constexpr std::string_view invalid_state = "invalid_state";
+// A password reset token that is not (or no longer) honoured: forged, for a
+// request that is not the account's latest, already used, or expired.
+inline constexpr std::string_view invalid_token = "invalid_token";
 }  // namespace error_code
 
 [[nodiscard]] DomainError make_error(std::string_view code, std::string message);

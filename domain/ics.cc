@@ -96,6 +96,7 @@ std::string render_ics(const IcsCalendar& calendar) {
     if (!e.description.empty())
       out += ics_fold_line("DESCRIPTION:" + ics_escape_text(e.description));
     if (!e.location.empty()) out += ics_fold_line("LOCATION:" + ics_escape_text(e.location));
+    if (!e.url.empty()) out += ics_fold_line("URL:" + e.url);
     if (!e.organizer_email.empty()) {
       out += ics_fold_line("ORGANIZER;CN=\"" + quoted_param(e.organizer_name) +
                            "\":mailto:" + e.organizer_email);

@@ -24,6 +24,7 @@ struct IcsEvent {
   std::string summary;
   std::string description;
   std::string location;  // omitted when empty
+  std::string url;       // URL (a URI, not escaped as TEXT), omitted when empty
   std::string status;    // CONFIRMED, TENTATIVE or CANCELLED
   int sequence = 0;      // SEQUENCE: bumped when the event changes (reschedules)
   // ORGANIZER;CN="<name>":mailto:<email>, omitted when the email is empty.

@@ -2,10 +2,40 @@
 
 #include <charconv>
 
+#include "auth/jwt.h"
+
 namespace slotwise::notifier {
 namespace {
 
 service::ConfigError bad(const std::string& what) { return service::ConfigError{what}; }
+
+// The links' settings (links.h): the web app's origin, and the key that
+// derives manage tokens, read as the command side reads its
+// jwt_secret_file (trailing newline dropped, at least 32 bytes), so both
+// derive the same token for a booking.
+service::ConfigResult<LinkOptions> load_links(const service::Config& config) {
+  LinkOptions links;
+  std::string base = config.get_string("public_base_url", "");
+  if (base.empty()) return links;
+  const bool http = base.rfind("http://", 0) == 0 || base.rfind("https://", 0) == 0;
+  // A '?' or '#' in the base would swallow the path that follows it.
+  if (!http || base.find_first_of("?# \t\r\n") != std::string::npos) {
+    return common::fail(bad("config public_base_url: '" + base +
+                            "' is not an http:// or https:// URL without '?', '#' or spaces"));
+  }
+  while (base.back() == '/') base.pop_back();
+  const std::string file = config.get_string("manage_key_file", "");
+  if (file.empty()) {
+    return common::fail(
+        bad("config manage_key_file: required when public_base_url is set (the command side's "
+            "jwt_secret_file, which derives manage tokens)"));
+  }
+  auto key = auth::JwtKey::from_file(file);
+  if (!key) return common::fail(bad("config manage_key_file: " + key.error().message));
+  links.public_base_url = std::move(base);
+  links.manage_key = std::string(key->bytes());
+  return links;
+}
 
 }  // namespace
 
@@ -73,7 +103,9 @@ service::ConfigResult<NotifierSettings> load_settings(const service::Config& con
                                            "twilio_base_url",
                                            "twilio_account_sid",
                                            "twilio_auth_token",
-                                           "twilio_from"});
+                                           "twilio_from",
+                                           "public_base_url",
+                                           "manage_key_file"});
       !r) {
     return common::fail(r.error());
   }
@@ -155,6 +187,9 @@ service::ConfigResult<NotifierSettings> load_settings(const service::Config& con
   s.twilio.auth_token = config.get_string("twilio_auth_token", "");
   s.twilio.from = config.get_string("twilio_from", "");
   s.planner.plan.sms = !s.sms_provider.empty();
+  auto links = load_links(config);
+  if (!links) return common::fail(links.error());
+  s.planner.plan.links = std::move(links.value());
   return s;
 }
 

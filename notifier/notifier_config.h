@@ -2,11 +2,14 @@
 // and SLOTWISE_* environment overrides (service/config.h); every key is
 // documented in docs/notifier.md. Email is off when smtp_url is empty (the
 // planner still records planned rows; they are sent once SMTP is
-// configured); SMS is off unless sms_provider = twilio.
+// configured); SMS is off unless sms_provider = twilio. Links in the emails
+// (links.h) are off unless public_base_url is set; then manage_key_file (the
+// command side's JWT secret file) is read here, at start.
 //
 // Thread safety: plain values.
 // Errors: ConfigError naming the key and what is wrong (unknown keys in the
-// file, bad numbers, durations, or enum values).
+// file, bad numbers, durations, or enum values; a public_base_url that is no
+// http(s) URL, or set without a readable manage_key_file of >= 32 bytes).
 #pragma once
 
 #include <string>

@@ -8,6 +8,7 @@
 
 #include "domain/event_conversion.h"
 #include "notifier/notification.h"
+#include "notifier/password_reset_mail.h"
 #include "notifier/templates.h"
 #include "slotwise/events/v1/account.pb.h"
 #include "slotwise/events/v1/business.pb.h"
@@ -41,13 +42,17 @@ struct Ctx {
 
 std::optional<BusinessFacts> business_facts(Ctx& c, const std::string& business_id) {
   const pqxx::result r = c.tx.exec_params(
-      "SELECT b.name, b.time_zone, coalesce(nullif(u.email, ''), b.contact_email), b.address"
-      " FROM notifier_businesses b LEFT JOIN notifier_users u ON u.user_id = b.owner_user_id"
-      " WHERE b.business_id = $1",
+      "SELECT b.name, b.time_zone, coalesce(nullif(u.email, ''), b.contact_email), b.address,"
+      " b.slug FROM notifier_businesses b"
+      " LEFT JOIN notifier_users u ON u.user_id = b.owner_user_id WHERE b.business_id = $1",
       business_id);
   if (r.empty()) return std::nullopt;
-  return BusinessFacts{business_id, r[0][0].as<std::string>(), r[0][1].as<std::string>(),
-                       r[0][2].as<std::string>(), r[0][3].as<std::string>()};
+  return BusinessFacts{business_id,
+                       r[0][0].as<std::string>(),
+                       r[0][1].as<std::string>(),
+                       r[0][2].as<std::string>(),
+                       r[0][3].as<std::string>(),
+                       r[0][4].as<std::string>()};
 }
 
 std::optional<BookingFacts> booking_facts(Ctx& c, const std::string& booking_id) {
@@ -80,7 +85,8 @@ void plan(Ctx& c, Kind kind, const BusinessFacts& biz, const BookingFacts& b, In
   const std::string id = kind == Kind::kOwnerRefundFailed && b.refund
                              ? refund_notification_id(b.booking_id, kind, b.refund->refund_id)
                              : notification_id(b.booking_id, kind, b.revision);
-  const Rendered r = render(kind, biz, b, c.committed);
+  const Rendered r =
+      render(kind, biz, b, c.committed, links_for(c.options.links, b.booking_id, biz.slug));
   Email e;
   e.from = c.options.from;
   if (!biz.name.empty()) e.from.name = biz.name + " via " + c.options.from.name;
@@ -184,12 +190,15 @@ void on(Ctx& c, const v1::UserRegistered& e) {
       e.user_id(), e.email(), e.name());
 }
 
+// A replay fills the slug of a business mirrored before notifier_0003 (a
+// slug never changes, so nothing else is overwritten).
 void on(Ctx& c, const v1::BusinessCreated& e) {
   c.tx.exec_params(
       "INSERT INTO notifier_businesses (business_id, owner_user_id, name, time_zone,"
-      " contact_email, address) VALUES ($1,$2,$3,$4,$5,$6) ON CONFLICT DO NOTHING",
+      " contact_email, address, slug) VALUES ($1,$2,$3,$4,$5,$6,$7) ON CONFLICT (business_id)"
+      " DO UPDATE SET slug = EXCLUDED.slug WHERE notifier_businesses.slug = ''",
       e.business_id(), e.owner_user_id(), e.profile().name(), e.time_zone(),
-      e.profile().contact_email(), e.profile().address());
+      e.profile().contact_email(), e.profile().address(), e.slug());
 }
 
 void on(Ctx& c, const v1::BusinessProfileUpdated& e) {
@@ -288,6 +297,46 @@ void on(Ctx& c, const v1::PaymentRefundFailed& e) {
   plan(c, Kind::kOwnerRefundFailed, *biz, *b, c.committed);
 }
 
+// An owner asked for a password reset link (ADR 0007): the email carries
+// the link whose token is derived from this event, so it goes to the
+// account's email as the notifier mirrored it. Not planned without
+// public_base_url (no link to give), for an account the notifier never saw,
+// or for a request whose link has expired by now: the one look at the
+// wall clock in planning, so that a replay of the log (the outbox's
+// retention deleted the sent row) mails no dead links.
+void on(Ctx& c, const v1::PasswordResetRequested& e) {
+  const Instant expires = instant_of(e.expires_at());
+  if (expires <=
+      std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now())) {
+    return;
+  }
+  const std::string link =
+      password_reset_link(c.options.links, e.user_id(), e.request_id(), expires);
+  if (link.empty()) return;
+  const pqxx::result user =
+      c.tx.exec_params("SELECT email, name FROM notifier_users WHERE user_id = $1", e.user_id());
+  if (user.empty()) return;
+  const std::string id = e.user_id() + ".password_reset." + e.request_id();
+  const Rendered r = render_password_reset(user[0][1].as<std::string>(), link, expires);
+  Email mail;
+  mail.from = c.options.from;
+  mail.to = Mailbox{user[0][1].as<std::string>(), user[0][0].as<std::string>()};
+  mail.subject = r.subject;
+  mail.message_id = message_id(id, c.options.message_id_domain);
+  mail.date = rfc5322(c.committed);
+  mail.text = r.text;
+  mail.html = r.html;
+  // No business or booking: the owners' notification lists never show it.
+  const pqxx::result inserted = c.tx.exec_params(
+      "INSERT INTO notifications (id, business_id, booking_id, kind, channel, revision, recipient,"
+      " subject, message, due_at, next_attempt_at, planned_seq, trace_id)"
+      " VALUES ($1,'','','password_reset','email',0,$2,$3,$4,$5::timestamptz,$5::timestamptz,$6,$7)"
+      " ON CONFLICT (id) DO NOTHING RETURNING id",
+      id, mail.to.address, r.subject, render_mime(mail), pg_time(c.committed), c.sequence,
+      c.trace_id);
+  c.fx.planned += inserted.size();
+}
+
 void on_ended(Ctx& c, const std::string& booking_id, const char* status) {
   if (!first_application(c, booking_id)) return;
   (void)set_status(c, booking_id, status);
@@ -346,7 +395,8 @@ void PlanWriter::apply_event(const events::StoredCommit& commit, int index,
                             [&](const auto& e) { on_ended(c, e.booking_id(), "completed"); }) ||
                      handle(v1::BookingMarkedNoShow{},
                             [&](const auto& e) { on_ended(c, e.booking_id(), "no_show"); }) ||
-                     handle(v1::PaymentRefundFailed{}, [&](const auto& e) { on(c, e); });
+                     handle(v1::PaymentRefundFailed{}, [&](const auto& e) { on(c, e); }) ||
+                     handle(v1::PasswordResetRequested{}, [&](const auto& e) { on(c, e); });
   (void)known;  // other types (other payment events, slots, schedules, unknown) need none
   if (!ok) {
     dead_letter(PlanDeadLetter{commit.sequence, index, commit.subject, "cannot decode " + type,

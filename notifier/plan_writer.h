@@ -3,7 +3,7 @@
 // the notifier's checkpoint, so planning happens exactly once):
 //
 //  - mirrors what messages need from the log: users (owner email), businesses
-//    (name, zone, contact), services (name), bookings (times, client, status,
+//    (name, zone, contact, slug), services (name), bookings (times, client, status,
 //    revision = number of reschedules);
 //  - plans outbox rows (`notifications`, status planned) with the rendered
 //    MIME message and a deterministic id (notification.h):
@@ -20,6 +20,10 @@
 //      PaymentRefundFailed -> failed-refund notice to the owner, whatever the
 //                            booking's status, id keyed by the refund id
 //                            (never cancelled by the booking's changes).
+//      PasswordResetRequested -> the reset link to the account's email
+//                            (password_reset_mail.h; only with links on and
+//                            while the link has not expired), id
+//                            "<user_id>.password_reset.<request_id>".
 //    Replaying a commit is a no-op: rows are inserted ON CONFLICT DO
 //    NOTHING, and a booking's mirror row keeps the position (sequence,
 //    index in the commit) of the last event applied to it, so a booking
@@ -42,6 +46,7 @@
 #include <vector>
 
 #include "events/append_request.h"
+#include "notifier/links.h"
 #include "notifier/mime.h"
 
 namespace slotwise::notifier {
@@ -51,7 +56,8 @@ struct PlanOptions {
   std::vector<std::chrono::seconds> reminders{std::chrono::hours(24), std::chrono::hours(2)};
   Mailbox from{"SlotWise", "notifications@slotwise.localhost"};
   std::string message_id_domain = "slotwise.localhost";
-  bool sms = false;  // also plan SMS reminders for clients with a phone number
+  bool sms = false;   // also plan SMS reminders for clients with a phone number
+  LinkOptions links;  // manage, dashboard and book-again links (links.h); off by default
 };
 
 struct PlanDeadLetter {

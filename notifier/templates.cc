@@ -2,6 +2,8 @@
 
 #include <date/date.h>
 
+#include <utility>
+
 #include "domain/ics.h"
 #include "domain/time_zone.h"
 #include "notifier/money_text.h"
@@ -78,7 +80,7 @@ Lines lines_for(Kind kind, const BusinessFacts& biz, const BookingFacts& b) {
 }
 
 std::string ics_for(Kind kind, const BusinessFacts& biz, const BookingFacts& b,
-                    domain::Instant stamp) {
+                    domain::Instant stamp, const Links& links) {
   const bool cancelled = kind == Kind::kCancellation;
   if (kind != Kind::kConfirmation && kind != Kind::kReschedule && !cancelled) return {};
   domain::IcsCalendar cal;
@@ -96,6 +98,8 @@ std::string ics_for(Kind kind, const BusinessFacts& biz, const BookingFacts& b,
   e.organizer_name = biz.name;
   e.organizer_email = biz.owner_email;
   e.status = cancelled ? "CANCELLED" : "CONFIRMED";
+  // A cancelled booking has nothing left to manage.
+  if (!cancelled) e.url = links.manage;
   cal.events.push_back(std::move(e));
   return domain::render_ics(cal);
 }
@@ -118,6 +122,22 @@ void add_refund_facts(std::string& text, std::string& html, const BookingFacts& 
   if (!r.failure_reason.empty()) stripe += ", " + r.failure_reason;
   add_fact(text, html, "Stripe", stripe + " (" + explain_failure(r) + ")");
   add_fact(text, html, "Stripe refund", r.refund_id);
+}
+
+// The link of `kind`'s notice, labelled: what its reader can do next.
+std::pair<std::string, std::string> link_of(Kind kind, const Links& links) {
+  if (for_owner(kind)) return {"Booking in your dashboard", links.dashboard};
+  if (kind == Kind::kCancellation) return {"Book again", links.book_again};
+  return {"Reschedule or cancel", links.manage};
+}
+
+// The link's line in both bodies; nothing when there is no link.
+void add_link(std::string& text, std::string& html, Kind kind, const Links& links) {
+  const auto [label, url] = link_of(kind, links);
+  if (url.empty()) return;
+  text += "\n" + label + ": " + url + "\n";
+  html += "<p>" + html_escape(label) + ": <a href=\"" + html_escape(url) + "\">" +
+          html_escape(url) + "</a></p>";
 }
 
 }  // namespace
@@ -159,7 +179,8 @@ std::string html_escape(const std::string& s) {
   return out;
 }
 
-Rendered render(Kind kind, const BusinessFacts& biz, const BookingFacts& b, domain::Instant stamp) {
+Rendered render(Kind kind, const BusinessFacts& biz, const BookingFacts& b, domain::Instant stamp,
+                const Links& links) {
   const Lines l = lines_for(kind, biz, b);
   Rendered r;
   r.subject = l.heading + ": " + b.service_name + " - " + biz.name;
@@ -181,12 +202,15 @@ Rendered render(Kind kind, const BusinessFacts& biz, const BookingFacts& b, doma
   if (b.refund && kind == Kind::kOwnerRefundFailed) add_refund_facts(facts_text, facts_html, b);
   facts_text += "\nBooking: " + b.booking_id + "\n";
   facts_html += "<tr><th>Booking</th><td>" + html_escape(b.booking_id) + "</td></tr>";
-  r.text = l.intro + "\n\n" + facts_text + "\n-- \n" + biz.name + " via SlotWise\n";
+  std::string link_text;
+  std::string link_html;
+  add_link(link_text, link_html, kind, links);
+  r.text = l.intro + "\n\n" + facts_text + link_text + "\n-- \n" + biz.name + " via SlotWise\n";
   r.html = "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>" + html_escape(l.heading) +
            "</title></head><body><h1>" + html_escape(l.heading) + "</h1><p>" +
-           html_escape(l.intro) + "</p><table>" + facts_html + "</table><p>" +
+           html_escape(l.intro) + "</p><table>" + facts_html + "</table>" + link_html + "<p>" +
            html_escape(biz.name) + " via SlotWise</p></body></html>\r\n";
-  r.ics = ics_for(kind, biz, b, stamp);
+  r.ics = ics_for(kind, biz, b, stamp, links);
   return r;
 }
 

@@ -6,6 +6,12 @@
 // owner's failed-refund notice also shows the refund (amount, Stripe's
 // status and failure reason) and what the owner has to do.
 // Every value from the log is HTML-escaped in the HTML body.
+// With links (links.h; none when public_base_url is empty, and then the
+// output is what it was before links existed) the client's confirmation,
+// reschedule notice and reminders say "Reschedule or cancel: <manage link>"
+// (also the .ics URL), the client's cancellation "Book again: <page>" when
+// the slug is known, and every owner notice links the booking in the
+// dashboard; in the HTML body the href is HTML-escaped like any value.
 //
 // Thread safety: pure functions.
 // Errors: none; an unknown zone name falls back to UTC (labelled as such).
@@ -16,6 +22,7 @@
 #include <string>
 
 #include "domain/instant.h"
+#include "notifier/links.h"
 #include "notifier/notification.h"
 
 namespace slotwise::notifier {
@@ -26,6 +33,9 @@ struct BusinessFacts {
   std::string time_zone;
   std::string owner_email;
   std::string address;
+  // "" when unknown (mirrored before notifier_0003). The `{}` keeps
+  // brace-initialisations that stop at `address` free of warnings.
+  std::string slug{};
 };
 
 // A refund Stripe reported failed or canceled (PaymentRefundFailed).
@@ -67,8 +77,9 @@ struct Rendered {
 [[nodiscard]] std::string html_escape(const std::string& s);
 
 // `stamp` is the commit time of the event that planned it (DTSTAMP).
+// `links`: the booking's links (links_for); empty ones are left out.
 [[nodiscard]] Rendered render(Kind kind, const BusinessFacts& biz, const BookingFacts& b,
-                              domain::Instant stamp);
+                              domain::Instant stamp, const Links& links = {});
 
 // The SMS text of a reminder (short, plain ASCII where the data allows).
 [[nodiscard]] std::string render_sms(const BusinessFacts& business, const BookingFacts& booking);

@@ -69,6 +69,9 @@ void write(Writer& w, const domain::AccountState& s) {
   str(w, "name", s.name);
   str(w, "password_hash", s.password_hash.empty() ? "" : "(set)");
   time(w, "registered_at", s.registered_at);
+  time(w, "password_changed_at", s.password_changed_at);
+  str(w, "reset_request_id", s.reset_request_id);
+  time(w, "reset_expires_at", s.reset_expires_at);
 }
 
 void write(Writer& w, const domain::EmailClaimState& s) {

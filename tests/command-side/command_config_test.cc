@@ -1,7 +1,8 @@
 // The command side's settings: webhook secrets (comma- or
 // newline-separated) and trusted proxies (comma-separated) become their
 // trimmed, non-empty items; a Stripe key needs at least one webhook secret;
-// the stream comes from SLOTWISE_STREAM like the other processes'.
+// the stream comes from SLOTWISE_STREAM like the other processes'; the rate
+// limits and the reset link lifetime have defaults and bounds.
 #include "command-side/command_config.h"
 
 #include <doctest/doctest.h>
@@ -32,6 +33,36 @@ TEST_CASE("trusted proxies are split at commas, trimmed, empty items dropped") {
   auto plain = service::Config::parse("jwt_secret_file = /dev/null\n", "test", no_env);
   REQUIRE(plain.ok());
   CHECK(command_config_from(plain.value()).value().trusted_proxies.empty());
+}
+
+TEST_CASE("rate limits and the reset link lifetime: defaults, overrides, bounds") {
+  const auto no_env = [](const std::string&) -> std::optional<std::string> { return std::nullopt; };
+  const auto load = [&](const std::string& text) {
+    auto config = service::Config::parse("jwt_secret_file = /dev/null\n" + text, "test", no_env);
+    REQUIRE(config.ok());
+    return command_config_from(config.value());
+  };
+  const CommandConfig defaults = load("").value();
+  CHECK(defaults.login_burst == 10);
+  CHECK(defaults.login_refill_per_second == doctest::Approx(12.0 / 60));
+  CHECK(defaults.signup_burst == 10);
+  CHECK(defaults.password_reset_burst == 5);
+  CHECK(defaults.password_reset_refill_per_second == doctest::Approx(1.0 / 60));
+  CHECK(defaults.password_reset_ttl == std::chrono::hours(1));
+  const CommandConfig set = load(
+                                "password_reset_burst = 3\npassword_reset_refill_per_minute = 6\n"
+                                "password_reset_ttl = 30m\nlogin_burst = 4\n")
+                                .value();
+  CHECK(set.password_reset_burst == 3);
+  CHECK(set.password_reset_refill_per_second == doctest::Approx(0.1));
+  CHECK(set.password_reset_ttl == std::chrono::minutes(30));
+  CHECK(set.login_burst == 4);
+  for (const char* text :
+       {"password_reset_ttl = 30s\n", "password_reset_ttl = 169h\n", "password_reset_burst = 0\n",
+        "password_reset_refill_per_minute = 0\n"}) {
+    CAPTURE(text);
+    CHECK_FALSE(load(text).ok());
+  }
 }
 
 TEST_CASE("a Stripe secret key without webhook secrets is a configuration error") {

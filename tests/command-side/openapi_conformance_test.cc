@@ -11,6 +11,9 @@
 
 #include <string>
 
+#include "auth/password_reset_token.h"
+#include "domain/proto_values.h"
+#include "slotwise/events/v1/account.pb.h"
 #include "tests/command-side/command_fixture.h"
 #include "tests/support/exchange_log.h"
 
@@ -256,6 +259,53 @@ TEST_CASE_FIXTURE(CommandFixture, "every command response conforms to the OpenAP
            {{"X-Manage-Token", k.str("manage_token")}});
   rec.call("POST", "/v1/bookings/{id}/cancel", "/v1/bookings/bkg_x/cancel", "", auth);  // 404
   CHECK(rec.count() >= 40);
+  const auto report = rec.check();
+  CAPTURE(report.text);
+  CHECK(report.exit_status == 0);
+}
+
+TEST_CASE_FIXTURE(CommandFixture, "every password response conforms to the OpenAPI document") {
+  Recorder rec(*this, dir.path());
+  auto [user, token] = signup("pass@example.com");
+  const std::string change = "/v1/auth/password";
+  const std::string reset = "/v1/auth/password-reset";
+  const std::string confirm = "/v1/auth/password-reset/confirm";
+  auto changed = rec.call("POST", change, change,
+                          R"({"current_password":"correct horse","new_password":"battery staple"})",
+                          bearer(token));
+  REQUIRE(changed.status == 200);
+  const auto auth = bearer(changed.str("token"));
+  rec.call("POST", change, change, R"({"current_password":"x","new_password":"battery staple"})");
+  rec.call("POST", change, change, R"({"current_password":"x","new_password":"short"})",
+           auth);  // 400
+
+  CHECK(rec.call("POST", reset, reset, R"({"email":"pass@example.com"})").status == 202);
+  rec.call("POST", reset, reset, R"({"email":"nobody@example.com"})");  // 202 too
+  rec.call("POST", reset, reset, R"({"email":"nope"})");                // 422
+  rec.call("POST", reset, reset, R"({"mail":"pass@example.com"})");     // 400
+  // The emailed token, derived from the request in the log as the notifier does.
+  auto commits = reader->read({"account", user}, 0);
+  REQUIRE(commits.ok());
+  slotwise::events::v1::PasswordResetRequested requested;
+  REQUIRE(commits->back().commit.events(0).payload().UnpackTo(&requested));
+  const std::string reset_token =
+      slotwise::auth::derive_password_reset_token(
+          "test-secret-of-at-least-thirty-two-bytes-0123456789", user, requested.request_id(),
+          slotwise::domain::to_instant(requested.expires_at()))
+          .value();
+  CHECK(rec.call("POST", confirm, confirm,
+                 R"({"token":")" + reset_token + R"(","password":"horse battery"})")
+            .status == 200);
+  rec.call("POST", confirm, confirm,
+           R"({"token":")" + reset_token + R"(","password":"horse battery"})");  // 422 used
+  rec.call("POST", confirm, confirm, R"({"token":"x","password":"short"})");     // 400
+
+  for (int i = 0; i < 5; ++i) {
+    rec.call("POST", change, change,
+             R"({"current_password":"wrong","new_password":"battery staple"})",
+             auth);  // 401 invalid_credentials, then 429
+  }
+  CHECK(rec.count() == 15);
   const auto report = rec.check();
   CAPTURE(report.text);
   CHECK(report.exit_status == 0);

@@ -1,5 +1,5 @@
-// The decoded text/plain part of a received notification (its parts are
-// base64, notifier/mime.h), for tests that check what an email says.
+// The decoded text/plain (or any other) part of a received notification (its
+// parts are base64, notifier/mime.h), for tests that check what an email says.
 // Link OpenSSL::Crypto.
 #pragma once
 
@@ -13,8 +13,9 @@
 
 namespace slotwise::testing {
 
-inline std::string text_part(const ReceivedMail& m) {
-  const std::size_t at = m.data.find("Content-Type: text/plain");
+// The decoded body of the part whose Content-Type starts with `type`.
+inline std::string decoded_part(const ReceivedMail& m, const std::string& type) {
+  const std::size_t at = m.data.find("Content-Type: " + type);
   REQUIRE(at != std::string::npos);
   const std::size_t body = m.data.find("\r\n\r\n", at);
   REQUIRE(body != std::string::npos);
@@ -37,5 +38,7 @@ inline std::string text_part(const ReceivedMail& m) {
   out.resize(static_cast<std::size_t>(n) - padding);
   return out;
 }
+
+inline std::string text_part(const ReceivedMail& m) { return decoded_part(m, "text/plain"); }
 
 }  // namespace slotwise::testing

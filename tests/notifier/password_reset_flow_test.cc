@@ -1,0 +1,85 @@
+// End to end: an owner asks the real command side (in-process CommandServer
+// over HTTP) for a password reset; the notifier, configured as ops/run does
+// (the command side's JWT secret file as manage_key_file), emails the link
+// {public_base_url}/reset-password#token=<token>, and the token parsed out
+// of the email sets the new password, once. An email without an account
+// gets no mail, and a notifier without public_base_url mails no link.
+#include <doctest/doctest.h>
+
+#include "tests/command-side/command_fixture.h"
+#include "tests/notifier/mail_text.h"
+#include "tests/notifier/notifier_fixture.h"
+#include "tests/support/postgres_server.h"
+
+namespace slotwise::testing {
+namespace {
+
+// Notifier settings with links on, as ops/run gives them.
+notifier::NotifierSettings linked_settings(const CommandFixture& f, const std::string& db,
+                                           const std::string& smtp_url) {
+  auto settings = notifier_settings(f.nats.url(), db, smtp_url);
+  const auto no_env = [](const std::string&) -> std::optional<std::string> { return std::nullopt; };
+  auto config = service::Config::parse(
+      "public_base_url = http://localhost:8080\nmanage_key_file = " + f.secret_file + "\n", "test",
+      no_env);
+  REQUIRE(config.ok());
+  auto loaded = notifier::load_settings(config.value());
+  REQUIRE(loaded.ok());
+  settings.planner.plan.links = loaded.value().planner.plan.links;
+  return settings;
+}
+
+ApiResponse request_reset(const CommandFixture& f, const std::string& email) {
+  return f.api->post("/v1/auth/password-reset", R"({"email":")" + email + R"("})");
+}
+
+}  // namespace
+
+TEST_CASE_FIXTURE(CommandFixture, "the emailed reset link's token sets the new password once") {
+  PostgresServerFixture pg;
+  const std::string db = create_database(pg, "notify");
+  FakeSmtpServer smtp;
+  RunningNotifier notifier(*reader, linked_settings(*this, db, smtp.url()));
+
+  signup("reset-flow@example.com");
+  REQUIRE(request_reset(*this, "nobody@example.com").status == 202);
+  REQUIRE(request_reset(*this, "reset-flow@example.com").status == 202);
+  REQUIRE(smtp.wait_for(1, std::chrono::seconds(20)));
+  REQUIRE(notifier.wait_planned(last_sequence()));
+  const auto messages = smtp.messages();
+  REQUIRE(messages.size() == 1);  // none for the email without an account
+  const auto& mail = messages[0];
+  REQUIRE(mail.to.size() == 1);
+  CHECK(mail.to[0] == "reset-flow@example.com");
+  CHECK(mail.message_id().find(".password_reset.") != std::string::npos);
+  const std::string text = text_part(mail);
+  const std::string prefix = "http://localhost:8080/reset-password#token=";
+  const std::size_t at = text.find(prefix);
+  REQUIRE(at != std::string::npos);
+  const std::size_t from = at + prefix.size();
+  const std::string token = text.substr(from, text.find('\n', from) - from);
+
+  const std::string body = R"({"token":")" + token + R"(","password":"battery staple"})";
+  auto set = api->post("/v1/auth/password-reset/confirm", body);
+  CHECK(set.status == 200);
+  CHECK(api->post("/v1/auth/login",
+                  R"({"email":"reset-flow@example.com","password":"battery staple"})")
+            .status == 200);
+  auto again = api->post("/v1/auth/password-reset/confirm", body);
+  CHECK(again.status == 422);
+  CHECK(again.error_code() == "invalid_token");
+}
+
+TEST_CASE_FIXTURE(CommandFixture, "without public_base_url no reset email is planned") {
+  PostgresServerFixture pg;
+  const std::string db = create_database(pg, "notify");
+  FakeSmtpServer smtp;
+  RunningNotifier notifier(*reader, notifier_settings(nats.url(), db, smtp.url()));
+  signup("no-link@example.com");
+  REQUIRE(request_reset(*this, "no-link@example.com").status == 202);
+  REQUIRE(notifier.wait_planned(last_sequence()));
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));  // a few sender polls
+  CHECK(smtp.messages().empty());
+}
+
+}  // namespace slotwise::testing
