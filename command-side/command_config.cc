@@ -20,6 +20,34 @@ template <class T, class V>
   return std::nullopt;
 }
 
+// A booking limit's `<name>_burst` (0: off) and `<name>_refill_interval`,
+// at least 1s (it is the time one token takes to come back).
+[[nodiscard]] std::optional<ConfigError> set_booking_limit(const service::Config& config,
+                                                           const std::string& name, double& burst,
+                                                           std::chrono::milliseconds& interval) {
+  if (auto e = set(
+          burst, config.get_int(name + "_burst", static_cast<std::int64_t>(burst), 0, 1'000'000))) {
+    return e;
+  }
+  const std::string interval_key = name + "_refill_interval";
+  if (auto e = set(interval, config.get_duration(interval_key, interval))) return e;
+  if (interval < std::chrono::seconds(1)) {
+    return ConfigError{"config " + interval_key + ": must be at least 1s"};
+  }
+  return std::nullopt;
+}
+
+// Both booking limits (booking_limits.h).
+[[nodiscard]] std::optional<ConfigError> set_booking_limits(const service::Config& config,
+                                                            CommandConfig& c) {
+  if (auto e = set_booking_limit(config, "booking_address", c.booking_address_burst,
+                                 c.booking_address_refill_interval)) {
+    return e;
+  }
+  return set_booking_limit(config, "booking_customer", c.booking_customer_burst,
+                           c.booking_customer_refill_interval);
+}
+
 std::string trim(std::string_view text) {
   const auto first = text.find_first_not_of(" \t\r\n");
   if (first == std::string_view::npos) return {};
@@ -63,6 +91,10 @@ ConfigResult<CommandConfig> command_config_from(const service::Config& config) {
                                            "login_refill_per_minute",
                                            "signup_burst",
                                            "signup_refill_per_minute",
+                                           "booking_address_burst",
+                                           "booking_address_refill_interval",
+                                           "booking_customer_burst",
+                                           "booking_customer_refill_interval",
                                            "trusted_proxies",
                                            "shutdown_drain",
                                            "stripe_api_base",
@@ -122,6 +154,7 @@ ConfigResult<CommandConfig> command_config_from(const service::Config& config) {
   if (auto e = set(per_minute, config.get_int("signup_refill_per_minute", 12, 1, 60'000'000)))
     return common::fail(*e);
   c.signup_refill_per_second = static_cast<double>(per_minute) / 60.0;
+  if (auto e = set_booking_limits(config, c)) return common::fail(*e);
   c.trusted_proxies = split_list(config.get_string("trusted_proxies", ""), ",");
   if (auto e = set(c.shutdown_drain, config.get_duration("shutdown_drain", c.shutdown_drain)))
     return common::fail(*e);

@@ -1,7 +1,7 @@
 // CommandContext: what every command handler works with — the event store,
 // one AggregateRepository per aggregate category, the JWT codec, the
-// password hasher, the login rate limiters, the manage-token key and the
-// clock. Built once by the process (main.cc) or a test, then shared by all
+// password hasher, the login, signup and booking rate limiters, the
+// manage-token key and the clock. Built once by the process (main.cc) or a test, then shared by all
 // handlers on all worker threads. Payments (Stripe client, webhook secrets)
 // are on when a Stripe secret key is configured; stripe() is null otherwise.
 //
@@ -29,6 +29,7 @@
 #include "auth/password.h"
 #include "auth/rate_limiter.h"
 #include "command-side/aggregate_repository.h"
+#include "command-side/booking_limits.h"
 #include "command-side/stripe_client.h"
 #include "domain/account.h"
 #include "domain/business.h"
@@ -71,6 +72,9 @@ struct CommandContextOptions {
   std::chrono::seconds jwt_ttl{12 * 3600};
   auth::RateLimiter::Options login_limits;
   auth::RateLimiter::Options signup_limits;
+  // Public bookings per client address and per (business, customer email);
+  // burst 0 turns a limit off (booking_limits.h).
+  BookingLimitOptions booking_limits;
   // Peers whose X-Forwarded-For names the client (auth/client_address.h).
   std::vector<std::string> trusted_proxies;
   // ce-source of every commit.
@@ -103,6 +107,7 @@ class CommandContext {
   [[nodiscard]] auth::RateLimiter& login_by_email() { return login_by_email_; }
   [[nodiscard]] auth::RateLimiter& login_by_address() { return login_by_address_; }
   [[nodiscard]] auth::RateLimiter& signup_by_address() { return signup_by_address_; }
+  [[nodiscard]] BookingLimits& booking_limits() { return booking_limits_; }
   [[nodiscard]] const std::vector<std::string>& trusted_proxies() const { return trusted_proxies_; }
   [[nodiscard]] const std::string& manage_key() const { return manage_key_; }
   [[nodiscard]] std::chrono::seconds jwt_ttl() const { return jwt_ttl_; }
@@ -143,6 +148,7 @@ class CommandContext {
   auth::RateLimiter login_by_email_;
   auth::RateLimiter login_by_address_;
   auth::RateLimiter signup_by_address_;
+  BookingLimits booking_limits_;
   std::vector<std::string> trusted_proxies_;
   std::string manage_key_;
   std::chrono::seconds jwt_ttl_;
