@@ -71,6 +71,16 @@ RateLimiter::Decision RateLimiter::acquire(std::string_view key, Clock::time_poi
   return d;
 }
 
+void RateLimiter::refund(std::string_view key, Clock::time_point now, double cost) {
+  Shard& shard = shards_[std::hash<std::string_view>{}(key) % kShards];
+  const std::lock_guard<std::mutex> lock(shard.mu);
+  const auto it = shard.index.find(key);
+  if (it == shard.index.end()) return;
+  Bucket& bucket = *it->second;
+  bucket.tokens = std::min(options_.burst, refilled(bucket, now) + cost);
+  bucket.updated = std::max(bucket.updated, now);
+}
+
 std::size_t RateLimiter::size() const {
   std::size_t n = 0;
   for (const Shard& shard : shards_) {

@@ -4,6 +4,8 @@
 // Each key has a bucket of `burst` tokens that refills continuously at
 // `refill_per_second`; a request takes `cost` tokens (1 by default) or is
 // refused with the time until enough tokens will be there (for Retry-After).
+// refund() gives tokens back to a request that turned out not to count (a
+// booking request answered as an idempotent replay).
 // Time is passed in by the caller (a steady_clock time point), so tests drive
 // it exactly and nothing here reads a clock.
 //
@@ -57,6 +59,11 @@ class RateLimiter {
 
   // Takes `cost` tokens from `key`'s bucket at time `now` if it has them.
   Decision acquire(std::string_view key, Clock::time_point now, double cost = 1.0);
+
+  // Gives `cost` tokens back to `key`'s bucket (never beyond burst). A
+  // bucket no longer held was dropped full or evicted, so there is nothing
+  // to give back to: a new bucket starts full.
+  void refund(std::string_view key, Clock::time_point now, double cost = 1.0);
 
   // Buckets currently held (for metrics and tests).
   [[nodiscard]] std::size_t size() const;

@@ -161,7 +161,10 @@ Command start_command(const Options& o, const std::string& nats_url,
   std::ofstream(config) << "nats_url = " << nats_url << "\nhttp_port = " << c.port
                         << "\njwt_secret_file = " << secret
                         << "\nhttp_workers = " << o.connections + 16
-                        << "\ncache_aggregates = 300000\n";
+                        << "\ncache_aggregates = 300000"
+                        // Every booking comes from this machine: the
+                        // benchmark measures bookings, not the rate limits.
+                        << "\nbooking_address_burst = 0\nbooking_customer_burst = 0\n";
   c.process = slotwise::testing::Process({o.command_binary, "--config", config},
                                          dir.path() + "/command.log");
   check(slotwise::testing::wait_for_port(c.port, std::chrono::seconds(20)), "command start");

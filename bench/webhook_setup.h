@@ -53,11 +53,13 @@ inline CommandProcess start_command(const std::string& binary, const std::string
   const std::string key = dir.path() + "/stripe.key";
   std::ofstream(key) << stripe.secret_key() << "\n";
   const std::string config = dir.path() + "/command.conf";
+  // All the pending bookings come from this machine: booking limits off.
   std::ofstream(config) << "nats_url = " << nats_url << "\nhttp_port = " << c.port
                         << "\njwt_secret_file = " << jwt << "\nhttp_workers = " << connections + 16
                         << "\nstripe_api_base = " << stripe.base_url()
                         << "\nstripe_secret_key_file = " << key
-                        << "\nstripe_webhook_secrets = " << kWebhookSecret << "\n";
+                        << "\nstripe_webhook_secrets = " << kWebhookSecret
+                        << "\nbooking_address_burst = 0\nbooking_customer_burst = 0\n";
   c.process = testing::Process({binary, "--config", config}, dir.path() + "/command.log");
   require(testing::wait_for_port(c.port, std::chrono::seconds(20)), "command start");
   return c;

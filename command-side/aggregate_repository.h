@@ -117,6 +117,17 @@ class AggregateRepository {
     return std::make_pair(entry.value()->state, entry.value()->version);
   }
 
+  // Whether `test` holds for the aggregate's current state (caught up with
+  // the log, as load()), asked in place: load() copies the state, which for
+  // a calendar is every booking it ever took.
+  [[nodiscard]] common::Result<bool, events::Error> holds(
+      const std::string& id, const std::function<bool(const State&)>& test) {
+    std::lock_guard<std::mutex> aggregate_lock(stripe(id));
+    auto entry = catch_up(id);
+    if (!entry) return common::Unexpected<events::Error>{entry.error()};
+    return test(entry.value()->state);
+  }
+
   // Like load(), but a cached state checked against the log less than
   // `max_age` ago is returned without a read. For snapshots that feed other
   // aggregates' decisions (a business's services and policy for a booking),

@@ -105,6 +105,52 @@ service::ApiResult<ActionTarget> action_target(CommandContext& ctx, const Comman
   return t;
 }
 
+// The booking limits (booking_limits.h) for a new booking request: its
+// admission (the tokens it took), or the 429 that refuses it.
+//
+// Tokens are taken here, up front, and create_booking gives them back when
+// the calendar answers an idempotent replay (which makes no booking): that
+// a request is a replay is decided in the calendar aggregate, and asking it
+// before every booking would cost the hot path a second aggregate read. A
+// request refused for want of tokens may still be a replay, and a client
+// retrying after a lost answer must not be locked out of its own booking:
+// only then, off the hot path, is the calendar asked (in place, not
+// copied), and a replay goes ahead with its tokens given back. Every other
+// request costs its tokens whatever the answer (404, 409 and 422 as much as
+// 201), so probing a calendar is not free; only a request refused for its
+// syntax (a malformed id, header or body) is answered before this and
+// costs nothing: the customer bucket needs the body's email.
+common::Result<BookingLimits::Admission, CommandReply> admit_booking(CommandContext& ctx,
+                                                                     const CommandRequest& request,
+                                                                     const std::string& business_id,
+                                                                     const std::string& email) {
+  BookingLimits& limits = ctx.booking_limits();
+  const auto now = BookingLimits::Clock::now();
+  const BookingLimits::Admission admission =
+      limits.acquire(request.client_address, business_id, email, now);
+  if (!admission.refused) return admission;
+  if (!request.idempotency_key.empty()) {
+    const std::string request_sha256 = auth::sha256_hex(request.body);
+    auto replay = ctx.calendars().holds(business_id, [&](const domain::CalendarState& state) {
+      return domain::is_idempotent_replay(state, request.idempotency_key, request_sha256);
+    });
+    if (!replay) return common::fail(error_reply(to_api_error(replay.error())));
+    if (*replay) {
+      limits.refund(admission, request.client_address, business_id, email, now);
+      return BookingLimits::Admission{};
+    }
+  }
+  const BookingLimits::Refusal& refused = *admission.refused;
+  limits.count_refusal(refused.limit);
+  const auto seconds =
+      std::chrono::duration_cast<std::chrono::seconds>(refused.retry_after).count() + 1;
+  const char* message = refused.limit == BookingLimits::Limit::client_address
+                            ? "too many bookings from this address; retry later"
+                            : "too many bookings for this customer at this business; retry later";
+  return common::fail(
+      error_reply(ApiError{429, "rate_limited", message}, static_cast<int>(seconds)));
+}
+
 CommandReply payment_failure(const ApiError& error) {
   return error_reply(
       error, error.status == 503 ? std::optional<int>(kPaymentRetryAfterSeconds) : std::nullopt);
@@ -152,6 +198,8 @@ CommandReply create_booking(CommandContext& ctx, const CommandRequest& request) 
   if (!customer) return error_reply(customer.error());
   auto notes = body->optional_string("notes", {0, 10000});
   if (!notes) return error_reply(notes.error());
+  auto admitted = admit_booking(ctx, request, *business_id, customer->email);
+  if (!admitted) return std::move(admitted).error();
 
   auto business = load_business(ctx, *business_id, kBusinessSnapshotMaxAge);
   if (!business) return error_reply(business.error());
@@ -220,6 +268,9 @@ CommandReply create_booking(CommandContext& ctx, const CommandRequest& request) 
                          payment);
   }
   // An idempotent retry: answer the first booking again, with its token.
+  // It made no booking, so it costs no tokens (admit_booking).
+  ctx.booking_limits().refund(*admitted, request.client_address, *business_id,
+                              create.customer.email, BookingLimits::Clock::now());
   const std::string& first_id = outcome->decision.booking_id;
   auto calendar = ctx.calendars().load(*business_id);
   if (!calendar) return error_reply(to_api_error(calendar.error()));

@@ -15,12 +15,17 @@
 // idempotency_key_reused. Keys are remembered in the calendar's log, so this
 // holds across restarts and beyond the NATS duplicate window.
 //
+// Create is rate-limited per client address and per (business, customer
+// email) (booking_limits.h, command config booking_*): a refused request is
+// 429 rate_limited with Retry-After and appends nothing; an idempotent
+// replay is answered whatever the limits say and costs no token.
+//
 // The actions answer 200 with the booking's new state and position. A
 // customer proves the booking is theirs with the manage token, in the
 // X-Manage-Token header or the body's "manage_token".
 //
 // Thread safety: thread-safe.
-// Errors: see error_mapping.h: 409 slot_unavailable, 422 outside_hours /
+// Errors: see error_mapping.h; 429 rate_limited (create); 409 slot_unavailable, 422 outside_hours /
 // too_soon / beyond_horizon / not_on_slot_grid, 404 for unknown businesses,
 // services and bookings, 401/403 for missing or wrong credentials.
 #pragma once

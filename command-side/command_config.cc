@@ -20,6 +20,34 @@ template <class T, class V>
   return std::nullopt;
 }
 
+// A booking limit's `<name>_burst` (0: off) and `<name>_refill_interval`,
+// at least 1s (it is the time one token takes to come back).
+[[nodiscard]] std::optional<ConfigError> set_booking_limit(const service::Config& config,
+                                                           const std::string& name, double& burst,
+                                                           std::chrono::milliseconds& interval) {
+  if (auto e = set(
+          burst, config.get_int(name + "_burst", static_cast<std::int64_t>(burst), 0, 1'000'000))) {
+    return e;
+  }
+  const std::string interval_key = name + "_refill_interval";
+  if (auto e = set(interval, config.get_duration(interval_key, interval))) return e;
+  if (interval < std::chrono::seconds(1)) {
+    return ConfigError{"config " + interval_key + ": must be at least 1s"};
+  }
+  return std::nullopt;
+}
+
+// Both booking limits (booking_limits.h).
+[[nodiscard]] std::optional<ConfigError> set_booking_limits(const service::Config& config,
+                                                            CommandConfig& c) {
+  if (auto e = set_booking_limit(config, "booking_address", c.booking_address_burst,
+                                 c.booking_address_refill_interval)) {
+    return e;
+  }
+  return set_booking_limit(config, "booking_customer", c.booking_customer_burst,
+                           c.booking_customer_refill_interval);
+}
+
 std::string trim(std::string_view text) {
   const auto first = text.find_first_not_of(" \t\r\n");
   if (first == std::string_view::npos) return {};
@@ -95,6 +123,10 @@ ConfigResult<CommandConfig> command_config_from(const service::Config& config) {
                                            "password_reset_burst",
                                            "password_reset_refill_per_minute",
                                            "password_reset_ttl",
+                                           "booking_address_burst",
+                                           "booking_address_refill_interval",
+                                           "booking_customer_burst",
+                                           "booking_customer_refill_interval",
                                            "trusted_proxies",
                                            "shutdown_drain",
                                            "stripe_api_base",
@@ -151,6 +183,7 @@ ConfigResult<CommandConfig> command_config_from(const service::Config& config) {
                           c.password_reset_refill_per_second))
     return common::fail(*e);
   if (auto e = set_reset_ttl(config, c.password_reset_ttl)) return common::fail(*e);
+  if (auto e = set_booking_limits(config, c)) return common::fail(*e);
   c.trusted_proxies = split_list(config.get_string("trusted_proxies", ""), ",");
   if (auto e = set(c.shutdown_drain, config.get_duration("shutdown_drain", c.shutdown_drain)))
     return common::fail(*e);

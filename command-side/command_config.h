@@ -56,6 +56,14 @@ struct CommandConfig {
   double password_reset_refill_per_second = 1.0 / 60;
   // How long a password reset link works.
   std::chrono::seconds password_reset_ttl{3600};
+  // Public bookings (booking_limits.h): a bucket per client address and
+  // one per (business, customer email), each refilling one token every
+  // interval; burst 0 turns that limit off. Why these defaults:
+  // docs/command-api.md#rate-limits.
+  double booking_address_burst = 10;
+  std::chrono::milliseconds booking_address_refill_interval = std::chrono::seconds(30);
+  double booking_customer_burst = 5;
+  std::chrono::milliseconds booking_customer_refill_interval = std::chrono::minutes(10);
   // Peers whose X-Forwarded-For names the client (auth/client_address.h).
   std::vector<std::string> trusted_proxies;
 

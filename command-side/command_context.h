@@ -1,9 +1,10 @@
 // CommandContext: what every command handler works with — the event store,
 // one AggregateRepository per aggregate category, the JWT codec, the
-// password hasher, the login, signup and password reset rate limiters, the
-// manage-token key (which also derives password reset tokens) and the clock. Built once by the
-// process (main.cc) or a test, then shared by all handlers on all worker threads. Payments (Stripe
-// client, webhook secrets) are on when a Stripe secret key is configured; stripe() is null
+// password hasher, the login, signup, password reset and booking rate
+// limiters, the manage-token key (which also derives password reset tokens)
+// and the clock. Built once by the process (main.cc) or a test, then shared
+// by all handlers on all worker threads. Payments (Stripe client, webhook
+// secrets) are on when a Stripe secret key is configured; stripe() is null
 // otherwise.
 //
 // Categories (subjects sw.evt.<category>.<id>, docs/adr/0002):
@@ -30,6 +31,7 @@
 #include "auth/password.h"
 #include "auth/rate_limiter.h"
 #include "command-side/aggregate_repository.h"
+#include "command-side/booking_limits.h"
 #include "command-side/stripe_client.h"
 #include "domain/account.h"
 #include "domain/business.h"
@@ -76,6 +78,9 @@ struct CommandContextOptions {
   auth::RateLimiter::Options password_reset_limits;
   // How long a password reset link works.
   std::chrono::seconds password_reset_ttl{3600};
+  // Public bookings per client address and per (business, customer email);
+  // burst 0 turns a limit off (booking_limits.h).
+  BookingLimitOptions booking_limits;
   // Peers whose X-Forwarded-For names the client (auth/client_address.h).
   std::vector<std::string> trusted_proxies;
   // ce-source of every commit.
@@ -111,6 +116,7 @@ class CommandContext {
   [[nodiscard]] auth::RateLimiter& reset_by_email() { return reset_by_email_; }
   [[nodiscard]] auth::RateLimiter& reset_by_address() { return reset_by_address_; }
   [[nodiscard]] std::chrono::seconds password_reset_ttl() const { return password_reset_ttl_; }
+  [[nodiscard]] BookingLimits& booking_limits() { return booking_limits_; }
   [[nodiscard]] const std::vector<std::string>& trusted_proxies() const { return trusted_proxies_; }
   [[nodiscard]] const std::string& manage_key() const { return manage_key_; }
   [[nodiscard]] std::chrono::seconds jwt_ttl() const { return jwt_ttl_; }
@@ -154,6 +160,7 @@ class CommandContext {
   auth::RateLimiter reset_by_email_;
   auth::RateLimiter reset_by_address_;
   std::chrono::seconds password_reset_ttl_;
+  BookingLimits booking_limits_;
   std::vector<std::string> trusted_proxies_;
   std::string manage_key_;
   std::chrono::seconds jwt_ttl_;

@@ -34,7 +34,14 @@ CommandMetrics::CommandMetrics(service::MetricsRegistry& registry, CommandContex
                                 "Appends waiting for their acknowledgement")),
       refunds_failed_(registry.counter(
           "slotwise_refunds_failed_total",
-          "Refunds Stripe reported failed or canceled (the money must be returned by hand)")) {
+          "Refunds Stripe reported failed or canceled (the money must be returned by hand)")),
+      booking_rate_limited_(registry.counter_family(
+          "slotwise_booking_rate_limited_total",
+          "Booking requests refused 429, by the limit that refused them", {"limit"})) {
+  // Both series from the start, at 0: a dashboard sees the limits exist.
+  for (const auto limit : BookingLimits::kLimits) {
+    (void)booking_rate_limited_.with({BookingLimits::name(limit)});
+  }
   const auto observe = [this](const std::string& category) {
     service::Histogram& h = append_seconds_.with({category});
     return [&h](std::chrono::steady_clock::duration d) {
@@ -69,6 +76,11 @@ void CommandMetrics::refresh() {
   grow(retries_, s.retries, seen_store_.retries);
   in_flight_.set(static_cast<std::int64_t>(s.in_flight));
   grow(refunds_failed_, ctx_.refund_failures(), seen_refunds_failed_);
+  for (const auto limit : BookingLimits::kLimits) {
+    grow(booking_rate_limited_.with({BookingLimits::name(limit)}),
+         ctx_.booking_limits().refusals(limit),
+         seen_booking_refusals_[static_cast<std::size_t>(limit)]);
+  }
 }
 
 }  // namespace slotwise::command

@@ -7,6 +7,10 @@
 //   slotwise_event_store_appends_in_flight           gauge
 //   slotwise_refunds_failed_total                    refunds Stripe reported
 //                                                    failed or canceled (refund_sync.h)
+//   slotwise_booking_rate_limited_total{limit}       bookings refused 429, by the
+//                                                    limit that refused them:
+//                                                    client_address or customer
+//                                                    (booking_limits.h)
 // Repository and store statistics are cumulative counters kept by those
 // objects; refresh() copies their growth into the registry (main.cc calls
 // it every second).
@@ -49,9 +53,11 @@ class CommandMetrics {
   service::Counter& retries_;
   service::Gauge& in_flight_;
   service::Counter& refunds_failed_;
+  service::CounterFamily& booking_rate_limited_;
   std::array<Seen, 5> seen_{};
   events::PipelineStats seen_store_{};
   std::uint64_t seen_refunds_failed_ = 0;
+  std::array<std::uint64_t, BookingLimits::kLimits.size()> seen_booking_refusals_{};
 };
 
 }  // namespace slotwise::command

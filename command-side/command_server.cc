@@ -67,6 +67,12 @@ common::Result<int, std::string> CommandServer::start(CommandContext::Clock cloc
   options.password_reset_limits.burst = config_.password_reset_burst;
   options.password_reset_limits.refill_per_second = config_.password_reset_refill_per_second;
   options.password_reset_ttl = config_.password_reset_ttl;
+  options.booking_limits.by_client_address.burst = config_.booking_address_burst;
+  options.booking_limits.by_client_address.refill_per_second =
+      1000.0 / static_cast<double>(config_.booking_address_refill_interval.count());
+  options.booking_limits.by_customer.burst = config_.booking_customer_burst;
+  options.booking_limits.by_customer.refill_per_second =
+      1000.0 / static_cast<double>(config_.booking_customer_refill_interval.count());
   options.trusted_proxies = config_.trusted_proxies;
   options.payments = std::move(*payments);
   ctx_ = std::make_unique<CommandContext>(

@@ -277,6 +277,15 @@ struct CalendarDecision {
 [[nodiscard]] common::Result<CalendarDecision, DomainError> decide(const CalendarState& state,
                                                                    const CalendarCommand& command);
 
+// Whether a CreateBooking with this Idempotency-Key and request hash repeats
+// a booking request the calendar already took: decide() answers it
+// already_done with the first booking and appends nothing. Keys are never
+// forgotten, so once true for a state it stays true for every later one.
+// (The command side lets such a request through its booking rate limits.)
+[[nodiscard]] bool is_idempotent_replay(const CalendarState& state,
+                                        std::string_view idempotency_key,
+                                        std::string_view request_sha256);
+
 // The checks of a reschedule that come before its new time, once the actor
 // may change the booking at all (owner, or the manage token): the booking is
 // live (confirmed, or tentative within its hold), and a customer moves it

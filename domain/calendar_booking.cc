@@ -178,7 +178,9 @@ Decided decide_create(const CalendarState& state, const CreateBooking& c) {
     }
     if (const auto it = state.idempotency_keys.find(c.idempotency_key);
         it != state.idempotency_keys.end()) {
-      if (it->second.request_sha256 == c.request_sha256) return already_done(it->second.booking_id);
+      if (is_idempotent_replay(state, c.idempotency_key, c.request_sha256)) {
+        return already_done(it->second.booking_id);
+      }
       return error(error_code::idempotency_key_reused,
                    "this Idempotency-Key was used for a different request");
     }
@@ -396,6 +398,13 @@ Decided decide_expire(const CalendarState& state, const ExpireBooking& c) {
 }  // namespace slotwise::domain::calendar_detail
 
 namespace slotwise::domain {
+
+bool is_idempotent_replay(const CalendarState& state, std::string_view idempotency_key,
+                          std::string_view request_sha256) {
+  if (idempotency_key.empty()) return false;
+  const auto it = state.idempotency_keys.find(std::string(idempotency_key));
+  return it != state.idempotency_keys.end() && it->second.request_sha256 == request_sha256;
+}
 
 common::Result<common::Unit, DomainError> check_movable(const Booking& booking, const Actor& actor,
                                                         Instant now) {

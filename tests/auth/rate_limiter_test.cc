@@ -70,6 +70,27 @@ TEST_CASE("a cost above one takes several tokens") {
   CHECK(d.retry_after == milliseconds{1000});
 }
 
+TEST_CASE("a refund gives a token back, never beyond the burst") {
+  RateLimiter rl = limiter(2, 0.001);
+  REQUIRE(rl.acquire("k", kT0).allowed);
+  REQUIRE(rl.acquire("k", kT0).allowed);
+  REQUIRE_FALSE(rl.acquire("k", kT0).allowed);
+  rl.refund("k", kT0);
+  CHECK(rl.acquire("k", kT0).allowed);
+  CHECK_FALSE(rl.acquire("k", kT0).allowed);
+  // Refunds beyond what was taken fill the bucket to the burst, not more.
+  for (int i = 0; i < 5; ++i) rl.refund("k", kT0);
+  CHECK(rl.acquire("k", kT0).remaining == 1);
+  CHECK(rl.acquire("k", kT0).allowed);
+  CHECK_FALSE(rl.acquire("k", kT0).allowed);
+}
+
+TEST_CASE("a refund to a bucket not held creates none") {
+  RateLimiter rl = limiter(2, 1);
+  rl.refund("never-seen", kT0);
+  CHECK(rl.size() == 0);
+}
+
 TEST_CASE("time going backwards refills nothing") {
   RateLimiter rl = limiter(1, 1);
   CHECK(rl.acquire("k", kT0).allowed);

@@ -2,7 +2,8 @@
 // newline-separated) and trusted proxies (comma-separated) become their
 // trimmed, non-empty items; a Stripe key needs at least one webhook secret;
 // the stream comes from SLOTWISE_STREAM like the other processes'; the rate
-// limits and the reset link lifetime have defaults and bounds.
+// limits and the reset link lifetime have defaults and bounds; the booking
+// rate limits are on by default, 0 turns one off.
 #include "command-side/command_config.h"
 
 #include <doctest/doctest.h>
@@ -108,6 +109,39 @@ TEST_CASE("SLOTWISE_STREAM names the stream, as for the projector, notifier and 
   auto plain = service::Config::parse("jwt_secret_file = /dev/null\n", "test", no_env);
   REQUIRE(plain.ok());
   CHECK(command_config_from(plain.value()).value().stream == "SLOTWISE");
+}
+
+TEST_CASE("booking rate limits: on by default, set per key, burst 0 turns one off") {
+  const auto no_env = [](const std::string&) -> std::optional<std::string> { return std::nullopt; };
+  const auto load = [&](const std::string& text) {
+    auto config = service::Config::parse("jwt_secret_file = /dev/null\n" + text, "test", no_env);
+    REQUIRE(config.ok());
+    return command_config_from(config.value());
+  };
+  auto defaults = load("");
+  REQUIRE(defaults.ok());
+  CHECK(defaults.value().booking_address_burst == 10);
+  CHECK(defaults.value().booking_address_refill_interval == std::chrono::seconds(30));
+  CHECK(defaults.value().booking_customer_burst == 5);
+  CHECK(defaults.value().booking_customer_refill_interval == std::chrono::minutes(10));
+
+  auto set = load(
+      "booking_address_burst = 0\nbooking_address_refill_interval = 2m\n"
+      "booking_customer_burst = 3\nbooking_customer_refill_interval = 1h\n");
+  REQUIRE(set.ok());
+  CHECK(set.value().booking_address_burst == 0);
+  CHECK(set.value().booking_address_refill_interval == std::chrono::minutes(2));
+  CHECK(set.value().booking_customer_burst == 3);
+  CHECK(set.value().booking_customer_refill_interval == std::chrono::hours(1));
+
+  for (const char* text :
+       {"booking_address_burst = -1\n", "booking_customer_burst = many\n",
+        "booking_address_refill_interval = 500ms\n", "booking_customer_refill_interval = 0s\n"}) {
+    CAPTURE(text);
+    auto refused = load(text);
+    REQUIRE_FALSE(refused.ok());
+    CHECK(refused.error().message.find("booking_") != std::string::npos);
+  }
 }
 
 }  // namespace slotwise::command

@@ -65,6 +65,10 @@ command::CommandConfig test_command_config(const std::string& nats_url,
   c.login_burst = 5;
   c.login_refill_per_second = 0.01;
   c.signup_burst = 1e6;  // tests sign up many owners from one address
+  // Tests book many times from one address, often for one customer email;
+  // booking_limits_test turns the limits on.
+  c.booking_address_burst = 0;
+  c.booking_customer_burst = 0;
   return c;
 }
 

@@ -111,7 +111,9 @@ TEST_CASE("every acknowledged booking survives kill -9; retries create no duplic
   std::ofstream(secret) << "crash-test-secret-of-at-least-thirty-two-bytes\n";
   std::ofstream(config) << "nats_url = " << nats.url() << "\nhttp_port = " << port
                         << "\njwt_secret_file = " << secret
-                        << "\nargon2_memory_kib = 64\nargon2_time_cost = 1\nhttp_workers = 64\n";
+                        << "\nargon2_memory_kib = 64\nargon2_time_cost = 1\nhttp_workers = 64"
+                        // 16 clients book 400 times each from one address.
+                        << "\nbooking_address_burst = 0\nbooking_customer_burst = 0\n";
   const std::string log = dir.path() + "/command.log";
   auto process = start_command(config, log, port);
 

@@ -5,10 +5,12 @@
 // body against the spec with Ajv (JSON Schema 2020-12). Undocumented
 // statuses, paths or methods fail too, and so do request schemas that
 // refuse a request the server took, or take one the server refuses for a
-// length, range or pattern (the probes at and past each limit).
+// length, range or pattern (the probes at and past each limit). A second
+// scenario records a booking refused by the rate limits (429).
 #include <doctest/doctest.h>
 #include <rapidjson/document.h>
 
+#include <chrono>
 #include <string>
 
 #include "auth/password_reset_token.h"
@@ -306,6 +308,24 @@ TEST_CASE_FIXTURE(CommandFixture, "every password response conforms to the OpenA
              auth);  // 401 invalid_credentials, then 429
   }
   CHECK(rec.count() == 15);
+  const auto report = rec.check();
+  CAPTURE(report.text);
+  CHECK(report.exit_status == 0);
+}
+
+TEST_CASE("a booking refused by the rate limits conforms to the OpenAPI document") {
+  CommandFixture f([](slotwise::command::CommandConfig& c) {
+    c.booking_address_burst = 1;
+    c.booking_address_refill_interval = std::chrono::hours(1);
+  });
+  Recorder rec(f, f.dir.path());
+  auto [user, token] = f.signup("limits-spec@example.com");
+  auto [biz, svc] = f.business_with_hours(token, "limits-spec");
+  const std::string body = R"({"service_id":")" + svc + R"(","start":")" + f.slot(3, 10) +
+                           R"(","customer":{"name":"C","email":"c@example.com"}})";
+  const std::string path = "/v1/businesses/" + biz + "/bookings";
+  CHECK(rec.call("POST", "/v1/businesses/{id}/bookings", path, body).status == 201);
+  CHECK(rec.call("POST", "/v1/businesses/{id}/bookings", path, body).status == 429);
   const auto report = rec.check();
   CAPTURE(report.text);
   CHECK(report.exit_status == 0);

@@ -249,6 +249,18 @@ TEST_CASE("idempotency: a retry is already_done with the original id; a reused k
   CHECK(book_code(s, no_hash) == "validation_failed");
 }
 
+TEST_CASE("is_idempotent_replay is true exactly when decide() answers already_done") {
+  const CalendarState s = apply(open_calendar(), book("bkg_1", mon(10)));
+  const CreateBooking first = book("bkg_1", mon(10));
+  CHECK(is_idempotent_replay(s, first.idempotency_key, first.request_sha256));
+  CHECK(decide(s, first).value().outcome == DecideOutcome::already_done);
+  // Another body under the key, another key, no key: not replays.
+  CHECK_FALSE(is_idempotent_replay(s, first.idempotency_key, sha('2')));
+  CHECK_FALSE(is_idempotent_replay(s, "key-bkg_2", first.request_sha256));
+  CHECK_FALSE(is_idempotent_replay(s, "", first.request_sha256));
+  CHECK_FALSE(is_idempotent_replay(open_calendar(), first.idempotency_key, first.request_sha256));
+}
+
 TEST_CASE("a key's record keeps the creating commit's position and the times first answered") {
   CalendarState s = open_calendar();
   const auto created = decide(s, book("bkg_1", mon(10))).value().events;
