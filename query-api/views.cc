@@ -175,7 +175,6 @@ std::string services_json(const BusinessRow& business, const std::vector<Service
   w.StartArray();
   for (const ServiceRow* s : sorted) write_service(w, *s, true);
   w.EndArray();
-  json_member(w, "version", static_cast<std::int64_t>(business.version));
   w.EndObject();
   return done(sb);
 }
