@@ -17,12 +17,15 @@ service::ApiError invalid_credentials() {
   return service::ApiError{401, "invalid_credentials", "the email or password is wrong"};
 }
 
+CommandReply rate_limited_reply(std::chrono::milliseconds retry_after, const char* message) {
+  const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(retry_after).count() + 1;
+  return error_reply(service::ApiError{429, "rate_limited", message}, static_cast<int>(seconds));
+}
+
 std::optional<CommandReply> rate_limited(const auth::RateLimiter::Decision& decision,
                                          const char* message) {
   if (decision.allowed) return std::nullopt;
-  const auto seconds =
-      std::chrono::duration_cast<std::chrono::seconds>(decision.retry_after).count() + 1;
-  return error_reply(service::ApiError{429, "rate_limited", message}, static_cast<int>(seconds));
+  return rate_limited_reply(decision.retry_after, message);
 }
 
 }  // namespace slotwise::command

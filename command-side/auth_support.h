@@ -7,6 +7,7 @@
 // Errors: ApiError values as documented per function.
 #pragma once
 
+#include <chrono>
 #include <optional>
 #include <string>
 
@@ -28,8 +29,12 @@ inline constexpr service::StringRule kPasswordRule{8, 1024};
 // password, and for a wrong current password.
 [[nodiscard]] service::ApiError invalid_credentials();
 
-// 429 rate_limited with Retry-After when `decision` refuses; nullopt when it
-// allows. `message` says what was limited.
+// 429 rate_limited with Retry-After: the whole seconds until retry_after
+// has passed (at least 1). `message` says what was limited.
+[[nodiscard]] CommandReply rate_limited_reply(std::chrono::milliseconds retry_after,
+                                              const char* message);
+
+// rate_limited_reply when `decision` refuses; nullopt when it allows.
 [[nodiscard]] std::optional<CommandReply> rate_limited(const auth::RateLimiter::Decision& decision,
                                                        const char* message);
 

@@ -9,6 +9,7 @@
 
 #include "auth/derived_ids.h"
 #include "auth/tokens.h"
+#include "command-side/auth_support.h"
 #include "command-side/booking_view.h"
 #include "command-side/calendar_execution.h"
 #include "command-side/error_mapping.h"
@@ -142,13 +143,10 @@ common::Result<BookingLimits::Admission, CommandReply> admit_booking(CommandCont
   }
   const BookingLimits::Refusal& refused = *admission.refused;
   limits.count_refusal(refused.limit);
-  const auto seconds =
-      std::chrono::duration_cast<std::chrono::seconds>(refused.retry_after).count() + 1;
   const char* message = refused.limit == BookingLimits::Limit::client_address
                             ? "too many bookings from this address; retry later"
                             : "too many bookings for this customer at this business; retry later";
-  return common::fail(
-      error_reply(ApiError{429, "rate_limited", message}, static_cast<int>(seconds)));
+  return common::fail(rate_limited_reply(refused.retry_after, message));
 }
 
 CommandReply payment_failure(const ApiError& error) {
