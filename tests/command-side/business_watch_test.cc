@@ -41,14 +41,8 @@ ApiResponse book_until_refused(CommandFixture& f, ApiClient& api, const std::str
 
 TEST_CASE_FIXTURE(CommandFixture,
                   "a service retired through one process is refused by another within moments") {
-  // A second command process on the same log.
-  slotwise::command::CommandConfig config =
-      slotwise::testing::test_command_config(nats.url(), secret_file);
-  config.hold_expiry = false;
-  slotwise::command::CommandServer other(config, *logger);
-  auto other_port = other.start();
-  REQUIRE(other_port.ok());
-  ApiClient other_api(*other_port);
+  const OtherProcess other = start_other_process();
+  ApiClient& other_api = *other.api;
 
   auto [user, token] = signup("watch@example.com");
   auto [business, service] = business_with_hours(token, "watched", "UTC");
@@ -73,5 +67,5 @@ TEST_CASE_FIXTURE(CommandFixture,
   CHECK(refused.status == 422);
   CHECK(refused.error_code() == "service_retired");
   CHECK(std::chrono::steady_clock::now() - retired_at < std::chrono::seconds(5));
-  other.stop();
+  other.server->stop();
 }

@@ -99,6 +99,17 @@ void CommandFixture::start_server() {
   api = std::make_unique<ApiClient>(port);
 }
 
+CommandFixture::OtherProcess CommandFixture::start_other_process() const {
+  command::CommandConfig config = test_command_config(nats.url(), secret_file);
+  config.hold_expiry = false;
+  OtherProcess other;
+  other.server = std::make_unique<command::CommandServer>(config, *logger);
+  auto started = other.server->start();
+  if (!started) throw std::runtime_error("second command server: " + started.error());
+  other.api = std::make_unique<ApiClient>(*started);
+  return other;
+}
+
 void CommandFixture::stop_server() {
   api.reset();
   if (server) server->stop();

@@ -99,6 +99,14 @@ class CommandFixture {
   // new one; `port` and `api` point at the new one.
   void stop_server();
   void start_server();
+  // A second command process on the same log and JWT secret (hold expiry
+  // off, payments off), started, with a client: what another instance
+  // behind a load balancer sees. Stops when the returned value is dropped.
+  struct OtherProcess {
+    std::unique_ptr<command::CommandServer> server;
+    std::unique_ptr<ApiClient> api;
+  };
+  [[nodiscard]] OtherProcess start_other_process() const;
   // Sends a Stripe event to the webhook, signed with kWebhookSecret now.
   int deliver_webhook(const std::string& payload) const;
   // The value of `series` (name and labels, as exposed) on the server's

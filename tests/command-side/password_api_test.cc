@@ -155,13 +155,8 @@ TEST_CASE_FIXTURE(CommandFixture, "owner tokens issued before a password change 
 
 TEST_CASE_FIXTURE(CommandFixture,
                   "another process refuses the old token as soon as the change is in the log") {
-  slotwise::command::CommandConfig config =
-      slotwise::testing::test_command_config(nats.url(), secret_file);
-  config.hold_expiry = false;
-  slotwise::command::CommandServer other(config, *logger);
-  auto other_port = other.start();
-  REQUIRE(other_port.ok());
-  ApiClient other_api(*other_port);
+  const OtherProcess other = start_other_process();
+  ApiClient& other_api = *other.api;
 
   const std::string old_token = signup("vera@example.com").second;
   // The other process authenticates the token, so it holds the account.
@@ -183,5 +178,5 @@ TEST_CASE_FIXTURE(CommandFixture,
       },
       std::chrono::seconds(5)));
   CHECK(std::chrono::steady_clock::now() - changed < std::chrono::seconds(5));
-  other.stop();
+  other.server->stop();
 }
