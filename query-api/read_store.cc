@@ -3,6 +3,7 @@
 #include <rapidjson/document.h>
 
 #include <algorithm>
+#include <optional>
 #include <stdexcept>
 #include <tuple>
 #include <utility>
@@ -68,35 +69,71 @@ domain::Instant instant(const pqxx::field& f) {
 // directly: pqxx's generic conversion was ~7 % of a list page's CPU.
 std::string text(const pqxx::field& f) { return {f.c_str(), f.size()}; }
 
-BookingRow booking_of(const pqxx::row& r) {
-  BookingRow b;
-  b.booking_id = text(r[0]);
-  b.business_id = text(r[1]);
-  b.service_id = text(r[2]);
-  b.service_name = text(r[3]);
-  b.status = text(r[4]);
-  b.start = instant(r[5]);
-  b.end = instant(r[6]);
-  b.local_date = text(r[7]);
-  b.buffer_before_minutes = r[8].as<int>();
-  b.buffer_after_minutes = r[9].as<int>();
-  b.time_zone = text(r[10]);
-  b.customer_name = text(r[11]);
-  b.customer_email = text(r[12]);
-  b.customer_phone = text(r[13]);
-  b.notes = text(r[14]);
-  b.price_minor = r[15].as<std::int64_t>();
-  b.amount_due_minor = r[16].as<std::int64_t>();
-  b.currency = text(r[17]);
-  b.manage_token_sha256 = text(r[18]);
-  if (!r[19].is_null()) b.hold_expires_at = instant(r[19]);
-  b.created_at = instant(r[20]);
-  b.updated_at = instant(r[21]);
-  b.version = r[22].as<std::uint64_t>();
-  // Both or neither (NULL: logged without terms, or not rebuilt since 0008).
-  if (!r[23].is_null() && !r[24].is_null()) {
-    b.cancellation_terms = domain::CancellationTerms{r[23].as<int>(), r[24].as<int>()};
+// Reads a row's columns in order through one field iterator. Each
+// pqxx::field made by row[i] holds a copy of its result (two shared
+// pointers: atomic increments and decrements); at 25 columns and 51 rows a
+// list page made ~1,300 of them, ~6 % of the machine's time per page.
+class Columns {
+ public:
+  explicit Columns(const pqxx::row& r) : it_(r.begin()) {}
+  // The next column as text (NOT NULL in the schema).
+  std::string text() {
+    std::string v(it_->c_str(), it_->size());
+    ++it_;
+    return v;
   }
+  template <class T>
+  T as() {
+    T v = it_->template as<T>();
+    ++it_;
+    return v;
+  }
+  domain::Instant instant() { return domain::Instant{std::chrono::seconds{as<std::int64_t>()}}; }
+  std::optional<domain::Instant> optional_instant() {
+    if (!it_->is_null()) return instant();
+    ++it_;
+    return std::nullopt;
+  }
+  std::optional<int> optional_int() {
+    if (!it_->is_null()) return as<int>();
+    ++it_;
+    return std::nullopt;
+  }
+
+ private:
+  pqxx::const_row_iterator it_;
+};
+
+BookingRow booking_of(const pqxx::row& r) {
+  Columns c(r);
+  BookingRow b;
+  b.booking_id = c.text();
+  b.business_id = c.text();
+  b.service_id = c.text();
+  b.service_name = c.text();
+  b.status = c.text();
+  b.start = c.instant();
+  b.end = c.instant();
+  b.local_date = c.text();
+  b.buffer_before_minutes = c.as<int>();
+  b.buffer_after_minutes = c.as<int>();
+  b.time_zone = c.text();
+  b.customer_name = c.text();
+  b.customer_email = c.text();
+  b.customer_phone = c.text();
+  b.notes = c.text();
+  b.price_minor = c.as<std::int64_t>();
+  b.amount_due_minor = c.as<std::int64_t>();
+  b.currency = c.text();
+  b.manage_token_sha256 = c.text();
+  b.hold_expires_at = c.optional_instant();
+  b.created_at = c.instant();
+  b.updated_at = c.instant();
+  b.version = c.as<std::uint64_t>();
+  // Both or neither (NULL: logged without terms, or not rebuilt since 0008).
+  const std::optional<int> cutoff = c.optional_int();
+  const std::optional<int> percent = c.optional_int();
+  if (cutoff && percent) b.cancellation_terms = domain::CancellationTerms{*cutoff, *percent};
   return b;
 }
 
