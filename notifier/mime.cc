@@ -31,6 +31,28 @@ std::string boundary(const Email& e, std::string_view part) {
   return b.substr(0, 69);
 }
 
+std::string unbase64(std::string_view lines) {
+  std::string in;
+  for (const char c : lines) {
+    if (c != '\r' && c != '\n') in += c;
+  }
+  if (in.empty()) return {};
+  std::string out(in.size() / 4 * 3, '\0');
+  const int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                                reinterpret_cast<const unsigned char*>(in.data()),
+                                static_cast<int>(in.size()));
+  if (n < 0) return {};
+  // EVP_DecodeBlock counts the padding's zero bytes too.
+  std::size_t padding = 0;
+  if (in.ends_with("==")) {
+    padding = 2;
+  } else if (in.ends_with('=')) {
+    padding = 1;
+  }
+  out.resize(static_cast<std::size_t>(n) - padding);
+  return out;
+}
+
 void part(std::string& out, std::string_view headers, std::string_view body) {
   out += headers;
   out += "Content-Transfer-Encoding: base64\r\n\r\n";
@@ -117,6 +139,35 @@ std::string render_mime(const Email& e) {
          e.ics);
     out += "--" + mixed + "--\r\n";
   }
+  return out;
+}
+
+std::string edit_parts(std::string_view message, const std::function<void(std::string&)>& edit) {
+  constexpr std::string_view kBody = "Content-Transfer-Encoding: base64\r\n\r\n";
+  std::string out;
+  std::size_t at = 0;
+  while (true) {
+    const std::size_t header = message.find(kBody, at);
+    if (header == std::string_view::npos) break;
+    const std::size_t body = header + kBody.size();
+    // base64_lines' lines, up to the boundary line that follows them.
+    std::size_t end = body;
+    while (end < message.size() && message.substr(end, 2) != "--") {
+      const std::size_t eol = message.find("\r\n", end);
+      end = eol == std::string_view::npos ? message.size() : eol + 2;
+    }
+    out.append(message.substr(at, body - at));
+    std::string decoded = unbase64(message.substr(body, end - body));
+    const std::string before = decoded;
+    edit(decoded);
+    if (decoded == before) {
+      out.append(message.substr(body, end - body));
+    } else {
+      out += base64_lines(decoded);
+    }
+    at = end;
+  }
+  out.append(message.substr(at));
   return out;
 }
 

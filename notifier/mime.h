@@ -18,6 +18,7 @@
 // Errors: none.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -46,5 +47,12 @@ struct Email {
 // Base64 wrapped at 76 columns with CRLF.
 [[nodiscard]] std::string base64_lines(std::string_view data);
 [[nodiscard]] std::string render_mime(const Email& email);
+
+// `message` (render_mime's output) with the decoded body of each base64
+// part passed through `edit` and encoded again as render_mime does, headers
+// and boundaries untouched: a part `edit` leaves as it is keeps its bytes.
+// The sender fills a link's token in this way (link_token.h).
+[[nodiscard]] std::string edit_parts(std::string_view message,
+                                     const std::function<void(std::string&)>& edit);
 
 }  // namespace slotwise::notifier

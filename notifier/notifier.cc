@@ -20,6 +20,8 @@ Notifier::Notifier(const events::EventStore& store, const NotifierSettings& sett
     SenderOptions o = settings.sender;
     o.clock = clock;
     o.planner_consumer = settings.planner.consumer.durable_name;
+    // The key the planner's links were made with derives their tokens again.
+    o.link_key = settings.planner.plan.links.manage_key;
     o.log_end = [&store]() -> std::optional<std::uint64_t> {
       auto state = store.state();
       if (!state) return std::nullopt;

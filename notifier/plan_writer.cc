@@ -7,6 +7,7 @@
 #include <optional>
 
 #include "domain/event_conversion.h"
+#include "notifier/link_token.h"
 #include "notifier/notification.h"
 #include "notifier/password_reset_mail.h"
 #include "notifier/templates.h"
@@ -85,8 +86,15 @@ void plan(Ctx& c, Kind kind, const BusinessFacts& biz, const BookingFacts& b, In
   const std::string id = kind == Kind::kOwnerRefundFailed && b.refund
                              ? refund_notification_id(b.booking_id, kind, b.refund->refund_id)
                              : notification_id(b.booking_id, kind, b.revision);
-  const Rendered r =
-      render(kind, biz, b, c.committed, links_for(c.options.links, b.booking_id, biz.slug));
+  // The manage token stays out of the stored message: a placeholder of its
+  // length, which the sender fills in (link_token.h).
+  Links links = links_for(c.options.links, b.booking_id, biz.slug);
+  links.manage = without_token(links.manage);
+  const Rendered r = render(kind, biz, b, c.committed, links);
+  const std::string token_ref =
+      !links.manage.empty() && r.text.find(links.manage) != std::string::npos
+          ? manage_token_ref(b.booking_id)
+          : std::string();
   Email e;
   e.from = c.options.from;
   if (!biz.name.empty()) e.from.name = biz.name + " via " + c.options.from.name;
@@ -105,11 +113,11 @@ void plan(Ctx& c, Kind kind, const BusinessFacts& biz, const BookingFacts& b, In
   e.ics_method = r.ics_method;
   const pqxx::result inserted = c.tx.exec_params(
       "INSERT INTO notifications (id, business_id, booking_id, kind, channel, revision, recipient,"
-      " subject, message, due_at, next_attempt_at, planned_seq, trace_id)"
-      " VALUES ($1,$2,$3,$4,'email',$5,$6,$7,$8,$9::timestamptz,$9::timestamptz,$10,$11)"
+      " subject, message, due_at, next_attempt_at, planned_seq, trace_id, link_token)"
+      " VALUES ($1,$2,$3,$4,'email',$5,$6,$7,$8,$9::timestamptz,$9::timestamptz,$10,$11,$12)"
       " ON CONFLICT (id) DO NOTHING RETURNING id",
       id, biz.business_id, b.booking_id, std::string(to_string(kind)), b.revision, e.to.address,
-      r.subject, render_mime(e), pg_time(due), c.sequence, c.trace_id);
+      r.subject, render_mime(e), pg_time(due), c.sequence, c.trace_id, token_ref);
   c.fx.planned += inserted.size();
   if (c.options.sms && is_reminder(kind) && !b.customer_phone.empty()) {
     const pqxx::result sms = c.tx.exec_params(
@@ -317,7 +325,9 @@ void on(Ctx& c, const v1::PasswordResetRequested& e) {
       c.tx.exec_params("SELECT email, name FROM notifier_users WHERE user_id = $1", e.user_id());
   if (user.empty()) return;
   const std::string id = e.user_id() + ".password_reset." + e.request_id();
-  const Rendered r = render_password_reset(user[0][1].as<std::string>(), link, expires);
+  // The token stays out of the stored message (link_token.h).
+  const Rendered r =
+      render_password_reset(user[0][1].as<std::string>(), without_token(link), expires);
   Email mail;
   mail.from = c.options.from;
   mail.to = Mailbox{user[0][1].as<std::string>(), user[0][0].as<std::string>()};
@@ -329,11 +339,11 @@ void on(Ctx& c, const v1::PasswordResetRequested& e) {
   // No business or booking: the owners' notification lists never show it.
   const pqxx::result inserted = c.tx.exec_params(
       "INSERT INTO notifications (id, business_id, booking_id, kind, channel, revision, recipient,"
-      " subject, message, due_at, next_attempt_at, planned_seq, trace_id)"
-      " VALUES ($1,'','','password_reset','email',0,$2,$3,$4,$5::timestamptz,$5::timestamptz,$6,$7)"
-      " ON CONFLICT (id) DO NOTHING RETURNING id",
+      " subject, message, due_at, next_attempt_at, planned_seq, trace_id, link_token)"
+      " VALUES ($1,'','','password_reset','email',0,$2,$3,$4,$5::timestamptz,$5::timestamptz,$6,$7,"
+      "$8) ON CONFLICT (id) DO NOTHING RETURNING id",
       id, mail.to.address, r.subject, render_mime(mail), pg_time(c.committed), c.sequence,
-      c.trace_id);
+      c.trace_id, password_reset_token_ref(e.user_id(), e.request_id(), expires));
   c.fx.planned += inserted.size();
 }
 

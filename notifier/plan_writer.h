@@ -6,7 +6,9 @@
 //    (name, zone, contact, slug), services (name), bookings (times, client, status,
 //    revision = number of reschedules);
 //  - plans outbox rows (`notifications`, status planned) with the rendered
-//    MIME message and a deterministic id (notification.h):
+//    MIME message, a link's token left out of it (a placeholder, and in
+//    `link_token` what derives it at sending time: link_token.h), and a
+//    deterministic id (notification.h):
 //      BookingConfirmed   -> confirmation (+ .ics) to the client, new-booking
 //                            notice to the owner, reminders at start - offset
 //                            for every configured offset still in the future

@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "notifier/link_token.h"
+
 namespace slotwise::notifier {
 namespace {
 
@@ -21,6 +23,19 @@ const char* why_stale(const pqxx::row& claimed) {
   if (!claimed[7].as<bool>(false)) return "booking changed";
   if (!claimed[8].as<bool>(false)) return "the appointment has started";
   return nullptr;
+}
+
+// The message to send: the stored one, with its link's token derived and
+// put back when it has one (link_token.h); why it cannot be when not.
+// Columns 3 and 9 of the claim: the message, its token ref.
+common::Result<std::string, std::string> message_to_send(const pqxx::row& claimed,
+                                                         const std::string& link_key) {
+  auto message = claimed[3].as<std::string>();
+  const auto ref = claimed[9].as<std::string>();
+  if (ref.empty()) return message;
+  auto token = derive_link_token(link_key, ref);
+  if (!token) return common::fail(token.error());
+  return with_link_token(message, token.value());
 }
 
 }  // namespace
@@ -117,7 +132,7 @@ projections::Result<bool> Sender::send_one(pqxx::connection& conn) {
     const pqxx::result r = tx.exec_params(
         "SELECT n.id, n.channel, n.recipient, n.message, n.attempts, n.trace_id,"
         " n.kind IN ('reminder_1', 'reminder_2'), b.status IS NOT DISTINCT FROM 'confirmed'"
-        " AND b.revision = n.revision, b.start_at > $1::timestamptz"
+        " AND b.revision = n.revision, b.start_at > $1::timestamptz, n.link_token"
         " FROM notifications n LEFT JOIN notifier_bookings b ON b.booking_id = n.booking_id"
         " WHERE n.status = 'planned' AND n.next_attempt_at <= $1::timestamptz AND n.channel IN (" +
             channels + ") ORDER BY n.next_attempt_at LIMIT 1 FOR UPDATE OF n SKIP LOCKED",
@@ -137,10 +152,14 @@ projections::Result<bool> Sender::send_one(pqxx::connection& conn) {
       return true;
     }
     DeliveryResult sent = common::fail(DeliveryError{true, 0, "sms is not configured"});
-    if (channel == "email") {
-      sent = smtp_->send(options_.envelope_from, recipient, r[0][3].as<std::string>());
+    // A token that cannot be put back fails the message: never a broken link.
+    auto message = message_to_send(r[0], options_.link_key);
+    if (!message) {
+      sent = common::fail(DeliveryError{true, 0, message.error()});
+    } else if (channel == "email") {
+      sent = smtp_->send(options_.envelope_from, recipient, message.value());
     } else if (sms_) {
-      sent = sms_->send(recipient, r[0][3].as<std::string>());
+      sent = sms_->send(recipient, message.value());
     }
     if (sent) {
       tx.exec_params(

@@ -1,8 +1,9 @@
 // Sender: the notifier's delivering half. Claims due outbox rows one at a
 // time (SELECT ... WHERE status = 'planned' AND next_attempt_at <= now
 // FOR UPDATE SKIP LOCKED), hands the stored message to SMTP (or the SMS
-// provider), and records the outcome in the same transaction that holds the
-// row lock:
+// provider), with its link's token derived and put back when it has one
+// (link_token.h: no token is ever stored), and records the outcome in the
+// same transaction that holds the row lock:
 //   sent      -> status 'sent', sent_at, attempts + 1
 //   transient -> attempts + 1, next_attempt_at = now + min(max_backoff,
 //                base_backoff * 2^(attempts)), last_error; 'failed' once
@@ -12,8 +13,9 @@
 //   stale     -> a reminder whose booking is no longer confirmed at that
 //                revision, or whose appointment has started: 'cancelled'
 //                with the reason in last_error, never sent
-//   permanent -> status 'failed' (5xx), last_error (visible to the owner
-//                through the query API)
+//   permanent -> status 'failed' (5xx; or a link token that cannot be
+//                derived, e.g. no manage_key_file: never a broken link),
+//                last_error (visible to the owner through the query API)
 // A sender claims nothing until planning has reached the end the log had
 // when the sender started (the planner's checkpoint, whichever instance
 // holds its lease): after a restart, a reminder planned before a
@@ -59,6 +61,9 @@ struct SenderOptions {
   // log_end the sender does not wait for planning.
   std::string planner_consumer;
   std::function<std::optional<std::uint64_t>()> log_end;
+  // Derives the tokens of links at sending time (link_token.h): the
+  // manage_key_file's bytes, "" when links are off.
+  std::string link_key;
 };
 
 struct SenderMetrics {

@@ -3,13 +3,15 @@
 // the command side's JWT secret file as manage_key_file) emails the
 // confirmation, and the token parsed out of the email's link cancels the
 // booking with X-Manage-Token, as the web app's manage page would; the
-// cancellation email then links the business's page by its slug.
+// cancellation email then links the business's page by its slug. No
+// notifier table holds the token, before or after it went out.
 #include <doctest/doctest.h>
 
 #include "auth/tokens.h"
 #include "tests/command-side/payment_test_support.h"
 #include "tests/notifier/mail_text.h"
 #include "tests/notifier/notifier_fixture.h"
+#include "tests/notifier/stored_text.h"
 #include "tests/support/postgres_server.h"
 
 namespace slotwise::testing {
@@ -65,6 +67,8 @@ TEST_CASE_FIXTURE(CommandFixture, "the token in the emailed link cancels the boo
     }
   }
   CHECK(auth::sha256_hex(emailed) == stored_sha);
+  REQUIRE(notifier.wait_planned(last_sequence()));
+  CHECK(stored_text(db).find(emailed) == std::string::npos);
 
   CHECK(cancel_as_customer(*this, booking, emailed) == 200);
   CHECK(booking_status(*this, biz, booking) == "cancelled");
@@ -76,6 +80,7 @@ TEST_CASE_FIXTURE(CommandFixture, "the token in the emailed link cancels the boo
         text_part(m).find("\nBook again: http://localhost:8080/link-flow\n") != std::string::npos;
   }
   CHECK(book_again);
+  CHECK(stored_text(db).find(emailed) == std::string::npos);
 }
 
 }  // namespace slotwise::testing

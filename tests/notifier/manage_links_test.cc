@@ -5,7 +5,10 @@
 // notice links the dashboard without a token; the cancellation links the
 // business's page (slug from BusinessCreated, filled by a replay for a
 // business mirrored before the slug was); the HTML href is escaped; without
-// public_base_url no email has a link.
+// public_base_url no email has a link. No notifier table holds the manage
+// token, neither once planned nor once sent (ADR 0009, "No bearer secrets
+// at rest"), and a message whose token cannot be derived when it is sent
+// fails instead of going out with a broken link.
 #include <doctest/doctest.h>
 
 #include <pqxx/pqxx>
@@ -15,6 +18,7 @@
 #include "auth/derived_ids.h"
 #include "tests/notifier/mail_text.h"
 #include "tests/notifier/notifier_fixture.h"
+#include "tests/notifier/stored_text.h"
 
 namespace slotwise::testing {
 namespace {
@@ -164,6 +168,71 @@ TEST_CASE_FIXTURE(NotifierFixture,
   REQUIRE(smtp.wait_for(4, std::chrono::seconds(20)));
   CHECK(line_value(text_part(mail_of(smtp, "bkg_s1.cancellation.0")), "Book again") ==
         "http://localhost:8080/slug-biz_s");
+}
+
+TEST_CASE_FIXTURE(NotifierFixture,
+                  "no notifier table holds the manage token, planned or sent, yet the link works") {
+  business("biz_r");
+  const std::string bkg = "bkg_r1";
+  auto derived = auth::derive_manage_token(kKey, bkg);
+  REQUIRE(derived.ok());
+  const std::int64_t start = unix_now() + 3 * kDay;
+  booking_with_token(*this, "biz_r", bkg, start, derived->sha256_hex);
+  auto s = settings();
+  s.planner.plan.links = {"http://localhost:8080", kKey};
+  {
+    auto planning_only = s;
+    planning_only.smtp.url = "";  // email off: everything stays planned
+    RunningNotifier n(*store, planning_only, clock());
+    REQUIRE(n.wait_planned(last_position()));
+  }
+  CHECK(sql("SELECT count(*) FROM notifications WHERE status = 'planned'") == 4);
+  CHECK(sql("SELECT count(*) FROM notifications WHERE link_token = 'manage:" + bkg +
+            "' AND kind IN ('confirmation', 'reminder_1', 'reminder_2')") == 3);
+  CHECK(sql("SELECT count(*) FROM notifications WHERE link_token = ''"
+            " AND kind = 'owner_new_booking'") == 1);
+  std::string stored = stored_text(db);
+  CHECK(stored.find("/manage/" + bkg + "#token=" + std::string(derived->token.size(), '*')) !=
+        std::string::npos);
+  CHECK(stored.find(derived->token) == std::string::npos);
+
+  RunningNotifier n(*store, s, clock());
+  REQUIRE(smtp.wait_for(2, std::chrono::seconds(20)));
+  clock_offset = start - 23 * kHour - unix_now();
+  REQUIRE(smtp.wait_for(3, std::chrono::seconds(20)));
+  for (const char* kind : {".confirmation.0", ".reminder_1.0"}) {
+    CAPTURE(kind);
+    const ReceivedMail m = mail_of(smtp, bkg + kind);
+    CHECK(line_value(text_part(m), "Reschedule or cancel") ==
+          "http://localhost:8080/manage/" + bkg + "#token=" + derived->token);
+  }
+  CHECK(eventually_sql(*this, "SELECT count(*) FROM notifications WHERE status = 'sent'", 3));
+  stored = stored_text(db);
+  CHECK(stored.find(derived->token) == std::string::npos);
+  CHECK(stored.find(derived->token.substr(0, 20)) == std::string::npos);
+}
+
+TEST_CASE_FIXTURE(NotifierFixture,
+                  "a message whose token cannot be derived when it is sent fails, unsent") {
+  business("biz_k");
+  confirmed_booking("biz_k", "bkg_k1", unix_now() + 3 * kDay, "k1@example.com");
+  auto s = settings();
+  s.planner.plan.links = {"http://localhost:8080", kKey};
+  {
+    auto planning_only = s;
+    planning_only.smtp.url = "";
+    RunningNotifier n(*store, planning_only, clock());
+    REQUIRE(n.wait_planned(last_position()));
+  }
+  // The operator turned links off (no manage_key_file) before it went out.
+  RunningNotifier n(*store, settings(), clock());
+  REQUIRE(smtp.wait_for(1, std::chrono::seconds(20)));  // the owner's notice: no token
+  CHECK(eventually_sql(*this,
+                       "SELECT count(*) FROM notifications WHERE id = 'bkg_k1.confirmation.0'"
+                       " AND status = 'failed' AND last_error LIKE '%manage_key_file%'",
+                       1));
+  CHECK(count_of(smtp, "bkg_k1.confirmation.0") == 0);
+  CHECK(count_of(smtp, "bkg_k1.owner_new_booking.0") == 1);
 }
 
 }  // namespace slotwise::testing

@@ -1,15 +1,72 @@
 // The notifier's migrations: 0002 marks the booking rows mirrored before it
 // as applied up to the planner's checkpoint, so a replay of the log after
-// the upgrade does not apply their events a second time.
+// the upgrade does not apply their events a second time; 0004 replaces the
+// link tokens stored in outbox messages before it by the placeholder,
+// whatever the row's status, keeps a planned customer email deliverable
+// byte for byte and fails a planned reset email (its ref cannot be known).
 #include <doctest/doctest.h>
 
 #include <pqxx/pqxx>
 
+#include "auth/derived_ids.h"
+#include "notifier/link_token.h"
+#include "notifier/links.h"
+#include "notifier/mime.h"
 #include "notifier/notifier_migrations.h"
+#include "notifier/password_reset_mail.h"
+#include "notifier/templates.h"
 #include "projections/migrations.h"
+#include "tests/notifier/stored_text.h"
 #include "tests/support/postgres_server.h"
 
 namespace slotwise::notifier {
+namespace {
+
+const std::string kKey = "test-secret-of-at-least-thirty-two-bytes-0123456789";
+
+// The migrations before `name`, and from it.
+std::pair<std::span<const projections::Migration>, std::span<const projections::Migration>>
+split_at(const std::string& name) {
+  const auto embedded = notifier_migrations();
+  std::size_t before = 0;
+  while (before < embedded.size() && embedded[before].name < name) ++before;
+  REQUIRE(before < embedded.size());
+  return {embedded.subspan(0, before), embedded.subspan(before)};
+}
+
+// A message as the planner rendered it before 0004: the link with its token.
+std::string old_message(Kind kind, const std::string& booking) {
+  const BusinessFacts biz{"biz_m", "Salon", "Europe/Paris", "owner@example.com", "1 rue"};
+  BookingFacts b;
+  b.booking_id = booking;
+  b.business_id = "biz_m";
+  b.service_name = "Cut";
+  b.start = domain::Instant{std::chrono::seconds{1'790'000'000}};
+  b.end = b.start + std::chrono::hours(1);
+  b.customer_name = "Ann";
+  b.customer_email = "ann@example.com";
+  const Rendered r =
+      render(kind, biz, b, b.start, links_for({"http://localhost:8080", kKey}, booking, "salon"));
+  Email e;
+  e.to = {"Ann", "ann@example.com"};
+  e.subject = r.subject;
+  e.message_id = message_id(notification_id(booking, kind, 0), "slotwise.localhost");
+  e.text = r.text;
+  e.html = r.html;
+  e.ics = r.ics;
+  return render_mime(e);
+}
+
+void insert(pqxx::work& tx, const std::string& id, const std::string& kind,
+            const std::string& status, const std::string& message) {
+  tx.exec_params(
+      "INSERT INTO notifications (id, business_id, booking_id, kind, revision, recipient,"
+      " subject, message, due_at, status, next_attempt_at, planned_seq)"
+      " VALUES ($1, 'biz_m', 'bkg_m1', $2, 0, 'ann@example.com', 's', $3, now(), $4, now(), 1)",
+      id, kind, message, status);
+}
+
+}  // namespace
 
 TEST_CASE("0002 marks the bookings already mirrored as applied up to the checkpoint") {
   testing::PostgresServerFixture pg;
@@ -38,6 +95,86 @@ TEST_CASE("0002 marks the bookings already mirrored as applied up to the checkpo
   // The whole commit at the checkpoint, whatever its number of events.
   CHECK(row[1].as<std::int64_t>() == 2147483647);
   CHECK(row[2].as<int>() == 2);
+}
+
+TEST_CASE("0004 removes the link tokens stored before it, for every status") {
+  testing::PostgresServerFixture pg;
+  pqxx::connection c(pg.url());
+  const auto [before, from] = split_at("notifier_0004");
+  CHECK(from.front().name == "notifier_0004_link_tokens.sql");
+  REQUIRE(projections::apply_migrations(c, before).ok());
+  // "bkg_m1": the .ics URL line folds inside the token.
+  auto manage = auth::derive_manage_token(kKey, "bkg_m1");
+  REQUIRE(manage.ok());
+  const domain::Instant expires{std::chrono::seconds{1'790'003'600}};
+  const std::string reset_link = password_reset_link(
+      {"http://localhost:8080", kKey}, "usr_AAAAAAAAAAAAAAAAAAAAAA", "0123abcd", expires);
+  const std::string reset_mac = reset_link.substr(reset_link.rfind('.') + 1);
+  const Rendered reset = render_password_reset("Owner", reset_link, expires);
+  Email reset_mail;
+  reset_mail.to = {"Owner", "owner@example.com"};
+  reset_mail.message_id = "<usr_A.password_reset.0123abcd@slotwise.localhost>";
+  reset_mail.text = reset.text;
+  reset_mail.html = reset.html;
+  const std::string confirmation = old_message(Kind::kConfirmation, "bkg_m1");
+  const std::string owner = old_message(Kind::kOwnerNewBooking, "bkg_m1");
+  {
+    pqxx::work tx(c);
+    insert(tx, "bkg_m1.confirmation.0", "confirmation", "planned", confirmation);
+    insert(tx, "bkg_m1.reminder_1.0", "reminder_1", "sent",
+           old_message(Kind::kReminderFirst, "bkg_m1"));
+    insert(tx, "bkg_m1.reschedule.0", "reschedule", "failed",
+           old_message(Kind::kReschedule, "bkg_m1"));
+    insert(tx, "bkg_m1.reminder_2.0", "reminder_2", "cancelled",
+           old_message(Kind::kReminderSecond, "bkg_m1"));
+    insert(tx, "bkg_m1.owner_new_booking.0", "owner_new_booking", "planned", owner);
+    insert(tx, "usr_A.password_reset.0123abcd", "password_reset", "planned",
+           render_mime(reset_mail));
+    insert(tx, "usr_A.password_reset.old", "password_reset", "sent", render_mime(reset_mail));
+    tx.commit();
+  }
+  // Written the old way: the tokens are there.
+  REQUIRE(testing::stored_text(pg.url()).find(manage->token) != std::string::npos);
+  REQUIRE(testing::stored_text(pg.url()).find(reset_mac) != std::string::npos);
+
+  REQUIRE(projections::apply_migrations(c, from).ok());
+  const std::string stored = testing::stored_text(pg.url());
+  CHECK(stored.find(manage->token) == std::string::npos);
+  CHECK(stored.find(manage->token.substr(0, 20)) == std::string::npos);
+  CHECK(stored.find(reset_mac) == std::string::npos);
+  pqxx::read_transaction tx(c);
+  const auto row = [&](const std::string& id) {
+    return tx.exec_params1(
+        "SELECT message, status, link_token, last_error FROM notifications"
+        " WHERE id = $1",
+        id);
+  };
+  // The planned confirmation still goes out, byte for byte as planned.
+  const auto planned = row("bkg_m1.confirmation.0");
+  CHECK(planned[1].as<std::string>() == "planned");
+  CHECK(planned[2].as<std::string>() == "manage:bkg_m1");
+  auto token = derive_link_token(kKey, planned[2].as<std::string>());
+  REQUIRE(token.ok());
+  auto filled = with_link_token(planned[0].as<std::string>(), token.value());
+  REQUIRE(filled.ok());
+  CHECK(filled.value() == confirmation);
+  // Done rows keep their status and get no ref: nothing sends them again.
+  for (const char* id : {"bkg_m1.reminder_1.0", "bkg_m1.reschedule.0", "bkg_m1.reminder_2.0",
+                         "usr_A.password_reset.old"}) {
+    CAPTURE(id);
+    const auto done = row(id);
+    CHECK(done[2].as<std::string>().empty());
+    CHECK(done[0].as<std::string>().size() > 0);
+  }
+  CHECK(row("bkg_m1.reminder_1.0")[1].as<std::string>() == "sent");
+  CHECK(row("bkg_m1.reschedule.0")[1].as<std::string>() == "failed");
+  CHECK(row("bkg_m1.reminder_2.0")[1].as<std::string>() == "cancelled");
+  // No token in it: untouched.
+  CHECK(row("bkg_m1.owner_new_booking.0")[0].as<std::string>() == owner);
+  CHECK(row("bkg_m1.owner_new_booking.0")[2].as<std::string>().empty());
+  const auto reset_row = row("usr_A.password_reset.0123abcd");
+  CHECK(reset_row[1].as<std::string>() == "failed");
+  CHECK(reset_row[3].as<std::string>().find("notifier_0004") != std::string::npos);
 }
 
 }  // namespace slotwise::notifier

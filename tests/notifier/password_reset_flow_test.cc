@@ -3,12 +3,15 @@
 // (the command side's JWT secret file as manage_key_file), emails the link
 // {public_base_url}/reset-password#token=<token>, and the token parsed out
 // of the email sets the new password, once. An email without an account
-// gets no mail, and a notifier without public_base_url mails no link.
+// gets no mail, and a notifier without public_base_url mails no link. No
+// notifier table holds the token, neither while the email is planned nor
+// after it was sent.
 #include <doctest/doctest.h>
 
 #include "tests/command-side/command_fixture.h"
 #include "tests/notifier/mail_text.h"
 #include "tests/notifier/notifier_fixture.h"
+#include "tests/notifier/stored_text.h"
 #include "tests/support/postgres_server.h"
 
 namespace slotwise::testing {
@@ -39,11 +42,18 @@ TEST_CASE_FIXTURE(CommandFixture, "the emailed reset link's token sets the new p
   PostgresServerFixture pg;
   const std::string db = create_database(pg, "notify");
   FakeSmtpServer smtp;
-  RunningNotifier notifier(*reader, linked_settings(*this, db, smtp.url()));
-
   signup("reset-flow@example.com");
   REQUIRE(request_reset(*this, "nobody@example.com").status == 202);
   REQUIRE(request_reset(*this, "reset-flow@example.com").status == 202);
+  std::string planned;
+  {
+    // Email off: the reset email is planned, not sent.
+    auto planning_only = linked_settings(*this, db, "");
+    RunningNotifier notifier(*reader, planning_only);
+    REQUIRE(notifier.wait_planned(last_sequence()));
+    planned = stored_text(db);
+  }
+  RunningNotifier notifier(*reader, linked_settings(*this, db, smtp.url()));
   REQUIRE(smtp.wait_for(1, std::chrono::seconds(20)));
   REQUIRE(notifier.wait_planned(last_sequence()));
   const auto messages = smtp.messages();
@@ -58,6 +68,17 @@ TEST_CASE_FIXTURE(CommandFixture, "the emailed reset link's token sets the new p
   REQUIRE(at != std::string::npos);
   const std::size_t from = at + prefix.size();
   const std::string token = text.substr(from, text.find('\n', from) - from);
+  // The MAC is its secret part ("<user_id>.<request_id>.<mac>").
+  const std::string mac = token.substr(token.rfind('.') + 1);
+  REQUIRE(mac.size() == 43);
+  CHECK(planned.find("/reset-password#token=" + std::string(token.size(), '*')) !=
+        std::string::npos);
+  CHECK(planned.find(mac) == std::string::npos);
+  const auto sent = [&] {
+    return slotwise::testing::count(db, "SELECT count(*) FROM notifications WHERE status = 'sent'");
+  };
+  CHECK(eventually([&] { return sent() == 1; }, std::chrono::seconds(20)));
+  CHECK(stored_text(db).find(mac) == std::string::npos);
 
   const std::string body = R"({"token":")" + token + R"(","password":"battery staple"})";
   auto set = api->post("/v1/auth/password-reset/confirm", body);
