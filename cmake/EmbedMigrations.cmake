@@ -1,8 +1,10 @@
 # slotwise_embed_migrations(<out_var> <namespace> <function>): embeds the SQL
 # files of ${CMAKE_CURRENT_SOURCE_DIR}/migrations/*.sql (in file-name order)
 # into a generated .cc defining `std::span<const projections::Migration>
-# <namespace>::<function>()`, so binaries need no install path. Adding or
-# editing a file re-runs CMake (CONFIGURE_DEPENDS). <out_var> receives the
+# <namespace>::<function>()`, so binaries need no install path. Adding a
+# file re-runs CMake (CONFIGURE_DEPENDS on the glob); editing one does too,
+# because each file is a configure dependency of its directory (file(READ)
+# alone adds none, and an incremental build kept the old SQL). <out_var> receives the
 # generated file's path, to add to a library's sources.
 function(slotwise_embed_migrations out_var namespace function)
   file(GLOB _files CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/migrations/*.sql)
@@ -11,6 +13,7 @@ function(slotwise_embed_migrations out_var namespace function)
   foreach(_f ${_files})
     get_filename_component(_name ${_f} NAME)
     file(READ ${_f} _sql)
+    set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${_f})
     string(APPEND SLOTWISE_MIGRATION_ENTRIES
            "    {\"${_name}\", R\"slotwise_sql(${_sql})slotwise_sql\"},\n")
   endforeach()
