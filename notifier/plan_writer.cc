@@ -9,6 +9,7 @@
 #include "domain/event_conversion.h"
 #include "notifier/link_token.h"
 #include "notifier/notification.h"
+#include "notifier/password_changed_mail.h"
 #include "notifier/password_reset_mail.h"
 #include "notifier/templates.h"
 #include "slotwise/events/v1/account.pb.h"
@@ -347,6 +348,13 @@ void on(Ctx& c, const v1::PasswordResetRequested& e) {
   c.fx.planned += inserted.size();
 }
 
+// The owner's password was changed (password_changed_mail.h): a security
+// notice to the account's email, once per change.
+void on(Ctx& c, const v1::PasswordChanged& e) {
+  c.fx.planned += plan_password_changed(
+      c.tx, c.options, e, EventPlace{c.sequence, c.event_index, c.committed, c.trace_id});
+}
+
 void on_ended(Ctx& c, const std::string& booking_id, const char* status) {
   if (!first_application(c, booking_id)) return;
   (void)set_status(c, booking_id, status);
@@ -406,7 +414,8 @@ void PlanWriter::apply_event(const events::StoredCommit& commit, int index,
                      handle(v1::BookingMarkedNoShow{},
                             [&](const auto& e) { on_ended(c, e.booking_id(), "no_show"); }) ||
                      handle(v1::PaymentRefundFailed{}, [&](const auto& e) { on(c, e); }) ||
-                     handle(v1::PasswordResetRequested{}, [&](const auto& e) { on(c, e); });
+                     handle(v1::PasswordResetRequested{}, [&](const auto& e) { on(c, e); }) ||
+                     handle(v1::PasswordChanged{}, [&](const auto& e) { on(c, e); });
   (void)known;  // other types (other payment events, slots, schedules, unknown) need none
   if (!ok) {
     dead_letter(PlanDeadLetter{commit.sequence, index, commit.subject, "cannot decode " + type,

@@ -26,6 +26,11 @@
 //                            (password_reset_mail.h; only with links on and
 //                            while the link has not expired), id
 //                            "<user_id>.password_reset.<request_id>".
+//      PasswordChanged    -> a security notice to the account's email
+//                            (password_changed_mail.h), id
+//                            "<user_id>.password_changed.<count>", once per
+//                            change (the account's mirror row keeps the
+//                            last change applied, as a booking's does).
 //    Replaying a commit is a no-op: rows are inserted ON CONFLICT DO
 //    NOTHING, and a booking's mirror row keeps the position (sequence,
 //    index in the commit) of the last event applied to it, so a booking

@@ -3,7 +3,9 @@
 // the upgrade does not apply their events a second time; 0004 replaces the
 // link tokens stored in outbox messages before it by the placeholder,
 // whatever the row's status, keeps a planned customer email deliverable
-// byte for byte and fails a planned reset email (its ref cannot be known).
+// byte for byte and fails a planned reset email (its ref cannot be known);
+// 0005 does for the accounts what 0002 does for bookings (their password
+// changes get no notice on a replay).
 #include <doctest/doctest.h>
 
 #include <pqxx/pqxx>
@@ -175,6 +177,33 @@ TEST_CASE("0004 removes the link tokens stored before it, for every status") {
   const auto reset_row = row("usr_A.password_reset.0123abcd");
   CHECK(reset_row[1].as<std::string>() == "failed");
   CHECK(reset_row[3].as<std::string>().find("notifier_0004") != std::string::npos);
+}
+
+TEST_CASE("0005 marks the accounts already mirrored as applied up to the checkpoint") {
+  testing::PostgresServerFixture pg;
+  pqxx::connection c(pg.url());
+  const auto embedded = notifier_migrations();
+  std::size_t before = 0;
+  while (before < embedded.size() && embedded[before].name < "notifier_0005") ++before;
+  REQUIRE(before < embedded.size());
+  CHECK(embedded[before].name == "notifier_0005_user_password_changes.sql");
+  REQUIRE(projections::apply_migrations(c, embedded.subspan(0, before)).ok());
+  {
+    pqxx::work tx(c);
+    tx.exec0("INSERT INTO notifier_checkpoints (consumer, position) VALUES ('notifier', 42)");
+    tx.exec0(
+        "INSERT INTO notifier_users (user_id, email, name) VALUES ('usr_old', 'old@example.com',"
+        " 'Old')");
+    tx.commit();
+  }
+  REQUIRE(projections::apply_migrations(c, embedded.subspan(before)).ok());
+  pqxx::read_transaction tx(c);
+  const auto row = tx.exec1(
+      "SELECT applied_sequence, applied_event, password_changes FROM notifier_users"
+      " WHERE user_id = 'usr_old'");
+  CHECK(row[0].as<std::int64_t>() == 42);
+  CHECK(row[1].as<std::int64_t>() == 2147483647);
+  CHECK(row[2].as<int>() == 0);
 }
 
 }  // namespace slotwise::notifier
