@@ -26,6 +26,9 @@ constexpr std::size_t kMacBytes = 32;
 // NumericDates are accepted from 1970 to the end of year 9999: keeps
 // exp + leeway far from overflow.
 constexpr service::IntRange kNumericDate{0, 253402300799};
+// A session generation counts password changes; 2^53 - 1 keeps it exact in
+// any JSON reader.
+constexpr service::IntRange kSessionGeneration{0, 9007199254740991};
 
 common::Unexpected<JwtError> error(JwtErrorCode code, std::string message) {
   return fail(JwtError{code, std::move(message)});
@@ -118,8 +121,9 @@ JwtResult<PayloadClaims> read_claims(const rapidjson::Document& payload,
   auto iat = json.required_int("iat", kNumericDate);
   auto exp = json.required_int("exp", kNumericDate);
   auto nbf = json.optional_int("nbf", kNumericDate);
+  auto sgn = json.optional_int("sgn", kSessionGeneration);
   for (const service::ApiError* e :
-       {error_of(sub), error_of(iss), error_of(iat), error_of(exp), error_of(nbf)}) {
+       {error_of(sub), error_of(iss), error_of(iat), error_of(exp), error_of(nbf), error_of(sgn)}) {
     if (e != nullptr) return error(JwtErrorCode::malformed, "claim " + e->message);
   }
   const auto aud = json.value().FindMember("aud");
@@ -137,6 +141,7 @@ JwtResult<PayloadClaims> read_claims(const rapidjson::Document& payload,
   out.claims.issued_at = to_time(iat.value());
   out.claims.expires_at = to_time(exp.value());
   if (nbf.value()) out.claims.not_before = to_time(*nbf.value());
+  out.claims.session_generation = sgn.value();
   return out;
 }
 
@@ -231,6 +236,10 @@ JwtResult<std::string> JwtCodec::sign(const JwtClaims& claims) const {
     w.Key("nbf");
     w.Int64(claims.not_before->time_since_epoch().count());
   }
+  if (claims.session_generation) {
+    w.Key("sgn");
+    w.Int64(*claims.session_generation);
+  }
   w.EndObject();
   std::string token = encoded_header();
   token += '.';
@@ -243,13 +252,15 @@ JwtResult<std::string> JwtCodec::sign(const JwtClaims& claims) const {
 }
 
 JwtResult<std::string> JwtCodec::issue(std::string_view subject, std::chrono::sys_seconds now,
-                                       std::chrono::seconds ttl) const {
+                                       std::chrono::seconds ttl,
+                                       std::optional<std::int64_t> session_generation) const {
   JwtClaims claims;
   claims.subject = std::string(subject);
   claims.issuer = settings_.issuer;
   claims.audience = settings_.audience;
   claims.issued_at = now;
   claims.expires_at = now + ttl;
+  claims.session_generation = session_generation;
   return sign(claims);
 }
 

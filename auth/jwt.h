@@ -1,8 +1,13 @@
 // JwtCodec: HS256 JSON Web Tokens (RFC 7519) for owner authentication.
 //
 // Tokens carry sub (the user id), iss, aud, iat, exp and optionally nbf, as
-// integer NumericDates. Verification is deliberately narrow, because most JWT
-// vulnerabilities come from accepting too much:
+// integer NumericDates, and optionally "sgn": the owner's session generation
+// when the token was issued (a non-negative integer; domain/account.h), by
+// which a password change ends every earlier session whatever second it was
+// issued in. Tokens issued before sgn existed have none.
+//
+// Verification is deliberately narrow, because most JWT vulnerabilities come
+// from accepting too much:
 //  - the header's alg must be exactly "HS256": "none", "HS512", "RS256" (key
 //    confusion) and a missing alg are unsupported_algorithm; a header with
 //    "crit" is refused; typ, if present, must be "JWT";
@@ -10,8 +15,9 @@
 //    keys such as two "alg"s are refused) from strict base64url;
 //  - the signature is checked (CRYPTO_memcmp, constant time) before any claim
 //    is looked at, so claim errors are only reported for genuine tokens;
-//  - exp and iat are required integers; the token is expired when
-//    now >= exp + leeway and not yet valid when now + leeway < nbf;
+//  - exp and iat are required integers, sgn an optional one in 0..2^53-1;
+//    the token is expired when now >= exp + leeway and not yet valid when
+//    now + leeway < nbf;
 //  - iss must equal the configured issuer; aud must be, or (as an array)
 //    contain, the configured audience.
 //
@@ -26,6 +32,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -63,6 +70,7 @@ struct JwtClaims {
   std::chrono::sys_seconds issued_at{};                // iat
   std::chrono::sys_seconds expires_at{};               // exp
   std::optional<std::chrono::sys_seconds> not_before;  // nbf
+  std::optional<std::int64_t> session_generation;      // sgn
 
   friend bool operator==(const JwtClaims&, const JwtClaims&) = default;
 };
@@ -109,10 +117,11 @@ class JwtCodec {
   // A signed token for exactly `claims`.
   [[nodiscard]] JwtResult<std::string> sign(const JwtClaims& claims) const;
 
-  // A token for `subject` with our issuer and audience, iat = now and
-  // exp = now + ttl.
-  [[nodiscard]] JwtResult<std::string> issue(std::string_view subject, std::chrono::sys_seconds now,
-                                             std::chrono::seconds ttl) const;
+  // A token for `subject` with our issuer and audience, iat = now,
+  // exp = now + ttl and, when given, sgn = session_generation.
+  [[nodiscard]] JwtResult<std::string> issue(
+      std::string_view subject, std::chrono::sys_seconds now, std::chrono::seconds ttl,
+      std::optional<std::int64_t> session_generation = std::nullopt) const;
 
   // The claims of `token` if it is genuine and valid at `now`.
   [[nodiscard]] JwtResult<JwtClaims> verify(std::string_view token,

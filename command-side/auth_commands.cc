@@ -74,7 +74,8 @@ CommandReply signup(CommandContext& ctx, const CommandRequest& request) {
       new_commit_id(), commit_metadata(ctx, request, actor));
   if (!claimed) return error_reply(to_api_error(claimed.error()));
 
-  auto token = issue_owner_token(ctx, *user_id);
+  // A new account has changed no password yet: generation 0.
+  auto token = issue_owner_token(ctx, *user_id, 0);
   if (!token) return error_reply(token.error());
   return json_reply(
       201,
@@ -123,7 +124,9 @@ CommandReply login(CommandContext& ctx, const CommandRequest& request) {
   auto ok = ctx.passwords().verify(*password, account->first.password_hash);
   if (!ok || !*ok) return error_reply(invalid_credentials());
 
-  auto token = issue_owner_token(ctx, account->first.user_id);
+  // The generation of the state whose hash the password matched: a change
+  // that overtook this login makes the token stale at once.
+  auto token = issue_owner_token(ctx, account->first.user_id, account->first.session_generation);
   if (!token) return error_reply(token.error());
   return json_reply(200, [&](JsonWriter& w) {
     service::json_member(w, "token", *token);

@@ -4,8 +4,9 @@
 
 namespace slotwise::command {
 
-service::ApiResult<std::string> issue_owner_token(CommandContext& ctx, const std::string& user_id) {
-  auto token = ctx.jwt().issue(user_id, ctx.now(), ctx.jwt_ttl());
+service::ApiResult<std::string> issue_owner_token(CommandContext& ctx, const std::string& user_id,
+                                                  std::int64_t session_generation) {
+  auto token = ctx.jwt().issue(user_id, ctx.now(), ctx.jwt_ttl(), session_generation);
   if (!token) {
     ctx.logger().error("token issue failed", {{"reason", token.error().message}});
     return common::fail(service::ApiError{500, "internal", "internal error"});

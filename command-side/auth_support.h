@@ -8,6 +8,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <optional>
 #include <string>
 
@@ -21,9 +22,12 @@ namespace slotwise::command {
 // A new password: 8..1024 characters (signup, change, reset alike).
 inline constexpr service::StringRule kPasswordRule{8, 1024};
 
-// A fresh owner token for `user_id` (iat = now), or 500 internal.
+// A fresh owner token for `user_id` (iat = now) naming the account's
+// current session generation (sgn: domain/account.h; authenticate() refuses
+// it once the password changes again), or 500 internal.
 [[nodiscard]] service::ApiResult<std::string> issue_owner_token(CommandContext& ctx,
-                                                                const std::string& user_id);
+                                                                const std::string& user_id,
+                                                                std::int64_t session_generation);
 
 // 401 invalid_credentials: the same answer for an unknown email and a wrong
 // password, and for a wrong current password.

@@ -7,6 +7,7 @@
 #include <atomic>
 #include <chrono>
 
+#include "auth/owner_session.h"
 #include "command-side/error_mapping.h"
 #include "domain/proto_values.h"
 #include "domain/time_zone.h"
@@ -20,6 +21,11 @@ namespace {
 // password; this bounds the staleness only while the watch cannot follow
 // the log, as the business snapshot's 10 s do.
 constexpr auto kAccountMaxAge = std::chrono::seconds(10);
+
+auth::SessionState session_state(const auth::JwtClaims& claims,
+                                 const domain::AccountState& account) {
+  return auth::session_state(claims, account.session_generation, account.password_changed_at);
+}
 
 }  // namespace
 
@@ -38,12 +44,22 @@ service::ApiResult<std::string> authenticate(CommandContext& ctx, const CommandR
     return common::fail(unauthorized);
   }
   if (claims->subject.rfind("usr_", 0) != 0) return common::fail(unauthorized);
-  // A password change ends the sessions before it: a token issued earlier
-  // (iat, whole seconds) no longer authorises anything. The account is
+  // A password change ends the sessions before it: a token of an earlier
+  // session generation (or, without one, issued at or before the change)
+  // no longer authorises anything (auth/owner_session.h). The account is
   // almost always cached, so this costs no read of the log.
   auto account = ctx.accounts().load_recent(claims->subject, kAccountMaxAge);
   if (!account) return common::fail(to_api_error(account.error()));
-  if (claims->issued_at < account->first.password_changed_at) {
+  auto state = session_state(*claims, account->first);
+  if (state == auth::SessionState::ahead) {
+    // Issued after a change this process has not seen yet (another process
+    // made it, the watch has not told us): the log decides. Only a genuine
+    // token gets here, and at most once per change.
+    account = ctx.accounts().load(claims->subject);
+    if (!account) return common::fail(to_api_error(account.error()));
+    state = session_state(*claims, account->first);
+  }
+  if (state != auth::SessionState::current) {
     ctx.logger().info("token refused", {{"trace_id", request.trace_id},
                                         {"reason", "issued before the password change"}});
     return common::fail(unauthorized);

@@ -1,5 +1,6 @@
 #include "command-side/password_commands.h"
 
+#include <cstdint>
 #include <functional>
 #include <optional>
 #include <string>
@@ -48,11 +49,18 @@ CommandReply set_password(CommandContext& ctx, const CommandRequest& request,
   }
   const domain::AccountCommand decided_on = command(std::move(*hash));
   const domain::Actor actor{domain::ActorKind::owner, user_id};
+  // The generation the change starts: one past the state decided on last,
+  // which is the state the commit was appended to.
+  std::int64_t generation = 0;
   auto changed = ctx.accounts().execute(
-      user_id, [&](const domain::AccountState& s) { return domain::decide(s, decided_on); },
+      user_id,
+      [&](const domain::AccountState& s) {
+        generation = s.session_generation + 1;
+        return domain::decide(s, decided_on);
+      },
       new_commit_id(), commit_metadata(ctx, request, actor));
   if (!changed) return error_reply(to_api_error(changed.error()));
-  auto token = issue_owner_token(ctx, user_id);
+  auto token = issue_owner_token(ctx, user_id, generation);
   if (!token) return error_reply(token.error());
   return json_reply(
       200,

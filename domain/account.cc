@@ -132,6 +132,7 @@ AccountState evolve(AccountState state, const AccountEvent& event) {
   } else if (const auto* changed = std::get_if<v1::PasswordChanged>(&event)) {
     state.password_hash = changed->password_hash();
     state.password_changed_at = to_instant(changed->changed_at());
+    ++state.session_generation;
     // Whether it consumed the pending request or was made while logged in,
     // no earlier link may set the password again.
     state.reset_request_id.clear();

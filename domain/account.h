@@ -3,6 +3,12 @@
 // signup first claims it in the email claim aggregate (email_claim.h,
 // included here for that reason).
 //
+// Sessions: an owner token names the account's session generation when it
+// was issued (JWT claim "sgn", auth/jwt.h); every PasswordChanged moves the
+// generation on by one, so tokens issued before it stop matching whatever
+// second they were issued in. The generation is the number of
+// PasswordChanged events of the account: derived, never stored in an event.
+//
 // Passwords change in two ways, both recorded as PasswordChanged:
 //  - ChangePassword: the logged-in owner, whose current password the
 //    command side has checked (Argon2 is I/O-bound work kept at the edge);
@@ -24,6 +30,7 @@
 // one (stale, already used, never made) or has expired is invalid_token.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <variant>
 #include <vector>
@@ -44,8 +51,12 @@ struct AccountState {
   std::string password_hash;
   Instant registered_at{};
   // The last PasswordChanged (epoch when never changed): owner tokens
-  // issued before it no longer authorise commands.
+  // without a session generation (issued before tokens carried one) issued
+  // at or before it no longer authorise commands.
   Instant password_changed_at{};
+  // How many PasswordChanged the account has: the generation a token
+  // issued now carries ("sgn"); a token naming an earlier one is refused.
+  std::int64_t session_generation = 0;
   // The pending reset request: empty when none, or once a password change
   // consumed or overtook it.
   std::string reset_request_id{};

@@ -184,7 +184,8 @@ Result<BatchOutcome> BatchApplier::apply(pqxx::connection& conn,
                      events::format_time_ns(out.checkpoint.position_time_ns), out.applied_commits,
                      out.unknown_events, out.dead_letters);
     if (notify_changes_) {
-      notify(tx, encode_changes(projection_, out.checkpoint.position, effects.changed_businesses));
+      notify(tx, encode_changes(projection_, out.checkpoint.position, effects.changed_businesses,
+                                effects.changed_accounts));
     }
     tx.commit();
     if (!defer_aggregates_) upkeep_.committed();

@@ -7,6 +7,8 @@ namespace {
 
 // PostgreSQL refuses payloads of 8,000 bytes or more; stay well below.
 constexpr std::size_t kMaxPayload = 7000;
+// The prefix of user ids (auth/tokens.h): an account among the ids.
+constexpr std::string_view kAccountPrefix = "usr_";
 
 std::string head(std::string_view projection, std::optional<std::uint64_t> position) {
   std::string out(projection);
@@ -19,16 +21,19 @@ std::string head(std::string_view projection, std::optional<std::uint64_t> posit
 }  // namespace
 
 std::vector<std::string> encode_changes(std::string_view projection, std::uint64_t position,
-                                        const std::set<std::string>& businesses) {
+                                        const std::set<std::string>& businesses,
+                                        const std::set<std::string>& accounts) {
   std::vector<std::string> payloads;
   std::string ids;
-  for (const std::string& id : businesses) {
-    if (!ids.empty() && projection.size() + ids.size() + id.size() + 32 > kMaxPayload) {
-      payloads.push_back(head(projection, std::nullopt) + ids);
-      ids.clear();
+  for (const auto* set : {&businesses, &accounts}) {
+    for (const std::string& id : *set) {
+      if (!ids.empty() && projection.size() + ids.size() + id.size() + 32 > kMaxPayload) {
+        payloads.push_back(head(projection, std::nullopt) + ids);
+        ids.clear();
+      }
+      if (!ids.empty()) ids += ',';
+      ids += id;
     }
-    if (!ids.empty()) ids += ',';
-    ids += id;
   }
   payloads.push_back(head(projection, position) + ids);
   return payloads;
@@ -64,7 +69,7 @@ common::Result<ChangeNotice, std::string> decode_change_notice(std::string_view 
     const std::size_t comma = ids.find(',');
     const std::string_view id = ids.substr(0, comma);
     if (id.empty()) return common::fail(std::string("change notice has an empty business id"));
-    notice.businesses.emplace_back(id);
+    (id.starts_with(kAccountPrefix) ? notice.accounts : notice.businesses).emplace_back(id);
     if (comma == std::string_view::npos) break;
     ids.remove_prefix(comma + 1);
     if (ids.empty()) return common::fail(std::string("change notice ends with a comma"));

@@ -18,7 +18,10 @@
 // position P has seen every notice of every commit up to P. A business id is
 // named when any business or calendar event of it was applied (profile,
 // policy, services, schedule, overrides, bookings): everything availability
-// reads. Payloads stay below PostgreSQL's 8,000-byte limit.
+// reads. A user id (usr_…, never a business id's prefix) among them names an
+// account whose password changed: the query API's owner sessions
+// (query-api/owner_sessions.h). Payloads stay below PostgreSQL's 8,000-byte
+// limit.
 //
 // Thread safety: pure functions, plus notify() which uses the caller's
 // transaction. Errors: decode_change_notice() describes a malformed payload;
@@ -45,13 +48,16 @@ struct ChangeNotice {
   std::optional<std::uint64_t> position;  // on the last payload of a commit
   bool everything = false;
   std::vector<std::string> businesses;
+  std::vector<std::string> accounts;  // user ids: their password changed
 };
 
-// The payloads for one commit that changed `businesses` (possibly none:
-// the position alone still tells listeners how far the projection is).
+// The payloads for one commit that changed `businesses` and the accounts'
+// sessions of `accounts` (possibly none: the position alone still tells
+// listeners how far the projection is).
 [[nodiscard]] std::vector<std::string> encode_changes(std::string_view projection,
                                                       std::uint64_t position,
-                                                      const std::set<std::string>& businesses);
+                                                      const std::set<std::string>& businesses,
+                                                      const std::set<std::string>& accounts = {});
 [[nodiscard]] std::string encode_everything_changed(std::string_view projection,
                                                     std::uint64_t position);
 [[nodiscard]] common::Result<ChangeNotice, std::string> decode_change_notice(

@@ -10,7 +10,7 @@ const std::vector<ProjectionInfo>& projection_catalog() {
   static const std::vector<ProjectionInfo> kCatalog = {
       {"main",
        {"businesses", "services", "calendars", "date_overrides", "bookings", "booking_history",
-        "customers", "daily_stats", "aggregate_backlog"}},
+        "customers", "daily_stats", "aggregate_backlog", "accounts"}},
   };
   return kCatalog;
 }

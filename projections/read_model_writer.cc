@@ -7,6 +7,7 @@
 #include <optional>
 #include <variant>
 
+#include "domain/account.h"
 #include "domain/business.h"
 #include "domain/calendar.h"
 #include "domain/event_conversion.h"
@@ -372,6 +373,17 @@ const Statements& statements() {
        " version=EXCLUDED.version"},
       {"override_cleared",
        "DELETE FROM date_overrides WHERE business_id=$1 AND local_date=$2::date"},
+      {"account_registered",
+       "INSERT INTO accounts (user_id, session_generation, version) VALUES ($1, 0, $2)"
+       " ON CONFLICT (user_id) DO NOTHING"},
+      // $2 password changes in the commit at $4, counted once: a commit the
+      // row has already taken (version) changes nothing.
+      {"account_password_changed",
+       "INSERT INTO accounts (user_id, session_generation, password_changed_at, version)"
+       " VALUES ($1, $2, $3::timestamptz, $4) ON CONFLICT (user_id) DO UPDATE SET"
+       " session_generation = accounts.session_generation + EXCLUDED.session_generation,"
+       " password_changed_at = EXCLUDED.password_changed_at, version = EXCLUDED.version"
+       " WHERE accounts.version < EXCLUDED.version"},
       {"unknown_type",
        "INSERT INTO unknown_event_types (projection, event_type, count, last_sequence)"
        " VALUES ($1,$2,$3,$4) ON CONFLICT (projection, event_type) DO UPDATE SET"
@@ -393,6 +405,10 @@ void ReadModelWriter::prepare(pqxx::connection& conn) {
 
 void ReadModelWriter::apply(const events::StoredCommit& commit) {
   count(commit.sequence);
+  if (commit.commit.category() == "account") {
+    apply_account(commit);
+    return;
+  }
   const std::uint64_t applied = fx_.events_applied;
   for (int i = 0; i < commit.commit.events_size(); ++i) apply_event(commit, i);
   // Business and calendar aggregates are keyed by the business id; a
@@ -400,6 +416,55 @@ void ReadModelWriter::apply(const events::StoredCommit& commit) {
   if (fx_.events_applied != applied && commit.commit.category() != "payment") {
     fx_.changed_businesses.insert(commit.commit.aggregate_id());
   }
+}
+
+void ReadModelWriter::apply_account(const events::StoredCommit& commit) {
+  const std::string& user_id = commit.commit.aggregate_id();
+  std::int64_t changes = 0;
+  std::string changed_at;
+  for (int i = 0; i < commit.commit.events_size(); ++i) {
+    const google::protobuf::Any& any = commit.commit.events(i).payload();
+    auto decoded = domain::from_any<domain::AccountEvent>(any);
+    if (!decoded) {
+      fx_.dead_letters.push_back(DeadLetter{
+          commit.sequence, i, commit.subject,
+          "cannot decode " + std::string(domain::type_name_of(any)), any.SerializeAsString()});
+      continue;
+    }
+    if (!decoded.value()) {
+      count_unused(commit, any);
+      continue;
+    }
+    if (std::holds_alternative<v1::UserRegistered>(*decoded.value())) {
+      batch_.exec_prepared("account_registered", user_id, commit.sequence);
+    } else if (const auto* changed = std::get_if<v1::PasswordChanged>(&*decoded.value())) {
+      ++changes;
+      changed_at = ts(changed->changed_at());
+    } else {
+      ++fx_.events_ignored;  // a reset request changes no session
+      continue;
+    }
+    ++fx_.events_applied;
+  }
+  // One statement per commit: the account aggregate appends one
+  // PasswordChanged per commit, but the count must hold for any commit.
+  if (changes > 0) {
+    batch_.exec_prepared("account_password_changed", user_id, changes, changed_at, commit.sequence);
+    fx_.changed_accounts.insert(user_id);
+  }
+}
+
+void ReadModelWriter::count_unused(const events::StoredCommit& commit,
+                                   const google::protobuf::Any& any) {
+  const std::string_view type = domain::type_name_of(any);
+  if (is_known_type(type)) {
+    ++fx_.events_ignored;
+    return;
+  }
+  ++fx_.unknown_events;
+  UnknownType& u = fx_.unknown_types[std::string(type)];
+  ++u.count;
+  u.last_sequence = commit.sequence;
 }
 
 void ReadModelWriter::apply_event(const events::StoredCommit& commit, int index) {
@@ -434,14 +499,7 @@ void ReadModelWriter::apply_event(const events::StoredCommit& commit, int index)
       return;
     }
   }
-  if (is_known_type(type)) {
-    ++fx_.events_ignored;
-    return;
-  }
-  ++fx_.unknown_events;
-  UnknownType& u = fx_.unknown_types[std::string(type)];
-  ++u.count;
-  u.last_sequence = commit.sequence;
+  count_unused(commit, any);
 }
 
 ReadModelWriter::ReadModelWriter(BatchEffects& effects)

@@ -5,7 +5,10 @@
 // counts, dead letters. The daily_stats and customers keys the batch touched
 // are left in BatchEffects for AggregateUpkeep. Of the payment category only
 // the refunds (PaymentRefunded, PaymentRefundFailed) are used: they are
-// history rows of their booking.
+// history rows of their booking. Of the account category, registrations and
+// password changes: each account's session generation (how many times its
+// password changed) and last change, which the query API checks owner
+// tokens against; nothing else of an account.
 //
 // Rows mirror the aggregates' evolve() exactly (business.h, calendar.h):
 // created rows are inserted only if absent (try_emplace), updates set the
@@ -54,6 +57,8 @@ struct BatchEffects {
   AggregateKeys aggregates;                  // touched by the batch's bookings (at flush)
   // Businesses with an applied business or calendar event (change_notice.h).
   std::set<std::string> changed_businesses;
+  // Accounts whose password changed (their owners' older sessions ended).
+  std::set<std::string> changed_accounts;
   std::vector<BookingOp> booking_ops;  // folded at flush (booking_fold.h)
   std::vector<HistoryRow> history;
   std::map<std::string, UnknownType> unknown_types;
@@ -86,6 +91,10 @@ class ReadModelWriter {
 
  private:
   void apply_event(const events::StoredCommit& commit, int index);
+  // An account commit: its session generation (accounts rows).
+  void apply_account(const events::StoredCommit& commit);
+  // Counts an event this projection does not use: known or unknown type.
+  void count_unused(const events::StoredCommit& commit, const google::protobuf::Any& any);
   void count(std::uint64_t sequence);
 
   StatementBatch batch_;

@@ -14,15 +14,15 @@ namespace slotwise::query {
 
 bool Access::has_bearer(const httplib::Request& req) { return req.has_header("Authorization"); }
 
-std::optional<std::string> Access::bearer_user(const httplib::Request& req,
-                                               domain::Instant now) const {
+std::optional<auth::JwtClaims> Access::bearer(const httplib::Request& req,
+                                              domain::Instant now) const {
   const std::string header = req.get_header_value("Authorization");
   constexpr std::string_view kPrefix = "Bearer ";
   if (header.size() <= kPrefix.size() || !header.starts_with(kPrefix)) return std::nullopt;
   const std::string_view view = header;
   auto claims = jwt_.verify(view.substr(kPrefix.size()), now);
   if (!claims || claims.value().subject.empty()) return std::nullopt;
-  return claims.value().subject;
+  return std::move(claims).value();
 }
 
 std::string Access::feed_token(std::string_view business_id, std::int64_t generation) const {

@@ -1,6 +1,8 @@
 // Access: who may read what. Owners authenticate with an HS256 JWT
 // (Authorization: Bearer, auth::JwtCodec; `sub` is the user id, compared with
-// businesses.owner_user_id); customers with their booking's manage token
+// businesses.owner_user_id) of the account's current session, which the
+// API checks against the accounts read model once the request may read it
+// (QueryApi::owner_session, auth/owner_session.h); customers with their booking's manage token
 // (its SHA-256 compared in constant time with bookings.manage_token_sha256);
 // calendar apps with a per-business feed token,
 // base64url(HMAC-SHA256(feed secret, business id)) for a business whose feed
@@ -32,9 +34,10 @@ class Access {
 
   // Whether the request carries an Authorization header at all.
   [[nodiscard]] static bool has_bearer(const httplib::Request& req);
-  // The `sub` of a genuine, unexpired Bearer token; nullopt otherwise.
-  [[nodiscard]] std::optional<std::string> bearer_user(const httplib::Request& req,
-                                                       domain::Instant now) const;
+  // The claims of a genuine, unexpired Bearer token with a subject; nullopt
+  // otherwise. Whether its session is current is the caller's to check.
+  [[nodiscard]] std::optional<auth::JwtClaims> bearer(const httplib::Request& req,
+                                                      domain::Instant now) const;
   [[nodiscard]] std::string feed_token(std::string_view business_id, std::int64_t generation) const;
   [[nodiscard]] bool feed_token_matches(std::string_view business_id, std::int64_t generation,
                                         std::string_view token) const;

@@ -5,6 +5,7 @@
 #include <thread>
 
 #include "auth/base64url.h"
+#include "auth/owner_session.h"
 #include "auth/tokens.h"
 #include "domain/proto_values.h"
 #include "domain/text_rules.h"
@@ -102,7 +103,8 @@ common::Result<std::vector<std::string>, std::string> parse_statuses(const std::
 }  // namespace
 
 QueryApi::QueryApi(const ReadStore& store, const Access& access, QueryOptions options,
-                   service::MetricsRegistry& metrics, AvailabilityCache* cache)
+                   service::MetricsRegistry& metrics, AvailabilityCache* cache,
+                   OwnerSessions* sessions)
     : store_(store),
       access_(access),
       options_(std::move(options)),
@@ -111,6 +113,7 @@ QueryApi::QueryApi(const ReadStore& store, const Access& access, QueryOptions op
           "slotwise_query_min_position_timeouts_total",
           "Requests answered 503 because the projection did not reach SlotWise-Min-Position")),
       cache_(cache),
+      sessions_(sessions),
       cache_hits_(cache_lookups(metrics).with({"hit"})),
       cache_misses_(cache_lookups(metrics).with({"miss"})),
       cache_bypassed_(cache_lookups(metrics).with({"bypass"})) {}
@@ -203,6 +206,37 @@ std::optional<QueryApi::Admitted> QueryApi::await_position(const Ctx& ctx, Res& 
   return std::nullopt;
 }
 
+Result<bool> QueryApi::current_session(const auth::JwtClaims& bearer,
+                                       const Admitted& admitted) const {
+  const auto current = [&](const AccountSession& s) {
+    // Ahead: a change the projector has not applied yet made this token;
+    // it ends no session the read models know of.
+    return auth::session_state(bearer, s.session_generation, s.password_changed_at) !=
+           auth::SessionState::ended;
+  };
+  const bool cached = sessions_ != nullptr && sessions_->usable(admitted.min_position);
+  std::uint64_t token = 0;
+  if (cached) {
+    if (auto hit = sessions_->find(bearer.subject)) return current(*hit);
+    token = sessions_->read_token();  // before the read: see owner_sessions.h
+  }
+  auto read = store_.account_session(bearer.subject);
+  if (!read) return common::Unexpected<Error>{read.error()};
+  if (cached) sessions_->insert(bearer.subject, token, read.value());
+  return current(read.value());
+}
+
+bool QueryApi::session_ok(const Ctx& ctx, Res& res, const auth::JwtClaims& bearer,
+                          const Admitted& admitted) const {
+  auto current = current_session(bearer, admitted);
+  if (!current) {
+    db_error(ctx, res, current.error());
+    return false;
+  }
+  if (!current.value()) unauthorized(res);
+  return current.value();
+}
+
 void QueryApi::business(const Ctx& ctx, Res& res) const {
   if (!await_position(ctx, res)) return;
   const std::string key(ctx.path_param("slug"));
@@ -221,12 +255,25 @@ void QueryApi::booking(const Ctx& ctx, Res& res) const {
   if (token.empty()) token = req.get_header_value("X-Manage-Token");
   const bool has_bearer = Access::has_bearer(req);
   if (token.empty() && !has_bearer) return unauthorized(res);
-  std::optional<std::string> user;
+  std::optional<auth::JwtClaims> bearer;
   if (has_bearer) {
-    user = access_.bearer_user(req, now());
-    if (!user && token.empty()) return unauthorized(res);
+    bearer = access_.bearer(req, now());
+    if (!bearer && token.empty()) return unauthorized(res);
   }
-  if (!await_position(ctx, res)) return;
+  const auto admitted = await_position(ctx, res);
+  if (!admitted) return;
+  // A token whose session ended is no credential: without a manage token
+  // that is a 401, as for any invalid token.
+  std::optional<std::string> user;
+  if (bearer) {
+    auto current = current_session(*bearer, *admitted);
+    if (!current) return db_error(ctx, res, current.error());
+    if (current.value()) {
+      user = bearer->subject;
+    } else if (token.empty()) {
+      return unauthorized(res);
+    }
+  }
   auto b = store_.booking(id);
   if (!b) return db_error(ctx, res, b.error());
   if (!b.value()) return not_found(res, "booking");
@@ -248,12 +295,13 @@ void QueryApi::booking(const Ctx& ctx, Res& res) const {
 }
 
 std::optional<std::string> QueryApi::owned_business(const Ctx& ctx, Res& res) const {
-  const auto user = access_.bearer_user(ctx.request(), now());
-  if (!user) {
+  const auto bearer = access_.bearer(ctx.request(), now());
+  if (!bearer) {
     unauthorized(res);
     return std::nullopt;
   }
-  if (!await_position(ctx, res)) return std::nullopt;
+  const auto admitted = await_position(ctx, res);
+  if (!admitted || !session_ok(ctx, res, *bearer, *admitted)) return std::nullopt;
   auto b = owners_.find(std::string(ctx.path_param("slug")));
   if (!b) {
     db_error(ctx, res, b.error());
@@ -263,7 +311,7 @@ std::optional<std::string> QueryApi::owned_business(const Ctx& ctx, Res& res) co
     not_found(res, "business");
     return std::nullopt;
   }
-  if (b.value()->owner_user_id != *user) {
+  if (b.value()->owner_user_id != bearer->subject) {
     reply_error(res, ApiError{403, "forbidden", "not the owner of this business"});
     return std::nullopt;
   }

@@ -23,6 +23,11 @@
 // N; otherwise 503 with Retry-After.
 // Availability is answered from an AvailabilityCache when one is given and
 // usable for the request (availability_cache.h); otherwise from the database.
+// Owner tokens: after the wait for SlotWise-Min-Position, an owner token
+// must be of the account's current session as the accounts read model has
+// it (auth/owner_session.h), read from OwnerSessions when one is given and
+// usable (owner_sessions.h), otherwise from the database; a token a
+// password change ended is 401 like any invalid one.
 // Errors are {"error":{"code","message"}}: 400 bad parameters, 401 no or
 // invalid credentials, 403 another tenant's business, 404 unknown ids (and
 // bookings the caller may not see), 409 invalid_state (availability for a
@@ -47,6 +52,7 @@
 #include "query-api/access.h"
 #include "query-api/availability_cache.h"
 #include "query-api/business_owners.h"
+#include "query-api/owner_sessions.h"
 #include "query-api/read_store.h"
 #include "service/http_server.h"
 #include "service/metrics.h"
@@ -74,9 +80,11 @@ struct QueryOptions {
 
 class QueryApi {
  public:
-  // `store`, `access`, `metrics` and `cache` (optional) must outlive the API.
+  // `store`, `access`, `metrics`, `cache` and `sessions` (both optional)
+  // must outlive the API.
   QueryApi(const ReadStore& store, const Access& access, QueryOptions options,
-           service::MetricsRegistry& metrics, AvailabilityCache* cache = nullptr);
+           service::MetricsRegistry& metrics, AvailabilityCache* cache = nullptr,
+           OwnerSessions* sessions = nullptr);
 
   void install(service::HttpServer& server);
 
@@ -97,6 +105,15 @@ class QueryApi {
   // response written) when the request must not proceed. Each handler
   // calls it after its own checks, right before it reads the read models.
   [[nodiscard]] std::optional<Admitted> await_position(const Ctx& ctx, Res& res) const;
+  // Whether `bearer` is of its account's current session as the read
+  // models have it (at least at the request's SlotWise-Min-Position); a
+  // token ahead of them is (auth/owner_session.h).
+  [[nodiscard]] Result<bool> current_session(const auth::JwtClaims& bearer,
+                                             const Admitted& admitted) const;
+  // current_session(); false (and a 401 or the database's error written)
+  // when the token's session ended or cannot be checked.
+  [[nodiscard]] bool session_ok(const Ctx& ctx, Res& res, const auth::JwtClaims& bearer,
+                                const Admitted& admitted) const;
   void business(const Ctx& ctx, Res& res) const;
   // The parameters of an availability request; nullopt (and a 400 written)
   // when they are not valid.
@@ -118,6 +135,7 @@ class QueryApi {
   // a customer (a manage token, checked against the booking later).
   struct Mover {
     std::optional<std::string> owner_user_id;
+    auth::JwtClaims owner;  // the owner's token, when owner_user_id is set
     std::string manage_token;
   };
   // nullopt (and a 401 written) without valid credentials.
@@ -157,6 +175,7 @@ class QueryApi {
   BusinessOwners owners_;
   service::Counter& position_timeouts_;
   AvailabilityCache* cache_;
+  OwnerSessions* sessions_;
   service::Counter& cache_hits_;
   service::Counter& cache_misses_;
   service::Counter& cache_bypassed_;

@@ -56,11 +56,12 @@
 
 #include "common/lru_cache.h"
 #include "projections/change_notice.h"
+#include "query-api/change_sink.h"
 #include "query-api/read_store.h"
 
 namespace slotwise::query {
 
-class AvailabilityCache {
+class AvailabilityCache final : public ChangeSink {
  public:
   struct Rendered {
     std::string body;
@@ -131,10 +132,10 @@ class AvailabilityCache {
   std::shared_ptr<const Entry> insert(const std::string& key, std::uint64_t token,
                                       domain::Instant read_at, AvailabilityData data);
 
-  // The listener's side.
-  void connected(std::uint64_t position);
-  void disconnected();
-  void apply(const projections::ChangeNotice& notice);
+  // The listener's side (change_sink.h).
+  void connected(std::uint64_t position) override;
+  void disconnected() override;
+  void apply(const projections::ChangeNotice& notice) override;
 
   [[nodiscard]] Stats stats() const;
 

@@ -111,11 +111,13 @@ std::optional<QueryApi::Mover> QueryApi::mover(const Ctx& ctx, Res& res) const {
   const auto& req = ctx.request();
   Mover m;
   if (Access::has_bearer(req)) {
-    m.owner_user_id = access_.bearer_user(req, now());
-    if (!m.owner_user_id) {
+    auto bearer = access_.bearer(req, now());
+    if (!bearer) {
       unauthorized(res);
       return std::nullopt;
     }
+    m.owner_user_id = bearer->subject;
+    m.owner = std::move(*bearer);
     return m;
   }
   m.manage_token = req.get_param_value("manage_token");
@@ -155,6 +157,7 @@ void QueryApi::reschedule_availability(const Ctx& ctx, Res& res,
   if (!caller) return;
   const auto admitted = await_position(ctx, res);
   if (!admitted) return;
+  if (caller->owner_user_id && !session_ok(ctx, res, caller->owner, *admitted)) return;
   const auto row = movable_booking(ctx, res, *caller, *request.reschedule);
   if (!row) return;
   // The booking keeps its service; naming another one is a mistake, not a

@@ -9,12 +9,12 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-// Forwards each notice on the channel to the cache.
+// Forwards each notice on the channel to the sinks.
 class Receiver final : public pqxx::notification_receiver {
  public:
-  Receiver(pqxx::connection& conn, AvailabilityCache& cache, service::Logger& logger)
+  Receiver(pqxx::connection& conn, const std::vector<ChangeSink*>& sinks, service::Logger& logger)
       : pqxx::notification_receiver(conn, projections::kChangeChannel),
-        cache_(cache),
+        sinks_(sinks),
         logger_(logger) {}
 
   void operator()(const std::string& payload, int /*backend_pid*/) override {
@@ -23,21 +23,22 @@ class Receiver final : public pqxx::notification_receiver {
       logger_.warn("malformed change notice ignored", {{"error", notice.error()}});
       return;
     }
-    cache_.apply(notice.value());
+    for (ChangeSink* sink : sinks_) sink->apply(notice.value());
   }
 
  private:
-  AvailabilityCache& cache_;
+  const std::vector<ChangeSink*>& sinks_;
   service::Logger& logger_;
 };
 
 }  // namespace
 
-ChangeListener::ChangeListener(std::string pg_url, std::string projection, AvailabilityCache& cache,
-                               service::Logger& logger, ChangeListenerOptions options)
+ChangeListener::ChangeListener(std::string pg_url, std::string projection,
+                               std::vector<ChangeSink*> sinks, service::Logger& logger,
+                               ChangeListenerOptions options)
     : pg_url_(std::move(pg_url)),
       projection_(std::move(projection)),
-      cache_(cache),
+      sinks_(std::move(sinks)),
       logger_(logger),
       options_(options) {}
 
@@ -54,7 +55,7 @@ void ChangeListener::stop() {
 void ChangeListener::run() {
   while (!stop_.requested()) {
     listen_once();
-    cache_.disconnected();
+    for (ChangeSink* sink : sinks_) sink->disconnected();
     stop_.wait_for(options_.retry);
   }
 }
@@ -69,7 +70,7 @@ void ChangeListener::listen_once() {
       pqxx::nontransaction tx(*conn);
       tx.exec("SET application_name = 'slotwise-query-listener'");
     }
-    receiver = std::make_unique<Receiver>(*conn, cache_, logger_);  // issues LISTEN
+    receiver = std::make_unique<Receiver>(*conn, sinks_, logger_);  // issues LISTEN
     pqxx::nontransaction tx(*conn);
     const pqxx::result r = tx.exec_params(
         "SELECT position FROM projection_checkpoints WHERE projection = $1", projection_);
@@ -79,7 +80,7 @@ void ChangeListener::listen_once() {
     logger_.warn("change listener cannot listen", {{"error", connected.error().message}});
     return;
   }
-  cache_.connected(connected.value());
+  for (ChangeSink* sink : sinks_) sink->connected(connected.value());
   logger_.info("change listener listening", {{"position", connected.value()}});
   auto next_probe = Clock::now() + options_.probe;
   while (!stop_.requested()) {

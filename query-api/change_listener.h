@@ -1,16 +1,17 @@
-// ChangeListener: the thread that keeps an AvailabilityCache exact. It opens
-// its own PostgreSQL connection, LISTENs on the projector's change channel
+// ChangeListener: the thread that keeps the query API's in-memory copies of
+// read-model rows exact (ChangeSinks: the AvailabilityCache, OwnerSessions).
+// It opens its own PostgreSQL connection, LISTENs on the projector's change channel
 // (projections/change_notice.h), reads the projection checkpoint once
 // LISTEN is active (every later commit will be announced, every earlier one
-// is visible to later reads) and then applies each notice to the cache in
+// is visible to later reads) and then applies each notice to every sink in
 // arrival order, which is commit order.
 //
-// A lost connection makes the cache unusable at once (requests read the
+// A lost connection makes the sinks unusable at once (requests read the
 // database) until the listener has reconnected, re-listened and invalidated
 // everything; it retries every `retry` while stopped is not requested. A
 // liveness query every `probe` detects a connection that died silently.
 //
-// Thread safety: start() and stop() from one owning thread; the cache is
+// Thread safety: start() and stop() from one owning thread; the sinks are
 // thread-safe. Errors: none surface; connection failures are logged as
 // warnings and retried, malformed notices logged and ignored.
 #pragma once
@@ -19,7 +20,9 @@
 #include <string>
 #include <thread>
 
-#include "query-api/availability_cache.h"
+#include <vector>
+
+#include "query-api/change_sink.h"
 #include "service/log.h"
 #include "service/stop_flag.h"
 
@@ -32,8 +35,8 @@ struct ChangeListenerOptions {
 
 class ChangeListener {
  public:
-  // `cache` and `logger` must outlive the listener.
-  ChangeListener(std::string pg_url, std::string projection, AvailabilityCache& cache,
+  // The sinks and `logger` must outlive the listener.
+  ChangeListener(std::string pg_url, std::string projection, std::vector<ChangeSink*> sinks,
                  service::Logger& logger, ChangeListenerOptions options = {});
   ChangeListener(const ChangeListener&) = delete;
   ChangeListener& operator=(const ChangeListener&) = delete;
@@ -49,7 +52,7 @@ class ChangeListener {
 
   const std::string pg_url_;
   const std::string projection_;
-  AvailabilityCache& cache_;
+  const std::vector<ChangeSink*> sinks_;
   service::Logger& logger_;
   const ChangeListenerOptions options_;
   service::StopFlag stop_;

@@ -6,7 +6,8 @@
 //   pool_size 2 x CPU cores (at least 2), pool_acquire_timeout 2s
 //   jwt_secret_file (required), jwt_issuer, jwt_audience, feed_secret_file
 //   min_position_wait 2s, projection main, public_base_url ""
-//   availability_cache_entries 10000 (0: no cache; availability_cache.h)
+//   availability_cache_entries 10000 (0: no cache; availability_cache.h;
+//     the change listener runs either way, for the owner sessions)
 //   availability_cache_bytes   256MiB (estimated rows + rendered answers)
 //   nats_url nats://127.0.0.1:54222, stream SLOTWISE, lag_interval 1s: the
 //     projection lag in /metrics (projection_lag.h); without NATS the API
@@ -18,6 +19,7 @@
 #include <exception>
 #include <stdexcept>
 #include <thread>
+#include <vector>
 
 #include "query-api/api.h"
 #include "query-api/change_listener.h"
@@ -33,6 +35,9 @@ namespace slotwise::query {
 namespace {
 
 using service::Config;
+
+// Owner accounts whose sessions are remembered (owner_sessions.h).
+constexpr std::size_t kOwnerSessionEntries = 100'000;
 
 template <class R>
 auto must(R&& r) {
@@ -102,14 +107,18 @@ int run(const Config& config, service::Logger& logger) {
   const auto cache_bytes =
       must(config.get_size("availability_cache_bytes", AvailabilityCache::kDefaultMaxBytes));
   std::unique_ptr<AvailabilityCache> cache;
-  std::unique_ptr<ChangeListener> listener;
+  // Owner sessions are always kept (a few dozen bytes per active owner):
+  // without them every owner request would read its account first.
+  OwnerSessions sessions(options.projection, kOwnerSessionEntries);
+  std::vector<ChangeSink*> sinks{&sessions};
   if (cache_entries > 0) {
     cache = std::make_unique<AvailabilityCache>(
         options.projection, static_cast<std::size_t>(cache_entries), cache_bytes);
-    listener = std::make_unique<ChangeListener>(query_url, options.projection, *cache, logger);
-    listener->start();
+    sinks.push_back(cache.get());
   }
-  QueryApi api(store, access, options, metrics, cache.get());
+  ChangeListener listener(query_url, options.projection, std::move(sinks), logger);
+  listener.start();
+  QueryApi api(store, access, options, metrics, cache.get(), &sessions);
 
   events::StoreOptions log_options;
   log_options.connection.url = config.get_string("nats_url", "nats://127.0.0.1:54222");
@@ -151,7 +160,7 @@ int run(const Config& config, service::Logger& logger) {
   }
   signals.value()->wait();
   server.stop();
-  if (listener) listener->stop();
+  listener.stop();
   if (lag) lag->stop();
   logger.info("stopped");
   return 0;

@@ -42,12 +42,13 @@ std::optional<std::pair<std::string, std::string>> parse_customer_cursor(const s
 }  // namespace
 
 void QueryApi::my_businesses(const Ctx& ctx, Res& res) const {
-  const auto user = access_.bearer_user(ctx.request(), now());
-  if (!user) return unauthorized(res);
-  if (!await_position(ctx, res)) return;
-  auto rows = store_.businesses_of(*user);
+  const auto bearer = access_.bearer(ctx.request(), now());
+  if (!bearer) return unauthorized(res);
+  const auto admitted = await_position(ctx, res);
+  if (!admitted || !session_ok(ctx, res, *bearer, *admitted)) return;
+  auto rows = store_.businesses_of(bearer->subject);
   if (!rows) return db_error(ctx, res, rows.error());
-  reply_private(res, owned_businesses_json(*user, rows.value()));
+  reply_private(res, owned_businesses_json(bearer->subject, rows.value()));
 }
 
 void QueryApi::opening_hours(const Ctx& ctx, Res& res) const {

@@ -1,7 +1,7 @@
 // ReadStore: the query API's typed reads of the read-model tables
 // (projections/migrations): bookings, businesses and availability in
-// read_store.cc; an owner's businesses, opening hours and customers in
-// read_store_profiles.cc. Each function runs one read-only transaction on
+// read_store.cc; an owner's businesses and sessions, opening hours and
+// customers in read_store_profiles.cc. Each function runs one read-only transaction on
 // a pooled connection inside projections::guarded(), so libpqxx exceptions
 // never escape.
 //
@@ -197,6 +197,16 @@ struct BookingFilter {
   int limit = 50;
 };
 
+// An owner account's sessions as the accounts read model has them: how
+// many times its password changed and when last (auth/owner_session.h). An
+// account without a row (not projected yet) has never changed it.
+struct AccountSession {
+  std::int64_t session_generation = 0;
+  domain::Instant password_changed_at{};
+
+  friend bool operator==(const AccountSession&, const AccountSession&) = default;
+};
+
 class ReadStore {
  public:
   // Declares the store's prepared statements on `pool`.
@@ -245,6 +255,9 @@ class ReadStore {
                                                    const std::string& to) const;
   // Up to filter.limit + 1 customers (the extra one tells there is a next page).
   [[nodiscard]] Result<std::vector<CustomerRow>> customers(const CustomerFilter& filter) const;
+  // The account's sessions (read_store_profiles.cc); the default for an
+  // account without a row.
+  [[nodiscard]] Result<AccountSession> account_session(const std::string& user_id) const;
   // The projection's checkpoint (0 when it has none yet).
   [[nodiscard]] Result<std::uint64_t> position(const std::string& projection) const;
 

@@ -1,5 +1,6 @@
 // ReadStore's reads of what a business is set up as and who books with it:
-// the businesses an owner has, a business's opening hours, its customers.
+// the businesses an owner has and the owner's sessions, a business's
+// opening hours, its customers.
 #include <stdexcept>
 
 #include "query-api/read_store.h"
@@ -9,6 +10,7 @@ namespace slotwise::query {
 namespace {
 
 constexpr const char* kBusinessesOf = "sw_businesses_of";
+constexpr const char* kAccountSession = "sw_account_session";
 constexpr const char* kOpeningHours = "sw_opening_hours";
 constexpr const char* kCustomers = "sw_customers";
 constexpr const char* kCustomersAfter = "sw_customers_after";
@@ -31,6 +33,9 @@ std::string customers_sql(bool after) {
 }  // namespace
 
 void ReadStore::prepare_profile_reads() {
+  pool_.prepare(kAccountSession,
+                "SELECT session_generation, extract(epoch from password_changed_at)::bigint"
+                " FROM accounts WHERE user_id = $1");
   pool_.prepare(kBusinessesOf,
                 "SELECT business_id, slug, name, time_zone, currency FROM businesses"
                 " WHERE owner_user_id = $1 ORDER BY lower(name), business_id");
@@ -52,6 +57,19 @@ Result<std::vector<OwnedBusiness>> ReadStore::businesses_of(const std::string& u
     std::vector<OwnedBusiness> out;
     for (const auto& r : tx.exec_prepared(kBusinessesOf, user_id)) {
       out.push_back(OwnedBusiness{text(r[0]), text(r[1]), text(r[2]), text(r[3]), text(r[4])});
+    }
+    return out;
+  });
+}
+
+Result<AccountSession> ReadStore::account_session(const std::string& user_id) const {
+  return read(pool_, "account_session", [&](Tx& tx) {
+    AccountSession out;
+    const pqxx::result r = tx.exec_prepared(kAccountSession, user_id);
+    if (r.empty()) return out;
+    out.session_generation = r[0][0].as<std::int64_t>();
+    if (!r[0][1].is_null()) {
+      out.password_changed_at = domain::Instant{std::chrono::seconds{r[0][1].as<std::int64_t>()}};
     }
     return out;
   });

@@ -70,6 +70,8 @@ void write(Writer& w, const domain::AccountState& s) {
   str(w, "password_hash", s.password_hash.empty() ? "" : "(set)");
   time(w, "registered_at", s.registered_at);
   time(w, "password_changed_at", s.password_changed_at);
+  w.Key("session_generation");
+  w.Int64(s.session_generation);
   str(w, "reset_request_id", s.reset_request_id);
   time(w, "reset_expires_at", s.reset_expires_at);
 }

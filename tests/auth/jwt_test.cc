@@ -15,6 +15,7 @@
 
 #include "auth/base64url.h"
 
+using slotwise::auth::base64url_decode;
 using slotwise::auth::base64url_encode;
 using slotwise::auth::JwtClaims;
 using slotwise::auth::JwtCodec;
@@ -77,8 +78,8 @@ TEST_CASE("a signed token verifies and yields the same claims") {
 }
 
 TEST_CASE("signing matches an independent HS256 implementation byte for byte") {
-  JwtClaims claims{"usr_4eC39HqLyjWDarjtT1zdp7", "slotwise",  "slotwise-api", kNow,
-                   kNow + seconds{3600},         std::nullopt};
+  JwtClaims claims{"usr_4eC39HqLyjWDarjtT1zdp7", "slotwise",   "slotwise-api", kNow,
+                   kNow + seconds{3600},         std::nullopt, std::nullopt};
   // Computed with Python's hmac/hashlib over the same header and payload.
   CHECK(codec().sign(claims).value() ==
         "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9."
@@ -96,6 +97,25 @@ TEST_CASE("issue() fills issuer, audience, iat and exp") {
   CHECK(claims.issued_at == kNow);
   CHECK(claims.expires_at == kNow + seconds{900});
   CHECK_FALSE(claims.not_before.has_value());
+  CHECK_FALSE(claims.session_generation.has_value());
+}
+
+TEST_CASE("a session generation travels as sgn; a token without one has none") {
+  const JwtCodec c = codec();
+  const auto with = c.verify(c.issue("usr_1", kNow, seconds{900}, 3).value(), kNow).value();
+  CHECK(with.session_generation == std::optional<std::int64_t>(3));
+  const auto zero = c.verify(c.issue("usr_1", kNow, seconds{900}, 0).value(), kNow).value();
+  CHECK(zero.session_generation == std::optional<std::int64_t>(0));
+  // Exactly the claim named, and only when given: older verifiers never
+  // see it, and tokens signed before it existed keep their bytes.
+  const std::string token = c.issue("usr_1", kNow, seconds{900}, 7).value();
+  const auto payload =
+      base64url_decode(token.substr(token.find('.') + 1, token.rfind('.') - token.find('.') - 1));
+  REQUIRE(payload.has_value());
+  CHECK(payload->find(R"("sgn":7})") != std::string::npos);
+  const std::string bare = c.issue("usr_1", kNow, seconds{900}).value();
+  CHECK(base64url_decode(bare.substr(bare.find('.') + 1, bare.rfind('.') - bare.find('.') - 1))
+            ->find("sgn") == std::string::npos);
 }
 
 TEST_CASE("a tampered payload or signature is a bad signature") {
@@ -194,6 +214,10 @@ TEST_CASE("missing or mistyped claims are malformed") {
           R"({"sub":"usr_1","iss":"slotwise","aud":7,"iat":1773475200,"exp":1773478800})",
           R"({"sub":"","iss":"slotwise","aud":"slotwise-api","iat":1773475200,"exp":1773478800})",
           R"({"sub":"usr_1","sub":"usr_2","iss":"slotwise","aud":"slotwise-api","iat":1,"exp":1773478800})",
+          R"({"sub":"usr_1","iss":"slotwise","aud":"slotwise-api","iat":1773475200,"exp":1773478800,"sgn":"1"})",
+          R"({"sub":"usr_1","iss":"slotwise","aud":"slotwise-api","iat":1773475200,"exp":1773478800,"sgn":-1})",
+          R"({"sub":"usr_1","iss":"slotwise","aud":"slotwise-api","iat":1773475200,"exp":1773478800,"sgn":1.5})",
+          R"({"sub":"usr_1","iss":"slotwise","aud":"slotwise-api","iat":1773475200,"exp":1773478800,"sgn":1,"sgn":2})",
           R"(["not an object"])",
       }) {
     CHECK_MESSAGE(error_of(signed_raw(kHeader, p)) == JwtErrorCode::malformed, p);

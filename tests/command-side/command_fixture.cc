@@ -6,6 +6,9 @@
 #include <stdexcept>
 #include <utility>
 
+#include "domain/account.h"
+#include "domain/event_conversion.h"
+#include "domain/proto_values.h"
 #include "tests/support/metric_value.h"
 
 namespace slotwise::testing {
@@ -120,6 +123,35 @@ int CommandFixture::deliver_webhook(const std::string& payload) const {
   return FakeStripe::deliver(
       port, payload,
       FakeStripe::signature_header(kWebhookSecret, now().time_since_epoch().count(), payload));
+}
+
+std::string CommandFixture::owner_token(const std::string& user, std::chrono::sys_seconds issued_at,
+                                        std::optional<std::int64_t> session_generation) const {
+  const command::CommandConfig config = test_command_config(nats.url(), secret_file);
+  auto key = auth::JwtKey::from_file(secret_file);
+  if (!key) throw std::runtime_error("jwt key: " + key.error().message);
+  const auth::JwtCodec codec(std::move(key).value(),
+                             auth::JwtSettings{config.jwt_issuer, config.jwt_audience});
+  auto token = codec.issue(user, issued_at, config.jwt_ttl, session_generation);
+  if (!token) throw std::runtime_error("jwt: " + token.error().message);
+  return std::move(token).value();
+}
+
+std::chrono::sys_seconds CommandFixture::last_password_change(const std::string& user) const {
+  auto commits = reader->read({"account", user}, 0);
+  if (!commits) throw std::runtime_error("read account: " + commits.error().message);
+  std::optional<std::chrono::sys_seconds> last;
+  for (const auto& c : *commits) {
+    for (const auto& rec : c.commit.events()) {
+      auto e = domain::from_any<domain::AccountEvent>(rec.payload());
+      if (!e || !e->has_value()) throw std::runtime_error("account event does not decode");
+      if (const auto* changed = std::get_if<events::v1::PasswordChanged>(&**e)) {
+        last = domain::to_instant(changed->changed_at());
+      }
+    }
+  }
+  if (!last) throw std::runtime_error("no PasswordChanged for " + user);
+  return *last;
 }
 
 std::string CommandFixture::metric(const std::string& series) const {

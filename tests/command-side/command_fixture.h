@@ -18,6 +18,7 @@
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "command-side/command_server.h"
@@ -93,6 +94,14 @@ class CommandFixture {
   // a test that moves the clock, or runs across midnight UTC, names the same
   // instant every time it asks for the same slot.
   [[nodiscard]] std::string slot(int days_ahead, int hour, int minute = 0) const;
+  // An owner token for `user` signed with the fixture's JWT secret, issued
+  // at `issued_at`, naming `session_generation` (none: a token as issued
+  // before tokens carried one). For tokens a test cannot get from the API:
+  // one issued in a given second, or by an older build.
+  [[nodiscard]] std::string owner_token(const std::string& user, std::chrono::sys_seconds issued_at,
+                                        std::optional<std::int64_t> session_generation) const;
+  // The changed_at of the account's last PasswordChanged in the log.
+  [[nodiscard]] std::chrono::sys_seconds last_password_change(const std::string& user) const;
   // The stream's last sequence (to prove refused requests append nothing).
   [[nodiscard]] std::uint64_t last_sequence() const;
   // Stops the command server (as a crash would leave the log) and starts a

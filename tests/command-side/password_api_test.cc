@@ -2,7 +2,9 @@
 // command server: a fresh token, login with the new password only, login's
 // answer for a wrong current password, signup's rules for the new one,
 // login's rate limits, and owner tokens issued before the change refused,
-// by this process and (through the account watch) by another.
+// by this process and (through the account watch) by another: also one
+// issued in the change's own second (the session generation, "sgn"), while
+// tokens without a generation (issued by an older build) keep the iat rule.
 #include <doctest/doctest.h>
 
 #include <string>
@@ -178,5 +180,71 @@ TEST_CASE_FIXTURE(CommandFixture,
       },
       std::chrono::seconds(5)));
   CHECK(std::chrono::steady_clock::now() - changed < std::chrono::seconds(5));
+  other.server->stop();
+}
+
+TEST_CASE_FIXTURE(CommandFixture,
+                  "a token of the earlier session issued in the change's own second is refused") {
+  auto [user, old_token] = signup("wes@example.com");
+  auto r = api->post("/v1/auth/password", change_body("correct horse", "battery staple"),
+                     bearer(old_token));
+  REQUIRE(r.status == 200);
+  // iat has whole seconds: the attacker's token of the old session, issued
+  // in the very second the owner changed the password, shares its iat.
+  const auto changed_at = last_password_change(user);
+  const std::string raced = owner_token(user, changed_at, 0);
+  const auto before = last_sequence();
+  auto refused = api->post("/v1/businesses", business_body("wes-1"), bearer(raced));
+  CHECK(refused.status == 401);
+  CHECK(refused.error_code() == "unauthorized");
+  CHECK(api->post("/v1/businesses", business_body("wes-1"), bearer(old_token)).status == 401);
+  CHECK(last_sequence() == before);
+  // The token the change answered, of that same second, works.
+  CHECK(api->post("/v1/businesses", business_body("wes-1"), bearer(r.str("token"))).status == 201);
+  // A second change in the same second ends the first one's session too.
+  auto again = api->post("/v1/auth/password", change_body("battery staple", "third password"),
+                         bearer(r.str("token")));
+  REQUIRE(again.status == 200);
+  CHECK(api->post("/v1/businesses", business_body("wes-2"), bearer(r.str("token"))).status == 401);
+  CHECK(api->post("/v1/businesses", business_body("wes-2"), bearer(again.str("token"))).status ==
+        201);
+}
+
+TEST_CASE_FIXTURE(CommandFixture,
+                  "tokens without a session generation keep the iat rule, the change's second "
+                  "refused") {
+  auto [user, token] = signup("xan@example.com");
+  // Issued by the build before sessions had generations: an account that
+  // never changed its password keeps them working.
+  const std::string claimless = owner_token(user, now(), std::nullopt);
+  CHECK(api->post("/v1/businesses", business_body("xan-1"), bearer(claimless)).status == 201);
+  advance(std::chrono::minutes(1));
+  REQUIRE(
+      api->post("/v1/auth/password", change_body("correct horse", "battery staple"), bearer(token))
+          .status == 200);
+  const auto changed_at = last_password_change(user);
+  CHECK(api->post("/v1/businesses", business_body("xan-2"), bearer(claimless)).status == 401);
+  CHECK(api->post("/v1/businesses", business_body("xan-2"),
+                  bearer(owner_token(user, changed_at, std::nullopt)))
+            .status == 401);
+  CHECK(api->post("/v1/businesses", business_body("xan-2"),
+                  bearer(owner_token(user, changed_at + std::chrono::seconds(1), std::nullopt)))
+            .status == 201);
+}
+
+TEST_CASE_FIXTURE(CommandFixture,
+                  "another process accepts the change's token before the watch tells it") {
+  const OtherProcess other = start_other_process();
+  auto [user, old_token] = signup("yve@example.com");
+  // The other process holds the account (generation 0) in its cache.
+  REQUIRE(other.api->post("/v1/businesses", business_body("yve-1"), bearer(old_token)).status ==
+          201);
+  auto r = api->post("/v1/auth/password", change_body("correct horse", "battery staple"),
+                     bearer(old_token));
+  REQUIRE(r.status == 200);
+  // A generation ahead of its cache sends it to the log at once, watch or not.
+  CHECK(other.api->post("/v1/businesses", business_body("yve-2"), bearer(r.str("token"))).status ==
+        201);
+  CHECK(other.api->post("/v1/businesses", business_body("yve-3"), bearer(old_token)).status == 401);
   other.server->stop();
 }

@@ -113,6 +113,13 @@ TEST_CASE("the emailed token sets the new password once and answers a fresh toke
   CHECK(b.status == 201);
   CHECK(log_in(f, "vic@example.com", "correct horse") == 401);
   CHECK(log_in(f, "vic@example.com", "battery staple") == 200);
+  // The reset ends every earlier session, also a token of the old session
+  // issued in the reset's own second (a thief racing the owner).
+  const std::string business_body =
+      R"({"slug":"vic-2","name":"Vic","time_zone":"UTC","currency":"EUR"})";
+  CHECK(f.api->post("/v1/businesses", business_body, bearer(old_token)).status == 401);
+  const std::string raced = f.owner_token(user, f.last_password_change(user), 0);
+  CHECK(f.api->post("/v1/businesses", business_body, bearer(raced)).status == 401);
 
   // Single use, also for a new process that reads the account from the log.
   const auto after = f.last_sequence();

@@ -56,6 +56,26 @@ TEST_CASE("a logged-in change records the new hash and time, and evolve applies 
   CHECK(fold(ada(), test::through_log(decided.value())) == state);
 }
 
+TEST_CASE("every password change, logged in or by reset, moves the session generation on") {
+  AccountState state = ada();
+  CHECK(state.session_generation == 0);
+  // Two changes within one second: the generation still tells them apart.
+  auto first = decide(state, ChangePassword{"usr_ada", kNewHash, kNow});
+  REQUIRE(first.ok());
+  state = fold(std::move(state), first.value());
+  CHECK(state.session_generation == 1);
+  auto second = decide(state, ChangePassword{"usr_ada", kHash, kNow});
+  REQUIRE(second.ok());
+  state = fold(std::move(state), second.value());
+  CHECK(state.session_generation == 2);
+  state = requested(std::move(state), "req-1", kNow);
+  CHECK(state.session_generation == 2);  // a request alone changes no password
+  auto by_reset = decide(state, reset("req-1", kNow + std::chrono::minutes(1)));
+  REQUIRE(by_reset.ok());
+  state = fold(std::move(state), by_reset.value());
+  CHECK(state.session_generation == 3);
+}
+
 TEST_CASE("a change needs the account and an Argon2id hash, never a plaintext password") {
   CHECK(code_of(decide(AccountState{}, ChangePassword{"usr_ada", kNewHash, kNow})) == "not_found");
   CHECK(code_of(decide(ada(), ChangePassword{"usr_eve", kNewHash, kNow})) == "not_found");

@@ -30,6 +30,11 @@ struct ApplierFixture : ReadSideFixture {
       if (i % 2 == 0) evs.push_back(confirmed("biz_q", bkg));
       append<domain::CalendarEvent>("calendar", "biz_q", evs);
     }
+    // The owner's account, its password changed twice: a session
+    // generation counted once per commit, however often it is delivered.
+    append<domain::AccountEvent>("account", "usr_q", {user_registered("usr_q", 1'790'000'000)});
+    append<domain::AccountEvent>("account", "usr_q", {password_changed("usr_q", 1'790'000'060)});
+    append<domain::AccountEvent>("account", "usr_q", {password_changed("usr_q", 1'790'000'120)});
   }
 
   // Every commit of the log, fetched through a fresh durable consumer (a
@@ -107,6 +112,7 @@ TEST_CASE_FIXTURE(ApplierFixture, "redelivered commits are skipped and the rest 
   CHECK(all->applied_commits == last_position() - 6);
   CHECK(count(url, "SELECT count(*) FROM bookings") == kBookings);
   CHECK(count(url, "SELECT count(*) FROM booking_history") == kBookings + kBookings / 2);
+  CHECK(count(url, "SELECT session_generation FROM accounts WHERE user_id = 'usr_q'") == 2);
   CHECK(dump(url) == expected);
 }
 

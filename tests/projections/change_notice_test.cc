@@ -27,6 +27,17 @@ TEST_CASE("a batch's notice names its projection, position and changed businesse
   CHECK(n.businesses == std::vector<std::string>{"biz_a", "biz_b"});
 }
 
+TEST_CASE("accounts whose password changed travel as user ids beside the businesses") {
+  const auto payloads = encode_changes("main", 43, {"biz_a"}, {"usr_z", "usr_y"});
+  REQUIRE(payloads.size() == 1);
+  CHECK(payloads[0] == "main|43|biz_a,usr_y,usr_z");
+  const ChangeNotice n = decoded(payloads[0]);
+  CHECK(n.position == std::optional<std::uint64_t>(43));
+  CHECK(n.businesses == std::vector<std::string>{"biz_a"});
+  CHECK(n.accounts == std::vector<std::string>{"usr_y", "usr_z"});
+  CHECK(decoded("main|44|usr_x").businesses.empty());
+}
+
 TEST_CASE("a batch that changed no business still reports its position") {
   const auto payloads = encode_changes("main", 7, {});
   REQUIRE(payloads.size() == 1);

@@ -11,8 +11,12 @@ namespace {
 
 constexpr std::int64_t kBase = 1'780'000'000;  // 2026-05-28T20:26:40Z
 
-// Phase 1: two businesses, services, schedules, 30 bookings.
+// Phase 1: two owners' accounts, two businesses, services, schedules, 30
+// bookings.
 void phase_one(ReadSideFixture& f) {
+  f.append<domain::AccountEvent>("account", "usr_a", {user_registered("usr_a", kBase)});
+  f.append<domain::AccountEvent>("account", "usr_b", {user_registered("usr_b", kBase)});
+  f.append<domain::AccountEvent>("account", "usr_a", {password_changed("usr_a", kBase + 60)});
   f.append<domain::BusinessEvent>(
       "business", "biz_a",
       {business_created("biz_a", "studio-a", "usr_a", "Europe/London", policy(15, 60, 60, 0)),
@@ -64,6 +68,13 @@ void phase_one(ReadSideFixture& f) {
 
 // Phase 2: every kind of change.
 void phase_two(ReadSideFixture& f) {
+  f.append<domain::AccountEvent>("account", "usr_a", {reset_requested("usr_a", kBase + 120)});
+  f.append<domain::AccountEvent>("account", "usr_a", {password_changed("usr_a", kBase + 180)});
+  // Two changes in one commit count twice (the aggregate appends one per
+  // commit; the read model does not rely on it).
+  f.append<domain::AccountEvent>(
+      "account", "usr_b",
+      {password_changed("usr_b", kBase + 240), password_changed("usr_b", kBase + 240)});
   f.append<domain::BusinessEvent>("business", "biz_a",
                                   {[] {
                                      v1::BusinessProfileUpdated e;
@@ -165,6 +176,13 @@ TEST_CASE_FIXTURE(ReadSideFixture, "live projection with a restart equals a clea
     CHECK(count(live, "SELECT sum(bookings_count) FROM customers") == 30);
     CHECK(count(live, "SELECT count(*) FROM customers WHERE business_id='biz_a'") == 7);
     CHECK(count(live, "SELECT count(*) FROM date_overrides") == 2);
+    // Session generations: the number of password changes, and the last.
+    CHECK(count(live, "SELECT count(*) FROM accounts") == 2);
+    CHECK(count(live, "SELECT session_generation FROM accounts WHERE user_id='usr_a'") == 2);
+    CHECK(count(live, "SELECT session_generation FROM accounts WHERE user_id='usr_b'") == 2);
+    CHECK(count(live,
+                "SELECT extract(epoch FROM password_changed_at)::bigint FROM accounts"
+                " WHERE user_id='usr_a'") == kBase + 180);
     // The terms each booking was made under, kept through its reschedule
     // (bkg_4) and the business's policy change; none for those without.
     CHECK(count(live,

@@ -19,7 +19,7 @@ AvailabilityData rows_of(const std::string& business_id) {
 
 ChangeNotice changed(std::vector<std::string> businesses, std::optional<std::uint64_t> position,
                      std::string projection = "main") {
-  return ChangeNotice{std::move(projection), position, false, std::move(businesses)};
+  return ChangeNotice{std::move(projection), position, false, std::move(businesses), {}};
 }
 
 const domain::Instant kReadAt{std::chrono::seconds{1'000'000}};
@@ -69,7 +69,7 @@ TEST_CASE("a notice that everything changed drops every entry") {
   c.connected(0);
   cache_rows(c, "k1", "biz_a");
   cache_rows(c, "k2", "biz_b");
-  c.apply(ChangeNotice{"main", 0, true, {}});
+  c.apply(ChangeNotice{"main", 0, true, {}, {}});
   CHECK(find(c, "k1") == nullptr);
   CHECK(find(c, "k2") == nullptr);
   CHECK(c.stats().position == std::optional<std::uint64_t>(0));
@@ -104,7 +104,7 @@ TEST_CASE("a reset moves the position back, so requests ahead of it read the dat
   AvailabilityCache c("main", 10);
   c.connected(500);
   CHECK(c.usable(400));
-  c.apply(ChangeNotice{"main", 0, true, {}});
+  c.apply(ChangeNotice{"main", 0, true, {}, {}});
   CHECK_FALSE(c.usable(400));
   c.apply(changed({"biz_a"}, 400));
   CHECK(c.usable(400));

@@ -2,8 +2,8 @@
 // running projector (which also creates the read-only role), and
 // slotwise-query's routes on a real HTTP server on a free port, connected to
 // PostgreSQL as the read-only role, with a fixed clock and, as in
-// production, the availability cache kept exact by a ChangeListener. Owner
-// tokens are real HS256 JWTs.
+// production, the availability cache and the owner sessions kept exact by a
+// ChangeListener. Owner tokens are real HS256 JWTs.
 #pragma once
 
 #include <httplib.h>
@@ -46,6 +46,7 @@ struct QueryFixture : ReadSideFixture {
   query::ReadStore read_store{pool};
   query::Access access{test_jwt(), "feed-secret-for-tests"};
   query::AvailabilityCache cache{"main", 1000};
+  query::OwnerSessions sessions{"main", 1000};
   std::unique_ptr<query::ChangeListener> listener;
   std::unique_ptr<query::QueryApi> api;
   std::unique_ptr<service::HttpServer> server;
@@ -63,14 +64,15 @@ struct QueryFixture : ReadSideFixture {
     // outlast 500 ms, letting the listener back before the request is made.
     query::ChangeListenerOptions listening;
     listening.retry = std::chrono::seconds(3);
-    listener = std::make_unique<query::ChangeListener>(query::with_user(db, "slotwise_query"),
-                                                       "main", cache, logger, listening);
+    listener = std::make_unique<query::ChangeListener>(
+        query::with_user(db, "slotwise_query"), "main",
+        std::vector<query::ChangeSink*>{&cache, &sessions}, logger, listening);
     listener->start();
     REQUIRE(wait_cache_connected());
     query::QueryOptions o;
     o.clock = [this] { return domain::Instant{std::chrono::seconds{now_seconds.load()}}; };
     o.min_position_wait = min_position_wait;
-    api = std::make_unique<query::QueryApi>(read_store, access, o, metrics, &cache);
+    api = std::make_unique<query::QueryApi>(read_store, access, o, metrics, &cache, &sessions);
     server = std::make_unique<service::HttpServer>(service::HttpServerOptions{}, logger, metrics);
     api->install(*server);
     auto port = server->start();

@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "domain/account.h"
 #include "domain/business.h"
 #include "domain/calendar.h"
 
@@ -181,6 +182,31 @@ inline domain::CalendarEvent rescheduled(const std::string& biz, const std::stri
   e.set_business_id(biz);
   *e.mutable_start() = at(start);
   *e.mutable_end() = at(start + 60LL * minutes);
+  return e;
+}
+
+inline domain::AccountEvent user_registered(const std::string& user, std::int64_t when) {
+  v1::UserRegistered e;
+  e.set_user_id(user);
+  e.set_email(user + "@example.com");
+  e.set_name("Owner");
+  e.set_password_hash("$argon2id$v=19$m=64,t=1,p=1$c2FsdHNhbHQ$aGFzaA");
+  *e.mutable_registered_at() = at(when);
+  return e;
+}
+inline domain::AccountEvent password_changed(const std::string& user, std::int64_t when) {
+  v1::PasswordChanged e;
+  e.set_user_id(user);
+  e.set_password_hash("$argon2id$v=19$m=64,t=1,p=1$bmV3c2FsdA$bmV3");
+  *e.mutable_changed_at() = at(when);
+  return e;
+}
+inline domain::AccountEvent reset_requested(const std::string& user, std::int64_t when) {
+  v1::PasswordResetRequested e;
+  e.set_user_id(user);
+  e.set_request_id("0123456789abcdef0123456789abcdef");
+  *e.mutable_requested_at() = at(when);
+  *e.mutable_expires_at() = at(when + 3600);
   return e;
 }
 

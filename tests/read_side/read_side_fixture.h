@@ -162,9 +162,9 @@ class RunningProjector {
 
 inline const std::vector<std::string>& read_model_tables() {
   static const std::vector<std::string> tables = {
-      "businesses",       "services",  "calendars",   "date_overrides", "bookings",
-      "booking_history",  "customers", "daily_stats", "dead_letters",   "unknown_event_types",
-      "aggregate_backlog"};
+      "businesses",        "services",  "calendars",   "date_overrides", "bookings",
+      "booking_history",   "customers", "daily_stats", "dead_letters",   "unknown_event_types",
+      "aggregate_backlog", "accounts"};
   return tables;
 }
 
