@@ -9,6 +9,7 @@
 #include <doctest/doctest.h>
 
 #include "tests/command-side/command_fixture.h"
+#include "tests/notifier/linked_settings.h"
 #include "tests/notifier/mail_text.h"
 #include "tests/notifier/notifier_fixture.h"
 #include "tests/notifier/stored_text.h"
@@ -16,21 +17,6 @@
 
 namespace slotwise::testing {
 namespace {
-
-// Notifier settings with links on, as ops/run gives them.
-notifier::NotifierSettings linked_settings(const CommandFixture& f, const std::string& db,
-                                           const std::string& smtp_url) {
-  auto settings = notifier_settings(f.nats.url(), db, smtp_url);
-  const auto no_env = [](const std::string&) -> std::optional<std::string> { return std::nullopt; };
-  auto config = service::Config::parse(
-      "public_base_url = http://localhost:8080\nmanage_key_file = " + f.secret_file + "\n", "test",
-      no_env);
-  REQUIRE(config.ok());
-  auto loaded = notifier::load_settings(config.value());
-  REQUIRE(loaded.ok());
-  settings.planner.plan.links = loaded.value().planner.plan.links;
-  return settings;
-}
 
 ApiResponse request_reset(const CommandFixture& f, const std::string& email) {
   return f.api->post("/v1/auth/password-reset", R"({"email":")" + email + R"("})");
