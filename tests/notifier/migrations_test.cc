@@ -182,12 +182,9 @@ TEST_CASE("0004 removes the link tokens stored before it, for every status") {
 TEST_CASE("0005 marks the accounts already mirrored as applied up to the checkpoint") {
   testing::PostgresServerFixture pg;
   pqxx::connection c(pg.url());
-  const auto embedded = notifier_migrations();
-  std::size_t before = 0;
-  while (before < embedded.size() && embedded[before].name < "notifier_0005") ++before;
-  REQUIRE(before < embedded.size());
-  CHECK(embedded[before].name == "notifier_0005_user_password_changes.sql");
-  REQUIRE(projections::apply_migrations(c, embedded.subspan(0, before)).ok());
+  const auto [before, from] = split_at("notifier_0005");
+  CHECK(from.front().name == "notifier_0005_user_password_changes.sql");
+  REQUIRE(projections::apply_migrations(c, before).ok());
   {
     pqxx::work tx(c);
     tx.exec0("INSERT INTO notifier_checkpoints (consumer, position) VALUES ('notifier', 42)");
@@ -196,7 +193,7 @@ TEST_CASE("0005 marks the accounts already mirrored as applied up to the checkpo
         " 'Old')");
     tx.commit();
   }
-  REQUIRE(projections::apply_migrations(c, embedded.subspan(before)).ok());
+  REQUIRE(projections::apply_migrations(c, from).ok());
   pqxx::read_transaction tx(c);
   const auto row = tx.exec1(
       "SELECT applied_sequence, applied_event, password_changes FROM notifier_users"
