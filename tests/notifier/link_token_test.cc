@@ -13,6 +13,7 @@
 #include "notifier/mime.h"
 #include "notifier/password_reset_mail.h"
 #include "notifier/templates.h"
+#include "tests/notifier/booking_email.h"
 
 namespace slotwise::notifier {
 namespace {
@@ -23,24 +24,9 @@ const std::string kKey = "test-secret-of-at-least-thirty-two-bytes-0123456789";
 std::string confirmation(const Links& links, const std::string& booking) {
   const BusinessFacts biz{"biz_t", "Salon Ünïcode", "Europe/Paris", "owner@example.com",
                           "1 rue de la Paix"};
-  BookingFacts b;
-  b.booking_id = booking;
-  b.business_id = "biz_t";
-  b.service_name = "Cut";
-  b.start = domain::Instant{std::chrono::seconds{1'790'000'000}};
-  b.end = b.start + std::chrono::hours(1);
-  b.customer_name = "Ann";
-  b.customer_email = "ann@example.com";
-  const Rendered r = render(Kind::kConfirmation, biz, b, b.start, links);
-  Email e;
+  Email e = testing::booking_email(Kind::kConfirmation, biz, booking, links);
   e.from = {"SlotWise", "notifications@slotwise.localhost"};
-  e.to = {"Ann", "ann@example.com"};
-  e.subject = r.subject;
-  e.message_id = message_id(booking + ".confirmation.0", "slotwise.localhost");
   e.date = "Wed, 25 Nov 2026 22:00:00 +0000";
-  e.text = r.text;
-  e.html = r.html;
-  e.ics = r.ics;
   return render_mime(e);
 }
 

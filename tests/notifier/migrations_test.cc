@@ -18,6 +18,7 @@
 #include "notifier/password_reset_mail.h"
 #include "notifier/templates.h"
 #include "projections/migrations.h"
+#include "tests/notifier/booking_email.h"
 #include "tests/notifier/stored_text.h"
 #include "tests/support/postgres_server.h"
 
@@ -39,24 +40,8 @@ split_at(const std::string& name) {
 // A message as the planner rendered it before 0004: the link with its token.
 std::string old_message(Kind kind, const std::string& booking) {
   const BusinessFacts biz{"biz_m", "Salon", "Europe/Paris", "owner@example.com", "1 rue"};
-  BookingFacts b;
-  b.booking_id = booking;
-  b.business_id = "biz_m";
-  b.service_name = "Cut";
-  b.start = domain::Instant{std::chrono::seconds{1'790'000'000}};
-  b.end = b.start + std::chrono::hours(1);
-  b.customer_name = "Ann";
-  b.customer_email = "ann@example.com";
-  const Rendered r =
-      render(kind, biz, b, b.start, links_for({"http://localhost:8080", kKey}, booking, "salon"));
-  Email e;
-  e.to = {"Ann", "ann@example.com"};
-  e.subject = r.subject;
-  e.message_id = message_id(notification_id(booking, kind, 0), "slotwise.localhost");
-  e.text = r.text;
-  e.html = r.html;
-  e.ics = r.ics;
-  return render_mime(e);
+  return render_mime(testing::booking_email(
+      kind, biz, booking, links_for({"http://localhost:8080", kKey}, booking, "salon")));
 }
 
 void insert(pqxx::work& tx, const std::string& id, const std::string& kind,
@@ -73,12 +58,9 @@ void insert(pqxx::work& tx, const std::string& id, const std::string& kind,
 TEST_CASE("0002 marks the bookings already mirrored as applied up to the checkpoint") {
   testing::PostgresServerFixture pg;
   pqxx::connection c(pg.url());
-  const auto embedded = notifier_migrations();
-  std::size_t before = 0;
-  while (before < embedded.size() && embedded[before].name < "notifier_0002") ++before;
-  REQUIRE(before < embedded.size());
-  CHECK(embedded[before].name == "notifier_0002_booking_applied.sql");
-  REQUIRE(projections::apply_migrations(c, embedded.subspan(0, before)).ok());
+  const auto [before, from] = split_at("notifier_0002");
+  CHECK(from.front().name == "notifier_0002_booking_applied.sql");
+  REQUIRE(projections::apply_migrations(c, before).ok());
   {
     pqxx::work tx(c);
     tx.exec0("INSERT INTO notifier_checkpoints (consumer, position) VALUES ('notifier', 42)");
@@ -88,7 +70,7 @@ TEST_CASE("0002 marks the bookings already mirrored as applied up to the checkpo
         " now(), now(), 'Ann', 'ann@example.com', 'confirmed', 2)");
     tx.commit();
   }
-  REQUIRE(projections::apply_migrations(c, embedded.subspan(before)).ok());
+  REQUIRE(projections::apply_migrations(c, from).ok());
   pqxx::read_transaction tx(c);
   const auto row = tx.exec1(
       "SELECT applied_sequence, applied_event, revision FROM notifier_bookings"
