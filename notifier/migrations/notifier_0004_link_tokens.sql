@@ -83,19 +83,43 @@ END $$;
 -- again when it is sent. A planned reset email cannot: its ref needs the
 -- link's expiry to the second, which the outbox never held; it is failed
 -- (the owner asks for a new link; one lives an hour).
-UPDATE notifications n
-   SET message = r.redacted,
-       link_token = CASE WHEN n.status = 'planned'
-                          AND n.kind IN ('confirmation', 'reschedule', 'reminder_1', 'reminder_2')
-                         THEN 'manage:' || n.booking_id ELSE '' END,
-       status = CASE WHEN n.status = 'planned' AND n.kind = 'password_reset'
-                     THEN 'failed' ELSE n.status END,
-       last_error = CASE WHEN n.status = 'planned' AND n.kind = 'password_reset'
-                         THEN 'its reset link was removed from the outbox (notifier_0004); '
-                              'ask for a new one' ELSE n.last_error END
-  FROM (SELECT id, pg_temp.notifier_0004_redact_message(message) AS redacted
-          FROM notifications WHERE channel = 'email') r
- WHERE r.id = n.id AND r.redacted <> n.message;
+--
+-- The tokens sit inside base64 parts, split over 76-character lines, so no
+-- LIKE on the stored text can tell which rows hold one: every email is
+-- decoded. It is done in pages of 200 rows in primary key order (keyset, no
+-- OFFSET), one UPDATE a page: one UPDATE of every email hash-joined all the
+-- rewritten messages, spilling them to temporary files as large as the
+-- outbox; a page's fit in work_mem. The pages still share the migration's
+-- one transaction with its schema_migrations row. Each row's outcome is
+-- what one UPDATE of every email gave.
+DO $$
+DECLARE
+  page_size constant integer := 200;
+  last_id text := '';  -- ids are non-empty: '' sorts before every one
+  page_end text;
+BEGIN
+  LOOP
+    SELECT max(p.id) INTO page_end
+      FROM (SELECT id FROM notifications
+             WHERE channel = 'email' AND id > last_id ORDER BY id LIMIT page_size) p;
+    EXIT WHEN page_end IS NULL;
+    UPDATE notifications n
+       SET message = r.redacted,
+           link_token = CASE WHEN n.status = 'planned'
+                              AND n.kind IN ('confirmation', 'reschedule', 'reminder_1', 'reminder_2')
+                             THEN 'manage:' || n.booking_id ELSE '' END,
+           status = CASE WHEN n.status = 'planned' AND n.kind = 'password_reset'
+                         THEN 'failed' ELSE n.status END,
+           last_error = CASE WHEN n.status = 'planned' AND n.kind = 'password_reset'
+                             THEN 'its reset link was removed from the outbox (notifier_0004); '
+                                  'ask for a new one' ELSE n.last_error END
+      FROM (SELECT id, pg_temp.notifier_0004_redact_message(message) AS redacted
+              FROM notifications
+             WHERE channel = 'email' AND id > last_id AND id <= page_end) r
+     WHERE r.id = n.id AND r.redacted <> n.message;
+    last_id := page_end;
+  END LOOP;
+END $$;
 
 DROP FUNCTION pg_temp.notifier_0004_redact_message(text);
 DROP FUNCTION pg_temp.notifier_0004_redact(text);

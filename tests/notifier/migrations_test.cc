@@ -3,12 +3,17 @@
 // the upgrade does not apply their events a second time; 0004 replaces the
 // link tokens stored in outbox messages before it by the placeholder,
 // whatever the row's status, keeps a planned customer email deliverable
-// byte for byte and fails a planned reset email (its ref cannot be known);
+// byte for byte and fails a planned reset email (its ref cannot be known),
+// a page of emails per statement with every row as one statement left it;
 // 0005 does for the accounts what 0002 does for bookings (their password
 // changes get no notice on a replay).
 #include <doctest/doctest.h>
 
 #include <pqxx/pqxx>
+
+#include <map>
+#include <set>
+#include <vector>
 
 #include "auth/derived_ids.h"
 #include "notifier/link_token.h"
@@ -37,20 +42,91 @@ split_at(const std::string& name) {
   return {embedded.subspan(0, before), embedded.subspan(before)};
 }
 
-// A message as the planner rendered it before 0004: the link with its token.
-std::string old_message(Kind kind, const std::string& booking) {
+// A message as the planner rendered it before 0004: the link with its token
+// (or, `placeholder`, as 0004 leaves it: notifier_link_token_test shows the
+// two are the same bytes but for the token).
+std::string old_message(Kind kind, const std::string& booking, bool placeholder = false) {
   const BusinessFacts biz{"biz_m", "Salon", "Europe/Paris", "owner@example.com", "1 rue"};
-  return render_mime(testing::booking_email(
-      kind, biz, booking, links_for({"http://localhost:8080", kKey}, booking, "salon")));
+  Links links = links_for({"http://localhost:8080", kKey}, booking, "salon");
+  if (placeholder) links.manage = without_token(links.manage);
+  return render_mime(testing::booking_email(kind, biz, booking, links));
+}
+
+// The reset email of `link`, as the planner rendered it before 0004.
+std::string reset_message(const std::string& link, domain::Instant expires) {
+  const Rendered reset = render_password_reset("Owner", link, expires);
+  Email mail;
+  mail.to = {"Owner", "owner@example.com"};
+  mail.message_id = "<usr_A.password_reset.0123abcd@slotwise.localhost>";
+  mail.text = reset.text;
+  mail.html = reset.html;
+  return render_mime(mail);
 }
 
 void insert(pqxx::work& tx, const std::string& id, const std::string& kind,
-            const std::string& status, const std::string& message) {
+            const std::string& status, const std::string& message,
+            const std::string& channel = "email") {
   tx.exec_params(
-      "INSERT INTO notifications (id, business_id, booking_id, kind, revision, recipient,"
-      " subject, message, due_at, status, next_attempt_at, planned_seq)"
-      " VALUES ($1, 'biz_m', 'bkg_m1', $2, 0, 'ann@example.com', 's', $3, now(), $4, now(), 1)",
-      id, kind, message, status);
+      "INSERT INTO notifications (id, business_id, booking_id, kind, channel, revision,"
+      " recipient, subject, message, due_at, status, next_attempt_at, planned_seq)"
+      " VALUES ($1, 'biz_m', 'bkg_m1', $2, $5, 0, 'ann@example.com', 's', $3, now(), $4, now(),"
+      " 1)",
+      id, kind, message, status, channel);
+}
+
+// What 0004 may change in an outbox row.
+struct Outcome {
+  std::string message;
+  std::string status;
+  std::string link_token;
+  std::string last_error;
+};
+
+// A row seeded before 0004, and what 0004 leaves of it.
+struct Seed {
+  std::string kind;
+  std::string status;
+  std::string channel;
+  std::string message;
+  Outcome after;
+};
+
+// How many emails 0004 reads and rewrites in one statement (its page_size).
+constexpr std::size_t kPage = 200;
+
+// One of each kind of row, each with its outcome.
+std::vector<Seed> seeds() {
+  const domain::Instant expires{std::chrono::seconds{1'790'003'600}};
+  const std::string link = password_reset_link({"http://localhost:8080", kKey},
+                                               "usr_AAAAAAAAAAAAAAAAAAAAAA", "0123abcd", expires);
+  const std::string owner = old_message(Kind::kOwnerNewBooking, "bkg_m1");
+  // Planned without links: no token, nothing to derive.
+  const BusinessFacts biz{"biz_m", "Salon", "Europe/Paris", "owner@example.com", "1 rue"};
+  const std::string plain =
+      render_mime(testing::booking_email(Kind::kConfirmation, biz, "bkg_m1", {}));
+  // Not an email (a token-bearing message in an SMS row): not read.
+  const std::string sms = old_message(Kind::kReminderSecond, "bkg_m1");
+  return {
+      {"confirmation",
+       "planned",
+       "email",
+       old_message(Kind::kConfirmation, "bkg_m1"),
+       {old_message(Kind::kConfirmation, "bkg_m1", true), "planned", "manage:bkg_m1", ""}},
+      {"reminder_1",
+       "sent",
+       "email",
+       old_message(Kind::kReminderFirst, "bkg_m1"),
+       {old_message(Kind::kReminderFirst, "bkg_m1", true), "sent", "", ""}},
+      {"owner_new_booking", "planned", "email", owner, {owner, "planned", "", ""}},
+      {"password_reset",
+       "planned",
+       "email",
+       reset_message(link, expires),
+       {reset_message(without_token(link), expires), "failed", "",
+        "its reset link was removed from the outbox (notifier_0004); ask for a new one"}},
+      {"confirmation", "planned", "email", plain, {plain, "planned", "", ""}},
+      {"reminder_2", "planned", "sms", sms, {sms, "planned", "", ""}},
+  };
 }
 
 }  // namespace
@@ -94,12 +170,6 @@ TEST_CASE("0004 removes the link tokens stored before it, for every status") {
   const std::string reset_link = password_reset_link(
       {"http://localhost:8080", kKey}, "usr_AAAAAAAAAAAAAAAAAAAAAA", "0123abcd", expires);
   const std::string reset_mac = reset_link.substr(reset_link.rfind('.') + 1);
-  const Rendered reset = render_password_reset("Owner", reset_link, expires);
-  Email reset_mail;
-  reset_mail.to = {"Owner", "owner@example.com"};
-  reset_mail.message_id = "<usr_A.password_reset.0123abcd@slotwise.localhost>";
-  reset_mail.text = reset.text;
-  reset_mail.html = reset.html;
   const std::string confirmation = old_message(Kind::kConfirmation, "bkg_m1");
   const std::string owner = old_message(Kind::kOwnerNewBooking, "bkg_m1");
   {
@@ -113,8 +183,9 @@ TEST_CASE("0004 removes the link tokens stored before it, for every status") {
            old_message(Kind::kReminderSecond, "bkg_m1"));
     insert(tx, "bkg_m1.owner_new_booking.0", "owner_new_booking", "planned", owner);
     insert(tx, "usr_A.password_reset.0123abcd", "password_reset", "planned",
-           render_mime(reset_mail));
-    insert(tx, "usr_A.password_reset.old", "password_reset", "sent", render_mime(reset_mail));
+           reset_message(reset_link, expires));
+    insert(tx, "usr_A.password_reset.old", "password_reset", "sent",
+           reset_message(reset_link, expires));
     tx.commit();
   }
   // Written the old way: the tokens are there.
@@ -159,6 +230,66 @@ TEST_CASE("0004 removes the link tokens stored before it, for every status") {
   const auto reset_row = row("usr_A.password_reset.0123abcd");
   CHECK(reset_row[1].as<std::string>() == "failed");
   CHECK(reset_row[3].as<std::string>().find("notifier_0004") != std::string::npos);
+}
+
+TEST_CASE("0004 rewrites a page of emails per statement, every row as one statement did") {
+  testing::PostgresServerFixture pg;
+  pqxx::connection c(pg.url());
+  const auto [before, from] = split_at("notifier_0004");
+  REQUIRE(projections::apply_migrations(c, before).ok());
+  // 600 rows, 500 of them emails: pages of 200, 200 and 100. The ids
+  // ("row0", "row1", "row10", ...) sort otherwise than they were inserted.
+  const std::vector<Seed> kinds = seeds();
+  constexpr std::size_t kRows = 600;
+  {
+    pqxx::work tx(c);
+    for (std::size_t i = 0; i < kRows; ++i) {
+      const Seed& seed = kinds[i % kinds.size()];
+      insert(tx, "row" + std::to_string(i), seed.kind, seed.status, seed.message, seed.channel);
+    }
+    tx.commit();
+  }
+
+  REQUIRE(projections::apply_migrations(c, from).ok());
+  // Recorded once: starting again runs nothing.
+  const auto again = projections::apply_migrations(c, from);
+  REQUIRE(again.ok());
+  CHECK(again.value() == 0);
+  pqxx::read_transaction tx(c);
+  CHECK(tx.exec1("SELECT count(*) FROM schema_migrations WHERE name LIKE 'notifier_0004%'")[0]
+            .as<int>() == 1);
+  // Each row with the statement that last wrote it (transaction, command).
+  const auto rows = tx.exec(
+      "SELECT id, message, status, link_token, last_error, channel,"
+      " xmin::text || '/' || cmin::text FROM notifications ORDER BY id");
+  REQUIRE(rows.size() == kRows);
+  std::map<std::string, std::set<std::size_t>> pages_by_statement;
+  std::size_t emails = 0;
+  for (const auto& row : rows) {
+    const std::string id = row[0].as<std::string>();
+    CAPTURE(id);
+    const Seed& seed = kinds[std::stoul(id.substr(3)) % kinds.size()];
+    CHECK(row[1].as<std::string>() == seed.after.message);
+    CHECK(row[2].as<std::string>() == seed.after.status);
+    CHECK(row[3].as<std::string>() == seed.after.link_token);
+    CHECK(row[4].as<std::string>() == seed.after.last_error);
+    if (row[5].as<std::string>() != "email") continue;
+    if (seed.after.message != seed.message) {
+      pages_by_statement[row[6].as<std::string>()].insert(emails / kPage);
+    }
+    ++emails;
+  }
+  // One UPDATE a page: each rewrote rows of one page only, and each page
+  // (all three hold rewritten rows) had its own.
+  CHECK(emails == 500);
+  CHECK(pages_by_statement.size() == 3);
+  std::set<std::size_t> pages;
+  for (const auto& statement : pages_by_statement) {
+    CAPTURE(statement.first);
+    CHECK(statement.second.size() == 1);
+    pages.insert(statement.second.begin(), statement.second.end());
+  }
+  CHECK(pages.size() == 3);
 }
 
 TEST_CASE("0005 marks the accounts already mirrored as applied up to the checkpoint") {
