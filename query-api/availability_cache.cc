@@ -104,41 +104,21 @@ void AvailabilityCache::Entry::remember(const std::string& variant, domain::Inst
 
 AvailabilityCache::AvailabilityCache(std::string projection, std::size_t capacity,
                                      std::size_t max_bytes)
-    : projection_(std::move(projection)),
-      capacity_(std::max<std::size_t>(capacity, 1)),
+    : capacity_(std::max<std::size_t>(capacity, 1)),
       max_bytes_(max_bytes),
+      ledger_(std::move(projection), capacity_, &projections::ChangeNotice::businesses),
       entries_(capacity_) {}
 
 void AvailabilityCache::drop(const std::shared_ptr<const Entry>& entry) {
   if (entry) entry->detach();
 }
 
-bool AvailabilityCache::usable(std::optional<std::uint64_t> min_position) const {
-  if (!connected_.load()) return false;
-  if (!min_position) return true;
-  return has_position_.load() && position_.load() >= *min_position;
-}
-
-std::uint64_t AvailabilityCache::read_token() const { return counter_.load(); }
-
-bool AvailabilityCache::valid(const Entry& entry) const {
-  if (entry.token() < everything_) return false;
-  const auto it = invalidated_.find(entry.data().business.business_id);
-  return it == invalidated_.end() || it->second <= entry.token();
-}
-
-void AvailabilityCache::invalidate_everything() {
-  everything_ = ++counter_;
-  invalidated_.clear();
-  ++invalidations_;
-}
-
 std::shared_ptr<const AvailabilityCache::Entry> AvailabilityCache::find(const std::string& key,
                                                                         domain::Instant now) {
-  const std::lock_guard lock(mu_);
+  const std::lock_guard lock(ledger_.mutex());
   auto* found = entries_.find(key);
   if (found == nullptr) return nullptr;
-  if (!valid(**found)) {
+  if (!ledger_.valid((*found)->data().business.business_id, (*found)->token())) {
     drop(*found);
     entries_.erase(key);
     return nullptr;
@@ -152,8 +132,8 @@ std::shared_ptr<const AvailabilityCache::Entry> AvailabilityCache::insert(const 
                                                                           domain::Instant read_at,
                                                                           AvailabilityData data) {
   auto entry = std::make_shared<const Entry>(token, read_at, std::move(data));
-  const std::lock_guard lock(mu_);
-  if (!connected_.load() || !valid(*entry)) return entry;
+  const std::lock_guard lock(ledger_.mutex());
+  if (!ledger_.may_keep(entry->data().business.business_id, entry->token())) return entry;
   entry->attach(bytes_);
   if (auto displaced = entries_.put(key, entry)) drop(*displaced);
   while (entries_.size() > 1 && bytes_->load() > static_cast<std::int64_t>(max_bytes_)) {
@@ -162,48 +142,14 @@ std::shared_ptr<const AvailabilityCache::Entry> AvailabilityCache::insert(const 
   return entry;
 }
 
-void AvailabilityCache::connected(std::uint64_t position) {
-  const std::lock_guard lock(mu_);
-  invalidate_everything();
-  position_.store(position);
-  has_position_.store(true);
-  connected_.store(true);
-}
-
-void AvailabilityCache::disconnected() {
-  const std::lock_guard lock(mu_);
-  connected_.store(false);
-  has_position_.store(false);
-  invalidate_everything();
-}
-
-void AvailabilityCache::apply(const projections::ChangeNotice& notice) {
-  if (notice.projection != projection_) return;
-  const std::lock_guard lock(mu_);
-  if (notice.everything) {
-    invalidate_everything();
-  } else {
-    for (const std::string& business : notice.businesses) {
-      invalidated_[business] = ++counter_;
-      ++invalidations_;
-    }
-    if (invalidated_.size() > 4 * capacity_) invalidate_everything();
-  }
-  // After the invalidations: a reader that sees this position sees them.
-  if (notice.position) {
-    position_.store(*notice.position);
-    has_position_.store(true);
-  }
-}
-
 AvailabilityCache::Stats AvailabilityCache::stats() const {
-  const std::lock_guard lock(mu_);
+  const std::lock_guard lock(ledger_.mutex());
   Stats s;
   s.entries = entries_.size();
   s.bytes = static_cast<std::uint64_t>(std::max<std::int64_t>(bytes_->load(), 0));
-  s.invalidations = invalidations_;
-  s.connected = connected_.load();
-  if (has_position_.load()) s.position = position_.load();
+  s.invalidations = ledger_.invalidations();
+  s.connected = ledger_.is_connected();
+  s.position = ledger_.position();
   return s;
 }
 

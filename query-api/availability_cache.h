@@ -15,9 +15,10 @@
 //    until the first listed slot leaves the notice window or the next hold
 //    expires; the next minute when the days reach the horizon's edge).
 //
-// Invalidation: the projector's change notices (projections/change_notice.h)
-// name each business it changed, in commit order; ChangeListener feeds them
-// to apply(). Every invalidation takes the next number of a counter. A
+// Invalidation (InvalidationLedger, invalidation_ledger.h, keyed by business
+// id): the projector's change notices (projections/change_notice.h) name
+// each business it changed, in commit order; ChangeListener feeds them to
+// apply(). Every invalidation takes the next number of a counter. A
 // reader takes read_token() (the counter's value) BEFORE it reads the
 // database; its entry is valid while no invalidation of its business and no
 // "everything" invalidation has a larger number. A notice is delivered only
@@ -40,8 +41,9 @@
 // invalidation numbers are folded into one "everything" number when they
 // outgrow 4 x capacity.
 //
-// Thread safety: every member is thread-safe. One mutex guards the maps and
-// is never held while reading the database or rendering.
+// Thread safety: every member is thread-safe. One mutex, the ledger's,
+// guards the entries and the ledger's numbers, and is never held while
+// reading the database or rendering.
 // Errors: none.
 #pragma once
 
@@ -51,12 +53,12 @@
 #include <mutex>
 #include <optional>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
 #include "common/lru_cache.h"
 #include "projections/change_notice.h"
 #include "query-api/change_sink.h"
+#include "query-api/invalidation_ledger.h"
 #include "query-api/read_store.h"
 
 namespace slotwise::query {
@@ -122,8 +124,10 @@ class AvailabilityCache final : public ChangeSink {
   AvailabilityCache(std::string projection, std::size_t capacity,
                     std::size_t max_bytes = kDefaultMaxBytes);
 
-  [[nodiscard]] bool usable(std::optional<std::uint64_t> min_position) const;
-  [[nodiscard]] std::uint64_t read_token() const;
+  [[nodiscard]] bool usable(std::optional<std::uint64_t> min_position) const {
+    return ledger_.usable(min_position);
+  }
+  [[nodiscard]] std::uint64_t read_token() const { return ledger_.read_token(); }
   // A valid entry whose rows serve `now`, or nullptr (an invalidated one is
   // dropped).
   [[nodiscard]] std::shared_ptr<const Entry> find(const std::string& key, domain::Instant now);
@@ -133,31 +137,21 @@ class AvailabilityCache final : public ChangeSink {
                                       domain::Instant read_at, AvailabilityData data);
 
   // The listener's side (change_sink.h).
-  void connected(std::uint64_t position) override;
-  void disconnected() override;
-  void apply(const projections::ChangeNotice& notice) override;
+  void connected(std::uint64_t position) override { ledger_.connected(position); }
+  void disconnected() override { ledger_.disconnected(); }
+  void apply(const projections::ChangeNotice& notice) override { ledger_.apply(notice); }
 
   [[nodiscard]] Stats stats() const;
 
  private:
-  [[nodiscard]] bool valid(const Entry& entry) const;           // mu_ held
-  void invalidate_everything();                                 // mu_ held
   static void drop(const std::shared_ptr<const Entry>& entry);  // uncounts it
 
-  const std::string projection_;
   const std::size_t capacity_;
   const std::size_t max_bytes_;
   const std::shared_ptr<std::atomic<std::int64_t>> bytes_ =
       std::make_shared<std::atomic<std::int64_t>>(0);
-  mutable std::mutex mu_;
-  common::LruCache<std::string, std::shared_ptr<const Entry>> entries_;
-  std::unordered_map<std::string, std::uint64_t> invalidated_;  // business -> number
-  std::uint64_t everything_ = 0;  // number of the last "everything" invalidation
-  std::atomic<std::uint64_t> counter_{1};
-  std::atomic<bool> connected_{false};
-  std::atomic<bool> has_position_{false};
-  std::atomic<std::uint64_t> position_{0};
-  std::uint64_t invalidations_ = 0;
+  InvalidationLedger ledger_;
+  common::LruCache<std::string, std::shared_ptr<const Entry>> entries_;  // ledger_.mutex()
 };
 
 }  // namespace slotwise::query

@@ -2,7 +2,8 @@
 // times its password changed, and when last) kept in memory, so checking an
 // owner token against the accounts read model costs no database round trip
 // per request (docs/query-api.md, docs/adr/0007). It stays exact the way
-// the AvailabilityCache does (availability_cache.h):
+// the AvailabilityCache does (availability_cache.h), with an
+// InvalidationLedger (invalidation_ledger.h) keyed by user id:
 //
 //  * The projector's change notice of a commit that changed an account's
 //    password names its user id (projections/change_notice.h); a
@@ -28,21 +29,20 @@
 // per-account invalidation numbers are folded into one "everything" number
 // when they outgrow 4 x capacity.
 //
-// Thread safety: every member is thread-safe; one mutex guards the maps and
-// is never held while reading the database.
+// Thread safety: every member is thread-safe; one mutex, the ledger's,
+// guards the entries and the ledger's numbers, and is never held while
+// reading the database.
 // Errors: none.
 #pragma once
 
-#include <atomic>
 #include <cstddef>
 #include <cstdint>
-#include <mutex>
 #include <optional>
 #include <string>
-#include <unordered_map>
 
 #include "common/lru_cache.h"
 #include "query-api/change_sink.h"
+#include "query-api/invalidation_ledger.h"
 #include "query-api/read_store.h"
 
 namespace slotwise::query {
@@ -51,8 +51,10 @@ class OwnerSessions final : public ChangeSink {
  public:
   OwnerSessions(std::string projection, std::size_t capacity);
 
-  [[nodiscard]] bool usable(std::optional<std::uint64_t> min_position) const;
-  [[nodiscard]] std::uint64_t read_token() const;
+  [[nodiscard]] bool usable(std::optional<std::uint64_t> min_position) const {
+    return ledger_.usable(min_position);
+  }
+  [[nodiscard]] std::uint64_t read_token() const { return ledger_.read_token(); }
   // The account's sessions if a valid entry holds them.
   [[nodiscard]] std::optional<AccountSession> find(const std::string& user_id);
   // Keeps `session`, read after read_token() returned `token`, unless an
@@ -60,9 +62,9 @@ class OwnerSessions final : public ChangeSink {
   void insert(const std::string& user_id, std::uint64_t token, const AccountSession& session);
 
   // The listener's side (change_sink.h).
-  void connected(std::uint64_t position) override;
-  void disconnected() override;
-  void apply(const projections::ChangeNotice& notice) override;
+  void connected(std::uint64_t position) override { ledger_.connected(position); }
+  void disconnected() override { ledger_.disconnected(); }
+  void apply(const projections::ChangeNotice& notice) override { ledger_.apply(notice); }
 
   [[nodiscard]] std::size_t size() const;
 
@@ -71,19 +73,8 @@ class OwnerSessions final : public ChangeSink {
     std::uint64_t token = 0;
     AccountSession session;
   };
-  [[nodiscard]] bool valid(const std::string& user_id, const Entry& entry) const;  // mu_ held
-  void invalidate_everything();                                                    // mu_ held
-
-  const std::string projection_;
-  const std::size_t capacity_;
-  mutable std::mutex mu_;
-  common::LruCache<std::string, Entry> entries_;
-  std::unordered_map<std::string, std::uint64_t> invalidated_;  // user -> number
-  std::uint64_t everything_ = 0;
-  std::atomic<std::uint64_t> counter_{1};
-  std::atomic<bool> connected_{false};
-  std::atomic<bool> has_position_{false};
-  std::atomic<std::uint64_t> position_{0};
+  InvalidationLedger ledger_;
+  common::LruCache<std::string, Entry> entries_;  // ledger_.mutex()
 };
 
 }  // namespace slotwise::query

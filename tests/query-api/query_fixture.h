@@ -3,7 +3,8 @@
 // slotwise-query's routes on a real HTTP server on a free port, connected to
 // PostgreSQL as the read-only role, with a fixed clock and, as in
 // production, the availability cache and the owner sessions kept exact by a
-// ChangeListener. Owner tokens are real HS256 JWTs.
+// ChangeListener (QuerySide, also for fixtures with the command side).
+// Owner tokens are real HS256 JWTs.
 #pragma once
 
 #include <httplib.h>
@@ -35,16 +36,21 @@ inline auth::JwtCodec test_jwt() {
                         auth::JwtSettings{"slotwise", "slotwise-api", std::chrono::seconds(30)});
 }
 
-struct QueryFixture : ReadSideFixture {
-  std::string db = create_database("rm");
-  std::unique_ptr<RunningProjector> projector =
-      std::make_unique<RunningProjector>(*store, db, "projector-main");
+// The query API's side of a fixture: a read-model database fed from `log`
+// by its own projector (which also creates the read-only role), and, once
+// start()ed, slotwise-query's routes on a real HTTP server on a free port,
+// connected to PostgreSQL as the read-only role, with the availability
+// cache and the owner sessions kept exact by a ChangeListener. Owner tokens
+// are checked with `jwt`. Shared by QueryFixture and the fixtures that run
+// the command side beside it (session_end_test.cc).
+struct QuerySide {
+  std::string db;
+  std::unique_ptr<RunningProjector> projector;
   service::Logger logger{"query-test", service::LogLevel::kError};
   service::MetricsRegistry metrics;
-  query::ConnectionPool pool{query::with_user(db, "slotwise_query"), 4,
-                             std::chrono::milliseconds(2000)};
+  query::ConnectionPool pool;
   query::ReadStore read_store{pool};
-  query::Access access{test_jwt(), "feed-secret-for-tests"};
+  query::Access access;
   query::AvailabilityCache cache{"main", 1000};
   query::OwnerSessions sessions{"main", 1000};
   std::unique_ptr<query::ChangeListener> listener;
@@ -52,11 +58,18 @@ struct QueryFixture : ReadSideFixture {
   std::unique_ptr<service::HttpServer> server;
   std::unique_ptr<httplib::Client> client;
 
-  // The API's "now"; tests may move it.
-  std::atomic<std::int64_t> now_seconds{fixed_now().time_since_epoch().count()};
+  QuerySide(const events::EventStore& log, std::string database, const auth::JwtCodec& jwt)
+      : db(std::move(database)),
+        projector(std::make_unique<RunningProjector>(log, db, "projector-main")),
+        pool(query::with_user(db, "slotwise_query"), 4, std::chrono::milliseconds(2000)),
+        access(jwt, "feed-secret-for-tests") {}
+  QuerySide(const QuerySide&) = delete;
+  QuerySide& operator=(const QuerySide&) = delete;
+  ~QuerySide() { stop(); }
 
-  explicit QueryFixture(
-      std::chrono::milliseconds min_position_wait = std::chrono::milliseconds(2000)) {
+  // Once the projector leads: the listener (until the cache and the
+  // sessions are connected), the API with `options`, its server and client.
+  void start(query::QueryOptions options) {
     REQUIRE(projector->wait_leader());
     // Reconnects after 3 s rather than production's 500 ms: the cache test
     // that kills this connection asserts what requests do while it is down,
@@ -68,11 +81,9 @@ struct QueryFixture : ReadSideFixture {
         query::with_user(db, "slotwise_query"), "main",
         std::vector<query::ChangeSink*>{&cache, &sessions}, logger, listening);
     listener->start();
-    REQUIRE(wait_cache_connected());
-    query::QueryOptions o;
-    o.clock = [this] { return domain::Instant{std::chrono::seconds{now_seconds.load()}}; };
-    o.min_position_wait = min_position_wait;
-    api = std::make_unique<query::QueryApi>(read_store, access, o, metrics, &cache, &sessions);
+    REQUIRE(eventually([&] { return cache.stats().connected && sessions.usable(std::nullopt); }));
+    api = std::make_unique<query::QueryApi>(read_store, access, std::move(options), metrics, &cache,
+                                            &sessions);
     server = std::make_unique<service::HttpServer>(service::HttpServerOptions{}, logger, metrics);
     api->install(*server);
     auto port = server->start();
@@ -80,13 +91,41 @@ struct QueryFixture : ReadSideFixture {
     client = std::make_unique<httplib::Client>("127.0.0.1", port.value());
     client->set_tcp_nodelay(true);
   }
-  QueryFixture(const QueryFixture&) = delete;
-  QueryFixture& operator=(const QueryFixture&) = delete;
-  ~QueryFixture() {
-    server->stop();
-    listener->stop();
+  void stop() {
+    if (server) server->stop();
+    if (listener) listener->stop();
     projector->stop();
   }
+
+  template <class F>
+  [[nodiscard]] static bool eventually(F&& done) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (!done()) {
+      if (std::chrono::steady_clock::now() > deadline) return false;
+      std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    }
+    return true;
+  }
+};
+
+// The query API in-process over real servers with a fixed clock (QuerySide
+// on ReadSideFixture's log and PostgreSQL).
+struct QueryFixture : ReadSideFixture, QuerySide {
+  // The API's "now"; tests may move it.
+  std::atomic<std::int64_t> now_seconds{fixed_now().time_since_epoch().count()};
+
+  explicit QueryFixture(
+      std::chrono::milliseconds min_position_wait = std::chrono::milliseconds(2000))
+      : QuerySide(*store, testing::create_database(pg, "rm"), test_jwt()) {
+    query::QueryOptions o;
+    o.clock = [this] { return domain::Instant{std::chrono::seconds{now_seconds.load()}}; };
+    o.min_position_wait = min_position_wait;
+    start(std::move(o));
+  }
+  QueryFixture(const QueryFixture&) = delete;
+  QueryFixture& operator=(const QueryFixture&) = delete;
+  // Stopped before now_seconds, which the API's clock reads, goes.
+  ~QueryFixture() { stop(); }
 
   // Waits until the projector has applied everything appended so far and
   // the cache has seen the change notices up to there.
@@ -100,15 +139,6 @@ struct QueryFixture : ReadSideFixture {
   }
   [[nodiscard]] bool wait_cache_position(std::uint64_t position) const {
     return eventually([&] { return cache.usable(position); });
-  }
-  template <class F>
-  [[nodiscard]] static bool eventually(F&& done) {
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-    while (!done()) {
-      if (std::chrono::steady_clock::now() > deadline) return false;
-      std::this_thread::sleep_for(std::chrono::milliseconds(2));
-    }
-    return true;
   }
 
   static std::string token_for(const std::string& user) {

@@ -8,20 +8,12 @@
 // OwnerSessions; without the header, within the projection lag.
 #include <doctest/doctest.h>
 
-#include <httplib.h>
-
 #include <chrono>
-#include <memory>
 #include <string>
 
 #include "auth/password_reset_token.h"
-#include "query-api/api.h"
-#include "query-api/change_listener.h"
-#include "query-api/connection_pool.h"
-#include "query-api/owner_sessions.h"
-#include "query-api/query_config.h"
-#include "service/http_server.h"
 #include "tests/command-side/command_fixture.h"
+#include "tests/query-api/query_fixture.h"
 #include "tests/read_side/read_side_fixture.h"
 #include "tests/support/eventually.h"
 
@@ -33,58 +25,24 @@ auth::JwtCodec codec_of(const std::string& secret_file) {
                         auth::JwtSettings{"slotwise", "slotwise-api", std::chrono::seconds(30)});
 }
 
-// The command side (CommandFixture), a projector and the query API on one
-// log, sharing the JWT secret as ops/run configures them.
+// The command side (CommandFixture), a projector and the query API
+// (QuerySide) on one log, sharing the JWT secret as ops/run configures them.
 struct BothSides : CommandFixture {
   PostgresServerFixture pg;
-  std::string db = create_database(pg, "rm");
-  std::unique_ptr<RunningProjector> projector =
-      std::make_unique<RunningProjector>(*reader, db, "projector-main");
-  service::Logger query_logger{"query-test", service::LogLevel::kError};
-  service::MetricsRegistry metrics;
-  query::ConnectionPool pool{query::with_user(db, "slotwise_query"), 4,
-                             std::chrono::milliseconds(2000)};
-  query::ReadStore read_store{pool};
-  query::Access access{codec_of(secret_file), "feed-secret-for-tests"};
-  query::OwnerSessions sessions{"main", 100};
-  std::unique_ptr<query::ChangeListener> listener;
-  std::unique_ptr<query::QueryApi> query_api;
-  std::unique_ptr<service::HttpServer> query_server;
-  std::unique_ptr<httplib::Client> query;
+  QuerySide query_side{*reader, create_database(pg, "rm"), codec_of(secret_file)};
 
-  BothSides() {
-    REQUIRE(projector->wait_leader());
-    listener = std::make_unique<query::ChangeListener>(
-        query::with_user(db, "slotwise_query"), "main", std::vector<query::ChangeSink*>{&sessions},
-        query_logger);
-    listener->start();
-    REQUIRE(eventually([&] { return sessions.usable(std::nullopt); }, std::chrono::seconds(10)));
-    query_api = std::make_unique<query::QueryApi>(read_store, access, query::QueryOptions{},
-                                                  metrics, nullptr, &sessions);
-    query_server =
-        std::make_unique<service::HttpServer>(service::HttpServerOptions{}, query_logger, metrics);
-    query_api->install(*query_server);
-    auto port = query_server->start();
-    REQUIRE(port.ok());
-    query = std::make_unique<httplib::Client>("127.0.0.1", port.value());
-  }
-  BothSides(const BothSides&) = delete;
-  BothSides& operator=(const BothSides&) = delete;
-  ~BothSides() {
-    query_server->stop();
-    listener->stop();
-    projector->stop();
-  }
+  BothSides() { query_side.start(query::QueryOptions{}); }
 
   // Waits until OwnerSessions has the notices up to `position`, so a read
   // at that position is answered from (and remembered in) it.
   void listened(std::uint64_t position) const {
-    REQUIRE(eventually([&] { return sessions.usable(position); }, std::chrono::seconds(10)));
+    REQUIRE(
+        eventually([&] { return query_side.sessions.usable(position); }, std::chrono::seconds(10)));
   }
   // GET on the query API as `token`, after the projection reached `position`.
   int read_as(const std::string& token, const std::string& path, std::uint64_t position) const {
-    auto r = query->Get(path, {{"Authorization", "Bearer " + token},
-                               {"SlotWise-Min-Position", std::to_string(position)}});
+    auto r = query_side.client->Get(path, {{"Authorization", "Bearer " + token},
+                                           {"SlotWise-Min-Position", std::to_string(position)}});
     REQUIRE(r);
     return r->status;
   }
@@ -142,7 +100,7 @@ TEST_CASE_FIXTURE(BothSides,
   listened(created);
   REQUIRE(read_as(old_token, bookings, created) == 200);
   REQUIRE(read_as(old_token, "/v1/me/businesses", created) == 200);
-  CHECK(sessions.size() == 1);
+  CHECK(query_side.sessions.size() == 1);
 
   auto changed = api->post("/v1/auth/password", change_body("correct horse", "battery staple"),
                            bearer(old_token));
@@ -200,14 +158,14 @@ TEST_CASE_FIXTURE(BothSides,
   const std::string path = "/v1/businesses/" + business + "/bookings";
   listened(created);
   REQUIRE(read_as(old_token, path, created) == 200);
-  REQUIRE(sessions.size() == 1);  // remembered: only the notice can drop it
+  REQUIRE(query_side.sessions.size() == 1);  // remembered: only the notice can drop it
   REQUIRE(api->post("/v1/auth/password", change_body("correct horse", "battery staple"),
                     bearer(old_token))
               .status == 200);
   const auto changed = std::chrono::steady_clock::now();
   CHECK(eventually(
       [&] {
-        auto r = query->Get(path, {{"Authorization", "Bearer " + old_token}});
+        auto r = query_side.client->Get(path, {{"Authorization", "Bearer " + old_token}});
         return r && r->status == 401;
       },
       std::chrono::seconds(10)));
@@ -242,8 +200,8 @@ TEST_CASE_FIXTURE(BothSides,
                   "refused") {
   auto [user, token] = signup("ahead@example.com");
   const auto [business, created] = create_business(token, "ahead");
-  REQUIRE(projector->wait_for(created));
-  projector->stop();
+  REQUIRE(query_side.projector->wait_for(created));
+  query_side.projector->stop();
   auto changed =
       api->post("/v1/auth/password", change_body("correct horse", "battery staple"), bearer(token));
   REQUIRE(changed.status == 200);
