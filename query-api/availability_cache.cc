@@ -104,10 +104,9 @@ void AvailabilityCache::Entry::remember(const std::string& variant, domain::Inst
 
 AvailabilityCache::AvailabilityCache(std::string projection, std::size_t capacity,
                                      std::size_t max_bytes)
-    : capacity_(std::max<std::size_t>(capacity, 1)),
-      max_bytes_(max_bytes),
-      ledger_(std::move(projection), capacity_, &projections::ChangeNotice::businesses),
-      entries_(capacity_) {}
+    : max_bytes_(max_bytes),
+      ledger_(std::move(projection), capacity, &projections::ChangeNotice::businesses),
+      entries_(capacity) {}  // both treat a capacity of 0 as 1
 
 void AvailabilityCache::drop(const std::shared_ptr<const Entry>& entry) {
   if (entry) entry->detach();

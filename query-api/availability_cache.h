@@ -146,7 +146,6 @@ class AvailabilityCache final : public ChangeSink {
  private:
   static void drop(const std::shared_ptr<const Entry>& entry);  // uncounts it
 
-  const std::size_t capacity_;
   const std::size_t max_bytes_;
   const std::shared_ptr<std::atomic<std::int64_t>> bytes_ =
       std::make_shared<std::atomic<std::int64_t>>(0);

@@ -11,9 +11,9 @@
 
 #include <atomic>
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <string>
-#include <thread>
 
 #include "auth/jwt.h"
 #include "auth/tokens.h"
@@ -23,6 +23,7 @@
 #include "query-api/query_config.h"
 #include "service/http_server.h"
 #include "tests/read_side/read_side_fixture.h"
+#include "tests/support/eventually.h"
 
 namespace slotwise::testing {
 
@@ -97,14 +98,10 @@ struct QuerySide {
     projector->stop();
   }
 
-  template <class F>
-  [[nodiscard]] static bool eventually(F&& done) {
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-    while (!done()) {
-      if (std::chrono::steady_clock::now() > deadline) return false;
-      std::this_thread::sleep_for(std::chrono::milliseconds(2));
-    }
-    return true;
+  // testing::eventually, polling every 2 ms: these waits are on the hot
+  // path of every query test (sync() after each write).
+  [[nodiscard]] static bool eventually(const std::function<bool()>& done) {
+    return testing::eventually(done, std::chrono::seconds(10), std::chrono::milliseconds(2));
   }
 };
 
