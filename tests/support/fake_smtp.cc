@@ -83,25 +83,46 @@ FakeSmtpServer::FakeSmtpServer(FakeSmtpOptions options) : options_(std::move(opt
 
 FakeSmtpServer::~FakeSmtpServer() {
   stop_all();
+  if (reserve_fd_ >= 0) ::close(reserve_fd_);
   ::close(wake_[0]);
   ::close(wake_[1]);
 }
 
-void FakeSmtpServer::listen_on(int port) {
+int FakeSmtpServer::bound_socket(int port, bool listener) {
   const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
   if (fd < 0) throw std::runtime_error("socket() failed");
+  // SO_REUSEPORT on both of our sockets lets the reserving socket and the
+  // listener hold the port together across go_down()/come_up(), with no
+  // moment in which it is free. Only the listener sets SO_REUSEADDR: Linux
+  // lets two SO_REUSEADDR sockets share a port that nobody listens on, so a
+  // reserving socket with it would not keep out a server that sets it too
+  // (nats-server and PostgreSQL do).
   const int one = 1;
-  ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+  if (listener) ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+  ::setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof one);
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
   addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
   addr.sin_port = htons(static_cast<std::uint16_t>(port));
-  if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 || ::listen(fd, 64) != 0) {
+  if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+    ::close(fd);
+    throw std::runtime_error("fake SMTP: cannot bind port " + std::to_string(port));
+  }
+  return fd;
+}
+
+void FakeSmtpServer::listen_on(int port) {
+  const int fd = bound_socket(port, /*listener=*/true);
+  if (::listen(fd, 64) != 0) {
     ::close(fd);
     throw std::runtime_error("fake SMTP: cannot listen on port " + std::to_string(port));
   }
   listen_fd_ = fd;
   acceptor_ = std::thread([this, fd] { accept_loop(fd); });
+  if (reserve_fd_ >= 0) {
+    ::close(reserve_fd_);
+    reserve_fd_ = -1;
+  }
 }
 
 void FakeSmtpServer::accept_loop(int listen_fd) {
@@ -286,7 +307,11 @@ void FakeSmtpServer::stop_all() {
   }
 }
 
-void FakeSmtpServer::go_down() { stop_all(); }
+void FakeSmtpServer::go_down() {
+  // Reserve first, then close the listener: the port is never free.
+  if (reserve_fd_ < 0 && listen_fd_ >= 0) reserve_fd_ = bound_socket(port_, /*listener=*/false);
+  stop_all();
+}
 
 void FakeSmtpServer::come_up() {
   if (listen_fd_ < 0) listen_on(port_);

@@ -4,6 +4,9 @@
 // accepted message. It can be told to answer 451 to DATA (transient), 550
 // to chosen recipients (permanent), or to be down (listener closed and open
 // sessions dropped: connections are refused) and come back on the same port.
+// While down it keeps the port bound by a socket that does not listen (the
+// kernel refuses connections to it), so no other process on the machine can
+// be handed the port in the meantime and come_up() cannot fail for that.
 //
 // Optionally (FakeSmtpOptions; all off by default) it advertises and performs
 // STARTTLS (RFC 3207) with a self-signed certificate for localhost and
@@ -88,7 +91,8 @@ class FakeSmtpServer {
   void set_transient_failure(bool on) { transient_.store(on); }
   // 550 to RCPT TO:<address>.
   void reject_recipient(const std::string& address);
-  // Closes the listener and drops open sessions (connections are refused).
+  // Closes the listener and drops open sessions (connections are refused);
+  // the port stays reserved for come_up().
   void go_down();
   // Listens again on the same port.
   void come_up();
@@ -107,6 +111,9 @@ class FakeSmtpServer {
 
  private:
   void listen_on(int port);
+  // A socket bound to `port` that shares it (SO_REUSEPORT) between the
+  // listener and the socket that reserves the port while down.
+  [[nodiscard]] static int bound_socket(int port, bool listener);
   void accept_loop(int listen_fd);
   void serve(int fd, std::size_t session);
   // Serves commands on `io` until QUIT or the connection ends.
@@ -138,6 +145,7 @@ class FakeSmtpServer {
   std::vector<SmtpSession> session_log_;
   std::set<int> sessions_;  // open connection fds
   int listen_fd_ = -1;
+  int reserve_fd_ = -1;              // bound, not listening: holds port_ while down
   std::array<int, 2> wake_{-1, -1};  // self-pipe that ends the accept loop
   std::thread acceptor_;
   std::vector<std::thread> workers_;
