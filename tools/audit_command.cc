@@ -1,7 +1,6 @@
 #include "tools/audit_command.h"
 
 #include <iostream>
-#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
@@ -15,12 +14,6 @@
 namespace slotwise::tools {
 
 namespace {
-
-struct VerifyOptions {
-  std::string aggregate;
-  bool all = false;
-  std::string file;
-};
 
 void print_file_break(const CliContext& ctx, const ExportBreak& b) {
   if (ctx.json) {
@@ -41,7 +34,7 @@ void print_file_break(const CliContext& ctx, const ExportBreak& b) {
 // intact if the file is), and the aggregate must have commits in it; with
 // `whole_log` the file must hold the log from sequence 1 without gaps, as
 // --all requires of the live log.
-int verify_file(const CliContext& ctx, const VerifyOptions& opts) {
+int verify_file(const CliContext& ctx, const AuditVerifyOptions& opts) {
   auto reader = LineReader::open(opts.file);
   if (!reader) {
     print_error(reader.error());
@@ -189,7 +182,7 @@ void print_live_break(const CliContext& ctx, const events::Error& broken,
   }
 }
 
-int verify_live(const CliContext& ctx, const VerifyOptions& opts) {
+int verify_live(const CliContext& ctx, const AuditVerifyOptions& opts) {
   auto store = ctx.open_store();
   if (!store) return kExitUnavailable;
   events::ScanRange range;
@@ -244,7 +237,9 @@ int verify_live(const CliContext& ctx, const VerifyOptions& opts) {
   return kExitOk;
 }
 
-int verify(const CliContext& ctx, VerifyOptions opts) {
+}  // namespace
+
+int run_audit_verify(const CliContext& ctx, AuditVerifyOptions opts) {
   if (opts.all && !opts.aggregate.empty()) {
     print_error("audit verify takes --aggregate ID or --all, not both");
     return kExitUsage;
@@ -257,32 +252,6 @@ int verify(const CliContext& ctx, VerifyOptions opts) {
   // Neither: the whole log, as --all (issue 6's grammar makes both optional).
   if (opts.aggregate.empty()) opts.all = true;
   return verify_live(ctx, opts);
-}
-
-}  // namespace
-
-void add_audit_command(CLI::App& app, CliContext& ctx, int& exit_code) {
-  auto* audit = app.add_subcommand("audit", "Inspect and verify the event log's integrity");
-  audit->require_subcommand(1);
-  auto opts = std::make_shared<VerifyOptions>();
-  auto* v = audit->add_subcommand(
-      "verify", "Recompute hash chains and sequence continuity; exit 0 intact, 1 broken");
-  v->add_option(
-      "--aggregate", opts->aggregate,
-      "Verify one aggregate (e.g. biz_…); with --file, the file and that aggregate in it");
-  v->add_flag("--all", opts->all,
-              "Verify every aggregate and the log's continuity (the default); with --file, the "
-              "file must hold the whole log");
-  v->add_option("--file", opts->file,
-                "Verify an export file offline (chains, sequence continuity, completeness)");
-  v->callback([&ctx, &exit_code, opts] { exit_code = verify(ctx, *opts); });
-
-  auto booking = std::make_shared<BookingAuditOptions>();
-  auto* b = audit->add_subcommand("booking", "Full history of one booking: who did what and when");
-  b->add_option("ID", booking->booking_id, "Booking id (bkg_…)")->required();
-  b->add_option("--business", booking->business_id,
-                "Only scan this business's calendar (faster on a large log)");
-  b->callback([&ctx, &exit_code, booking] { exit_code = audit_booking(ctx, *booking); });
 }
 
 }  // namespace slotwise::tools

@@ -21,18 +21,6 @@ namespace slotwise::tools {
 
 namespace {
 
-struct ExportOptions {
-  std::uint64_t from_seq = 0;
-  std::uint64_t to_seq = 0;
-  std::string from_time;
-  std::string to_time;
-  std::string category;
-  std::string aggregate;
-  std::string out;
-  bool gzip = false;
-  bool force = false;
-};
-
 struct Range {
   events::ScanRange scan;
   std::int64_t to_time_ns = 0;
@@ -153,6 +141,8 @@ ExportHeader header_of(const CliContext& ctx, const ExportOptions& opts, const R
   return header;
 }
 
+}  // namespace
+
 int run_export(const CliContext& ctx, const ExportOptions& opts) {
   auto range = range_of(opts);
   if (!range) {
@@ -201,32 +191,6 @@ int run_export(const CliContext& ctx, const ExportOptions& opts) {
   const int code = finish_export(ctx, partial, opts.out, st);
   if (code == kExitOk) progress.finish(st.end.commits);
   return code;
-}
-
-}  // namespace
-
-void add_export_command(CLI::App& app, CliContext& ctx, int& exit_code) {
-  auto opts = std::make_shared<ExportOptions>();
-  auto* cmd = app.add_subcommand(
-      "export", "Write a range of the log to an NDJSON file (raw bytes + decoded JSON)");
-  auto* from_seq =
-      cmd->add_option("--from-seq", opts->from_seq, "First stream sequence (default 1)")
-          ->check(CLI::Range(std::uint64_t{1}, UINT64_MAX));
-  auto* from_time =
-      cmd->add_option("--from-time", opts->from_time,
-                      "Start at the first commit stored at or after this RFC 3339 time");
-  from_seq->excludes(from_time);
-  auto* to_seq = cmd->add_option("--to-seq", opts->to_seq, "Last stream sequence (inclusive)")
-                     ->check(CLI::Range(std::uint64_t{1}, UINT64_MAX));
-  auto* to_time = cmd->add_option("--to-time", opts->to_time,
-                                  "Stop after the last commit stored at or before this time");
-  to_seq->excludes(to_time);
-  cmd->add_option("--category", opts->category, std::string("Only this category: ") + kCategories);
-  cmd->add_option("--aggregate", opts->aggregate, "Only this aggregate id");
-  cmd->add_option("--out", opts->out, "Output file")->required();
-  cmd->add_flag("--gzip", opts->gzip, "Compress the file with gzip");
-  cmd->add_flag("--force", opts->force, "Replace --out if it exists");
-  cmd->callback([&ctx, &exit_code, opts] { exit_code = run_export(ctx, *opts); });
 }
 
 }  // namespace slotwise::tools

@@ -7,7 +7,6 @@
 #include <rapidjson/writer.h>
 
 #include <iostream>
-#include <memory>
 #include <string>
 #include <vector>
 
@@ -21,13 +20,6 @@
 namespace slotwise::tools {
 
 namespace {
-
-struct InspectOptions {
-  std::string category;
-  std::string id;
-  std::uint64_t at_seq = 0;
-  std::string at_time;
-};
 
 std::int64_t committed_ns(const events::StoredCommit& c) {
   if (!c.commit.has_committed_at()) return c.timestamp_ns;
@@ -99,7 +91,9 @@ int require_stream(const CliContext& ctx, const events::EventStore& store) {
   return exit_code_for(st.error());
 }
 
-int inspect(const CliContext& ctx, const InspectOptions& o) {
+}  // namespace
+
+int run_inspect(const CliContext& ctx, const InspectOptions& o) {
   if (!is_known_category(o.category)) {
     print_error("unknown category '" + o.category + "' (one of " + kCategories + ")");
     return kExitUsage;
@@ -157,24 +151,6 @@ int inspect(const CliContext& ctx, const InspectOptions& o) {
     print_table(o, subject, upto, all->size(), state.value());
   }
   return kExitOk;
-}
-
-}  // namespace
-
-void add_inspect_command(CLI::App& app, CliContext& ctx, int& exit_code) {
-  auto opts = std::make_shared<InspectOptions>();
-  auto* cmd = app.add_subcommand(
-      "inspect",
-      "An aggregate's events and its state rebuilt from them, optionally at a past point");
-  cmd->add_option("CATEGORY", opts->category, std::string("One of ") + kCategories)->required();
-  cmd->add_option("ID", opts->id, "Aggregate id, e.g. biz_…")->required();
-  auto* seq =
-      cmd->add_option("--at-seq", opts->at_seq, "Only commits at or before this stream sequence")
-          ->check(CLI::Range(std::uint64_t{1}, UINT64_MAX));
-  auto* time = cmd->add_option("--at-time", opts->at_time,
-                               "Only commits committed at or before this RFC 3339 time");
-  seq->excludes(time);
-  cmd->callback([&ctx, &exit_code, opts] { exit_code = inspect(ctx, *opts); });
 }
 
 }  // namespace slotwise::tools

@@ -14,11 +14,6 @@
 namespace slotwise::tools {
 namespace {
 
-struct NotifierOptions {
-  std::uint64_t from = 1;
-  std::string consumer = "notifier";
-};
-
 int exit_code_for(notifier::ReplayErrorCode code) {
   switch (code) {
     case notifier::ReplayErrorCode::kUnavailable:
@@ -59,7 +54,9 @@ void print_replay(const CliContext& ctx, const NotifierOptions& o,
                " caught up)\n";
 }
 
-int run_replay(const CliContext& ctx, const NotifierOptions& o) {
+}  // namespace
+
+int run_notifier_replay(const CliContext& ctx, const NotifierOptions& o) {
   auto conn = projections::guarded("connect",
                                    [&] { return std::make_unique<pqxx::connection>(ctx.pg_url); });
   if (!conn) {
@@ -74,26 +71,6 @@ int run_replay(const CliContext& ctx, const NotifierOptions& o) {
   }
   print_replay(ctx, o, replayed.value());
   return kExitOk;
-}
-
-}  // namespace
-
-void add_notifier_command(CLI::App& app, CliContext& ctx, int& exit_code) {
-  auto o = std::make_shared<NotifierOptions>();
-  auto* cmd = app.add_subcommand("notifier", "The email notifier: replay the log");
-  cmd->require_subcommand(1);
-
-  auto* replay = cmd->add_subcommand(
-      "replay",
-      "Make slotwise-notifier plan the log again (stopped notifier; sends nothing twice)");
-  replay
-      ->add_option("--from", o->from,
-                   "First stream sequence to plan again (1 = the whole log; at most the"
-                   " checkpoint + 1)")
-      ->check(CLI::PositiveNumber);
-  replay->add_option("--consumer", o->consumer,
-                     "The notifier's `consumer` setting (checkpoint row and lease key)");
-  replay->callback([&ctx, &exit_code, o] { exit_code = run_replay(ctx, *o); });
 }
 
 }  // namespace slotwise::tools

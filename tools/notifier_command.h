@@ -3,6 +3,7 @@
 // the whole log) by moving its checkpoint back, which sends nothing twice
 // (notifier/notifier_admin.h, docs/notifier.md). Refused while a notifier
 // plans: it holds the lease and would overwrite the checkpoint.
+// The flags are wired in tools/command_line.cc.
 //
 // Thread safety: single-threaded CLI.
 // Errors: exit codes of docs/cli.md — 2 for a consumer with no checkpoint or
@@ -11,12 +12,19 @@
 // notifier tables, or an SQL error.
 #pragma once
 
-#include <CLI/CLI.hpp>
+#include <cstdint>
+#include <string>
 
 #include "tools/cli_context.h"
 
 namespace slotwise::tools {
 
-void add_notifier_command(CLI::App& app, CliContext& ctx, int& exit_code);
+struct NotifierOptions {
+  std::uint64_t from = 1;             // first sequence to plan again
+  std::string consumer = "notifier";  // the notifier's `consumer` setting
+};
+
+// `notifier replay`; the exit code.
+[[nodiscard]] int run_notifier_replay(const CliContext& ctx, const NotifierOptions& o);
 
 }  // namespace slotwise::tools

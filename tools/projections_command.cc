@@ -16,13 +16,6 @@
 namespace slotwise::tools {
 namespace {
 
-struct ProjectionsOptions {
-  std::string name;
-  int batch = 5000;
-  int lock_timeout_ms = 200;
-  bool yes = false;
-};
-
 const projections::ProjectionInfo* lookup(const std::string& name) {
   const auto* p = projections::find_projection(name);
   if (p == nullptr) print_error(unknown_projection_message(name));
@@ -72,7 +65,21 @@ void print_rebuild(const CliContext& ctx, const std::string& name,
       static_cast<unsigned long long>(r.swap.live_position), r.swap.swap_ms, r.swap.attempts);
 }
 
-int run_rebuild(const CliContext& ctx, const ProjectionsOptions& o) {
+// `projections reset NAME` as issue 6 writes it: at a terminal the admin
+// confirms by typing the name; a script (no terminal) must say --yes.
+bool confirmed_at_terminal(const std::string& name) {
+  if (isatty(STDIN_FILENO) == 0 || isatty(STDERR_FILENO) == 0) return false;
+  std::cerr << "reset deletes every row of projection '" << name
+            << "'; the query API serves empty data until the projector has caught up.\n"
+               "Type the projection's name to confirm: "
+            << std::flush;
+  std::string answer;
+  return static_cast<bool>(std::getline(std::cin, answer)) && answer == name;
+}
+
+}  // namespace
+
+int run_projections_rebuild(const CliContext& ctx, const ProjectionsOptions& o) {
   const auto* projection = lookup(o.name);
   if (projection == nullptr) return kExitUsage;
   auto store = ctx.open_store();
@@ -96,19 +103,7 @@ int run_rebuild(const CliContext& ctx, const ProjectionsOptions& o) {
   return kExitOk;
 }
 
-// `projections reset NAME` as issue 6 writes it: at a terminal the admin
-// confirms by typing the name; a script (no terminal) must say --yes.
-bool confirmed_at_terminal(const std::string& name) {
-  if (isatty(STDIN_FILENO) == 0 || isatty(STDERR_FILENO) == 0) return false;
-  std::cerr << "reset deletes every row of projection '" << name
-            << "'; the query API serves empty data until the projector has caught up.\n"
-               "Type the projection's name to confirm: "
-            << std::flush;
-  std::string answer;
-  return static_cast<bool>(std::getline(std::cin, answer)) && answer == name;
-}
-
-int run_reset(const CliContext& ctx, const ProjectionsOptions& o) {
+int run_projections_reset(const CliContext& ctx, const ProjectionsOptions& o) {
   const auto* projection = lookup(o.name);
   if (projection == nullptr) return kExitUsage;
   if (!o.yes && !confirmed_at_terminal(o.name)) {
@@ -139,8 +134,6 @@ int run_reset(const CliContext& ctx, const ProjectionsOptions& o) {
   return kExitOk;
 }
 
-}  // namespace
-
 std::string unknown_projection_message(const std::string& name) {
   std::string known;
   for (const auto& p : projections::projection_catalog()) {
@@ -151,34 +144,6 @@ std::string unknown_projection_message(const std::string& name) {
 
 int exit_code_for(const projections::Error& e) {
   return e.code == projections::ErrorCode::kUnavailable ? kExitUnavailable : kExitFailed;
-}
-
-void add_projections_command(CLI::App& app, CliContext& ctx, int& exit_code) {
-  auto o = std::make_shared<ProjectionsOptions>();
-  auto* cmd = app.add_subcommand("projections", "Read models: status, rebuild, reset");
-  cmd->require_subcommand(1);
-
-  auto* status = cmd->add_subcommand(
-      "status", "Checkpoint, stream head, lag, last applied commit, dead letters, rebuilds");
-  status->add_option("name", o->name, "Only this projection");
-  status->callback([&ctx, &exit_code, o] { exit_code = run_projections_status(ctx, o->name); });
-
-  auto* rebuild = cmd->add_subcommand(
-      "rebuild", "Replay the log into shadow tables, then swap them in atomically");
-  rebuild->add_option("name", o->name, "Projection to rebuild (main)")->required();
-  rebuild->add_option("--batch", o->batch, "Commits per fetch and shadow transaction")
-      ->check(CLI::Range(1, 10000));
-  rebuild
-      ->add_option("--lock-timeout-ms", o->lock_timeout_ms,
-                   "Longest wait for each live table's lock at the swap (then retried)")
-      ->check(CLI::Range(10, 900));
-  rebuild->callback([&ctx, &exit_code, o] { exit_code = run_rebuild(ctx, *o); });
-
-  auto* reset = cmd->add_subcommand(
-      "reset", "Drop a projection's rows and checkpoint; the projector rebuilds it in place");
-  reset->add_option("name", o->name, "Projection to reset (main)")->required();
-  reset->add_flag("--yes", o->yes, "Confirm: the query API serves empty data meanwhile");
-  reset->callback([&ctx, &exit_code, o] { exit_code = run_reset(ctx, *o); });
 }
 
 }  // namespace slotwise::tools

@@ -4,7 +4,6 @@
 
 #include <cstdlib>
 #include <iostream>
-#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -19,10 +18,6 @@
 namespace slotwise::tools {
 
 namespace {
-
-struct RestoreOptions {
-  std::string file;
-};
 
 // Reads the whole file through a verifier; nullopt when intact, else the
 // message to print.
@@ -224,7 +219,9 @@ int publish_all(const std::string& file, jsCtx* js, AckState& acks, ExportVerifi
   return kExitOk;
 }
 
-int restore(const CliContext& ctx, const RestoreOptions& opts) {
+}  // namespace
+
+int run_restore(const CliContext& ctx, const RestoreOptions& opts) {
   const std::string prefix = ctx.store_options().stream.subject_prefix;
   ExportVerifier pre(prefix);
   if (const int code = check_file(opts.file, pre); code != kExitOk) return code;
@@ -256,17 +253,6 @@ int restore(const CliContext& ctx, const RestoreOptions& opts) {
               << verifier.last_sequence() << ")\n";
   }
   return kExitOk;
-}
-
-}  // namespace
-
-void add_restore_command(CLI::App& app, CliContext& ctx, int& exit_code) {
-  auto opts = std::make_shared<RestoreOptions>();
-  auto* cmd = app.add_subcommand(
-      "restore",
-      "Restore a complete export into an EMPTY stream, verifying the hash chain as it goes");
-  cmd->add_option("FILE", opts->file, "Export file (plain or gzip)")->required();
-  cmd->callback([&ctx, &exit_code, opts] { exit_code = restore(ctx, *opts); });
 }
 
 }  // namespace slotwise::tools

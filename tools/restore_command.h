@@ -10,6 +10,7 @@
 // failed publish stops the restore at an exact prefix instead of leaving a
 // gap. Restored messages get new server timestamps (the
 // commits keep committed_at); Nats-Msg-Id is not re-sent.
+// The flags are wired in tools/command_line.cc.
 //
 // Thread safety: runs on the CLI's thread; acknowledgements arrive on a
 // nats.c thread and are collected under a mutex.
@@ -17,12 +18,17 @@
 // 3 NATS unreachable, 4 incompatible stream configuration.
 #pragma once
 
-#include <CLI/CLI.hpp>
+#include <string>
 
 #include "tools/cli_context.h"
 
 namespace slotwise::tools {
 
-void add_restore_command(CLI::App& app, CliContext& ctx, int& exit_code);
+struct RestoreOptions {
+  std::string file;  // the export (plain or gzip)
+};
+
+// `restore FILE`; the exit code.
+[[nodiscard]] int run_restore(const CliContext& ctx, const RestoreOptions& opts);
 
 }  // namespace slotwise::tools

@@ -4,7 +4,6 @@
 #include <rapidjson/writer.h>
 
 #include <iostream>
-#include <memory>
 #include <string>
 #include <vector>
 
@@ -14,10 +13,6 @@
 namespace slotwise::tools {
 
 namespace {
-
-struct StreamsOptions {
-  std::vector<std::string> consumers;  // name=filter
-};
 
 void print_state(const CliContext& ctx, const events::StreamState& st,
                  const std::vector<events::ConsumerState>& consumers) {
@@ -95,7 +90,7 @@ std::vector<events::ConsumerState> list_consumers(jsCtx* js, const CliContext& c
   return out;
 }
 
-int run(const CliContext& ctx, const StreamsOptions& opts, bool init) {
+int run(const CliContext& ctx, const StreamsInitOptions& opts, bool init) {
   auto store = ctx.open_store();
   if (!store) return kExitUnavailable;
   auto st = init ? store->provision() : store->state();
@@ -125,23 +120,10 @@ int run(const CliContext& ctx, const StreamsOptions& opts, bool init) {
 
 }  // namespace
 
-void add_streams_command(CLI::App& app, CliContext& ctx, int& exit_code) {
-  auto* streams = app.add_subcommand("streams", "Create, verify and inspect the event log stream");
-  streams->require_subcommand(1);
-  auto opts = std::make_shared<StreamsOptions>();
-
-  auto* init = streams->add_subcommand(
-      "init",
-      "Create the stream (and --consumer durables) if missing, or verify them; never "
-      "changes an existing configuration");
-  init->add_option("--consumer", opts->consumers,
-                   "Durable pull consumer to ensure, as NAME=FILTER (e.g. "
-                   "projector=sw.evt.calendar.>); repeatable");
-  init->callback([&ctx, &exit_code, opts] { exit_code = run(ctx, *opts, true); });
-
-  auto* status = streams->add_subcommand(
-      "status", "Messages, bytes, first/last sequence and time, and each consumer's lag");
-  status->callback([&ctx, &exit_code, opts] { exit_code = run(ctx, StreamsOptions{}, false); });
+int run_streams_init(const CliContext& ctx, const StreamsInitOptions& opts) {
+  return run(ctx, opts, true);
 }
+
+int run_streams_status(const CliContext& ctx) { return run(ctx, StreamsInitOptions{}, false); }
 
 }  // namespace slotwise::tools

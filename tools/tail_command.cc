@@ -3,7 +3,6 @@
 #include <cstdint>
 #include <cstdio>
 #include <iostream>
-#include <memory>
 #include <string>
 
 #include "events/commit_codec.h"
@@ -16,17 +15,6 @@
 namespace slotwise::tools {
 
 namespace {
-
-struct TailOptions {
-  std::string category;
-  std::string aggregate;
-  std::uint64_t from_seq = 0;
-  std::string from_time;
-  bool only_new = false;
-  std::string format;  // "" = table on a terminal, ndjson otherwise
-  std::uint64_t limit = 0;
-  int until_idle_ms = 0;
-};
 
 std::string pad(std::string s, std::size_t width) {
   if (s.size() < width) s.append(width - s.size(), ' ');
@@ -96,7 +84,9 @@ int follow(events::TailSubscription& sub, const service::ShutdownSignals& signal
   return flush_output() ? kExitOk : kExitFailed;
 }
 
-int tail(const CliContext& ctx, const TailOptions& opts) {
+}  // namespace
+
+int run_tail(const CliContext& ctx, const TailOptions& opts) {
   std::string format = opts.format;
   if (format.empty()) format = (ctx.json || !stdout_is_terminal()) ? "ndjson" : "table";
   auto start = start_of(opts);
@@ -135,34 +125,6 @@ int tail(const CliContext& ctx, const TailOptions& opts) {
               << std::flush;
   }
   return follow(*sub.value(), *signals.value(), opts, format);
-}
-
-}  // namespace
-
-void add_tail_command(CLI::App& app, CliContext& ctx, int& exit_code) {
-  auto opts = std::make_shared<TailOptions>();
-  auto* cmd = app.add_subcommand(
-      "tail",
-      "Follow the event log live, one decoded event per line with its envelope; Ctrl-C stops");
-  cmd->add_option("--category", opts->category, std::string("Only this category: ") + kCategories);
-  cmd->add_option("--aggregate", opts->aggregate, "Only this aggregate id (e.g. biz_…)");
-  auto* seq = cmd->add_option("--from-seq", opts->from_seq, "Start at this stream sequence")
-                  ->check(CLI::Range(std::uint64_t{1}, UINT64_MAX));
-  auto* time = cmd->add_option("--from-time", opts->from_time,
-                               "Start at the first commit stored at or after this RFC 3339 time");
-  auto* only_new =
-      cmd->add_flag("--new", opts->only_new, "Only commits appended from now (default)");
-  seq->excludes(time)->excludes(only_new);
-  time->excludes(only_new);
-  cmd->add_option("--format", opts->format,
-                  "table | json (indented) | ndjson (default: table on a terminal, else ndjson)")
-      ->check(CLI::IsMember({"table", "json", "ndjson"}));
-  cmd->add_option("--limit", opts->limit, "Stop after printing N events (exit 0)")
-      ->check(CLI::Range(std::uint64_t{1}, UINT64_MAX));
-  cmd->add_option("--until-idle", opts->until_idle_ms,
-                  "Stop (exit 0) when nothing arrives for this many milliseconds")
-      ->check(CLI::Range(1, 24 * 3600 * 1000));
-  cmd->callback([&ctx, &exit_code, opts] { exit_code = tail(ctx, *opts); });
 }
 
 }  // namespace slotwise::tools
