@@ -31,6 +31,10 @@ void add_row(const std::string& db, const std::string& id, const std::string& st
 }  // namespace
 
 TEST_CASE_FIXTURE(NotifierFixture, "done outbox rows older than the retention are deleted") {
+  // SMTP stays down, so the old planned row cannot be sent (and, then done
+  // and old, pruned) while the test looks: without this the sender sent it
+  // ~300 ms after the notifier started, racing the checks below.
+  smtp.go_down();
   auto s = settings();
   s.planner.retention = std::chrono::hours(24 * 90);
   s.planner.prune_every = std::chrono::milliseconds(50);
@@ -47,6 +51,8 @@ TEST_CASE_FIXTURE(NotifierFixture, "done outbox rows older than the retention ar
   CHECK(
       eventually([&] { return metric_value(n.metrics(), "slotwise_notifier_pruned_total") == "3"; },
                  std::chrono::seconds(20)));
+  CHECK(sql("SELECT count(*) FROM notifications WHERE id = 'old-planned' AND status = 'planned'") ==
+        1);
 }
 
 TEST_CASE_FIXTURE(NotifierFixture, "pruning works in chunks until nothing old is left") {
