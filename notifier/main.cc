@@ -52,6 +52,13 @@ int run(const Config& config, slotwise::service::Logger& logger) {
         if (notifier.ready()) return slotwise::common::Unit{};
         return slotwise::common::fail(std::string("standby or not connected"));
       });
+  // Before the server starts: once /healthz answers, a SIGTERM must shut down
+  // in order, never meet the default action (which kills the process).
+  auto signals = slotwise::service::ShutdownSignals::install();
+  if (!signals) {
+    logger.error("signals", {{"error", signals.error()}});
+    return 1;
+  }
   auto port = server.start();
   if (!port) {
     logger.error("http listen failed", {{"error", port.error()}});
@@ -61,11 +68,6 @@ int run(const Config& config, slotwise::service::Logger& logger) {
                             {"smtp", settings.value().smtp.url.empty() ? "off" : "on"},
                             {"sms", settings.value().sms_provider.empty() ? "off" : "on"}});
 
-  auto signals = slotwise::service::ShutdownSignals::install();
-  if (!signals) {
-    logger.error("signals", {{"error", signals.error()}});
-    return 1;
-  }
   notifier.start();
   signals.value()->wait();
   notifier.stop();

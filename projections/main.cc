@@ -77,6 +77,13 @@ int run(const Config& config, slotwise::service::Logger& logger) {
   }
   slotwise::projections::Projector projector(*store.value(), options, logger, metrics);
 
+  // Before the HTTP server: once /healthz answers, a SIGTERM must shut down
+  // in order, never meet the default action (which kills the process).
+  auto signals = slotwise::service::ShutdownSignals::install([&](int) { projector.stop(); });
+  if (!signals) {
+    logger.error("signals", {{"error", signals.error()}});
+    return 1;
+  }
   slotwise::service::HttpServerOptions http;
   http.host = config.get_string("http_host", "127.0.0.1");
   http.port = static_cast<int>(check(config.get_int("http_port", 8083, 0, 65535)));
@@ -94,11 +101,6 @@ int run(const Config& config, slotwise::service::Logger& logger) {
   }
   logger.info("listening", {{"port", port.value()}, {"projection", options.projection}});
 
-  auto signals = slotwise::service::ShutdownSignals::install([&](int) { projector.stop(); });
-  if (!signals) {
-    logger.error("signals", {{"error", signals.error()}});
-    return 1;
-  }
   projector.run();
   server.stop();
   logger.info("stopped", {{"position", projector.position()}});

@@ -147,17 +147,21 @@ int run(const Config& config, service::Logger& logger) {
   service::HttpServer server(http, logger, metrics);
   api.install(server);
   server.set_readiness_check(readiness_check(store, options.projection, logger));
+  // Before the server starts: once /healthz answers, a SIGTERM must shut down
+  // in order, never meet the default action (which kills the process). The
+  // server is stopped below, after wait(), not from the watcher thread,
+  // which could otherwise run stop() while start() is still under way.
+  auto signals = service::ShutdownSignals::install();
+  if (!signals) {
+    logger.error("signals", {{"error", signals.error()}});
+    return 1;
+  }
   auto port = server.start();
   if (!port) {
     logger.error("http listen failed", {{"error", port.error()}});
     return 1;
   }
   logger.info("listening", {{"port", port.value()}});
-  auto signals = service::ShutdownSignals::install([&](int) { server.stop(); });
-  if (!signals) {
-    logger.error("signals", {{"error", signals.error()}});
-    return 1;
-  }
   signals.value()->wait();
   server.stop();
   listener.stop();
