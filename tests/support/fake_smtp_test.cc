@@ -12,22 +12,16 @@
 #include <cerrno>
 #include <cstdint>
 
+#include "tests/support/process.h"
+
 namespace slotwise::testing {
 namespace {
-
-sockaddr_in loopback(int port) {
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = htons(static_cast<std::uint16_t>(port));
-  return addr;
-}
 
 // 0 when a TCP connection to the port is accepted, else connect()'s errno.
 int connect_errno(int port) {
   const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
   REQUIRE(fd >= 0);
-  const sockaddr_in addr = loopback(port);
+  const sockaddr_in addr = loopback_address(port);
   const int rc = ::connect(fd, reinterpret_cast<const sockaddr*>(&addr), sizeof addr);
   const int err = rc == 0 ? 0 : errno;
   ::close(fd);
@@ -41,7 +35,7 @@ int bind_errno(int port) {
   REQUIRE(fd >= 0);
   const int one = 1;
   ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-  const sockaddr_in addr = loopback(port);
+  const sockaddr_in addr = loopback_address(port);
   const int rc = ::bind(fd, reinterpret_cast<const sockaddr*>(&addr), sizeof addr);
   const int err = rc == 0 ? 0 : errno;
   ::close(fd);

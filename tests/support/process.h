@@ -6,6 +6,7 @@
 // code at a process boundary, where an exception ends the test with a message.
 #pragma once
 
+#include <netinet/in.h>
 #include <sys/types.h>
 
 #include <chrono>
@@ -15,6 +16,8 @@
 
 namespace slotwise::testing {
 
+// 127.0.0.1:port as a socket address.
+sockaddr_in loopback_address(int port);
 // A loopback TCP port that was free a moment ago.
 int free_port();
 // True once something accepts TCP connections on 127.0.0.1:port.
