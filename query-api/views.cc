@@ -1,6 +1,5 @@
 #include "query-api/views.h"
 
-#include <rapidjson/document.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
@@ -10,6 +9,7 @@
 #include <vector>
 
 #include "domain/proto_values.h"
+#include "query-api/history_detail.h"
 #include "service/json_write.h"
 #include "service/rfc3339.h"
 
@@ -26,16 +26,6 @@ void money(Writer& w, const char* name, std::int64_t minor, const std::string& c
   json_member(w, "amount_minor", minor);
   json_member(w, "currency", currency);
   w.EndObject();
-}
-
-// A history detail as its booking's customer sees it (BookingReader in
-// views.h): a failed refund without Stripe's failure_reason, which is told
-// to the business only. Removed rather than replaced, so the detail stays
-// the event's fields (a canceled refund has none either).
-void hide_from_customer(std::string_view event_type, rapidjson::Document& detail) {
-  if (event_type == "PaymentRefundFailed" && detail.IsObject()) {
-    detail.RemoveMember("failure_reason");
-  }
 }
 
 // `zone` is the booking's own (zone_or_utc(b.time_zone)).
@@ -226,14 +216,7 @@ std::string booking_json(const BookingRow& booking, const std::vector<HistoryEnt
     json_member(w, "id", h.actor_id);
     w.EndObject();
     json_string(w, "detail");
-    rapidjson::Document detail;
-    detail.Parse(h.detail_json.c_str(), h.detail_json.size());
-    if (detail.HasParseError()) {
-      w.Null();
-    } else {
-      if (reader == BookingReader::customer) hide_from_customer(h.event_type, detail);
-      detail.Accept(w);
-    }
+    write_history_detail(w, h.event_type, h.detail_json, reader);
     w.EndObject();
   }
   w.EndArray();

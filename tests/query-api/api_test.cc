@@ -107,6 +107,12 @@ TEST_CASE_FIXTURE(QueryFixture, "query API endpoints") {
     CHECK(d["history"].Size() == 2);
     CHECK(std::string(d["history"][0]["type"].GetString()) == "BookingTentativelyCreated");
     CHECK_FALSE(d["history"][0]["detail"].HasMember("manage_token_sha256"));
+    CHECK_FALSE(d["history"][0]["detail"].HasMember("idempotency_key"));
+    // Details in the API's conventions (query-api/history_detail.h), not
+    // protobuf's JSON mapping: numbers as numbers, enums by short name.
+    CHECK(d["history"][0]["detail"]["price"]["amount_minor"].IsInt64());
+    CHECK(std::string(d["history"][0]["detail"]["created_by"]["kind"].GetString()) ==
+          d["history"][0]["actor"]["kind"].GetString());
     CHECK(by_query->get_header_value("Cache-Control").find("no-store") != std::string::npos);
     CHECK(get(path, {{"X-Manage-Token", s.token.token}})->status == 200);
     CHECK(get("/v1/bookings/bkg_101?manage_token=" + s.token.token)->status == 404);

@@ -87,7 +87,7 @@ TEST_CASE_FIXTURE(QueryFixture,
   // The customer still learns that the refund failed, which one and of what.
   CHECK(std::string(customers_row["detail"]["status"].GetString()) == "failed");
   CHECK(std::string(customers_row["detail"]["refund_id"].GetString()) == "re_100");
-  CHECK(customers_row["detail"]["amount"]["amount_minor"].GetString() == std::string("4500"));
+  CHECK(customers_row["detail"]["amount"]["amount_minor"].GetInt64() == 4500);
   CHECK(std::string(row_of(customer, "PaymentRefunded")["type"].GetString()) == "PaymentRefunded");
 
   // Apart from that one field the two answers are the same.
