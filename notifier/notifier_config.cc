@@ -15,15 +15,10 @@ service::ConfigError bad(const std::string& what) { return service::ConfigError{
 // derive the same token for a booking.
 service::ConfigResult<LinkOptions> load_links(const service::Config& config) {
   LinkOptions links;
-  std::string base = config.get_string("public_base_url", "");
+  auto base_url = config.get_base_url("public_base_url");
+  if (!base_url) return common::fail(std::move(base_url).error());
+  std::string base = std::move(base_url).value();
   if (base.empty()) return links;
-  const bool http = base.rfind("http://", 0) == 0 || base.rfind("https://", 0) == 0;
-  // A '?' or '#' in the base would swallow the path that follows it.
-  if (!http || base.find_first_of("?# \t\r\n") != std::string::npos) {
-    return common::fail(bad("config public_base_url: '" + base +
-                            "' is not an http:// or https:// URL without '?', '#' or spaces"));
-  }
-  while (base.back() == '/') base.pop_back();
   const std::string file = config.get_string("manage_key_file", "");
   if (file.empty()) {
     return common::fail(

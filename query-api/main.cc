@@ -84,6 +84,9 @@ int run(const Config& config, service::Logger& logger) {
   const auto acquire_timeout =
       must(config.get_duration("pool_acquire_timeout", std::chrono::milliseconds(2000)));
 
+  // The owner's calendar feed URL starts with it (docs/query-api.md).
+  std::string public_base_url = must(config.get_base_url("public_base_url"));
+
   const std::string jwt_file = must(config.require_string("jwt_secret_file"));
   auto key = auth::JwtKey::from_file(jwt_file);
   if (!key) throw std::runtime_error("jwt_secret_file: " + key.error().message);
@@ -101,7 +104,7 @@ int run(const Config& config, service::Logger& logger) {
   options.projection = config.get_string("projection", "main");
   options.min_position_wait =
       must(config.get_duration("min_position_wait", std::chrono::milliseconds(2000)));
-  options.public_base_url = config.get_string("public_base_url", "");
+  options.public_base_url = std::move(public_base_url);
   const auto cache_entries =
       must(config.get_int("availability_cache_entries", 10000, 0, 10'000'000));
   const auto cache_bytes =

@@ -194,6 +194,17 @@ ConfigResult<std::chrono::milliseconds> Config::get_duration(
   return std::chrono::milliseconds{n * factor};
 }
 
+ConfigResult<std::string> Config::get_base_url(std::string_view key) const {
+  std::string v = find(key).value_or("");
+  if (v.empty()) return v;
+  const bool http = v.starts_with("http://") || v.starts_with("https://");
+  if (!http || v.find_first_of("?# \t\r\n") != std::string::npos) {
+    return fail(invalid(key, v, "is not an http:// or https:// URL without '?', '#' or spaces"));
+  }
+  while (v.back() == '/') v.pop_back();
+  return v;
+}
+
 ConfigResult<std::uint64_t> Config::get_size(std::string_view key, std::uint64_t fallback) const {
   const auto v = find(key);
   if (!v) return fallback;

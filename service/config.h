@@ -93,6 +93,11 @@ class Config {
       std::string_view key, std::chrono::milliseconds fallback) const;
   [[nodiscard]] ConfigResult<std::uint64_t> get_size(std::string_view key,
                                                      std::uint64_t fallback) const;
+  // An origin that paths are appended to ("https://book.example.com"): ""
+  // when unset or empty; else an http:// or https:// URL without '?', '#'
+  // or white space (either would swallow the path after it), its trailing
+  // '/' dropped so "<base>/v1/..." has one.
+  [[nodiscard]] ConfigResult<std::string> get_base_url(std::string_view key) const;
 
   // Fails on the first key in the FILE that is not in `known`, so a misspelt
   // setting is reported instead of silently ignored. (Environment variables

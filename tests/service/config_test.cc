@@ -106,6 +106,21 @@ TEST_CASE("bad values are errors naming the key, its source and the problem") {
         "config missing is required (set it in test.conf or SLOTWISE_MISSING)");
 }
 
+TEST_CASE("a base URL is an http(s) origin without its trailing slash, or empty") {
+  const Config c = parsed(
+      "site = https://book.example.com/\nplain = http://localhost:8082\nnone =\n"
+      "bare = localhost:8082\nquery = https://x.example/?a=1\nspace = https://x.example/a b\n");
+  CHECK(c.get_base_url("site").value() == "https://book.example.com");
+  CHECK(c.get_base_url("plain").value() == "http://localhost:8082");
+  CHECK(c.get_base_url("none").value().empty());
+  CHECK(c.get_base_url("absent").value().empty());
+  CHECK(c.get_base_url("bare").error().message ==
+        "config bare (test.conf:4): 'localhost:8082' is not an http:// or https:// URL without "
+        "'?', '#' or spaces");
+  CHECK_FALSE(c.get_base_url("query"));
+  CHECK_FALSE(c.get_base_url("space"));
+}
+
 TEST_CASE("malformed files are errors with the line number") {
   CHECK(parse_error("a = 1\nno equals sign\n") == "test.conf:2: expected 'key = value'");
   CHECK(parse_error("Bad-Key = 1\n") ==

@@ -142,4 +142,21 @@ TEST_CASE("slotwise-command reports an unknown argument as a JSON log line") {
   CHECK(error_line(out).find("unknown argument '--bogus'") != std::string::npos);
 }
 
+TEST_CASE("slotwise-query refuses a public_base_url its feed URLs could not start with") {
+  const Binary& query = binaries().at(2);
+  REQUIRE(std::string(query.name) == "slotwise-query");
+  for (const std::string url :
+       {"localhost:8082", "https://x.example/?a=1", "https://x.example/#top"}) {
+    CAPTURE(url);
+    TempDir dir("slotwise-startup-errors");  // its own log file
+    const std::string file = dir.path() + "/base-url.conf";
+    std::ofstream(file) << "public_base_url = \"" << url << "\"\n";
+    const Outcome out = run(query, {file}, dir);
+    CHECK(out.exit_code == 1);
+    const std::string error = error_line(out);
+    CHECK(error.find("public_base_url") != std::string::npos);
+    CHECK(error.find(url) != std::string::npos);
+  }
+}
+
 }  // namespace slotwise::testing
