@@ -16,6 +16,7 @@
 #include "domain/time_zone.h"
 #include "events/event_json.h"
 #include "projections/booking_writer.h"
+#include "projections/history_fields.h"
 #include "service/rfc3339.h"
 
 namespace slotwise::projections {
@@ -190,9 +191,7 @@ struct CalendarApplier {
   }
   void operator()(const v1::BookingTentativelyCreated& e) const {
     v1::BookingTentativelyCreated shown = e;
-    shown.clear_manage_token_sha256();
-    shown.clear_idempotency_key();
-    shown.clear_request_sha256();
+    drop_never_in_history(shown);
     BookingOp o = op(BookingOp::Kind::kCreate, e.booking_id(), shown, &e.created_by());
     const Instant start = domain::to_instant(e.start());
     BookingRow& r = o.row;

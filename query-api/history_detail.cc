@@ -6,13 +6,12 @@
 #include <google/protobuf/util/json_util.h>
 #include <rapidjson/document.h>
 
-#include <algorithm>
-#include <array>
 #include <cctype>
 #include <chrono>
 #include <cstdint>
 #include <memory>
 
+#include "projections/history_fields.h"
 #include "service/rfc3339.h"
 #include "slotwise/events/v1/calendar.pb.h"
 #include "slotwise/events/v1/payment.pb.h"
@@ -24,18 +23,12 @@ namespace pb = google::protobuf;
 using FD = pb::FieldDescriptor;
 using service::json_string;
 
-// What the projector leaves out of a BookingTentativelyCreated's detail
-// (the manage token's hash, the client's idempotency key and body hash):
-// not the business's or the customer's to read, so not shown as "" either.
-constexpr std::array<std::string_view, 3> kNeverShown{"manage_token_sha256", "idempotency_key",
-                                                      "request_sha256"};
-
 bool owner_only(std::string_view event_type, std::string_view field) {
   return event_type == "PaymentRefundFailed" && field == "failure_reason";
 }
 
 bool hidden(std::string_view event_type, std::string_view field, BookingReader reader) {
-  return std::find(kNeverShown.begin(), kNeverShown.end(), field) != kNeverShown.end() ||
+  return projections::never_in_history(field) ||
          (reader == BookingReader::customer && owner_only(event_type, field));
 }
 
@@ -86,7 +79,7 @@ class DetailWriter {
 
   void message(const pb::Message& m) {
     const pb::Descriptor& d = *m.GetDescriptor();
-    if (d.full_name() == pb::Timestamp::descriptor()->full_name()) {
+    if (&d == pb::Timestamp::descriptor()) {
       timestamp(w_, m);
       return;
     }

@@ -21,10 +21,10 @@
 // RFC 3339 in UTC; an unset nested message null. Field names stay the
 // .proto names the stored detail has.
 //
-// Never shown: a booking's manage_token_sha256, idempotency_key and
-// request_sha256 (the projector does not store them either), and for the
-// customer (BookingReader::customer) a failed refund's failure_reason
-// (views.h says why).
+// Never shown: the fields projections/history_fields.h lists (the
+// projector does not store them either), and for the customer
+// (BookingReader::customer) a failed refund's failure_reason (views.h says
+// why).
 //
 // Thread safety: pure function over the generated descriptor pool.
 // Errors: none. A detail whose event type this build does not know, or that

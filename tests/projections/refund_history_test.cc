@@ -7,6 +7,9 @@
 // rows.
 #include <doctest/doctest.h>
 
+#include <string>
+#include <variant>
+
 #include "domain/payment.h"
 #include "tests/read_side/read_side_fixture.h"
 
@@ -49,9 +52,13 @@ TEST_CASE_FIXTURE(ReadSideFixture, "refunds and failed refunds are in their book
   append<domain::BusinessEvent>(
       "business", "biz_r",
       {business_created("biz_r", "refund-r", "usr_r", "UTC", policy(15, 0, 30, 0))});
-  append<domain::CalendarEvent>("calendar", "biz_r",
-                                {booking_created("biz_r", "bkg_r", "svc_r", 1'900'000'000, 60,
-                                                 "UTC", "a@example.com", 5000)});
+  auto created =
+      booking_created("biz_r", "bkg_r", "svc_r", 1'900'000'000, 60, "UTC", "a@example.com", 5000);
+  auto& fields = std::get<v1::BookingTentativelyCreated>(created);
+  fields.set_manage_token_sha256(std::string(64, 'a'));
+  fields.set_idempotency_key("key-r");
+  fields.set_request_sha256(std::string(64, 'b'));
+  append<domain::CalendarEvent>("calendar", "biz_r", {created});
   v1::PaymentSucceeded paid;
   paid.set_booking_id("bkg_r");
   paid.set_business_id("biz_r");
@@ -78,6 +85,16 @@ TEST_CASE_FIXTURE(ReadSideFixture, "refunds and failed refunds are in their book
       " FROM booking_history WHERE booking_id = 'bkg_r' ORDER BY seq, event_index");
   REQUIRE(rows.size() == 4);
   CHECK(rows[0][0].as<std::string>() == "BookingTentativelyCreated");
+  // Its detail keeps none of what no history shows (history_fields.h).
+  CHECK(
+      count(
+          db,
+          "SELECT count(*) FROM booking_history WHERE booking_id = 'bkg_r' AND"
+          " detail::jsonb ?| array['manage_token_sha256', 'idempotency_key', 'request_sha256']") ==
+      0);
+  CHECK(count(db,
+              "SELECT count(*) FROM booking_history WHERE booking_id = 'bkg_r' AND"
+              " detail->>'booking_id' = 'bkg_r'") == 4);
   CHECK(rows[1][0].as<std::string>() == "PaymentRefunded");
   CHECK(rows[1][1].as<std::string>() == "system");
   CHECK(rows[1][3].as<std::string>() == "re_1");
