@@ -7,6 +7,7 @@
 
 #include <array>
 #include <csignal>
+#include <deque>
 #include <filesystem>
 #include <fstream>
 #include <stdexcept>
@@ -91,6 +92,19 @@ std::string pristine_cluster() {
   return data;
 }
 
+// The last `lines` lines of the file at `path` ("" when it cannot be read).
+std::string tail_of(const std::string& path, std::size_t lines = 12) {
+  std::ifstream in(path);
+  std::deque<std::string> last;
+  for (std::string line; std::getline(in, line);) {
+    last.push_back(std::move(line));
+    if (last.size() > lines) last.pop_front();
+  }
+  std::string out;
+  for (const auto& line : last) out += line + "\n";
+  return out;
+}
+
 }  // namespace
 
 PostgresServerFixture::PostgresServerFixture() : dir_("slotwise-pg"), port_(free_port()) {
@@ -103,6 +117,26 @@ PostgresServerFixture::PostgresServerFixture() : dir_("slotwise-pg"), port_(free
   const int rc = run_command(as_postgres({"cp", "-a", pristine_cluster(), data}),
                              dir_.path() + "/copy-cluster.log");
   if (rc != 0) throw std::runtime_error("cannot copy the template cluster; see " + log);
+  // The port was free when free_port() looked; another test process may
+  // take it before the postmaster binds it. Then the postmaster exits with
+  // "Address already in use" and start-up is tried again on a new port.
+  constexpr int kAttempts = 3;
+  for (int attempt = 1;; ++attempt) {
+    const StartOutcome outcome = start_postmaster(data, sock, log);
+    if (outcome == StartOutcome::ready) return;
+    if (outcome == StartOutcome::port_taken && attempt < kAttempts) {
+      port_ = free_port();
+      continue;
+    }
+    // The message carries the log itself: the temporary folder holding it
+    // is removed as this exception leaves the constructor.
+    throw std::runtime_error("postgres did not start on port " + std::to_string(port_) + ":\n" +
+                             tail_of(log));
+  }
+}
+
+PostgresServerFixture::StartOutcome PostgresServerFixture::start_postmaster(
+    const std::string& data, const std::string& sock, const std::string& log) {
   process_ =
       Process(as_postgres({std::string(kBinDir) + "/postgres", "-D", data, "-p",
                            std::to_string(port_), "-k", sock, "-c", "listen_addresses=127.0.0.1",
@@ -114,11 +148,15 @@ PostgresServerFixture::PostgresServerFixture() : dir_("slotwise-pg"), port_(free
   while (run_command({std::string(kBinDir) + "/pg_isready", "-q", "-h", "127.0.0.1", "-p",
                       std::to_string(port_), "-d", "postgres", "-U", "postgres"},
                      dir_.path() + "/pg_isready.log") != 0) {
-    if (std::chrono::steady_clock::now() >= deadline || !process_.running()) {
-      throw std::runtime_error("postgres did not start; see " + log);
+    if (!process_.running()) {
+      return tail_of(log).find("Address already in use") != std::string::npos
+                 ? StartOutcome::port_taken
+                 : StartOutcome::failed;
     }
+    if (std::chrono::steady_clock::now() >= deadline) return StartOutcome::failed;
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
+  return StartOutcome::ready;
 }
 
 PostgresServerFixture::~PostgresServerFixture() { stop(); }
